@@ -1,0 +1,58 @@
+package io.orch.runtime;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The container runtime SPI (modelled on Nomad's driver plugin): one implementation per way of
+ * running a task (process, runc, docker). Implementations are thread-safe; every method is keyed
+ * by the task id the agent chose. The runtime knows nothing about Raft, gossip or the store.
+ */
+public interface ContainerRuntime extends AutoCloseable {
+
+    /** Stable name used in service specs and node fingerprints: "process", "runc", "docker". */
+    String name();
+
+    RuntimeCapabilities capabilities();
+
+    /** Whether this runtime works on this node, and what it found (versions, cgroup mode...). */
+    Fingerprint fingerprint();
+
+    /**
+     * Starts the task and returns once it runs. Throws {@link RuntimeFailure} with
+     * {@code temporary()} telling the executor whether a retry may succeed.
+     */
+    TaskHandle start(TaskConfig config) throws RuntimeFailure;
+
+    /** Completes when the task exits (also for re-attached tasks). */
+    CompletableFuture<ExitResult> waitFor(String taskId);
+
+    /** Sends {@code signal} (default SIGTERM), waits up to {@code grace}, then SIGKILL. Idempotent. */
+    void stop(String taskId, Duration grace, String signal);
+
+    /** Frees everything the task held (logs stay). Kills it first if it still runs. Idempotent. */
+    void destroy(String taskId);
+
+    /** Current view of a task this runtime knows, or empty. */
+    Optional<TaskHandle> inspect(String taskId);
+
+    /** Resource usage of a running task. */
+    ResourceUsage stats(String taskId);
+
+    /** The task's captured output. */
+    LogFiles logs(String taskId);
+
+    /** Runs a command in the task's context (health checks). */
+    ExecResult exec(String taskId, List<String> command, Duration timeout) throws RuntimeFailure;
+
+    /**
+     * Re-attaches to a task started by an earlier agent process from its persisted handle.
+     * Returns true when the task still runs and is now supervised again.
+     */
+    boolean recover(TaskHandle handle);
+
+    @Override
+    void close();
+}
