@@ -1,0 +1,315 @@
+package io.orch.api.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.EnumValueDescriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps the protobuf model to and from the Docker Engine API JSON shapes, driven by the
+ * descriptors, so the .proto files are the single definition of both the replicated store and
+ * the API. Naming rules are documented in model.proto. Output follows Go's omitempty: unset
+ * messages, empty strings, lists and maps, false and zero numbers are left out, except numbers
+ * declared {@code optional} (Replicas: 0 is meaningful) and enums (Availability "active" is the
+ * zero value and the docker CLI shows it).
+ */
+public final class DockerJson {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private DockerJson() {}
+
+    // ------------------------------------------------------------------ names
+
+    /** The Docker name of a field: its proto JSON name with the first letter capitalised. */
+    public static String dockerName(FieldDescriptor field) {
+        String json = field.getJsonName();
+        return Character.toUpperCase(json.charAt(0)) + json.substring(1);
+    }
+
+    /** The Docker spelling of an enum value. */
+    public static String dockerValue(EnumValueDescriptor value) {
+        if (value.getOptions().hasExtension(io.orch.api.proto.Json.docker)) {
+            return value.getOptions().getExtension(io.orch.api.proto.Json.docker);
+        }
+        return value.getName().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    // ------------------------------------------------------------------ proto -> JSON
+
+    public static ObjectNode toJson(Message message) {
+        ObjectNode out = NODES.objectNode();
+        for (FieldDescriptor field : message.getDescriptorForType().getFields()) {
+            JsonNode value = fieldToJson(message, field);
+            if (value != null) {
+                out.set(dockerName(field), value);
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode fieldToJson(Message message, FieldDescriptor field) {
+        if (field.isMapField()) {
+            List<?> entries = (List<?>) message.getField(field);
+            if (entries.isEmpty()) {
+                return null;
+            }
+            ObjectNode map = NODES.objectNode();
+            for (Object e : entries) {
+                Message entry = (Message) e;
+                Descriptor d = entry.getDescriptorForType();
+                map.set(String.valueOf(entry.getField(d.findFieldByName("key"))),
+                        valueToJson(d.findFieldByName("value"), entry.getField(d.findFieldByName("value"))));
+            }
+            return map;
+        }
+        if (field.isRepeated()) {
+            int n = message.getRepeatedFieldCount(field);
+            if (n == 0) {
+                return null;
+            }
+            ArrayNode array = NODES.arrayNode(n);
+            for (int i = 0; i < n; i++) {
+                array.add(valueToJson(field, message.getRepeatedField(field, i)));
+            }
+            return array;
+        }
+        if (field.getJavaType() == FieldDescriptor.JavaType.ENUM) {
+            EnumValueDescriptor v = (EnumValueDescriptor) message.getField(field);
+            return v.getNumber() == 0 && v.getName().equals("UNSPECIFIED") ? null : NODES.textNode(dockerValue(v));
+        }
+        if (field.hasPresence()) {
+            return message.hasField(field) ? valueToJson(field, message.getField(field)) : null;
+        }
+        Object value = message.getField(field);
+        if (value.equals(field.getDefaultValue())) {
+            return null;
+        }
+        return valueToJson(field, value);
+    }
+
+    private static JsonNode valueToJson(FieldDescriptor field, Object value) {
+        switch (field.getJavaType()) {
+            case MESSAGE:
+                if (value instanceof Timestamp ts) {
+                    return NODES.textNode(formatTimestamp(ts));
+                }
+                return toJson((Message) value);
+            case ENUM:
+                return NODES.textNode(dockerValue((EnumValueDescriptor) value));
+            case STRING:
+                return NODES.textNode((String) value);
+            case BOOLEAN:
+                return NODES.booleanNode((Boolean) value);
+            case INT:
+                return field.getType() == FieldDescriptor.Type.UINT32 || field.getType() == FieldDescriptor.Type.FIXED32
+                        ? NODES.numberNode(Integer.toUnsignedLong((Integer) value))
+                        : NODES.numberNode((Integer) value);
+            case LONG:
+                return NODES.numberNode((Long) value);
+            case FLOAT:
+                return NODES.numberNode((Float) value);
+            case DOUBLE:
+                return NODES.numberNode((Double) value);
+            case BYTE_STRING:
+                return NODES.textNode(Base64.getEncoder().encodeToString(((ByteString) value).toByteArray()));
+            default:
+                throw new IllegalStateException("unmapped type " + field.getJavaType());
+        }
+    }
+
+    /** RFC 3339 with nanoseconds, as Go prints time.Time. */
+    public static String formatTimestamp(Timestamp ts) {
+        return Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos()).toString();
+    }
+
+    public static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+
+    // ------------------------------------------------------------------ JSON -> proto
+
+    /**
+     * Parses {@code json} into {@code builder}. Unknown fields are ignored (as Docker does); a
+     * value of the wrong type or out of range fails with the field's path, e.g.
+     * {@code Mode.Replicated.Replicas: must be a non-negative integer, got -1}.
+     */
+    public static <B extends Message.Builder> B merge(JsonNode json, B builder) throws JsonModelException {
+        mergeObject(json, builder, "");
+        return builder;
+    }
+
+    private static void mergeObject(JsonNode json, Message.Builder builder, String path) throws JsonModelException {
+        if (!json.isObject()) {
+            throw new JsonModelException(path.isEmpty() ? "body" : path, "must be an object, got " + describe(json));
+        }
+        Descriptor descriptor = builder.getDescriptorForType();
+        Iterator<Map.Entry<String, JsonNode>> fields = json.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> e = fields.next();
+            FieldDescriptor field = FieldIndex.of(descriptor).find(e.getKey());
+            if (field == null || e.getValue().isNull()) {
+                continue;
+            }
+            String fieldPath = path.isEmpty() ? dockerName(field) : path + "." + dockerName(field);
+            mergeField(e.getValue(), builder, field, fieldPath);
+        }
+    }
+
+    private static void mergeField(JsonNode value, Message.Builder builder, FieldDescriptor field, String path)
+            throws JsonModelException {
+        if (field.isMapField()) {
+            if (!value.isObject()) {
+                throw new JsonModelException(path, "must be an object, got " + describe(value));
+            }
+            Descriptor entryType = field.getMessageType();
+            FieldDescriptor valueField = entryType.findFieldByName("value");
+            Iterator<Map.Entry<String, JsonNode>> it = value.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                Message.Builder entry = builder.newBuilderForField(field);
+                entry.setField(entryType.findFieldByName("key"), e.getKey());
+                entry.setField(valueField, scalar(e.getValue(), valueField, path + "." + e.getKey(), entry));
+                builder.addRepeatedField(field, entry.build());
+            }
+            return;
+        }
+        if (field.isRepeated()) {
+            if (!value.isArray()) {
+                throw new JsonModelException(path, "must be a list, got " + describe(value));
+            }
+            int i = 0;
+            for (JsonNode item : value) {
+                if (!item.isNull()) {
+                    builder.addRepeatedField(field, scalar(item, field, path + "[" + i + "]", builder));
+                }
+                i++;
+            }
+            return;
+        }
+        builder.setField(field, scalar(value, field, path, builder));
+    }
+
+    private static Object scalar(JsonNode value, FieldDescriptor field, String path, Message.Builder parent)
+            throws JsonModelException {
+        switch (field.getJavaType()) {
+            case MESSAGE: {
+                if (field.getMessageType().getFullName().equals(Timestamp.getDescriptor().getFullName())) {
+                    if (!value.isTextual()) {
+                        throw new JsonModelException(path, "must be an RFC 3339 time, got " + describe(value));
+                    }
+                    try {
+                        return timestamp(Instant.parse(value.asText()));
+                    } catch (DateTimeParseException e) {
+                        throw new JsonModelException(path, "must be an RFC 3339 time, got \"" + value.asText() + "\"");
+                    }
+                }
+                Message.Builder child = parent.newBuilderForField(field);
+                mergeObject(value, child, path);
+                return child.build();
+            }
+            case ENUM: {
+                if (!value.isTextual()) {
+                    throw new JsonModelException(path, "must be a string, got " + describe(value));
+                }
+                String text = value.asText();
+                if (text.isEmpty()) {
+                    return field.getEnumType().getValues().get(0);
+                }
+                StringBuilder allowed = new StringBuilder();
+                for (EnumValueDescriptor v : field.getEnumType().getValues()) {
+                    if (v.getName().equals("UNSPECIFIED")) {
+                        continue;
+                    }
+                    if (dockerValue(v).equalsIgnoreCase(text)) {
+                        return v;
+                    }
+                    allowed.append(allowed.length() == 0 ? "" : ", ").append(dockerValue(v));
+                }
+                throw new JsonModelException(path, "invalid value \"" + text + "\" (want one of: " + allowed + ")");
+            }
+            case STRING:
+                if (!value.isTextual()) {
+                    throw new JsonModelException(path, "must be a string, got " + describe(value));
+                }
+                return value.asText();
+            case BOOLEAN:
+                if (!value.isBoolean()) {
+                    throw new JsonModelException(path, "must be true or false, got " + describe(value));
+                }
+                return value.asBoolean();
+            case INT:
+                return (int) integer(value, field, path, field.getType() == FieldDescriptor.Type.UINT32
+                        ? 0xFFFF_FFFFL : Integer.MAX_VALUE);
+            case LONG:
+                return integer(value, field, path, Long.MAX_VALUE);
+            case FLOAT:
+                return (float) number(value, path);
+            case DOUBLE:
+                return number(value, path);
+            case BYTE_STRING:
+                if (!value.isTextual()) {
+                    throw new JsonModelException(path, "must be base64 text, got " + describe(value));
+                }
+                try {
+                    return ByteString.copyFrom(Base64.getDecoder().decode(value.asText()));
+                } catch (IllegalArgumentException e) {
+                    throw new JsonModelException(path, "is not valid base64");
+                }
+            default:
+                throw new IllegalStateException("unmapped type " + field.getJavaType());
+        }
+    }
+
+    private static long integer(JsonNode value, FieldDescriptor field, String path, long max) throws JsonModelException {
+        boolean unsigned = switch (field.getType()) {
+            case UINT32, UINT64, FIXED32, FIXED64 -> true;
+            default -> false;
+        };
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new JsonModelException(path, "must be " + (unsigned ? "a non-negative " : "an ") + "integer, got " + describe(value));
+        }
+        long v = value.asLong();
+        if (unsigned && v < 0) {
+            throw new JsonModelException(path, "must be a non-negative integer, got " + v);
+        }
+        if (v > max) {
+            throw new JsonModelException(path, "is too large: " + v);
+        }
+        return v;
+    }
+
+    private static double number(JsonNode value, String path) throws JsonModelException {
+        if (!value.isNumber()) {
+            throw new JsonModelException(path, "must be a number, got " + describe(value));
+        }
+        return value.asDouble();
+    }
+
+    private static String describe(JsonNode value) {
+        if (value.isTextual()) {
+            return "\"" + value.asText() + "\"";
+        }
+        if (value.isObject()) {
+            return "an object";
+        }
+        if (value.isArray()) {
+            return "a list";
+        }
+        return value.toString();
+    }
+}

@@ -1,0 +1,91 @@
+package io.orch.scheduler.orchestrator;
+
+import io.orch.api.proto.RestartPolicy;
+import io.orch.api.proto.Task;
+import io.orch.api.proto.TaskState;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Applies a restart policy to a slot whose task finished: restart now, later, or never.
+ * Condition: any restarts after every exit, on-failure only after a failure, none never.
+ * MaxAttempts counts the slot's restarts (within Window when set). Delay: the policy's fixed
+ * delay when given; otherwise an exponential back-off for crash loops (0 s, then 0.1 s doubling
+ * up to 10 s), reset once a task has run for 10 s.
+ */
+public final class RestartDecider {
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    static final Duration STABLE_RUN = Duration.ofSeconds(10);
+
+    public sealed interface Decision permits Now, At, Never {}
+
+    public record Now() implements Decision {}
+
+    public record At(Instant when) implements Decision {}
+
+    public record Never(String why) implements Decision {}
+
+    private RestartDecider() {}
+
+    /**
+     * @param policy   the task's restart policy
+     * @param finished the slot's finished task (its status holds the exit state and time)
+     * @param history  every task of the slot, oldest first, including {@code finished}
+     */
+    public static Decision decide(RestartPolicy policy, Task finished, List<Task> history, Instant now) {
+        TaskState state = finished.getStatus().getState();
+        switch (policy.getCondition()) {
+            case NONE:
+                return new Never("restart policy condition is none");
+            case ON_FAILURE:
+                if (state == TaskState.COMPLETE) {
+                    return new Never("task completed and restart condition is on-failure");
+                }
+                break;
+            default:
+                break;
+        }
+        if (policy.getMaxAttempts() > 0 && restarts(history, policy, now) >= policy.getMaxAttempts()) {
+            return new Never("restart policy max attempts (" + policy.getMaxAttempts() + ") reached");
+        }
+        Instant finishedAt = Times.instant(finished.getStatus().getTimestamp());
+        Duration delay = policy.hasDelay() ? Duration.ofNanos(policy.getDelay()) : backoff(history);
+        Instant when = finishedAt.plus(delay);
+        return when.isAfter(now) ? new At(when) : new Now();
+    }
+
+    /** Restarts already made for this slot: every task after the first, within the window if set. */
+    static long restarts(List<Task> history, RestartPolicy policy, Instant now) {
+        if (policy.getWindow() <= 0) {
+            return Math.max(0, history.size() - 1);
+        }
+        Instant since = now.minusNanos(policy.getWindow());
+        return history.stream().skip(1).filter(t -> !Times.instant(t.getCreatedAt()).isBefore(since)).count();
+    }
+
+    /** 0 for the first quick failure, then 100 ms doubling per consecutive quick failure, max 10 s. */
+    static Duration backoff(List<Task> history) {
+        int quickFailures = 0;
+        for (int i = history.size() - 1; i >= 0; i--) {
+            Task t = history.get(i);
+            if (ranLongEnough(t)) {
+                break;
+            }
+            quickFailures++;
+        }
+        if (quickFailures <= 1) {
+            return Duration.ZERO;
+        }
+        long millis = FIRST_BACKOFF.toMillis() << Math.min(quickFailures - 2, 16);
+        return Duration.ofMillis(Math.min(millis, MAX_BACKOFF.toMillis()));
+    }
+
+    private static boolean ranLongEnough(Task t) {
+        Instant created = Times.instant(t.getCreatedAt());
+        Instant ended = Times.instant(t.getStatus().getTimestamp());
+        return !ended.isBefore(created.plus(STABLE_RUN));
+    }
+}

@@ -1,0 +1,183 @@
+package io.orch.scheduler.orchestrator;
+
+import io.orch.api.proto.Node;
+import io.orch.api.proto.NodeStatus;
+import io.orch.api.proto.Service;
+import io.orch.api.proto.Task;
+import io.orch.api.proto.TaskState;
+import io.orch.scheduler.NodeInfo;
+import io.orch.scheduler.filter.ConstraintFilter;
+import io.orch.scheduler.filter.ReadyFilter;
+import io.orch.scheduler.filter.RuntimeFilter;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The replicated and global orchestrators' pure planning: given one service, its tasks and the
+ * nodes, what to create, stop, remove and delete. A slot (replicated: 1..N; global: one per
+ * node) has at most one live task; older tasks of the slot are its history.
+ *
+ * <ul>
+ * <li>missing slots get a new task; slots beyond the replica count are removed;</li>
+ * <li>a live task that finished is restarted per restart policy (now, later, or never);</li>
+ * <li>a live task on a node that is down or gone is replaced at once;</li>
+ * <li>live tasks of an older spec are replaced, at most {@code UpdateConfig.Parallelism} at a time;</li>
+ * <li>history beyond {@code historyLimit} per slot is deleted.</li>
+ * </ul>
+ */
+public final class ServicePlanner {
+    private static final ReadyFilter READY = new ReadyFilter();
+    private static final RuntimeFilter RUNTIME = new RuntimeFilter();
+    private static final ConstraintFilter CONSTRAINTS = new ConstraintFilter();
+
+    private ServicePlanner() {}
+
+    public static Plan plan(Service service, List<Task> tasks, Map<String, Node> nodes, TaskFactory factory, int historyLimit) {
+        boolean global = service.getSpec().getMode().hasGlobal();
+        Map<String, List<Task>> slots = new TreeMap<>();
+        for (Task t : tasks) {
+            slots.computeIfAbsent(slotKey(t, global), k -> new ArrayList<>()).add(t);
+        }
+        for (List<Task> history : slots.values()) {
+            history.sort(Comparator.comparing((Task t) -> Times.instant(t.getCreatedAt())).thenComparing(TaskStates::live));
+        }
+        Plan plan = new Plan();
+        List<Task> outdated = new ArrayList<>();
+        int updating = 0;
+        for (var entry : slots.entrySet()) {
+            List<Task> history = entry.getValue();
+            boolean wanted = global ? eligible(service, nodes.get(entry.getKey()))
+                    : Long.parseLong(entry.getKey()) <= replicas(service);
+            if (!wanted) {
+                removeSlot(history, plan);
+                continue;
+            }
+            Task live = history.stream().filter(TaskStates::live).reduce((a, b) -> b).orElse(null);
+            if (live == null) {
+                Task newest = history.get(history.size() - 1);
+                if (newest.getDesiredState() == TaskState.REMOVE) {
+                    plan.create.add(newTaskFor(service, entry.getKey(), global, factory));
+                }
+                // else the restart policy gave up on this slot: it stays empty, as in Swarm
+            } else if (onLostNode(live, nodes)) {
+                plan.update.add(live.toBuilder().setDesiredState(TaskState.SHUTDOWN).build());
+                plan.create.add(newTaskFor(service, entry.getKey(), global, factory));
+            } else if (TaskStates.finished(live)) {
+                restart(service, live, history, entry.getKey(), global, factory, plan);
+            } else if (live.getSpecVersion() < service.getSpecVersion()) {
+                outdated.add(live);
+            } else if (live.getStatus().getState().getNumber() < TaskState.RUNNING.getNumber()
+                    && history.size() > 1) {
+                updating++;
+            }
+            prune(history, historyLimit, plan);
+        }
+        if (!global) {
+            long replicas = replicas(service);
+            for (long slot = 1; slot <= replicas; slot++) {
+                if (!slots.containsKey(Long.toString(slot))) {
+                    plan.create.add(factory.newTask(service, slot, ""));
+                }
+            }
+        } else {
+            for (Node n : nodes.values()) {
+                if (!slots.containsKey(n.getId()) && eligible(service, n)) {
+                    plan.create.add(factory.newTask(service, 0, n.getId()));
+                }
+            }
+        }
+        replaceOutdated(service, outdated, updating, global, factory, plan);
+        return plan;
+    }
+
+    /** Tasks of a service that no longer exists: stop them all, delete them once stopped. */
+    public static Plan planRemoved(List<Task> tasks) {
+        Plan plan = new Plan();
+        removeSlot(tasks, plan);
+        return plan;
+    }
+
+    private static void restart(Service service, Task live, List<Task> history, String key, boolean global,
+                                TaskFactory factory, Plan plan) {
+        var decision = RestartDecider.decide(live.getSpec().getRestartPolicy(), live, history, factory.now());
+        if (decision instanceof RestartDecider.At at) {
+            plan.wakeAt(at.when());
+            return;
+        }
+        plan.update.add(live.toBuilder().setDesiredState(TaskState.SHUTDOWN).build());
+        if (decision instanceof RestartDecider.Now) {
+            plan.create.add(newTaskFor(service, key, global, factory));
+        }
+    }
+
+    private static void replaceOutdated(Service service, List<Task> outdated, int updating, boolean global,
+                                        TaskFactory factory, Plan plan) {
+        long parallelism = service.getSpec().getUpdateConfig().getParallelism();
+        long budget = parallelism == 0 ? Long.MAX_VALUE : Math.max(0, parallelism - updating);
+        outdated.sort(Comparator.comparingLong(Task::getSlot).thenComparing(Task::getNodeId));
+        for (Task old : outdated) {
+            if (budget-- <= 0) {
+                break;
+            }
+            plan.update.add(old.toBuilder().setDesiredState(TaskState.SHUTDOWN).build());
+            plan.create.add(newTaskFor(service, slotKey(old, global), global, factory));
+        }
+    }
+
+    private static void removeSlot(List<Task> history, Plan plan) {
+        for (Task t : history) {
+            if (TaskStates.finished(t) || t.getStatus().getState().getNumber() < TaskState.ASSIGNED.getNumber()) {
+                plan.delete.add(t);
+            } else if (t.getDesiredState() != TaskState.REMOVE) {
+                plan.update.add(t.toBuilder().setDesiredState(TaskState.REMOVE).build());
+            }
+        }
+    }
+
+    private static void prune(List<Task> history, int historyLimit, Plan plan) {
+        int excess = history.size() - Math.max(1, historyLimit);
+        for (int i = 0; i < history.size() && excess > 0; i++) {
+            Task t = history.get(i);
+            if (!TaskStates.live(t) && TaskStates.finished(t)) {
+                plan.delete.add(t);
+                excess--;
+            }
+        }
+    }
+
+    private static Task newTaskFor(Service service, String key, boolean global, TaskFactory factory) {
+        return global ? factory.newTask(service, 0, key) : factory.newTask(service, Long.parseLong(key), "");
+    }
+
+    private static String slotKey(Task t, boolean global) {
+        return global ? t.getNodeId() : Long.toString(t.getSlot());
+    }
+
+    public static long replicas(Service service) {
+        return service.getSpec().getMode().hasGlobal() ? 0 : service.getSpec().getMode().getReplicated().getReplicas();
+    }
+
+    private static boolean onLostNode(Task t, Map<String, Node> nodes) {
+        if (t.getNodeId().isEmpty()) {
+            return false;
+        }
+        Node n = nodes.get(t.getNodeId());
+        return n == null || n.getStatus().getState() == NodeStatus.State.DOWN;
+    }
+
+    /** Whether a global service wants a task on this node. */
+    static boolean eligible(Service service, Node node) {
+        if (node == null) {
+            return false;
+        }
+        Task probe = Task.newBuilder().setSpec(service.getSpec().getTaskTemplate()).build();
+        NodeInfo info = new NodeInfo(node);
+        return READY.check(probe, info)
+                && (!RUNTIME.appliesTo(probe) || RUNTIME.check(probe, info))
+                && (!CONSTRAINTS.appliesTo(probe) || CONSTRAINTS.check(probe, info));
+    }
+}

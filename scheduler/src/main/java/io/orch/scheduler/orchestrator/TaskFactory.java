@@ -1,0 +1,40 @@
+package io.orch.scheduler.orchestrator;
+
+import io.orch.api.proto.Service;
+import io.orch.api.proto.Task;
+import io.orch.api.proto.TaskState;
+import io.orch.api.proto.TaskStatus;
+
+import java.time.Instant;
+import java.util.function.Supplier;
+
+/** Builds new tasks from a service's current spec. */
+public final class TaskFactory {
+    private final Supplier<String> ids;
+    private final Instant now;
+
+    public TaskFactory(Supplier<String> ids, Instant now) {
+        this.ids = ids;
+        this.now = now;
+    }
+
+    /** A task for {@code slot} (replicated) or for {@code nodeId} (global, slot 0). */
+    public Task newTask(Service service, long slot, String nodeId) {
+        return Task.newBuilder()
+                .setId(ids.get())
+                .setServiceId(service.getId())
+                .setSlot(slot)
+                .setNodeId(nodeId)
+                .setSpec(service.getSpec().getTaskTemplate())
+                .setSpecVersion(service.getSpecVersion())
+                .setDesiredState(TaskState.RUNNING)
+                .putAllLabels(service.getSpec().getTaskTemplate().getContainerSpec().getLabelsMap())
+                .setStatus(TaskStatus.newBuilder().setState(TaskState.NEW).setMessage("created")
+                        .setTimestamp(Times.timestamp(now)))
+                .build();
+    }
+
+    public Instant now() {
+        return now;
+    }
+}
