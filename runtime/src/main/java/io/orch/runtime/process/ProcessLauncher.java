@@ -1,0 +1,128 @@
+package io.orch.runtime.process;
+
+import io.orch.runtime.RuntimeFailure;
+import io.orch.runtime.TaskConfig;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Turns a {@link TaskConfig} into a running host process.
+ *
+ * <p>Why {@code setsid}: the task becomes the leader of a new session and process group
+ * (pid == pgid == sid). That lets us signal the task together with everything it forks, and it
+ * unties the task from the agent: no signal aimed at the agent's group or terminal (Ctrl-C, SIGHUP
+ * on logout) reaches the task, so it survives an agent restart. Output goes straight to files and
+ * stdin is /dev/null (no pipes to the JVM), so nothing breaks when the JVM dies. Under systemd the
+ * agent's unit still needs KillMode=process, or stopping the unit kills its whole cgroup.
+ */
+final class ProcessLauncher {
+    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final long SESSION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final Path setsid;
+
+    ProcessLauncher(Path setsid) {
+        this.setsid = setsid;
+    }
+
+    static Path stdoutFile(Path taskDir) {
+        return taskDir.resolve("stdout.log");
+    }
+
+    static Path stderrFile(Path taskDir) {
+        return taskDir.resolve("stderr.log");
+    }
+
+    /** The task's environment: exactly what the spec says, plus a PATH so argv[0] can be found. */
+    static Map<String, String> environment(TaskConfig config) {
+        Map<String, String> env = new HashMap<>(config.env());
+        env.putIfAbsent("PATH", DEFAULT_PATH);
+        return env;
+    }
+
+    static Path workingDir(TaskConfig config) {
+        if (config.workingDir() == null || config.workingDir().isBlank()) {
+            return config.taskDir();
+        }
+        return config.taskDir().resolve(config.workingDir()); // an absolute workingDir wins
+    }
+
+    Process launch(TaskConfig config, Map<String, String> env, Path workingDir) throws RuntimeFailure {
+        checkExecutable(config.argv().get(0), env, workingDir);
+        try {
+            Files.createDirectories(config.taskDir());
+        } catch (IOException e) {
+            throw new RuntimeFailure("cannot create task dir " + config.taskDir() + ": " + e.getMessage(), true, e);
+        }
+        List<String> argv = new ArrayList<>();
+        argv.add(setsid.toString());
+        argv.addAll(config.argv());
+        ProcessBuilder pb = new ProcessBuilder(argv)
+                .directory(workingDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(stdoutFile(config.taskDir()).toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(stderrFile(config.taskDir()).toFile()));
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new RuntimeFailure("cannot start process: " + e.getMessage(), true, e);
+        }
+        awaitTaskExec(process, argv);
+        return process;
+    }
+
+    /**
+     * pb.start() returns once setsid is exec'd, not once it has called setsid(2) and exec'd the
+     * task. Wait for both (the command line changes at the second exec) so that the caller gets
+     * a task that really runs in its own session: a stop right after start reaches the group, and
+     * /proc shows the task's program, not setsid in between.
+     */
+    private static void awaitTaskExec(Process process, List<String> launcherArgv) throws RuntimeFailure {
+        long deadline = System.nanoTime() + SESSION_WAIT_NANOS;
+        while (System.nanoTime() < deadline) {
+            Optional<ProcStat> stat = ProcStat.read(process.pid());
+            boolean ownSession = stat.isPresent() && stat.get().session() == process.pid()
+                    && stat.get().pgrp() == process.pid();
+            List<String> cmdline = ProcFs.commandLine(process.pid());
+            if (ownSession && !cmdline.isEmpty() && !cmdline.equals(launcherArgv)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                return; // it ran and already exited (a fast task): waitFor reports the exit code
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        process.destroyForcibly();
+        throw new RuntimeFailure("task did not start in its own session (setsid) within 5s", true);
+    }
+
+    /** Fails permanently on a missing executable: retrying the same spec cannot help. */
+    private static void checkExecutable(String argv0, Map<String, String> env, Path workingDir) throws RuntimeFailure {
+        if (argv0.contains("/")) {
+            Path p = workingDir.resolve(argv0);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return;
+            }
+        } else {
+            for (String dir : env.getOrDefault("PATH", DEFAULT_PATH).split(":")) {
+                Path p = workingDir.resolve(dir.isEmpty() ? "." : dir).resolve(argv0);
+                if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                    return;
+                }
+            }
+        }
+        throw new RuntimeFailure("executable not found: " + argv0, false);
+    }
+}

@@ -1,0 +1,313 @@
+package io.orch.runtime.process;
+
+import io.orch.runtime.ContainerRuntime;
+import io.orch.runtime.ExecResult;
+import io.orch.runtime.ExitResult;
+import io.orch.runtime.Fingerprint;
+import io.orch.runtime.LogFiles;
+import io.orch.runtime.ResourceUsage;
+import io.orch.runtime.RuntimeCapabilities;
+import io.orch.runtime.RuntimeFailure;
+import io.orch.runtime.TaskConfig;
+import io.orch.runtime.TaskHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a task's argv as a plain host process (like Nomad's raw_exec): no isolation, no limits,
+ * the image is only a label. Each task is the leader of its own session and process group so it
+ * can be signalled with its children and outlives the agent; a later agent re-attaches with
+ * {@link #recover}. Linux only.
+ */
+public final class ProcessRuntime implements ContainerRuntime {
+    public static final String NAME = "process";
+    private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
+    private static final RuntimeCapabilities CAPABILITIES = new RuntimeCapabilities(false, false, true, true);
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+
+    private final Path setsid;
+    private final Optional<Path> killBinary;
+    private final ConcurrentHashMap<String, ProcessTask> tasks = new ConcurrentHashMap<>();
+    private final ReattachedWatcher watcher = new ReattachedWatcher();
+
+    public ProcessRuntime() {
+        this(Path.of("/usr/bin/setsid"), ProcessGroupSignaller.findKillBinary());
+    }
+
+    ProcessRuntime(Path setsid, Optional<Path> killBinary) {
+        this.setsid = setsid;
+        this.killBinary = killBinary;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public RuntimeCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public Fingerprint fingerprint() {
+        Optional<String> problem = unavailableReason();
+        if (problem.isPresent()) {
+            return Fingerprint.unavailable(problem.get());
+        }
+        return Fingerprint.available(Map.of(
+                "kernel.version", ProcFs.readTrimmed(Path.of("/proc/sys/kernel/osrelease"))
+                        .orElse(System.getProperty("os.version")),
+                "os.arch", System.getProperty("os.arch"),
+                "cpu.count", Integer.toString(Runtime.getRuntime().availableProcessors()),
+                "setsid", setsid.toString(),
+                "kill", killBinary.orElseThrow().toString()));
+    }
+
+    private Optional<String> unavailableReason() {
+        if (!System.getProperty("os.name", "").toLowerCase().startsWith("linux")) {
+            return Optional.of("process runtime needs Linux, this is " + System.getProperty("os.name"));
+        }
+        if (!Files.isExecutable(setsid)) {
+            return Optional.of(setsid + " not found (util-linux): cannot give tasks their own session");
+        }
+        if (killBinary.isEmpty()) {
+            return Optional.of("no kill binary in /bin or /usr/bin: cannot signal process groups");
+        }
+        if (ProcStat.read(ProcessHandle.current().pid()).isEmpty()) {
+            return Optional.of("/proc is not readable");
+        }
+        return Optional.empty();
+    }
+
+    /** Synchronized so two starts of one task id cannot both launch; a start takes milliseconds. */
+    @Override
+    public synchronized TaskHandle start(TaskConfig config) throws RuntimeFailure {
+        Optional<String> problem = unavailableReason();
+        if (problem.isPresent()) {
+            throw new RuntimeFailure("process runtime unavailable: " + problem.get(), false);
+        }
+        validate(config);
+        ProcessTask previous = tasks.get(config.taskId());
+        if (previous != null && previous.running()) {
+            throw new RuntimeFailure("task " + config.taskId() + " is already running as pid " + previous.pid, false);
+        }
+        Map<String, String> env = ProcessLauncher.environment(config);
+        Path workingDir = ProcessLauncher.workingDir(config);
+        if (!Files.isDirectory(workingDir) && !workingDir.equals(config.taskDir())) {
+            throw new RuntimeFailure("working dir " + workingDir + " does not exist", false);
+        }
+        Process process = new ProcessLauncher(setsid).launch(config, env, workingDir);
+        long startMillis = process.info().startInstant().map(Instant::toEpochMilli).orElse(System.currentTimeMillis());
+        long startTicks = ProcStat.read(process.pid()).map(ProcStat::startTicks).orElse(-1L);
+        ProcessTask task = new ProcessTask(config.taskId(), process.pid(), startMillis, startTicks, ProcFs.bootId(),
+                config.taskDir(), workingDir, Optional.of(env), false);
+        // Our child: the JDK's reaper waits for it, so it never lingers as a zombie, and the exit
+        // status it reports is the shell's convention (see ExitCodes).
+        process.onExit().thenAccept(p -> complete(task, ExitCodes.fromExitValue(p.exitValue())));
+        tasks.put(config.taskId(), task);
+        // argv may carry secrets as much as env does: log only the program.
+        log.info("task {} started as pid {} ({}, {} args)", config.taskId(), task.pid, config.argv().get(0),
+                config.argv().size() - 1);
+        return task.handle();
+    }
+
+    private static void validate(TaskConfig config) throws RuntimeFailure {
+        if (config.taskId() == null || config.taskId().isBlank()) {
+            throw new RuntimeFailure("task id is empty", false);
+        }
+        if (config.argv().isEmpty()) {
+            throw new RuntimeFailure("task " + config.taskId() + " has no command to run", false);
+        }
+        if (config.taskDir() == null) {
+            throw new RuntimeFailure("task " + config.taskId() + " has no task dir", false);
+        }
+        if (config.user() != null && !config.user().isBlank()) {
+            // Silently running as the agent's user (often root) instead would be worse than refusing.
+            throw new RuntimeFailure("process runtime cannot run tasks as another user (" + config.user() + ")", false);
+        }
+    }
+
+    private void complete(ProcessTask task, ExitResult result) {
+        if (task.exit.complete(result)) {
+            log.info("task {} (pid {}) exited: {}", task.taskId, task.pid, result.message());
+        }
+    }
+
+    @Override
+    public CompletableFuture<ExitResult> waitFor(String taskId) {
+        ProcessTask task = tasks.get(taskId);
+        if (task == null) {
+            return CompletableFuture.failedFuture(new NoSuchElementException("unknown task " + taskId));
+        }
+        return task.exit.copy(); // callers cannot complete or cancel ours
+    }
+
+    @Override
+    public void stop(String taskId, Duration grace, String signal) {
+        ProcessTask task = tasks.get(taskId);
+        if (task == null) {
+            return;
+        }
+        Signal first = parseOrTerm(taskId, signal);
+        ProcessGroupSignaller signaller = new ProcessGroupSignaller(killBinary.orElseThrow());
+        if (groupAlive(task)) {
+            log.info("stopping task {} (pid {}): {} to its group, grace {}", taskId, task.pid, first.name(), grace);
+            signaller.signal(task.pgid(), first);
+            // SIGKILL cannot be caught: no grace to give, only the time the kernel needs.
+            awaitGroupExit(task, first.equals(Signal.KILL) ? KILL_WAIT
+                    : grace == null ? TaskConfig.defaultStopGrace() : grace);
+        }
+        if (groupAlive(task)) {
+            log.info("task {} (pid {}) still running after grace: SIGKILL to its group", taskId, task.pid);
+            signaller.signal(task.pgid(), Signal.KILL);
+            awaitGroupExit(task, KILL_WAIT);
+        }
+    }
+
+    private Signal parseOrTerm(String taskId, String signal) {
+        try {
+            return Signal.parse(signal);
+        } catch (IllegalArgumentException e) {
+            log.warn("task {}: {}; using SIGTERM", taskId, e.getMessage());
+            return Signal.TERM;
+        }
+    }
+
+    /** The leader still runs, or something it forked still holds the group. */
+    private static boolean groupAlive(ProcessTask task) {
+        return task.running() || !ProcFs.liveGroupMembers(task.pgid()).isEmpty();
+    }
+
+    private static void awaitGroupExit(ProcessTask task, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            task.exit.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            // The leader is gone; give its children the rest of the time (they got the signal too).
+            while (!ProcFs.liveGroupMembers(task.pgid()).isEmpty() && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+        } catch (TimeoutException e) {
+            // caller escalates
+        } catch (ExecutionException e) {
+            // cannot happen: exit futures complete normally
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void destroy(String taskId) {
+        ProcessTask task = tasks.get(taskId);
+        if (task == null) {
+            return;
+        }
+        stop(taskId, Duration.ZERO, "KILL");
+        tasks.remove(taskId, task);
+        watcher.forget(task);
+        log.debug("task {} destroyed", taskId);
+    }
+
+    @Override
+    public Optional<TaskHandle> inspect(String taskId) {
+        return Optional.ofNullable(tasks.get(taskId)).map(ProcessTask::handle);
+    }
+
+    /** Sums over the live members of the task's process group: the task and what it forked. */
+    @Override
+    public ResourceUsage stats(String taskId) {
+        ProcessTask task = tasks.get(taskId);
+        if (task == null) {
+            return ResourceUsage.UNKNOWN;
+        }
+        List<ProcStat> members = ProcFs.liveGroupMembers(task.pgid());
+        if (members.isEmpty()) {
+            return ResourceUsage.UNKNOWN;
+        }
+        long cpu = 0;
+        long rss = 0;
+        for (ProcStat m : members) {
+            cpu += m.cpuNanos();
+            rss += Math.max(0, ProcFs.residentBytes(m.pid()));
+        }
+        return new ResourceUsage(cpu, rss, members.size());
+    }
+
+    @Override
+    public LogFiles logs(String taskId) {
+        ProcessTask task = tasks.get(taskId);
+        if (task == null) {
+            throw new NoSuchElementException("unknown task " + taskId);
+        }
+        return logFilesIn(task.taskDir);
+    }
+
+    /** Where a task's output goes; usable after destroy, when the runtime has forgotten it. */
+    public static LogFiles logFilesIn(Path taskDir) {
+        return new LogFiles(ProcessLauncher.stdoutFile(taskDir), ProcessLauncher.stderrFile(taskDir));
+    }
+
+    @Override
+    public ExecResult exec(String taskId, List<String> command, Duration timeout) throws RuntimeFailure {
+        ProcessTask task = tasks.get(taskId);
+        if (task == null) {
+            throw new RuntimeFailure("unknown task " + taskId, false);
+        }
+        if (!task.running()) {
+            throw new RuntimeFailure("task " + taskId + " is not running", false);
+        }
+        if (command.isEmpty()) {
+            throw new RuntimeFailure("empty exec command", false);
+        }
+        // A re-attached task's env was never persisted (secrets): read it back from the kernel.
+        Map<String, String> env = task.env.or(() -> ProcFs.environment(task.pid))
+                .orElse(Map.of("PATH", ProcessLauncher.DEFAULT_PATH));
+        return new BoundedExec(setsid, new ProcessGroupSignaller(killBinary.orElseThrow()))
+                .run(command, env, task.workingDir, timeout);
+    }
+
+    @Override
+    public boolean recover(TaskHandle handle) {
+        if (!NAME.equals(handle.runtime()) || unavailableReason().isPresent()) {
+            return false;
+        }
+        ProcessTask known = tasks.get(handle.taskId());
+        if (known != null && known.running() && known.pid == handle.pid()) {
+            return true;
+        }
+        Optional<String> mismatch = ReattachCheck.mismatch(handle);
+        if (mismatch.isPresent()) {
+            log.info("task {} not recovered: {}", handle.taskId(), mismatch.get());
+            return false;
+        }
+        Map<String, String> state = handle.driverState();
+        Path taskDir = Path.of(state.getOrDefault(ProcessTask.STATE_TASK_DIR, "/"));
+        ProcessTask task = new ProcessTask(handle.taskId(), handle.pid(), handle.startTimeMillis(),
+                ProcStat.read(handle.pid()).map(ProcStat::startTicks).orElse(-1L), ProcFs.bootId(), taskDir,
+                Path.of(state.getOrDefault(ProcessTask.STATE_WORKING_DIR, taskDir.toString())),
+                Optional.empty(), true);
+        tasks.put(handle.taskId(), task);
+        watcher.watch(task, this::complete);
+        log.info("task {} re-attached to pid {}", handle.taskId(), handle.pid());
+        return true;
+    }
+
+    /** Stops supervising. Tasks keep running on purpose: the next agent re-attaches to them. */
+    @Override
+    public void close() {
+        watcher.close();
+    }
+}

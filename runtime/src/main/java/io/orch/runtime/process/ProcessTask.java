@@ -1,0 +1,61 @@
+package io.orch.runtime.process;
+
+import io.orch.runtime.ExitResult;
+import io.orch.runtime.TaskHandle;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One supervised task of the process runtime. Its pid is also its process group and session id
+ * (it was launched through setsid). {@code env} is empty for a re-attached task: the agent that
+ * knew it is gone, and env values are never persisted in the handle because they may hold secrets.
+ */
+final class ProcessTask {
+    static final String STATE_BOOT_ID = "bootId";
+    static final String STATE_START_TICKS = "startTicks";
+    static final String STATE_TASK_DIR = "taskDir";
+    static final String STATE_WORKING_DIR = "workingDir";
+
+    final String taskId;
+    final long pid;
+    final long startTimeMillis;
+    final long startTicks;
+    final String bootId;
+    final Path taskDir;
+    final Path workingDir;
+    final Optional<Map<String, String>> env;
+    final boolean reattached;
+    /** Completed exactly once, by the JDK's reaper (our child) or the re-attach watcher. */
+    final CompletableFuture<ExitResult> exit = new CompletableFuture<>();
+
+    ProcessTask(String taskId, long pid, long startTimeMillis, long startTicks, String bootId,
+                Path taskDir, Path workingDir, Optional<Map<String, String>> env, boolean reattached) {
+        this.taskId = taskId;
+        this.pid = pid;
+        this.startTimeMillis = startTimeMillis;
+        this.startTicks = startTicks;
+        this.bootId = bootId;
+        this.taskDir = taskDir;
+        this.workingDir = workingDir;
+        this.env = env.map(Map::copyOf);
+        this.reattached = reattached;
+    }
+
+    long pgid() {
+        return pid;
+    }
+
+    boolean running() {
+        return !exit.isDone();
+    }
+
+    TaskHandle handle() {
+        return new TaskHandle(taskId, ProcessRuntime.NAME, pid, startTimeMillis, "", Map.of(
+                STATE_BOOT_ID, bootId,
+                STATE_START_TICKS, Long.toString(startTicks),
+                STATE_TASK_DIR, taskDir.toString(),
+                STATE_WORKING_DIR, workingDir.toString()));
+    }
+}

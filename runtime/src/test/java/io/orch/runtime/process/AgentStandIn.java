@@ -1,0 +1,27 @@
+package io.orch.runtime.process;
+
+import io.orch.runtime.TaskConfig;
+import io.orch.runtime.TaskHandle;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A stand-in for the agent JVM in {@link TaskOutlivesAgentTest}: starts one task through the
+ * process runtime, prints its handle on one line, then idles until it is killed.
+ */
+public final class AgentStandIn {
+    public static void main(String[] args) throws Exception {
+        ProcessRuntime runtime = new ProcessRuntime();
+        TaskConfig config = new TaskConfig("survivor", "survivor", "label", List.of("sleep", "1000"), Map.of(), null,
+                "", "", TaskConfig.Resources.NONE, Map.of(), Path.of(args[0]));
+        TaskHandle h = runtime.start(config);
+        Map<String, String> s = h.driverState();
+        System.out.println(String.join("\t", "HANDLE", Long.toString(h.pid()), Long.toString(h.startTimeMillis()),
+                s.get(ProcessTask.STATE_BOOT_ID), s.get(ProcessTask.STATE_START_TICKS), s.get(ProcessTask.STATE_TASK_DIR),
+                s.get(ProcessTask.STATE_WORKING_DIR)));
+        System.out.flush();
+        new CountDownLatch(1).await();
+    }
+}
