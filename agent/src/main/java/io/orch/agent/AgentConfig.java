@@ -1,0 +1,66 @@
+package io.orch.agent;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+
+/**
+ * Everything an agent process is started with. Ports the agent needs beyond the flags are
+ * derived from {@code listenAddr} (see {@link #raftAddr()}), so several agents run side by side
+ * on one host with only the documented flags.
+ *
+ * @param apiSocket unix socket for the API, or null for none
+ * @param apiAddr   plain-HTTP TCP address for the API (loopback only), or null for none
+ * @param runtime   the node's default runtime name, or null to pick the best available
+ */
+public record AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr, Path apiSocket,
+                          HostPort apiAddr, String runtime, String hostname) {
+
+    /** Raft (Ratis) traffic uses the listen port + 2 (+1 is commonly the gossip port in tests). */
+    public static final int RAFT_PORT_OFFSET = 2;
+
+    public HostPort raftAddr() {
+        return new HostPort(listenAddr.host(), listenAddr.port() + RAFT_PORT_OFFSET);
+    }
+
+    /** host:port, parsed with a clear message naming the flag. */
+    public record HostPort(String host, int port) {
+        public static HostPort parse(String flag, String value, int defaultPort) {
+            String host = value;
+            int port = defaultPort;
+            int colon = value.lastIndexOf(':');
+            if (colon >= 0) {
+                host = value.substring(0, colon);
+                String p = value.substring(colon + 1);
+                try {
+                    port = Integer.parseInt(p);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(flag + " " + value + ": port \"" + p + "\" is not a number");
+                }
+            }
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            if (host.isEmpty()) {
+                host = "0.0.0.0";
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException(flag + " " + value + ": port must be between 1 and 65535");
+            }
+            return new HostPort(host, port);
+        }
+
+        public InetSocketAddress socketAddress() {
+            return new InetSocketAddress(host, port);
+        }
+
+        /** An address other nodes can reach: the wildcard is replaced by {@code fallbackHost}. */
+        public HostPort advertised(String fallbackHost) {
+            return host.equals("0.0.0.0") || host.equals("::") ? new HostPort(fallbackHost, port) : this;
+        }
+
+        @Override
+        public String toString() {
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.orch.agent.manager;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.orch.agent.loop.StoreLoop;
+import io.orch.api.proto.Node;
+import io.orch.api.proto.Service;
+import io.orch.api.proto.Task;
+import io.orch.raft.store.ClusterStore;
+import io.orch.raft.store.Ids;
+import io.orch.raft.store.ObjectKind;
+import io.orch.raft.store.StoreEvent;
+import io.orch.raft.store.StoreException;
+import io.orch.scheduler.orchestrator.Plan;
+import io.orch.scheduler.orchestrator.ServicePlanner;
+import io.orch.scheduler.orchestrator.TaskFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The replicated and global orchestrator: keeps every service's slots filled with tasks of its
+ * current spec, applies restart policies, removes tasks of removed services and prunes task
+ * history. Creates tasks with no node; placing them is the scheduler's job.
+ */
+public final class Orchestrator extends StoreLoop {
+    public static final int DEFAULT_HISTORY_LIMIT = 5;
+
+    private final Set<String> dirty = new HashSet<>();
+    private final Map<String, Instant> wakes = new HashMap<>();
+    private boolean all;
+
+    public Orchestrator(ClusterStore store, Clock clock, MeterRegistry metrics) {
+        super("orchestrator", store, clock, metrics);
+    }
+
+    @Override
+    protected Predicate<StoreEvent> interest() {
+        return e -> e.kind() == ObjectKind.SERVICE || e.kind() == ObjectKind.TASK || e.kind() == ObjectKind.NODE
+                || e.kind() == ObjectKind.CLUSTER;
+    }
+
+    @Override
+    protected void markAll() {
+        all = true;
+    }
+
+    @Override
+    protected void mark(StoreEvent event) {
+        switch (event.kind()) {
+            case SERVICE -> dirty.add(event.id());
+            case TASK -> dirty.add(((Task) event.object()).getServiceId());
+            default -> all = true; // node up/down/availability or retention changes touch every service
+        }
+    }
+
+    @Override
+    protected Instant reconcile() throws StoreException {
+        Instant now = clock.instant();
+        wakes.entrySet().removeIf(e -> {
+            if (!e.getValue().isAfter(now)) {
+                dirty.add(e.getKey());
+                return true;
+            }
+            return false;
+        });
+        if (all) {
+            all = false;
+            store.read(r -> {
+                r.services().forEach(s -> dirty.add(s.getId()));
+                r.tasks().forEach(t -> dirty.add(t.getServiceId()));
+                return null;
+            });
+        }
+        Set<String> work = new HashSet<>(dirty);
+        dirty.clear();
+        for (String serviceId : work) {
+            try {
+                reconcileService(serviceId, now);
+            } catch (StoreException e) {
+                dirty.add(serviceId); // conflict with a concurrent write: read again next turn
+                throw e;
+            }
+        }
+        return wakes.values().stream().min(Instant::compareTo).orElse(null);
+    }
+
+    private void reconcileService(String serviceId, Instant now) throws StoreException {
+        store.updateAndWait(tx -> {
+            var read = tx.read();
+            Optional<Service> service = read.service(serviceId);
+            List<Task> tasks = read.tasksOfService(serviceId);
+            Plan plan;
+            if (service.isEmpty()) {
+                plan = ServicePlanner.planRemoved(tasks);
+            } else {
+                Map<String, Node> nodes = new HashMap<>();
+                read.nodes().forEach(n -> nodes.put(n.getId(), n));
+                plan = ServicePlanner.plan(service.get(), tasks, nodes, new TaskFactory(Ids::newId, now), historyLimit(read));
+            }
+            if (plan.wakeAt() != null) {
+                wakes.put(serviceId, plan.wakeAt());
+            }
+            plan.create.forEach(tx::create);
+            plan.update.forEach(tx::update);
+            plan.delete.forEach(tx::delete);
+        });
+    }
+
+    private static int historyLimit(io.orch.raft.store.ReadTx read) {
+        return read.cluster()
+                .filter(c -> c.getSpec().getOrchestration().hasTaskHistoryRetentionLimit())
+                .map(c -> (int) Math.max(1, c.getSpec().getOrchestration().getTaskHistoryRetentionLimit()))
+                .orElse(DEFAULT_HISTORY_LIMIT);
+    }
+}

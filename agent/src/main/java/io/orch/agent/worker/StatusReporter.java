@@ -1,0 +1,86 @@
+package io.orch.agent.worker;
+
+import io.orch.api.proto.TaskStatus;
+import io.orch.raft.store.ClusterStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Sends task status changes to the store in batches: while one batch commits, newer reports
+ * accumulate and the latest per task wins (the store never lets a status move backwards, so
+ * skipping an intermediate state is harmless). A failed batch is retried unless superseded.
+ */
+final class StatusReporter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StatusReporter.class);
+    private final ClusterStore store;
+    private final Map<String, TaskStatus> pending = new LinkedHashMap<>();
+    private final Thread flusher;
+    private volatile boolean running = true;
+
+    StatusReporter(ClusterStore store) {
+        this.store = store;
+        this.flusher = new Thread(this::run, "orch-status-reporter");
+        this.flusher.setDaemon(true);
+        this.flusher.start();
+    }
+
+    synchronized void report(String taskId, TaskStatus status) {
+        pending.put(taskId, status);
+        notifyAll();
+    }
+
+    private void run() {
+        while (running) {
+            Map<String, TaskStatus> batch;
+            synchronized (this) {
+                while (running && pending.isEmpty()) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                batch = new LinkedHashMap<>(pending);
+                pending.clear();
+            }
+            try {
+                store.updateAndWait(tx -> batch.forEach(tx::updateTaskStatus), Duration.ofSeconds(10));
+            } catch (Exception e) {
+                log.debug("status batch of {} tasks not committed, retrying: {}", batch.size(), e.getMessage());
+                synchronized (this) {
+                    batch.forEach(pending::putIfAbsent);
+                }
+                try {
+                    Thread.sleep(100); // back off before retrying a store that just failed
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Waits (bounded) until everything reported so far is committed; used on shutdown. */
+    void flush(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (!pending.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    wait(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        flusher.interrupt();
+    }
+}

@@ -1,0 +1,67 @@
+package io.orch.agent.worker;
+
+import io.orch.api.proto.ContainerSpec;
+import io.orch.api.proto.Task;
+import io.orch.runtime.TaskConfig;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns a task's spec into what a runtime needs to start it. */
+final class TaskConfigs {
+    private TaskConfigs() {}
+
+    /**
+     * Docker's rule: Command replaces the image's entrypoint and Args its cmd. Without an image
+     * config (the process runtime), the argv is simply Command followed by Args.
+     */
+    static TaskConfig of(Task task, String serviceName, Path taskDir) {
+        ContainerSpec c = task.getSpec().getContainerSpec();
+        List<String> argv = new ArrayList<>(c.getCommandList());
+        argv.addAll(c.getArgsList());
+        if (argv.isEmpty()) {
+            throw new IllegalArgumentException("no command to run: the task has neither Command nor Args "
+                    + "(the process runtime has no image config to take them from)");
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String kv : c.getEnvList()) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                env.put(kv.substring(0, eq), kv.substring(eq + 1));
+            } else if (!kv.isEmpty()) {
+                String inherited = System.getenv(kv); // Docker: a bare NAME takes the value from the environment
+                if (inherited != null) {
+                    env.put(kv, inherited);
+                }
+            }
+        }
+        var limits = task.getSpec().getResources().getLimits();
+        Map<String, String> labels = new LinkedHashMap<>(c.getLabelsMap());
+        labels.put("com.docker.swarm.task.id", task.getId());
+        labels.put("com.docker.swarm.service.id", task.getServiceId());
+        labels.put("com.docker.swarm.node.id", task.getNodeId());
+        return new TaskConfig(task.getId(), taskName(task, serviceName), c.getImage(), argv, env, c.getDir(), c.getUser(),
+                c.getHostname(), new TaskConfig.Resources(limits.getNanoCpus(), limits.getMemoryBytes(), limits.getPids()),
+                labels, taskDir);
+    }
+
+    /** Docker's task name: service.slot.taskid, or service.nodeid.taskid for global services. */
+    static String taskName(Task task, String serviceName) {
+        String middle = task.getSlot() > 0 ? Long.toString(task.getSlot()) : task.getNodeId();
+        return serviceName + "." + middle + "." + task.getId();
+    }
+
+    static Duration stopGrace(Task task) {
+        long nanos = task.getSpec().getContainerSpec().getStopGracePeriod();
+        return nanos > 0 ? Duration.ofNanos(nanos) : TaskConfig.defaultStopGrace();
+    }
+
+    static String stopSignal(Task task) {
+        String s = task.getSpec().getContainerSpec().getStopSignal();
+        return s.isEmpty() ? "SIGTERM" : s;
+    }
+}

@@ -1,0 +1,182 @@
+package io.orch.agent.worker;
+
+import io.orch.api.proto.ContainerStatus;
+import io.orch.api.proto.Task;
+import io.orch.api.proto.TaskState;
+import io.orch.api.proto.TaskStatus;
+import io.orch.runtime.ContainerRuntime;
+import io.orch.runtime.ExitResult;
+import io.orch.runtime.RuntimeFailure;
+import io.orch.runtime.TaskConfig;
+import io.orch.runtime.TaskHandle;
+import io.orch.scheduler.orchestrator.Times;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * Drives one task on this node through its state machine (swarmkit's controller):
+ * ASSIGNED -> ACCEPTED -> PREPARING -> READY -> STARTING -> RUNNING -> COMPLETE | FAILED, or
+ * SHUTDOWN when the manager asks it to stop. Errors before the task runs reject it; after, fail it.
+ * Runtime calls block, so every step runs on the worker's executor, never on the store's threads.
+ */
+final class TaskRunner {
+    private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+
+    interface Listener {
+        void started(TaskHandle handle);
+
+        void finished(String taskId);
+    }
+
+    private final String taskId;
+    private final ContainerRuntime runtime;
+    private final Executor executor;
+    private final Clock clock;
+    private final Consumer<TaskStatus> reporter;
+    private final Listener listener;
+    private volatile Task task;
+    private boolean started;
+    private boolean stopRequested;
+    private boolean done;
+
+    TaskRunner(Task task, ContainerRuntime runtime, Executor executor, Clock clock, Consumer<TaskStatus> reporter,
+               Listener listener) {
+        this.taskId = task.getId();
+        this.task = task;
+        this.runtime = runtime;
+        this.executor = executor;
+        this.clock = clock;
+        this.reporter = reporter;
+        this.listener = listener;
+    }
+
+    /** Starts the task in the background. */
+    void start(TaskConfig config) {
+        executor.execute(() -> run(config));
+    }
+
+    /** Supervises a task re-attached after an agent restart. */
+    void reattached(TaskHandle handle) {
+        synchronized (this) {
+            started = true;
+        }
+        runtime.waitFor(taskId).whenComplete((r, e) -> exited(r, e));
+    }
+
+    /** A newer version of the task from the store: stops it when no longer wanted. */
+    void update(Task newer) {
+        this.task = newer;
+        if (newer.getDesiredState().getNumber() > TaskState.RUNNING.getNumber()) {
+            stop();
+        }
+    }
+
+    /** Stops the task (graceful, then forced), whether or not it has started yet. */
+    void stop() {
+        boolean runNow;
+        synchronized (this) {
+            if (stopRequested || done) {
+                return;
+            }
+            stopRequested = true;
+            runNow = started;
+        }
+        if (runNow) {
+            Task t = task;
+            executor.execute(() -> runtime.stop(taskId, TaskConfigs.stopGrace(t), TaskConfigs.stopSignal(t)));
+        }
+    }
+
+    private void run(TaskConfig config) {
+        report(TaskState.ACCEPTED, "accepted", "", null);
+        report(TaskState.PREPARING, "preparing", "", null);
+        report(TaskState.READY, "prepared", "", null);
+        synchronized (this) {
+            if (stopRequested) {
+                finish(TaskState.SHUTDOWN, "shutdown before start", "", null);
+                return;
+            }
+        }
+        report(TaskState.STARTING, "starting", "", null);
+        TaskHandle handle;
+        try {
+            handle = runtime.start(config);
+        } catch (RuntimeFailure e) {
+            log.info("task {} rejected: {}", taskId, e.getMessage());
+            finish(TaskState.REJECTED, "rejected", e.getMessage(), null);
+            return;
+        } catch (RuntimeException e) {
+            log.warn("task {} could not start", taskId, e);
+            finish(TaskState.REJECTED, "rejected", "start failed: " + e.getMessage(), null);
+            return;
+        }
+        boolean stopNow;
+        synchronized (this) {
+            started = true;
+            stopNow = stopRequested;
+        }
+        listener.started(handle);
+        reporter.accept(status(TaskState.RUNNING, "started", "")
+                .setContainerStatus(ContainerStatus.newBuilder().setContainerId(handle.containerId()).setPid(handle.pid()))
+                .build());
+        runtime.waitFor(taskId).whenComplete(this::exited);
+        if (stopNow) {
+            Task t = task;
+            runtime.stop(taskId, TaskConfigs.stopGrace(t), TaskConfigs.stopSignal(t));
+        }
+    }
+
+    private void exited(ExitResult result, Throwable error) {
+        boolean requested;
+        synchronized (this) {
+            requested = stopRequested;
+        }
+        if (error != null) {
+            finish(TaskState.FAILED, "failed", "task supervision failed: " + error.getMessage(), null);
+        } else if (requested) {
+            finish(TaskState.SHUTDOWN, "shutdown", "", result.exitCode());
+        } else if (result.successful()) {
+            finish(TaskState.COMPLETE, "finished", "", 0);
+        } else if (result.oomKilled()) {
+            finish(TaskState.FAILED, "failed", "task: OOM killed (exit " + result.exitCode() + ")", result.exitCode());
+        } else if (result.exitCode() < 0) {
+            finish(TaskState.FAILED, "failed", "task exited; exit code unknown: " + result.message(), null);
+        } else {
+            finish(TaskState.FAILED, "failed", "task: non-zero exit (" + result.exitCode() + ")", result.exitCode());
+        }
+        executor.execute(() -> runtime.destroy(taskId));
+    }
+
+    private void finish(TaskState state, String message, String err, Integer exitCode) {
+        synchronized (this) {
+            if (done) {
+                return;
+            }
+            done = true;
+        }
+        report(state, message, err, exitCode);
+        listener.finished(taskId);
+    }
+
+    private void report(TaskState state, String message, String err, Integer exitCode) {
+        TaskStatus.Builder s = status(state, message, err);
+        if (exitCode != null) {
+            s.setContainerStatus(ContainerStatus.newBuilder().setExitCode(exitCode));
+        }
+        reporter.accept(s.build());
+    }
+
+    private TaskStatus.Builder status(TaskState state, String message, String err) {
+        return TaskStatus.newBuilder().setState(state).setMessage(message).setErr(err)
+                .setTimestamp(Times.timestamp(clock.instant()));
+    }
+
+    synchronized boolean isDone() {
+        return done;
+    }
+
+}
