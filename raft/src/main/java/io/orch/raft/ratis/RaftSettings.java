@@ -1,0 +1,132 @@
+package io.orch.raft.ratis;
+
+import org.apache.ratis.protocol.RaftGroupId;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * How one manager runs its replica of the cluster store's Raft group.
+ *
+ * @param nodeId            this replica's Raft peer id (the orch node id)
+ * @param address           host:port this replica's Raft RPC (Ratis gRPC) listens on; the only port used
+ * @param peers             the group's voters, node id to host:port, including this one. Only read when
+ *                          the group is created on an empty storage dir; afterwards the membership
+ *                          stored in the log wins (change it with {@link RatisProposer#addVoter} /
+ *                          {@link RatisProposer#removeVoter})
+ * @param clusterId         the cluster's id; the Raft group id is derived from it ({@link #groupId()})
+ * @param storageDir        where the log, the vote and the snapshots live (one sub-directory per group)
+ * @param snapshotThreshold take a snapshot every this many applied entries, then purge the log up to it
+ * @param electionTimeoutMin a follower that heard nothing from a leader for a random time in
+ * @param electionTimeoutMax [min, max] starts an election; failover takes about max + one round trip
+ * @param firstElectionTimeout how long a replica waits for a leader right after start before it
+ *                          campaigns (short, so a lone voter is writable quickly)
+ * @param proposeTimeout    a proposal not committed and applied within this fails with
+ *                          {@link ProposalFailedException}
+ * @param startTimeout      {@link RatisProposer#start} gives up after this
+ * @param segmentSizeMax    log segment files roll over at this size; only closed segments are purged
+ * @param snapshotOnStop    take a snapshot on a clean close so the next start replays no log
+ */
+public record RaftSettings(
+        String nodeId,
+        String address,
+        Map<String, String> peers,
+        String clusterId,
+        Path storageDir,
+        long snapshotThreshold,
+        Duration electionTimeoutMin,
+        Duration electionTimeoutMax,
+        Duration firstElectionTimeout,
+        Duration proposeTimeout,
+        Duration startTimeout,
+        long segmentSizeMax,
+        boolean snapshotOnStop) {
+
+    public static final long DEFAULT_SNAPSHOT_THRESHOLD = 10_000;
+    /**
+     * LAN defaults: heartbeats go out every min/2 (~100 ms); a dead leader is noticed after
+     * 200..400 ms and replaced after roughly one more round trip (< 1 s in total). Going lower makes
+     * GC pauses and slow fsyncs on a busy 2-core box look like a dead leader; pre-vote (on by
+     * default in Ratis) keeps such a false alarm from deposing a healthy leader.
+     */
+    public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(200);
+    public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofMillis(400);
+    public static final Duration DEFAULT_FIRST_ELECTION_TIMEOUT = Duration.ofMillis(50);
+    public static final Duration DEFAULT_PROPOSE_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
+    /** Ratis' default; snapshots (not segment size) bound the log in practice. */
+    public static final long DEFAULT_SEGMENT_SIZE_MAX = 32L << 20;
+
+    public RaftSettings {
+        Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(clusterId, "clusterId");
+        Objects.requireNonNull(storageDir, "storageDir");
+        HostPort.parse(address);
+        peers = Map.copyOf(new TreeMap<>(peers));
+        peers.values().forEach(HostPort::parse);
+        if (snapshotThreshold < 1) {
+            throw new IllegalArgumentException("snapshotThreshold must be >= 1: " + snapshotThreshold);
+        }
+        if (electionTimeoutMin.compareTo(electionTimeoutMax) >= 0) {
+            throw new IllegalArgumentException(
+                    "electionTimeoutMin must be < electionTimeoutMax: " + electionTimeoutMin + " " + electionTimeoutMax);
+        }
+    }
+
+    /** A new single-voter group (the first manager of a cluster, and every test). */
+    public static RaftSettings singleVoter(String nodeId, String address, String clusterId, Path storageDir) {
+        return new RaftSettings(nodeId, address, Map.of(nodeId, address), clusterId, storageDir,
+                DEFAULT_SNAPSHOT_THRESHOLD, DEFAULT_ELECTION_TIMEOUT_MIN, DEFAULT_ELECTION_TIMEOUT_MAX,
+                DEFAULT_FIRST_ELECTION_TIMEOUT, DEFAULT_PROPOSE_TIMEOUT, DEFAULT_START_TIMEOUT,
+                DEFAULT_SEGMENT_SIZE_MAX, true);
+    }
+
+    /** The same group id on every manager of a cluster, and across restarts. */
+    public RaftGroupId groupId() {
+        return groupIdOf(clusterId);
+    }
+
+    public static RaftGroupId groupIdOf(String clusterId) {
+        return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("orch-raft:" + clusterId).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Whether this replica is the group's only voter, so it can elect itself and need wait for no one. */
+    public boolean isSoleVoter() {
+        return peers.size() == 1 && peers.containsKey(nodeId);
+    }
+
+    public RaftSettings withPeers(Map<String, String> newPeers) {
+        return new RaftSettings(nodeId, address, newPeers, clusterId, storageDir, snapshotThreshold,
+                electionTimeoutMin, electionTimeoutMax, firstElectionTimeout, proposeTimeout, startTimeout,
+                segmentSizeMax, snapshotOnStop);
+    }
+
+    public RaftSettings withSnapshotThreshold(long threshold) {
+        return new RaftSettings(nodeId, address, peers, clusterId, storageDir, threshold,
+                electionTimeoutMin, electionTimeoutMax, firstElectionTimeout, proposeTimeout, startTimeout,
+                segmentSizeMax, snapshotOnStop);
+    }
+
+    public RaftSettings withSegmentSizeMax(long bytes) {
+        return new RaftSettings(nodeId, address, peers, clusterId, storageDir, snapshotThreshold,
+                electionTimeoutMin, electionTimeoutMax, firstElectionTimeout, proposeTimeout, startTimeout,
+                bytes, snapshotOnStop);
+    }
+
+    public RaftSettings withSnapshotOnStop(boolean enabled) {
+        return new RaftSettings(nodeId, address, peers, clusterId, storageDir, snapshotThreshold,
+                electionTimeoutMin, electionTimeoutMax, firstElectionTimeout, proposeTimeout, startTimeout,
+                segmentSizeMax, enabled);
+    }
+
+    public RaftSettings withProposeTimeout(Duration timeout) {
+        return new RaftSettings(nodeId, address, peers, clusterId, storageDir, snapshotThreshold,
+                electionTimeoutMin, electionTimeoutMax, firstElectionTimeout, timeout, startTimeout,
+                segmentSizeMax, snapshotOnStop);
+    }
+}

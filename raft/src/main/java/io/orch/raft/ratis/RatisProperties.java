@@ -1,0 +1,98 @@
+package io.orch.raft.ratis;
+
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Translates {@link RaftSettings} into Ratis' key/value configuration; everything orch relies on is set explicitly. */
+final class RatisProperties {
+    /** How many snapshot files (and their .md5) to keep; the older one is a fallback for a human. */
+    static final int SNAPSHOTS_RETAINED = 2;
+    private static final long PREALLOCATED_SIZE_MAX = 4L << 20;
+    private static final int OUTSTANDING_PROPOSALS_MAX = 1_000;
+
+    private RatisProperties() {
+    }
+
+    static RaftProperties from(RaftSettings settings) {
+        RaftProperties p = new RaftProperties();
+        rpc(p, settings);
+        durability(p, settings);
+        snapshots(p, settings);
+        timeouts(p, settings);
+        return p;
+    }
+
+    /**
+     * gRPC rather than Netty RPC: it is Ratis' default and best-tested transport, supports TLS (mTLS
+     * between managers later) and runs on Ratis' shaded gRPC/Netty, so it does not clash with our
+     * Netty 4.2. Server, admin and client services share the one given port (Ratis opens separate
+     * admin/client servers only when their ports differ from the server port); data streaming is off.
+     */
+    private static void rpc(RaftProperties p, RaftSettings settings) {
+        HostPort hostPort = HostPort.parse(settings.address());
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        GrpcConfigKeys.Server.setHost(p, hostPort.host());
+        GrpcConfigKeys.Server.setPort(p, hostPort.port());
+        GrpcConfigKeys.Admin.setHost(p, hostPort.host());
+        GrpcConfigKeys.Admin.setPort(p, hostPort.port());
+        GrpcConfigKeys.Client.setHost(p, hostPort.host());
+        GrpcConfigKeys.Client.setPort(p, hostPort.port());
+        RaftClientConfigKeys.Async.setOutstandingRequestsMax(p, OUTSTANDING_PROPOSALS_MAX);
+    }
+
+    /**
+     * An entry counts as flushed (and so can be committed and acknowledged) only after
+     * FileChannel.force: unsafe and async flush are both off, as they are by default; set here so
+     * nobody turns them on by accident. The commit index is written to the log too (log metadata),
+     * so a restarted replica can replay committed entries before any leader exists.
+     */
+    private static void durability(RaftProperties p, RaftSettings settings) {
+        RaftServerConfigKeys.setStorageDir(p, List.of(settings.storageDir().toFile()));
+        RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
+        RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, false);
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, true);
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(settings.segmentSizeMax()));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p,
+                SizeInBytes.valueOf(Math.min(PREALLOCATED_SIZE_MAX, settings.segmentSizeMax())));
+    }
+
+    /**
+     * Snapshot every {@code snapshotThreshold} applied entries and purge the log up to the snapshot
+     * even if a follower still lags (it then gets the snapshot instead of the log).
+     */
+    private static void snapshots(RaftProperties p, RaftSettings settings) {
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, settings.snapshotThreshold());
+        RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, settings.snapshotOnStop());
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, SNAPSHOTS_RETAINED);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        // Ratis purges only when the snapshot moved on by at least this many entries.
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(settings.snapshotThreshold(), 1024));
+    }
+
+    private static void timeouts(RaftProperties p, RaftSettings settings) {
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(settings.electionTimeoutMin()));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(settings.electionTimeoutMax()));
+        Duration first = settings.firstElectionTimeout();
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, millis(first));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, millis(first.multipliedBy(2)));
+        // One client attempt may not outlive the whole proposal; the client retries within it.
+        Duration attempt = settings.proposeTimeout().compareTo(Duration.ofSeconds(3)) < 0
+                ? settings.proposeTimeout() : Duration.ofSeconds(3);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, millis(attempt));
+    }
+
+    private static TimeDuration millis(Duration d) {
+        return TimeDuration.valueOf(d.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,193 @@
+package io.orch.raft.ratis;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.orch.api.proto.StoreCommand;
+import io.orch.raft.ApplyResult;
+import io.orch.raft.CommandApplier;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Adapts a {@link CommandApplier} to Ratis: committed entries become {@code applier.apply(index,
+ * command)}, snapshots are {@code applier.snapshot()} written by {@link SnapshotFiles}, and a
+ * loaded or installed snapshot goes to {@code applier.restore}. Ratis calls apply, snapshot and
+ * reinitialize on its single state-machine-updater thread, which is what CommandApplier requires.
+ */
+final class RatisStateMachine extends BaseStateMachine {
+    private static final Logger LOG = LoggerFactory.getLogger(RatisStateMachine.class);
+
+    private final CommandApplier applier;
+    private final RaftPeerId self;
+    private final LeadershipNotifier leadership;
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    /** Signalled after every applied entry and leadership event; {@link #awaitCondition} waits on it. */
+    private final Object progress = new Object();
+
+    RatisStateMachine(CommandApplier applier, RaftPeerId self, LeadershipNotifier leadership) {
+        this.applier = applier;
+        this.self = self;
+        this.leadership = leadership;
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        storage.init(raftStorage);
+        if (!loadLatestSnapshot() && applier.lastAppliedIndex() > 0) {
+            // Replaying the whole log into a non-empty applier would apply commands twice.
+            throw new IOException("no snapshot on disk but the applier is not empty (lastAppliedIndex="
+                    + applier.lastAppliedIndex() + "); start with an empty applier");
+        }
+    }
+
+    /** Called by Ratis after a leader installed a snapshot on this follower. */
+    @Override
+    public void reinitialize() throws IOException {
+        loadLatestSnapshot();
+    }
+
+    private boolean loadLatestSnapshot() throws IOException {
+        SingleFileSnapshotInfo info = storage.loadLatestSnapshot();
+        if (info == null) {
+            return false;
+        }
+        TermIndex at = SnapshotFiles.termIndexOf(info);
+        long started = System.nanoTime();
+        applier.restore(SnapshotFiles.read(info));
+        setLastAppliedTermIndex(at);
+        LOG.info("{}: restored snapshot {} in {} ms", self, at, (System.nanoTime() - started) / 1_000_000);
+        return true;
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    @Override
+    public SingleFileSnapshotInfo getLatestSnapshot() {
+        return storage.getLatestSnapshot();
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        long index = entry.getIndex();
+        ApplyResult result;
+        try {
+            StoreCommand command = StoreCommand.parseFrom(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+            result = applier.apply(index, command);
+        } catch (InvalidProtocolBufferException e) {
+            // Deterministic on every replica, so rejecting keeps them identical.
+            result = ApplyResult.rejected(index, "unreadable command: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // An applier bug: the replicas may now differ. Fail this proposal loudly, keep going.
+            LOG.error("{}: applier failed on entry {}", self, index, e);
+            advance(entry);
+            return CompletableFuture.failedFuture(e);
+        }
+        advance(entry);
+        return CompletableFuture.completedFuture(ApplyResultCodec.encode(result));
+    }
+
+    private void advance(LogEntryProto entry) {
+        updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        signal();
+    }
+
+    /** Configuration and metadata entries: nothing for the applier, but they count as applied. */
+    @Override
+    public void notifyTermIndexUpdated(long term, long index) {
+        super.notifyTermIndexUpdated(term, index);
+        signal();
+    }
+
+    /**
+     * Ratis records the new membership itself (raft-meta.conf) before calling this; counting the
+     * entry as applied keeps "applied index" comparable with the commit index.
+     */
+    @Override
+    public void notifyConfigurationChanged(long term, long index, RaftConfigurationProto newConfiguration) {
+        updateLastAppliedTermIndex(term, index);
+        signal();
+    }
+
+    /**
+     * Writes the applier's state as of the last applied entry. Ratis calls this on the updater
+     * thread once every applyTransaction before it completed, so state and index agree.
+     */
+    @Override
+    public long takeSnapshot() throws IOException {
+        TermIndex at = getLastAppliedTermIndex();
+        if (at == null || at.getIndex() <= RaftLog.INVALID_LOG_INDEX) {
+            return RaftLog.INVALID_LOG_INDEX;
+        }
+        SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
+        if (latest != null && latest.getIndex() >= at.getIndex()) {
+            return latest.getIndex();
+        }
+        long started = System.nanoTime();
+        storage.updateLatestSnapshot(SnapshotFiles.write(storage, at, applier.snapshot()));
+        LOG.info("{}: wrote snapshot {} in {} ms", self, at, (System.nanoTime() - started) / 1_000_000);
+        return at.getIndex();
+    }
+
+    /** Leader and every entry of earlier terms applied: the store is current, control loops may run. */
+    @Override
+    public void notifyLeaderReady() {
+        leadership.publish(true);
+        signal();
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeader) {
+        if (!self.equals(newLeader)) {
+            leadership.publish(false);
+        }
+        signal();
+    }
+
+    private void signal() {
+        synchronized (progress) {
+            progress.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until {@code condition} holds, re-checking on every applied entry and leadership
+     * event, and at least every 20 ms (for Ratis state that changes without telling us).
+     */
+    boolean awaitCondition(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (progress) {
+            while (!condition.getAsBoolean()) {
+                long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
+                if (leftMillis <= 0) {
+                    return false;
+                }
+                progress.wait(Math.min(leftMillis, 20));
+            }
+            return true;
+        }
+    }
+}

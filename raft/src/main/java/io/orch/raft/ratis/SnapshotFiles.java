@@ -1,0 +1,95 @@
+package io.orch.raft.ratis;
+
+import io.orch.api.proto.StoreSnapshot;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.MD5FileUtil;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+
+/**
+ * Writes and reads the store's snapshot: one {@link StoreSnapshot} protobuf per file, named
+ * {@code snapshot.<term>_<index>} in the Ratis state machine directory (the name Ratis parses and
+ * ships to lagging followers), with a {@code .md5} beside it.
+ */
+final class SnapshotFiles {
+    private SnapshotFiles() {
+    }
+
+    /**
+     * Crash-safe: the data goes to a temporary file and is fsynced, then the .md5 is written
+     * (atomically, fsynced), then the data is renamed into place and the directory fsynced. A
+     * crash leaves either no snapshot for this index or a complete one with its checksum.
+     */
+    static SingleFileSnapshotInfo write(SimpleStateMachineStorage storage, TermIndex at, StoreSnapshot snapshot)
+            throws IOException {
+        File target = storage.getSnapshotFile(at.getTerm(), at.getIndex());
+        Path tmp = target.toPath().resolveSibling(target.getName() + ".writing");
+        byte[] bytes = snapshot.toByteArray();
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+            out.force(true);
+        }
+        MD5Hash md5 = md5(bytes);
+        MD5FileUtil.saveMD5File(target, md5);
+        Files.move(tmp, target.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        fsyncDirectory(target.toPath().getParent());
+        return new SingleFileSnapshotInfo(new FileInfo(target.toPath(), md5), at);
+    }
+
+    /** Reads and verifies a snapshot; a missing or wrong checksum is an error, never silently skipped. */
+    static StoreSnapshot read(SingleFileSnapshotInfo info) throws IOException {
+        Path path = info.getFile().getPath();
+        MD5Hash expected = info.getFile().getFileDigest();
+        if (expected == null) {
+            expected = MD5FileUtil.readStoredMd5ForFile(path.toFile());
+        }
+        if (expected == null) {
+            throw new IOException("snapshot " + path + " has no .md5 file");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(path)) {
+            bytes = in.readAllBytes();
+        }
+        MD5Hash actual = md5(bytes);
+        if (!expected.equals(actual)) {
+            throw new IOException("snapshot " + path + " is corrupt: md5 " + actual + " != stored " + expected);
+        }
+        return StoreSnapshot.parseFrom(bytes);
+    }
+
+    static TermIndex termIndexOf(SingleFileSnapshotInfo info) {
+        return SimpleStateMachineStorage.getTermIndexFromSnapshotFile(info.getFile().getPath().toFile());
+    }
+
+    private static MD5Hash md5(byte[] bytes) {
+        MessageDigest digest = MD5Hash.getDigester();
+        digest.update(bytes);
+        return new MD5Hash(digest.digest());
+    }
+
+    /** Makes the rename durable (POSIX); a no-op where directories cannot be opened. */
+    private static void fsyncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException ignored) {
+            // not supported on this platform/file system; the rename is still atomic
+        }
+    }
+}

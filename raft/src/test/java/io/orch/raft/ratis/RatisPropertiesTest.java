@@ -1,0 +1,83 @@
+package io.orch.raft.ratis;
+
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RatisPropertiesTest {
+    private final RaftSettings settings = RaftSettings.singleVoter("n1", "10.0.0.5:4300", "c1", Path.of("/var/lib/orch/raft"));
+
+    @Test
+    void everyRatisServiceSharesTheOneGivenPort() {
+        RaftProperties p = RatisProperties.from(settings);
+        assertEquals("10.0.0.5", GrpcConfigKeys.Server.host(p));
+        assertEquals(4300, GrpcConfigKeys.Server.port(p));
+        assertEquals(4300, GrpcConfigKeys.Admin.port(p));
+        assertEquals(4300, GrpcConfigKeys.Client.port(p));
+    }
+
+    @Test
+    void logIsFsyncedBeforeAnEntryCounts() {
+        RaftProperties p = RatisProperties.from(settings);
+        assertFalse(RaftServerConfigKeys.Log.unsafeFlushEnabled(p));
+        assertFalse(RaftServerConfigKeys.Log.asyncFlushEnabled(p));
+        assertTrue(RaftServerConfigKeys.Log.logMetadataEnabled(p));
+    }
+
+    @Test
+    void snapshotsAreAutomaticAndPurgeTheLog() {
+        RaftProperties p = RatisProperties.from(settings);
+        assertTrue(RaftServerConfigKeys.Snapshot.autoTriggerEnabled(p));
+        assertEquals(10_000L, RaftServerConfigKeys.Snapshot.autoTriggerThreshold(p));
+        assertTrue(RaftServerConfigKeys.Log.purgeUptoSnapshotIndex(p));
+        assertEquals(1024, RaftServerConfigKeys.Log.purgeGap(p));
+        assertEquals(100, RaftServerConfigKeys.Log.purgeGap(RatisProperties.from(settings.withSnapshotThreshold(100))));
+    }
+
+    @Test
+    void electionTimeoutsSuitALan() {
+        RaftProperties p = RatisProperties.from(settings);
+        assertEquals(200, RaftServerConfigKeys.Rpc.timeoutMin(p).toLong(TimeUnit.MILLISECONDS));
+        assertEquals(400, RaftServerConfigKeys.Rpc.timeoutMax(p).toLong(TimeUnit.MILLISECONDS));
+        assertEquals(50, RaftServerConfigKeys.Rpc.firstElectionTimeoutMin(p).toLong(TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void groupIdIsDerivedFromTheClusterIdAlone() {
+        assertEquals(RaftSettings.groupIdOf("c1"), settings.groupId());
+        assertEquals(RaftSettings.groupIdOf("c1"),
+                RaftSettings.singleVoter("n2", "10.0.0.6:4300", "c1", Path.of("/x")).groupId());
+        assertNotEquals(RaftSettings.groupIdOf("c1"), RaftSettings.groupIdOf("c2"));
+    }
+
+    @Test
+    void soleVoterOnlyWhenThisNodeIsTheOnlyPeer() {
+        assertTrue(settings.isSoleVoter());
+        assertFalse(settings.withPeers(Map.of("n1", "10.0.0.5:4300", "n2", "10.0.0.6:4300")).isSoleVoter());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"127.0.0.1:7000,127.0.0.1,7000", "manager-1:4300,manager-1,4300", "[::1]:4300,::1,4300"})
+    void parsesHostPort(String address, String host, int port) {
+        assertEquals(new HostPort(host, port), HostPort.parse(address));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"localhost", ":4300", "host:", "host:0", "host:70000", "host:abc"})
+    void rejectsBadAddresses(String address) {
+        assertThrows(IllegalArgumentException.class, () -> HostPort.parse(address));
+    }
+}

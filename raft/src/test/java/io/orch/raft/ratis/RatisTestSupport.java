@@ -1,0 +1,78 @@
+package io.orch.raft.ratis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** Free ports and a look at what Ratis keeps on disk. */
+final class RatisTestSupport {
+    private static final Pattern CLOSED_SEGMENT = Pattern.compile("log_(\\d+)-(\\d+)");
+    private static final Pattern OPEN_SEGMENT = Pattern.compile("log_inprogress_(\\d+)");
+    private static final Pattern SNAPSHOT = Pattern.compile("snapshot\\.(\\d+)_(\\d+)");
+
+    private RatisTestSupport() {
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static RaftSettings settings(Path dir, int port) {
+        return RaftSettings.singleVoter("n1", "127.0.0.1:" + port, "test-cluster", dir);
+    }
+
+    static Path groupDir(RaftSettings settings) {
+        return settings.storageDir().resolve(settings.groupId().getUuid().toString());
+    }
+
+    /** First log index of every segment file (closed and open), ascending. */
+    static List<Long> segmentStartIndexes(RaftSettings settings) {
+        return names(groupDir(settings).resolve("current")).stream()
+                .map(name -> {
+                    Matcher closed = CLOSED_SEGMENT.matcher(name);
+                    if (closed.matches()) {
+                        return Long.parseLong(closed.group(1));
+                    }
+                    Matcher open = OPEN_SEGMENT.matcher(name);
+                    return open.matches() ? Long.parseLong(open.group(1)) : null;
+                })
+                .filter(java.util.Objects::nonNull)
+                .sorted()
+                .toList();
+    }
+
+    /** Index of every snapshot file that has its .md5 beside it, ascending. */
+    static List<Long> snapshotIndexes(RaftSettings settings) {
+        Path dir = groupDir(settings).resolve("sm");
+        return names(dir).stream()
+                .map(SNAPSHOT::matcher)
+                .filter(Matcher::matches)
+                .filter(m -> Files.exists(dir.resolve(m.group() + ".md5")))
+                .map(m -> Long.parseLong(m.group(2)))
+                .sorted()
+                .toList();
+    }
+
+    private static List<String> names(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
