@@ -1,0 +1,132 @@
+package io.orch.cli;
+
+import io.orch.api.Defaults;
+import io.orch.cli.client.CliException;
+import io.orch.cli.client.DockerApi;
+import io.orch.cli.client.HostAddress;
+import io.orch.cli.client.HttpClient;
+import io.orch.cli.commands.InfoCommand;
+import io.orch.cli.commands.NodeCommand;
+import io.orch.cli.commands.ServiceCommand;
+import io.orch.cli.commands.VersionCommand;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The top-level {@code orch} command. Global options live here (before the subcommand, as with
+ * docker); subcommands reach them, the injected out/err and the API client through
+ * {@code spec.root().userObject()}, which is this object. A launcher may add more subcommands to
+ * the returned CommandLine; they get the same error handling because it is installed on the root.
+ */
+@Command(name = "orch",
+        description = "A Docker-Swarm-like container orchestrator.",
+        versionProvider = OrchCli.VersionProvider.class,
+        subcommands = {VersionCommand.class, InfoCommand.class, NodeCommand.class, ServiceCommand.class})
+public final class OrchCli implements Callable<Integer> {
+    public static final String HOST_ENV = "ORCH_HOST";
+
+    @Option(names = {"-H", "--host"}, paramLabel = "URL",
+            description = "Agent API address: unix:///path or tcp://host:port (env ORCH_HOST; default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--debug", description = "Print stack traces on errors.")
+    boolean debug;
+
+    @Option(names = "--version", versionHelp = true, description = "Print the version and exit.")
+    boolean versionRequested;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+    boolean helpRequested;
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final CliEnvironment environment;
+    private CommandLine commandLine;
+    private DockerApi api;
+
+    private OrchCli(PrintWriter out, PrintWriter err, CliEnvironment environment) {
+        this.out = out;
+        this.err = err;
+        this.environment = environment;
+    }
+
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, CliEnvironment.system());
+    }
+
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err, CliEnvironment environment) {
+        OrchCli root = new OrchCli(out, err, environment);
+        CommandLine cl = new CommandLine(root);
+        root.commandLine = cl;
+        ErrorHandler handler = new ErrorHandler(root);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler(handler);
+        cl.setExecutionExceptionHandler(handler);
+        // docker semantics: everything after IMAGE belongs to the container's command
+        cl.getSubcommands().get("service").getSubcommands().get("create").setStopAtPositional(true);
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = commandLine(out, err).execute(args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    @Override
+    public Integer call() {
+        commandLine.usage(out);
+        return ExitCodes.OK;
+    }
+
+    public PrintWriter out() { return out; }
+
+    public PrintWriter err() { return err; }
+
+    public boolean debug() { return debug; }
+
+    public CliEnvironment environment() { return environment; }
+
+    /** -H, else ORCH_HOST, else the local socket. */
+    public String hostUrl() {
+        if (host != null && !host.isBlank()) return host;
+        String env = environment.get(HOST_ENV);
+        return env != null && !env.isBlank() ? env : Defaults.defaultHost();
+    }
+
+    public HostAddress hostAddress() {
+        try {
+            return HostAddress.parse(hostUrl());
+        } catch (IllegalArgumentException e) {
+            String source = host != null ? "--host" : environment.get(HOST_ENV) != null ? HOST_ENV : "default host";
+            throw new CliException(ExitCodes.USAGE, "Error: " + e.getMessage() + " (from " + source + ")");
+        }
+    }
+
+    public DockerApi api() {
+        if (api == null) {
+            api = new DockerApi(new HttpClient(hostAddress(), Duration.ofSeconds(5), Duration.ofSeconds(60)));
+        }
+        return api;
+    }
+
+    public static String clientVersion() {
+        String v = OrchCli.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-SNAPSHOT" : v;
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"orch version " + clientVersion() + ", API " + Defaults.API_VERSION};
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.orch.cli.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.orch.api.Defaults;
+import io.orch.cli.parse.Filters;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+
+/**
+ * The Docker Engine API calls the CLI makes, as JSON trees. Every path gets the {@code /v1.47}
+ * prefix; error statuses become {@link ApiException} carrying the server's {@code message}.
+ */
+public final class DockerApi {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http;
+    private final String prefix = "/v" + Defaults.API_VERSION;
+
+    public DockerApi(HttpClient http) {
+        this.http = http;
+    }
+
+    public JsonNode version() { return get("/version"); }
+
+    public JsonNode info() { return get("/info"); }
+
+    public JsonNode nodes() { return get("/nodes"); }
+
+    public JsonNode node(String idOrName) { return get("/nodes/" + Filters.encode(idOrName)); }
+
+    public JsonNode services(Filters filters, boolean status) {
+        StringBuilder q = new StringBuilder();
+        if (status) q.append("status=true");
+        if (filters != null && !filters.isEmpty()) q.append(q.length() > 0 ? "&" : "").append(filters.toQueryParam());
+        return get("/services" + (q.length() > 0 ? "?" + q : ""));
+    }
+
+    public JsonNode service(String idOrName, boolean insertDefaults) {
+        return get("/services/" + Filters.encode(idOrName) + "?insertDefaults=" + insertDefaults);
+    }
+
+    public JsonNode tasks(Filters filters) {
+        return get("/tasks" + (filters == null || filters.isEmpty() ? "" : "?" + filters.toQueryParam()));
+    }
+
+    /** @return the new service's ID */
+    public String createService(JsonNode spec) {
+        return call("POST", "/services/create", spec).path("ID").asText();
+    }
+
+    public JsonNode updateService(String id, long version, JsonNode spec) {
+        return call("POST", "/services/" + Filters.encode(id) + "/update?version=" + version, spec);
+    }
+
+    public void removeService(String idOrName) {
+        call("DELETE", "/services/" + Filters.encode(idOrName), null);
+    }
+
+    public JsonNode get(String path) {
+        return call("GET", path, null);
+    }
+
+    private JsonNode call(String method, String path, JsonNode body) {
+        HttpResponse response;
+        try {
+            byte[] bytes = body == null ? null : JSON.writeValueAsBytes(body);
+            response = http.send(method, prefix + path, bytes);
+        } catch (AgentUnreachableException e) {
+            throw e;
+        } catch (SocketTimeoutException e) {
+            throw new CliException(1, "Error: the orch agent at " + http.address() + " did not answer in time (" + method + " " + path + ")", e);
+        } catch (IOException e) {
+            throw new CliException(1, "Error: talking to the orch agent at " + http.address() + " failed: " + e.getMessage(), e);
+        }
+        JsonNode parsed = parse(response);
+        if (!response.ok()) {
+            String message = parsed.path("message").asText("");
+            if (message.isEmpty()) message = response.bodyText().isBlank() ? "HTTP " + response.status() : response.bodyText().trim();
+            throw new ApiException(response.status(), message);
+        }
+        return parsed;
+    }
+
+    private static JsonNode parse(HttpResponse response) {
+        if (response.body().length == 0) return JSON.missingNode();
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            if (!response.ok()) return JSON.missingNode();
+            throw new CliException(1, "Error: the orch agent sent a response that is not JSON (HTTP " + response.status() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.orch.cli.commands;
+
+import io.orch.cli.client.DockerApi;
+import io.orch.cli.progress.ConvergenceWatcher;
+import io.orch.cli.progress.ProgressPrinter;
+import io.orch.cli.progress.ServicePoller;
+import java.io.PrintWriter;
+
+/**
+ * Waiting for convergence from a command: Ctrl-C stops only the waiting, the cluster carries on,
+ * so say so (docker does the same).
+ */
+final class ConvergenceWait {
+    private ConvergenceWait() {}
+
+    static void await(DockerApi api, String serviceId, PrintWriter out, boolean terminal) {
+        Thread note = new Thread(() -> {
+            out.println();
+            out.println("Operation continuing in background.");
+            out.println("Use `orch service ps " + serviceId + "` to check progress.");
+            out.flush();
+        }, "orch-interrupt-note");
+        Runtime.getRuntime().addShutdownHook(note);
+        try {
+            ConvergenceWatcher.realTime(ServicePoller.of(api, serviceId), new ProgressPrinter(out, terminal)).awaitConverged(serviceId);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(note);
+            } catch (IllegalStateException shuttingDown) {
+                // already exiting: the hook prints the note
+            }
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package io.orch.cli.commands;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "node", description = "Manage cluster nodes.", subcommands = {NodeLsCommand.class, NodeInspectCommand.class})
+public final class NodeCommand extends GroupCommand {}

@@ -1,0 +1,110 @@
+package io.orch.cli.spec;
+
+import io.orch.cli.commands.Converters;
+import io.orch.cli.parse.PortConfig;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The flags of {@code service create}, with docker's names. Values arrive already converted and
+ * checked (see {@link Converters}); a null field means "flag not given", which matters because
+ * docker only sends the parts of the spec that were asked for.
+ */
+public class ServiceCreateOptions {
+    @Option(names = "--name", description = "Service name.")
+    public String name;
+
+    @Option(names = "--replicas", converter = Converters.NonNegativeLong.class, description = "Number of tasks.")
+    public Long replicas;
+
+    @Option(names = "--mode", converter = Converters.ServiceMode.class, description = "replicated or global (default replicated).")
+    public String mode;
+
+    @Option(names = {"-e", "--env"}, description = "Set environment variables.")
+    public List<String> env = new ArrayList<>();
+
+    @Option(names = {"-l", "--label"}, description = "Service labels.")
+    public List<String> labels = new ArrayList<>();
+
+    @Option(names = "--container-label", description = "Container labels.")
+    public List<String> containerLabels = new ArrayList<>();
+
+    @Option(names = "--constraint", description = "Placement constraints.")
+    public List<String> constraints = new ArrayList<>();
+
+    @Option(names = "--placement-pref", converter = PlacementPrefConverter.class, description = "Placement preference (spread=node.labels.X).")
+    public List<String> placementPrefs = new ArrayList<>();
+
+    @Option(names = "--replicas-max-per-node", converter = Converters.NonNegativeLong.class, description = "Maximum tasks per node (0 = unlimited).")
+    public Long maxReplicasPerNode;
+
+    @Option(names = {"-p", "--publish"}, converter = Converters.Publish.class, description = "Publish a port: 8080:80[/udp] or published=8080,target=80,mode=host,protocol=tcp.")
+    public List<PortConfig> publish = new ArrayList<>();
+
+    @Option(names = "--limit-cpu", converter = Converters.NanoCpus.class, description = "Limit CPUs.")
+    public Long limitCpu;
+
+    @Option(names = "--limit-memory", converter = Converters.Size.class, description = "Limit memory.")
+    public Long limitMemory;
+
+    @Option(names = "--limit-pids", converter = Converters.NonNegativeLong.class, description = "Limit the number of processes (0 = unlimited).")
+    public Long limitPids;
+
+    @Option(names = "--reserve-cpu", converter = Converters.NanoCpus.class, description = "Reserve CPUs.")
+    public Long reserveCpu;
+
+    @Option(names = "--reserve-memory", converter = Converters.Size.class, description = "Reserve memory.")
+    public Long reserveMemory;
+
+    @Option(names = "--restart-condition", converter = Converters.RestartCondition.class, description = "none, on-failure or any.")
+    public String restartCondition;
+
+    @Option(names = "--restart-delay", converter = Converters.Duration.class, description = "Delay between restart attempts (ns|us|ms|s|m|h).")
+    public Long restartDelay;
+
+    @Option(names = "--restart-max-attempts", converter = Converters.NonNegativeLong.class, description = "Maximum number of restarts before giving up.")
+    public Long restartMaxAttempts;
+
+    @Option(names = "--restart-window", converter = Converters.Duration.class, description = "Window used to evaluate the restart policy.")
+    public Long restartWindow;
+
+    @Option(names = "--stop-grace-period", converter = Converters.Duration.class, description = "Time to wait before force killing a container.")
+    public Long stopGracePeriod;
+
+    @Option(names = "--stop-signal", description = "Signal to stop the container.")
+    public String stopSignal;
+
+    @Option(names = {"-w", "--workdir"}, description = "Working directory inside the container.")
+    public String workdir;
+
+    @Option(names = {"-u", "--user"}, description = "Username or UID (format: <name|uid>[:<group|gid>]).")
+    public String user;
+
+    @Option(names = "--hostname", description = "Container hostname.")
+    public String hostname;
+
+    @Option(names = "--entrypoint", description = "Overwrite the default ENTRYPOINT of the image.")
+    public String entrypoint;
+
+    @Option(names = "--runtime", converter = Converters.Runtime.class, description = "orch runtime: process, runc or docker.")
+    public String runtime;
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "Image to run.")
+    public String image;
+
+    @Parameters(index = "1..*", paramLabel = "COMMAND", description = "Command and arguments (become the container's Args).")
+    public List<String> args = new ArrayList<>();
+
+    /** Only "spread=<descriptor>" exists in swarm. */
+    public static final class PlacementPrefConverter implements picocli.CommandLine.ITypeConverter<String> {
+        public String convert(String value) {
+            int eq = value.indexOf('=');
+            if (eq < 0 || !value.substring(0, eq).equals("spread") || eq == value.length() - 1) {
+                throw new picocli.CommandLine.TypeConversionException("invalid placement preference: expected spread=<descriptor>");
+            }
+            return value.substring(eq + 1);
+        }
+    }
+}
