@@ -95,7 +95,12 @@ public final class Agent implements AutoCloseable {
         proposer.onLeadershipChange(this::leadershipChanged);
 
         api = new ApiServer(new ApiContext(store, identity.nodeId(), metrics.registry(), clock, VERSION));
-        api.start(config.apiSocket(), config.apiAddr() == null ? null : config.apiAddr().socketAddress());
+        if (config.apiSocket() != null) {
+            api.startUnix(config.apiSocket());
+        }
+        if (config.apiAddr() != null) {
+            api.startTcp(config.apiAddr().socketAddress());
+        }
 
         announce(out, advertised, reattached);
     }

@@ -1,0 +1,27 @@
+package io.orch.agent.api;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.orch.raft.store.ClusterStore;
+
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Everything the API handlers need from the running agent.
+ *
+ * @param store       the replicated cluster store (reads are local, writes wait for commit)
+ * @param nodeId      this node's id; its Node object is in the store
+ * @param metrics     where request timings go, and what {@code GET /metrics} scrapes
+ * @param clock       the agent's clock (time stamps written by the API)
+ * @param orchVersion the orch release, shown in {@code /version}, {@code /info} and the Server header
+ */
+public record ApiContext(ClusterStore store, String nodeId, PrometheusMeterRegistry metrics, Clock clock,
+                         String orchVersion) {
+    public ApiContext {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(orchVersion, "orchVersion");
+    }
+}

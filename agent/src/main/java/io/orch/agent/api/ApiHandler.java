@@ -1,0 +1,116 @@
+package io.orch.agent.api;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.orch.raft.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+
+/**
+ * Answers one aggregated HTTP request: strips the version prefix, routes, turns exceptions into
+ * Docker-style errors, and writes the response with Content-Length and the right keep-alive
+ * behaviour. Runs on a separate executor group (see {@link ApiInitializer}) because routes block
+ * on store commits. Never logs bodies or query strings: they may carry secret data.
+ */
+@ChannelHandler.Sharable
+public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+
+    private final Router router;
+    private final RequestMetrics metrics;
+    private final String serverHeader;
+
+    public ApiHandler(ApiContext context) {
+        this(ApiRoutes.build(context), context);
+    }
+
+    ApiHandler(Router router, ApiContext context) {
+        this.router = router;
+        this.metrics = new RequestMetrics(context.metrics());
+        this.serverHeader = "orch/" + context.orchVersion();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        long start = System.nanoTime();
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        String route = RequestMetrics.UNMATCHED;
+        ApiResponse response;
+        if (request.decoderResult().isFailure()) {
+            keepAlive = false; // the byte stream is out of step: the connection cannot be reused
+            response = ApiResponse.error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
+        } else {
+            QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+            Router.Match match = null;
+            try {
+                ApiVersions.Versioned versioned = ApiVersions.strip(uri.path());
+                match = router.match(routedMethod(request.method()), versioned.path());
+                if (match == null) {
+                    throw ApiException.notFound("page not found");
+                }
+                route = match.route().template();
+                ApiRequest apiRequest = new ApiRequest(request.method(), versioned.path(), match.params(),
+                        uri.parameters(), ByteBufUtil.getBytes(request.content()));
+                response = match.route().handler().handle(apiRequest);
+            } catch (ApiException e) {
+                response = ApiResponse.error(e.status(), e.getMessage());
+            } catch (StoreException e) {
+                response = ApiResponse.error(StoreErrors.status(e), e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.error("{} {} failed", request.method(), match == null ? "?" : match.route().template(), e);
+                response = ApiResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                        "internal error: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            }
+        }
+        write(ctx, request, response, keepAlive);
+        long nanos = System.nanoTime() - start;
+        metrics.record(request.method().name(), route, response.status().code(), nanos);
+        LOG.debug("{} {} -> {} in {} us", request.method(), route, response.status().code(), nanos / 1000);
+    }
+
+    /** HEAD is answered by the GET route with the body left out. */
+    private static HttpMethod routedMethod(HttpMethod method) {
+        return HttpMethod.HEAD.equals(method) ? HttpMethod.GET : method;
+    }
+
+    private void write(ChannelHandlerContext ctx, FullHttpRequest request, ApiResponse response, boolean keepAlive) {
+        boolean head = HttpMethod.HEAD.equals(request.method());
+        byte[] body = head ? new byte[0] : response.body();
+        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(), Unpooled.wrappedBuffer(body));
+        if (response.contentType() != null) {
+            out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
+        }
+        out.headers().set("Api-Version", ApiVersions.CURRENT);
+        out.headers().set(HttpHeaderNames.SERVER, serverHeader);
+        for (Map.Entry<String, String> h : response.headers().entrySet()) {
+            out.headers().set(h.getKey(), h.getValue());
+        }
+        HttpUtil.setContentLength(out, body.length);
+        HttpUtil.setKeepAlive(out, keepAlive);
+        var future = ctx.writeAndFlush(out);
+        if (!keepAlive) {
+            future.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.warn("API connection {} failed; closing it", ctx.channel().remoteAddress(), cause);
+        ctx.close();
+    }
+}

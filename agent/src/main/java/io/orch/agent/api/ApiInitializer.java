@@ -1,0 +1,37 @@
+package io.orch.agent.api;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.EventExecutorGroup;
+
+/** Builds the pipeline of one API connection (unix socket or TCP); does nothing else. */
+public final class ApiInitializer extends ChannelInitializer<Channel> {
+    /** Service specs are small; 16 MiB leaves room for large stack deploys and refuses abuse. */
+    public static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+    private final ApiHandler handler;
+    private final EventExecutorGroup blockingExecutors;
+
+    /**
+     * @param handler           the shared request handler
+     * @param blockingExecutors where the handler runs: it blocks on store commits, which must
+     *                          never happen on an I/O event loop
+     */
+    public ApiInitializer(ApiHandler handler, EventExecutorGroup blockingExecutors) {
+        this.handler = handler;
+        this.blockingExecutors = blockingExecutors;
+    }
+
+    // Netty 4.2 deprecates executor-bound handlers in favour of offloading inside the handler;
+    // kept on purpose: it keeps per-connection ordering (one executor per channel) for free.
+    @SuppressWarnings("deprecation")
+    @Override
+    protected void initChannel(Channel ch) {
+        ch.pipeline()
+                .addLast("http", new HttpServerCodec())
+                .addLast("aggregate", new HttpObjectAggregator(MAX_BODY_BYTES))
+                .addLast(blockingExecutors, "api", handler);
+    }
+}

@@ -1,0 +1,82 @@
+package io.orch.agent.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.handler.codec.http.HttpMethod;
+import io.orch.api.json.DockerJson;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One decoded request, as a route sees it.
+ *
+ * @param method     the HTTP method
+ * @param path       the path without the optional {@code /vX.Y} prefix
+ * @param pathParams values of the route template's {@code {name}} segments
+ * @param query      the decoded query parameters
+ * @param body       the request body (empty when none)
+ */
+public record ApiRequest(HttpMethod method, String path, Map<String, String> pathParams,
+                         Map<String, List<String>> query, byte[] body) {
+
+    public String pathParam(String name) {
+        String value = pathParams.get(name);
+        if (value == null) {
+            throw new IllegalStateException("route has no path parameter " + name);
+        }
+        return value;
+    }
+
+    public Optional<String> query(String name) {
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    /** A boolean query flag the way Docker reads one (httputils.BoolValue): "", 0, no, false, none are false. */
+    public boolean flag(String name) {
+        String v = query(name).map(s -> s.trim().toLowerCase(Locale.ROOT)).orElse("");
+        return !(v.isEmpty() || v.equals("0") || v.equals("no") || v.equals("false") || v.equals("none"));
+    }
+
+    /** The {@code version} query parameter of an update: required, a positive integer. */
+    public long requiredVersion() throws ApiException {
+        String raw = query("version").orElseThrow(() -> ApiException.badRequest("missing version query parameter (the object's Version.Index)"));
+        try {
+            long v = Long.parseLong(raw.trim());
+            if (v > 0) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through to the error below
+        }
+        throw ApiException.badRequest("invalid version \"" + raw + "\": must be a positive integer");
+    }
+
+    /** The body as a JSON tree; 400 when it is missing or not JSON. */
+    public JsonNode jsonBody() throws ApiException {
+        if (body.length == 0) {
+            throw ApiException.badRequest("request body is empty; expected a JSON object");
+        }
+        try {
+            JsonNode node = DockerJson.MAPPER.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw ApiException.badRequest("request body is empty; expected a JSON object");
+            }
+            return node;
+        } catch (IOException e) {
+            // the parser's own message names line and column; never echo the body itself
+            throw ApiException.badRequest("invalid JSON in request body: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "malformed";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

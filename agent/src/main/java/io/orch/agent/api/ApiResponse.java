@@ -1,0 +1,44 @@
+package io.orch.agent.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.orch.api.json.DockerJson;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** What a route answers: status, content type, body and any extra headers. */
+public record ApiResponse(HttpResponseStatus status, String contentType, byte[] body, Map<String, String> headers) {
+    public static final String JSON = "application/json";
+
+    public static ApiResponse json(HttpResponseStatus status, JsonNode body) {
+        try {
+            byte[] bytes = DockerJson.MAPPER.writeValueAsBytes(body);
+            return new ApiResponse(status, JSON, bytes, Map.of());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a JSON tree", e);
+        }
+    }
+
+    public static ApiResponse ok(JsonNode body) {
+        return json(HttpResponseStatus.OK, body);
+    }
+
+    public static ApiResponse text(HttpResponseStatus status, String contentType, String body) {
+        return new ApiResponse(status, contentType, body.getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    /** Docker answers some writes (DELETE /services/x) with 200 and no body at all. */
+    public static ApiResponse empty(HttpResponseStatus status) {
+        return new ApiResponse(status, null, new byte[0], Map.of());
+    }
+
+    public static ApiResponse error(HttpResponseStatus status, String message) {
+        return json(status, DockerJson.MAPPER.createObjectNode().put("message", message));
+    }
+
+    public ApiResponse withHeaders(Map<String, String> extra) {
+        return new ApiResponse(status, contentType, body, extra);
+    }
+}

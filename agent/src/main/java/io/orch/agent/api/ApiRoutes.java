@@ -1,0 +1,16 @@
+package io.orch.agent.api;
+
+/** Every route of the API, per resource. */
+final class ApiRoutes {
+    private ApiRoutes() {}
+
+    static Router build(ApiContext context) {
+        Router router = new Router();
+        new SystemRoutes(context, HostFacts.detect()).register(router);
+        new SwarmRoutes(context).register(router);
+        new NodeRoutes(context).register(router);
+        new ServiceRoutes(context).register(router);
+        new TaskRoutes(context).register(router);
+        return router;
+    }
+}

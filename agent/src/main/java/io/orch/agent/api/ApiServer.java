@@ -1,0 +1,174 @@
+package io.orch.agent.api;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The API server: binds the unix socket and/or a loopback TCP address, and shuts down. The
+ * pipeline is {@link ApiInitializer}'s, the work {@link ApiHandler}'s.
+ *
+ * <pre>
+ * ApiServer server = new ApiServer(context);
+ * server.startUnix(Path.of("/run/orch/orch.sock"));
+ * server.startTcp("127.0.0.1:2375");
+ * ...
+ * server.close();
+ * </pre>
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    /** Handlers block on Raft commits; this many may wait at once before requests queue. */
+    static final int BLOCKING_THREADS = 8;
+
+    private final ApiInitializer initializer;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final EventExecutorGroup blocking;
+    private final boolean epoll;
+    private final List<Channel> listeners = new CopyOnWriteArrayList<>();
+    private final List<Path> socketFiles = new CopyOnWriteArrayList<>();
+
+    public ApiServer(ApiContext context) {
+        this.epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.boss = new MultiThreadIoEventLoopGroup(1, io);
+        this.workers = new MultiThreadIoEventLoopGroup(2, io);
+        this.blocking = new DefaultEventExecutorGroup(BLOCKING_THREADS);
+        this.initializer = new ApiInitializer(new ApiHandler(context), blocking);
+    }
+
+    /**
+     * Listens on a unix domain socket: creates the parent directory, replaces a stale socket file
+     * left by a previous run, and makes the socket rw for owner and group only (0660).
+     */
+    public void startUnix(Path socket) throws IOException, InterruptedException {
+        if (!epoll) {
+            throw new IllegalStateException("the unix socket API needs Netty's native epoll transport, which is unavailable: "
+                    + Epoll.unavailabilityCause());
+        }
+        Path parent = socket.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        if (Files.exists(socket) && !Files.isRegularFile(socket) && !Files.isDirectory(socket)) {
+            Files.delete(socket); // a socket file from a previous run: nobody is listening on it any more
+        } else if (Files.exists(socket)) {
+            throw new IOException(socket + " exists and is not a socket; refusing to replace it");
+        }
+        Channel ch = bind(EpollServerDomainSocketChannel.class, new DomainSocketAddress(socket.toFile()));
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+        socketFiles.add(socket);
+        LOG.info("API listening on unix://{}", socket);
+        listeners.add(ch);
+    }
+
+    /** {@link #startTcp(InetSocketAddress)} for "host:port", as given to {@code --api-addr}. */
+    public InetSocketAddress startTcp(String hostPort) throws InterruptedException, UnknownHostException {
+        return startTcp(parseHostPort(hostPort));
+    }
+
+    /**
+     * Listens on TCP, only on a loopback address: the API has no authentication yet, so a
+     * non-loopback listener would hand the cluster to anyone on the network.
+     *
+     * @return the bound address (the real port when {@code address} asked for port 0)
+     */
+    public InetSocketAddress startTcp(InetSocketAddress address) throws InterruptedException, UnknownHostException {
+        InetAddress ip = address.isUnresolved() ? InetAddress.getByName(address.getHostString()) : address.getAddress();
+        if (!ip.isLoopbackAddress()) {
+            throw new IllegalArgumentException("--api-addr " + format(address)
+                    + ": plain HTTP is only allowed on a loopback address until TLS is configured");
+        }
+        Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Channel ch = bind(type, new InetSocketAddress(ip, address.getPort()));
+        InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
+        LOG.info("API listening on tcp://{}", format(bound));
+        listeners.add(ch);
+        return bound;
+    }
+
+    private Channel bind(Class<? extends ServerChannel> type, java.net.SocketAddress address) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(type)
+                .childHandler(initializer);
+        if (address instanceof InetSocketAddress) {
+            b.option(ChannelOption.SO_REUSEADDR, true);
+        }
+        return b.bind(address).sync().channel();
+    }
+
+    /** Stops listening, lets in-flight requests finish briefly, removes the socket files. */
+    @Override
+    public void close() {
+        for (Channel ch : listeners) {
+            ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        listeners.clear();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        blocking.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        for (Path p : socketFiles) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                LOG.warn("could not remove the API socket {}: {}", p, e.toString());
+            }
+        }
+        socketFiles.clear();
+    }
+
+    /** Parses "host:port" or "[v6]:port". */
+    static InetSocketAddress parseHostPort(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0 || colon == hostPort.length() - 1) {
+            throw new IllegalArgumentException("--api-addr " + hostPort + ": expected HOST:PORT");
+        }
+        String host = hostPort.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--api-addr " + hostPort + ": invalid port");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--api-addr " + hostPort + ": port must be 0..65535");
+        }
+        return InetSocketAddress.createUnresolved(host, port);
+    }
+
+    private static String format(InetSocketAddress a) {
+        String host = a.getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+}

@@ -1,0 +1,79 @@
+package io.orch.agent.api;
+
+import io.orch.api.proto.Endpoint;
+import io.orch.api.proto.Service;
+import io.orch.api.proto.ServiceSpec;
+import io.orch.api.proto.UpdateStatus;
+import io.orch.api.proto.Version;
+import io.orch.api.json.DockerJson;
+
+import java.time.Instant;
+
+/** How create and update turn a spec into the Service to store. Pure functions. */
+final class ServiceChange {
+    private ServiceChange() {}
+
+    static Service created(String id, ServiceSpec spec) {
+        return Service.newBuilder()
+                .setId(id)
+                .setSpec(spec)
+                .setSpecVersion(1)
+                .setEndpoint(endpoint(spec))
+                .build();
+    }
+
+    /**
+     * The service after {@code POST /services/{id}/update}. The previous spec is kept for
+     * rollback; SpecVersion moves only when the task template changed (tasks of the old version
+     * must be replaced; a replica count change alone must not restart anything).
+     *
+     * @param version  the Version.Index the client read (the store rejects the write if it moved)
+     * @param rollback {@code rollback=previous}: the request body is ignored in favour of PreviousSpec
+     */
+    static Service updated(Service current, ServiceSpec requested, long version, boolean rollback, Instant now)
+            throws ApiException {
+        ServiceSpec next = requested;
+        if (rollback) {
+            if (!current.hasPreviousSpec()) {
+                throw ApiException.badRequest("service " + current.getSpec().getName() + " does not have a previous spec");
+            }
+            next = current.getPreviousSpec();
+        }
+        if (!next.getName().equals(current.getSpec().getName())) {
+            throw ApiException.badRequest("renaming services is not supported");
+        }
+        if (next.getMode().hasGlobal() != current.getSpec().getMode().hasGlobal()) {
+            throw ApiException.badRequest("service mode change is not allowed");
+        }
+        boolean templateChanged = !next.getTaskTemplate().equals(current.getSpec().getTaskTemplate());
+        Service.Builder b = current.toBuilder()
+                .setVersion(Version.newBuilder().setIndex(version))
+                .setSpec(next)
+                .setPreviousSpec(current.getSpec())
+                .setEndpoint(endpoint(next));
+        if (templateChanged) {
+            b.setSpecVersion(current.getSpecVersion() + 1);
+            // As swarmkit does: a new rollout starts with no status (the update loop sets
+            // "updating"/"completed"), a manual rollback announces itself. A stale "completed"
+            // would make the CLI stop watching before the new rollout even began.
+            if (rollback) {
+                b.setUpdateStatus(UpdateStatus.newBuilder()
+                        .setState(UpdateStatus.State.ROLLBACK_STARTED)
+                        .setStartedAt(DockerJson.timestamp(now))
+                        .setMessage("manually requested rollback"));
+            } else {
+                b.clearUpdateStatus();
+            }
+        }
+        return b.build();
+    }
+
+    /** Ports are published as given (orch assigns no ports itself yet). */
+    static Endpoint endpoint(ServiceSpec spec) {
+        Endpoint.Builder e = Endpoint.newBuilder();
+        if (spec.hasEndpointSpec()) {
+            e.setSpec(spec.getEndpointSpec()).addAllPorts(spec.getEndpointSpec().getPortsList());
+        }
+        return e.build();
+    }
+}

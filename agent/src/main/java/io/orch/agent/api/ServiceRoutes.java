@@ -1,0 +1,139 @@
+package io.orch.agent.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.orch.api.json.DockerJson;
+import io.orch.api.proto.Node;
+import io.orch.api.proto.Service;
+import io.orch.api.proto.ServiceSpec;
+import io.orch.raft.store.Ids;
+import io.orch.raft.store.StoreException;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** {@code /services}: list (with status), create, inspect, update/rollback, remove. */
+final class ServiceRoutes {
+    private static final Set<String> FILTERS = Set.of("id", "name", "label", "mode");
+
+    private final ApiContext context;
+
+    ServiceRoutes(ApiContext context) {
+        this.context = context;
+    }
+
+    void register(Router router) {
+        router.get("/services", this::list);
+        router.post("/services/create", this::create);
+        router.get("/services/{id}", this::inspect);
+        router.post("/services/{id}/update", this::update);
+        router.delete("/services/{id}", this::remove);
+    }
+
+    ApiResponse list(ApiRequest request) throws ApiException {
+        DockerFilters filters = DockerFilters.parse(request.query("filters")).accept(FILTERS);
+        for (String mode : filters.get("mode")) {
+            if (!mode.equals("replicated") && !mode.equals("global")) {
+                throw ApiException.badRequest("Invalid filter: 'mode'='" + mode + "'");
+            }
+        }
+        boolean status = request.flag("status");
+        ArrayNode out = context.store().read(tx -> {
+            Map<String, Node> nodes = tx.nodes().stream().collect(Collectors.toMap(Node::getId, Function.identity()));
+            ArrayNode array = DockerJson.MAPPER.createArrayNode();
+            for (Service s : tx.services()) {
+                if (!matches(filters, s)) {
+                    continue;
+                }
+                ObjectNode json = DockerJson.toJson(s);
+                if (status) {
+                    json.set("ServiceStatus", ServiceStatusCounter.count(s, tx.tasksOfService(s.getId()), nodes).toJson());
+                }
+                array.add(json);
+            }
+            return array;
+        });
+        return ApiResponse.ok(out);
+    }
+
+    /** swarmkit matches id and name by prefix, labels by key or key=value. */
+    static boolean matches(DockerFilters f, Service s) {
+        return f.matchesPrefix("id", s.getId())
+                && f.matchesPrefix("name", s.getSpec().getName())
+                && f.matchesLabels("label", s.getSpec().getLabelsMap())
+                && f.matchesExact("mode", s.getSpec().getMode().hasGlobal() ? "global" : "replicated");
+    }
+
+    ApiResponse create(ApiRequest request) throws ApiException, StoreException {
+        ServiceSpec spec = ServiceSpecReader.read(request.jsonBody());
+        Service service = ServiceChange.created(Ids.newId(), spec);
+        try {
+            context.store().updateAndWait(tx -> {
+                if (tx.read().serviceByName(spec.getName()).isPresent()) {
+                    throw new StoreException(StoreException.Reason.CONFLICT, nameConflict(spec.getName()));
+                }
+                tx.create(service);
+            });
+        } catch (StoreException e) {
+            if (e.reason() == StoreException.Reason.CONFLICT) {
+                // the store's own name check (a concurrent create won the race) says it differently
+                throw ApiException.conflict(nameConflict(spec.getName()));
+            }
+            throw e;
+        }
+        ObjectNode out = DockerJson.MAPPER.createObjectNode().put("ID", service.getId());
+        out.putArray("Warnings");
+        return ApiResponse.json(HttpResponseStatus.CREATED, out);
+    }
+
+    private static String nameConflict(String name) {
+        return "name conflicts with an existing object: service " + name + " already exists";
+    }
+
+    ApiResponse inspect(ApiRequest request) throws ApiException {
+        String input = request.pathParam("id");
+        Service service = StoreReads.read(context.store(), tx -> ObjectResolver.service(tx, input));
+        if (!request.flag("insertDefaults")) {
+            return ApiResponse.ok(DockerJson.toJson(service));
+        }
+        ObjectNode json = DockerJson.toJson(service.toBuilder().setSpec(ServiceDefaults.insert(service.getSpec())).build());
+        if (json.get("Spec") instanceof ObjectNode spec) {
+            ServiceDefaults.showZeros(spec);
+        }
+        return ApiResponse.ok(json);
+    }
+
+    ApiResponse update(ApiRequest request) throws ApiException, StoreException {
+        long version = request.requiredVersion();
+        boolean rollback = request.query("rollback").map("previous"::equals).orElse(false);
+        ServiceSpec requested = ServiceSpecReader.read(request.jsonBody());
+        String input = request.pathParam("id");
+        Service current = StoreReads.read(context.store(), tx -> ObjectResolver.service(tx, input));
+        if (current.getVersion().getIndex() != version) {
+            throw ApiException.conflict("update out of sequence");
+        }
+        Service next = ServiceChange.updated(current, requested, version, rollback, context.clock().instant());
+        try {
+            context.store().updateAndWait(tx -> tx.update(next));
+        } catch (StoreException e) {
+            if (StoreErrors.outOfSequence(e)) {
+                throw ApiException.conflict("update out of sequence");
+            }
+            throw e;
+        }
+        ObjectNode out = DockerJson.MAPPER.createObjectNode();
+        out.putArray("Warnings");
+        return ApiResponse.ok(out);
+    }
+
+    /** Removes the service object only; the orchestrator shuts its tasks down when it sees that. */
+    ApiResponse remove(ApiRequest request) throws ApiException, StoreException {
+        String input = request.pathParam("id");
+        Service service = StoreReads.read(context.store(), tx -> ObjectResolver.service(tx, input));
+        context.store().updateAndWait(tx -> tx.read().service(service.getId()).ifPresent(tx::delete));
+        return ApiResponse.empty(HttpResponseStatus.OK);
+    }
+}

@@ -1,0 +1,127 @@
+package io.orch.agent.api;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real server on a real unix socket and real loopback TCP, two requests per connection. */
+class ApiServerTest {
+    private final ApiFixture fixture = new ApiFixture();
+    private final ApiServer server = new ApiServer(fixture.context);
+
+    @AfterEach
+    void close() throws Exception {
+        server.close();
+        fixture.close();
+    }
+
+    @Test
+    void servesKeepAliveRequestsOnAUnixSocket(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("run/orch/orch.sock");
+        Files.createDirectories(socket.getParent());
+        server.startUnix(socket);
+        assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            exchangeTwice(Channels.newInputStream(ch), Channels.newOutputStream(ch));
+        }
+        server.close();
+        assertFalse(Files.exists(socket), "the socket file is removed on shutdown");
+    }
+
+    @Test
+    void replacesAStaleSocketFile(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("orch.sock");
+        try (ApiServer first = new ApiServer(fixture.context)) {
+            first.startUnix(socket);
+        }
+        // simulate a crash: a socket file nobody listens on
+        try (var ch = java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.bind(UnixDomainSocketAddress.of(socket));
+        }
+        assertTrue(Files.exists(socket));
+        server.startUnix(socket);
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            exchangeTwice(Channels.newInputStream(ch), Channels.newOutputStream(ch));
+        }
+    }
+
+    @Test
+    void servesKeepAliveRequestsOnLoopbackTcp() throws Exception {
+        InetSocketAddress bound = server.startTcp("127.0.0.1:0");
+        assertTrue(bound.getPort() > 0);
+        try (Socket s = new Socket(bound.getAddress(), bound.getPort())) {
+            s.setSoTimeout(10_000);
+            exchangeTwice(s.getInputStream(), s.getOutputStream());
+        }
+    }
+
+    @Test
+    void refusesPlainHttpOffLoopback() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> server.startTcp("0.0.0.0:2375"));
+        assertEquals("--api-addr 0.0.0.0:2375: plain HTTP is only allowed on a loopback address until TLS is configured", e.getMessage());
+    }
+
+    /** Two requests on one connection: a ping, then a JSON call, both read by Content-Length. */
+    private static void exchangeTwice(InputStream in, OutputStream out) throws IOException {
+        out.write(("HEAD /_ping HTTP/1.1\r\nHost: api\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        RawResponse ping = RawResponse.read(in);
+        assertEquals(200, ping.status);
+        assertTrue(ping.head.contains("api-version: 1.47"), ping.head);
+        assertTrue(ping.head.contains("content-length: 0"), ping.head);
+
+        out.write(("GET /v1.47/services HTTP/1.1\r\nHost: api\r\nConnection: keep-alive\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        RawResponse services = RawResponse.read(in);
+        assertEquals(200, services.status);
+        assertEquals("[]", services.body);
+    }
+
+    record RawResponse(int status, String head, String body) {
+        static RawResponse read(InputStream in) throws IOException {
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            int matched = 0;
+            while (matched < 4) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IOException("connection closed after: " + head);
+                }
+                head.write(b);
+                matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+            }
+            String headText = head.toString(StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+            int status = Integer.parseInt(headText.substring(9, 12));
+            int length = 0;
+            for (String line : headText.split("\r\n")) {
+                if (line.startsWith("content-length:")) {
+                    length = Integer.parseInt(line.substring("content-length:".length()).trim());
+                }
+            }
+            byte[] body = in.readNBytes(length);
+            return new RawResponse(status, headText, new String(body, StandardCharsets.UTF_8));
+        }
+    }
+}
