@@ -46,6 +46,7 @@ public final class Agent implements AutoCloseable {
     private Orchestrator orchestrator;
     private SchedulerLoop scheduler;
     private ApiServer api;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Agent(AgentConfig config) {
         this.config = config;
@@ -159,6 +160,9 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         closeQuietly(api);
         closeQuietly(orchestrator);
         closeQuietly(scheduler);

@@ -50,13 +50,19 @@ public final class InitCommand implements Callable<Integer> {
         AgentConfig config = config();
         var out = spec.commandLine().getOut();
         Agent agent = Agent.start(config, out);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            agent.close();
-            stopped.countDown();
-        }, "orch-shutdown");
+        // SIGTERM and SIGINT ask for a clean stop: close the agent on this thread and exit 0
+        // (as dockerd does), rather than letting the JVM die with 143 inside a shutdown hook.
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        for (String name : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stopRequested.countDown());
+        }
+        Thread hook = new Thread(agent::close, "orch-shutdown"); // any other exit path still closes cleanly
         Runtime.getRuntime().addShutdownHook(hook);
-        stopped.await();
+        stopRequested.await();
+        agent.close();
+        Runtime.getRuntime().removeShutdownHook(hook);
+        out.println("orch agent stopped");
+        out.flush();
         return 0;
     }
 
