@@ -1,18 +1,22 @@
 package io.orch.agent;
 
 import io.orch.agent.api.ApiContext;
+import io.orch.agent.api.ApiServices;
 import io.orch.agent.api.ApiServer;
 import io.orch.agent.manager.ClusterBootstrap;
 import io.orch.agent.manager.NodeRegistrar;
 import io.orch.agent.manager.Orchestrator;
 import io.orch.agent.manager.SchedulerLoop;
+import io.orch.agent.manager.Updater;
 import io.orch.agent.metrics.AgentMetrics;
 import io.orch.agent.worker.Worker;
 import io.orch.raft.ratis.RaftSettings;
 import io.orch.raft.ratis.RatisProposer;
 import io.orch.raft.store.ClusterStore;
 import io.orch.runtime.RuntimeRegistry;
+import io.orch.runtime.image.ImageStore;
 import io.orch.runtime.process.ProcessRuntime;
+import io.orch.runtime.runc.RuncRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +44,13 @@ public final class Agent implements AutoCloseable {
     private ClusterIdentity identity;
     private boolean resumed;
     private RuntimeRegistry runtimes;
+    private ImageStore images;
     private RatisProposer proposer;
     private ClusterStore store;
     private Worker worker;
     private Orchestrator orchestrator;
     private SchedulerLoop scheduler;
+    private Updater updater;
     private ApiServer api;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -73,7 +79,9 @@ public final class Agent implements AutoCloseable {
             identity.save(dataDir); // before the log exists: a crash now resumes the same cluster
         }
 
-        runtimes = new RuntimeRegistry(List.of(new ProcessRuntime()), config.runtime());
+        images = new ImageStore(dataDir.resolve("images"));
+        // runc is preferred where it works (root + runc installed); see RuntimeRegistry.PREFERENCE
+        runtimes = new RuntimeRegistry(List.of(new ProcessRuntime(), new RuncRuntime(dataDir, images)), config.runtime());
         runtimes.defaultRuntime(); // fails with the reason when the requested runtime cannot run here
 
         proposer = new RatisProposer(RaftSettings.singleVoter(identity.nodeId(), config.raftAddr().toString(),
@@ -93,9 +101,12 @@ public final class Agent implements AutoCloseable {
 
         orchestrator = new Orchestrator(store, clock, metrics.registry());
         scheduler = new SchedulerLoop(store, clock, metrics.registry());
+        updater = new Updater(store, clock, metrics.registry());
         proposer.onLeadershipChange(this::leadershipChanged);
 
-        api = new ApiServer(new ApiContext(store, identity.nodeId(), metrics.registry(), clock, VERSION));
+        // the API reads this node's images and the task output files the runtimes write under DATA/tasks
+        api = new ApiServer(new ApiContext(store, identity.nodeId(), metrics.registry(), clock, VERSION,
+                new ApiServices(images, dataDir.resolve("tasks"))));
         if (config.apiSocket() != null) {
             api.startUnix(config.apiSocket());
         }
@@ -110,9 +121,11 @@ public final class Agent implements AutoCloseable {
     private void leadershipChanged(boolean leader) {
         if (leader) {
             orchestrator.start();
+            updater.start();
             scheduler.start();
         } else {
             orchestrator.close();
+            updater.close();
             scheduler.close();
         }
         log.info("this node is {} the leader", leader ? "now" : "no longer");
@@ -165,6 +178,7 @@ public final class Agent implements AutoCloseable {
         }
         closeQuietly(api);
         closeQuietly(orchestrator);
+        closeQuietly(updater);
         closeQuietly(scheduler);
         closeQuietly(worker);
         closeQuietly(proposer);

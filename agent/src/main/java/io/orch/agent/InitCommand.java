@@ -39,7 +39,7 @@ public final class InitCommand implements Callable<Integer> {
     @Option(names = "--api-addr", paramLabel = "HOST:PORT", description = "Plain-HTTP API address; loopback only until TLS is configured.")
     String apiAddr;
 
-    @Option(names = "--runtime", paramLabel = "NAME", description = "Default runtime for tasks that name none: process (runc and docker come later).")
+    @Option(names = "--runtime", paramLabel = "NAME", description = "Default runtime for tasks that name none: runc or process (default: runc when the agent is root and runc is installed, else process).")
     String runtime;
 
     @Option(names = "--hostname", paramLabel = "NAME", description = "Node hostname as shown by `node ls` (default: this host's name).")
@@ -74,8 +74,8 @@ public final class InitCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--api-addr " + apiAddr
                     + ": plain HTTP is only allowed on a loopback address until TLS is configured");
         }
-        if (runtime != null && !runtime.equals("process")) {
-            throw new IllegalArgumentException("--runtime " + runtime + ": unknown runtime (available: process)");
+        if (runtime != null && !runtime.equals("process") && !runtime.equals("runc")) {
+            throw new IllegalArgumentException("--runtime " + runtime + ": unknown runtime (available: runc, process)");
         }
         Path socket = apiSocket != null ? apiSocket : (api == null ? Defaults.apiSocket() : null);
         String host = hostname != null ? hostname : InetAddress.getLocalHost().getHostName();

@@ -5,9 +5,14 @@ import io.orch.cli.client.CliException;
 import io.orch.cli.client.DockerApi;
 import io.orch.cli.client.HostAddress;
 import io.orch.cli.client.HttpClient;
+import io.orch.cli.commands.ImageCommand;
 import io.orch.cli.commands.InfoCommand;
 import io.orch.cli.commands.NodeCommand;
 import io.orch.cli.commands.ServiceCommand;
+import io.orch.cli.commands.ClusterCommand;
+import io.orch.cli.commands.ConfigCommand;
+import io.orch.cli.commands.SecretCommand;
+import io.orch.cli.commands.StackCommand;
 import io.orch.cli.commands.VersionCommand;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -25,7 +30,9 @@ import picocli.CommandLine.Option;
 @Command(name = "orch",
         description = "A Docker-Swarm-like container orchestrator.",
         versionProvider = OrchCli.VersionProvider.class,
-        subcommands = {VersionCommand.class, InfoCommand.class, NodeCommand.class, ServiceCommand.class})
+        subcommands = {VersionCommand.class, InfoCommand.class, NodeCommand.class, ServiceCommand.class,
+                StackCommand.class, SecretCommand.class, ConfigCommand.class, ClusterCommand.class,
+                ImageCommand.class})
 public final class OrchCli implements Callable<Integer> {
     public static final String HOST_ENV = "ORCH_HOST";
 

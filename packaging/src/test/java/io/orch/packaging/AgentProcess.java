@@ -27,6 +27,13 @@ final class AgentProcess implements AutoCloseable {
     final Path log;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
+    private String runtime = "process";
+
+    /** The agent's default runtime (--runtime); "process" unless a test asks for real containers. */
+    AgentProcess runtime(String name) {
+        this.runtime = name;
+        return this;
+    }
 
     AgentProcess(Path dataDir) throws IOException {
         this.dataDir = dataDir;
@@ -42,7 +49,7 @@ final class AgentProcess implements AutoCloseable {
     AgentProcess start() throws IOException {
         process = new ProcessBuilder(Dist.BIN.toString(), "init", "--data-dir", dataDir.toString(),
                 "--listen-addr", "127.0.0.1:" + listenPort, "--gossip-addr", "127.0.0.1:" + (listenPort + 1),
-                "--api-addr", "127.0.0.1:" + apiPort, "--runtime", "process")
+                "--api-addr", "127.0.0.1:" + apiPort, "--runtime", runtime)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (!process.isAlive()) {

@@ -1,5 +1,6 @@
 package io.orch.runtime;
 
+import io.orch.runtime.health.HealthSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -52,6 +53,14 @@ public interface ContainerRuntime extends AutoCloseable {
      * Returns true when the task still runs and is now supervised again.
      */
     boolean recover(TaskHandle handle);
+
+    /**
+     * The health check the image defines (Dockerfile HEALTHCHECK), for runtimes that have images;
+     * the service's own check is merged over it ({@code HealthSpec.effective}).
+     */
+    default Optional<HealthSpec> imageHealthcheck(String image) {
+        return Optional.empty();
+    }
 
     @Override
     void close();

@@ -2,112 +2,105 @@ package io.orch.scheduler;
 
 import io.orch.api.proto.Node;
 import io.orch.api.proto.Task;
-import io.orch.scheduler.filter.ConstraintFilter;
-import io.orch.scheduler.filter.Filter;
-import io.orch.scheduler.filter.ReadyFilter;
-import io.orch.scheduler.filter.ResourceFilter;
-import io.orch.scheduler.filter.RuntimeFilter;
+import io.orch.api.proto.TaskSpec;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
- * Pure placement: feasibility filters, then spread ranking (fewest tasks of the same service,
- * then fewest tasks overall, then node id for determinism). A batch is placed against node
- * state that is updated after every placement, so one batch never overcommits a node.
+ * Pure placement (swarmkit's explainable filters, Nomad's feasibility-then-rank with a bounded
+ * candidate limit). A batch of pending tasks is split into groups (same service, same spec);
+ * each group is checked against every node once, then its tasks are placed one by one through a
+ * {@link SpreadTree} in about O(log n) each, against a {@link ClusterState} that is updated after
+ * every placement, so one batch never overcommits a node. Tasks bound to a node (global
+ * services) are only checked against that node, and go first: they have no alternative.
+ *
+ * <p>Deterministic: the only randomness is the order equally good nodes are tried in, drawn
+ * from {@link SchedulerOptions#seed()}.
  */
 public final class Scheduler {
-    private final List<Filter> filters = List.of(new ReadyFilter(), new RuntimeFilter(),
-            new ConstraintFilter(), new ResourceFilter());
+    private final SchedulerOptions options;
+
+    public Scheduler() {
+        this(SchedulerOptions.DEFAULTS);
+    }
+
+    public Scheduler(SchedulerOptions options) {
+        this.options = options;
+    }
 
     /**
      * Places {@code pending} tasks on {@code nodes}, where {@code liveTasks} are the tasks that
-     * already hold resources (assigned, not finished). Tasks that already name a node (global
-     * services) are only checked against that node.
+     * already hold resources (assigned, not finished).
      */
     public List<Placement> place(List<Task> pending, List<Node> nodes, List<Task> liveTasks) {
-        Map<String, NodeInfo> infos = new LinkedHashMap<>();
-        for (Node n : nodes) {
-            infos.put(n.getId(), new NodeInfo(n));
-        }
-        for (Task t : liveTasks) {
-            NodeInfo info = infos.get(t.getNodeId());
-            if (info != null) {
-                info.add(t);
-            }
-        }
-        List<Placement> out = new ArrayList<>(pending.size());
-        for (Task task : pending) {
-            Placement p = placeOne(task, task.getNodeId().isEmpty()
-                    ? infos.values() : pinned(infos.get(task.getNodeId())));
-            if (p.placed()) {
-                infos.get(p.nodeId()).add(p.task());
-            }
-            out.add(p);
-        }
-        return out;
+        return place(pending, ClusterState.of(nodes, liveTasks));
     }
 
-    private static List<NodeInfo> pinned(NodeInfo info) {
-        return info == null ? List.of() : List.of(info);
-    }
-
-    private Placement placeOne(Task task, Iterable<NodeInfo> candidates) {
-        NodeInfo best = null;
-        int total = 0;
-        int[] rejected = new int[filters.size()];
-        for (NodeInfo node : candidates) {
-            total++;
-            int failed = firstFailingFilter(task, node);
-            if (failed >= 0) {
-                rejected[failed]++;
-                continue;
-            }
-            if (best == null || better(task, node, best)) {
-                best = node;
-            }
+    /** Places {@code pending} tasks, in their order within each group; the result is in the order of {@code pending}. */
+    public List<Placement> place(List<Task> pending, ClusterState state) {
+        Placement[] out = new Placement[pending.size()];
+        Map<GroupKey, Group> groups = new LinkedHashMap<>();
+        for (int i = 0; i < pending.size(); i++) {
+            Task t = pending.get(i);
+            GroupKey key = new GroupKey(t.getServiceId(), t.getSpec(), !t.getNodeId().isEmpty());
+            groups.computeIfAbsent(key, k -> new Group()).add(t, i);
         }
-        if (best != null) {
-            return Placement.on(task, best.id());
-        }
-        return Placement.unplaceable(task, explain(task, total, rejected));
-    }
-
-    private int firstFailingFilter(Task task, NodeInfo node) {
-        for (int i = 0; i < filters.size(); i++) {
-            Filter f = filters.get(i);
-            if (f.appliesTo(task) && !f.check(task, node)) {
-                return i;
+        for (var e : groups.entrySet()) {
+            if (e.getKey().pinned()) {
+                GroupPlacer placer = placer(e.getKey(), state);
+                Group g = e.getValue();
+                for (int i = 0; i < g.tasks.size(); i++) {
+                    out[g.positions.get(i)] = placer.placePinned(g.tasks.get(i));
+                }
             }
         }
-        return -1;
-    }
-
-    private static boolean better(Task task, NodeInfo a, NodeInfo b) {
-        int byService = Integer.compare(a.tasksOf(task.getServiceId()), b.tasksOf(task.getServiceId()));
-        if (byService != 0) {
-            return byService < 0;
-        }
-        int byTotal = Integer.compare(a.taskCount(), b.taskCount());
-        if (byTotal != 0) {
-            return byTotal < 0;
-        }
-        return a.id().compareTo(b.id()) < 0;
-    }
-
-    private String explain(Task task, int total, int[] rejected) {
-        if (total == 0) {
-            return task.getNodeId().isEmpty() ? "no suitable node (no nodes in the cluster)"
-                    : "no suitable node (node " + task.getNodeId() + " is gone)";
-        }
-        List<String> reasons = new ArrayList<>();
-        for (int i = 0; i < filters.size(); i++) {
-            if (rejected[i] > 0) {
-                reasons.add(filters.get(i).explain(task, rejected[i]));
+        int[] order = null;
+        for (var e : groups.entrySet()) {
+            if (!e.getKey().pinned()) {
+                if (order == null) {
+                    order = shuffledOrder(state.size());
+                }
+                Group g = e.getValue();
+                placer(e.getKey(), state).place(g.tasks, g.positions, order, out);
             }
         }
-        return "no suitable node (" + String.join("; ", reasons) + ")";
+        return Arrays.asList(out);
+    }
+
+    private GroupPlacer placer(GroupKey key, ClusterState state) {
+        Demand demand = Demand.of(key.serviceId(), key.spec(), state.hostPorts(key.serviceId()));
+        return new GroupPlacer(state, demand, options);
+    }
+
+    private int[] shuffledOrder(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(options.seed());
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+        return order;
+    }
+
+    private record GroupKey(String serviceId, TaskSpec spec, boolean pinned) {}
+
+    private static final class Group {
+        final List<Task> tasks = new ArrayList<>();
+        final List<Integer> positions = new ArrayList<>();
+
+        void add(Task t, int position) {
+            tasks.add(t);
+            positions.add(position);
+        }
     }
 }

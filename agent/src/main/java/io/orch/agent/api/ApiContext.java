@@ -14,14 +14,21 @@ import java.util.Objects;
  * @param metrics     where request timings go, and what {@code GET /metrics} scrapes
  * @param clock       the agent's clock (time stamps written by the API)
  * @param orchVersion the orch release, shown in {@code /version}, {@code /info} and the Server header
+ * @param services    node-local services (image store, task log directories); {@link ApiServices#none()} when absent
  */
 public record ApiContext(ClusterStore store, String nodeId, PrometheusMeterRegistry metrics, Clock clock,
-                         String orchVersion) {
+                         String orchVersion, ApiServices services) {
+    /** A context without node-local services (store-only routes; images and logs answer 501). */
+    public ApiContext(ClusterStore store, String nodeId, PrometheusMeterRegistry metrics, Clock clock, String orchVersion) {
+        this(store, nodeId, metrics, clock, orchVersion, ApiServices.none());
+    }
+
     public ApiContext {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(orchVersion, "orchVersion");
+        Objects.requireNonNull(services, "services");
     }
 }

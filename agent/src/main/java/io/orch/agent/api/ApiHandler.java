@@ -7,10 +7,12 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -19,6 +21,9 @@ import io.orch.raft.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -64,8 +69,9 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                     throw ApiException.notFound("page not found");
                 }
                 route = match.route().template();
+                Path spooled = request instanceof UploadSpooler.SpooledRequest s ? s.bodyFile() : null;
                 ApiRequest apiRequest = new ApiRequest(request.method(), versioned.path(), match.params(),
-                        uri.parameters(), ByteBufUtil.getBytes(request.content()));
+                        uri.parameters(), ByteBufUtil.getBytes(request.content()), spooled);
                 response = match.route().handler().handle(apiRequest);
             } catch (ApiException e) {
                 response = ApiResponse.error(e.status(), e.getMessage());
@@ -76,6 +82,9 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 response = ApiResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
                         "internal error: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             }
+        }
+        if (request instanceof UploadSpooler.SpooledRequest spooled) {
+            deleteQuietly(spooled.bodyFile());
         }
         write(ctx, request, response, keepAlive);
         long nanos = System.nanoTime() - start;
@@ -88,8 +97,20 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         return HttpMethod.HEAD.equals(method) ? HttpMethod.GET : method;
     }
 
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("could not remove the spooled upload {}: {}", file, e.toString());
+        }
+    }
+
     private void write(ChannelHandlerContext ctx, FullHttpRequest request, ApiResponse response, boolean keepAlive) {
         boolean head = HttpMethod.HEAD.equals(request.method());
+        if (response.stream() != null && !head) {
+            writeStreaming(ctx, response, keepAlive);
+            return;
+        }
         byte[] body = head ? new byte[0] : response.body();
         FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(), Unpooled.wrappedBuffer(body));
         if (response.contentType() != null) {
@@ -106,6 +127,23 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (!keepAlive) {
             future.addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** The head now, with chunked encoding; the body is the stream's to write (logs, follow). */
+    private void writeStreaming(ChannelHandlerContext ctx, ApiResponse response, boolean keepAlive) {
+        HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status());
+        if (response.contentType() != null) {
+            out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
+        }
+        out.headers().set("Api-Version", ApiVersions.CURRENT);
+        out.headers().set(HttpHeaderNames.SERVER, serverHeader);
+        for (Map.Entry<String, String> h : response.headers().entrySet()) {
+            out.headers().set(h.getKey(), h.getValue());
+        }
+        HttpUtil.setTransferEncodingChunked(out, true);
+        HttpUtil.setKeepAlive(out, keepAlive);
+        ctx.writeAndFlush(out);
+        response.stream().start(ctx.channel(), keepAlive);
     }
 
     @Override

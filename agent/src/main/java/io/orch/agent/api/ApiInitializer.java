@@ -6,6 +6,8 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.EventExecutorGroup;
 
+import java.nio.file.Path;
+
 /** Builds the pipeline of one API connection (unix socket or TCP); does nothing else. */
 public final class ApiInitializer extends ChannelInitializer<Channel> {
     /** Service specs are small; 16 MiB leaves room for large stack deploys and refuses abuse. */
@@ -13,6 +15,7 @@ public final class ApiInitializer extends ChannelInitializer<Channel> {
 
     private final ApiHandler handler;
     private final EventExecutorGroup blockingExecutors;
+    private final Path spoolDir;
 
     /**
      * @param handler           the shared request handler
@@ -20,8 +23,17 @@ public final class ApiInitializer extends ChannelInitializer<Channel> {
      *                          never happen on an I/O event loop
      */
     public ApiInitializer(ApiHandler handler, EventExecutorGroup blockingExecutors) {
+        this(handler, blockingExecutors, null);
+    }
+
+    /**
+     * @param spoolDir where image uploads are written before they are loaded (see {@link UploadSpooler});
+     *                 null: no spooling, uploads are bounded like every other body
+     */
+    public ApiInitializer(ApiHandler handler, EventExecutorGroup blockingExecutors, Path spoolDir) {
         this.handler = handler;
         this.blockingExecutors = blockingExecutors;
+        this.spoolDir = spoolDir;
     }
 
     // Netty 4.2 deprecates executor-bound handlers in favour of offloading inside the handler;
@@ -29,8 +41,11 @@ public final class ApiInitializer extends ChannelInitializer<Channel> {
     @SuppressWarnings("deprecation")
     @Override
     protected void initChannel(Channel ch) {
+        ch.pipeline().addLast("http", new HttpServerCodec());
+        if (spoolDir != null) {
+            ch.pipeline().addLast("spool-uploads", new UploadSpooler(spoolDir));
+        }
         ch.pipeline()
-                .addLast("http", new HttpServerCodec())
                 .addLast("aggregate", new HttpObjectAggregator(MAX_BODY_BYTES))
                 .addLast(blockingExecutors, "api", handler);
     }

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.HttpMethod;
 import io.orch.api.json.DockerJson;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,10 +21,21 @@ import java.util.Optional;
  * @param path       the path without the optional {@code /vX.Y} prefix
  * @param pathParams values of the route template's {@code {name}} segments
  * @param query      the decoded query parameters
- * @param body       the request body (empty when none)
+ * @param body       the request body (empty when none, or when it was spooled to {@code bodyFile})
+ * @param bodyFile   a large body spooled to disk by {@link UploadSpooler} (image uploads), or null
  */
 public record ApiRequest(HttpMethod method, String path, Map<String, String> pathParams,
-                         Map<String, List<String>> query, byte[] body) {
+                         Map<String, List<String>> query, byte[] body, Path bodyFile) {
+
+    public ApiRequest(HttpMethod method, String path, Map<String, String> pathParams,
+                      Map<String, List<String>> query, byte[] body) {
+        this(method, path, pathParams, query, body, null);
+    }
+
+    /** The body, wherever it is: the spooled file or the in-memory bytes. */
+    public InputStream bodyStream() throws IOException {
+        return bodyFile != null ? Files.newInputStream(bodyFile) : new ByteArrayInputStream(body);
+    }
 
     public String pathParam(String name) {
         String value = pathParams.get(name);

@@ -8,9 +8,22 @@ import io.orch.api.json.DockerJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** What a route answers: status, content type, body and any extra headers. */
-public record ApiResponse(HttpResponseStatus status, String contentType, byte[] body, Map<String, String> headers) {
+/**
+ * What a route answers: status, content type, body and any extra headers; or, for a body written
+ * over time, a {@link ResponseStream} (then {@code body} is empty).
+ */
+public record ApiResponse(HttpResponseStatus status, String contentType, byte[] body, Map<String, String> headers,
+                          ResponseStream stream) {
     public static final String JSON = "application/json";
+
+    public ApiResponse(HttpResponseStatus status, String contentType, byte[] body, Map<String, String> headers) {
+        this(status, contentType, body, headers, null);
+    }
+
+    /** A chunked response whose body {@code stream} writes once the head is out. */
+    public static ApiResponse streaming(HttpResponseStatus status, String contentType, ResponseStream stream) {
+        return new ApiResponse(status, contentType, new byte[0], Map.of(), stream);
+    }
 
     public static ApiResponse json(HttpResponseStatus status, JsonNode body) {
         try {
@@ -39,6 +52,6 @@ public record ApiResponse(HttpResponseStatus status, String contentType, byte[] 
     }
 
     public ApiResponse withHeaders(Map<String, String> extra) {
-        return new ApiResponse(status, contentType, body, extra);
+        return new ApiResponse(status, contentType, body, extra, stream);
     }
 }

@@ -11,6 +11,11 @@ final class ApiRoutes {
         new NodeRoutes(context).register(router);
         new ServiceRoutes(context).register(router);
         new TaskRoutes(context).register(router);
+        new SecretRoutes(context).register(router);
+        new ConfigRoutes(context).register(router);
+        new NetworkRoutes(context).register(router);
+        new ImageRoutes(context).register(router);
+        new LogRoutes(context).register(router);
         return router;
     }
 }

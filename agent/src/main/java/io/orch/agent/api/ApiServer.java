@@ -61,7 +61,7 @@ public final class ApiServer implements AutoCloseable {
         this.boss = new MultiThreadIoEventLoopGroup(1, io);
         this.workers = new MultiThreadIoEventLoopGroup(2, io);
         this.blocking = new DefaultEventExecutorGroup(BLOCKING_THREADS);
-        this.initializer = new ApiInitializer(new ApiHandler(context), blocking);
+        this.initializer = new ApiInitializer(new ApiHandler(context), blocking, context.services().spoolDir());
     }
 
     /**

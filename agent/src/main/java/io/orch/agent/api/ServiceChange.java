@@ -6,6 +6,7 @@ import io.orch.api.proto.ServiceSpec;
 import io.orch.api.proto.UpdateStatus;
 import io.orch.api.proto.Version;
 import io.orch.api.json.DockerJson;
+import io.orch.scheduler.orchestrator.UpdateStatuses;
 
 import java.time.Instant;
 
@@ -57,15 +58,48 @@ final class ServiceChange {
             // "updating"/"completed"), a manual rollback announces itself. A stale "completed"
             // would make the CLI stop watching before the new rollout even began.
             if (rollback) {
-                b.setUpdateStatus(UpdateStatus.newBuilder()
-                        .setState(UpdateStatus.State.ROLLBACK_STARTED)
-                        .setStartedAt(DockerJson.timestamp(now))
-                        .setMessage("manually requested rollback"));
+                b.setUpdateStatus(UpdateStatuses.manualRollback(now));
             } else {
                 b.clearUpdateStatus();
             }
+        } else if (!rollback && UpdateStatuses.paused(current.getUpdateStatus())) {
+            // Docker's way to resume a paused update: update the service again (even unchanged);
+            // the update loop then starts the remaining slots with a fresh failure count.
+            b.clearUpdateStatus();
         }
         return b.build();
+    }
+
+    /**
+     * {@code POST /services/{id}/update?updateAction=pause|resume} (orch, beyond Swarm): pauses
+     * the update or rollback in flight, or resumes a paused one. The spec is left as it is.
+     */
+    static Service updateAction(Service current, String action, long version, Instant now) throws ApiException {
+        UpdateStatus status = current.getUpdateStatus();
+        String name = current.getSpec().getName();
+        UpdateStatus next;
+        switch (action) {
+            case "pause" -> {
+                if (!UpdateStatuses.active(status)) {
+                    throw ApiException.badRequest("service " + name + " has no update in progress to pause"
+                            + describe(status));
+                }
+                next = UpdateStatuses.pausedByUser(status);
+            }
+            case "resume" -> {
+                if (!UpdateStatuses.paused(status)) {
+                    throw ApiException.badRequest("service " + name + " has no paused update to resume" + describe(status));
+                }
+                next = UpdateStatuses.resumed(status, now);
+            }
+            default -> throw ApiException.badRequest("invalid updateAction '" + action + "': expected pause or resume");
+        }
+        return current.toBuilder().setVersion(Version.newBuilder().setIndex(version)).setUpdateStatus(next).build();
+    }
+
+    private static String describe(UpdateStatus status) {
+        return status.getState() == UpdateStatus.State.UNSPECIFIED ? ""
+                : " (update status: " + DockerJson.dockerValue(status.getState().getValueDescriptor()) + ")";
     }
 
     /** Ports are published as given (orch assigns no ports itself yet). */

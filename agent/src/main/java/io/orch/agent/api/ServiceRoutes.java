@@ -11,6 +11,7 @@ import io.orch.raft.store.Ids;
 import io.orch.raft.store.StoreException;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -68,7 +69,8 @@ final class ServiceRoutes {
     }
 
     ApiResponse create(ApiRequest request) throws ApiException, StoreException {
-        ServiceSpec spec = ServiceSpecReader.read(request.jsonBody());
+        ServiceSpec read = ServiceSpecReader.read(request.jsonBody());
+        ServiceSpec spec = StoreReads.read(context.store(), tx -> ServiceReferences.resolve(tx, read));
         Service service = ServiceChange.created(Ids.newId(), spec);
         try {
             context.store().updateAndWait(tx -> {
@@ -109,13 +111,17 @@ final class ServiceRoutes {
     ApiResponse update(ApiRequest request) throws ApiException, StoreException {
         long version = request.requiredVersion();
         boolean rollback = request.query("rollback").map("previous"::equals).orElse(false);
-        ServiceSpec requested = ServiceSpecReader.read(request.jsonBody());
+        ServiceSpec read = ServiceSpecReader.read(request.jsonBody());
+        ServiceSpec requested = StoreReads.read(context.store(), tx -> ServiceReferences.resolve(tx, read));
         String input = request.pathParam("id");
         Service current = StoreReads.read(context.store(), tx -> ObjectResolver.service(tx, input));
         if (current.getVersion().getIndex() != version) {
             throw ApiException.conflict("update out of sequence");
         }
-        Service next = ServiceChange.updated(current, requested, version, rollback, context.clock().instant());
+        Optional<String> action = request.query("updateAction");
+        Service next = action.isPresent()
+                ? ServiceChange.updateAction(current, action.get(), version, context.clock().instant())
+                : ServiceChange.updated(current, requested, version, rollback, context.clock().instant());
         try {
             context.store().updateAndWait(tx -> tx.update(next));
         } catch (StoreException e) {

@@ -2,31 +2,58 @@ package io.orch.agent.manager;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orch.agent.loop.StoreLoop;
+import io.orch.api.proto.ClusterSpec;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskState;
 import io.orch.api.proto.TaskStatus;
 import io.orch.raft.store.ClusterStore;
 import io.orch.raft.store.ObjectKind;
+import io.orch.raft.store.ReadTx;
 import io.orch.raft.store.StoreEvent;
 import io.orch.raft.store.StoreException;
+import io.orch.scheduler.ClusterState;
 import io.orch.scheduler.Placement;
 import io.orch.scheduler.Scheduler;
+import io.orch.scheduler.SchedulerOptions;
+import io.orch.scheduler.Strategy;
 import io.orch.scheduler.orchestrator.TaskStates;
 import io.orch.scheduler.orchestrator.Times;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Assigns nodes to tasks that wait for one, in one store transaction per batch. A task that
- * fits nowhere stays pending with the scheduler's explanation in Status.Err, and is tried again
- * whenever nodes or tasks change.
+ * Assigns nodes to tasks that wait for one, all of them in one store transaction per pass. A
+ * task that fits nowhere stays pending with the scheduler's explanation in Status.Err, and is
+ * tried again as soon as something could make it fit: a node joins, changes (labels,
+ * availability, resources) or frees resources, or the cluster's strategy changes.
+ *
+ * <p>Never overcommits, also across concurrent batches: every pass places every task pending in
+ * the view it read, and each placement is a version-checked update of its task. Two passes that
+ * overlap in time (each reading before the other committed) therefore both try to place the
+ * tasks pending in the older view, so the second to commit is rejected as a whole, and is
+ * recomputed at once from the state that includes the first.
+ *
+ * <p>A transaction carries at most about {@value #MAX_TX_BYTES} bytes of task updates (Raft
+ * requests are limited to a few MiB): when a pass places more, it writes the placements of the
+ * oldest pending tasks and runs again at once for the rest. Any subset of a batch's placements
+ * is itself safe (it reserves less), and every pass starts from the oldest pending task, so
+ * overlapping passes still share the tasks they write first.
  */
 public final class SchedulerLoop extends StoreLoop {
-    private final Scheduler scheduler = new Scheduler();
+    /** A rejected batch is recomputed at once this many times before the loop backs off. */
+    static final int ATTEMPTS = 5;
+    /** Task updates per transaction stop after this many bytes; the rest waits for the next pass. */
+    static final int MAX_TX_BYTES = 2 << 20;
+
+    private static final Comparator<Task> OLDEST_FIRST = Comparator
+            .comparingLong((Task t) -> t.getCreatedAt().getSeconds()).thenComparingInt(t -> t.getCreatedAt().getNanos())
+            .thenComparing(Task::getServiceId).thenComparingLong(Task::getSlot).thenComparing(Task::getId);
+
     private boolean dirty;
 
     public SchedulerLoop(ClusterStore store, Clock clock, MeterRegistry metrics) {
@@ -35,7 +62,7 @@ public final class SchedulerLoop extends StoreLoop {
 
     @Override
     protected Predicate<StoreEvent> interest() {
-        return e -> e.kind() == ObjectKind.TASK || e.kind() == ObjectKind.NODE;
+        return e -> e.kind() == ObjectKind.TASK || e.kind() == ObjectKind.NODE || e.kind() == ObjectKind.CLUSTER;
     }
 
     @Override
@@ -45,7 +72,23 @@ public final class SchedulerLoop extends StoreLoop {
 
     @Override
     protected void mark(StoreEvent event) {
-        dirty = true;
+        if (event.kind() != ObjectKind.TASK || mayUnblock((Task) event.before(), (Task) event.after())) {
+            dirty = true;
+        }
+    }
+
+    /**
+     * A task change matters to the scheduler when a task now waits for a node, or when a task
+     * stopped holding resources (which may let a pending task fit). Status reports of running
+     * tasks (most of the traffic) do not wake it.
+     */
+    static boolean mayUnblock(Task before, Task after) {
+        if (after != null && TaskStates.awaitingPlacement(after)) {
+            return true;
+        }
+        boolean held = before != null && TaskStates.holdsResources(before);
+        boolean holds = after != null && TaskStates.holdsResources(after);
+        return held && !holds;
     }
 
     @Override
@@ -54,34 +97,82 @@ public final class SchedulerLoop extends StoreLoop {
             return null;
         }
         dirty = false;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                boolean more = placePending();
+                if (more) {
+                    dirty = true;
+                    return clock.instant(); // run again at once for the rest of the batch
+                }
+                return null;
+            } catch (StoreException e) {
+                if (e.reason() != StoreException.Reason.CONFLICT || attempt >= ATTEMPTS) {
+                    dirty = true;
+                    throw e;
+                }
+                log.debug("placement batch rejected ({}), recomputing", e.getMessage());
+            }
+        }
+    }
+
+    /** One pass; true when placements were left out of the transaction for size (another pass is due). */
+    private boolean placePending() throws StoreException {
         Instant now = clock.instant();
+        boolean[] more = {false};
         store.updateAndWait(tx -> {
-            var read = tx.read();
+            ReadTx read = tx.read();
+            List<Task> all = read.tasks();
             List<Task> pending = new ArrayList<>();
-            List<Task> live = new ArrayList<>();
-            for (Task t : read.tasks()) {
+            for (Task t : all) {
                 if (TaskStates.awaitingPlacement(t)) {
                     pending.add(t);
-                } else if (TaskStates.holdsResources(t)) {
-                    live.add(t);
                 }
             }
             if (pending.isEmpty()) {
                 return;
             }
-            for (Placement p : scheduler.place(pending, read.nodes(), live)) {
-                Task t = p.task();
-                if (p.placed()) {
-                    tx.update(t.toBuilder().setNodeId(p.nodeId()).setStatus(TaskStatus.newBuilder()
-                            .setState(TaskState.ASSIGNED).setMessage("scheduler assigned task to node")
-                            .setTimestamp(Times.timestamp(now))).build());
-                } else if (t.getStatus().getState() != TaskState.PENDING || !t.getStatus().getErr().equals(p.reason())) {
-                    tx.update(t.toBuilder().setStatus(TaskStatus.newBuilder()
-                            .setState(TaskState.PENDING).setMessage("pending task scheduling").setErr(p.reason())
-                            .setTimestamp(Times.timestamp(now))).build());
+            // oldest first; the order also makes the pass deterministic whatever order the store lists tasks in
+            pending.sort(OLDEST_FIRST);
+            ClusterState state = new ClusterState(read.nodes(), read.services());
+            for (Task t : all) {
+                state.observe(t, now);
+            }
+            // seeded by the store version: the same store state always gives the same placement
+            Scheduler scheduler = new Scheduler(SchedulerOptions.of(strategy(read), read.version()));
+            long bytes = 0;
+            for (Placement p : scheduler.place(pending, state)) {
+                if (bytes >= MAX_TX_BYTES) {
+                    more[0] = true;
+                    break;
+                }
+                Task update = update(p, now);
+                if (update != null) {
+                    tx.update(update);
+                    bytes += update.getSerializedSize();
                 }
             }
         });
+        return more[0];
+    }
+
+    /** The task as the placement leaves it, or null when nothing changes (still pending for the same reason). */
+    private static Task update(Placement p, Instant now) {
+        Task t = p.task();
+        if (p.placed()) {
+            return t.toBuilder().setNodeId(p.nodeId()).setStatus(TaskStatus.newBuilder()
+                    .setState(TaskState.ASSIGNED).setMessage("scheduler assigned task to node")
+                    .setTimestamp(Times.timestamp(now))).build();
+        }
+        if (t.getStatus().getState() != TaskState.PENDING || !t.getStatus().getErr().equals(p.reason())) {
+            return t.toBuilder().setStatus(TaskStatus.newBuilder()
+                    .setState(TaskState.PENDING).setMessage("pending task scheduling").setErr(p.reason())
+                    .setTimestamp(Times.timestamp(now))).build();
+        }
         return null;
+    }
+
+    static Strategy strategy(ReadTx read) {
+        return read.cluster().map(c -> c.getSpec().getSchedulerStrategy() == ClusterSpec.SchedulerStrategy.BINPACK
+                ? Strategy.BINPACK : Strategy.SPREAD).orElse(Strategy.SPREAD);
     }
 }

@@ -3,6 +3,7 @@ package io.orch.agent.worker;
 import io.orch.api.proto.ContainerSpec;
 import io.orch.api.proto.Task;
 import io.orch.runtime.TaskConfig;
+import io.orch.runtime.health.HealthSpec;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,10 +24,8 @@ final class TaskConfigs {
         ContainerSpec c = task.getSpec().getContainerSpec();
         List<String> argv = new ArrayList<>(c.getCommandList());
         argv.addAll(c.getArgsList());
-        if (argv.isEmpty()) {
-            throw new IllegalArgumentException("no command to run: the task has neither Command nor Args "
-                    + "(the process runtime has no image config to take them from)");
-        }
+        // An empty argv is the runtime's to judge: runc takes the image's entrypoint/cmd, the
+        // process runtime (no image config) rejects the task.
         Map<String, String> env = new LinkedHashMap<>();
         for (String kv : c.getEnvList()) {
             int eq = kv.indexOf('=');
@@ -46,7 +45,32 @@ final class TaskConfigs {
         labels.put("com.docker.swarm.node.id", task.getNodeId());
         return new TaskConfig(task.getId(), taskName(task, serviceName), c.getImage(), argv, env, c.getDir(), c.getUser(),
                 c.getHostname(), new TaskConfig.Resources(limits.getNanoCpus(), limits.getMemoryBytes(), limits.getPids()),
-                labels, taskDir);
+                labels, taskDir, container(c));
+    }
+
+    /** What image-based runtimes (runc) need: Command/Args kept apart (Docker's rule), mounts, health check. */
+    static TaskConfig.Container container(ContainerSpec c) {
+        List<TaskConfig.Mount> mounts = new ArrayList<>();
+        for (var m : c.getMountsList()) {
+            TaskConfig.Mount.Type type = switch (m.getType()) {
+                case BIND -> TaskConfig.Mount.Type.BIND;
+                case VOLUME -> TaskConfig.Mount.Type.VOLUME;
+                case TMPFS -> TaskConfig.Mount.Type.TMPFS;
+                default -> throw new IllegalArgumentException("mount type " + m.getType() + " is not supported on this node");
+            };
+            mounts.add(new TaskConfig.Mount(type, m.getSource(), m.getTarget(), m.getReadOnly()));
+        }
+        return new TaskConfig.Container(c.getCommandList(), c.getArgsList(), c.getReadOnly(), mounts, healthcheck(c));
+    }
+
+    /** The service's health check, if it sets one (fields it leaves zero come from the image). */
+    static java.util.Optional<HealthSpec> healthcheck(ContainerSpec c) {
+        if (!c.hasHealthcheck()) {
+            return java.util.Optional.empty();
+        }
+        var h = c.getHealthcheck();
+        return java.util.Optional.of(new HealthSpec(h.getTestList(), Duration.ofNanos(h.getInterval()),
+                Duration.ofNanos(h.getTimeout()), Duration.ofNanos(h.getStartPeriod()), (int) h.getRetries()));
     }
 
     /** Docker's task name: service.slot.taskid, or service.nodeid.taskid for global services. */

@@ -9,6 +9,8 @@ import io.orch.runtime.ExitResult;
 import io.orch.runtime.RuntimeFailure;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.TaskHandle;
+import io.orch.runtime.health.HealthMonitor;
+import io.orch.runtime.health.HealthStatus;
 import io.orch.scheduler.orchestrator.Times;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,8 @@ final class TaskRunner {
     private boolean started;
     private boolean stopRequested;
     private boolean done;
+    private HealthMonitor health;
+    private String unhealthy; // why the health check failed the task, once it has
 
     TaskRunner(Task task, ContainerRuntime runtime, Executor executor, Clock clock, Consumer<TaskStatus> reporter,
                Listener listener) {
@@ -65,6 +69,7 @@ final class TaskRunner {
             started = true;
         }
         runtime.waitFor(taskId).whenComplete((r, e) -> exited(r, e));
+        watchHealth();
     }
 
     /** A newer version of the task from the store: stops it when no longer wanted. */
@@ -124,21 +129,65 @@ final class TaskRunner {
                 .setContainerStatus(ContainerStatus.newBuilder().setContainerId(handle.containerId()).setPid(handle.pid()))
                 .build());
         runtime.waitFor(taskId).whenComplete(this::exited);
+        watchHealth();
         if (stopNow) {
             Task t = task;
             runtime.stop(taskId, TaskConfigs.stopGrace(t), TaskConfigs.stopSignal(t));
         }
     }
 
+    /**
+     * Runs the task's health check, if it has one: RUNNING is reported again with each change
+     * of health (starting, healthy, unhealthy); an unhealthy task is stopped and fails, so the
+     * orchestrator replaces it, as swarm does.
+     */
+    private void watchHealth() {
+        var spec = TaskHealthWatch.effective(task, runtime);
+        if (spec.isEmpty()) {
+            return;
+        }
+        synchronized (this) {
+            if (done || health != null) {
+                return;
+            }
+            health = TaskHealthWatch.start(runtime, taskId, spec.get(), this::healthChanged);
+        }
+        reporter.accept(status(TaskState.RUNNING, "started", "").setHealth(TaskStatus.Health.STARTING).build());
+    }
+
+    private void healthChanged(HealthStatus now, String detail) {
+        synchronized (this) {
+            if (done || stopRequested || unhealthy != null) {
+                return;
+            }
+            if (now == HealthStatus.UNHEALTHY) {
+                unhealthy = detail;
+            }
+        }
+        reporter.accept(status(TaskState.RUNNING, "started", now == HealthStatus.UNHEALTHY ? detail : "")
+                .setHealth(TaskHealthWatch.toProto(now)).build());
+        if (now == HealthStatus.UNHEALTHY) {
+            Task t = task;
+            executor.execute(() -> runtime.stop(taskId, TaskConfigs.stopGrace(t), TaskConfigs.stopSignal(t)));
+        }
+    }
+
     private void exited(ExitResult result, Throwable error) {
         boolean requested;
+        String unhealthyReason;
         synchronized (this) {
             requested = stopRequested;
+            unhealthyReason = unhealthy;
+            if (health != null) {
+                health.close();
+            }
         }
         if (error != null) {
             finish(TaskState.FAILED, "failed", "task supervision failed: " + error.getMessage(), null);
         } else if (requested) {
             finish(TaskState.SHUTDOWN, "shutdown", "", result.exitCode());
+        } else if (unhealthyReason != null) {
+            finish(TaskState.FAILED, "failed", "task: unhealthy container (" + unhealthyReason + ")", result.exitCode());
         } else if (result.successful()) {
             finish(TaskState.COMPLETE, "finished", "", 0);
         } else if (result.oomKilled()) {

@@ -152,6 +152,7 @@ public final class Worker extends StoreLoop {
             String serviceName = store.read(r -> r.service(t.getServiceId()))
                     .map(s -> s.getSpec().getName()).orElse(t.getServiceId());
             config = TaskConfigs.of(t, serviceName, tasksDir.resolve(t.getId()));
+            config = TaskFiles.prepare(store, t, config);
         } catch (RuntimeException e) {
             report(t.getId(), TaskState.REJECTED, e.getMessage());
             return;
@@ -188,6 +189,7 @@ public final class Worker extends StoreLoop {
                         // the runner stays until the store shows the final status, so a stale
                         // RUNNING is never mistaken for a lost process
                         handles.remove(taskId);
+                        TaskFiles.removeSecrets(tasksDir.resolve(taskId));
                     }
                 });
     }

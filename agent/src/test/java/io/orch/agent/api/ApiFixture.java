@@ -52,6 +52,11 @@ final class ApiFixture implements AutoCloseable {
     private final EmbeddedChannel channel;
 
     ApiFixture() {
+        this(ApiServices.none());
+    }
+
+    /** With node-local services (image store, task log directory) for the images and logs routes. */
+    ApiFixture(ApiServices services) {
         Clock clock = Clock.fixed(Instant.parse("2025-01-01T12:00:00Z"), ZoneOffset.UTC);
         store = new ClusterStore(new LocalProposer(), clock);
         try {
@@ -59,7 +64,7 @@ final class ApiFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        context = new ApiContext(store, SELF, metrics, clock, "0.1.0-test");
+        context = new ApiContext(store, SELF, metrics, clock, "0.1.0-test", services);
         write(tx -> {
             tx.create(node(SELF, "host1", NodeSpec.Role.MANAGER, NodeStatus.State.READY));
             tx.create(Cluster.newBuilder().setId("c1usterid0000000000000000")
@@ -134,6 +139,44 @@ final class ApiFixture implements AutoCloseable {
                     response.content().toString(StandardCharsets.UTF_8));
         } finally {
             response.release();
+        }
+    }
+
+    /**
+     * Any request with a raw body; reads a full or a chunked (streamed) response to its end.
+     * Streams that do not end by themselves (follow) need a real server instead.
+     */
+    RawReply raw(HttpMethod method, String uri, byte[] body) {
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, Unpooled.wrappedBuffer(body));
+        HttpUtil.setContentLength(request, body.length);
+        channel.writeInbound(request);
+        Object head = channel.readOutbound();
+        if (!(head instanceof io.netty.handler.codec.http.HttpResponse response)) {
+            throw new AssertionError("no response to " + method + " " + uri);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Object part = head;
+        while (true) {
+            if (part instanceof io.netty.handler.codec.http.HttpContent c) {
+                byte[] bytes = new byte[c.content().readableBytes()];
+                c.content().readBytes(bytes);
+                out.writeBytes(bytes);
+                c.release();
+                if (c instanceof io.netty.handler.codec.http.LastHttpContent) {
+                    break;
+                }
+            }
+            part = channel.readOutbound();
+            if (part == null) {
+                throw new AssertionError("response to " + method + " " + uri + " did not end");
+            }
+        }
+        return new RawReply(response.status().code(), response.headers().copy(), out.toByteArray());
+    }
+
+    record RawReply(int status, HttpHeaders headers, byte[] body) {
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
         }
     }
 

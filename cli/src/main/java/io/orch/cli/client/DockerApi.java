@@ -56,8 +56,79 @@ public final class DockerApi {
         call("DELETE", "/services/" + Filters.encode(idOrName), null);
     }
 
+    /** {@code POST /images/load} with the archive as the body; the agent's messages (one JSON object a line). */
+    public java.util.List<JsonNode> loadImage(java.nio.file.Path archive) {
+        HttpResponse response;
+        String path = "/images/load?quiet=0";
+        try {
+            response = http.sendFile("POST", prefix + path, archive, "application/x-tar");
+        } catch (AgentUnreachableException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new CliException(1, "Error: talking to the orch agent at " + http.address() + " failed: " + e.getMessage(), e);
+        }
+        if (!response.ok()) {
+            JsonNode parsed = parse(response);
+            String message = parsed.path("message").asText("");
+            throw new ApiException(response.status(), message.isEmpty() ? "HTTP " + response.status() : message);
+        }
+        java.util.List<JsonNode> messages = new java.util.ArrayList<>();
+        for (String line : response.bodyText().split("\r?\n")) {
+            if (line.isBlank()) continue;
+            try {
+                messages.add(JSON.readTree(line));
+            } catch (IOException e) {
+                throw new CliException(1, "Error: the orch agent sent a load message that is not JSON", e);
+            }
+        }
+        return messages;
+    }
+
+    public JsonNode images() { return get("/images/json"); }
+
+    /** {@code DELETE /images/NAME}: Docker's report, a list of {"Untagged": ...} / {"Deleted": ...}. */
+    public JsonNode removeImage(String name, boolean force) {
+        return call("DELETE", "/images/" + Filters.encode(name) + (force ? "?force=1" : ""), null);
+    }
+
+    /**
+     * Opens {@code /services/ID/logs} or {@code /tasks/ID/logs} ({@code kind} "services" or
+     * "tasks"); error answers become {@link ApiException}. The caller closes the stream.
+     */
+    public StreamedResponse logs(String kind, String id, String query) {
+        String path = prefix + "/" + kind + "/" + Filters.encode(id) + "/logs?" + query;
+        StreamedResponse response;
+        try {
+            response = http.open("GET", path);
+        } catch (AgentUnreachableException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new CliException(1, "Error: talking to the orch agent at " + http.address() + " failed: " + e.getMessage(), e);
+        }
+        if (!response.ok()) {
+            String message;
+            try (response) {
+                JsonNode parsed = JSON.readTree(response.body().readAllBytes());
+                message = parsed == null ? "" : parsed.path("message").asText("");
+            } catch (IOException e) {
+                message = "";
+            }
+            throw new ApiException(response.status(), message.isEmpty() ? "HTTP " + response.status() : message);
+        }
+        return response;
+    }
+
     public JsonNode get(String path) {
         return call("GET", path, null);
+    }
+
+    /** A POST to any path (after the version prefix); the parsed answer, missing when empty. */
+    public JsonNode post(String path, JsonNode body) {
+        return call("POST", path, body);
+    }
+
+    public void delete(String path) {
+        call("DELETE", path, null);
     }
 
     private JsonNode call(String method, String path, JsonNode body) {

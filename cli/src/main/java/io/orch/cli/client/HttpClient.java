@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -50,6 +52,64 @@ public final class HttpClient {
         }
     }
 
+    /**
+     * Sends {@code file} as the body (image archives: streamed, never held in memory) and reads
+     * the whole answer. No read timeout: the agent answers once it has unpacked the upload.
+     */
+    public HttpResponse sendFile(String method, String pathAndQuery, Path file, String contentType) throws IOException {
+        Connection conn = connect(Duration.ZERO);
+        try (conn) {
+            long length = Files.size(file);
+            String head = method + ' ' + pathAndQuery + " HTTP/1.1\r\n"
+                    + "Host: " + address.hostHeader() + "\r\n"
+                    + "User-Agent: orch-cli\r\n"
+                    + "Accept: application/json\r\n"
+                    + "Connection: close\r\n"
+                    + "Content-Type: " + contentType + "\r\n"
+                    + "Content-Length: " + length + "\r\n\r\n";
+            OutputStream out = conn.output();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            try (InputStream in = Files.newInputStream(file)) {
+                in.transferTo(out);
+            }
+            out.flush();
+            return readResponse(new BufferedInputStream(conn.input()), method);
+        }
+    }
+
+    /**
+     * Sends a body-less request and hands back the answer as it arrives (logs: possibly endless
+     * with follow, so there is no read timeout). The caller closes it, which closes the connection.
+     */
+    public StreamedResponse open(String method, String pathAndQuery) throws IOException {
+        Connection conn = connect(Duration.ZERO);
+        try {
+            writeRequest(conn.output(), method, pathAndQuery, null);
+            InputStream in = new BufferedInputStream(conn.input());
+            Head head = readHead(in);
+            InputStream body;
+            if ("chunked".equalsIgnoreCase(head.headers().get("transfer-encoding"))) {
+                body = new ChunkedInputStream(in);
+            } else if (head.headers().containsKey("content-length")) {
+                body = new java.io.ByteArrayInputStream(readExactly(in, Integer.parseInt(head.headers().get("content-length"))));
+            } else {
+                body = in;
+            }
+            return new StreamedResponse(head.status(), head.headers(), body, conn);
+        } catch (IOException | RuntimeException e) {
+            conn.close();
+            throw e;
+        }
+    }
+
+    private Connection connect(Duration timeout) throws AgentUnreachableException {
+        try {
+            return Transports.open(address, connectTimeout, timeout);
+        } catch (IOException e) {
+            throw new AgentUnreachableException(address, e);
+        }
+    }
+
     private void writeRequest(OutputStream out, String method, String path, byte[] body) throws IOException {
         StringBuilder head = new StringBuilder()
                 .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
@@ -70,6 +130,25 @@ public final class HttpClient {
     }
 
     static HttpResponse readResponse(InputStream in, String method) throws IOException {
+        Head head = readHead(in);
+        int status = head.status();
+        Map<String, String> headers = head.headers();
+        byte[] body;
+        if (method.equals("HEAD") || status == 204 || status == 304 || (status >= 100 && status < 200)) {
+            body = new byte[0];
+        } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+            body = readChunked(in);
+        } else if (headers.containsKey("content-length")) {
+            body = readExactly(in, Integer.parseInt(headers.get("content-length")));
+        } else {
+            body = in.readAllBytes();
+        }
+        return new HttpResponse(status, headers, body);
+    }
+
+    record Head(int status, Map<String, String> headers) {}
+
+    private static Head readHead(InputStream in) throws IOException {
         String statusLine = readLine(in);
         if (statusLine == null) throw new IOException("connection closed before a response arrived");
         String[] parts = statusLine.split(" ", 3);
@@ -87,17 +166,7 @@ public final class HttpClient {
             if (colon > 0) headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
         }
         if (line == null) throw new IOException("connection closed inside the response headers");
-        byte[] body;
-        if (method.equals("HEAD") || status == 204 || status == 304 || (status >= 100 && status < 200)) {
-            body = new byte[0];
-        } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-            body = readChunked(in);
-        } else if (headers.containsKey("content-length")) {
-            body = readExactly(in, Integer.parseInt(headers.get("content-length")));
-        } else {
-            body = in.readAllBytes();
-        }
-        return new HttpResponse(status, headers, body);
+        return new Head(status, headers);
     }
 
     private static byte[] readChunked(InputStream in) throws IOException {
@@ -125,7 +194,7 @@ public final class HttpClient {
     }
 
     /** A CRLF (or bare LF) terminated ASCII line without its terminator; null at EOF. */
-    private static String readLine(InputStream in) throws IOException {
+    static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream(64);
         int b;
         while ((b = in.read()) != -1) {

@@ -4,6 +4,7 @@ import io.orch.cli.client.DockerApi;
 import io.orch.cli.progress.ConvergenceWatcher;
 import io.orch.cli.progress.ProgressPrinter;
 import io.orch.cli.progress.ServicePoller;
+import io.orch.cli.progress.UpdateProgress;
 import java.io.PrintWriter;
 
 /**
@@ -14,6 +15,11 @@ final class ConvergenceWait {
     private ConvergenceWait() {}
 
     static void await(DockerApi api, String serviceId, PrintWriter out, boolean terminal) {
+        await(api, serviceId, out, terminal, UpdateProgress.Goal.CONVERGE, null);
+    }
+
+    static void await(DockerApi api, String serviceId, PrintWriter out, boolean terminal, UpdateProgress.Goal goal,
+                      com.fasterxml.jackson.databind.JsonNode statusBefore) {
         Thread note = new Thread(() -> {
             out.println();
             out.println("Operation continuing in background.");
@@ -22,7 +28,7 @@ final class ConvergenceWait {
         }, "orch-interrupt-note");
         Runtime.getRuntime().addShutdownHook(note);
         try {
-            ConvergenceWatcher.realTime(ServicePoller.of(api, serviceId), new ProgressPrinter(out, terminal)).awaitConverged(serviceId);
+            ConvergenceWatcher.realTime(ServicePoller.of(api, serviceId), new ProgressPrinter(out, terminal)).awaitConverged(serviceId, goal, statusBefore);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(note);

@@ -88,6 +88,13 @@ public final class Converters {
         }
     }
 
+    /** {@link OneOf} for converters defined outside this package (flag groups in spec/). */
+    public abstract static class OneOfValues extends OneOf {
+        protected OneOfValues(String what, String... allowed) {
+            super(what, allowed);
+        }
+    }
+
     public static final class RestartCondition extends OneOf {
         public RestartCondition() { super("invalid restart condition", "none", "on-failure", "any"); }
     }

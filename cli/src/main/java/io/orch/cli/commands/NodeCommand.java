@@ -2,5 +2,5 @@ package io.orch.cli.commands;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "node", description = "Manage cluster nodes.", subcommands = {NodeLsCommand.class, NodeInspectCommand.class})
+@Command(name = "node", description = "Manage cluster nodes.", subcommands = {NodeLsCommand.class, NodeInspectCommand.class, NodeUpdateCommand.class})
 public final class NodeCommand extends GroupCommand {}

@@ -2,6 +2,8 @@ package io.orch.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orch.cli.spec.ServiceCreateOptions;
+import io.orch.cli.spec.RolloutOptions;
+import io.orch.cli.spec.RolloutSpecs;
 import io.orch.cli.spec.ServiceSpecBuilder;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -19,6 +21,9 @@ public final class ServiceCreateCommand extends OrchCommand {
     @Mixin
     ServiceCreateOptions options;
 
+    @Mixin
+    RolloutOptions rollout;
+
     @Option(names = {"-d", "--detach"}, description = "Exit immediately instead of waiting for the service to converge.")
     boolean detach;
 
@@ -30,6 +35,7 @@ public final class ServiceCreateCommand extends OrchCommand {
         ObjectNode body;
         try {
             body = ServiceSpecBuilder.build(options);
+            RolloutSpecs.apply(body, rollout);
         } catch (ServiceSpecBuilder.InvalidCombinationException e) {
             throw new ParameterException(spec.commandLine(), "invalid argument for \"" + e.flag + "\": " + e.getMessage());
         }

@@ -114,8 +114,7 @@ public final class ConvergenceCalculator {
     private static String pausedUpdate(JsonNode updateStatus) {
         String state = updateStatus.path("State").asText("");
         if (state.equals("paused") || state.equals("rollback_paused")) {
-            String msg = updateStatus.path("Message").asText("");
-            return "service update " + state.replace('_', ' ') + (msg.isEmpty() ? "" : ": " + msg);
+            return new UpdateProgress(state, updateStatus.path("Message").asText("")).failure(UpdateProgress.Goal.CONVERGE);
         }
         return null;
     }

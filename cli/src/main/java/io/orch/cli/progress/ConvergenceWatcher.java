@@ -39,27 +39,56 @@ public final class ConvergenceWatcher {
      * @throws CliException (exit 1) when the service reports a paused update, or when interrupted
      */
     public void awaitConverged(String serviceId) {
+        awaitConverged(serviceId, UpdateProgress.Goal.CONVERGE);
+    }
+
+    /**
+     * Waits as {@code goal} requires: convergence held for the verification period, and, while a
+     * rollout runs, its end. {@code completed} (or {@code rollback_completed} for a rollback)
+     * with the tasks converged ends the wait at once: the update loop has monitored them already.
+     *
+     * @throws CliException (exit 1) with docker's reason when the rollout paused, or was rolled
+     *                      back while {@code goal} is an update
+     */
+    public void awaitConverged(String serviceId, UpdateProgress.Goal goal) {
+        awaitConverged(serviceId, goal, null);
+    }
+
+    /**
+     * @param before the UpdateStatus read before the command's own change: while the service
+     *               still shows exactly that, it is an earlier rollout's and is ignored (a change
+     *               that starts no rollout, e.g. of the replica count, leaves it in place)
+     */
+    public void awaitConverged(String serviceId, UpdateProgress.Goal goal, com.fasterxml.jackson.databind.JsonNode before) {
         VerifyTimer timer = null;
         long periodNanos = 0;
         while (true) {
             ServicePoller.Poll p = poller.poll();
             ConvergenceSnapshot snapshot = ConvergenceCalculator.compute(p.service(), p.tasks(), p.nodes());
+            UpdateProgress update = before != null && !before.isMissingNode() && before.size() > 0
+                    && before.equals(p.service().path("UpdateStatus")) ? new UpdateProgress("", "") : UpdateProgress.of(p.service());
             if (timer == null) {
                 periodNanos = VerifyTimer.periodFor(p.service().path("Spec").path("UpdateConfig").path("Monitor").asLong(0));
                 timer = new VerifyTimer(periodNanos);
             }
             List<ProgressFormatter.Line> lines = new ArrayList<>(ProgressFormatter.lines(snapshot));
-            if (snapshot.failure() != null) {
-                printer.frame(lines);
-                throw new CliException(1, "Error: " + snapshot.failure());
+            if (update.line() != null) {
+                lines.add(0, new ProgressFormatter.Line("update", update.line()));
             }
-            boolean done = timer.observe(nanoClock.getAsLong(), snapshot.converged());
+            String failure = goal == UpdateProgress.Goal.CONVERGE ? snapshot.failure() : update.failure(goal);
+            if (failure != null) {
+                printer.frame(lines);
+                throw new CliException(1, "Error: " + failure);
+            }
+            boolean converged = timer.observe(nanoClock.getAsLong(), snapshot.converged());
+            boolean done = !update.inFlight() && (converged || (goal != UpdateProgress.Goal.CONVERGE
+                    && update.finished() && snapshot.converged()));
             if (done) {
                 lines.add(new ProgressFormatter.Line("verify", "verify: Service " + serviceId + " converged"));
                 printer.frame(lines);
                 return;
             }
-            if (timer.verifying()) {
+            if (timer.verifying() && !update.inFlight()) {
                 long seconds = Math.max(1, (periodNanos + 999_999_999L) / 1_000_000_000L);
                 lines.add(new ProgressFormatter.Line("verify", "verify: Waiting " + seconds + " seconds to verify that tasks are stable..."));
             }

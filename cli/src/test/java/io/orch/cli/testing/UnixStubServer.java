@@ -101,7 +101,7 @@ public final class UnixStubServer implements AutoCloseable {
     }
 
     static void writeResponse(OutputStream out, StubResponse r) throws IOException {
-        byte[] body = r.body() == null ? new byte[0] : r.body().getBytes(StandardCharsets.UTF_8);
+        byte[] body = r.bytes() != null ? r.bytes() : r.body() == null ? new byte[0] : r.body().getBytes(StandardCharsets.UTF_8);
         StringBuilder head = new StringBuilder("HTTP/1.1 " + r.status() + " X\r\nContent-Type: application/json\r\nApi-Version: 1.47\r\n");
         if (r.chunked()) head.append("Transfer-Encoding: chunked\r\n"); else head.append("Content-Length: ").append(body.length).append("\r\n");
         head.append("Connection: close\r\n\r\n");

@@ -1,20 +1,16 @@
 package io.orch.scheduler.filter;
 
-import io.orch.api.proto.NodeSpec;
-import io.orch.api.proto.NodeStatus;
-import io.orch.api.proto.Task;
-import io.orch.scheduler.NodeInfo;
+import io.orch.scheduler.Demand;
+
+import java.util.List;
 
 /** Only nodes that are up and whose availability is active take new tasks. */
 public final class ReadyFilter implements Filter {
-    @Override
-    public boolean check(Task task, NodeInfo node) {
-        return node.node().getStatus().getState() == NodeStatus.State.READY
-                && node.node().getSpec().getAvailability() == NodeSpec.Availability.ACTIVE;
-    }
+    private static final Check CHECK = Check.of(true, node -> node.isReadyAndActive(),
+            n -> Filter.nodes(n) + " not available (down, paused or drained)");
 
     @Override
-    public String explain(Task task, int rejectedNodes) {
-        return Filter.nodes(rejectedNodes) + " not available (down, paused or drained)";
+    public void compile(Demand demand, List<Check> out) {
+        out.add(CHECK);
     }
 }

@@ -1,25 +1,26 @@
 package io.orch.scheduler.filter;
 
-import io.orch.api.proto.ResourceSet;
-import io.orch.api.proto.Task;
-import io.orch.scheduler.NodeInfo;
+import io.orch.scheduler.Demand;
 
-/** Reservations must fit in what the node has left; never overcommitted. */
+import java.util.List;
+
+/**
+ * Reservations must fit in what the node has left (capacity minus what its tasks reserve);
+ * never overcommitted. Memory and CPU are explained apart: a node short of both counts as
+ * short of memory.
+ */
 public final class ResourceFilter implements Filter {
     @Override
-    public boolean appliesTo(Task task) {
-        ResourceSet r = task.getSpec().getResources().getReservations();
-        return r.getNanoCpus() > 0 || r.getMemoryBytes() > 0;
-    }
-
-    @Override
-    public boolean check(Task task, NodeInfo node) {
-        ResourceSet r = task.getSpec().getResources().getReservations();
-        return r.getNanoCpus() <= node.availableNanoCpus() && r.getMemoryBytes() <= node.availableMemory();
-    }
-
-    @Override
-    public String explain(Task task, int rejectedNodes) {
-        return "insufficient resources on " + Filter.nodes(rejectedNodes);
+    public void compile(Demand demand, List<Check> out) {
+        long memory = demand.memoryBytes();
+        long cpus = demand.nanoCpus();
+        if (memory > 0) {
+            out.add(Check.of(false, node -> memory <= node.availableMemory(),
+                    n -> "insufficient memory on " + Filter.nodes(n)));
+        }
+        if (cpus > 0) {
+            out.add(Check.of(false, node -> cpus <= node.availableNanoCpus(),
+                    n -> "insufficient cpu on " + Filter.nodes(n)));
+        }
     }
 }

@@ -1,7 +1,8 @@
 package io.orch.scheduler.filter;
 
-import io.orch.api.proto.Task;
-import io.orch.scheduler.NodeInfo;
+import io.orch.scheduler.Demand;
+
+import java.util.List;
 
 /** A task that names a runtime only goes to nodes that fingerprinted it. */
 public final class RuntimeFilter implements Filter {
@@ -11,17 +12,11 @@ public final class RuntimeFilter implements Filter {
     }
 
     @Override
-    public boolean appliesTo(Task task) {
-        return !anyRuntime(task.getSpec().getRuntime());
-    }
-
-    @Override
-    public boolean check(Task task, NodeInfo node) {
-        return node.node().getRuntimesList().contains(task.getSpec().getRuntime());
-    }
-
-    @Override
-    public String explain(Task task, int rejectedNodes) {
-        return "runtime " + task.getSpec().getRuntime() + " not available on " + Filter.nodes(rejectedNodes);
+    public void compile(Demand demand, List<Check> out) {
+        String runtime = demand.runtime();
+        if (!runtime.isEmpty()) {
+            out.add(Check.of(true, node -> node.node().getRuntimesList().contains(runtime),
+                    n -> "runtime " + runtime + " not available on " + Filter.nodes(n)));
+        }
     }
 }

@@ -48,7 +48,7 @@ public final class RestartDecider {
             default:
                 break;
         }
-        if (policy.getMaxAttempts() > 0 && restarts(history, policy, now) >= policy.getMaxAttempts()) {
+        if (policy.getMaxAttempts() > 0 && restarts(history, policy, now, finished.getSpecVersion()) >= policy.getMaxAttempts()) {
             return new Never("restart policy max attempts (" + policy.getMaxAttempts() + ") reached");
         }
         Instant finishedAt = Times.instant(finished.getStatus().getTimestamp());
@@ -57,13 +57,18 @@ public final class RestartDecider {
         return when.isAfter(now) ? new At(when) : new Now();
     }
 
-    /** Restarts already made for this slot: every task after the first, within the window if set. */
-    static long restarts(List<Task> history, RestartPolicy policy, Instant now) {
+    /**
+     * Restarts already made for this slot under the finished task's spec: every task of that spec
+     * version after the first (within the window if set). As in Swarm, a new spec (an update or
+     * a rollback) starts counting afresh: the task that replaced the old spec is no restart.
+     */
+    static long restarts(List<Task> history, RestartPolicy policy, Instant now, long specVersion) {
+        List<Task> sameSpec = history.stream().filter(t -> t.getSpecVersion() == specVersion).toList();
         if (policy.getWindow() <= 0) {
-            return Math.max(0, history.size() - 1);
+            return Math.max(0, sameSpec.size() - 1);
         }
         Instant since = now.minusNanos(policy.getWindow());
-        return history.stream().skip(1).filter(t -> !Times.instant(t.getCreatedAt()).isBefore(since)).count();
+        return sameSpec.stream().skip(1).filter(t -> !Times.instant(t.getCreatedAt()).isBefore(since)).count();
     }
 
     /** 0 for the first quick failure, then 100 ms doubling per consecutive quick failure, max 10 s. */

@@ -10,11 +10,8 @@ import io.orch.scheduler.filter.ConstraintFilter;
 import io.orch.scheduler.filter.ReadyFilter;
 import io.orch.scheduler.filter.RuntimeFilter;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The replicated and global orchestrators' pure planning: given one service, its tasks and the
@@ -25,9 +22,11 @@ import java.util.TreeMap;
  * <li>missing slots get a new task; slots beyond the replica count are removed;</li>
  * <li>a live task that finished is restarted per restart policy (now, later, or never);</li>
  * <li>a live task on a node that is down or gone is replaced at once;</li>
- * <li>live tasks of an older spec are replaced, at most {@code UpdateConfig.Parallelism} at a time;</li>
  * <li>history beyond {@code historyLimit} per slot is deleted.</li>
  * </ul>
+ * Replacing tasks of an older spec is not done here but by the rolling update
+ * ({@link RollingUpdate}), which may briefly keep two live tasks in a slot (start-first): the
+ * newest live task is the slot's current one, an older live task is left to the update.
  */
 public final class ServicePlanner {
     private static final ReadyFilter READY = new ReadyFilter();
@@ -38,16 +37,8 @@ public final class ServicePlanner {
 
     public static Plan plan(Service service, List<Task> tasks, Map<String, Node> nodes, TaskFactory factory, int historyLimit) {
         boolean global = service.getSpec().getMode().hasGlobal();
-        Map<String, List<Task>> slots = new TreeMap<>();
-        for (Task t : tasks) {
-            slots.computeIfAbsent(slotKey(t, global), k -> new ArrayList<>()).add(t);
-        }
-        for (List<Task> history : slots.values()) {
-            history.sort(Comparator.comparing((Task t) -> Times.instant(t.getCreatedAt())).thenComparing(TaskStates::live));
-        }
+        Map<String, List<Task>> slots = Slots.of(service, tasks);
         Plan plan = new Plan();
-        List<Task> outdated = new ArrayList<>();
-        int updating = 0;
         for (var entry : slots.entrySet()) {
             List<Task> history = entry.getValue();
             boolean wanted = global ? eligible(service, nodes.get(entry.getKey()))
@@ -68,11 +59,6 @@ public final class ServicePlanner {
                 plan.create.add(newTaskFor(service, entry.getKey(), global, factory));
             } else if (TaskStates.finished(live)) {
                 restart(service, live, history, entry.getKey(), global, factory, plan);
-            } else if (live.getSpecVersion() < service.getSpecVersion()) {
-                outdated.add(live);
-            } else if (live.getStatus().getState().getNumber() < TaskState.RUNNING.getNumber()
-                    && history.size() > 1) {
-                updating++;
             }
             prune(history, historyLimit, plan);
         }
@@ -90,7 +76,6 @@ public final class ServicePlanner {
                 }
             }
         }
-        replaceOutdated(service, outdated, updating, global, factory, plan);
         return plan;
     }
 
@@ -111,20 +96,6 @@ public final class ServicePlanner {
         plan.update.add(live.toBuilder().setDesiredState(TaskState.SHUTDOWN).build());
         if (decision instanceof RestartDecider.Now) {
             plan.create.add(newTaskFor(service, key, global, factory));
-        }
-    }
-
-    private static void replaceOutdated(Service service, List<Task> outdated, int updating, boolean global,
-                                        TaskFactory factory, Plan plan) {
-        long parallelism = service.getSpec().getUpdateConfig().getParallelism();
-        long budget = parallelism == 0 ? Long.MAX_VALUE : Math.max(0, parallelism - updating);
-        outdated.sort(Comparator.comparingLong(Task::getSlot).thenComparing(Task::getNodeId));
-        for (Task old : outdated) {
-            if (budget-- <= 0) {
-                break;
-            }
-            plan.update.add(old.toBuilder().setDesiredState(TaskState.SHUTDOWN).build());
-            plan.create.add(newTaskFor(service, slotKey(old, global), global, factory));
         }
     }
 
@@ -151,10 +122,6 @@ public final class ServicePlanner {
 
     private static Task newTaskFor(Service service, String key, boolean global, TaskFactory factory) {
         return global ? factory.newTask(service, 0, key) : factory.newTask(service, Long.parseLong(key), "");
-    }
-
-    private static String slotKey(Task t, boolean global) {
-        return global ? t.getNodeId() : Long.toString(t.getSlot());
     }
 
     public static long replicas(Service service) {

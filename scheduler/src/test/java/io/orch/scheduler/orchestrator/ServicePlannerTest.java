@@ -129,17 +129,33 @@ class ServicePlannerTest {
     }
 
     @Test
-    void aNewSpecReplacesTasksParallelismAtATime() {
-        Service s = Fixtures.replicated("s", 3, RestartPolicy.getDefaultInstance());
+    void tasksOfAnOlderSpecAreLeftToTheRollingUpdate() {
+        Service s = Fixtures.replicated("s", 2, RestartPolicy.getDefaultInstance());
         List<Task> tasks = List.of(Fixtures.task("a", s, 1, "n1", TaskState.RUNNING, T0, T0),
-                Fixtures.task("b", s, 2, "n1", TaskState.RUNNING, T0, T0),
-                Fixtures.task("c", s, 3, "n1", TaskState.RUNNING, T0, T0));
+                Fixtures.task("b", s, 2, "n1", TaskState.RUNNING, T0, T0));
         Service updated = s.toBuilder().setSpecVersion(2).setSpec(s.getSpec().toBuilder()
-                .setUpdateConfig(io.orch.api.proto.UpdateConfig.newBuilder().setParallelism(1))).build();
-        Plan plan = ServicePlanner.plan(updated, tasks, nodes, factory(T0), 5);
-        assertEquals(1, plan.create.size());
-        assertEquals(2L, plan.create.get(0).getSpecVersion());
-        assertEquals("a", plan.update.get(0).getId());
+                .setTaskTemplate(s.getSpec().getTaskTemplate().toBuilder().setForceUpdate(1))).build();
+        assertTrue(ServicePlanner.plan(updated, tasks, nodes, factory(T0), 5).isEmpty());
+    }
+
+    @Test
+    void duringAStartFirstHandoverTheNewestLiveTaskIsTheSlotsOwn() {
+        Service s = Fixtures.replicated("s", 1, RestartPolicy.getDefaultInstance());
+        Task old = Fixtures.task("old", s, 1, "n1", TaskState.RUNNING, T0, T0);
+        Task starting = Fixtures.task("new", s, 1, "n1", TaskState.STARTING, T0.plusSeconds(1), T0.plusSeconds(1));
+        assertTrue(ServicePlanner.plan(s, List.of(old, starting), nodes, factory(T0.plusSeconds(2)), 5).isEmpty(),
+                "two live tasks in one slot: no restart, no extra task");
+    }
+
+    @Test
+    void restartAttemptsCountOnlyUnderTheCurrentSpec() {
+        RestartPolicy once = RestartPolicy.newBuilder().setMaxAttempts(1).setDelay(0).build();
+        Service v1 = Fixtures.replicated("s", 1, once);
+        Task first = Fixtures.task("a", v1, 1, "n1", TaskState.SHUTDOWN, T0, T0).toBuilder().setDesiredState(TaskState.SHUTDOWN).build();
+        Service v2 = v1.toBuilder().setSpecVersion(2).build();
+        Task replacement = Fixtures.task("b", v2, 1, "n1", TaskState.FAILED, T0.plusSeconds(1), T0.plusSeconds(2));
+        Plan plan = ServicePlanner.plan(v2, List.of(first, replacement), nodes, factory(T0.plusSeconds(3)), 5);
+        assertEquals(1, plan.create.size(), "the update's replacement is not a restart");
     }
 
     @Test

@@ -1,0 +1,34 @@
+package io.orch.agent.api;
+
+import io.orch.runtime.image.ImageStore;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The node-local parts of the agent the API reaches beyond the cluster store: the image store
+ * and the directory where the runtimes keep each task's output ({@code tasksDir/<taskId>/stdout.log}).
+ * Kept apart from {@link ApiContext}'s store-only fields so that tests and tools that only need
+ * the store do not have to provide them.
+ *
+ * @param images   this node's image store, or null when the node has none (images routes answer 501)
+ * @param tasksDir where task directories live, or null when unknown (logs routes answer 501)
+ */
+public record ApiServices(ImageStore images, Path tasksDir) {
+    public static ApiServices none() {
+        return new ApiServices(null, null);
+    }
+
+    public Optional<ImageStore> imageStore() {
+        return Optional.ofNullable(images);
+    }
+
+    public Optional<Path> taskDirectories() {
+        return Optional.ofNullable(tasksDir);
+    }
+
+    /** Where large request bodies (image uploads) are spooled: the image store's staging dir, else the JVM's temp dir. */
+    public Path spoolDir() {
+        return images != null ? images.root().resolve("tmp") : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+}

@@ -1,0 +1,152 @@
+package io.orch.agent.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.orch.api.json.DockerJson;
+import io.orch.api.json.JsonModelException;
+import io.orch.api.proto.Config;
+import io.orch.api.proto.ConfigSpec;
+import io.orch.api.proto.Version;
+import io.orch.raft.store.Ids;
+import io.orch.raft.store.ReadTx;
+import io.orch.raft.store.StoreException;
+
+import java.util.Set;
+
+/**
+ * {@code /configs}: create, list, inspect, update (labels only), remove. Unlike a secret's, a
+ * config's data is not confidential: inspect returns it (base64), as Docker does.
+ */
+final class ConfigRoutes {
+    static final int MAX_SIZE = 1000 * 1024;
+    private static final Set<String> FILTERS = Set.of("id", "name", "names", "label");
+    private final ApiContext context;
+
+    ConfigRoutes(ApiContext context) {
+        this.context = context;
+    }
+
+    void register(Router router) {
+        router.get("/configs", this::list);
+        router.post("/configs/create", this::create);
+        router.get("/configs/{id}", this::inspect);
+        router.post("/configs/{id}/update", this::update);
+        router.delete("/configs/{id}", this::remove);
+    }
+
+    /** The Docker JSON of a config, data included. */
+    static ObjectNode json(Config s) {
+        ObjectNode out = DockerJson.toJson(s);
+        if (out.get("Spec") instanceof ObjectNode spec && !spec.has("Labels")) {
+            spec.putObject("Labels");
+        }
+        return out;
+    }
+
+    static Config resolve(ReadTx tx, String input) throws ApiException {
+        return ObjectResolver.resolve("config", input, tx.configs(), Config::getId, s -> s.getSpec().getName().equals(input));
+    }
+
+    ApiResponse list(ApiRequest request) throws ApiException {
+        DockerFilters f = DockerFilters.parse(request.query("filters")).accept(FILTERS);
+        ArrayNode out = context.store().read(tx -> {
+            ArrayNode array = DockerJson.MAPPER.createArrayNode();
+            for (Config s : tx.configs()) {
+                String name = s.getSpec().getName();
+                if (f.matchesPrefix("id", s.getId()) && f.matchesPrefix("name", name) && f.matchesExact("names", name)
+                        && f.matchesLabels("label", s.getSpec().getLabelsMap())) {
+                    array.add(json(s));
+                }
+            }
+            return array;
+        });
+        return ApiResponse.ok(out);
+    }
+
+    private static ConfigSpec spec(ApiRequest request) throws ApiException {
+        JsonNode body = request.jsonBody();
+        FileObjectRules.checkObject("config", body);
+        try {
+            return DockerJson.merge(body, ConfigSpec.newBuilder()).build();
+        } catch (JsonModelException | IllegalArgumentException e) {
+            // the message names the field; Data is base64 and its content is never quoted
+            throw ApiException.badRequest("invalid config spec: " + (body.has("Data") && e.getMessage() != null && e.getMessage().contains("Data")
+                    ? "Data: must be base64" : e.getMessage()));
+        }
+    }
+
+    ApiResponse create(ApiRequest request) throws ApiException, StoreException {
+        ConfigSpec spec = spec(request);
+        FileObjectRules.checkName("config", spec.getName());
+        FileObjectRules.checkData("config", spec.getData().size(), MAX_SIZE);
+        Config config = Config.newBuilder().setId(Ids.newId()).setSpec(spec).build();
+        try {
+            context.store().updateAndWait(tx -> {
+                if (tx.read().configByName(spec.getName()).isPresent()) {
+                    throw new StoreException(StoreException.Reason.CONFLICT, "exists");
+                }
+                tx.create(config);
+            });
+        } catch (StoreException e) {
+            if (e.reason() == StoreException.Reason.CONFLICT) {
+                throw ApiException.conflict("config " + spec.getName() + " already exists");
+            }
+            throw e;
+        }
+        return ApiResponse.json(HttpResponseStatus.CREATED, DockerJson.MAPPER.createObjectNode().put("ID", config.getId()));
+    }
+
+    ApiResponse inspect(ApiRequest request) throws ApiException {
+        String input = request.pathParam("id");
+        return ApiResponse.ok(json(StoreReads.read(context.store(), tx -> resolve(tx, input))));
+    }
+
+    /**
+     * Only labels may change (Docker's rule). {@code docker stack deploy} re-sends the same data
+     * on every deploy, so data equal to the stored data is accepted; different data is refused.
+     */
+    ApiResponse update(ApiRequest request) throws ApiException, StoreException {
+        long version = request.requiredVersion();
+        ConfigSpec requested = spec(request);
+        String input = request.pathParam("id");
+        Config current = StoreReads.read(context.store(), tx -> resolve(tx, input));
+        if (current.getVersion().getIndex() != version) {
+            throw ApiException.conflict("update out of sequence");
+        }
+        if (!requested.getName().isEmpty() && !requested.getName().equals(current.getSpec().getName())) {
+            throw ApiException.badRequest("only updates to Labels are allowed (the name cannot change)");
+        }
+        if (!requested.getData().isEmpty() && !requested.getData().equals(current.getSpec().getData())) {
+            throw ApiException.badRequest("only updates to Labels are allowed (config data cannot change: create a new config)");
+        }
+        Config next = current.toBuilder().setVersion(Version.newBuilder().setIndex(version))
+                .setSpec(current.getSpec().toBuilder().clearLabels().putAllLabels(requested.getLabelsMap())).build();
+        try {
+            context.store().updateAndWait(tx -> tx.update(next));
+        } catch (StoreException e) {
+            if (StoreErrors.outOfSequence(e)) {
+                throw ApiException.conflict("update out of sequence");
+            }
+            throw e;
+        }
+        return ApiResponse.empty(HttpResponseStatus.OK);
+    }
+
+    /** 409 while a service refers to it, as Docker does. */
+    ApiResponse remove(ApiRequest request) throws ApiException, StoreException {
+        String input = request.pathParam("id");
+        Config config = StoreReads.read(context.store(), tx -> {
+            Config s = resolve(tx, input);
+            String users = FileObjectRules.usedBy(tx.services(), spec -> spec.getTaskTemplate().getContainerSpec().getConfigsList()
+                    .stream().anyMatch(r -> r.getConfigId().equals(s.getId())));
+            if (!users.isEmpty()) {
+                throw ApiException.conflict("config '" + s.getSpec().getName() + "' is in use by the following service: " + users);
+            }
+            return s;
+        });
+        context.store().updateAndWait(tx -> tx.read().config(config.getId()).ifPresent(tx::delete));
+        return ApiResponse.empty(HttpResponseStatus.NO_CONTENT);
+    }
+}

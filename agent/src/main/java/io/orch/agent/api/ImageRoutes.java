@@ -1,0 +1,173 @@
+package io.orch.agent.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.orch.api.json.DockerJson;
+import io.orch.api.proto.Task;
+import io.orch.api.proto.TaskState;
+import io.orch.runtime.image.Image;
+import io.orch.runtime.image.ImageException;
+import io.orch.runtime.image.ImageStore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code /images}: this node's image store as Docker's image endpoints ({@code docker load},
+ * {@code docker image ls}, {@code docker image rm}). Node-local: each node has its own store.
+ */
+final class ImageRoutes {
+    private final ApiContext context;
+
+    ImageRoutes(ApiContext context) {
+        this.context = context;
+    }
+
+    void register(Router router) {
+        router.post("/images/load", this::load);
+        router.get("/images/json", this::list);
+        router.delete("/images/{name*}", this::remove);
+    }
+
+    private ImageStore store() throws ApiException {
+        return context.services().imageStore().orElseThrow(() ->
+                new ApiException(HttpResponseStatus.NOT_IMPLEMENTED, "this node has no image store"));
+    }
+
+    /**
+     * The body is the archive as {@code docker load} sends it (spooled to disk by
+     * {@link UploadSpooler} on a real server). Docker answers a JSON message stream; the
+     * {@code stream} lines are what the CLI prints.
+     */
+    ApiResponse load(ApiRequest request) throws ApiException {
+        ImageStore images = store();
+        if (request.bodyFile() == null && request.body().length == 0) {
+            throw ApiException.badRequest("request body is empty; expected an image archive (docker-archive or oci-archive tar)");
+        }
+        List<Image> loaded;
+        try (InputStream in = request.bodyStream()) {
+            loaded = request.bodyFile() != null ? images.load(request.bodyFile()) : images.load(in);
+        } catch (ImageException e) {
+            throw ApiException.badRequest(e.getMessage());
+        } catch (IOException e) {
+            throw ApiException.badRequest("loading the image archive failed: " + e.getMessage());
+        }
+        StringBuilder out = new StringBuilder();
+        for (Image image : loaded) {
+            if (image.repoTags().isEmpty()) {
+                out.append(streamLine("Loaded image ID: " + image.id()));
+            }
+            for (String tag : image.repoTags()) {
+                out.append(streamLine("Loaded image: " + tag));
+            }
+        }
+        return ApiResponse.text(HttpResponseStatus.OK, ApiResponse.JSON, out.toString());
+    }
+
+    private static String streamLine(String text) {
+        return DockerJson.MAPPER.createObjectNode().put("stream", text + "\n") + "\r\n";
+    }
+
+    /** Docker's ImageSummary for each image; filters are not supported yet (all images are listed). */
+    ApiResponse list(ApiRequest request) throws ApiException {
+        ArrayNode out = DockerJson.MAPPER.createArrayNode();
+        List<Image> all;
+        try {
+            all = store().list();
+        } catch (IOException e) {
+            throw new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR, "reading the image store failed: " + e.getMessage());
+        }
+        for (Image i : all) {
+            ObjectNode o = out.addObject();
+            o.put("Id", i.id().toString());
+            o.put("ParentId", "");
+            ArrayNode tags = o.putArray("RepoTags");
+            i.repoTags().forEach(tags::add);
+            o.putArray("RepoDigests");
+            o.put("Created", createdSeconds(i));
+            o.put("Size", i.size());
+            o.put("SharedSize", -1);
+            o.put("VirtualSize", i.size());
+            ObjectNode labels = o.putObject("Labels");
+            i.config().labels().forEach(labels::put);
+            o.put("Containers", -1);
+        }
+        return ApiResponse.ok(out);
+    }
+
+    /** The config's creation time (RFC 3339), else when it was loaded: Docker shows seconds since the epoch. */
+    private static long createdSeconds(Image image) {
+        String created = image.config().created();
+        if (created != null && !created.isBlank()) {
+            try {
+                return Instant.parse(created).getEpochSecond();
+            } catch (DateTimeParseException ignored) {
+                // an odd timestamp in the image config: fall back to the load time
+            }
+        }
+        return image.loadedAtMillis() / 1000;
+    }
+
+    /**
+     * Untags or deletes, as {@code docker image rm}: 404 for an unknown image, 409 when a task on
+     * this node still uses it (unless {@code force}) or a bare id has several tags.
+     */
+    ApiResponse remove(ApiRequest request) throws ApiException {
+        ImageStore images = store();
+        String name = request.pathParam("name");
+        boolean force = request.flag("force");
+        List<String> report;
+        try {
+            if (images.resolve(name).isEmpty()) {
+                throw ApiException.notFound("No such image: " + name);
+            }
+            List<String> inUseRefs = imagesOfLiveTasks();
+            report = images.remove(name, force, image -> usedBy(images, image, inUseRefs));
+        } catch (ImageException e) {
+            String m = e.getMessage();
+            throw m.startsWith("No such image") ? ApiException.notFound(m) : ApiException.conflict(m);
+        } catch (IOException | UncheckedIOException e) {
+            throw new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR, "removing the image failed: " + e.getMessage());
+        }
+        ArrayNode out = DockerJson.MAPPER.createArrayNode();
+        for (String line : report) {
+            int colon = line.indexOf(": ");
+            out.addObject().put(line.substring(0, colon), line.substring(colon + 2));
+        }
+        return ApiResponse.ok(out);
+    }
+
+    /** The image references of the tasks on this node that have not reached a final state. */
+    private List<String> imagesOfLiveTasks() throws ApiException {
+        return StoreReads.read(context.store(), tx -> {
+            List<String> refs = new ArrayList<>();
+            for (Task t : tx.tasks()) {
+                if (t.getNodeId().equals(context.nodeId()) && t.getStatus().getState().getNumber() < TaskState.COMPLETE.getNumber()) {
+                    refs.add(t.getSpec().getContainerSpec().getImage());
+                }
+            }
+            return refs;
+        });
+    }
+
+    private static boolean usedBy(ImageStore images, Image image, List<String> refs) {
+        for (String ref : refs) {
+            try {
+                Optional<Image> resolved = images.resolve(ref);
+                if (resolved.isPresent() && resolved.get().id().equals(image.id())) {
+                    return true;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,196 @@
+package io.orch.agent.api;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Sits before the {@code HttpObjectAggregator} and takes the bodies of image uploads
+ * ({@code POST /images/load}) off it: they are written chunk by chunk to a file in the spool
+ * directory and passed on as a {@link SpooledRequest} with an empty in-memory body, so a
+ * multi-hundred-megabyte archive never sits in the heap and every other route keeps the
+ * aggregator's small bound. One instance per connection (it holds the upload in progress).
+ * Chunks are appended on the I/O thread: page-cache writes of at most a few KiB each.
+ */
+public final class UploadSpooler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(UploadSpooler.class);
+    /** Image archives are large but not unbounded: refuse beyond this rather than fill the disk. */
+    public static final long MAX_UPLOAD_BYTES = 32L * 1024 * 1024 * 1024;
+
+    private final Path spoolDir;
+    private final long maxBytes;
+    private HttpRequest current;
+    private Path file;
+    private FileChannel out;
+    private long written;
+    private boolean discarding;
+
+    public UploadSpooler(Path spoolDir) {
+        this(spoolDir, MAX_UPLOAD_BYTES);
+    }
+
+    UploadSpooler(Path spoolDir, long maxBytes) {
+        this.spoolDir = spoolDir;
+        this.maxBytes = maxBytes;
+    }
+
+    /** True for the requests whose bodies are spooled to disk. */
+    static boolean spools(HttpRequest request) {
+        if (!HttpMethod.POST.equals(request.method()) || request.decoderResult().isFailure()) {
+            return false;
+        }
+        try {
+            return ApiVersions.strip(new QueryStringDecoder(request.uri()).path()).path().equals("/images/load");
+        } catch (ApiException e) {
+            return false; // an unsupported version: the handler answers that
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (current == null && !discarding && msg instanceof HttpRequest request && spools(request)) {
+            start(ctx, request);
+            if (!(msg instanceof HttpContent)) {
+                return;
+            }
+        } else if (current == null && !discarding) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (msg instanceof HttpContent content) {
+            try {
+                append(ctx, content.content());
+                if (content instanceof LastHttpContent) {
+                    finish(ctx);
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void start(ChannelHandlerContext ctx, HttpRequest request) {
+        try {
+            Files.createDirectories(spoolDir);
+            file = Files.createTempFile(spoolDir, "upload-", ".tar");
+            out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            current = request;
+            written = 0;
+            if (HttpUtil.is100ContinueExpected(request)) {
+                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot spool an upload to {}: {}", spoolDir, e.toString());
+            fail(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot store the upload on this node: " + e.getMessage());
+        }
+    }
+
+    private void append(ChannelHandlerContext ctx, ByteBuf data) {
+        if (discarding || out == null) {
+            return;
+        }
+        try {
+            written += data.readableBytes();
+            if (written > maxBytes) {
+                fail(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "upload larger than " + maxBytes + " bytes");
+                return;
+            }
+            while (data.isReadable()) {
+                data.readBytes(out, data.readableBytes());
+            }
+        } catch (IOException e) {
+            fail(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot store the upload on this node: " + e.getMessage());
+        }
+    }
+
+    private void finish(ChannelHandlerContext ctx) {
+        if (discarding) {
+            discarding = false;
+            return;
+        }
+        try {
+            out.close();
+        } catch (IOException e) {
+            fail(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot store the upload on this node: " + e.getMessage());
+            return;
+        }
+        SpooledRequest spooled = new SpooledRequest(current, file);
+        current = null;
+        out = null;
+        file = null; // the handler owns it now and deletes it
+        ctx.fireChannelRead(spooled);
+    }
+
+    /** Answers the error, drops the rest of the body and closes: the stream cannot be resynchronised cheaply. */
+    private void fail(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
+        cleanup();
+        discarding = true;
+        byte[] body = ("{\"message\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}\n").getBytes(StandardCharsets.UTF_8);
+        DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, ApiResponse.JSON);
+        HttpUtil.setContentLength(response, body.length);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void cleanup() {
+        try {
+            if (out != null) {
+                out.close();
+            }
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            LOG.debug("could not remove spool file {}: {}", file, e.toString());
+        }
+        out = null;
+        file = null;
+        current = null;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cleanup(); // the client went away mid-upload
+        super.channelInactive(ctx);
+    }
+
+    /** A request whose body is in {@link #bodyFile()} rather than in memory; passes the aggregator untouched. */
+    public static final class SpooledRequest extends DefaultFullHttpRequest {
+        private final Path bodyFile;
+
+        SpooledRequest(HttpRequest head, Path bodyFile) {
+            super(head.protocolVersion(), head.method(), head.uri(), Unpooled.EMPTY_BUFFER);
+            headers().set(head.headers());
+            this.bodyFile = bodyFile;
+        }
+
+        public Path bodyFile() {
+            return bodyFile;
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.orch.agent.worker;
+
+import io.orch.api.proto.Config;
+import io.orch.api.proto.ConfigReference;
+import io.orch.api.proto.ContainerSpec;
+import io.orch.api.proto.FileTarget;
+import io.orch.api.proto.Secret;
+import io.orch.api.proto.SecretReference;
+import io.orch.api.proto.Task;
+import io.orch.raft.store.ClusterStore;
+import io.orch.raft.store.ReadTx;
+import io.orch.runtime.TaskConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Delivers a task's secrets and configs as files before it starts: each secret to
+ * {@code <taskDir>/secrets/<File.Name>}, each config to {@code <taskDir>/configs/<target>}
+ * (an absolute target keeps its path below that directory), with the reference's mode (secrets
+ * 0400 and configs 0444 when none is given), and tells the task where they are through
+ * {@code ORCH_SECRETS_DIR} / {@code ORCH_CONFIGS_DIR}. The process runtime has no mount
+ * namespace, so these directories are what the task reads; a container runtime bind-mounts
+ * them at /run/secrets and at the config targets instead. Secret data is never logged.
+ */
+final class TaskFiles {
+    static final String SECRETS_ENV = "ORCH_SECRETS_DIR";
+    static final String CONFIGS_ENV = "ORCH_CONFIGS_DIR";
+    static final int DEFAULT_SECRET_MODE = 0400;
+    static final int DEFAULT_CONFIG_MODE = 0444;
+
+    private TaskFiles() {}
+
+    /**
+     * Writes the files and returns the config with the two variables added; unchanged when the
+     * task references neither secrets nor configs.
+     *
+     * @throws IllegalStateException naming the missing object or unusable target (the task is rejected)
+     */
+    static TaskConfig prepare(ClusterStore store, Task task, TaskConfig config) {
+        ContainerSpec c = task.getSpec().getContainerSpec();
+        if (c.getSecretsCount() == 0 && c.getConfigsCount() == 0) {
+            return config;
+        }
+        Path secretsDir = config.taskDir().resolve("secrets");
+        Path configsDir = config.taskDir().resolve("configs");
+        Map<String, String> env = new LinkedHashMap<>(config.env());
+        try {
+            if (c.getSecretsCount() > 0) {
+                createPrivateDir(secretsDir);
+                for (SecretReference r : c.getSecretsList()) {
+                    Secret s = store.read(tx -> secret(tx, r)).orElseThrow(() ->
+                            new IllegalStateException("secret " + name(r.getSecretName(), r.getSecretId()) + " not found"));
+                    write(secretsDir, fileName(r.getFile(), r.getSecretName()), s.getSpec().getData().toByteArray(),
+                            mode(r.getFile(), DEFAULT_SECRET_MODE));
+                }
+                env.put(SECRETS_ENV, secretsDir.toString());
+            }
+            if (c.getConfigsCount() > 0) {
+                createPrivateDir(configsDir);
+                for (ConfigReference r : c.getConfigsList()) {
+                    Config cfg = store.read(tx -> config(tx, r)).orElseThrow(() ->
+                            new IllegalStateException("config " + name(r.getConfigName(), r.getConfigId()) + " not found"));
+                    write(configsDir, fileName(r.getFile(), r.getConfigName()), cfg.getSpec().getData().toByteArray(),
+                            mode(r.getFile(), DEFAULT_CONFIG_MODE));
+                }
+                env.put(CONFIGS_ENV, configsDir.toString());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the task's secret and config files: " + e.getMessage(), e);
+        }
+        return new TaskConfig(config.taskId(), config.name(), config.image(), config.argv(), env, config.workingDir(),
+                config.user(), config.hostname(), config.limits(), config.labels(), config.taskDir());
+    }
+
+    /** Removes the secret files once the task is over, so secrets do not stay at rest on disk. */
+    static void removeSecrets(Path taskDir) {
+        Path dir = taskDir.resolve("secrets");
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    Files.delete(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort: the task dir itself is private to the agent
+        }
+    }
+
+    private static Optional<Secret> secret(ReadTx tx, SecretReference r) {
+        Optional<Secret> s = r.getSecretId().isEmpty() ? Optional.empty() : tx.secret(r.getSecretId());
+        return s.isPresent() || r.getSecretName().isEmpty() ? s : tx.secretByName(r.getSecretName());
+    }
+
+    private static Optional<Config> config(ReadTx tx, ConfigReference r) {
+        Optional<Config> c = r.getConfigId().isEmpty() ? Optional.empty() : tx.config(r.getConfigId());
+        return c.isPresent() || r.getConfigName().isEmpty() ? c : tx.configByName(r.getConfigName());
+    }
+
+    private static String name(String name, String id) {
+        return name.isEmpty() ? id : name;
+    }
+
+    private static String fileName(FileTarget file, String fallback) {
+        return file.getName().isEmpty() ? fallback : file.getName();
+    }
+
+    private static int mode(FileTarget file, int fallback) {
+        return file.getMode() == 0 ? fallback : file.getMode() & 0777;
+    }
+
+    /** Writes below {@code dir} only: an absolute target keeps its path under it, ".." is refused. */
+    static Path write(Path dir, String target, byte[] data, int mode) throws IOException {
+        String relative = target.replaceFirst("^/+", "");
+        Path file = dir.resolve(relative).normalize();
+        if (relative.isEmpty() || !file.startsWith(dir) || file.equals(dir)) {
+            throw new IllegalStateException("invalid file target \"" + target + "\"");
+        }
+        Files.createDirectories(file.getParent());
+        Files.deleteIfExists(file); // a restarted task rewrites its files, whatever mode they had
+        Path tmp = Files.createFile(dir.resolve("." + file.getFileName() + ".tmp"),
+                PosixFilePermissions.asFileAttribute(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+        Files.write(tmp, data);
+        Files.setPosixFilePermissions(tmp, permissions(mode));
+        Files.move(tmp, file);
+        return file;
+    }
+
+    private static void createPrivateDir(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> p = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {
+                PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+                PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+                PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+        for (int bit = 0; bit < 9; bit++) {
+            if ((mode & (1 << bit)) != 0) {
+                p.add(order[bit]);
+            }
+        }
+        return p;
+    }
+}

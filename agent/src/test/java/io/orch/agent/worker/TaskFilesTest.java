@@ -1,0 +1,92 @@
+package io.orch.agent.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.protobuf.ByteString;
+import io.orch.api.proto.Config;
+import io.orch.api.proto.ConfigReference;
+import io.orch.api.proto.ConfigSpec;
+import io.orch.api.proto.ContainerSpec;
+import io.orch.api.proto.FileTarget;
+import io.orch.api.proto.Secret;
+import io.orch.api.proto.SecretReference;
+import io.orch.api.proto.SecretSpec;
+import io.orch.api.proto.Task;
+import io.orch.api.proto.TaskSpec;
+import io.orch.raft.LocalProposer;
+import io.orch.raft.store.ClusterStore;
+import io.orch.runtime.TaskConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TaskFilesTest {
+    @TempDir
+    Path dir;
+    private final ClusterStore store = new ClusterStore(new LocalProposer(), Clock.systemUTC());
+
+    @AfterEach
+    void close() throws Exception {
+        store.proposer().close();
+    }
+
+    private TaskConfig config() {
+        return new TaskConfig("t1", "web.1.t1", "busybox", List.of("sleep", "1"), Map.of("A", "1"), "", "", "",
+                TaskConfig.Resources.NONE, Map.of(), dir.resolve("t1"));
+    }
+
+    private static Task task(ContainerSpec.Builder c) {
+        return Task.newBuilder().setId("t1").setSpec(TaskSpec.newBuilder().setContainerSpec(c.setImage("busybox"))).build();
+    }
+
+    @Test
+    void writesSecretsAndConfigsWithTheirModesAndSetsTheVariables() throws Exception {
+        store.start();
+        store.updateAndWait(tx -> {
+            tx.create(Secret.newBuilder().setId("sec1").setSpec(SecretSpec.newBuilder().setName("st_db")
+                    .setData(ByteString.copyFromUtf8("pw"))).build());
+            tx.create(Config.newBuilder().setId("cfg1").setSpec(ConfigSpec.newBuilder().setName("st_conf")
+                    .setData(ByteString.copyFromUtf8("k=v"))).build());
+        });
+        Task t = task(ContainerSpec.newBuilder()
+                .addSecrets(SecretReference.newBuilder().setSecretId("sec1").setSecretName("st_db").setFile(FileTarget.newBuilder().setName("db")))
+                .addSecrets(SecretReference.newBuilder().setSecretName("st_db").setFile(FileTarget.newBuilder().setName("db2").setMode(0440)))
+                .addConfigs(ConfigReference.newBuilder().setConfigId("cfg1").setFile(FileTarget.newBuilder().setName("/etc/app.conf"))));
+        TaskConfig out = TaskFiles.prepare(store, t, config());
+        Path secrets = dir.resolve("t1/secrets");
+        assertEquals(secrets.toString(), out.env().get(TaskFiles.SECRETS_ENV));
+        assertEquals(dir.resolve("t1/configs").toString(), out.env().get(TaskFiles.CONFIGS_ENV));
+        assertEquals("1", out.env().get("A"));
+        assertEquals("pw", Files.readString(secrets.resolve("db")));
+        assertEquals("r--------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets.resolve("db"))));
+        assertEquals("r--r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets.resolve("db2"))));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets)));
+        Path conf = dir.resolve("t1/configs/etc/app.conf");
+        assertEquals("k=v", Files.readString(conf));
+        assertEquals("r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)));
+        // a restart rewrites read-only files; the end of the task removes the secrets
+        TaskFiles.prepare(store, t, config());
+        TaskFiles.removeSecrets(dir.resolve("t1"));
+        assertFalse(Files.exists(secrets));
+    }
+
+    @Test
+    void missingObjectsAndEscapingTargetsAreRefused() throws Exception {
+        store.start();
+        Task missing = task(ContainerSpec.newBuilder().addSecrets(SecretReference.newBuilder().setSecretName("nope")));
+        assertEquals("secret nope not found", assertThrows(IllegalStateException.class, () -> TaskFiles.prepare(store, missing, config())).getMessage());
+        assertThrows(IllegalStateException.class, () -> TaskFiles.write(dir, "../x", new byte[] {1}, 0400));
+        Task none = task(ContainerSpec.newBuilder());
+        TaskConfig c = config();
+        assertSame(c, TaskFiles.prepare(store, none, c));
+    }
+}

@@ -1,0 +1,6 @@
+package io.orch.cli.commands;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "cluster", description = "Manage the cluster.", subcommands = {ClusterUpdateCommand.class})
+public final class ClusterCommand extends GroupCommand {}

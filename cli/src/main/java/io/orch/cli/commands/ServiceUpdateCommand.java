@@ -1,0 +1,96 @@
+package io.orch.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orch.cli.parse.Filters;
+import io.orch.cli.progress.UpdateProgress;
+import io.orch.cli.spec.RolloutOptions;
+import io.orch.cli.spec.ServiceSpecBuilder;
+import io.orch.cli.spec.ServiceSpecUpdater;
+import io.orch.cli.spec.ServiceUpdateOptions;
+import java.io.PrintWriter;
+import java.io.Writer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code orch service update [OPTIONS] SERVICE}: reads the service, applies the flags to its
+ * spec, sends it back with the version it read, prints the name and (unless -d) follows the
+ * rollout like docker. Exit 1 with the reason when the rollout paused or was rolled back.
+ * Beyond Swarm: {@code --pause} / {@code --resume} act on the rollout in flight.
+ */
+@Command(name = "update", description = "Update a service.")
+public final class ServiceUpdateCommand extends OrchCommand {
+    @Mixin
+    ServiceUpdateOptions options;
+
+    @Mixin
+    RolloutOptions rollout;
+
+    @Option(names = "--pause", description = "orch: pause the update (or rollback) in progress.")
+    boolean pause;
+
+    @Option(names = "--resume", description = "orch: resume a paused update (or rollback).")
+    boolean resume;
+
+    @Option(names = {"-d", "--detach"}, description = "Exit immediately instead of waiting for the service to converge.")
+    boolean detach;
+
+    @Option(names = {"-q", "--quiet"}, description = "Suppress progress output.")
+    boolean quiet;
+
+    @Parameters(index = "0", paramLabel = "SERVICE")
+    String service;
+
+    @Override
+    public Integer call() {
+        if (pause && resume) {
+            throw new ParameterException(spec.commandLine(), "--pause and --resume cannot be used together");
+        }
+        JsonNode current = api().service(service, false);
+        String id = current.path("ID").asText();
+        long version = current.path("Version").path("Index").asLong();
+        if (pause || resume) {
+            if (changesSpec()) {
+                throw new ParameterException(spec.commandLine(), "--pause and --resume change nothing else: give no other flag");
+            }
+            api().post("/services/" + Filters.encode(id) + "/update?version=" + version + "&updateAction=" + (pause ? "pause" : "resume"),
+                    current.path("Spec"));
+            out().println(service);
+            out().flush();
+            if (pause || detach) {
+                return 0;
+            }
+            follow(id, null);
+            return 0;
+        }
+        ObjectNode next;
+        try {
+            next = ServiceSpecUpdater.apply(current.path("Spec"), options, rollout);
+        } catch (ServiceSpecBuilder.InvalidCombinationException e) {
+            throw new ParameterException(spec.commandLine(), "invalid argument for \"" + e.flag + "\": " + e.getMessage());
+        }
+        api().updateService(id, version, next);
+        out().println(service);
+        out().flush();
+        if (!detach) {
+            follow(id, current.path("UpdateStatus"));
+        }
+        return 0;
+    }
+
+    private void follow(String id, JsonNode statusBefore) {
+        PrintWriter progress = quiet ? new PrintWriter(Writer.nullWriter()) : out();
+        ConvergenceWait.await(api(), id, progress, environment().terminal(), UpdateProgress.Goal.UPDATE, statusBefore);
+    }
+
+    /** Whether any spec-changing flag was given (the mixins' fields are null/empty/false otherwise). */
+    private boolean changesSpec() {
+        return spec.commandLine().getParseResult().matchedOptions().stream()
+                .anyMatch(o -> !o.longestName().equals("--pause") && !o.longestName().equals("--resume")
+                        && !o.longestName().equals("--detach") && !o.longestName().equals("--quiet"));
+    }
+}

@@ -1,0 +1,130 @@
+package io.orch.cli.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orch.cli.parse.InvalidValueException;
+import io.orch.cli.parse.PortConfig;
+import io.orch.cli.parse.PublishSpecs;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code service update} flags applied to the current ServiceSpec JSON (docker's
+ * updateService): only what a flag names changes; --force bumps TaskTemplate.ForceUpdate so
+ * every task is replaced. Pure: the command reads the spec and sends the result.
+ */
+public final class ServiceSpecUpdater {
+    private ServiceSpecUpdater() {}
+
+    public static ObjectNode apply(JsonNode current, ServiceUpdateOptions o, RolloutOptions rollout) {
+        ObjectNode spec = current.deepCopy();
+        ObjectNode tt = RolloutSpecs.object(spec, "TaskTemplate");
+        ObjectNode cs = RolloutSpecs.object(tt, "ContainerSpec");
+        if (o.image != null) cs.put("Image", o.image);
+        if (o.args != null) {
+            ArrayNode args = cs.putArray("Args");
+            ServiceSpecBuilder.splitWords(o.args).forEach(args::add);
+        }
+        if (!o.envAdd.isEmpty() || !o.envRm.isEmpty()) {
+            Map<String, String> env = new LinkedHashMap<>();
+            cs.path("Env").forEach(e -> env.put(name(e.asText()), e.asText()));
+            o.envRm.forEach(k -> env.remove(name(k)));
+            o.envAdd.forEach(e -> env.put(name(e), e));
+            ArrayNode out = cs.putArray("Env");
+            env.values().forEach(out::add);
+        }
+        if (o.replicas != null) {
+            if (!spec.path("Mode").has("Replicated")) {
+                throw new ServiceSpecBuilder.InvalidCombinationException("--replicas", "replicas can only be used with replicated mode");
+            }
+            ((ObjectNode) spec.path("Mode").path("Replicated")).put("Replicas", o.replicas);
+        }
+        if (!o.publishAdd.isEmpty() || !o.publishRm.isEmpty()) {
+            updatePorts(RolloutSpecs.object(spec, "EndpointSpec"), o);
+        }
+        if (!o.constraintAdd.isEmpty() || !o.constraintRm.isEmpty() || !o.placementPrefAdd.isEmpty() || !o.placementPrefRm.isEmpty()) {
+            ObjectNode placement = RolloutSpecs.object(tt, "Placement");
+            List<String> constraints = new ArrayList<>();
+            placement.path("Constraints").forEach(c -> constraints.add(c.asText()));
+            constraints.removeAll(o.constraintRm);
+            o.constraintAdd.stream().filter(c -> !constraints.contains(c)).forEach(constraints::add);
+            ArrayNode c = placement.putArray("Constraints");
+            constraints.forEach(c::add);
+            List<String> prefs = new ArrayList<>();
+            placement.path("Preferences").forEach(p -> prefs.add(p.path("Spread").path("SpreadDescriptor").asText()));
+            prefs.removeAll(o.placementPrefRm);
+            prefs.addAll(o.placementPrefAdd);
+            ArrayNode p = placement.putArray("Preferences");
+            prefs.forEach(d -> p.addObject().putObject("Spread").put("SpreadDescriptor", d));
+        }
+        if (o.limitCpu != null || o.limitMemory != null || o.limitPids != null) {
+            ObjectNode limits = RolloutSpecs.object(RolloutSpecs.object(tt, "Resources"), "Limits");
+            if (o.limitCpu != null) limits.put("NanoCPUs", o.limitCpu);
+            if (o.limitMemory != null) limits.put("MemoryBytes", o.limitMemory);
+            if (o.limitPids != null) limits.put("Pids", o.limitPids);
+        }
+        if (o.reserveCpu != null || o.reserveMemory != null) {
+            ObjectNode res = RolloutSpecs.object(RolloutSpecs.object(tt, "Resources"), "Reservations");
+            if (o.reserveCpu != null) res.put("NanoCPUs", o.reserveCpu);
+            if (o.reserveMemory != null) res.put("MemoryBytes", o.reserveMemory);
+        }
+        if (o.restartCondition != null || o.restartDelay != null || o.restartMaxAttempts != null || o.restartWindow != null) {
+            ObjectNode rp = RolloutSpecs.object(tt, "RestartPolicy");
+            if (o.restartCondition != null) rp.put("Condition", o.restartCondition);
+            if (o.restartDelay != null) rp.put("Delay", o.restartDelay);
+            if (o.restartMaxAttempts != null) rp.put("MaxAttempts", o.restartMaxAttempts);
+            if (o.restartWindow != null) rp.put("Window", o.restartWindow);
+        }
+        RolloutSpecs.apply(spec, rollout);
+        if (o.force) tt.put("ForceUpdate", tt.path("ForceUpdate").asLong(0) + 1);
+        return spec;
+    }
+
+    private static void updatePorts(ObjectNode endpoint, ServiceUpdateOptions o) {
+        List<JsonNode> ports = new ArrayList<>();
+        endpoint.path("Ports").forEach(ports::add);
+        for (String rm : o.publishRm) {
+            PortKey key = portKey(rm);
+            ports.removeIf(p -> p.path("TargetPort").asInt() == key.target
+                    && (key.protocol == null || key.protocol.equals(p.path("Protocol").asText("tcp"))));
+        }
+        for (PortConfig add : o.publishAdd) {
+            ports.removeIf(p -> add.publishedPort() > 0 && p.path("PublishedPort").asInt() == add.publishedPort()
+                    && add.protocol().equals(p.path("Protocol").asText("tcp")));
+            ObjectNode port = endpoint.objectNode();
+            port.put("Protocol", add.protocol());
+            port.put("TargetPort", add.targetPort());
+            if (add.publishedPort() > 0) port.put("PublishedPort", add.publishedPort());
+            port.put("PublishMode", add.publishMode());
+            ports.add(port);
+        }
+        ArrayNode out = endpoint.putArray("Ports");
+        ports.forEach(out::add);
+    }
+
+    private record PortKey(int target, String protocol) {}
+
+    /** "80", "80/udp", or a full publish spec (its target port counts). */
+    private static PortKey portKey(String text) {
+        String t = text.trim();
+        int slash = t.indexOf('/');
+        String port = slash < 0 ? t : t.substring(0, slash);
+        if (port.matches("\\d{1,5}")) {
+            return new PortKey(Integer.parseInt(port), slash < 0 ? null : t.substring(slash + 1).toLowerCase(java.util.Locale.ROOT));
+        }
+        try {
+            PortConfig p = PublishSpecs.parse(t);
+            return new PortKey(p.targetPort(), p.protocol());
+        } catch (InvalidValueException e) {
+            throw new ServiceSpecBuilder.InvalidCombinationException("--publish-rm", "invalid port: " + text);
+        }
+    }
+
+    private static String name(String env) {
+        int eq = env.indexOf('=');
+        return eq < 0 ? env : env.substring(0, eq);
+    }
+}

@@ -1,0 +1,132 @@
+package io.orch.runtime.image;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives each task its own writable layer over an image's read-only rootfs: an overlayfs mount
+ * (lower = image rootfs, upper/work in the task dir) where the kernel allows it, otherwise a full
+ * copy of the image rootfs ({@code cp -a}). Whether overlayfs works is probed once.
+ */
+public final class TaskRootfs {
+    private static final Logger log = LoggerFactory.getLogger(TaskRootfs.class);
+    private static volatile Boolean overlayWorks;
+
+    /** How the rootfs was made, so {@link #release} knows what to undo. */
+    public enum Mode { OVERLAY, COPY }
+
+    private TaskRootfs() {}
+
+    /** Creates {@code taskDir/rootfs} on top of {@code imageRootfs}; returns the mode used. */
+    public static Mode prepare(Path imageRootfs, Path taskDir) throws IOException {
+        Path merged = taskDir.resolve("rootfs");
+        if (isMounted(merged)) {
+            return Mode.OVERLAY; // already prepared (a retried start)
+        }
+        Files.createDirectories(merged);
+        if (overlaySupported(taskDir)) {
+            Path upper = Files.createDirectories(taskDir.resolve("upper"));
+            Path work = Files.createDirectories(taskDir.resolve("work"));
+            String opts = "lowerdir=" + imageRootfs + ",upperdir=" + upper + ",workdir=" + work;
+            run(List.of("mount", "-t", "overlay", "overlay", "-o", opts, merged.toString()));
+            return Mode.OVERLAY;
+        }
+        if (isEmpty(merged)) {
+            run(List.of("cp", "-a", imageRootfs + "/.", merged.toString()));
+        }
+        return Mode.COPY;
+    }
+
+    /** Unmounts (or deletes the copy of) a task's rootfs; the writable layer goes too. Idempotent. */
+    public static void release(Path taskDir) throws IOException {
+        Path merged = taskDir.resolve("rootfs");
+        if (isMounted(merged)) {
+            try {
+                run(List.of("umount", merged.toString()));
+            } catch (IOException e) {
+                run(List.of("umount", "-l", merged.toString())); // still busy: detach it, the kernel frees it later
+            }
+        }
+        for (String d : new String[] {"rootfs", "upper", "work"}) {
+            LayerUnpacker.deleteTree(taskDir.resolve(d));
+        }
+    }
+
+    private static boolean overlaySupported(Path taskDir) {
+        Boolean known = overlayWorks;
+        if (known != null) {
+            return known;
+        }
+        synchronized (TaskRootfs.class) {
+            if (overlayWorks == null) {
+                overlayWorks = probe(taskDir.getParent() == null ? taskDir : taskDir.getParent());
+                log.info("task root file systems: {}", overlayWorks ? "overlayfs" : "copies (overlayfs unavailable)");
+            }
+            return overlayWorks;
+        }
+    }
+
+    private static boolean probe(Path parent) {
+        Path dir = parent.resolve(".overlay-probe-" + ProcessHandle.current().pid());
+        try {
+            for (String d : new String[] {"lower", "upper", "work", "merged"}) {
+                Files.createDirectories(dir.resolve(d));
+            }
+            run(List.of("mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + dir.resolve("lower") + ",upperdir="
+                    + dir.resolve("upper") + ",workdir=" + dir.resolve("work"), dir.resolve("merged").toString()));
+            run(List.of("umount", dir.resolve("merged").toString()));
+            return true;
+        } catch (IOException e) {
+            log.debug("overlayfs probe failed: {}", e.getMessage());
+            return false;
+        } finally {
+            try {
+                LayerUnpacker.deleteTree(dir);
+            } catch (IOException e) {
+                log.debug("could not remove the overlay probe dir {}", dir);
+            }
+        }
+    }
+
+    static boolean isMounted(Path p) throws IOException {
+        String target = p.toAbsolutePath().toString();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
+            String[] f = line.split(" ");
+            if (f.length > 4 && f[4].equals(target)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    static void run(List<String> argv) throws IOException {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", argv) + ": timed out");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", argv) + ": interrupted");
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", argv.subList(0, Math.min(2, argv.size()))) + " failed (exit "
+                    + p.exitValue() + "): " + out);
+        }
+    }
+}

@@ -1,0 +1,543 @@
+package io.orch.runtime.runc;
+
+import io.orch.runtime.ContainerRuntime;
+import io.orch.runtime.ExecResult;
+import io.orch.runtime.ExitResult;
+import io.orch.runtime.Fingerprint;
+import io.orch.runtime.LogFiles;
+import io.orch.runtime.ResourceUsage;
+import io.orch.runtime.RuntimeCapabilities;
+import io.orch.runtime.RuntimeFailure;
+import io.orch.runtime.TaskConfig;
+import io.orch.runtime.TaskHandle;
+import io.orch.runtime.health.HealthSpec;
+import io.orch.runtime.image.Image;
+import io.orch.runtime.image.ImageStore;
+import io.orch.runtime.image.TaskRootfs;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks as OCI containers with runc: rootfs from the node's image store with a writable
+ * layer per task, a bundle per task in its task dir, cgroup limits at {@code /orch/<id>}, stdio
+ * to the task's log files, and a {@link Shim} per container that keeps its exit code. Containers
+ * keep running when the agent stops; {@link #recover} re-attaches to them. Needs root.
+ */
+public final class RuncRuntime implements ContainerRuntime {
+    public static final String NAME = "runc";
+    private static final Logger log = LoggerFactory.getLogger(RuncRuntime.class);
+    private static final RuntimeCapabilities CAPABILITIES = new RuntimeCapabilities(true, true, true, true);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    private static final long POLL_MILLIS = 200;
+    private static final int MAX_EXEC_OUTPUT = 64 * 1024;
+
+    private final Optional<Path> runcPath;
+    private final Path stateRoot;
+    private final Path volumesDir;
+    private final ImageStore images;
+    private final ConcurrentHashMap<String, RuncTask> tasks = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "orch-runc-reattached");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * @param dataDir the node's data dir: runc state goes to {@code runc/}, named volumes to {@code volumes/}
+     * @param images  the node's image store
+     */
+    public RuncRuntime(Path dataDir, ImageStore images) {
+        this(RuncBinary.find(), dataDir, images);
+    }
+
+    RuncRuntime(Optional<Path> runcPath, Path dataDir, ImageStore images) {
+        this.runcPath = runcPath;
+        this.stateRoot = dataDir.resolve("runc").toAbsolutePath();
+        this.volumesDir = dataDir.resolve("volumes").toAbsolutePath();
+        this.images = images;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public RuntimeCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public Fingerprint fingerprint() {
+        Optional<String> problem = unavailableReason();
+        if (problem.isPresent()) {
+            return Fingerprint.unavailable(problem.get());
+        }
+        Map<String, String> attrs = new LinkedHashMap<>();
+        attrs.put("runc.path", runcPath.orElseThrow().toString());
+        try {
+            RuncBinary.Result v = RuncBinary.exec(List.of(runcPath.get().toString(), "--version"), 10);
+            attrs.put("runc.version", v.output().lines().findFirst().orElse("?").replace("runc version ", ""));
+        } catch (IOException e) {
+            return Fingerprint.unavailable("runc --version failed: " + e.getMessage());
+        }
+        attrs.put("cgroup.mode", Cgroups.mode().name().toLowerCase());
+        attrs.put("network", "host");
+        return Fingerprint.available(attrs);
+    }
+
+    private Optional<String> unavailableReason() {
+        if (!System.getProperty("os.name", "").toLowerCase().startsWith("linux")) {
+            return Optional.of("runc needs Linux");
+        }
+        if (runcPath.isEmpty()) {
+            return Optional.of("runc is not installed (apt-get install runc)");
+        }
+        if (!isRoot()) {
+            return Optional.of("the agent is not root (runc needs root here: no rootless setup)");
+        }
+        if (!Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            return Optional.of("/usr/bin/setsid not found (util-linux)");
+        }
+        if (Cgroups.mode() == Cgroups.Mode.NONE) {
+            return Optional.of("no cgroup file system at /sys/fs/cgroup");
+        }
+        return Optional.empty();
+    }
+
+    static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return line.split("\\s+")[2].equals("0"); // effective uid
+                }
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return false;
+    }
+
+    private RuncBinary runc() {
+        return new RuncBinary(runcPath.orElseThrow(), stateRoot);
+    }
+
+    static String containerId(String taskId) {
+        return "orch-" + taskId;
+    }
+
+    @Override
+    public Optional<HealthSpec> imageHealthcheck(String image) {
+        try {
+            return images.resolve(image).flatMap(i -> i.config().healthcheck());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public synchronized TaskHandle start(TaskConfig config) throws RuntimeFailure {
+        Optional<String> problem = unavailableReason();
+        if (problem.isPresent()) {
+            throw new RuntimeFailure("runc runtime unavailable: " + problem.get(), false);
+        }
+        RuncTask previous = tasks.get(config.taskId());
+        if (previous != null && previous.running()) {
+            throw new RuntimeFailure("task " + config.taskId() + " is already running as pid " + previous.pid, false);
+        }
+        Image image = findImage(config.image());
+        String id = containerId(config.taskId());
+        Path bundle = config.taskDir().toAbsolutePath();
+        String cgroupsPath = Cgroups.pathFor(id);
+        try {
+            Files.createDirectories(bundle);
+            Files.createDirectories(stateRoot);
+            cleanupLeftover(id, bundle);
+            TaskRootfs.prepare(image.rootfs(), bundle);
+            String hostname = config.hostname() == null || config.hostname().isBlank() ? id.substring(5, Math.min(17, id.length()))
+                    : config.hostname();
+            var spec = OciSpec.build(config, image.config(), bundle.resolve("rootfs"), hostname, cgroupsPath, volumesDir);
+            Files.write(bundle.resolve("config.json"), OciSpec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(spec));
+        } catch (IOException e) {
+            releaseQuietly(bundle);
+            throw new RuntimeFailure("preparing container " + id + " failed: " + e.getMessage(), true, e);
+        } catch (RuntimeFailure e) {
+            releaseQuietly(bundle);
+            throw e;
+        }
+        LogFiles logs = logFilesIn(bundle);
+        Process shim;
+        try {
+            shim = Shim.launch(runc(), bundle, id, logs.stdout(), logs.stderr());
+        } catch (IOException e) {
+            releaseQuietly(bundle);
+            throw new RuntimeFailure("could not launch runc: " + e.getMessage(), true, e);
+        }
+        long pid = awaitContainerPid(shim, bundle);
+        if (pid <= 0) {
+            String why = lastLines(logs.stderr(), 3);
+            destroyContainer(id, bundle);
+            throw new RuntimeFailure("container " + id + " did not start: " + (why.isEmpty() ? "runc exited" : why), false);
+        }
+        long shimTicks = Shim.startTicks(shim.pid()).orElse(-1L);
+        RuncTask task = new RuncTask(config.taskId(), id, bundle, pid, shim.pid(), shimTicks, System.currentTimeMillis(),
+                cgroupsPath, image.id().toString());
+        tasks.put(config.taskId(), task);
+        shim.onExit().thenRun(() -> collect(task));
+        log.info("task {} started as container {} (pid {}, image {})", config.taskId(), id, pid, image.id().shortId());
+        return task.handle();
+    }
+
+    private Image findImage(String ref) throws RuntimeFailure {
+        try {
+            return images.resolve(ref).orElseThrow(() -> new RuntimeFailure("image " + ref
+                    + " is not on this node (load it with: orch image load -i FILE)", false));
+        } catch (IOException e) {
+            throw new RuntimeFailure("reading the image store failed: " + e.getMessage(), true, e);
+        }
+    }
+
+    /** A container of the same id from an earlier attempt (a retried start) would make runc refuse. */
+    private void cleanupLeftover(String id, Path bundle) throws IOException {
+        if (Files.exists(stateRoot.resolve(id))) {
+            runc().run("delete", "--force", id);
+        }
+    }
+
+    /** Waits until runc has created the container (its pid file) or the shim gave up. */
+    private static long awaitContainerPid(Process shim, Path bundle) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                Optional<Long> pid = Shim.containerPid(bundle);
+                if (pid.isPresent()) {
+                    return pid.get();
+                }
+                if (shim.waitFor(3, TimeUnit.MILLISECONDS)) {
+                    return Shim.containerPid(bundle).orElse(-1L);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return -1;
+    }
+
+    /** The shim has exited: the container is stopped (kept, for its cgroup); record how it ended. */
+    private void collect(RuncTask task) {
+        Optional<Integer> code = Shim.exitCode(task.bundle);
+        boolean oom = Cgroups.oomKilled(task.cgroupsPath);
+        int exit = code.orElse(-1);
+        int signal = exit > 128 && exit < 128 + 65 ? exit - 128 : 0;
+        String message = code.isEmpty() ? "exit code unknown: the container's supervisor ended without recording it"
+                : oom ? "OOM killed (exit " + exit + ")"
+                : signal > 0 ? "killed by signal " + signal : "exited with " + exit;
+        if (task.exit.complete(new ExitResult(exit, signal, oom, message))) {
+            log.info("task {} (container {}) {}", task.taskId, task.containerId, message);
+        }
+    }
+
+    @Override
+    public CompletableFuture<ExitResult> waitFor(String taskId) {
+        RuncTask task = tasks.get(taskId);
+        if (task == null) {
+            return CompletableFuture.failedFuture(new NoSuchElementException("unknown task " + taskId));
+        }
+        return task.exit.copy();
+    }
+
+    @Override
+    public void stop(String taskId, Duration grace, String signal) {
+        RuncTask task = tasks.get(taskId);
+        if (task == null || !task.running()) {
+            return;
+        }
+        String first = signalName(signal);
+        log.info("stopping task {} (container {}): SIG{}, grace {}", taskId, task.containerId, first, grace);
+        kill(task, first, false);
+        if (!awaitExit(task, first.equals("KILL") ? KILL_WAIT : grace == null ? TaskConfig.defaultStopGrace() : grace)) {
+            log.info("task {} still running after grace: SIGKILL", taskId);
+            kill(task, "KILL", true);
+            awaitExit(task, KILL_WAIT);
+        }
+    }
+
+    /** runc takes names without the SIG prefix or numbers; default TERM. */
+    static String signalName(String signal) {
+        if (signal == null || signal.isBlank()) {
+            return "TERM";
+        }
+        String s = signal.trim().toUpperCase();
+        s = s.startsWith("SIG") ? s.substring(3) : s;
+        return s.matches("[A-Z0-9+]+") ? s : "TERM";
+    }
+
+    private void kill(RuncTask task, String signal, boolean all) {
+        try {
+            RuncBinary.Result r = all ? runc().run("kill", "--all", task.containerId, signal)
+                    : runc().run("kill", task.containerId, signal);
+            if (!r.ok()) {
+                log.debug("runc kill {} {}: {}", task.containerId, signal, r.output());
+            }
+        } catch (IOException e) {
+            log.warn("runc kill {} failed: {}", task.containerId, e.toString());
+        }
+    }
+
+    private static boolean awaitExit(RuncTask task, Duration timeout) {
+        try {
+            task.exit.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void destroy(String taskId) {
+        RuncTask task = tasks.get(taskId);
+        if (task == null) {
+            return;
+        }
+        if (task.running()) {
+            stop(taskId, Duration.ZERO, "KILL");
+        }
+        destroyContainer(task.containerId, task.bundle);
+        tasks.remove(taskId, task);
+        log.debug("task {} destroyed", taskId);
+    }
+
+    private void destroyContainer(String id, Path bundle) {
+        try {
+            RuncBinary.Result r = runc().run("delete", "--force", id);
+            if (!r.ok() && !r.output().contains("does not exist")) {
+                log.warn("runc delete {}: {}", id, r.output());
+            }
+        } catch (IOException e) {
+            log.warn("runc delete {} failed: {}", id, e.toString());
+        }
+        releaseQuietly(bundle);
+    }
+
+    private static void releaseQuietly(Path bundle) {
+        try {
+            TaskRootfs.release(bundle);
+        } catch (IOException e) {
+            log.warn("could not release the rootfs of {}: {}", bundle, e.toString());
+        }
+    }
+
+    @Override
+    public Optional<TaskHandle> inspect(String taskId) {
+        return Optional.ofNullable(tasks.get(taskId)).map(RuncTask::handle);
+    }
+
+    @Override
+    public ResourceUsage stats(String taskId) {
+        RuncTask task = tasks.get(taskId);
+        if (task == null || !task.running()) {
+            return ResourceUsage.UNKNOWN;
+        }
+        return new ResourceUsage(Cgroups.cpuNanos(task.cgroupsPath), Cgroups.memoryBytes(task.cgroupsPath),
+                Cgroups.pids(task.cgroupsPath));
+    }
+
+    @Override
+    public LogFiles logs(String taskId) {
+        RuncTask task = tasks.get(taskId);
+        if (task == null) {
+            throw new NoSuchElementException("unknown task " + taskId);
+        }
+        return logFilesIn(task.bundle);
+    }
+
+    /** Same files as the process runtime, so logs are found the same way after a task is gone. */
+    public static LogFiles logFilesIn(Path taskDir) {
+        return new LogFiles(taskDir.resolve("stdout.log"), taskDir.resolve("stderr.log"));
+    }
+
+    /**
+     * Runs {@code command} in the container (its env, user and cwd) with {@code runc exec}. The
+     * output goes to a file (not a pipe a stray background child could hold open); on timeout the
+     * exec'd process is killed through the pid runc reports.
+     */
+    @Override
+    public ExecResult exec(String taskId, List<String> command, Duration timeout) throws RuntimeFailure {
+        RuncTask task = tasks.get(taskId);
+        if (task == null) {
+            throw new RuntimeFailure("unknown task " + taskId, false);
+        }
+        if (!task.running()) {
+            throw new RuntimeFailure("task " + taskId + " is not running", false);
+        }
+        if (command.isEmpty()) {
+            throw new RuntimeFailure("empty exec command", false);
+        }
+        Path out;
+        Path pidFile;
+        try {
+            Path execDir = Files.createDirectories(task.bundle.resolve("exec"));
+            out = Files.createTempFile(execDir, "out", ".log");
+            pidFile = execDir.resolve(out.getFileName() + ".pid");
+        } catch (IOException e) {
+            throw new RuntimeFailure("exec: " + e.getMessage(), true, e);
+        }
+        List<String> argv = new ArrayList<>(List.of(runcPath.orElseThrow().toString(), "--root", stateRoot.toString(),
+                "exec", "--pid-file", pidFile.toString(), task.containerId));
+        argv.addAll(command);
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            boolean timedOut = !p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (timedOut) {
+                readPid(pidFile).ifPresent(RuncRuntime::killPid);
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+            int code = timedOut || p.isAlive() ? -1 : p.exitValue();
+            return new ExecResult(code, head(out), timedOut);
+        } catch (IOException e) {
+            throw new RuntimeFailure("exec failed to start: " + e.getMessage(), true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeFailure("exec interrupted", true, e);
+        } finally {
+            try {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(pidFile);
+            } catch (IOException e) {
+                log.debug("could not clean exec files of {}", taskId);
+            }
+        }
+    }
+
+    private static Optional<Long> readPid(Path pidFile) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(pidFile).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void killPid(long pid) {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    private static String head(Path file) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        if (all.length <= MAX_EXEC_OUTPUT) {
+            return new String(all, StandardCharsets.UTF_8);
+        }
+        return new String(all, 0, MAX_EXEC_OUTPUT, StandardCharsets.UTF_8) + "\n[output truncated at " + MAX_EXEC_OUTPUT + " bytes]";
+    }
+
+    private static String lastLines(Path file, int n) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size())).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /**
+     * Re-attaches to a container started by an earlier agent. While its shim runs, the shim is
+     * watched (by polling: it is not our child) and its recorded exit code collected when it ends.
+     * A container that ended while no agent ran but whose shim recorded the exit is re-attached
+     * too, and completes at once with the real exit code (and OOM). When the shim itself was
+     * killed while the container runs on, the exit code cannot be known (-1); OOM still can.
+     */
+    @Override
+    public boolean recover(TaskHandle handle) {
+        if (!NAME.equals(handle.runtime()) || unavailableReason().isPresent()) {
+            return false;
+        }
+        RuncTask known = tasks.get(handle.taskId());
+        if (known != null) {
+            return known.running();
+        }
+        Map<String, String> s = handle.driverState();
+        Path bundle = Path.of(s.getOrDefault(RuncTask.STATE_BUNDLE, "/nonexistent"));
+        String id = handle.containerId();
+        String state = containerStatus(id);
+        boolean exitRecorded = Shim.exitCode(bundle).isPresent();
+        if (state.equals("missing") || (!state.equals("running") && !exitRecorded && !state.equals("created"))) {
+            log.info("task {} not recovered: container {} is {} and no exit code was recorded", handle.taskId(), id, state);
+            return false;
+        }
+        long shimPid = Long.parseLong(s.getOrDefault(RuncTask.STATE_SHIM_PID, "-1"));
+        long shimTicks = Long.parseLong(s.getOrDefault(RuncTask.STATE_SHIM_START, "-1"));
+        RuncTask task = new RuncTask(handle.taskId(), id, bundle, handle.pid(), shimPid, shimTicks,
+                handle.startTimeMillis(), s.getOrDefault(RuncTask.STATE_CGROUP, Cgroups.pathFor(id)),
+                s.getOrDefault(RuncTask.STATE_IMAGE, ""));
+        tasks.put(handle.taskId(), task);
+        poll(task);
+        log.info("task {} re-attached to container {} ({})", handle.taskId(), id, state);
+        return true;
+    }
+
+    private void poll(RuncTask task) {
+        if (!task.running()) {
+            return;
+        }
+        boolean shimAlive = task.shimPid > 0 && Shim.startTicks(task.shimPid).filter(t -> t == task.shimStartTicks).isPresent();
+        if (shimAlive) {
+            poller.schedule(() -> poll(task), POLL_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
+        if (Shim.exitCode(task.bundle).isPresent()) {
+            collect(task);
+            return;
+        }
+        // The shim is gone without a record: watch the container itself.
+        String status = containerStatus(task.containerId);
+        if (status.equals("running") || status.equals("created") || status.equals("paused")) {
+            poller.schedule(() -> poll(task), POLL_MILLIS, TimeUnit.MILLISECONDS);
+        } else {
+            collect(task);
+        }
+    }
+
+    /** "running", "created", "stopped", "paused" or "missing", from {@code runc state}. */
+    private String containerStatus(String id) {
+        try {
+            RuncBinary.Result r = runc().run("state", id);
+            if (!r.ok()) {
+                return "missing";
+            }
+            return OciSpec.JSON.readTree(r.output()).path("status").asText("missing");
+        } catch (IOException e) {
+            return "missing";
+        }
+    }
+
+    /** Stops supervising. Containers keep running on purpose: the next agent re-attaches to them. */
+    @Override
+    public void close() {
+        poller.shutdownNow();
+    }
+}

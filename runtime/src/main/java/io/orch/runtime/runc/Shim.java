@@ -1,0 +1,68 @@
+package io.orch.runtime.runc;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The supervisor of one container: a host shell in its own session that runs
+ * {@code runc run --keep} in the foreground (so runc reaps the container and knows its exit
+ * status), with the container's stdio on the task's log files (never pipes: runc's children
+ * inherit them), then writes that status to a file. Because the shell is not the agent and
+ * survives it, a container that exits while the agent is down still leaves its exit code, and
+ * {@code --keep} leaves its cgroup so an OOM kill can be read afterwards.
+ */
+final class Shim {
+    static final String EXIT_FILE = "exitcode";
+    static final String PID_FILE = "container.pid";
+    private static final String SCRIPT = "\"$1\" --root \"$2\" run --keep --bundle \"$3\" --pid-file \"$4\" \"$5\" "
+            + "</dev/null >>\"$6\" 2>>\"$7\"; echo $? > \"$8.tmp\" && mv \"$8.tmp\" \"$8\"";
+
+    private Shim() {}
+
+    static Process launch(RuncBinary runc, Path bundle, String containerId, Path stdout, Path stderr) throws IOException {
+        Files.deleteIfExists(bundle.resolve(EXIT_FILE));
+        Files.deleteIfExists(bundle.resolve(PID_FILE));
+        List<String> argv = List.of("/usr/bin/setsid", "/bin/sh", "-c", SCRIPT, "orch-shim", runc.binary().toString(),
+                runc.stateRoot().toString(), bundle.toString(), bundle.resolve(PID_FILE).toString(), containerId,
+                stdout.toString(), stderr.toString(), bundle.resolve(EXIT_FILE).toString());
+        return new ProcessBuilder(argv).directory(bundle.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()))
+                .start();
+    }
+
+    /** The container's exit status as runc reported it (128+N for signal N), if the shim recorded one. */
+    static Optional<Integer> exitCode(Path bundle) {
+        try {
+            return Optional.of(Integer.parseInt(Files.readString(bundle.resolve(EXIT_FILE)).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    static Optional<Long> containerPid(Path bundle) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(bundle.resolve(PID_FILE)).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat), to tell a PID reused. */
+    static Optional<Long> startTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            if (f[0].equals("Z")) {
+                return Optional.empty(); // a zombie has finished
+            }
+            return Optional.of(Long.parseLong(f[19]));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}

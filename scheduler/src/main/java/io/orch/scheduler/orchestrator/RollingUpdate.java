@@ -1,0 +1,334 @@
+package io.orch.scheduler.orchestrator;
+
+import io.orch.api.proto.Node;
+import io.orch.api.proto.NodeStatus;
+import io.orch.api.proto.Service;
+import io.orch.api.proto.Task;
+import io.orch.api.proto.TaskState;
+import io.orch.api.proto.UpdateConfig;
+import io.orch.api.proto.UpdateStatus;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The update orchestrator's pure planning (swarmkit's updater, made a function of the store):
+ * one call looks at a service and its tasks and says what to write next. Everything it needs
+ * to go on lives in the store (Service.UpdateStatus, the tasks' specs, states and timestamps),
+ * so a restarted loop continues where the last one stopped. The only memory handed in is when
+ * each new task was seen running, to judge failures within the monitor window precisely
+ * (without it, the task's creation time stands in).
+ *
+ * <p>Rules:
+ * <ul>
+ * <li>A task is <em>dirty</em> when its spec differs from the service's task template; a slot
+ *     whose live task is dirty needs updating. (Content, not version: after a rollback the
+ *     tasks that were never replaced are simply adopted into the new spec version.)</li>
+ * <li>At most {@code parallelism} slots (0 = all) are <em>busy</em> at a time: a slot is busy from
+ *     the moment its new task is created until the new task is ready and the old one told to
+ *     stop, and then for {@code delay} more.</li>
+ * <li>stop-first: the old task is told to stop and the new one waits with desired state READY
+ *     until the old one has stopped; start-first: the new task starts at once and the old one is
+ *     stopped when the new one is ready (two live tasks share the slot meanwhile).</li>
+ * <li>A new task that stops by itself (fails, is rejected, exits) within {@code monitor} of
+ *     starting is a failure; failures above {@code max_failure_ratio} of the slots trigger
+ *     {@code failure_action}: pause, continue, or rollback (to PreviousSpec, with
+ *     RollbackConfig; a failing rollback pauses).</li>
+ * <li>The rollout completes when no slot is dirty or busy and every new task has been ready
+ *     for {@code monitor}.</li>
+ * </ul>
+ */
+public final class RollingUpdate {
+    private RollingUpdate() {}
+
+    /** What to write: task changes, and the service itself when its status or spec moves on. */
+    public static final class Step {
+        public final Plan tasks = new Plan();
+        private final Map<String, Task> changed = new LinkedHashMap<>();
+        private Service service;
+
+        public Service service() {
+            return service;
+        }
+
+        public boolean isEmpty() {
+            return service == null && tasks.isEmpty() && changed.isEmpty();
+        }
+
+        /** Task updates, one per task (a task changed twice in a pass is written once). */
+        public List<Task> taskUpdates() {
+            List<Task> all = new ArrayList<>(tasks.update);
+            all.addAll(changed.values());
+            return all;
+        }
+
+        void change(Task t) {
+            changed.put(t.getId(), t);
+        }
+
+        Task current(Task t) {
+            return changed.getOrDefault(t.getId(), t);
+        }
+    }
+
+    public static Step step(Service service, List<Task> tasks, Map<String, Node> nodes, TaskFactory factory,
+                            Map<String, Instant> runningSince, Readiness readiness) {
+        Instant now = factory.now();
+        Step step = new Step();
+        UpdateStatus status = service.getUpdateStatus();
+        UpdateConfig config = UpdateConfigs.effective(service);
+        boolean global = service.getSpec().getMode().hasGlobal();
+        long replicas = ServicePlanner.replicas(service);
+
+        List<SlotState> slots = new ArrayList<>();
+        for (var entry : Slots.of(service, tasks).entrySet()) {
+            if (!global && Long.parseLong(entry.getKey()) > replicas) {
+                continue; // being scaled away: the replicated orchestrator removes it
+            }
+            SlotState slot = SlotState.of(entry.getKey(), entry.getValue(), service, nodes, readiness);
+            if (slot != null) {
+                slots.add(slot);
+            }
+        }
+
+        // Always, whatever the status: finish handovers already begun, and adopt clean tasks
+        // into the current spec version (Docker's "_up-to-date" filter compares versions).
+        for (SlotState slot : slots) {
+            slot.finishHandover(step);
+            slot.adoptVersion(service, step);
+        }
+
+        boolean dirty = slots.stream().anyMatch(s -> s.clean == null);
+        if (status.getState() == UpdateStatus.State.UNSPECIFIED
+                || (!UpdateStatuses.active(status) && !UpdateStatuses.paused(status) && dirty)) {
+            if (dirty) {
+                // a new rollout: announce it first; the next pass starts the slots
+                step.service = service.toBuilder().setUpdateStatus(UpdateStatuses.started(now.truncatedTo(ChronoUnit.MILLIS))).build();
+            }
+            return step;
+        }
+        if (!UpdateStatuses.active(status)) {
+            return step; // paused or done: nothing new is started
+        }
+
+        Instant startedAt = Times.instant(status.getStartedAt());
+        Duration monitor = UpdateConfigs.monitor(config);
+        List<Task> fresh = tasks.stream().filter(t -> t.getSpecVersion() == service.getSpecVersion()
+                && !dirty(service, t) && !Times.instant(t.getCreatedAt()).isBefore(startedAt)).toList();
+        for (Task t : fresh) {
+            if (readiness.ready(t)) {
+                runningSince.putIfAbsent(t.getId(), Times.instant(t.getStatus().getTimestamp()));
+            }
+        }
+
+        Task failed = null;
+        int failures = 0;
+        for (Task t : fresh) {
+            if (stoppedByItself(t)) {
+                Instant since = runningSince.getOrDefault(t.getId(), Times.instant(t.getCreatedAt()));
+                if (!Times.instant(t.getStatus().getTimestamp()).isAfter(since.plus(monitor))) {
+                    failures++;
+                    if (failed == null || Times.instant(t.getStatus().getTimestamp()).isAfter(Times.instant(failed.getStatus().getTimestamp()))) {
+                        failed = t;
+                    }
+                }
+            }
+        }
+        long total = Math.max(1, global ? slots.size() : replicas);
+        if (failures > 0 && config.getFailureAction() != UpdateConfig.FailureAction.CONTINUE
+                && (double) failures / total > config.getMaxFailureRatio()) {
+            step.service = onFailure(service, config, failed.getId());
+            return step;
+        }
+
+        Duration delay = UpdateConfigs.delay(config);
+        Instant wake = null;
+        int busy = 0;
+        for (SlotState slot : slots) {
+            if (slot.inFlight()) {
+                busy++;
+            } else if (slot.clean != null && !delay.isZero() && fresh.contains(slot.clean) && readiness.ready(slot.clean)) {
+                Instant free = Times.instant(slot.clean.getStatus().getTimestamp()).plus(delay);
+                if (free.isAfter(now)) {
+                    busy++;
+                    wake = earliest(wake, free);
+                }
+            }
+        }
+        long parallelism = config.getParallelism() == 0 ? Long.MAX_VALUE : config.getParallelism();
+        long free = parallelism - busy;
+        for (SlotState slot : slots) {
+            if (slot.clean == null && free > 0) {
+                slot.replace(service, config.getOrder(), global, factory, step);
+                free--;
+                busy++;
+            }
+        }
+
+        if (!dirty && busy == 0) {
+            Instant settled = Instant.MIN;
+            for (Task t : fresh) {
+                if (TaskStates.live(t) && !TaskStates.finished(t)) {
+                    settled = latest(settled, runningSince.getOrDefault(t.getId(), now).plus(monitor));
+                }
+            }
+            if (!settled.isAfter(now)) {
+                step.service = service.toBuilder().setUpdateStatus(UpdateStatuses.completed(status, now)).build();
+                runningSince.clear();
+            } else {
+                wake = earliest(wake, settled);
+            }
+        }
+        if (wake != null) {
+            step.tasks.wakeAt(wake);
+        }
+        return step;
+    }
+
+    private static Service onFailure(Service service, UpdateConfig config, String taskId) {
+        UpdateStatus status = service.getUpdateStatus();
+        boolean rollingBack = status.getState() == UpdateStatus.State.ROLLBACK_STARTED;
+        if (config.getFailureAction() == UpdateConfig.FailureAction.ROLLBACK && !rollingBack && service.hasPreviousSpec()) {
+            // As swarmkit: the previous spec becomes the spec and is forgotten (a failed spec is
+            // not something to roll back to). A new spec version, so its tasks count afresh.
+            return service.toBuilder()
+                    .setSpec(service.getPreviousSpec())
+                    .clearPreviousSpec()
+                    .setSpecVersion(service.getSpecVersion() + 1)
+                    .setUpdateStatus(UpdateStatuses.rolledBackByFailure(status, taskId))
+                    .build();
+        }
+        UpdateStatus paused = UpdateStatuses.pausedByFailure(status, taskId);
+        if (config.getFailureAction() == UpdateConfig.FailureAction.ROLLBACK && !rollingBack) {
+            paused = paused.toBuilder().setMessage(paused.getMessage() + " (no previous spec to roll back to)").build();
+        }
+        return service.toBuilder().setUpdateStatus(paused).build();
+    }
+
+    /** The task ended without being asked to (SHUTDOWN is what a requested stop reports). */
+    static boolean stoppedByItself(Task t) {
+        TaskState s = t.getStatus().getState();
+        return TaskStates.finished(s) && s != TaskState.SHUTDOWN && s != TaskState.REMOVE;
+    }
+
+    public static boolean dirty(Service service, Task t) {
+        return !t.getSpec().equals(service.getSpec().getTaskTemplate());
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null || b.isBefore(a) ? b : a;
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return b.isAfter(a) ? b : a;
+    }
+
+    /** One slot as the rollout sees it: its newest clean live task, and the other live tasks. */
+    private static final class SlotState {
+        final String key;
+        final List<Task> history;
+        final Task clean;
+        final List<Task> others;
+        final Map<String, Node> nodes;
+        final Readiness readiness;
+
+        private SlotState(String key, List<Task> history, Task clean, List<Task> others, Map<String, Node> nodes,
+                          Readiness readiness) {
+            this.key = key;
+            this.history = history;
+            this.clean = clean;
+            this.others = others;
+            this.nodes = nodes;
+            this.readiness = readiness;
+        }
+
+        /** null when the slot has no live task (refilling it is the replicated orchestrator's job). */
+        static SlotState of(String key, List<Task> history, Service service, Map<String, Node> nodes, Readiness readiness) {
+            List<Task> live = history.stream().filter(TaskStates::live).toList();
+            if (live.isEmpty()) {
+                return null;
+            }
+            Task clean = null;
+            for (Task t : live) {
+                if (!dirty(service, t)) {
+                    clean = t; // the newest wins: history is oldest first
+                }
+            }
+            List<Task> others = new ArrayList<>();
+            for (Task t : live) {
+                if (t != clean) {
+                    others.add(t);
+                }
+            }
+            return new SlotState(key, history, clean, others, nodes, readiness);
+        }
+
+        /** The new task is on its way: not started yet, or the old one not yet stopped. */
+        boolean inFlight() {
+            return clean != null && !TaskStates.finished(clean)
+                    && (clean.getDesiredState() != TaskState.RUNNING || !readiness.ready(clean) || !others.isEmpty());
+        }
+
+        void finishHandover(Step step) {
+            if (clean == null) {
+                return;
+            }
+            if (clean.getDesiredState().getNumber() < TaskState.RUNNING.getNumber()) {
+                // stop-first: the old tasks were told to stop; start the new one once they have
+                others.forEach(t -> shutDown(t, step));
+                if (!anyOtherHolding()) {
+                    step.change(step.current(clean).toBuilder().setDesiredState(TaskState.RUNNING).build());
+                }
+            } else if (!others.isEmpty() && readiness.ready(clean)) {
+                // start-first: the new task serves, the old ones may go
+                others.forEach(t -> shutDown(t, step));
+            }
+        }
+
+        void adoptVersion(Service service, Step step) {
+            if (clean != null && clean.getSpecVersion() != service.getSpecVersion()) {
+                step.change(step.current(clean).toBuilder().setSpecVersion(service.getSpecVersion()).build());
+            }
+        }
+
+        /** Starts this dirty slot's update. */
+        void replace(Service service, UpdateConfig.Order order, boolean global, TaskFactory factory, Step step) {
+            Task fresh = global ? factory.newTask(service, 0, key) : factory.newTask(service, Long.parseLong(key), "");
+            if (order == UpdateConfig.Order.STOP_FIRST) {
+                others.forEach(t -> shutDown(t, step));
+                if (anyOtherHolding()) {
+                    fresh = fresh.toBuilder().setDesiredState(TaskState.READY).build();
+                }
+            }
+            step.tasks.create.add(fresh);
+        }
+
+        /** Another task of the slot may still be running: assigned to a live node, not finished. */
+        private boolean anyOtherHolding() {
+            for (Task t : history) {
+                if (t != clean && !TaskStates.finished(t) && t.getStatus().getState().getNumber() >= TaskState.ASSIGNED.getNumber()
+                        && onLiveNode(t)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private boolean onLiveNode(Task t) {
+            Node n = nodes.get(t.getNodeId());
+            return n != null && n.getStatus().getState() != NodeStatus.State.DOWN;
+        }
+
+        private static void shutDown(Task t, Step step) {
+            Task current = step.current(t);
+            if (current.getDesiredState().getNumber() <= TaskState.RUNNING.getNumber()) {
+                step.change(current.toBuilder().setDesiredState(TaskState.SHUTDOWN).build());
+            }
+        }
+    }
+}
