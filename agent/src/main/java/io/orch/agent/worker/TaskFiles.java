@@ -20,7 +20,9 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -57,14 +59,17 @@ final class TaskFiles {
         Path secretsDir = config.taskDir().resolve("secrets");
         Path configsDir = config.taskDir().resolve("configs");
         Map<String, String> env = new LinkedHashMap<>(config.env());
+        List<TaskConfig.Mount> mounts = new ArrayList<>(config.container().mounts());
         try {
             if (c.getSecretsCount() > 0) {
                 createPrivateDir(secretsDir);
                 for (SecretReference r : c.getSecretsList()) {
                     Secret s = store.read(tx -> secret(tx, r)).orElseThrow(() ->
                             new IllegalStateException("secret " + name(r.getSecretName(), r.getSecretId()) + " not found"));
-                    write(secretsDir, fileName(r.getFile(), r.getSecretName()), s.getSpec().getData().toByteArray(),
+                    String target = fileName(r.getFile(), r.getSecretName());
+                    Path file = write(secretsDir, target, s.getSpec().getData().toByteArray(),
                             mode(r.getFile(), DEFAULT_SECRET_MODE));
+                    mounts.add(readOnlyBind(file, target.startsWith("/") ? target : "/run/secrets/" + target));
                 }
                 env.put(SECRETS_ENV, secretsDir.toString());
             }
@@ -73,16 +78,26 @@ final class TaskFiles {
                 for (ConfigReference r : c.getConfigsList()) {
                     Config cfg = store.read(tx -> config(tx, r)).orElseThrow(() ->
                             new IllegalStateException("config " + name(r.getConfigName(), r.getConfigId()) + " not found"));
-                    write(configsDir, fileName(r.getFile(), r.getConfigName()), cfg.getSpec().getData().toByteArray(),
+                    String target = fileName(r.getFile(), r.getConfigName());
+                    Path file = write(configsDir, target, cfg.getSpec().getData().toByteArray(),
                             mode(r.getFile(), DEFAULT_CONFIG_MODE));
+                    mounts.add(readOnlyBind(file, target.startsWith("/") ? target : "/" + target));
                 }
                 env.put(CONFIGS_ENV, configsDir.toString());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the task's secret and config files: " + e.getMessage(), e);
         }
+        TaskConfig.Container c0 = config.container();
+        TaskConfig.Container container = new TaskConfig.Container(c0.command(), c0.args(), c0.readOnlyRootfs(), mounts,
+                c0.healthcheck());
         return new TaskConfig(config.taskId(), config.name(), config.image(), config.argv(), env, config.workingDir(),
-                config.user(), config.hostname(), config.limits(), config.labels(), config.taskDir());
+                config.user(), config.hostname(), config.limits(), config.labels(), config.taskDir(), container);
+    }
+
+    /** Container runtimes see each file at its Docker path: /run/secrets/NAME, configs at their target. */
+    private static TaskConfig.Mount readOnlyBind(Path file, String target) {
+        return new TaskConfig.Mount(TaskConfig.Mount.Type.BIND, file.toString(), target, true);
     }
 
     /** Removes the secret files once the task is over, so secrets do not stay at rest on disk. */

@@ -143,4 +143,31 @@ class RuncServicesTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> tasks("sick-id").stream()
                 .anyMatch(t -> !t.getId().equals(failed.getId()) && t.getStatus().getState() == TaskState.RUNNING));
     }
+
+    @Test
+    void secretsAndConfigsAppearAtTheirDockerPathsInsideTheContainer() throws Exception {
+        store.updateAndWait(tx -> {
+            tx.create(io.orch.api.proto.Secret.newBuilder().setId("sec1").setSpec(io.orch.api.proto.SecretSpec.newBuilder()
+                    .setName("db_pass").setData(com.google.protobuf.ByteString.copyFromUtf8("pw"))).build());
+            tx.create(io.orch.api.proto.Config.newBuilder().setId("cfg1").setSpec(io.orch.api.proto.ConfigSpec.newBuilder()
+                    .setName("app").setData(com.google.protobuf.ByteString.copyFromUtf8("k=v"))).build());
+        });
+        // exits 0 only when both files hold what the store holds; restart condition none keeps the verdict
+        createService("reader", ContainerSpec.newBuilder().setImage("busybox")
+                .addCommand("sh").addArgs("-c").addArgs("test \"$(cat /run/secrets/db_pass)\" = pw && test \"$(cat /etc/app.conf)\" = k=v")
+                .addSecrets(io.orch.api.proto.SecretReference.newBuilder().setSecretId("sec1").setSecretName("db_pass")
+                        .setFile(io.orch.api.proto.FileTarget.newBuilder().setName("db_pass")))
+                .addConfigs(io.orch.api.proto.ConfigReference.newBuilder().setConfigId("cfg1").setConfigName("app")
+                        .setFile(io.orch.api.proto.FileTarget.newBuilder().setName("/etc/app.conf")))
+                .build(), ResourceSet.getDefaultInstance());
+        Service s = store.read(r -> r.service("reader-id")).orElseThrow();
+        store.updateAndWait(tx -> tx.update(s.toBuilder().setSpec(s.getSpec().toBuilder().setTaskTemplate(
+                s.getSpec().getTaskTemplate().toBuilder().setRestartPolicy(io.orch.api.proto.RestartPolicy.newBuilder()
+                        .setCondition(io.orch.api.proto.RestartPolicy.Condition.NONE)))).build()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> tasks("reader-id").stream()
+                .anyMatch(t -> t.getStatus().getState().getNumber() >= TaskState.COMPLETE.getNumber()));
+        Task done = tasks("reader-id").stream()
+                .filter(t -> t.getStatus().getState().getNumber() >= TaskState.COMPLETE.getNumber()).findFirst().orElseThrow();
+        assertEquals(TaskState.COMPLETE, done.getStatus().getState(), done.getStatus().getErr());
+    }
 }

@@ -73,6 +73,13 @@ class TaskFilesTest {
         Path conf = dir.resolve("t1/configs/etc/app.conf");
         assertEquals("k=v", Files.readString(conf));
         assertEquals("r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)));
+        // container runtimes get read-only bind mounts at Docker's paths, and the rest of the container is kept
+        assertEquals(List.of(
+                new TaskConfig.Mount(TaskConfig.Mount.Type.BIND, secrets.resolve("db").toString(), "/run/secrets/db", true),
+                new TaskConfig.Mount(TaskConfig.Mount.Type.BIND, secrets.resolve("db2").toString(), "/run/secrets/db2", true),
+                new TaskConfig.Mount(TaskConfig.Mount.Type.BIND, conf.toString(), "/etc/app.conf", true)),
+                out.container().mounts());
+        assertEquals(config().container().command(), out.container().command());
         // a restart rewrites read-only files; the end of the task removes the secrets
         TaskFiles.prepare(store, t, config());
         TaskFiles.removeSecrets(dir.resolve("t1"));
