@@ -120,10 +120,26 @@ final class AgentProcess implements AutoCloseable {
         return pids;
     }
 
+    /**
+     * Kills the agent and every task process it reported, so no test leaves processes behind
+     * (tasks deliberately outlive their agent, so ending the agent alone would leak them).
+     */
     @Override
     public void close() {
+        List<Long> pids = new java.util.ArrayList<>();
         if (process != null && process.isAlive()) {
+            try {
+                for (JsonNode t : get("/tasks")) {
+                    long pid = t.path("Status").path("ContainerStatus").path("PID").asLong();
+                    if (pid > 1) {
+                        pids.add(pid);
+                    }
+                }
+            } catch (Exception | AssertionError e) {
+                // the API is gone: the test's own bookkeeping has to do
+            }
             process.destroyForcibly();
         }
+        pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
     }
 }

@@ -31,6 +31,11 @@ class SingleNodeEndToEndIT {
     @AfterEach
     void cleanUp() {
         if (agent != null) {
+            try {
+                taskPids.addAll(agent.runningPids("s")); // anything started since the last check
+            } catch (Exception | AssertionError e) {
+                // the agent is already gone: the pids seen so far are all we can end
+            }
             agent.close();
         }
         // end only the processes this test caused to exist
@@ -125,8 +130,14 @@ class SingleNodeEndToEndIT {
         awaitRunning("s", 3);
         assertEquals(new HashSet<>(beforeRestart), new HashSet<>(agent.runningPids("s")), "re-attached, not restarted");
         assertEquals(3, serviceLs().get(0).path("ServiceStatus").path("RunningTasks").asInt());
-        ProcessHandle.of(beforeRestart.get(0)).orElseThrow().destroyForcibly();
-        awaitRunning("s", 3);
+        long reattachedVictim = beforeRestart.get(0);
+        ProcessHandle.of(reattachedVictim).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            List<Long> pids = agent.runningPids("s");
+            taskPids.addAll(pids);
+            assertFalse(pids.contains(reattachedVictim), "the death of a re-attached task is noticed");
+            assertEquals(3, pids.size());
+        });
 
         // 7. bad input: one clear line, non-zero exit, nothing changed
         String listBefore = serviceLs().toString();
