@@ -42,7 +42,7 @@ public final class Updater extends StoreLoop {
     private boolean all;
 
     public Updater(ClusterStore store, Clock clock, MeterRegistry metrics) {
-        this(store, clock, metrics, Readiness.RUNNING);
+        this(store, clock, metrics, Readiness.RUNNING_AND_HEALTHY);
     }
 
     public Updater(ClusterStore store, Clock clock, MeterRegistry metrics, Readiness readiness) {
