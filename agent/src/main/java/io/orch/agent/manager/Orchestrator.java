@@ -31,6 +31,8 @@ import java.util.function.Predicate;
  */
 public final class Orchestrator extends StoreLoop {
     public static final int DEFAULT_HISTORY_LIMIT = 5;
+    /** About 1 MB of new tasks per Raft entry. */
+    static final int MAX_NEW_TASKS_PER_TRANSACTION = 5_000;
 
     private final Set<String> dirty = new HashSet<>();
     private final Map<String, Instant> wakes = new HashMap<>();
@@ -107,10 +109,43 @@ public final class Orchestrator extends StoreLoop {
             if (plan.wakeAt() != null) {
                 wakes.put(serviceId, plan.wakeAt());
             }
-            plan.create.forEach(tx::create);
+            List<Task> creates = boundedCreates(plan);
+            if (creates.size() < plan.create.size()) {
+                dirty.add(serviceId); // the rest of the new slots go in the next transaction
+            }
+            creates.forEach(tx::create);
             plan.update.forEach(tx::update);
             plan.delete.forEach(tx::delete);
         });
+    }
+
+    /**
+     * Raft entries must stay small (a 20,000-task transaction is about 3.5 MB, near Ratis' limit),
+     * so a service scaled to tens of thousands of replicas fills its new slots over several
+     * transactions. Replacements are never split from the update that retires their predecessor:
+     * a slot whose old task is stopped must get its new task in the same transaction.
+     */
+    static List<Task> boundedCreates(Plan plan) {
+        if (plan.create.size() <= MAX_NEW_TASKS_PER_TRANSACTION) {
+            return plan.create;
+        }
+        java.util.Set<String> replaced = new java.util.HashSet<>();
+        plan.update.forEach(t -> replaced.add(slotOf(t)));
+        List<Task> out = new java.util.ArrayList<>();
+        int fresh = 0;
+        for (Task t : plan.create) {
+            if (replaced.contains(slotOf(t))) {
+                out.add(t);
+            } else if (fresh < MAX_NEW_TASKS_PER_TRANSACTION) {
+                out.add(t);
+                fresh++;
+            }
+        }
+        return out;
+    }
+
+    private static String slotOf(Task t) {
+        return t.getSlot() > 0 ? "slot:" + t.getSlot() : "node:" + t.getNodeId();
     }
 
     private static int historyLimit(io.orch.raft.store.ReadTx read) {
