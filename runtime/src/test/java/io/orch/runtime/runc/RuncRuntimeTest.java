@@ -139,7 +139,11 @@ class RuncRuntimeTest {
         long t1 = System.nanoTime();
         double cpus = (double) (cpu1 - cpu0) / (t1 - t0);
         System.out.printf("cpu limit 0.5: measured %.3f CPUs over %.2f s%n", cpus, (t1 - t0) / 1e9);
-        assertTrue(cpus > 0.45 && cpus < 0.55, "measured " + cpus + " CPUs");
+        // The limit holds: never more than 10% over the quota. The floor is looser than 10% under
+        // because on a 2-core CI machine other work can take CPU from the loop; the floor only shows
+        // the task is throttled to about half a CPU, not starved or capped far lower.
+        assertTrue(cpus < 0.55, "over the limit: measured " + cpus + " CPUs");
+        assertTrue(cpus > 0.40, "far under the limit: measured " + cpus + " CPUs");
     }
 
     @Test
