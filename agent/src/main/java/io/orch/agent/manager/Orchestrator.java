@@ -31,8 +31,8 @@ import java.util.function.Predicate;
  */
 public final class Orchestrator extends StoreLoop {
     public static final int DEFAULT_HISTORY_LIMIT = 5;
-    /** About 1 MB of new tasks per Raft entry. */
-    static final int MAX_NEW_TASKS_PER_TRANSACTION = 5_000;
+    /** About 1.8 MB of new tasks per Raft entry (Ratis refuses entries somewhat over 4 MB). */
+    static final int MAX_NEW_TASKS_PER_TRANSACTION = 10_000;
 
     private final Set<String> dirty = new HashSet<>();
     private final Map<String, Instant> wakes = new HashMap<>();
