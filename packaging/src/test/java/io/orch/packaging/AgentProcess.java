@@ -120,6 +120,13 @@ final class AgentProcess implements AutoCloseable {
         return pids;
     }
 
+    /** kill -9 of the agent process alone: its tasks keep running, as after a real crash. */
+    void kill9() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+
     /**
      * Kills the agent and every task process it reported, so no test leaves processes behind
      * (tasks deliberately outlive their agent, so ending the agent alone would leak them).

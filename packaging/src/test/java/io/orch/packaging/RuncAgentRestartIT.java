@@ -63,7 +63,7 @@ class RuncAgentRestartIT {
         List<Long> before = agent.runningPids("r");
 
         long agentPid = agent.pid();
-        agent.close(); // SIGKILL: no clean shutdown at all
+        agent.kill9(); // no clean shutdown at all
         await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(agentPid).map(p -> !p.isAlive()).orElse(true));
         for (long pid : before) {
             assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "container " + pid + " outlives the agent");
