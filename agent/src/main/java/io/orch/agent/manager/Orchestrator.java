@@ -1,13 +1,13 @@
 package io.orch.agent.manager;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.orch.agent.loop.StoreLoop;
 import io.orch.api.proto.Node;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.Task;
 import io.orch.raft.store.ClusterStore;
 import io.orch.raft.store.Ids;
 import io.orch.raft.store.ObjectKind;
+import io.orch.raft.store.ReadTx;
 import io.orch.raft.store.StoreEvent;
 import io.orch.raft.store.StoreException;
 import io.orch.scheduler.orchestrator.Plan;
@@ -29,14 +29,10 @@ import java.util.function.Predicate;
  * current spec, applies restart policies, removes tasks of removed services and prunes task
  * history. Creates tasks with no node; placing them is the scheduler's job.
  */
-public final class Orchestrator extends StoreLoop {
+public final class Orchestrator extends ServiceLoop {
     public static final int DEFAULT_HISTORY_LIMIT = 5;
     /** About 1.8 MB of new tasks per Raft entry (Ratis refuses entries somewhat over 4 MB). */
     static final int MAX_NEW_TASKS_PER_TRANSACTION = 10_000;
-
-    private final Set<String> dirty = new HashSet<>();
-    private final Map<String, Instant> wakes = new HashMap<>();
-    private boolean all;
 
     public Orchestrator(ClusterStore store, Clock clock, MeterRegistry metrics) {
         super("orchestrator", store, clock, metrics);
@@ -48,52 +44,15 @@ public final class Orchestrator extends StoreLoop {
                 || e.kind() == ObjectKind.CLUSTER;
     }
 
+    /** Every service, and every service id tasks still name (a removed service's tasks must go). */
     @Override
-    protected void markAll() {
-        all = true;
+    protected void addAllServiceIds(ReadTx read, Set<String> into) {
+        super.addAllServiceIds(read, into);
+        read.tasks().forEach(t -> into.add(t.getServiceId()));
     }
 
     @Override
-    protected void mark(StoreEvent event) {
-        switch (event.kind()) {
-            case SERVICE -> dirty.add(event.id());
-            case TASK -> dirty.add(((Task) event.object()).getServiceId());
-            default -> all = true; // node up/down/availability or retention changes touch every service
-        }
-    }
-
-    @Override
-    protected Instant reconcile() throws StoreException {
-        Instant now = clock.instant();
-        wakes.entrySet().removeIf(e -> {
-            if (!e.getValue().isAfter(now)) {
-                dirty.add(e.getKey());
-                return true;
-            }
-            return false;
-        });
-        if (all) {
-            all = false;
-            store.read(r -> {
-                r.services().forEach(s -> dirty.add(s.getId()));
-                r.tasks().forEach(t -> dirty.add(t.getServiceId()));
-                return null;
-            });
-        }
-        Set<String> work = new HashSet<>(dirty);
-        dirty.clear();
-        for (String serviceId : work) {
-            try {
-                reconcileService(serviceId, now);
-            } catch (StoreException e) {
-                dirty.add(serviceId); // conflict with a concurrent write: read again next turn
-                throw e;
-            }
-        }
-        return wakes.values().stream().min(Instant::compareTo).orElse(null);
-    }
-
-    private void reconcileService(String serviceId, Instant now) throws StoreException {
+    protected void reconcileService(String serviceId, Instant now) throws StoreException {
         store.updateAndWait(tx -> {
             var read = tx.read();
             Optional<Service> service = read.service(serviceId);
@@ -107,11 +66,11 @@ public final class Orchestrator extends StoreLoop {
                 plan = ServicePlanner.plan(service.get(), tasks, nodes, new TaskFactory(Ids::newId, now), historyLimit(read));
             }
             if (plan.wakeAt() != null) {
-                wakes.put(serviceId, plan.wakeAt());
+                wakeAt(serviceId, plan.wakeAt());
             }
             List<Task> creates = boundedCreates(plan);
             if (creates.size() < plan.create.size()) {
-                dirty.add(serviceId); // the rest of the new slots go in the next transaction
+                again(serviceId); // the rest of the new slots go in the next transaction
             }
             creates.forEach(tx::create);
             plan.update.forEach(tx::update);
@@ -129,7 +88,7 @@ public final class Orchestrator extends StoreLoop {
         if (plan.create.size() <= MAX_NEW_TASKS_PER_TRANSACTION) {
             return plan.create;
         }
-        java.util.Set<String> replaced = new java.util.HashSet<>();
+        Set<String> replaced = new HashSet<>();
         plan.update.forEach(t -> replaced.add(slotOf(t)));
         List<Task> out = new java.util.ArrayList<>();
         int fresh = 0;
@@ -148,7 +107,7 @@ public final class Orchestrator extends StoreLoop {
         return t.getSlot() > 0 ? "slot:" + t.getSlot() : "node:" + t.getNodeId();
     }
 
-    private static int historyLimit(io.orch.raft.store.ReadTx read) {
+    private static int historyLimit(ReadTx read) {
         return read.cluster()
                 .filter(c -> c.getSpec().getOrchestration().hasTaskHistoryRetentionLimit())
                 .map(c -> (int) Math.max(1, c.getSpec().getOrchestration().getTaskHistoryRetentionLimit()))

@@ -1,0 +1,98 @@
+package io.orch.agent.manager;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.orch.agent.loop.StoreLoop;
+import io.orch.api.proto.Task;
+import io.orch.raft.store.ClusterStore;
+import io.orch.raft.store.ReadTx;
+import io.orch.raft.store.StoreEvent;
+import io.orch.raft.store.StoreException;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A control loop that reconciles one service at a time (the orchestrator, the updater): a
+ * service is looked at again when it or one of its tasks changes, when a wake-up it asked for
+ * comes due, and on every full pass (node and cluster changes can touch every service). A
+ * service whose write conflicted with a concurrent one is simply read again next turn.
+ */
+abstract class ServiceLoop extends StoreLoop {
+    private final Set<String> dirty = new HashSet<>();
+    private final Map<String, Instant> wakes = new HashMap<>();
+    private boolean all;
+
+    protected ServiceLoop(String name, ClusterStore store, Clock clock, MeterRegistry metrics) {
+        super(name, store, clock, metrics);
+    }
+
+    /** Reconciles one service (which may no longer exist) in one store transaction. */
+    protected abstract void reconcileService(String serviceId, Instant now) throws StoreException;
+
+    /** The services a full pass looks at: every service in the store. */
+    protected void addAllServiceIds(ReadTx read, Set<String> into) {
+        read.services().forEach(s -> into.add(s.getId()));
+    }
+
+    /** Looks at {@code serviceId} again on the next turn. */
+    protected final void again(String serviceId) {
+        dirty.add(serviceId);
+    }
+
+    /** Looks at {@code serviceId} again at {@code when} (null: no wake-up needed). */
+    protected final void wakeAt(String serviceId, Instant when) {
+        if (when == null) {
+            wakes.remove(serviceId);
+        } else {
+            wakes.put(serviceId, when);
+        }
+    }
+
+    @Override
+    protected final void markAll() {
+        all = true;
+    }
+
+    @Override
+    protected final void mark(StoreEvent event) {
+        switch (event.kind()) {
+            case SERVICE -> dirty.add(event.id());
+            case TASK -> dirty.add(((Task) event.object()).getServiceId());
+            default -> all = true;
+        }
+    }
+
+    @Override
+    protected final Instant reconcile() throws StoreException {
+        Instant now = clock.instant();
+        wakes.entrySet().removeIf(e -> {
+            if (!e.getValue().isAfter(now)) {
+                dirty.add(e.getKey());
+                return true;
+            }
+            return false;
+        });
+        if (all) {
+            all = false;
+            store.read(r -> {
+                addAllServiceIds(r, dirty);
+                return null;
+            });
+        }
+        Set<String> work = new HashSet<>(dirty);
+        dirty.clear();
+        for (String serviceId : work) {
+            try {
+                reconcileService(serviceId, now);
+            } catch (StoreException e) {
+                dirty.add(serviceId); // a concurrent write (API, another loop, a worker): read again next turn
+                throw e;
+            }
+        }
+        return wakes.values().stream().min(Instant::compareTo).orElse(null);
+    }
+}
