@@ -11,8 +11,8 @@ final class ApiRoutes {
         new NodeRoutes(context).register(router);
         new ServiceRoutes(context).register(router);
         new TaskRoutes(context).register(router);
-        new SecretRoutes(context).register(router);
-        new ConfigRoutes(context).register(router);
+        new FileObjectRoutes<>(context, FileObjectKind.SECRETS).register(router);
+        new FileObjectRoutes<>(context, FileObjectKind.CONFIGS).register(router);
         new NetworkRoutes(context).register(router);
         new ImageRoutes(context).register(router);
         new LogRoutes(context).register(router);
