@@ -1,20 +1,13 @@
 package io.orch.agent;
 
-import io.orch.agent.api.ApiContext;
-import io.orch.agent.api.ApiServices;
-import io.orch.agent.api.ApiServer;
-import io.orch.agent.manager.ClusterBootstrap;
-import io.orch.agent.manager.NodeRegistrar;
-import io.orch.agent.manager.Orchestrator;
-import io.orch.agent.manager.SchedulerLoop;
-import io.orch.agent.manager.Updater;
+import io.orch.agent.join.JoinClient;
 import io.orch.agent.metrics.AgentMetrics;
-import io.orch.agent.worker.Worker;
-import io.orch.raft.ratis.RaftSettings;
-import io.orch.raft.ratis.RatisProposer;
-import io.orch.raft.store.ClusterStore;
+import io.orch.agent.pki.NodeCredentials;
+import io.orch.agent.pki.NodeRole;
+import io.orch.agent.pki.RootCa;
 import io.orch.runtime.RuntimeRegistry;
 import io.orch.runtime.image.ImageStore;
+import io.orch.runtime.docker.DockerRuntime;
 import io.orch.runtime.process.ProcessRuntime;
 import io.orch.runtime.runc.RuncRuntime;
 import org.slf4j.Logger;
@@ -28,11 +21,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One orch node: the replicated store, this node's registration, the manager loops (while this
- * node leads), the worker, and the API. Started by `orch init`; {@link #close()} stops it cleanly
- * and leaves the node's tasks running for the next agent process to re-attach.
+ * One orch node. Every node runs tasks (its worker); a manager also holds a replica of the
+ * cluster store and, while it leads, the control loops ({@link ManagerNode}); a worker-only node
+ * gets its work through a dispatcher session instead ({@link WorkerNode}). Started by `orch init`
+ * (create or resume) and `orch join`; {@link #close()} stops it cleanly and leaves the node's
+ * tasks running for the next agent process to re-attach.
  */
 public final class Agent implements AutoCloseable {
     public static final String VERSION = Optional.ofNullable(Agent.class.getPackage().getImplementationVersion()).orElse("0.1.0");
@@ -41,24 +37,16 @@ public final class Agent implements AutoCloseable {
     private final AgentConfig config;
     private final Clock clock = Clock.systemUTC();
     private final AgentMetrics metrics = new AgentMetrics();
-    private ClusterIdentity identity;
-    private boolean resumed;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private RuntimeRegistry runtimes;
-    private ImageStore images;
-    private RatisProposer proposer;
-    private ClusterStore store;
-    private Worker worker;
-    private Orchestrator orchestrator;
-    private SchedulerLoop scheduler;
-    private Updater updater;
-    private ApiServer api;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private AutoCloseable node;
+    private ManagerNode manager;
 
     private Agent(AgentConfig config) {
         this.config = config;
     }
 
-    /** Starts a node of the cluster in {@code config.dataDir()}, creating the cluster if it has none. */
+    /** Starts this node in {@code config.dataDir()}: creates, joins or resumes its cluster. */
     public static Agent start(AgentConfig config, PrintWriter out) throws Exception {
         Agent agent = new Agent(config);
         try {
@@ -72,78 +60,95 @@ public final class Agent implements AutoCloseable {
 
     private void startAll(PrintWriter out) throws Exception {
         Path dataDir = prepareDataDir(config.dataDir());
-        Optional<ClusterIdentity> existing = ClusterIdentity.load(dataDir);
-        resumed = existing.isPresent();
-        identity = existing.orElseGet(ClusterIdentity::fresh);
-        if (!resumed) {
-            identity.save(dataDir); // before the log exists: a crash now resumes the same cluster
-        }
-
-        images = new ImageStore(dataDir.resolve("images"));
+        ImageStore images = new ImageStore(dataDir.resolve("images"));
         // runc is preferred where it works (root + runc installed); see RuntimeRegistry.PREFERENCE
-        runtimes = new RuntimeRegistry(List.of(new ProcessRuntime(), new RuncRuntime(dataDir, images)), config.runtime());
+        runtimes = new RuntimeRegistry(List.of(new ProcessRuntime(), new RuncRuntime(dataDir, images),
+                new DockerRuntime(DockerRuntime.socketFrom(System.getenv()), images)), config.runtime());
         runtimes.defaultRuntime(); // fails with the reason when the requested runtime cannot run here
+        NodeContext context = new NodeContext(config, dataDir, clock, metrics, runtimes, images, VERSION);
 
-        proposer = new RatisProposer(RaftSettings.singleVoter(identity.nodeId(), config.raftAddr().toString(),
-                identity.clusterId(), dataDir.resolve("raft")));
-        store = new ClusterStore(proposer, clock);
-        metrics.bind(store);
-        store.start();
-
-        ClusterBootstrap.ensureCluster(store, identity.clusterId());
-        String advertised = config.listenAddr().advertised("127.0.0.1").toString();
-        NodeRegistrar.register(store, new NodeRegistrar.Facts(identity.nodeId(), config.hostname(), advertised,
-                advertised, runtimes.availableNames(), VERSION), proposer.isLeader());
-
-        worker = new Worker(store, identity.nodeId(), runtimes, dataDir, clock, metrics.registry());
-        int reattached = worker.recover();
-        worker.start();
-
-        orchestrator = new Orchestrator(store, clock, metrics.registry());
-        scheduler = new SchedulerLoop(store, clock, metrics.registry());
-        updater = new Updater(store, clock, metrics.registry());
-        proposer.onLeadershipChange(this::leadershipChanged);
-
-        // the API reads this node's images and the task output files the runtimes write under DATA/tasks
-        api = new ApiServer(new ApiContext(store, identity.nodeId(), metrics.registry(), clock, VERSION,
-                new ApiServices(images, dataDir.resolve("tasks"))));
-        if (config.apiSocket() != null) {
-            api.startUnix(config.apiSocket());
-        }
-        if (config.apiAddr() != null) {
-            api.startTcp(config.apiAddr().socketAddress());
-        }
-
-        announce(out, advertised, reattached);
-    }
-
-    /** The leader runs the control loops; a follower runs none (they would fight over writes). */
-    private void leadershipChanged(boolean leader) {
-        if (leader) {
-            orchestrator.start();
-            updater.start();
-            scheduler.start();
+        Optional<ClusterIdentity> existing = ClusterIdentity.load(dataDir);
+        if (existing.isPresent()) {
+            resume(context, existing.get(), out);
+        } else if (config.join() != null) {
+            join(context, out);
         } else {
-            orchestrator.close();
-            updater.close();
-            scheduler.close();
-        }
-        log.info("this node is {} the leader", leader ? "now" : "no longer");
-    }
-
-    private void announce(PrintWriter out, String advertised, int reattached) {
-        if (resumed) {
-            out.printf("Resuming cluster %s as node %s from %s (the data directory already holds a cluster; no new cluster was created).%n",
-                    identity.clusterId(), identity.nodeId(), config.dataDir());
-            if (reattached > 0) {
-                out.printf("Re-attached to %d running task(s).%n", reattached);
+            if (config.forceNewCluster()) {
+                throw new IllegalArgumentException("--force-new-cluster: " + dataDir
+                        + " holds no cluster to recover (use the data directory of a surviving manager)");
             }
-        } else {
-            out.printf("Swarm initialized: current node (%s) is now a manager.%n", identity.nodeId());
-            String token = store.read(r -> r.cluster().map(c -> c.getJoinTokens().getWorker()).orElse(""));
-            out.printf("%nTo add a worker to this swarm, run the following command:%n%n    orch join --token %s %s%n%n",
-                    token, advertised);
+            create(context, out);
         }
+    }
+
+    /** `orch init` on an empty data directory: a new cluster, with its root CA, and this node its first manager. */
+    private void create(NodeContext context, PrintWriter out) throws Exception {
+        ClusterIdentity identity = ClusterIdentity.fresh();
+        RootCa ca = RootCa.create(identity.clusterId());
+        NodeCredentials credentials = NodeCredentials.selfIssued(ca, identity.nodeId(), NodeRole.MANAGER,
+                List.of(config.advertiseHost()));
+        credentials.save(NodeCredentials.directoryIn(context.dataDir()));
+        identity.save(context.dataDir()); // last: its presence is what makes the next start resume
+        manager = ManagerNode.create(context, identity, credentials, ca);
+        node = manager;
+        manager.announceNewCluster(out);
+        announceApi(out);
+    }
+
+    /** `orch join`: get a certificate from a manager, then run as the worker or manager the token made us. */
+    private void join(NodeContext context, PrintWriter out) throws Exception {
+        JoinClient.Joined joined = JoinClient.join(config.join().token(), config.join().manager().host(),
+                config.join().manager().port(), config.hostname(), config.advertisedListenAddr().toString(),
+                config.advertisedGossipAddr().toString(), runtimes.availableNames(), context.description());
+        ClusterIdentity identity = new ClusterIdentity(joined.response().getClusterId(), joined.response().getNodeId());
+        ClusterPeers peers = new ClusterPeers(joined.response().getGossipKey().toByteArray(),
+                joined.response().getManagersMap(), joined.response().getGossipSeedsList());
+        joined.credentials().save(NodeCredentials.directoryIn(context.dataDir()));
+        peers.save(context.dataDir());
+        identity.save(context.dataDir());
+        if (joined.credentials().role() == NodeRole.MANAGER) {
+            manager = ManagerNode.join(context, identity, joined.credentials(), joined.response().getRaftVotersMap(),
+                    config.join().manager().toString());
+            node = manager;
+            out.printf("This node joined a swarm as a manager (node %s).%n", identity.nodeId());
+        } else {
+            node = WorkerNode.start(context, identity, joined.credentials(), peers);
+            out.printf("This node joined a swarm as a worker (node %s).%n", identity.nodeId());
+        }
+        announceApi(out);
+    }
+
+    private void resume(NodeContext context, ClusterIdentity identity, PrintWriter out) throws Exception {
+        NodeCredentials credentials = NodeCredentials.load(NodeCredentials.directoryIn(context.dataDir()))
+                .orElseThrow(() -> new IOException(context.dataDir() + " holds cluster " + identity.clusterId()
+                        + " but no node certificate (" + NodeCredentials.directoryIn(context.dataDir())
+                        + "); it was made by an older orch: start this node from an empty --data-dir"));
+        if (config.join() != null) {
+            out.printf("This node is already part of cluster %s; resuming it (the join token is not used).%n",
+                    identity.clusterId());
+        }
+        if (credentials.role() == NodeRole.MANAGER) {
+            manager = ManagerNode.resume(context, identity, credentials, config.forceNewCluster());
+            node = manager;
+        } else {
+            if (config.forceNewCluster()) {
+                throw new IllegalArgumentException("--force-new-cluster: this node is a worker; run it on a manager's data directory");
+            }
+            ClusterPeers peers = ClusterPeers.load(context.dataDir()).orElseThrow(() -> new IOException(
+                    context.dataDir() + " holds a worker without " + ClusterPeers.FILE + "; join it again from an empty --data-dir"));
+            node = WorkerNode.start(context, identity, credentials, peers);
+        }
+        out.printf("Resuming cluster %s as node %s (%s) from %s (the data directory already holds a cluster; no new cluster was created).%n",
+                identity.clusterId(), identity.nodeId(), credentials.role().name().toLowerCase(java.util.Locale.ROOT),
+                config.dataDir());
+        int reattached = node instanceof ManagerNode m ? m.reattached() : ((WorkerNode) node).reattached();
+        if (reattached > 0) {
+            out.printf("Re-attached to %d running task(s).%n", reattached);
+        }
+        announceApi(out);
+    }
+
+    private void announceApi(PrintWriter out) {
         if (config.apiSocket() != null) {
             out.printf("API listening on unix://%s%n", config.apiSocket());
         }
@@ -163,12 +168,9 @@ public final class Agent implements AutoCloseable {
         return dir.toRealPath();
     }
 
-    public ClusterStore store() {
-        return store;
-    }
-
-    public String nodeId() {
-        return identity.nodeId();
+    /** The manager part of this node, or null on a worker-only node (tests use its store). */
+    public ManagerNode manager() {
+        return manager;
     }
 
     @Override
@@ -176,16 +178,11 @@ public final class Agent implements AutoCloseable {
         if (closed.getAndSet(true)) {
             return;
         }
-        closeQuietly(api);
-        closeQuietly(orchestrator);
-        closeQuietly(updater);
-        closeQuietly(scheduler);
-        closeQuietly(worker);
-        closeQuietly(proposer);
+        closeQuietly(node);
         closeQuietly(runtimes);
     }
 
-    private static void closeQuietly(AutoCloseable c) {
+    static void closeQuietly(AutoCloseable c) {
         if (c == null) {
             return;
         }

@@ -11,9 +11,34 @@ import java.nio.file.Path;
  * @param apiSocket unix socket for the API, or null for none
  * @param apiAddr   plain-HTTP TCP address for the API (loopback only), or null for none
  * @param runtime   the node's default runtime name, or null to pick the best available
+ * @param advertiseHost the host other nodes reach this one on (replaces a wildcard listen host)
+ * @param join      the cluster to join (`orch join`), or null to create or resume one (`orch init`)
+ * @param forceNewCluster `orch init --force-new-cluster`: make this manager the sole voter of its cluster
  */
 public record AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr, Path apiSocket,
-                          HostPort apiAddr, String runtime, String hostname) {
+                          HostPort apiAddr, String runtime, String hostname, String advertiseHost,
+                          JoinTarget join, boolean forceNewCluster) {
+
+    /** The token and a manager's listen address, as given to `orch join`. */
+    public record JoinTarget(String token, HostPort manager) {
+        @Override
+        public String toString() {
+            return "JoinTarget[manager=" + manager + "]"; // never the token
+        }
+    }
+
+    /** The RPC (listen) address other nodes use. */
+    public HostPort advertisedListenAddr() {
+        return listenAddr.advertised(advertiseHost);
+    }
+
+    public HostPort advertisedGossipAddr() {
+        return gossipAddr.advertised(advertiseHost);
+    }
+
+    public HostPort advertisedRaftAddr() {
+        return raftAddr().advertised(advertiseHost);
+    }
 
     /** Raft (Ratis) traffic uses the listen port + 2 (+1 is commonly the gossip port in tests). */
     public static final int RAFT_PORT_OFFSET = 2;

@@ -1,6 +1,7 @@
 package io.orch.packaging;
 
 import io.orch.agent.InitCommand;
+import io.orch.agent.JoinCommand;
 import io.orch.cli.OrchCli;
 import picocli.CommandLine;
 
@@ -8,7 +9,7 @@ import java.io.PrintWriter;
 
 /**
  * The single entry point of bin/orch: the CLI's command tree plus the agent's commands
- * (`orch init`), so one binary is both the daemon and its client. Only this module sees both.
+ * (`orch init`, `orch join`), so one binary is both the daemon and its client. Only this module sees both.
  */
 public final class Launcher {
     private Launcher() {}
@@ -19,6 +20,10 @@ public final class Launcher {
         init.setOut(out);
         init.setErr(err);
         cli.addSubcommand("init", init);
+        CommandLine join = new CommandLine(new JoinCommand());
+        join.setOut(out);
+        join.setErr(err);
+        cli.addSubcommand("join", join);
         return cli;
     }
 

@@ -24,20 +24,34 @@ public record TaskConfig(
         Resources limits,
         Map<String, String> labels,
         Path taskDir,
-        Container container) {
+        Container container,
+        Network network) {
 
     public TaskConfig {
         argv = List.copyOf(argv);
         env = Map.copyOf(env);
         labels = Map.copyOf(labels);
         container = container == null ? Container.command(argv) : container;
+        network = network == null ? Network.DEFAULT : network;
+    }
+
+    /** With the default network: the container's own namespace on the node's bridge, no published ports. */
+    public TaskConfig(String taskId, String name, String image, List<String> argv, Map<String, String> env,
+                      String workingDir, String user, String hostname, Resources limits, Map<String, String> labels,
+                      Path taskDir, Container container) {
+        this(taskId, name, image, argv, env, workingDir, user, hostname, limits, labels, taskDir, container, null);
+    }
+
+    public TaskConfig withNetwork(Network network) {
+        return new TaskConfig(taskId, name, image, argv, env, workingDir, user, hostname, limits, labels, taskDir,
+                container, network);
     }
 
     /** For runtimes without images: the argv is the whole command. */
     public TaskConfig(String taskId, String name, String image, List<String> argv, Map<String, String> env,
                       String workingDir, String user, String hostname, Resources limits, Map<String, String> labels,
                       Path taskDir) {
-        this(taskId, name, image, argv, env, workingDir, user, hostname, limits, labels, taskDir, null);
+        this(taskId, name, image, argv, env, workingDir, user, hostname, limits, labels, taskDir, null, null);
     }
 
     /** Limits; zero means unlimited. */
@@ -66,6 +80,46 @@ public record TaskConfig(
     /** A mount into the container: bind (host path), volume (named, under the node's data dir) or tmpfs. */
     public record Mount(Type type, String source, String target, boolean readOnly) {
         public enum Type { BIND, VOLUME, TMPFS }
+    }
+
+    /**
+     * The task's network, for runtimes that isolate it (runc). BRIDGE (Swarm's default): its own
+     * network namespace with an address on the node's bridge, plus host-mode published ports.
+     * HOST ({@code --network host}): the host's stack. NONE: its own namespace with only loopback.
+     */
+    public record Network(Mode mode, List<PublishedPort> ports) {
+        public static final Network DEFAULT = new Network(Mode.BRIDGE, List.of());
+
+        public enum Mode { BRIDGE, HOST, NONE }
+
+        public Network {
+            mode = mode == null ? Mode.BRIDGE : mode;
+            ports = List.copyOf(ports);
+        }
+    }
+
+    /**
+     * A host-mode published port ({@code --publish mode=host,published=8080,target=80}): the
+     * node's port {@code published} (0: any free one) forwards to the container's {@code target}.
+     */
+    public record PublishedPort(Protocol protocol, int target, int published) {
+        public enum Protocol { TCP, UDP }
+
+        public PublishedPort {
+            protocol = protocol == null ? Protocol.TCP : protocol;
+            if (target < 1 || target > 65535) {
+                throw new IllegalArgumentException("target port " + target + " is out of range (1-65535)");
+            }
+            if (published < 0 || published > 65535) {
+                throw new IllegalArgumentException("published port " + published + " is out of range (0-65535)");
+            }
+        }
+
+        /** "8080:80/tcp", as docker port prints it. */
+        @Override
+        public String toString() {
+            return published + ":" + target + "/" + protocol.name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     public static Duration defaultStopGrace() {

@@ -15,12 +15,19 @@ import java.util.Objects;
  * @param clock       the agent's clock (time stamps written by the API)
  * @param orchVersion the orch release, shown in {@code /version}, {@code /info} and the Server header
  * @param services    node-local services (image store, task log directories); {@link ApiServices#none()} when absent
+ * @param nodeControl live manager status and the Raft side of promote/demote/remove; {@link NodeControl#none()} when absent
  */
 public record ApiContext(ClusterStore store, String nodeId, PrometheusMeterRegistry metrics, Clock clock,
-                         String orchVersion, ApiServices services) {
+                         String orchVersion, ApiServices services, NodeControl nodeControl) {
     /** A context without node-local services (store-only routes; images and logs answer 501). */
     public ApiContext(ClusterStore store, String nodeId, PrometheusMeterRegistry metrics, Clock clock, String orchVersion) {
         this(store, nodeId, metrics, clock, orchVersion, ApiServices.none());
+    }
+
+    /** A context whose node routes show the stored manager status and change roles in the store only. */
+    public ApiContext(ClusterStore store, String nodeId, PrometheusMeterRegistry metrics, Clock clock, String orchVersion,
+                      ApiServices services) {
+        this(store, nodeId, metrics, clock, orchVersion, services, NodeControl.none());
     }
 
     public ApiContext {
@@ -30,5 +37,6 @@ public record ApiContext(ClusterStore store, String nodeId, PrometheusMeterRegis
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(orchVersion, "orchVersion");
         Objects.requireNonNull(services, "services");
+        Objects.requireNonNull(nodeControl, "nodeControl");
     }
 }

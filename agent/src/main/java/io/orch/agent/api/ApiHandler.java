@@ -45,9 +45,13 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     ApiHandler(Router router, ApiContext context) {
+        this(router, context.metrics(), context.orchVersion());
+    }
+
+    ApiHandler(Router router, io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry, String orchVersion) {
         this.router = router;
-        this.metrics = new RequestMetrics(context.metrics());
-        this.serverHeader = "orch/" + context.orchVersion();
+        this.metrics = new RequestMetrics(registry);
+        this.serverHeader = "orch/" + orchVersion;
     }
 
     @Override

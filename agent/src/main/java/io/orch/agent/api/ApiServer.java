@@ -56,12 +56,17 @@ public final class ApiServer implements AutoCloseable {
     private final List<Path> socketFiles = new CopyOnWriteArrayList<>();
 
     public ApiServer(ApiContext context) {
+        this(new ApiHandler(context), context.services().spoolDir());
+    }
+
+    /** A server for another route set (a worker-only node's, see {@link WorkerNodeApi}). */
+    public ApiServer(ApiHandler handler, Path spoolDir) {
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.boss = new MultiThreadIoEventLoopGroup(1, io);
         this.workers = new MultiThreadIoEventLoopGroup(2, io);
         this.blocking = new DefaultEventExecutorGroup(BLOCKING_THREADS);
-        this.initializer = new ApiInitializer(new ApiHandler(context), blocking, context.services().spoolDir());
+        this.initializer = new ApiInitializer(handler, blocking, spoolDir);
     }
 
     /**

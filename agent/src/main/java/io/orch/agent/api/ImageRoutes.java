@@ -9,6 +9,10 @@ import io.orch.api.proto.TaskState;
 import io.orch.runtime.image.Image;
 import io.orch.runtime.image.ImageException;
 import io.orch.runtime.image.ImageStore;
+import io.orch.runtime.image.registry.ImagePuller;
+import io.orch.runtime.image.registry.ImageReference;
+import io.orch.runtime.image.registry.RegistryConfig;
+import io.orch.runtime.image.registry.RegistryException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,20 +22,30 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * {@code /images}: this node's image store as Docker's image endpoints ({@code docker load},
- * {@code docker image ls}, {@code docker image rm}). Node-local: each node has its own store.
+ * {@code docker pull}, {@code docker image ls}, {@code docker image rm}). Node-local: each node
+ * has its own store.
  */
 final class ImageRoutes {
     private final ApiContext context;
+    private final Function<ImageStore, ImagePuller> pullers;
 
     ImageRoutes(ApiContext context) {
+        this(context, store -> new ImagePuller(store, RegistryConfig.defaults()));
+    }
+
+    /** @param pullers how this node pulls into its store (its registry settings: insecure registries, logins) */
+    ImageRoutes(ApiContext context, Function<ImageStore, ImagePuller> pullers) {
         this.context = context;
+        this.pullers = pullers;
     }
 
     void register(Router router) {
         router.post("/images/load", this::load);
+        router.post("/images/create", this::create);
         router.get("/images/json", this::list);
         router.delete("/images/{name*}", this::remove);
     }
@@ -71,6 +85,71 @@ final class ImageRoutes {
         return ApiResponse.text(HttpResponseStatus.OK, ApiResponse.JSON, out.toString());
     }
 
+    /**
+     * {@code docker pull}: {@code fromImage} (and {@code tag}, a tag or a digest) pulled from its
+     * registry into this node's store. Answers Docker's JSON progress messages ({"status":
+     * "Pulling from library/busybox"} ... {"status":"Digest: sha256:..."} {"status":"Status:
+     * Downloaded newer image for busybox:latest"}). A reference that is wrong is 400, a manifest
+     * or repository the registry does not give is 404; failures mid-pull (a blob that fails its
+     * digest check, a lost connection) end the stream with an error message, as Docker does.
+     */
+    ApiResponse create(ApiRequest request) throws ApiException {
+        ImageStore images = store();
+        if (request.query("fromSrc").isPresent()) {
+            throw ApiException.badRequest("fromSrc: importing a root file system tarball is not supported; use docker load");
+        }
+        String from = request.query("fromImage").filter(s -> !s.isBlank()).orElseThrow(() ->
+                ApiException.badRequest("fromImage: missing; expected an image reference such as registry.example:5000/app"));
+        String ref = withTag(from, request.query("tag").orElse(""));
+        Optional<String> platform = request.query("platform").filter(s -> !s.isBlank());
+        if (platform.isPresent() && !platform.get().startsWith("linux")) {
+            throw ApiException.badRequest("platform: " + platform.get() + " is not supported; this node runs linux images");
+        }
+        try {
+            ImageReference.parse(ref);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        StringBuilder out = new StringBuilder();
+        try {
+            pullers.apply(images).pull(ref, (status, id) -> out.append(progressLine(status, id)));
+        } catch (RegistryException e) {
+            String m = e.getMessage();
+            if (m.startsWith("manifest for ") || m.startsWith("pull access denied") || m.contains("NAME_UNKNOWN")) {
+                throw ApiException.notFound(m);
+            }
+            out.append(errorLine(m));
+        } catch (ImageException e) {
+            out.append(errorLine(e.getMessage()));
+        } catch (IOException e) {
+            out.append(errorLine("pulling " + ref + " failed: " + e.getMessage()));
+        }
+        return ApiResponse.text(HttpResponseStatus.OK, ApiResponse.JSON, out.toString());
+    }
+
+    /** Docker's client splits "name:tag" / "name@digest" into fromImage and tag (the digest travels as the tag). */
+    static String withTag(String fromImage, String tag) {
+        if (tag.isBlank()) {
+            return fromImage;
+        }
+        return fromImage + (tag.startsWith("sha256:") ? "@" : ":") + tag;
+    }
+
+    private static String progressLine(String status, String id) {
+        ObjectNode line = DockerJson.MAPPER.createObjectNode().put("status", status);
+        if (!id.isEmpty()) {
+            line.put("id", id);
+        }
+        return line + "\r\n";
+    }
+
+    private static String errorLine(String message) {
+        ObjectNode line = DockerJson.MAPPER.createObjectNode();
+        line.putObject("errorDetail").put("message", message);
+        line.put("error", message);
+        return line + "\r\n";
+    }
+
     private static String streamLine(String text) {
         return DockerJson.MAPPER.createObjectNode().put("stream", text + "\n") + "\r\n";
     }
@@ -90,7 +169,8 @@ final class ImageRoutes {
             o.put("ParentId", "");
             ArrayNode tags = o.putArray("RepoTags");
             i.repoTags().forEach(tags::add);
-            o.putArray("RepoDigests");
+            ArrayNode digests = o.putArray("RepoDigests");
+            i.repoDigests().forEach(digests::add);
             o.put("Created", createdSeconds(i));
             o.put("Size", i.size());
             o.put("SharedSize", -1);

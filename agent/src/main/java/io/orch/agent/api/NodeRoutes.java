@@ -9,27 +9,51 @@ import io.orch.api.proto.NodeSpec;
 import io.orch.api.proto.Version;
 import io.orch.raft.store.StoreException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
-/** {@code /nodes}: list, inspect, update (version-checked); remove is not supported yet. */
+/**
+ * {@code /nodes}: list, inspect, update (version-checked; promote and demote are updates of
+ * Spec.Role, as the docker CLI sends them) and remove, with Swarm's rules ({@link NodeRules}).
+ * ManagerStatus is computed per request when the agent gives a live view (see {@link NodeControl}).
+ */
 final class NodeRoutes {
     private static final Set<String> FILTERS = Set.of("id", "name", "role", "membership", "label", "node.label");
+    private static final Logger log = LoggerFactory.getLogger(NodeRoutes.class);
+    private static final int REMOVE_ATTEMPTS = 3;
 
     private final ApiContext context;
+    private final Optional<ManagerStatusView> liveStatus;
+    private final RoleChangeHook hook;
 
     NodeRoutes(ApiContext context) {
         this.context = context;
+        this.liveStatus = context.nodeControl().liveManagerStatus();
+        this.hook = context.nodeControl().roleChanges();
     }
 
     void register(Router router) {
         router.get("/nodes", this::list);
         router.get("/nodes/{id}", this::inspect);
         router.post("/nodes/{id}/update", this::update);
-        router.delete("/nodes/{id}", r -> {
-            throw ApiException.badRequest("removing nodes is not supported yet");
-        });
+        router.delete("/nodes/{id}", this::remove);
+    }
+
+    /** The node as the API shows it: with a live ManagerStatus when there is a live view. */
+    private Function<Node, Node> presenter() {
+        if (liveStatus.isEmpty()) {
+            return n -> n;
+        }
+        ManagerStatusView view = liveStatus.get();
+        Optional<String> leader = view.leaderId(); // once per request: one answer shows one leader
+        ManagerStatusPresenter presenter = new ManagerStatusPresenter(view);
+        return n -> presenter.present(n, leader);
     }
 
     ApiResponse list(ApiRequest request) throws ApiException {
@@ -45,10 +69,11 @@ final class NodeRoutes {
             }
         }
         List<Node> nodes = context.store().read(tx -> tx.nodes());
+        Function<Node, Node> present = presenter();
         ArrayNode out = DockerJson.MAPPER.createArrayNode();
         for (Node n : nodes) {
             if (matches(filters, n)) {
-                out.add(DockerJson.toJson(n));
+                out.add(DockerJson.toJson(present.apply(n)));
             }
         }
         return ApiResponse.ok(out);
@@ -68,7 +93,7 @@ final class NodeRoutes {
     ApiResponse inspect(ApiRequest request) throws ApiException {
         String input = request.pathParam("id");
         Node node = StoreReads.read(context.store(), tx -> ObjectResolver.node(tx, input));
-        return ApiResponse.ok(DockerJson.toJson(node));
+        return ApiResponse.ok(DockerJson.toJson(presenter().apply(node)));
     }
 
     /** Replaces the whole NodeSpec (Role, Availability, Labels), as {@code docker node update} sends it. */
@@ -85,22 +110,64 @@ final class NodeRoutes {
         if (current.getVersion().getIndex() != version) {
             throw ApiException.conflict("update out of sequence");
         }
-        if (current.getSpec().getRole() == NodeSpec.Role.MANAGER && spec.getRole() == NodeSpec.Role.WORKER) {
-            long managers = context.store().read(tx -> tx.nodes().stream()
-                    .filter(n -> n.getSpec().getRole() == NodeSpec.Role.MANAGER).count());
-            if (managers <= 1) {
-                throw ApiException.badRequest("attempting to demote the last manager of the swarm");
+        boolean roleChange = current.getSpec().getRole() != spec.getRole();
+        List<Node> otherManagers = List.of();
+        if (roleChange) {
+            List<Node> all = context.store().read(tx -> tx.nodes());
+            NodeRules.checkRoleChange(current, spec.getRole(), all);
+            try {
+                hook.check(current, spec.getRole());
+            } catch (RoleChangeHook.Refused e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+            if (spec.getRole() == NodeSpec.Role.WORKER) {
+                otherManagers = all.stream().filter(n -> !n.getId().equals(current.getId())
+                        && n.getSpec().getRole() == NodeSpec.Role.MANAGER).toList();
             }
         }
         Node updated = current.toBuilder().setSpec(spec).setVersion(Version.newBuilder().setIndex(version)).build();
+        List<Node> guards = otherManagers;
         try {
-            context.store().updateAndWait(tx -> tx.update(updated));
+            context.store().updateAndWait(tx -> {
+                tx.update(updated);
+                // A demotion rewrites the other managers unchanged, version-checked: two demotions
+                // racing each other cannot both commit and leave the cluster without a manager.
+                guards.forEach(tx::update);
+            });
         } catch (StoreException e) {
             if (StoreErrors.outOfSequence(e)) {
                 throw ApiException.conflict("update out of sequence");
             }
             throw e;
         }
+        if (roleChange) {
+            context.store().read(tx -> tx.node(current.getId())).ifPresent(after -> hook.roleChanged(current, after));
+            log.info("node {} role changed from {} to {}", current.getId(), current.getSpec().getRole(), spec.getRole());
+        }
         return ApiResponse.empty(HttpResponseStatus.OK);
+    }
+
+    /**
+     * {@code DELETE /nodes/{id}[?force=1]}: removes a worker that is down (or any worker, forced);
+     * its tasks are then replaced elsewhere by the orchestrator, as for a node that went down.
+     */
+    ApiResponse remove(ApiRequest request) throws ApiException, StoreException {
+        String input = request.pathParam("id");
+        boolean force = request.flag("force");
+        for (int attempt = 1; ; attempt++) {
+            Node node = StoreReads.read(context.store(), tx -> ObjectResolver.node(tx, input));
+            NodeRules.checkRemovable(node, force);
+            try {
+                context.store().updateAndWait(tx -> tx.delete(node)); // version-checked: it must not have changed since
+                hook.removed(node);
+                log.info("node {} removed{}", node.getId(), force ? " (forced)" : "");
+                return ApiResponse.empty(HttpResponseStatus.OK);
+            } catch (StoreException e) {
+                if (e.reason() != StoreException.Reason.CONFLICT || attempt >= REMOVE_ATTEMPTS) {
+                    throw e;
+                }
+                // it changed meanwhile (a status report, a promotion): judge it again
+            }
+        }
     }
 }

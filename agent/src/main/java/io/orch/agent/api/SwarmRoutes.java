@@ -2,10 +2,13 @@ package io.orch.agent.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.orch.agent.pki.CaDigest;
+import io.orch.agent.pki.JoinToken;
 import io.orch.api.json.DockerJson;
 import io.orch.api.json.JsonModelException;
 import io.orch.api.proto.Cluster;
 import io.orch.api.proto.ClusterSpec;
+import io.orch.api.proto.JoinTokens;
 import io.orch.api.proto.Version;
 import io.orch.raft.store.StoreException;
 
@@ -36,15 +39,17 @@ final class SwarmRoutes {
      * {@code POST /swarm/update?version=N} with a ClusterSpec: replaces the cluster's spec, as
      * Docker does. orch's own fields (SchedulerStrategy) keep their value when the body does not
      * name them, so a stock {@code docker swarm update} (whose client drops fields it does not
-     * know) leaves the scheduler strategy alone. Token rotation is not supported yet.
+     * know) leaves the scheduler strategy alone. {@code rotateWorkerToken} / {@code rotateManagerToken}
+     * replace that join token with a new one (same CA, new secret) in the same write: the store
+     * holds only the current tokens, so the old one stops admitting nodes at once.
      */
     ApiResponse update(ApiRequest request) throws ApiException, StoreException {
         long version = request.requiredVersion();
-        for (String rotate : new String[] {"rotateWorkerToken", "rotateManagerToken", "rotateManagerUnlockKey"}) {
-            if (request.flag(rotate)) {
-                throw ApiException.badRequest(rotate + " is not supported yet");
-            }
+        if (request.flag("rotateManagerUnlockKey")) {
+            throw ApiException.badRequest("rotateManagerUnlockKey is not supported: orch managers have no unlock key");
         }
+        boolean rotateWorker = request.flag("rotateWorkerToken");
+        boolean rotateManager = request.flag("rotateManagerToken");
         JsonNode body = request.jsonBody();
         ClusterSpec.Builder spec;
         try {
@@ -60,7 +65,11 @@ final class SwarmRoutes {
         if (!body.has("SchedulerStrategy")) {
             spec.setSchedulerStrategy(current.getSpec().getSchedulerStrategy());
         }
-        Cluster updated = current.toBuilder().setSpec(spec).setVersion(Version.newBuilder().setIndex(version)).build();
+        Cluster.Builder next = current.toBuilder().setSpec(spec).setVersion(Version.newBuilder().setIndex(version));
+        if (rotateWorker || rotateManager) {
+            next.setJoinTokens(rotated(current, rotateWorker, rotateManager));
+        }
+        Cluster updated = next.build();
         try {
             context.store().updateAndWait(tx -> tx.update(updated));
         } catch (StoreException e) {
@@ -72,10 +81,29 @@ final class SwarmRoutes {
         return ApiResponse.empty(HttpResponseStatus.OK);
     }
 
-    /** Includes the join tokens, as Docker does: {@code docker swarm join-token} reads them here. */
+    /** New tokens for the same root CA; the secrets are fresh, so the old tokens no longer match. */
+    private static JoinTokens rotated(Cluster current, boolean worker, boolean manager) throws ApiException {
+        if (current.getRootCa().getCaCertPem().isEmpty()) {
+            throw ApiException.unavailable("cannot rotate join tokens: the cluster has no root CA");
+        }
+        String caDigest = CaDigest.ofPem(current.getRootCa().getCaCertPem());
+        JoinTokens.Builder tokens = current.getJoinTokens().toBuilder();
+        if (worker) {
+            tokens.setWorker(JoinToken.generate(caDigest).value());
+        }
+        if (manager) {
+            tokens.setManager(JoinToken.generate(caDigest).value());
+        }
+        return tokens.build();
+    }
+
+    /**
+     * Includes the join tokens, as Docker does: {@code docker swarm join-token} reads them here.
+     * Never the root CA's key or the gossip key; the CA certificate is under TLSInfo.
+     */
     ApiResponse inspect() throws ApiException {
         Cluster cluster = context.store().read(tx -> tx.cluster()).orElseThrow(
                 () -> ApiException.unavailable("the cluster store has no cluster object yet; is this node initialised?"));
-        return ApiResponse.ok(DockerJson.toJson(cluster));
+        return ApiResponse.ok(ClusterJson.withJoinTokens(cluster));
     }
 }

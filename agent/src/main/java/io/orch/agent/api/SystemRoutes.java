@@ -43,17 +43,21 @@ final class SystemRoutes {
     }
 
     ApiResponse version() {
+        return version(context.orchVersion(), host);
+    }
+
+    static ApiResponse version(String orchVersion, HostFacts host) {
         ObjectNode out = DockerJson.MAPPER.createObjectNode();
         out.putObject("Platform").put("Name", "orch");
         ObjectNode engine = out.putArray("Components").addObject();
-        engine.put("Name", "Engine").put("Version", context.orchVersion());
+        engine.put("Name", "Engine").put("Version", orchVersion);
         engine.putObject("Details")
                 .put("ApiVersion", ApiVersions.CURRENT)
                 .put("MinAPIVersion", ApiVersions.MINIMUM)
                 .put("Os", "linux")
                 .put("Arch", host.goArch())
                 .put("KernelVersion", host.kernelVersion());
-        out.put("Version", context.orchVersion())
+        out.put("Version", orchVersion)
                 .put("ApiVersion", ApiVersions.CURRENT)
                 .put("MinAPIVersion", ApiVersions.MINIMUM)
                 .put("Os", "linux")
@@ -111,9 +115,9 @@ final class SystemRoutes {
         return out;
     }
 
-    /** Docker's ClusterInfo: the Cluster object without the join tokens. */
+    /** Docker's ClusterInfo: the Cluster object without the join tokens (and never the CA key or gossip key). */
     static ObjectNode clusterInfo(Cluster cluster) {
-        return DockerJson.toJson(cluster.toBuilder().clearJoinTokens().build());
+        return ClusterJson.info(cluster);
     }
 
     private static boolean isRemoved(Task t) {

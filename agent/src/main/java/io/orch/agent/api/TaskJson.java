@@ -36,6 +36,15 @@ final class TaskJson {
         if (ports != null && ports.isArray()) {
             status.putObject("PortStatus").set("Ports", ports);
         }
+        // the container's bridge address, where Docker shows it: NetworksAttachments[].Addresses
+        JsonNode addresses = status.remove("NetworkAddresses");
+        if (addresses != null && addresses.isArray() && !addresses.isEmpty()) {
+            ObjectNode attachment = json.putArray("NetworksAttachments").addObject();
+            attachment.putObject("Network").putObject("Spec").put("Name", "bridge").put("Driver", "bridge");
+            attachment.set("Addresses", addresses);
+        }
+        // the endpoint a task was created with is orch's own bookkeeping, not Docker's task shape
+        json.remove("Endpoint");
         return json;
     }
 

@@ -1,5 +1,7 @@
 package io.orch.agent.manager;
 
+import io.orch.agent.pki.JoinToken;
+import io.orch.agent.pki.RootCa;
 import io.orch.api.proto.Cluster;
 import io.orch.api.proto.ClusterSpec;
 import io.orch.api.proto.DispatcherConfig;
@@ -8,43 +10,79 @@ import io.orch.api.proto.OrchestrationConfig;
 import io.orch.raft.store.ClusterStore;
 import io.orch.raft.store.StoreException;
 
+import com.google.protobuf.ByteString;
+
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Optional;
 
-/** Creates the Cluster object of a new cluster (once: a resumed cluster already has it). */
+/**
+ * Creates the Cluster object of a new cluster (once: a resumed cluster already has it), with the
+ * cluster's root CA, the join tokens derived from it and the gossip encryption key.
+ */
 public final class ClusterBootstrap {
+    /** AES-256. */
+    static final int GOSSIP_KEY_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private ClusterBootstrap() {}
 
-    public static void ensureCluster(ClusterStore store, String clusterId) throws StoreException {
-        store.updateAndWait(tx -> {
-            if (tx.read().cluster().isPresent()) {
-                return;
-            }
-            tx.create(Cluster.newBuilder().setId(clusterId)
-                    .setSpec(ClusterSpec.newBuilder().setName("default")
-                            .setOrchestration(OrchestrationConfig.newBuilder().setTaskHistoryRetentionLimit(Orchestrator.DEFAULT_HISTORY_LIMIT))
-                            .setDispatcher(DispatcherConfig.newBuilder().setHeartbeatPeriod(Duration.ofSeconds(5).toNanos())))
-                    .setJoinTokens(JoinTokens.newBuilder().setWorker(token()).setManager(token()))
-                    .build());
-        });
+    /**
+     * Makes sure the store holds the Cluster object, and returns it. A cluster created before it
+     * had a root CA gets one now (and new join tokens and a gossip key, since its old tokens named
+     * no CA). The returned object holds the CA key and the gossip key: never log or show it.
+     */
+    public static Cluster ensureCluster(ClusterStore store, String clusterId) throws StoreException {
+        Optional<Cluster> current = store.read(tx -> tx.cluster());
+        if (current.isPresent() && current.get().hasRootCa()) {
+            return current.get();
+        }
+        // made outside the transaction: key generation has no business under the store's lock
+        return ensureCluster(store, current.map(Cluster::getId).orElse(clusterId),
+                RootCa.create(current.map(Cluster::getId).orElse(clusterId)));
     }
 
     /**
-     * A join token in Swarm's shape, SWMTKN-1-&lt;50&gt;-&lt;25&gt;. Until the cluster CA exists the
-     * first part is random too; joining is not implemented yet.
+     * {@link #ensureCluster(ClusterStore, String)} with the root CA already made (the first node
+     * issues its own certificate from it before the store runs). A cluster that already has a CA
+     * keeps its own; {@code ca} is then unused.
+     *
+     * @throws IllegalArgumentException if {@code ca} is not the CA of {@code clusterId}
      */
-    static String token() {
-        return "SWMTKN-1-" + random(50) + "-" + random(25);
+    public static Cluster ensureCluster(ClusterStore store, String clusterId, RootCa ca) throws StoreException {
+        if (!ca.clusterId().equals(clusterId)) {
+            throw new IllegalArgumentException("the root CA is cluster " + ca.clusterId() + "'s, not " + clusterId + "'s");
+        }
+        store.updateAndWait(tx -> {
+            Optional<Cluster> existing = tx.read().cluster();
+            if (existing.isEmpty()) {
+                tx.create(withPki(newCluster(clusterId), ca));
+            } else if (!existing.get().hasRootCa() && existing.get().getId().equals(clusterId)) {
+                tx.update(withPki(existing.get().toBuilder(), ca));
+            }
+        });
+        return store.read(tx -> tx.cluster()).orElseThrow(() -> new IllegalStateException("the cluster object was not stored"));
     }
 
-    private static String random(int n) {
-        String alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
-        StringBuilder b = new StringBuilder(n);
-        for (int i = 0; i < n; i++) {
-            b.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
-        }
-        return b.toString();
+    private static Cluster.Builder newCluster(String clusterId) {
+        return Cluster.newBuilder().setId(clusterId)
+                .setSpec(ClusterSpec.newBuilder().setName("default")
+                        .setOrchestration(OrchestrationConfig.newBuilder().setTaskHistoryRetentionLimit(Orchestrator.DEFAULT_HISTORY_LIMIT))
+                        .setDispatcher(DispatcherConfig.newBuilder().setHeartbeatPeriod(Duration.ofSeconds(5).toNanos())));
+    }
+
+    private static Cluster withPki(Cluster.Builder cluster, RootCa ca) {
+        return cluster.setRootCa(ca.toProto())
+                .setJoinTokens(JoinTokens.newBuilder()
+                        .setWorker(JoinToken.generate(ca).value())
+                        .setManager(JoinToken.generate(ca).value()))
+                .setGossipKey(ByteString.copyFrom(newGossipKey()))
+                .build();
+    }
+
+    static byte[] newGossipKey() {
+        byte[] key = new byte[GOSSIP_KEY_BYTES];
+        RANDOM.nextBytes(key);
+        return key;
     }
 }

@@ -20,22 +20,40 @@ import java.util.List;
 public final class NodeRegistrar {
     private NodeRegistrar() {}
 
-    public record Facts(String nodeId, String hostname, String addr, String managerAddr, List<String> runtimes,
-                        String engineVersion) {}
+    /**
+     * @param addr        the node's address (host) other nodes reach it on
+     * @param managerAddr its RPC (listen) address, host:port
+     * @param gossipAddr  its gossip address, host:port
+     */
+    public record Facts(String nodeId, String hostname, String addr, String managerAddr, String gossipAddr,
+                        List<String> runtimes, String engineVersion) {
+        public Facts(String nodeId, String hostname, String addr, String managerAddr, List<String> runtimes,
+                     String engineVersion) {
+            this(nodeId, hostname, addr, managerAddr, "", runtimes, engineVersion);
+        }
+    }
 
+    /** This host as a node description: hostname, platform, resources, engine. */
+    public static NodeDescription describe(String hostname, String engineVersion) {
+        return NodeDescription.newBuilder()
+                .setHostname(hostname)
+                .setPlatform(Platform.newBuilder().setOs("linux").setArchitecture(architecture()))
+                .setResources(NodeResources.newBuilder()
+                        .setNanoCpus(Runtime.getRuntime().availableProcessors() * 1_000_000_000L)
+                        .setMemoryBytes(HostFacts.totalMemoryBytes()))
+                .setEngine(EngineDescription.newBuilder().setEngineVersion(engineVersion))
+                .build();
+    }
+
+    /** Registers a manager node (this node, when it is one). */
     public static void register(ClusterStore store, Facts facts, boolean leader) throws StoreException {
         store.updateAndWait(tx -> {
             Node existing = tx.read().node(facts.nodeId()).orElse(null);
             Node.Builder node = existing != null ? existing.toBuilder()
                     : Node.newBuilder().setId(facts.nodeId()).setSpec(NodeSpec.newBuilder()
                     .setRole(NodeSpec.Role.MANAGER).setAvailability(NodeSpec.Availability.ACTIVE));
-            node.setDescription(NodeDescription.newBuilder()
-                            .setHostname(facts.hostname())
-                            .setPlatform(Platform.newBuilder().setOs("linux").setArchitecture(architecture()))
-                            .setResources(NodeResources.newBuilder()
-                                    .setNanoCpus(Runtime.getRuntime().availableProcessors() * 1_000_000_000L)
-                                    .setMemoryBytes(HostFacts.totalMemoryBytes()))
-                            .setEngine(EngineDescription.newBuilder().setEngineVersion(facts.engineVersion())))
+            node.setDescription(describe(facts.hostname(), facts.engineVersion()))
+                    .setGossipAddr(facts.gossipAddr())
                     .setStatus(NodeStatus.newBuilder().setState(NodeStatus.State.READY).setAddr(facts.addr()))
                     .setManagerStatus(ManagerStatus.newBuilder().setLeader(leader)
                             .setReachability(ManagerStatus.Reachability.REACHABLE).setAddr(facts.managerAddr()))

@@ -14,7 +14,7 @@ import java.util.Map;
  * accumulate and the latest per task wins (the store never lets a status move backwards, so
  * skipping an intermediate state is harmless). A failed batch is retried unless superseded.
  */
-final class StatusReporter implements AutoCloseable {
+final class StatusReporter implements StatusSink, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusReporter.class);
     private final ClusterStore store;
     private final Map<String, TaskStatus> pending = new LinkedHashMap<>();
@@ -28,7 +28,8 @@ final class StatusReporter implements AutoCloseable {
         this.flusher.start();
     }
 
-    synchronized void report(String taskId, TaskStatus status) {
+    @Override
+    public synchronized void report(String taskId, TaskStatus status) {
         pending.put(taskId, status);
         notifyAll();
     }
@@ -64,7 +65,8 @@ final class StatusReporter implements AutoCloseable {
     }
 
     /** Waits (bounded) until everything reported so far is committed; used on shutdown. */
-    void flush(Duration timeout) {
+    @Override
+    public void flush(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
             while (!pending.isEmpty() && System.nanoTime() < deadline) {

@@ -73,6 +73,44 @@ final class TaskConfigs {
                 Duration.ofNanos(h.getTimeout()), Duration.ofNanos(h.getStartPeriod()), (int) h.getRetries()));
     }
 
+    /**
+     * The task's network (runtimes that isolate it: runc). The service's host-mode published
+     * ports (ingress-mode ones belong to the routing mesh, not to the task); an attached
+     * network whose driver is "host" (Docker's predefined host network) means host networking,
+     * driver "null" (Docker's "none") only loopback; otherwise the container gets its own
+     * namespace on the node's bridge, Swarm's default.
+     *
+     * @param networks looks up an attached network by the ID the task spec stores
+     */
+    static TaskConfig.Network network(io.orch.api.proto.TaskSpec spec, io.orch.api.proto.EndpointSpec endpoint,
+                                      java.util.function.Function<String, java.util.Optional<io.orch.api.proto.Network>> networks) {
+        TaskConfig.Network.Mode mode = TaskConfig.Network.Mode.BRIDGE;
+        for (var attachment : spec.getNetworksList()) {
+            var n = networks.apply(attachment.getTarget());
+            String driver = n.map(x -> x.getSpec().getDriver()).orElse("");
+            String name = n.map(x -> x.getSpec().getName()).orElse(attachment.getTarget());
+            if (driver.equals("host") || name.equals("host")) {
+                mode = TaskConfig.Network.Mode.HOST;
+            } else if ((driver.equals("null") || name.equals("none")) && mode != TaskConfig.Network.Mode.HOST) {
+                mode = TaskConfig.Network.Mode.NONE;
+            }
+        }
+        List<TaskConfig.PublishedPort> ports = new ArrayList<>();
+        for (var p : endpoint.getPortsList()) {
+            if (p.getPublishMode() != io.orch.api.proto.PortConfig.PublishMode.HOST) {
+                continue;
+            }
+            TaskConfig.PublishedPort.Protocol protocol = switch (p.getProtocol()) {
+                case TCP -> TaskConfig.PublishedPort.Protocol.TCP;
+                case UDP -> TaskConfig.PublishedPort.Protocol.UDP;
+                default -> throw new IllegalArgumentException("published port " + p.getTargetPort() + "/"
+                        + p.getProtocol().name().toLowerCase(java.util.Locale.ROOT) + " is not supported on this node");
+            };
+            ports.add(new TaskConfig.PublishedPort(protocol, (int) p.getTargetPort(), (int) p.getPublishedPort()));
+        }
+        return new TaskConfig.Network(mode, ports);
+    }
+
     /** Docker's task name: service.slot.taskid, or service.nodeid.taskid for global services. */
     static String taskName(Task task, String serviceName) {
         String middle = task.getSlot() > 0 ? Long.toString(task.getSlot()) : task.getNodeId();

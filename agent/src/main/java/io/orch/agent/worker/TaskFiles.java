@@ -7,8 +7,6 @@ import io.orch.api.proto.FileTarget;
 import io.orch.api.proto.Secret;
 import io.orch.api.proto.SecretReference;
 import io.orch.api.proto.Task;
-import io.orch.raft.store.ClusterStore;
-import io.orch.raft.store.ReadTx;
 import io.orch.runtime.TaskConfig;
 
 import java.io.IOException;
@@ -25,7 +23,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -51,7 +48,7 @@ final class TaskFiles {
      *
      * @throws IllegalStateException naming the missing object or unusable target (the task is rejected)
      */
-    static TaskConfig prepare(ClusterStore store, Task task, TaskConfig config) {
+    static TaskConfig prepare(WorkerView view, Task task, TaskConfig config) {
         ContainerSpec c = task.getSpec().getContainerSpec();
         if (c.getSecretsCount() == 0 && c.getConfigsCount() == 0) {
             return config;
@@ -64,7 +61,7 @@ final class TaskFiles {
             if (c.getSecretsCount() > 0) {
                 createPrivateDir(secretsDir);
                 for (SecretReference r : c.getSecretsList()) {
-                    Secret s = store.read(tx -> secret(tx, r)).orElseThrow(() ->
+                    Secret s = view.secret(r.getSecretId(), r.getSecretName()).orElseThrow(() ->
                             new IllegalStateException("secret " + name(r.getSecretName(), r.getSecretId()) + " not found"));
                     String target = fileName(r.getFile(), r.getSecretName());
                     Path file = write(secretsDir, target, s.getSpec().getData().toByteArray(),
@@ -76,7 +73,7 @@ final class TaskFiles {
             if (c.getConfigsCount() > 0) {
                 createPrivateDir(configsDir);
                 for (ConfigReference r : c.getConfigsList()) {
-                    Config cfg = store.read(tx -> config(tx, r)).orElseThrow(() ->
+                    Config cfg = view.config(r.getConfigId(), r.getConfigName()).orElseThrow(() ->
                             new IllegalStateException("config " + name(r.getConfigName(), r.getConfigId()) + " not found"));
                     String target = fileName(r.getFile(), r.getConfigName());
                     Path file = write(configsDir, target, cfg.getSpec().getData().toByteArray(),
@@ -123,16 +120,6 @@ final class TaskFiles {
         } catch (IOException ignored) {
             // best effort: the task dir itself is private to the agent
         }
-    }
-
-    private static Optional<Secret> secret(ReadTx tx, SecretReference r) {
-        Optional<Secret> s = r.getSecretId().isEmpty() ? Optional.empty() : tx.secret(r.getSecretId());
-        return s.isPresent() || r.getSecretName().isEmpty() ? s : tx.secretByName(r.getSecretName());
-    }
-
-    private static Optional<Config> config(ReadTx tx, ConfigReference r) {
-        Optional<Config> c = r.getConfigId().isEmpty() ? Optional.empty() : tx.config(r.getConfigId());
-        return c.isPresent() || r.getConfigName().isEmpty() ? c : tx.configByName(r.getConfigName());
     }
 
     private static String name(String name, String id) {

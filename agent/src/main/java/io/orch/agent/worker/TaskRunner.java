@@ -1,6 +1,9 @@
 package io.orch.agent.worker;
 
 import io.orch.api.proto.ContainerStatus;
+import io.orch.api.proto.PortConfig;
+import io.orch.runtime.TaskConfig;
+import io.orch.runtime.net.NetworkState;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskState;
 import io.orch.api.proto.TaskStatus;
@@ -32,6 +35,22 @@ final class TaskRunner {
         void started(TaskHandle handle);
 
         void finished(String taskId);
+
+        /**
+         * The task's process has exited and its container is destroyed (so the same task id may
+         * be started again); {@code last} is the final status reported.
+         */
+        default void gone(String taskId, TaskStatus last) {
+        }
+
+        /**
+         * Gets what the task needs on this node before it starts (its image, pulled from a
+         * registry); called during PREPARING with a callback for progress messages.
+         *
+         * @throws Exception why the task cannot run here (it is then REJECTED with that message)
+         */
+        default void prepare(TaskConfig config, Consumer<String> progress) throws Exception {
+        }
     }
 
     private final String taskId;
@@ -46,6 +65,7 @@ final class TaskRunner {
     private boolean done;
     private HealthMonitor health;
     private String unhealthy; // why the health check failed the task, once it has
+    private TaskStatus last; // the final status, once done
 
     TaskRunner(Task task, ContainerRuntime runtime, Executor executor, Clock clock, Consumer<TaskStatus> reporter,
                Listener listener) {
@@ -68,6 +88,7 @@ final class TaskRunner {
         synchronized (this) {
             started = true;
         }
+        running = handle;
         runtime.waitFor(taskId).whenComplete((r, e) -> exited(r, e));
         watchHealth();
     }
@@ -99,6 +120,13 @@ final class TaskRunner {
     private void run(TaskConfig config) {
         report(TaskState.ACCEPTED, "accepted", "", null);
         report(TaskState.PREPARING, "preparing", "", null);
+        try {
+            listener.prepare(config, progress -> report(TaskState.PREPARING, progress, "", null));
+        } catch (Exception e) {
+            log.info("task {} rejected while preparing: {}", taskId, e.getMessage());
+            finish(TaskState.REJECTED, "rejected", e.getMessage(), null);
+            return;
+        }
         report(TaskState.READY, "prepared", "", null);
         synchronized (this) {
             if (stopRequested) {
@@ -125,9 +153,8 @@ final class TaskRunner {
             stopNow = stopRequested;
         }
         listener.started(handle);
-        reporter.accept(status(TaskState.RUNNING, "started", "")
-                .setContainerStatus(ContainerStatus.newBuilder().setContainerId(handle.containerId()).setPid(handle.pid()))
-                .build());
+        running = handle;
+        reporter.accept(status(TaskState.RUNNING, "started", "").build());
         runtime.waitFor(taskId).whenComplete(this::exited);
         watchHealth();
         if (stopNow) {
@@ -197,7 +224,10 @@ final class TaskRunner {
         } else {
             finish(TaskState.FAILED, "failed", "task: non-zero exit (" + result.exitCode() + ")", result.exitCode());
         }
-        executor.execute(() -> runtime.destroy(taskId));
+        executor.execute(() -> {
+            runtime.destroy(taskId);
+            listener.gone(taskId, lastStatus());
+        });
     }
 
     private void finish(TaskState state, String message, String err, Integer exitCode) {
@@ -207,22 +237,48 @@ final class TaskRunner {
             }
             done = true;
         }
-        report(state, message, err, exitCode);
+        TaskStatus s = report(state, message, err, exitCode);
+        synchronized (this) {
+            last = s;
+        }
         listener.finished(taskId);
     }
 
-    private void report(TaskState state, String message, String err, Integer exitCode) {
+    private TaskStatus report(TaskState state, String message, String err, Integer exitCode) {
         TaskStatus.Builder s = status(state, message, err);
         if (exitCode != null) {
             s.setContainerStatus(ContainerStatus.newBuilder().setExitCode(exitCode));
         }
-        reporter.accept(s.build());
+        TaskStatus built = s.build();
+        reporter.accept(built);
+        return built;
     }
 
-    private TaskStatus.Builder status(TaskState state, String message, String err) {
-        return TaskStatus.newBuilder().setState(state).setMessage(message).setErr(err)
-                .setTimestamp(Times.timestamp(clock.instant()));
+    private synchronized TaskStatus lastStatus() {
+        return last;
     }
+
+    /** A RUNNING status carries what the task runs as: container, pid, addresses, published ports. */
+    private TaskStatus.Builder status(TaskState state, String message, String err) {
+        TaskStatus.Builder b = TaskStatus.newBuilder().setState(state).setMessage(message).setErr(err)
+                .setTimestamp(Times.timestamp(clock.instant()));
+        TaskHandle h = running;
+        if (state == TaskState.RUNNING && h != null) {
+            b.setContainerStatus(ContainerStatus.newBuilder().setContainerId(h.containerId()).setPid(h.pid()));
+            NetworkState.address(h).ifPresent(b::addNetworkAddresses);
+            for (TaskConfig.PublishedPort p : NetworkState.publishedPorts(h)) {
+                b.addPortStatus(PortConfig.newBuilder()
+                        .setProtocol(p.protocol() == TaskConfig.PublishedPort.Protocol.UDP ? PortConfig.Protocol.UDP : PortConfig.Protocol.TCP)
+                        .setTargetPort(p.target())
+                        .setPublishedPort(p.published())
+                        .setPublishMode(PortConfig.PublishMode.HOST));
+            }
+        }
+        return b;
+    }
+
+    /** The running container, once started or re-attached. */
+    private volatile TaskHandle running;
 
     synchronized boolean isDone() {
         return done;

@@ -1,118 +1,224 @@
 package io.orch.agent.worker;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.orch.agent.loop.StoreLoop;
+import io.micrometer.core.instrument.Timer;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskState;
 import io.orch.api.proto.TaskStatus;
 import io.orch.raft.store.ClusterStore;
-import io.orch.raft.store.ObjectKind;
-import io.orch.raft.store.StoreEvent;
 import io.orch.runtime.ContainerRuntime;
 import io.orch.runtime.RuntimeRegistry;
 import io.orch.runtime.TaskConfig;
+import io.orch.runtime.image.registry.ImagePuller;
 import io.orch.runtime.TaskHandle;
 import io.orch.scheduler.filter.RuntimeFilter;
 import io.orch.scheduler.orchestrator.TaskStates;
 import io.orch.scheduler.orchestrator.Times;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Predicate;
 
 /**
  * Local reconciliation on every node: makes the tasks assigned to this node run (or stop) as
  * their desired state says, through the node's runtimes, and reports their status back. Tasks
- * started by an earlier agent process are re-attached, not restarted.
+ * started by an earlier agent process are re-attached, not restarted. What is assigned comes from
+ * a {@link WorkerView} and status goes to a {@link StatusSink}: the local store on a manager, a
+ * dispatcher session on a worker-only node. Cut off from every manager, it restarts exited tasks
+ * itself ({@link LocalRestarts}); reconnected, the assignment set wins again.
  */
-public final class Worker extends StoreLoop {
+public final class Worker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    private static final Duration IDLE_WAKE = Duration.ofSeconds(1);
+
+    private final WorkerView view;
+    private final StatusSink sink;
+    private final AutoCloseable ownedSink;
     private final String nodeId;
     private final RuntimeRegistry runtimes;
+    private final Clock clock;
     private final Path tasksDir;
     private final HandleStore handles;
-    private final StatusReporter reporter;
+    private final Timer reconcileTimer;
+    private final LocalRestarts localRestarts = new LocalRestarts();
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "orch-task");
         t.setDaemon(true);
         return t;
     });
     private final Map<String, TaskRunner> runners = new ConcurrentHashMap<>();
-    private final Set<String> recovered = new HashSet<>();
+    /** Re-attached processes whose task the view does not show yet (a worker-only node before its first assignments). */
+    private final Map<String, TaskHandle> unclaimed = new ConcurrentHashMap<>();
+    private final Object wakeLock = new Object();
+    private boolean changed;
+    private volatile boolean running;
+    private Thread thread;
 
+    /** A manager node's worker: reads the local store replica and writes status to it. */
     public Worker(ClusterStore store, String nodeId, RuntimeRegistry runtimes, Path dataDir, Clock clock,
                   MeterRegistry metrics) throws IOException {
-        super("worker", store, clock, metrics);
+        this(new StoreWorkerView(store, nodeId), new StatusReporter(store), true, nodeId, runtimes, dataDir, clock, metrics);
+    }
+
+    /** A worker fed by any view (e.g. a dispatcher session); the caller owns and closes the sink. */
+    public Worker(WorkerView view, StatusSink sink, String nodeId, RuntimeRegistry runtimes, Path dataDir, Clock clock,
+                  MeterRegistry metrics) throws IOException {
+        this(view, sink, false, nodeId, runtimes, dataDir, clock, metrics);
+    }
+
+    private Worker(WorkerView view, StatusSink sink, boolean ownsSink, String nodeId, RuntimeRegistry runtimes,
+                   Path dataDir, Clock clock, MeterRegistry metrics) throws IOException {
+        this.view = view;
+        this.sink = sink;
+        this.ownedSink = ownsSink && sink instanceof AutoCloseable c ? c : null;
         this.nodeId = nodeId;
         this.runtimes = runtimes;
+        this.clock = clock;
         this.tasksDir = dataDir.resolve("tasks");
         this.handles = new HandleStore(dataDir.resolve("worker").resolve("handles"));
-        this.reporter = new StatusReporter(store);
+        this.reconcileTimer = Timer.builder("orch.reconcile").tag("loop", "worker")
+                .description("duration of one reconcile pass of a control loop").register(metrics);
+    }
+
+    /** Pulls images tasks need and this node lacks (from registries the image names name); null: never pull. */
+    private volatile ImagePuller imagePuller;
+
+    public void pullImagesWith(ImagePuller puller) {
+        this.imagePuller = puller;
     }
 
     /** Re-attaches to tasks an earlier agent process started; call before {@link #start()}. */
     public int recover() throws IOException {
+        int reattached = 0;
         for (TaskHandle h : handles.loadAll()) {
-            Optional<ContainerRuntime> runtime = runtimes.get(h.runtime());
-            Task task = store.read(r -> r.task(h.taskId())).orElse(null);
-            if (runtime.isEmpty() || task == null || !runtime.get().recover(h)) {
+            if (runtimes.get(h.runtime()).isEmpty()) {
                 handles.remove(h.taskId());
                 continue;
             }
-            TaskRunner runner = newRunner(task, runtime.get());
-            runners.put(h.taskId(), runner);
-            recovered.add(h.taskId());
-            runner.reattached(h);
-            log.info("re-attached task {} (pid {})", h.taskId(), h.pid());
+            Task task = view.task(h.taskId()).orElse(null);
+            if (task == null && !view.complete()) {
+                unclaimed.put(h.taskId(), h); // re-attached once the first assignment set shows its task
+                continue;
+            }
+            if (task != null && reattach(task, h)) {
+                reattached++;
+            } else {
+                handles.remove(h.taskId());
+            }
         }
-        return recovered.size();
+        return reattached + unclaimed.size();
     }
 
-    @Override
-    protected Predicate<StoreEvent> interest() {
-        return e -> e.kind() == ObjectKind.TASK && onThisNode(e);
+    private boolean reattach(Task task, TaskHandle h) {
+        ContainerRuntime runtime = runtimes.get(h.runtime()).orElse(null);
+        if (runtime == null || !runtime.recover(h)) {
+            return false;
+        }
+        TaskRunner runner = newRunner(task, runtime);
+        runners.put(h.taskId(), runner);
+        runner.reattached(h);
+        log.info("re-attached task {} (pid {})", h.taskId(), h.pid());
+        return true;
     }
 
-    private boolean onThisNode(StoreEvent e) {
-        return (e.after() != null && nodeId.equals(((Task) e.after()).getNodeId()))
-                || (e.before() != null && nodeId.equals(((Task) e.before()).getNodeId()));
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "orch-worker");
+        thread.setDaemon(true);
+        thread.start();
     }
 
-    @Override
-    protected void markAll() {
+    private void run() {
+        try (AutoCloseable ignored = view.subscribe(this::wake)) {
+            while (running) {
+                synchronized (wakeLock) {
+                    changed = false;
+                }
+                Instant next;
+                long start = System.nanoTime();
+                try {
+                    next = reconcile();
+                } catch (RuntimeException e) {
+                    log.debug("worker pass failed, retrying: {}", e.getMessage());
+                    next = clock.instant().plusMillis(100);
+                }
+                reconcileTimer.record(Duration.ofNanos(System.nanoTime() - start));
+                awaitChange(next);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.error("worker loop stopped unexpectedly", e);
+        }
     }
 
-    @Override
-    protected void mark(StoreEvent event) {
+    private void wake() {
+        synchronized (wakeLock) {
+            changed = true;
+            wakeLock.notifyAll();
+        }
     }
 
-    @Override
-    protected Instant reconcile() {
-        List<Task> tasks = store.read(r -> r.tasksOfNode(nodeId));
+    private void awaitChange(Instant next) throws InterruptedException {
+        long waitMillis = IDLE_WAKE.toMillis(); // periodic full pass: heals anything a lost report left behind
+        if (next != null) {
+            waitMillis = Math.max(1, Math.min(waitMillis, Duration.between(clock.instant(), next).toMillis()));
+        }
+        long deadline = System.currentTimeMillis() + waitMillis;
+        synchronized (wakeLock) {
+            long left;
+            while (running && !changed && (left = deadline - System.currentTimeMillis()) > 0) {
+                wakeLock.wait(left);
+            }
+        }
+    }
+
+    /** One pass; returns when it wants to run again even without changes (or null). */
+    private Instant reconcile() {
+        List<Task> tasks = view.tasks();
         Map<String, Task> byId = new HashMap<>();
         for (Task t : tasks) {
             byId.put(t.getId(), t);
+            TaskHandle h = unclaimed.remove(t.getId());
+            if (h != null && !runners.containsKey(t.getId()) && !reattach(t, h)) {
+                handles.remove(h.taskId());
+            }
             reconcileTask(t);
+        }
+        if (view.complete()) {
+            for (Iterator<TaskHandle> it = unclaimed.values().iterator(); it.hasNext(); ) {
+                handles.remove(it.next().taskId()); // no longer assigned here
+                it.remove();
+            }
         }
         runners.forEach((id, runner) -> {
             Task t = byId.get(id);
-            if (runner.isDone() && (t == null || TaskStates.finished(t))) {
-                runners.remove(id); // its final status is in the store: nothing left to supervise
+            if (runner.isDone() && (t == null || TaskStates.finished(t)) && !localRestarts.waiting(id)) {
+                runners.remove(id); // its final status is reported: nothing left to supervise
             } else if (t == null) {
                 runner.stop(); // deleted from the store (or moved away) while it runs here
             }
         });
-        return null;
+        localRestarts.retain(byId.keySet());
+        LocalRestarts.Plan plan = localRestarts.plan(view, clock.instant());
+        plan.restartNow().forEach(this::restartLocally);
+        return plan.wake();
     }
 
     private void reconcileTask(Task t) {
@@ -127,6 +233,9 @@ public final class Worker extends StoreLoop {
             return;
         }
         if (state.getNumber() > TaskState.ASSIGNED.getNumber()) {
+            if (unclaimed.containsKey(t.getId())) {
+                return;
+            }
             // It was accepted here before, but nothing supervises it now: the process is gone.
             report(t.getId(), wanted ? TaskState.FAILED : TaskState.SHUTDOWN,
                     wanted ? "task process lost (agent restarted and could not re-attach)" : "");
@@ -149,10 +258,7 @@ public final class Worker extends StoreLoop {
         TaskConfig config;
         try {
             runtime = runtimeFor(t);
-            String serviceName = store.read(r -> r.service(t.getServiceId()))
-                    .map(s -> s.getSpec().getName()).orElse(t.getServiceId());
-            config = TaskConfigs.of(t, serviceName, tasksDir.resolve(t.getId()));
-            config = TaskFiles.prepare(store, t, config);
+            config = configFor(t);
         } catch (RuntimeException e) {
             report(t.getId(), TaskState.REJECTED, e.getMessage());
             return;
@@ -160,6 +266,39 @@ public final class Worker extends StoreLoop {
         TaskRunner runner = newRunner(t, runtime);
         runners.put(t.getId(), runner);
         runner.start(config);
+    }
+
+    /**
+     * Restarts an exited task in place while no manager can replace it. Its old container was
+     * destroyed before the exit was handed to {@link LocalRestarts}; it is checked again here, so
+     * one task id never has two processes.
+     */
+    private void restartLocally(Task t) {
+        ContainerRuntime runtime;
+        TaskConfig config;
+        try {
+            runtime = runtimeFor(t);
+            if (runtime.inspect(t.getId()).isPresent()) {
+                runtime.destroy(t.getId());
+            }
+            config = configFor(t);
+        } catch (RuntimeException e) {
+            log.warn("task {} could not be restarted locally: {}", t.getId(), e.getMessage());
+            return;
+        }
+        log.info("restarting task {} locally: no manager has been reachable", t.getId());
+        localRestarts.restarted(t.getId(), clock.instant());
+        TaskRunner runner = newRunner(t, runtime);
+        runners.put(t.getId(), runner);
+        runner.start(config);
+    }
+
+    private TaskConfig configFor(Task t) {
+        String serviceName = view.serviceName(t.getServiceId()).orElse(t.getServiceId());
+        TaskConfig config = TaskConfigs.of(t, serviceName, tasksDir.resolve(t.getId()));
+        // the network goes last: TaskFiles.prepare rebuilds the config without it
+        return TaskFiles.prepare(view, t, config)
+                .withNetwork(TaskConfigs.network(t.getSpec(), t.getEndpoint().getSpec(), view::network));
     }
 
     private ContainerRuntime runtimeFor(Task t) {
@@ -173,8 +312,16 @@ public final class Worker extends StoreLoop {
 
     private TaskRunner newRunner(Task t, ContainerRuntime runtime) {
         String id = t.getId();
-        return new TaskRunner(t, runtime, executor, clock, status -> reporter.report(id, status),
+        return new TaskRunner(t, runtime, executor, clock, status -> sink.report(id, status),
                 new TaskRunner.Listener() {
+                    @Override
+                    public void prepare(TaskConfig config, java.util.function.Consumer<String> progress) throws Exception {
+                        ImagePuller puller = imagePuller;
+                        if (puller != null && runtime.name().equals("runc")) { // the others run no images
+                            puller.ensure(config.image(), progress);
+                        }
+                    }
+
                     @Override
                     public void started(TaskHandle handle) {
                         try {
@@ -186,18 +333,32 @@ public final class Worker extends StoreLoop {
 
                     @Override
                     public void finished(String taskId) {
-                        // the runner stays until the store shows the final status, so a stale
+                        // the runner stays until the view shows the final status, so a stale
                         // RUNNING is never mistaken for a lost process
                         handles.remove(taskId);
                         TaskFiles.removeSecrets(tasksDir.resolve(taskId));
+                    }
+
+                    @Override
+                    public void gone(String taskId, TaskStatus last) {
+                        Optional<Task> current = view.task(taskId);
+                        if (last != null && current.isPresent()) {
+                            localRestarts.exited(current.get(), last);
+                            wake();
+                        }
                     }
                 });
     }
 
     private void report(String taskId, TaskState state, String err) {
-        reporter.report(taskId, TaskStatus.newBuilder().setState(state).setErr(err)
-                .setMessage(state.name().toLowerCase(java.util.Locale.ROOT))
+        sink.report(taskId, TaskStatus.newBuilder().setState(state).setErr(err)
+                .setMessage(state.name().toLowerCase(Locale.ROOT))
                 .setTimestamp(Times.timestamp(clock.instant())).build());
+    }
+
+    /** This node's id. */
+    public String nodeId() {
+        return nodeId;
     }
 
     /** Number of tasks this node supervises now. */
@@ -211,9 +372,28 @@ public final class Worker extends StoreLoop {
      */
     @Override
     public void close() {
-        super.close();
-        reporter.flush(java.time.Duration.ofSeconds(2));
-        reporter.close();
+        Thread t;
+        synchronized (this) {
+            running = false;
+            t = thread;
+            thread = null;
+        }
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        sink.flush(Duration.ofSeconds(2));
+        if (ownedSink != null) {
+            try {
+                ownedSink.close();
+            } catch (Exception e) {
+                log.debug("closing the status reporter: {}", e.toString());
+            }
+        }
         executor.shutdownNow();
     }
 }

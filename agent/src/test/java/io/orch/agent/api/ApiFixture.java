@@ -57,6 +57,11 @@ final class ApiFixture implements AutoCloseable {
 
     /** With node-local services (image store, task log directory) for the images and logs routes. */
     ApiFixture(ApiServices services) {
+        this(services, NodeControl.none());
+    }
+
+    /** With a live manager status view and a role-change hook for the node routes. */
+    ApiFixture(ApiServices services, NodeControl nodeControl) {
         Clock clock = Clock.fixed(Instant.parse("2025-01-01T12:00:00Z"), ZoneOffset.UTC);
         store = new ClusterStore(new LocalProposer(), clock);
         try {
@@ -64,7 +69,7 @@ final class ApiFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        context = new ApiContext(store, SELF, metrics, clock, "0.1.0-test", services);
+        context = new ApiContext(store, SELF, metrics, clock, "0.1.0-test", services, nodeControl);
         write(tx -> {
             tx.create(node(SELF, "host1", NodeSpec.Role.MANAGER, NodeStatus.State.READY));
             tx.create(Cluster.newBuilder().setId("c1usterid0000000000000000")

@@ -1,7 +1,6 @@
 package io.orch.agent.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.netty.handler.codec.http.HttpMethod;
 import io.orch.api.proto.Node;
 import io.orch.api.proto.NodeSpec;
 import io.orch.api.proto.NodeStatus;
@@ -88,10 +87,5 @@ class NodeRoutesTest {
         ApiFixture.Reply r = api.post("/nodes/host1/update?version=" + version, "{\"Role\": \"worker\"}");
         assertEquals(400, r.status());
         assertEquals("attempting to demote the last manager of the swarm", r.message());
-    }
-
-    @Test
-    void removeIsNotSupportedYet() {
-        assertEquals(400, api.call(HttpMethod.DELETE, "/v1.47/nodes/host2", null).status());
     }
 }

@@ -55,7 +55,7 @@ class SwarmUpdateRoutesTest {
         assertEquals(409, stale.status());
         assertEquals("update out of sequence", stale.message());
         assertEquals(400, api.post("/swarm/update", "{}").status(), "version is required");
-        assertEquals(400, api.post("/swarm/update?version=" + version + "&rotateWorkerToken=true", "{}").status());
+        assertEquals(400, api.post("/swarm/update?version=" + version + "&rotateManagerUnlockKey=true", "{}").status(), "orch has no unlock key");
         assertEquals(before, cluster());
     }
 }

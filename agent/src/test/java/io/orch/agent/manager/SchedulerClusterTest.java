@@ -105,7 +105,8 @@ class SchedulerClusterTest {
         runtimes.put(id, runtime);
         Worker worker = new Worker(store, id, new RuntimeRegistry(List.of(runtime), runtime.name()),
                 dataDir.resolve(id), Clock.systemUTC(), metrics);
-        startLoop(worker);
+        running.add(worker);
+        worker.start();
     }
 
     private void relabel(String id, String zone) throws Exception {

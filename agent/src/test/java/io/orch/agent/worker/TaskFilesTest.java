@@ -61,7 +61,7 @@ class TaskFilesTest {
                 .addSecrets(SecretReference.newBuilder().setSecretId("sec1").setSecretName("st_db").setFile(FileTarget.newBuilder().setName("db")))
                 .addSecrets(SecretReference.newBuilder().setSecretName("st_db").setFile(FileTarget.newBuilder().setName("db2").setMode(0440)))
                 .addConfigs(ConfigReference.newBuilder().setConfigId("cfg1").setFile(FileTarget.newBuilder().setName("/etc/app.conf"))));
-        TaskConfig out = TaskFiles.prepare(store, t, config());
+        TaskConfig out = TaskFiles.prepare(new StoreWorkerView(store, "n1"), t, config());
         Path secrets = dir.resolve("t1/secrets");
         assertEquals(secrets.toString(), out.env().get(TaskFiles.SECRETS_ENV));
         assertEquals(dir.resolve("t1/configs").toString(), out.env().get(TaskFiles.CONFIGS_ENV));
@@ -81,7 +81,7 @@ class TaskFilesTest {
                 out.container().mounts());
         assertEquals(config().container().command(), out.container().command());
         // a restart rewrites read-only files; the end of the task removes the secrets
-        TaskFiles.prepare(store, t, config());
+        TaskFiles.prepare(new StoreWorkerView(store, "n1"), t, config());
         TaskFiles.removeSecrets(dir.resolve("t1"));
         assertFalse(Files.exists(secrets));
     }
@@ -90,10 +90,10 @@ class TaskFilesTest {
     void missingObjectsAndEscapingTargetsAreRefused() throws Exception {
         store.start();
         Task missing = task(ContainerSpec.newBuilder().addSecrets(SecretReference.newBuilder().setSecretName("nope")));
-        assertEquals("secret nope not found", assertThrows(IllegalStateException.class, () -> TaskFiles.prepare(store, missing, config())).getMessage());
+        assertEquals("secret nope not found", assertThrows(IllegalStateException.class, () -> TaskFiles.prepare(new StoreWorkerView(store, "n1"), missing, config())).getMessage());
         assertThrows(IllegalStateException.class, () -> TaskFiles.write(dir, "../x", new byte[] {1}, 0400));
         Task none = task(ContainerSpec.newBuilder());
         TaskConfig c = config();
-        assertSame(c, TaskFiles.prepare(store, none, c));
+        assertSame(c, TaskFiles.prepare(new StoreWorkerView(store, "n1"), none, c));
     }
 }

@@ -86,6 +86,36 @@ public final class DockerApi {
 
     public JsonNode images() { return get("/images/json"); }
 
+    /**
+     * {@code POST /images/create?fromImage=NAME&tag=TAG} (docker pull): the agent's JSON progress
+     * messages, one per line; a message with "error" reports a pull that failed midway.
+     */
+    public java.util.List<JsonNode> pullImage(String fromImage, String tag) {
+        HttpResponse response;
+        String path = "/images/create?fromImage=" + Filters.encode(fromImage) + "&tag=" + Filters.encode(tag);
+        try {
+            response = http.send("POST", prefix + path, null);
+        } catch (AgentUnreachableException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new CliException(1, "Error: talking to the orch agent at " + http.address() + " failed: " + e.getMessage(), e);
+        }
+        if (!response.ok()) {
+            String message = parse(response).path("message").asText("");
+            throw new ApiException(response.status(), message.isEmpty() ? "HTTP " + response.status() : message);
+        }
+        java.util.List<JsonNode> messages = new java.util.ArrayList<>();
+        for (String line : response.bodyText().split("\r?\n")) {
+            if (line.isBlank()) continue;
+            try {
+                messages.add(JSON.readTree(line));
+            } catch (IOException e) {
+                throw new CliException(1, "Error: the orch agent sent a pull message that is not JSON", e);
+            }
+        }
+        return messages;
+    }
+
     /** {@code DELETE /images/NAME}: Docker's report, a list of {"Untagged": ...} / {"Deleted": ...}. */
     public JsonNode removeImage(String name, boolean force) {
         return call("DELETE", "/images/" + Filters.encode(name) + (force ? "?force=1" : ""), null);

@@ -4,5 +4,5 @@ import picocli.CommandLine.Command;
 
 /** {@code orch image}: this node's image store (node-local, like {@code docker image} on one engine). */
 @Command(name = "image", description = "Manage images on this node.", subcommands = {
-        ImageLoadCommand.class, ImageLsCommand.class, ImageRmCommand.class})
+        ImageLoadCommand.class, ImagePullCommand.class, ImageLsCommand.class, ImageRmCommand.class})
 public final class ImageCommand extends GroupCommand {}

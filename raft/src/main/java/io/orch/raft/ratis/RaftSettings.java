@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -14,13 +15,18 @@ import java.util.UUID;
  * How one manager runs its replica of the cluster store's Raft group.
  *
  * @param nodeId            this replica's Raft peer id (the orch node id)
- * @param address           host:port this replica's Raft RPC (Ratis gRPC) listens on; the only port used
- * @param peers             the group's voters, node id to host:port, including this one. Only read when
- *                          the group is created on an empty storage dir; afterwards the membership
- *                          stored in the log wins (change it with {@link RatisProposer#addVoter} /
- *                          {@link RatisProposer#removeVoter})
+ * @param bindAddress       host:port this replica's Raft RPC (Ratis gRPC) listens on; the only port used.
+ *                          The host may be a wildcard (0.0.0.0, [::])
+ * @param advertiseAddress  host:port the other replicas dial to reach this one (this replica's entry
+ *                          in {@code peers}); never a wildcard
+ * @param peers             the group's voters, node id to advertise host:port, including this one. Only
+ *                          read when the group is created on an empty storage dir; afterwards the
+ *                          membership stored in the log wins (change it with {@link RatisProposer#addVoter} /
+ *                          {@link RatisProposer#removeVoter}). A replica joining a running group names
+ *                          the current voters and itself, and waits as a follower until added
  * @param clusterId         the cluster's id; the Raft group id is derived from it ({@link #groupId()})
  * @param storageDir        where the log, the vote and the snapshots live (one sub-directory per group)
+ * @param tls               mutual TLS between replicas; empty for plaintext (tests, a lone manager on loopback)
  * @param snapshotThreshold take a snapshot every this many applied entries, then purge the log up to it
  * @param electionTimeoutMin a follower that heard nothing from a leader for a random time in
  * @param electionTimeoutMax [min, max] starts an election; failover takes about max + one round trip
@@ -31,13 +37,19 @@ import java.util.UUID;
  * @param startTimeout      {@link RatisProposer#start} gives up after this
  * @param segmentSizeMax    log segment files roll over at this size; only closed segments are purged
  * @param snapshotOnStop    take a snapshot on a clean close so the next start replays no log
+ * @param forceNewCluster   disaster recovery (Swarm's --force-new-cluster): {@link RatisProposer#start}
+ *                          turns the group found in the storage dir into a new group of the same id
+ *                          whose only voter is this replica, keeping every entry of its log; {@code peers}
+ *                          is ignored. The old group directory is kept beside it, renamed
  */
 public record RaftSettings(
         String nodeId,
-        String address,
+        String bindAddress,
+        String advertiseAddress,
         Map<String, String> peers,
         String clusterId,
         Path storageDir,
+        Optional<RaftTls> tls,
         long snapshotThreshold,
         Duration electionTimeoutMin,
         Duration electionTimeoutMax,
@@ -45,7 +57,8 @@ public record RaftSettings(
         Duration proposeTimeout,
         Duration startTimeout,
         long segmentSizeMax,
-        boolean snapshotOnStop) {
+        boolean snapshotOnStop,
+        boolean forceNewCluster) {
 
     public static final long DEFAULT_SNAPSHOT_THRESHOLD = 10_000;
     /**
@@ -66,9 +79,20 @@ public record RaftSettings(
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(clusterId, "clusterId");
         Objects.requireNonNull(storageDir, "storageDir");
-        HostPort.parse(address);
+        tls = tls == null ? Optional.empty() : tls;
+        HostPort.parse(bindAddress);
+        HostPort advertised = HostPort.parse(advertiseAddress);
+        if (isWildcard(advertised.host())) {
+            throw new IllegalArgumentException("advertiseAddress must be an address peers can dial, not a wildcard: "
+                    + advertiseAddress);
+        }
         peers = Map.copyOf(new TreeMap<>(peers));
         peers.values().forEach(HostPort::parse);
+        String listed = peers.get(nodeId);
+        if (listed != null && !listed.equals(advertiseAddress)) {
+            throw new IllegalArgumentException("peers lists " + nodeId + " at " + listed
+                    + " but its advertiseAddress is " + advertiseAddress);
+        }
         if (snapshotThreshold < 1) {
             throw new IllegalArgumentException("snapshotThreshold must be >= 1: " + snapshotThreshold);
         }
@@ -78,12 +102,34 @@ public record RaftSettings(
         }
     }
 
-    /** A new single-voter group (the first manager of a cluster, and every test). */
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
+    }
+
+    /** A new single-voter group (the first manager of a cluster, and every test); binds where it advertises. */
     public static RaftSettings singleVoter(String nodeId, String address, String clusterId, Path storageDir) {
-        return new RaftSettings(nodeId, address, Map.of(nodeId, address), clusterId, storageDir,
-                DEFAULT_SNAPSHOT_THRESHOLD, DEFAULT_ELECTION_TIMEOUT_MIN, DEFAULT_ELECTION_TIMEOUT_MAX,
-                DEFAULT_FIRST_ELECTION_TIMEOUT, DEFAULT_PROPOSE_TIMEOUT, DEFAULT_START_TIMEOUT,
-                DEFAULT_SEGMENT_SIZE_MAX, true);
+        return singleVoter(nodeId, address, address, clusterId, storageDir);
+    }
+
+    /** A new single-voter group listening on {@code bindAddress}, reached by peers at {@code advertiseAddress}. */
+    public static RaftSettings singleVoter(String nodeId, String bindAddress, String advertiseAddress, String clusterId,
+            Path storageDir) {
+        return new RaftSettings(nodeId, bindAddress, advertiseAddress, Map.of(nodeId, advertiseAddress), clusterId,
+                storageDir, Optional.empty(), DEFAULT_SNAPSHOT_THRESHOLD, DEFAULT_ELECTION_TIMEOUT_MIN,
+                DEFAULT_ELECTION_TIMEOUT_MAX, DEFAULT_FIRST_ELECTION_TIMEOUT, DEFAULT_PROPOSE_TIMEOUT,
+                DEFAULT_START_TIMEOUT, DEFAULT_SEGMENT_SIZE_MAX, true, false);
+    }
+
+    /**
+     * A replica joining a running group: its peers are the current voters plus itself, so it waits
+     * as a follower (it cannot win an election the current voters do not take part in) until the
+     * leader adds it with {@link RatisProposer#addVoter}.
+     */
+    public static RaftSettings joining(String nodeId, String bindAddress, String advertiseAddress,
+            Map<String, String> currentVoters, String clusterId, Path storageDir) {
+        Map<String, String> peers = new TreeMap<>(currentVoters);
+        peers.put(nodeId, advertiseAddress);
+        return singleVoter(nodeId, bindAddress, advertiseAddress, clusterId, storageDir).withPeers(peers);
     }
 
     /** The same group id on every manager of a cluster, and across restarts. */
@@ -101,32 +147,50 @@ public record RaftSettings(
     }
 
     public RaftSettings withPeers(Map<String, String> newPeers) {
-        return new RaftSettings(nodeId, address, newPeers, clusterId, storageDir, snapshotThreshold,
-                electionTimeoutMin, electionTimeoutMax, firstElectionTimeout, proposeTimeout, startTimeout,
-                segmentSizeMax, snapshotOnStop);
+        return new RaftSettings(nodeId, bindAddress, advertiseAddress, newPeers, clusterId, storageDir, tls,
+                snapshotThreshold, electionTimeoutMin, electionTimeoutMax, firstElectionTimeout, proposeTimeout,
+                startTimeout, segmentSizeMax, snapshotOnStop, forceNewCluster);
+    }
+
+    public RaftSettings withTls(RaftTls newTls) {
+        return new RaftSettings(nodeId, bindAddress, advertiseAddress, peers, clusterId, storageDir,
+                Optional.of(newTls), snapshotThreshold, electionTimeoutMin, electionTimeoutMax, firstElectionTimeout,
+                proposeTimeout, startTimeout, segmentSizeMax, snapshotOnStop, forceNewCluster);
     }
 
     public RaftSettings withSnapshotThreshold(long threshold) {
-        return new RaftSettings(nodeId, address, peers, clusterId, storageDir, threshold,
-                electionTimeoutMin, electionTimeoutMax, firstElectionTimeout, proposeTimeout, startTimeout,
-                segmentSizeMax, snapshotOnStop);
+        return new RaftSettings(nodeId, bindAddress, advertiseAddress, peers, clusterId, storageDir, tls,
+                threshold, electionTimeoutMin, electionTimeoutMax, firstElectionTimeout, proposeTimeout,
+                startTimeout, segmentSizeMax, snapshotOnStop, forceNewCluster);
     }
 
     public RaftSettings withSegmentSizeMax(long bytes) {
-        return new RaftSettings(nodeId, address, peers, clusterId, storageDir, snapshotThreshold,
-                electionTimeoutMin, electionTimeoutMax, firstElectionTimeout, proposeTimeout, startTimeout,
-                bytes, snapshotOnStop);
+        return new RaftSettings(nodeId, bindAddress, advertiseAddress, peers, clusterId, storageDir, tls,
+                snapshotThreshold, electionTimeoutMin, electionTimeoutMax, firstElectionTimeout, proposeTimeout,
+                startTimeout, bytes, snapshotOnStop, forceNewCluster);
     }
 
     public RaftSettings withSnapshotOnStop(boolean enabled) {
-        return new RaftSettings(nodeId, address, peers, clusterId, storageDir, snapshotThreshold,
-                electionTimeoutMin, electionTimeoutMax, firstElectionTimeout, proposeTimeout, startTimeout,
-                segmentSizeMax, enabled);
+        return new RaftSettings(nodeId, bindAddress, advertiseAddress, peers, clusterId, storageDir, tls,
+                snapshotThreshold, electionTimeoutMin, electionTimeoutMax, firstElectionTimeout, proposeTimeout,
+                startTimeout, segmentSizeMax, enabled, forceNewCluster);
     }
 
     public RaftSettings withProposeTimeout(Duration timeout) {
-        return new RaftSettings(nodeId, address, peers, clusterId, storageDir, snapshotThreshold,
-                electionTimeoutMin, electionTimeoutMax, firstElectionTimeout, timeout, startTimeout,
-                segmentSizeMax, snapshotOnStop);
+        return new RaftSettings(nodeId, bindAddress, advertiseAddress, peers, clusterId, storageDir, tls,
+                snapshotThreshold, electionTimeoutMin, electionTimeoutMax, firstElectionTimeout, timeout,
+                startTimeout, segmentSizeMax, snapshotOnStop, forceNewCluster);
+    }
+
+    public RaftSettings withElectionTimeouts(Duration min, Duration max) {
+        return new RaftSettings(nodeId, bindAddress, advertiseAddress, peers, clusterId, storageDir, tls,
+                snapshotThreshold, min, max, firstElectionTimeout, proposeTimeout,
+                startTimeout, segmentSizeMax, snapshotOnStop, forceNewCluster);
+    }
+
+    public RaftSettings withForceNewCluster(boolean enabled) {
+        return new RaftSettings(nodeId, bindAddress, advertiseAddress, peers, clusterId, storageDir, tls,
+                snapshotThreshold, electionTimeoutMin, electionTimeoutMax, firstElectionTimeout, proposeTimeout,
+                startTimeout, segmentSizeMax, snapshotOnStop, enabled);
     }
 }

@@ -33,13 +33,14 @@ final class RatisProperties {
     }
 
     /**
-     * gRPC rather than Netty RPC: it is Ratis' default and best-tested transport, supports TLS (mTLS
-     * between managers later) and runs on Ratis' shaded gRPC/Netty, so it does not clash with our
+     * gRPC rather than Netty RPC: it is Ratis' default and best-tested transport, supports mutual TLS
+     * (see {@link RatisTls}) and runs on Ratis' shaded gRPC/Netty, so it does not clash with our
      * Netty 4.2. Server, admin and client services share the one given port (Ratis opens separate
      * admin/client servers only when their ports differ from the server port); data streaming is off.
+     * They listen on the bind address; peers learn the advertise address from the group membership.
      */
     private static void rpc(RaftProperties p, RaftSettings settings) {
-        HostPort hostPort = HostPort.parse(settings.address());
+        HostPort hostPort = HostPort.parse(settings.bindAddress());
         RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
         GrpcConfigKeys.Server.setHost(p, hostPort.host());
         GrpcConfigKeys.Server.setPort(p, hostPort.port());
@@ -80,7 +81,16 @@ final class RatisProperties {
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(settings.snapshotThreshold(), 1024));
     }
 
+    /**
+     * How long a replica may know no leader before writes fail at once with {@link NoQuorumException}:
+     * two maximum election timeouts, enough for a failover with one split vote.
+     */
+    static Duration leaderlessAllowance(RaftSettings settings) {
+        return settings.electionTimeoutMax().multipliedBy(2);
+    }
+
     private static void timeouts(RaftProperties p, RaftSettings settings) {
+        RaftServerConfigKeys.Notification.setNoLeaderTimeout(p, millis(leaderlessAllowance(settings)));
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(settings.electionTimeoutMin()));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(settings.electionTimeoutMax()));
         Duration first = settings.firstElectionTimeout();

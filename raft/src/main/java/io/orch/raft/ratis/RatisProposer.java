@@ -4,15 +4,19 @@ import io.orch.api.proto.StoreCommand;
 import io.orch.raft.ApplyResult;
 import io.orch.raft.CommandApplier;
 import io.orch.raft.Proposer;
-import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.protocol.exceptions.ReconfigurationInProgressException;
+import org.apache.ratis.protocol.exceptions.ReconfigurationTimeoutException;
+import org.apache.ratis.protocol.exceptions.SetConfigurationException;
+import org.apache.ratis.retry.ExceptionDependentRetry;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServer;
@@ -26,43 +30,62 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
  * The production {@link Proposer}: one embedded Ratis server (this manager's replica) plus a
  * Ratis client that sends proposals to whichever replica leads. Listens on exactly one TCP port,
- * the one in {@link RaftSettings#address()} (Ratis gRPC server, admin and client services).
+ * {@link RaftSettings#bindAddress()} (Ratis gRPC server, admin and client services), with mutual
+ * TLS when {@link RaftSettings#tls()} is set.
  *
  * <pre>{@code
  * RatisProposer proposer = new RatisProposer(RaftSettings.singleVoter(nodeId, "10.0.0.5:4300", clusterId, dir));
  * proposer.onLatency(nanos -> timer.record(nanos, TimeUnit.NANOSECONDS));
+ * proposer.onFailure(error -> exitTheDaemon(error));   // fail-stop: the replica stopped itself
  * proposer.start(store);              // returns once the store is replayed and (one voter) writable
  * ApplyResult r = proposer.propose(command).join();
  * }</pre>
+ *
+ * A manager joining a cluster starts with {@link RaftSettings#joining} and waits as a follower; the
+ * leader (or any replica: the request is redirected) then calls {@link #addVoter}.
  */
 public final class RatisProposer implements Proposer {
     private static final Logger LOG = LoggerFactory.getLogger(RatisProposer.class);
     private static final TimeDuration CLIENT_RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
+    /** Tries of a compare-and-set membership change whose local view of the voters was stale. */
+    private static final int MEMBERSHIP_CAS_ATTEMPTS = 3;
+    /** Stands for "no leader in view at all" (closed, stopped, no role info) in comparisons with timeouts. */
+    private static final Duration NO_CONTACT = Duration.ofDays(365);
 
     private final RaftSettings settings;
     private final RaftPeerId self;
     private final RaftGroup initialGroup;
     private final LeadershipNotifier leadership;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final List<Consumer<Throwable>> failureListeners = new CopyOnWriteArrayList<>();
     private volatile LongConsumer latencyListener = nanos -> { };
     private volatile RaftServer server;
     private volatile RaftServer.Division division;
-    private volatile RaftClient client;
+    private volatile RatisStateMachine stateMachine;
+    private volatile MembershipFollowingClient clients;
+    /** Membership changes go through a client of their own: its blocking retries must not hold up proposals. */
+    private volatile MembershipFollowingClient adminClients;
     private volatile boolean closed;
     private volatile long startMillis = -1;
 
@@ -82,6 +105,8 @@ public final class RatisProposer implements Proposer {
      * {@code applier.apply}). Returns once every entry known committed at start is applied and,
      * when this replica is the group's only voter, once it is leader with everything applied. A
      * replica of a larger group does not wait for a leader (its peers may be starting too).
+     * With {@link RaftSettings#forceNewCluster()} the group on disk first becomes a new
+     * single-voter group holding all of its log (see {@link ForceNewCluster}).
      * {@code applier} must be empty.
      */
     @Override
@@ -91,31 +116,47 @@ public final class RatisProposer implements Proposer {
         }
         long started = System.nanoTime();
         RaftProperties properties = RatisProperties.from(settings);
-        RatisStateMachine stateMachine = new RatisStateMachine(applier, self, leadership);
+        Parameters parameters = RatisTls.parameters(settings.tls());
         Path groupDir = settings.storageDir().resolve(settings.groupId().getUuid().toString());
-        RaftStorage.StartupOption option = Files.isDirectory(groupDir)
-                ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT;
         Files.createDirectories(settings.storageDir());
         refuseForeignGroups(groupDir);
+        Optional<ForceNewCluster.Seed> seed = Optional.empty();
+        RaftGroup group = initialGroup;
+        if (settings.forceNewCluster()) {
+            seed = Optional.of(ForceNewCluster.recover(groupDir, applier));
+            ForceNewCluster.setAside(groupDir);
+            group = RaftGroup.valueOf(settings.groupId(), List.of(peer(settings.nodeId(), settings.advertiseAddress())));
+        }
+        RaftStorage.StartupOption option = Files.isDirectory(groupDir)
+                ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT;
+        RatisStateMachine sm = new RatisStateMachine(applier, self, leadership, seed, this::failStop,
+                RatisProperties.leaderlessAllowance(settings));
         server = RaftServer.newBuilder()
                 .setServerId(self)
-                .setGroup(initialGroup)
-                .setStateMachine(stateMachine)
+                .setGroup(group)
+                .setStateMachine(sm)
                 .setProperties(properties)
+                .setParameters(parameters)
                 .setOption(option)
                 .build();
         try {
             server.start();
+            stateMachine = sm;
             division = server.getDivision(settings.groupId());
             long committedAtStart = division.getRaftLog().getLastCommittedIndex();
-            client = RaftClient.newBuilder()
-                    .setClientId(ClientId.randomId())
-                    .setRaftGroup(initialGroup)
-                    .setLeaderId(self) // first try here; a NotLeaderException redirects to the leader
-                    .setProperties(properties)
-                    .setRetryPolicy(clientRetryPolicy())
-                    .build();
-            if (!stateMachine.awaitCondition(() -> caughtUp(committedAtStart), settings.startTimeout())) {
+            clients = new MembershipFollowingClient(settings.groupId(), properties, parameters, clientRetryPolicy(),
+                    () -> division.getRaftConf().getAllPeers(), this::leaderHint,
+                    settings.proposeTimeout().multipliedBy(2));
+            adminClients = new MembershipFollowingClient(settings.groupId(), properties, parameters, adminRetryPolicy(),
+                    () -> division.getRaftConf().getAllPeers(), this::leaderHint, membershipTimeout());
+            clients.get();
+            boolean ready = sm.awaitCondition(() -> failure.get() != null || caughtUp(committedAtStart),
+                    settings.startTimeout());
+            if (failure.get() != null) {
+                throw new IOException("raft replica " + self + " stopped while replaying its log: " + failure.get(),
+                        failure.get());
+            }
+            if (!ready) {
                 throw new IOException("raft replica " + self + " not ready within " + settings.startTimeout()
                         + ": applied " + division.getInfo().getLastAppliedIndex() + " of " + committedAtStart
                         + ", leader ready " + division.getInfo().isLeaderReady());
@@ -129,8 +170,10 @@ public final class RatisProposer implements Proposer {
             throw new InterruptedIOException("interrupted while starting raft replica " + self);
         }
         startMillis = (System.nanoTime() - started) / 1_000_000;
-        LOG.info("raft replica {} ({}) started in {} ms on {}: applied {}, leader {}", self, option, startMillis,
-                settings.address(), division.getInfo().getLastAppliedIndex(), division.getInfo().isLeader());
+        LOG.info("raft replica {} ({}{}) started in {} ms on {} (advertised {}, {}): applied {}, leader {}", self, option,
+                settings.forceNewCluster() ? ", forced new cluster" : "", startMillis, settings.bindAddress(),
+                settings.advertiseAddress(), settings.tls().isPresent() ? "mutual TLS" : "plaintext",
+                division.getInfo().getLastAppliedIndex(), division.getInfo().isLeader());
     }
 
     /**
@@ -171,9 +214,14 @@ public final class RatisProposer implements Proposer {
         return voters.size() == 1 && voters.iterator().next().getId().equals(self);
     }
 
+    private RaftPeerId leaderHint() {
+        RaftPeerId leader = division.getInfo().getLeaderId();
+        return leader != null ? leader : self;
+    }
+
     /**
      * Retries (through leader changes) for about the propose timeout; the client's retry cache
-     * makes a retried request commit at most once.
+     * makes a retried request commit at most once while the leader stays the same.
      */
     private RetryPolicy clientRetryPolicy() {
         int attempts = (int) Math.max(1, settings.proposeTimeout().toMillis() / CLIENT_RETRY_SLEEP.toLong(TimeUnit.MILLISECONDS));
@@ -181,46 +229,124 @@ public final class RatisProposer implements Proposer {
     }
 
     /**
-     * Completes with the command's {@link ApplyResult} once it is committed (fsynced on a quorum)
-     * and applied by the leader; or exceptionally with {@link ProposalFailedException}. Completes on
-     * a Ratis client thread: keep dependent actions short.
+     * Follows redirects to the leader (and waits out an election) for about the membership timeout,
+     * but gives up at once when the leader answered that the change failed or collides with another:
+     * retrying a change whose new voter cannot catch up only repeats the wait.
+     */
+    private RetryPolicy adminRetryPolicy() {
+        int attempts = (int) Math.max(1, membershipTimeout().toMillis() / CLIENT_RETRY_SLEEP.toLong(TimeUnit.MILLISECONDS));
+        RetryPolicy followLeader = RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts, CLIENT_RETRY_SLEEP);
+        return ExceptionDependentRetry.newBuilder()
+                .setDefaultPolicy(followLeader)
+                .setExceptionToPolicy(ReconfigurationTimeoutException.class, RetryPolicies.noRetry())
+                .setExceptionToPolicy(ReconfigurationInProgressException.class, RetryPolicies.noRetry())
+                .setExceptionToPolicy(SetConfigurationException.class, RetryPolicies.noRetry())
+                .setMaxAttempts(attempts)
+                .build();
+    }
+
+    /**
+     * Completes with the command's {@link ApplyResult} once it is committed (fsynced on a quorum),
+     * applied by the leader and applied on this replica (so a read of the local store that follows
+     * sees it; if this replica lags by more than the propose timeout, the committed result comes
+     * back anyway). Completes exceptionally with {@link ProposalFailedException}, or its
+     * {@link NoQuorumException} when no leader is reachable: at once when this replica has known no
+     * leader for two maximum election timeouts (enough for a normal failover, including a split
+     * vote), else when the propose timeout passes. Completes on a Ratis client thread: keep
+     * dependent actions short.
      */
     @Override
     public CompletableFuture<ApplyResult> propose(StoreCommand command) {
-        RaftClient c = client;
-        if (c == null || closed) {
-            return CompletableFuture.failedFuture(new ProposalFailedException(
-                    closed ? "raft proposer is closed" : "raft proposer not started", null));
+        Optional<ProposalFailedException> refused = refusal();
+        if (refused.isPresent()) {
+            return CompletableFuture.failedFuture(refused.get());
+        }
+        if (sinceLeaderContact().compareTo(RatisProperties.leaderlessAllowance(settings)) > 0) {
+            return CompletableFuture.failedFuture(noQuorum(null));
         }
         long sent = System.nanoTime();
+        long deadline = sent + settings.proposeTimeout().toNanos();
         CompletableFuture<ApplyResult> result = new CompletableFuture<>();
         CompletableFuture<RaftClientReply> reply;
         try {
-            reply = c.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(command.toByteArray())));
+            reply = clients.get().async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(command.toByteArray())));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(new ProposalFailedException("raft client refused the proposal", e));
         }
         reply.orTimeout(settings.proposeTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, error) -> {
             if (error != null) {
-                result.completeExceptionally(failure(error));
+                result.completeExceptionally(failure(unwrap(error)));
             } else if (!r.isSuccess()) {
-                result.completeExceptionally(new ProposalFailedException("not committed: " + r.getException(), r.getException()));
+                result.completeExceptionally(failure(r.getException()));
             } else {
                 ApplyResult applied = ApplyResultCodec.decode(r.getMessage());
-                reportLatency(System.nanoTime() - sent);
-                result.complete(applied);
+                long leftMillis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+                stateMachine.whenApplied(applied.index()).orTimeout(leftMillis, TimeUnit.MILLISECONDS)
+                        .whenComplete((ignored, lagging) -> {
+                            if (lagging != null) {
+                                LOG.debug("{}: entry {} committed but not yet applied here", self, applied.index());
+                            }
+                            reportLatency(System.nanoTime() - sent);
+                            result.complete(applied);
+                        });
             }
         });
         return result;
     }
 
-    private ProposalFailedException failure(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    private Optional<ProposalFailedException> refusal() {
+        if (failure.get() != null) {
+            return Optional.of(new ProposalFailedException("raft replica stopped after it failed to apply an entry",
+                    failure.get()));
+        }
+        if (closed || clients == null) {
+            return Optional.of(new ProposalFailedException(
+                    closed ? "raft proposer is closed" : "raft proposer not started", null));
+        }
+        return Optional.empty();
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    private ProposalFailedException failure(Throwable cause) {
+        if (sinceLeaderContact().compareTo(settings.electionTimeoutMax()) > 0) {
+            return noQuorum(cause);
+        }
         if (cause instanceof TimeoutException) {
             return new ProposalFailedException("not committed within " + settings.proposeTimeout()
-                    + " (leader known: " + division.getInfo().getLeaderId() + ")", cause);
+                    + " (leader known: " + leaderId().orElse("none") + ")", cause);
         }
         return new ProposalFailedException("not committed: " + cause, cause);
+    }
+
+    private NoQuorumException noQuorum(Throwable cause) {
+        int voters = votersCount();
+        return new NoQuorumException(LeaderContact.quorum(voters), voters, cause);
+    }
+
+    private int votersCount() {
+        try {
+            return requireStarted().getRaftConf().getCurrentPeers().size();
+        } catch (RuntimeException e) {
+            return settings.peers().size();
+        }
+    }
+
+    /** How long this replica has had no live leader in view (zero while it has one). */
+    private Duration sinceLeaderContact() {
+        RaftServer.Division d = division;
+        if (d == null || closed || failure.get() != null) {
+            return NO_CONTACT;
+        }
+        try {
+            return LeaderContact.sinceLeaderContact(d.getInfo().getRoleInfoProto(), d.getRaftConf().getCurrentPeers().size(),
+                    stateMachine.longLeaderless());
+        } catch (RuntimeException e) {
+            LOG.debug("{}: no role info", self, e);
+            return NO_CONTACT;
+        }
     }
 
     private void reportLatency(long nanos) {
@@ -240,7 +366,7 @@ public final class RatisProposer implements Proposer {
     @Override
     public boolean isLeader() {
         RaftServer.Division d = division;
-        return d != null && !closed && d.getInfo().isLeaderReady();
+        return d != null && !closed && failure.get() == null && d.getInfo().isLeaderReady();
     }
 
     /** Told the current state at once, then true when this replica becomes a ready leader and false when it stops. */
@@ -250,44 +376,141 @@ public final class RatisProposer implements Proposer {
     }
 
     /**
-     * Adds a voter through Raft (joint consensus). The new replica must already be running with
-     * this group id and a peer list naming the current voters and itself, so it waits as a
-     * follower instead of electing itself. Blocks until the new configuration is committed.
+     * The leader this replica is in contact with (its node id; this replica's own when it leads),
+     * or empty when there is none: an election is under way or too few managers are reachable.
      */
-    public void addVoter(String nodeId, String address) throws IOException {
+    public Optional<String> leaderId() {
+        RaftServer.Division d = division;
+        if (d == null || sinceLeaderContact().compareTo(settings.electionTimeoutMax()) > 0) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(d.getInfo().getLeaderId()).map(RaftPeerId::toString);
+    }
+
+    /**
+     * On the leader: every other replica it replicates to (voters, and one being added), with the
+     * time since it last answered. Empty on any other replica. A follower that has not answered
+     * for longer than the maximum election timeout is unreachable.
+     */
+    public Map<String, Duration> followerLastContact() {
+        RaftServer.Division d = division;
+        if (d == null || closed || failure.get() != null) {
+            return Map.of();
+        }
+        RoleInfoProto role = d.getInfo().getRoleInfoProto();
+        return LeaderContact.followerLastContact(role);
+    }
+
+    /**
+     * Adds a voter through Raft (joint consensus); may be called on any replica (the request goes to
+     * the leader). The new replica must already be running with this group id and a peer list
+     * naming the current voters and itself ({@link RaftSettings#joining}), so it waits as a
+     * follower instead of electing itself. Returns once the new configuration is committed and
+     * this replica knows it; fails (IOException) if the new replica does not catch up, e.g. when it
+     * is unreachable or its certificate is refused. Idempotent.
+     */
+    public void addVoter(String nodeId, String advertiseAddress) throws IOException {
         setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
-                .setServersInNewConf(List.of(peer(nodeId, address)))
+                .setServersInNewConf(List.of(peer(nodeId, advertiseAddress)))
                 .setMode(SetConfigurationRequest.Mode.ADD)
                 .build());
+        awaitLocalVoters(voters -> voters.containsKey(nodeId), "add " + nodeId);
     }
 
-    /** Removes a voter; fails if the membership changed concurrently (compare-and-set). */
+    /**
+     * Removes a voter (compare-and-set against the voters this replica knows, retried when that
+     * view was behind the leader's). Removing the leader makes it step down. Idempotent.
+     */
     public void removeVoter(String nodeId) throws IOException {
-        List<RaftPeer> current = new ArrayList<>(requireStarted().getRaftConf().getCurrentPeers());
-        List<RaftPeer> remaining = current.stream().filter(p -> !p.getId().toString().equals(nodeId)).toList();
-        if (remaining.size() == current.size()) {
-            return;
+        for (int attempt = 1; ; attempt++) {
+            List<RaftPeer> current = new ArrayList<>(requireStarted().getRaftConf().getCurrentPeers());
+            List<RaftPeer> remaining = current.stream().filter(p -> !p.getId().toString().equals(nodeId)).toList();
+            if (remaining.size() == current.size()) {
+                return;
+            }
+            try {
+                setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                        .setServersInCurrentConf(current)
+                        .setServersInNewConf(remaining)
+                        .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                        .build());
+                break;
+            } catch (IOException e) {
+                if (attempt >= MEMBERSHIP_CAS_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.info("removing voter {} failed ({}); retrying with a fresh view of the voters", nodeId, e.getMessage());
+                awaitLocalVoters(voters -> false, null); // give the local configuration time to catch up
+            }
         }
-        setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
-                .setServersInCurrentConf(current)
-                .setServersInNewConf(remaining)
-                .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
-                .build());
+        if (!self.toString().equals(nodeId)) {
+            awaitLocalVoters(voters -> !voters.containsKey(nodeId), "remove " + nodeId);
+        }
     }
 
+    /**
+     * The blocking admin call runs on its own thread so a change that can never complete (the
+     * Ratis client retries for a long time) still fails within {@link #membershipTimeout()}.
+     */
     private void setConfiguration(SetConfigurationRequest.Arguments arguments) throws IOException {
         requireStarted();
-        RaftClientReply reply = client.admin().setConfiguration(arguments);
+        CompletableFuture<RaftClientReply> call = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                call.complete(adminClients.get().admin().setConfiguration(arguments));
+            } catch (IOException | RuntimeException e) {
+                call.completeExceptionally(e);
+            }
+        }, "orch-raft-membership-" + self);
+        caller.setDaemon(true);
+        caller.start();
+        RaftClientReply reply;
+        try {
+            reply = call.get(membershipTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while changing the raft membership");
+        } catch (TimeoutException e) {
+            caller.interrupt();
+            throw new IOException("membership change not committed within " + membershipTimeout()
+                    + " (voters " + voters().keySet() + ", leader " + leaderId().orElse("none") + ")", e);
+        } catch (ExecutionException e) {
+            throw new IOException("membership change failed: " + e.getCause(), e.getCause());
+        }
         if (!reply.isSuccess()) {
             throw new IOException("membership change failed: " + reply.getException(), reply.getException());
         }
     }
 
-    /** The voters in the current configuration, id to address. */
+    /** Long enough for a new replica to catch up on a normal log; a snapshot install may take part of it. */
+    private Duration membershipTimeout() {
+        return settings.proposeTimeout().multipliedBy(4);
+    }
+
+    private void awaitLocalVoters(java.util.function.Predicate<Map<String, String>> condition, String change)
+            throws IOException {
+        Duration wait = change == null ? settings.electionTimeoutMax() : settings.proposeTimeout();
+        try {
+            if (!stateMachine.awaitCondition(() -> condition.test(voters()), wait) && change != null) {
+                throw new IOException("membership change (" + change + ") committed but not yet seen by replica "
+                        + self + " after " + wait);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the raft membership");
+        }
+    }
+
+    /** The voters in the current configuration as this replica knows it, id to advertise address. */
     public Map<String, String> voters() {
         Map<String, String> voters = new TreeMap<>();
         requireStarted().getRaftConf().getCurrentPeers().forEach(p -> voters.put(p.getId().toString(), p.getAddress()));
         return voters;
+    }
+
+    /** Started, not closed, not stopped by a failure. */
+    public boolean isRunning() {
+        return division != null && !closed && failure.get() == null;
     }
 
     /** Index of the last entry applied on this replica (configuration entries included). */
@@ -298,6 +521,45 @@ public final class RatisProposer implements Proposer {
     /** Milliseconds the last {@link #start} took, or -1. */
     public long startMillis() {
         return startMillis;
+    }
+
+    /**
+     * Why this replica stopped itself (fail-stop after the applier threw), if it did. The process
+     * should then exit or at least stop serving as a manager: its store may differ from the others.
+     */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
+    /** Called once, on a Raft thread, when this replica stops itself (see {@link #failure()}). */
+    public void onFailure(Consumer<Throwable> listener) {
+        failureListeners.add(listener);
+        Throwable already = failure.get();
+        if (already != null) {
+            listener.accept(already);
+        }
+    }
+
+    private void failStop(Throwable error) {
+        if (!failure.compareAndSet(null, error)) {
+            return;
+        }
+        leadership.publish(false);
+        for (Consumer<Throwable> listener : failureListeners) {
+            try {
+                listener.accept(error);
+            } catch (RuntimeException e) {
+                LOG.error("failure listener failed", e);
+            }
+        }
+        // Ratis closes this replica's division itself once the exception leaves applyTransaction;
+        // closing the whole server before that races with it (its updater then spins). So: after.
+        stateMachine.closed().orTimeout(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((ignored, timeout) -> {
+                    Thread stopper = new Thread(this::closeQuietly, "orch-raft-fail-stop-" + self);
+                    stopper.setDaemon(true);
+                    stopper.start();
+                });
     }
 
     private RaftServer.Division requireStarted() {
@@ -315,28 +577,30 @@ public final class RatisProposer implements Proposer {
             return;
         }
         closed = true;
-        IOException failure = null;
-        try {
-            if (client != null) {
-                client.close();
+        IOException failed = null;
+        for (MembershipFollowingClient c : new MembershipFollowingClient[] {clients, adminClients}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (IOException e) {
+                failed = e;
             }
-        } catch (IOException e) {
-            failure = e;
         }
         try {
             if (server != null) {
                 server.close();
             }
         } catch (IOException e) {
-            if (failure == null) {
-                failure = e;
+            if (failed == null) {
+                failed = e;
             } else {
-                failure.addSuppressed(e);
+                failed.addSuppressed(e);
             }
         }
         leadership.close();
-        if (failure != null) {
-            throw failure;
+        if (failed != null) {
+            throw failed;
         }
     }
 
@@ -344,7 +608,7 @@ public final class RatisProposer implements Proposer {
         try {
             close();
         } catch (IOException | RuntimeException e) {
-            LOG.warn("closing raft replica {} after a failed start", self, e);
+            LOG.warn("closing raft replica {}", self, e);
         }
     }
 

@@ -6,6 +6,7 @@ import io.orch.raft.ApplyResult;
 import io.orch.raft.CommandApplier;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
@@ -19,19 +20,28 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Adapts a {@link CommandApplier} to Ratis: committed entries become {@code applier.apply(index,
  * command)}, snapshots are {@code applier.snapshot()} written by {@link SnapshotFiles}, and a
  * loaded or installed snapshot goes to {@code applier.restore}. Ratis calls apply, snapshot and
  * reinitialize on its single state-machine-updater thread, which is what CommandApplier requires.
+ *
+ * <p>Fail-stop: an applier that throws leaves this replica's state unknown (it may now differ from
+ * the others), so no further entry is applied: the exception is reported to {@code onFatal} and
+ * rethrown, which makes Ratis stop its updater and close this replica (as swarmkit panics).
  */
 final class RatisStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(RatisStateMachine.class);
@@ -42,28 +52,83 @@ final class RatisStateMachine extends BaseStateMachine {
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     /** Signalled after every applied entry and leadership event; {@link #awaitCondition} waits on it. */
     private final Object progress = new Object();
+    /** Proposals waiting for this replica to apply their index, lowest first; guarded by itself. */
+    private final PriorityQueue<AppliedWaiter> appliedWaiters =
+            new PriorityQueue<>(Comparator.comparingLong(AppliedWaiter::index));
+    private final Optional<ForceNewCluster.Seed> seed;
+    private final Consumer<Throwable> onFatal;
+    private final Duration noLeaderNotice;
+    /** System.nanoTime() since when this replica has known no leader, once Ratis told us it is long; else null. */
+    private volatile Long leaderlessSinceNanos;
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-    RatisStateMachine(CommandApplier applier, RaftPeerId self, LeadershipNotifier leadership) {
+    private record AppliedWaiter(long index, CompletableFuture<Void> future) {
+    }
+
+    /**
+     * @param seed    force-new-cluster only: the state to write as this fresh group's first snapshot
+     * @param onFatal told (on the updater thread) when the applier threw and this replica stops
+     */
+    RatisStateMachine(CommandApplier applier, RaftPeerId self, LeadershipNotifier leadership,
+            Optional<ForceNewCluster.Seed> seed, Consumer<Throwable> onFatal, Duration noLeaderNotice) {
         this.applier = applier;
         this.self = self;
         this.leadership = leadership;
+        this.seed = seed;
+        this.onFatal = onFatal;
+        this.noLeaderNotice = noLeaderNotice;
     }
 
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
         storage.init(raftStorage);
+        if (seed.isPresent()) {
+            storage.updateLatestSnapshot(SnapshotFiles.write(storage, seed.get().at(), seed.get().snapshot()));
+        }
         if (!loadLatestSnapshot() && applier.lastAppliedIndex() > 0) {
             // Replaying the whole log into a non-empty applier would apply commands twice.
             throw new IOException("no snapshot on disk but the applier is not empty (lastAppliedIndex="
                     + applier.lastAppliedIndex() + "); start with an empty applier");
         }
+        getLifeCycle().transition(LifeCycle.State.STARTING);
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+
+    /**
+     * Ratis pauses the state machine before it installs a snapshot sent by the leader (a follower
+     * too far behind for the log), then calls {@link #reinitialize}; it checks these states.
+     */
+    @Override
+    public void pause() {
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+
+    /** Ratis closes the state machine last when it closes this replica (also after a fail-stop). */
+    @Override
+    public void close() throws IOException {
+        try {
+            super.close();
+        } finally {
+            closed.complete(null);
+        }
+    }
+
+    /** Completes once Ratis closed this state machine. */
+    CompletableFuture<Void> closed() {
+        return closed;
     }
 
     /** Called by Ratis after a leader installed a snapshot on this follower. */
     @Override
     public void reinitialize() throws IOException {
         loadLatestSnapshot();
+        if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+            getLifeCycle().transition(LifeCycle.State.STARTING);
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+        }
+        signal();
     }
 
     private boolean loadLatestSnapshot() throws IOException {
@@ -101,10 +166,11 @@ final class RatisStateMachine extends BaseStateMachine {
             // Deterministic on every replica, so rejecting keeps them identical.
             result = ApplyResult.rejected(index, "unreadable command: " + e.getMessage());
         } catch (RuntimeException e) {
-            // An applier bug: the replicas may now differ. Fail this proposal loudly, keep going.
-            LOG.error("{}: applier failed on entry {}", self, index, e);
-            advance(entry);
-            return CompletableFuture.failedFuture(e);
+            // An applier bug: this replica's state is now unknown. Applying more would build on it.
+            LOG.error("{}: applying entry {} failed; stopping this replica (fail-stop) so it cannot diverge further",
+                    self, index, e);
+            onFatal.accept(e);
+            throw new IllegalStateException("applier failed on entry " + index, e);
         }
         advance(entry);
         return CompletableFuture.completedFuture(ApplyResultCodec.encode(result));
@@ -159,8 +225,28 @@ final class RatisStateMachine extends BaseStateMachine {
         signal();
     }
 
+    /**
+     * Ratis calls this when a replica that has known no leader for longer than the no-leader
+     * timeout (see {@link RatisProperties}) starts another election. Between elections a replica is a
+     * follower that knows no leader, whose role info alone cannot tell for how long.
+     */
+    @Override
+    public void notifyExtendedNoLeader(RoleInfoProto roleInfo) {
+        if (leaderlessSinceNanos == null) {
+            leaderlessSinceNanos = System.nanoTime() - noLeaderNotice.toNanos();
+        }
+        signal();
+    }
+
+    /** How long this replica has known no leader, if that is longer than the no-leader timeout. */
+    Optional<Duration> longLeaderless() {
+        Long since = leaderlessSinceNanos;
+        return since == null ? Optional.empty() : Optional.of(Duration.ofNanos(System.nanoTime() - since));
+    }
+
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeader) {
+        leaderlessSinceNanos = null; // Ratis only reports a leader here, never its loss
         if (!self.equals(newLeader)) {
             leadership.publish(false);
         }
@@ -170,6 +256,40 @@ final class RatisStateMachine extends BaseStateMachine {
     private void signal() {
         synchronized (progress) {
             progress.notifyAll();
+        }
+        releaseAppliedWaiters();
+    }
+
+    /** Completes once this replica applied {@code index} (at once if it already has). */
+    CompletableFuture<Void> whenApplied(long index) {
+        if (appliedIndex() >= index) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        synchronized (appliedWaiters) {
+            appliedWaiters.add(new AppliedWaiter(index, future));
+        }
+        releaseAppliedWaiters(); // the entry may have been applied while we queued
+        return future;
+    }
+
+    private long appliedIndex() {
+        TermIndex at = getLastAppliedTermIndex();
+        return at == null ? RaftLog.INVALID_LOG_INDEX : at.getIndex();
+    }
+
+    private void releaseAppliedWaiters() {
+        long applied = appliedIndex();
+        while (true) {
+            AppliedWaiter next;
+            synchronized (appliedWaiters) {
+                next = appliedWaiters.peek();
+                if (next == null || next.index() > applied) {
+                    return;
+                }
+                appliedWaiters.poll();
+            }
+            next.future().complete(null);
         }
     }
 

@@ -30,6 +30,54 @@ class RatisPropertiesTest {
     }
 
     @Test
+    void listensOnTheBindAddressWhilePeersAreToldTheAdvertiseAddress() {
+        RaftSettings wildcard = RaftSettings.singleVoter("n1", "0.0.0.0:4300", "10.0.0.5:4300", "c1", Path.of("/x"));
+        RaftProperties p = RatisProperties.from(wildcard);
+        assertEquals("0.0.0.0", GrpcConfigKeys.Server.host(p));
+        assertEquals(Map.of("n1", "10.0.0.5:4300"), wildcard.peers());
+    }
+
+    @Test
+    void refusesAWildcardAdvertiseAddressAndAPeerListThatContradictsIt() {
+        assertThrows(IllegalArgumentException.class,
+                () -> RaftSettings.singleVoter("n1", "0.0.0.0:4300", "0.0.0.0:4300", "c1", Path.of("/x")));
+        assertThrows(IllegalArgumentException.class,
+                () -> settings.withPeers(Map.of("n1", "10.0.0.9:4300", "n2", "10.0.0.6:4300")));
+    }
+
+    @Test
+    void aJoiningReplicaNamesTheCurrentVotersAndItself() {
+        RaftSettings joining = RaftSettings.joining("n3", "0.0.0.0:4300", "10.0.0.7:4300",
+                Map.of("n1", "10.0.0.5:4300", "n2", "10.0.0.6:4300"), "c1", Path.of("/x"));
+        assertEquals(Map.of("n1", "10.0.0.5:4300", "n2", "10.0.0.6:4300", "n3", "10.0.0.7:4300"), joining.peers());
+        assertFalse(joining.isSoleVoter());
+    }
+
+    @Test
+    void tlsKeyMaterialNeverShowsInTheSettingsText() {
+        RaftTls tls = new RaftTls(new javax.net.ssl.X509ExtendedKeyManager() {
+            public String[] getClientAliases(String k, java.security.Principal[] i) { return null; }
+            public String chooseClientAlias(String[] k, java.security.Principal[] i, java.net.Socket s) { return null; }
+            public String[] getServerAliases(String k, java.security.Principal[] i) { return null; }
+            public String chooseServerAlias(String k, java.security.Principal[] i, java.net.Socket s) { return null; }
+            public java.security.cert.X509Certificate[] getCertificateChain(String a) { return null; }
+            public java.security.PrivateKey getPrivateKey(String a) { return null; }
+            @Override public String toString() { return "SECRET-KEY"; }
+        }, new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) { }
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) { }
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
+        });
+        assertFalse(settings.withTls(tls).toString().contains("SECRET-KEY"));
+    }
+
+    @Test
+    void writesFailFastAfterTwoMaximumElectionTimeoutsWithoutALeader() {
+        RaftProperties p = RatisProperties.from(settings);
+        assertEquals(800, RaftServerConfigKeys.Notification.noLeaderTimeout(p).toLong(TimeUnit.MILLISECONDS));
+    }
+
+    @Test
     void logIsFsyncedBeforeAnEntryCounts() {
         RaftProperties p = RatisProperties.from(settings);
         assertFalse(RaftServerConfigKeys.Log.unsafeFlushEnabled(p));

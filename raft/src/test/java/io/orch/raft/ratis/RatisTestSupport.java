@@ -20,6 +20,26 @@ final class RatisTestSupport {
     private RatisTestSupport() {
     }
 
+    /** This module's share of loopback ports for multi-replica tests (other suites use other ranges). */
+    private static final int RANGE_FIRST = 21100;
+    private static final int RANGE_SIZE = 100;
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_IN_RANGE = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A port from 21100-21199 that is free now (tried in turn, wrapping around). */
+    static int rangePort() {
+        for (int tries = 0; tries < RANGE_SIZE; tries++) {
+            int port = RANGE_FIRST + Math.floorMod(NEXT_IN_RANGE.getAndIncrement(), RANGE_SIZE);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+                return port;
+            } catch (IOException inUse) {
+                // try the next one
+            }
+        }
+        throw new IllegalStateException("no free port in " + RANGE_FIRST + "-" + (RANGE_FIRST + RANGE_SIZE - 1));
+    }
+
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);

@@ -20,6 +20,16 @@ final class SummingApplier implements CommandApplier {
     private long lastIndex;
     private int restores;
     private long restoredVersion = -1;
+    private final long poison;
+
+    SummingApplier() {
+        this(Long.MIN_VALUE);
+    }
+
+    /** An applier with a bug: applying {@code poison} throws (to test fail-stop). */
+    SummingApplier(long poison) {
+        this.poison = poison;
+    }
 
     static StoreCommand command(long value) {
         return StoreCommand.newBuilder().setProposedAtMillis(value).build();
@@ -30,8 +40,11 @@ final class SummingApplier implements CommandApplier {
         if (index <= lastIndex) {
             throw new IllegalStateException("index " + index + " applied after " + lastIndex);
         }
-        lastIndex = index;
         long value = command.getProposedAtMillis();
+        if (value == poison) {
+            throw new IllegalStateException("poisoned value " + value + " at index " + index);
+        }
+        lastIndex = index;
         if (value < 0) {
             return ApplyResult.rejected(index, "negative value " + value);
         }

@@ -234,6 +234,44 @@ public final class ImageStore {
         return Optional.of(ArchiveLayout.JSON.readTree(f.toFile()));
     }
 
+    /** The stored config blob of {@code image} (its id is the digest of this file). */
+    public Path configBlob(Image image) {
+        return blobs.resolve(image.id().hex());
+    }
+
+    /** The stored layer blobs of {@code image}, bottom-up, as loaded (tar or gzipped tar), for exporting it. */
+    public synchronized List<Path> layerBlobs(Image image) throws IOException {
+        List<Path> out = new ArrayList<>();
+        JsonNode meta = readMeta(image.id()).orElseThrow(() -> new IOException("image " + image.id() + " is gone"));
+        meta.path("Layers").forEach(l -> out.add(blobs.resolve(Digest.parse(l.asText()).hex())));
+        return out;
+    }
+
+    /** A fresh directory under the store's staging area (cleared on restart) for a pull to assemble an OCI layout in. */
+    public Path newStagingDirectory(String prefix) throws IOException {
+        return Files.createDirectories(tmp.resolve(prefix + "-" + UUID.randomUUID()));
+    }
+
+    /** Gives image {@code id} the tag {@code ref}, taking it from any other image that had it (a pull of a known image). */
+    public synchronized void tag(Digest id, String ref) throws IOException, ImageException {
+        if (get(id).isEmpty()) {
+            throw new ImageException("No such image: " + id);
+        }
+        retag(id, List.of(ref));
+    }
+
+    /** Records that image {@code id} is "repo@sha256:..." (the manifest digest it was pulled by), as docker's RepoDigests. */
+    public synchronized void addRepoDigest(Digest id, String repoDigest) throws IOException, ImageException {
+        ObjectNode meta = (ObjectNode) readMeta(id).orElseThrow(() -> new ImageException("No such image: " + id));
+        Set<String> all = new LinkedHashSet<>();
+        meta.path("RepoDigests").forEach(d -> all.add(d.asText()));
+        if (all.add(repoDigest)) {
+            ArrayNode arr = meta.putArray("RepoDigests");
+            all.forEach(arr::add);
+            writeMeta(id, meta);
+        }
+    }
+
     /** Every complete image, newest first. */
     public synchronized List<Image> list() throws IOException {
         List<Image> out = new ArrayList<>();
@@ -258,9 +296,11 @@ public final class ImageStore {
         JsonNode m = meta.get();
         List<String> tags = new ArrayList<>();
         m.path("RepoTags").forEach(t -> tags.add(t.asText()));
+        List<String> repoDigests = new ArrayList<>();
+        m.path("RepoDigests").forEach(t -> repoDigests.add(t.asText()));
         ImageConfig config = ImageConfig.parse(ArchiveLayout.JSON.readTree(blobs.resolve(id.hex()).toFile()));
         return Optional.of(new Image(id, tags, images.resolve(id.hex()).resolve("rootfs"), config,
-                m.path("Size").asLong(), m.path("LoadedAt").asLong()));
+                m.path("Size").asLong(), m.path("LoadedAt").asLong(), repoDigests));
     }
 
     /**
@@ -276,6 +316,18 @@ public final class ImageStore {
         for (Image i : all) {
             if (i.repoTags().contains(normalized)) {
                 return Optional.of(i);
+            }
+        }
+        int at = normalized.indexOf('@');
+        if (at > 0) { // repo@sha256:... (or repo:tag@sha256:..., where the digest decides): pulled images
+            String name = normalized.substring(0, at);
+            int colon = name.lastIndexOf(':');
+            String repo = colon > name.lastIndexOf('/') ? name.substring(0, colon) : name;
+            String repoDigest = repo + normalized.substring(at);
+            for (Image i : all) {
+                if (i.repoDigests().contains(repoDigest)) {
+                    return Optional.of(i);
+                }
             }
         }
         String hex = ref.startsWith("sha256:") ? ref.substring(7) : ref;

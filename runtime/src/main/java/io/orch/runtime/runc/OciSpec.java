@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orch.runtime.RuntimeFailure;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.image.ImageConfig;
+import io.orch.runtime.net.Attachment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +14,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Builds an OCI runtime bundle's config.json from the image config and the task: Docker's
  * rules for argv, env, workdir and user; Docker's default capabilities, masked and read-only
- * paths; the task's mounts; cgroup limits under an explicit cgroups path. The network is the
- * host's (no per-node bridge yet); pid, ipc, uts and mount namespaces are the container's own.
+ * paths; the task's mounts; cgroup limits under an explicit cgroups path. pid, ipc, uts and
+ * mount namespaces are the container's own; the network namespace is the bridged one prepared
+ * for it ({@link Attachment}), a fresh one with only loopback (mode none), or the host's.
  */
 final class OciSpec {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -68,6 +71,12 @@ final class OciSpec {
 
     static ObjectNode build(TaskConfig config, ImageConfig image, Path rootfs, String hostname, String cgroupsPath,
                             Path volumesDir) throws RuntimeFailure {
+        return build(config, image, rootfs, hostname, cgroupsPath, volumesDir, Optional.empty());
+    }
+
+    /** @param bridged the network namespace prepared for a bridged container, empty otherwise */
+    static ObjectNode build(TaskConfig config, ImageConfig image, Path rootfs, String hostname, String cgroupsPath,
+                            Path volumesDir, Optional<Attachment> bridged) throws RuntimeFailure {
         List<String> argv = argv(config.container(), image);
         if (argv.isEmpty()) {
             throw new RuntimeFailure("no command specified: the image has no Cmd or Entrypoint and the service gives none", false);
@@ -106,7 +115,7 @@ final class OciSpec {
         for (TaskConfig.Mount m : config.container().mounts()) {
             userMount(mounts, m, volumesDir);
         }
-        hostFiles(mounts, config.taskDir(), hostname);
+        hostFiles(mounts, config.taskDir(), hostname, bridged.map(Attachment::ip).orElse("127.0.1.1"));
 
         ObjectNode linux = spec.putObject("linux");
         linux.put("cgroupsPath", cgroupsPath);
@@ -127,6 +136,11 @@ final class OciSpec {
         ArrayNode ns = linux.putArray("namespaces");
         for (String type : new String[] {"pid", "ipc", "uts", "mount"}) {
             ns.addObject().put("type", type);
+        }
+        if (bridged.isPresent()) {
+            ns.addObject().put("type", "network").put("path", bridged.get().netnsPath().toString());
+        } else if (config.network().mode() == TaskConfig.Network.Mode.NONE) {
+            ns.addObject().put("type", "network"); // runc brings up loopback in a new one
         }
         strings(linux.putArray("maskedPaths"), MASKED);
         strings(linux.putArray("readonlyPaths"), READONLY);
@@ -171,12 +185,12 @@ final class OciSpec {
     }
 
     /** /etc/hostname and /etc/hosts of the task, written to its dir and bind-mounted, as Docker does. */
-    private static void hostFiles(ArrayNode mounts, Path taskDir, String hostname) throws RuntimeFailure {
+    private static void hostFiles(ArrayNode mounts, Path taskDir, String hostname, String ownAddress) throws RuntimeFailure {
         try {
             Path hostnameFile = taskDir.resolve("hostname");
             Files.writeString(hostnameFile, hostname + "\n");
             Path hosts = taskDir.resolve("hosts");
-            Files.writeString(hosts, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t"
+            Files.writeString(hosts, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n" + ownAddress + "\t"
                     + hostname + "\n");
             mount(mounts, "/etc/hostname", "bind", hostnameFile.toString(), List.of("rbind", "rw"));
             mount(mounts, "/etc/hosts", "bind", hosts.toString(), List.of("rbind", "rw"));

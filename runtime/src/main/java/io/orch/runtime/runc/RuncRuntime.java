@@ -14,6 +14,10 @@ import io.orch.runtime.health.HealthSpec;
 import io.orch.runtime.image.Image;
 import io.orch.runtime.image.ImageStore;
 import io.orch.runtime.image.TaskRootfs;
+import io.orch.runtime.net.Attachment;
+import io.orch.runtime.net.NetworkConfig;
+import io.orch.runtime.net.NodeNetwork;
+import io.orch.runtime.net.PortProxyProcess;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * layer per task, a bundle per task in its task dir, cgroup limits at {@code /orch/<id>}, stdio
  * to the task's log files, and a {@link Shim} per container that keeps its exit code. Containers
  * keep running when the agent stops; {@link #recover} re-attaches to them. Needs root.
+ *
+ * <p>Networking (the task's {@link TaskConfig.Network}): by default each container gets its own
+ * network namespace on the node's bridge ({@link NodeNetwork}), and its host-mode published ports
+ * a {@link PortProxyProcess} that, like the shim, outlives the agent. Host and none modes too.
  */
 public final class RuncRuntime implements ContainerRuntime {
     public static final String NAME = "runc";
@@ -54,6 +62,7 @@ public final class RuncRuntime implements ContainerRuntime {
     private final Path stateRoot;
     private final Path volumesDir;
     private final ImageStore images;
+    private final NodeNetwork network;
     private final ConcurrentHashMap<String, RuncTask> tasks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "orch-runc-reattached");
@@ -66,14 +75,20 @@ public final class RuncRuntime implements ContainerRuntime {
      * @param images  the node's image store
      */
     public RuncRuntime(Path dataDir, ImageStore images) {
-        this(RuncBinary.find(), dataDir, images);
+        this(dataDir, images, NetworkConfig.defaults());
     }
 
-    RuncRuntime(Optional<Path> runcPath, Path dataDir, ImageStore images) {
+    /** @param network the node's bridge and the address pool its subnet comes from; state goes to {@code net/} */
+    public RuncRuntime(Path dataDir, ImageStore images, NetworkConfig network) {
+        this(RuncBinary.find(), dataDir, images, network);
+    }
+
+    RuncRuntime(Optional<Path> runcPath, Path dataDir, ImageStore images, NetworkConfig network) {
         this.runcPath = runcPath;
         this.stateRoot = dataDir.resolve("runc").toAbsolutePath();
         this.volumesDir = dataDir.resolve("volumes").toAbsolutePath();
         this.images = images;
+        this.network = new NodeNetwork(network, dataDir.resolve("net"));
     }
 
     @Override
@@ -101,7 +116,7 @@ public final class RuncRuntime implements ContainerRuntime {
             return Fingerprint.unavailable("runc --version failed: " + e.getMessage());
         }
         attrs.put("cgroup.mode", Cgroups.mode().name().toLowerCase());
-        attrs.put("network", "host");
+        attrs.put("network", NodeNetwork.unavailableReason().isEmpty() ? "bridge " + network.config().bridge() : "host");
         return Fingerprint.available(attrs);
     }
 
@@ -165,9 +180,12 @@ public final class RuncRuntime implements ContainerRuntime {
             throw new RuntimeFailure("task " + config.taskId() + " is already running as pid " + previous.pid, false);
         }
         Image image = findImage(config.image());
+        checkNetwork(config.network());
         String id = containerId(config.taskId());
         Path bundle = config.taskDir().toAbsolutePath();
         String cgroupsPath = Cgroups.pathFor(id);
+        Optional<Attachment> bridged = Optional.empty();
+        RuncTask.Net net = RuncTask.Net.HOST;
         try {
             Files.createDirectories(bundle);
             Files.createDirectories(stateRoot);
@@ -175,13 +193,18 @@ public final class RuncRuntime implements ContainerRuntime {
             TaskRootfs.prepare(image.rootfs(), bundle);
             String hostname = config.hostname() == null || config.hostname().isBlank() ? id.substring(5, Math.min(17, id.length()))
                     : config.hostname();
-            var spec = OciSpec.build(config, image.config(), bundle.resolve("rootfs"), hostname, cgroupsPath, volumesDir);
+            if (config.network().mode() == TaskConfig.Network.Mode.BRIDGE) {
+                bridged = Optional.of(network.attach(config.taskId()));
+            }
+            var spec = OciSpec.build(config, image.config(), bundle.resolve("rootfs"), hostname, cgroupsPath, volumesDir,
+                    bridged);
             Files.write(bundle.resolve("config.json"), OciSpec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(spec));
+            net = publish(config, bridged, bundle);
         } catch (IOException e) {
-            releaseQuietly(bundle);
+            abandon(config, bundle, net);
             throw new RuntimeFailure("preparing container " + id + " failed: " + e.getMessage(), true, e);
         } catch (RuntimeFailure e) {
-            releaseQuietly(bundle);
+            abandon(config, bundle, net);
             throw e;
         }
         LogFiles logs = logFilesIn(bundle);
@@ -189,22 +212,76 @@ public final class RuncRuntime implements ContainerRuntime {
         try {
             shim = Shim.launch(runc(), bundle, id, logs.stdout(), logs.stderr());
         } catch (IOException e) {
-            releaseQuietly(bundle);
+            abandon(config, bundle, net);
             throw new RuntimeFailure("could not launch runc: " + e.getMessage(), true, e);
         }
         long pid = awaitContainerPid(shim, bundle);
         if (pid <= 0) {
             String why = lastLines(logs.stderr(), 3);
             destroyContainer(id, bundle);
+            abandon(config, bundle, net);
             throw new RuntimeFailure("container " + id + " did not start: " + (why.isEmpty() ? "runc exited" : why), false);
         }
         long shimTicks = Shim.startTicks(shim.pid()).orElse(-1L);
         RuncTask task = new RuncTask(config.taskId(), id, bundle, pid, shim.pid(), shimTicks, System.currentTimeMillis(),
-                cgroupsPath, image.id().toString());
+                cgroupsPath, image.id().toString(), net);
         tasks.put(config.taskId(), task);
         shim.onExit().thenRun(() -> collect(task));
-        log.info("task {} started as container {} (pid {}, image {})", config.taskId(), id, pid, image.id().shortId());
+        log.info("task {} started as container {} (pid {}, image {}{}{})", config.taskId(), id, pid, image.id().shortId(),
+                net.address().map(a -> ", address " + a).orElse(""), net.ports().isEmpty() ? "" : ", ports " + net.ports());
         return task.handle();
+    }
+
+    private static void checkNetwork(TaskConfig.Network n) throws RuntimeFailure {
+        if (n.mode() == TaskConfig.Network.Mode.NONE && !n.ports().isEmpty()) {
+            throw new RuntimeFailure("published ports " + n.ports() + " need a network: the task's network mode is none",
+                    false);
+        }
+        if (n.mode() == TaskConfig.Network.Mode.BRIDGE) {
+            Optional<String> why = NodeNetwork.unavailableReason();
+            if (why.isPresent()) {
+                throw new RuntimeFailure("bridge networking unavailable: " + why.get(), false);
+            }
+        }
+    }
+
+    /**
+     * Starts the proxy of the task's published ports before the container, so a taken port
+     * fails the task with nothing started. Host networking publishes nothing: the task binds
+     * the host's ports itself.
+     */
+    private RuncTask.Net publish(TaskConfig config, Optional<Attachment> bridged, Path bundle)
+            throws IOException, RuntimeFailure {
+        if (bridged.isEmpty()) {
+            return RuncTask.Net.HOST;
+        }
+        Attachment a = bridged.get();
+        List<TaskConfig.PublishedPort> ports = config.network().ports();
+        if (ports.isEmpty()) {
+            return new RuncTask.Net(Optional.of(a.cidr()), List.of(), -1, -1);
+        }
+        Files.deleteIfExists(bundle.resolve(Shim.EXIT_FILE)); // the proxy ends when this file appears
+        try {
+            PortProxyProcess.Running proxy = PortProxyProcess.start(ports, a.ip(), bundle, bundle.resolve(Shim.EXIT_FILE));
+            return new RuncTask.Net(Optional.of(a.cidr()), proxy.ports(), proxy.pid(), proxy.startMillis());
+        } catch (PortProxyProcess.PortUnavailable e) {
+            throw new RuntimeFailure("cannot publish port: " + e.getMessage() + " on this node", false, e);
+        }
+    }
+
+    /** Undoes a start that failed part way: the proxy, the network namespace and address, the rootfs. */
+    private void abandon(TaskConfig config, Path bundle, RuncTask.Net net) {
+        stopProxy(net);
+        if (config.network().mode() == TaskConfig.Network.Mode.BRIDGE) {
+            network.detach(config.taskId());
+        }
+        releaseQuietly(bundle);
+    }
+
+    private static void stopProxy(RuncTask.Net net) {
+        if (net.proxyPid() > 0) {
+            PortProxyProcess.stop(net.proxyPid(), net.proxyStartMillis());
+        }
     }
 
     private Image findImage(String ref) throws RuntimeFailure {
@@ -327,6 +404,10 @@ public final class RuncRuntime implements ContainerRuntime {
             stop(taskId, Duration.ZERO, "KILL");
         }
         destroyContainer(task.containerId, task.bundle);
+        stopProxy(task.net);
+        if (task.net.address().isPresent()) {
+            network.detach(taskId);
+        }
         tasks.remove(taskId, task);
         log.debug("task {} destroyed", taskId);
     }
@@ -485,19 +566,46 @@ public final class RuncRuntime implements ContainerRuntime {
         String id = handle.containerId();
         String state = containerStatus(id);
         boolean exitRecorded = Shim.exitCode(bundle).isPresent();
+        RuncTask.Net net = RuncTask.Net.from(s);
         if (state.equals("missing") || (!state.equals("running") && !exitRecorded && !state.equals("created"))) {
             log.info("task {} not recovered: container {} is {} and no exit code was recorded", handle.taskId(), id, state);
+            stopProxy(net);
+            if (net.address().isPresent()) {
+                network.detach(handle.taskId());
+            }
             return false;
         }
         long shimPid = Long.parseLong(s.getOrDefault(RuncTask.STATE_SHIM_PID, "-1"));
         long shimTicks = Long.parseLong(s.getOrDefault(RuncTask.STATE_SHIM_START, "-1"));
+        if (state.equals("running")) {
+            net = keepPublishing(handle.taskId(), bundle, net);
+        }
         RuncTask task = new RuncTask(handle.taskId(), id, bundle, handle.pid(), shimPid, shimTicks,
                 handle.startTimeMillis(), s.getOrDefault(RuncTask.STATE_CGROUP, Cgroups.pathFor(id)),
-                s.getOrDefault(RuncTask.STATE_IMAGE, ""));
+                s.getOrDefault(RuncTask.STATE_IMAGE, ""), net);
         tasks.put(handle.taskId(), task);
         poll(task);
         log.info("task {} re-attached to container {} ({})", handle.taskId(), id, state);
         return true;
+    }
+
+    /**
+     * A running container whose port proxy is gone (killed, or the machine's OOM killer took it)
+     * gets a new one on the same host ports, so re-attaching also restores publishing.
+     */
+    private static RuncTask.Net keepPublishing(String taskId, Path bundle, RuncTask.Net net) {
+        if (net.ports().isEmpty() || net.address().isEmpty() || PortProxyProcess.alive(net.proxyPid(), net.proxyStartMillis())) {
+            return net;
+        }
+        try {
+            String ip = net.address().get().split("/")[0];
+            PortProxyProcess.Running proxy = PortProxyProcess.start(net.ports(), ip, bundle, bundle.resolve(Shim.EXIT_FILE));
+            log.info("task {}: port proxy restarted for {}", taskId, proxy.ports());
+            return new RuncTask.Net(net.address(), proxy.ports(), proxy.pid(), proxy.startMillis());
+        } catch (IOException e) {
+            log.warn("task {}: its published ports {} could not be restored: {}", taskId, net.ports(), e.getMessage());
+            return net;
+        }
     }
 
     private void poll(RuncTask task) {

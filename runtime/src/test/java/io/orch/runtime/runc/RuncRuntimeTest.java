@@ -13,6 +13,9 @@ import io.orch.runtime.TaskConfig;
 import io.orch.runtime.TaskHandle;
 import io.orch.runtime.image.ImageStore;
 import io.orch.runtime.image.TestImages;
+import io.orch.runtime.net.Bridge;
+import io.orch.runtime.net.NetworkConfig;
+import io.orch.runtime.net.Subnet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Real containers: needs root, runc and busybox-static (CI installs them); skips with the reason otherwise. */
 class RuncRuntimeTest {
+    /** Containers get their own namespace on a test bridge (not the production orch0). */
+    static final NetworkConfig NETWORK = NetworkConfig.of("orchtestE1", Subnet.parse("10.213.16.0/20"), 24);
     @TempDir
     static Path shared;
     static ImageStore images;
@@ -51,9 +57,16 @@ class RuncRuntimeTest {
                 .writeDockerArchive(shared.resolve("busybox.tar"), "busybox:latest"));
     }
 
+    @AfterAll
+    static void removeBridge() throws java.io.IOException {
+        if (images != null) {
+            Bridge.delete(NETWORK.bridge());
+        }
+    }
+
     @BeforeEach
     void setUp() {
-        runtime = new RuncRuntime(dataDir, images);
+        runtime = new RuncRuntime(dataDir, images, NETWORK);
     }
 
     @AfterEach
@@ -214,7 +227,7 @@ class RuncRuntimeTest {
         TaskHandle h = runtime.start(c);
         runtime.close(); // the agent goes away; the container and its shim keep running
 
-        RuncRuntime next = new RuncRuntime(dataDir, images);
+        RuncRuntime next = new RuncRuntime(dataDir, images, NETWORK);
         try {
             assertTrue(next.recover(h));
             assertTrue(next.waitFor(c.taskId()).isDone() == false, "still running");
@@ -231,7 +244,7 @@ class RuncRuntimeTest {
         TaskConfig c = task("ended", TaskConfig.Resources.NONE, "sh", "-c", "exit 9");
         TaskHandle h = runtime.start(c);
         exit(c.taskId(), 20);
-        RuncRuntime next = new RuncRuntime(dataDir, images);
+        RuncRuntime next = new RuncRuntime(dataDir, images, NETWORK);
         try {
             assertTrue(next.recover(h));
             assertEquals(9, next.waitFor(c.taskId()).get(10, TimeUnit.SECONDS).exitCode());

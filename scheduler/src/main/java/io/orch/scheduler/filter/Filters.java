@@ -11,7 +11,7 @@ import java.util.List;
  */
 public final class Filters {
     private static final List<Filter> PIPELINE = List.of(new ReadyFilter(), new ResourceFilter(),
-            new RuntimeFilter(), new ConstraintFilter(), new HostPortFilter(), new MaxReplicasFilter());
+            new RuntimeFilter(), new ImageFilter(), new ConstraintFilter(), new HostPortFilter(), new MaxReplicasFilter());
 
     private Filters() {}
 

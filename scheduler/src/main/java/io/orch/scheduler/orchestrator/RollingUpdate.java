@@ -90,6 +90,11 @@ public final class RollingUpdate {
             if (!global && Long.parseLong(entry.getKey()) > replicas) {
                 continue; // being scaled away: the replicated orchestrator removes it
             }
+            if (global ? !ServicePlanner.eligible(service, nodes.get(entry.getKey())) : onVacatingNode(entry.getValue(), nodes)) {
+                // A global task on a paused node is not updated (Swarm's rule: a paused node gets no
+                // new task); on a drained or lost node the orchestrator removes or replaces it anyway.
+                continue;
+            }
             SlotState slot = SlotState.of(entry.getKey(), entry.getValue(), service, nodes, readiness);
             if (slot != null) {
                 slots.add(slot);
@@ -188,6 +193,21 @@ public final class RollingUpdate {
             step.tasks.wakeAt(wake);
         }
         return step;
+    }
+
+    /**
+     * The slot's current task is on a down, drained or removed node: the replicated orchestrator
+     * replaces it with a task of the current spec, so the update leaves the slot alone (two
+     * loops replacing it would start two tasks).
+     */
+    private static boolean onVacatingNode(List<Task> history, Map<String, Node> nodes) {
+        Task current = null;
+        for (Task t : history) {
+            if (TaskStates.live(t)) {
+                current = t; // oldest first: the last live one is the slot's current task
+            }
+        }
+        return current != null && ServicePlanner.vacating(current, nodes);
     }
 
     private static Service onFailure(Service service, UpdateConfig config, String taskId) {

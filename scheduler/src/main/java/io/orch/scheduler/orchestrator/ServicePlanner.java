@@ -1,6 +1,7 @@
 package io.orch.scheduler.orchestrator;
 
 import io.orch.api.proto.Node;
+import io.orch.api.proto.NodeSpec;
 import io.orch.api.proto.NodeStatus;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.Task;
@@ -21,7 +22,9 @@ import java.util.Map;
  * <ul>
  * <li>missing slots get a new task; slots beyond the replica count are removed;</li>
  * <li>a live task that finished is restarted per restart policy (now, later, or never);</li>
- * <li>a live task on a node that is down or gone is replaced at once;</li>
+ * <li>a live task on a node that is down, gone or drained is replaced at once (shut down, and a
+ *     new task scheduled elsewhere);</li>
+ * <li>a paused node keeps its tasks but gets no new ones; a global service leaves drained nodes;</li>
  * <li>history beyond {@code historyLimit} per slot is deleted.</li>
  * </ul>
  * Replacing tasks of an older spec is not done here but by the rolling update
@@ -41,7 +44,7 @@ public final class ServicePlanner {
         Plan plan = new Plan();
         for (var entry : slots.entrySet()) {
             List<Task> history = entry.getValue();
-            boolean wanted = global ? eligible(service, nodes.get(entry.getKey()))
+            boolean wanted = global ? keepsGlobalTask(service, nodes.get(entry.getKey()))
                     : Long.parseLong(entry.getKey()) <= replicas(service);
             if (!wanted) {
                 removeSlot(history, plan);
@@ -50,14 +53,15 @@ public final class ServicePlanner {
             Task live = history.stream().filter(TaskStates::live).reduce((a, b) -> b).orElse(null);
             if (live == null) {
                 Task newest = history.get(history.size() - 1);
-                if (newest.getDesiredState() == TaskState.REMOVE) {
+                if (newest.getDesiredState() == TaskState.REMOVE && (!global || eligible(service, nodes.get(entry.getKey())))) {
                     plan.create.add(newTaskFor(service, entry.getKey(), global, factory));
                 }
                 // else the restart policy gave up on this slot: it stays empty, as in Swarm
-            } else if (onLostNode(live, nodes)) {
+                // (or a paused node keeps its global slot without getting a new task)
+            } else if (vacating(live, nodes)) {
                 plan.update.add(live.toBuilder().setDesiredState(TaskState.SHUTDOWN).build());
                 plan.create.add(newTaskFor(service, entry.getKey(), global, factory));
-            } else if (TaskStates.finished(live)) {
+            } else if (TaskStates.finished(live) && (!global || eligible(service, nodes.get(entry.getKey())))) {
                 restart(service, live, history, entry.getKey(), global, factory, plan);
             }
             prune(history, historyLimit, plan);
@@ -128,23 +132,47 @@ public final class ServicePlanner {
         return service.getSpec().getMode().hasGlobal() ? 0 : service.getSpec().getMode().getReplicated().getReplicas();
     }
 
-    private static boolean onLostNode(Task t, Map<String, Node> nodes) {
+    /**
+     * The task's node is down, gone, or drained by the operator: the task must move (Swarm
+     * treats a drained node like a down one for the tasks on it). A paused node keeps its tasks.
+     */
+    public static boolean vacating(Task t, Map<String, Node> nodes) {
         if (t.getNodeId().isEmpty()) {
             return false;
         }
         Node n = nodes.get(t.getNodeId());
-        return n == null || n.getStatus().getState() == NodeStatus.State.DOWN;
+        return n == null || n.getStatus().getState() == NodeStatus.State.DOWN
+                || n.getSpec().getAvailability() == NodeSpec.Availability.DRAIN;
     }
 
-    /** Whether a global service wants a task on this node. */
+    /** Whether a global service wants a new task on this node: ready, active, constraints and runtime met. */
     static boolean eligible(Service service, Node node) {
         if (node == null) {
             return false;
         }
-        Task probe = Task.newBuilder().setSpec(service.getSpec().getTaskTemplate()).build();
+        Task probe = probe(service);
         NodeInfo info = new NodeInfo(node);
-        return READY.check(probe, info)
-                && (!RUNTIME.appliesTo(probe) || RUNTIME.check(probe, info))
+        return READY.check(probe, info) && fits(probe, info);
+    }
+
+    /**
+     * Whether a global service keeps the task it has on this node: as {@link #eligible}, except
+     * that a paused node keeps its task (it only gets no new ones); a drained one does not.
+     */
+    public static boolean keepsGlobalTask(Service service, Node node) {
+        if (node == null || node.getStatus().getState() != NodeStatus.State.READY
+                || node.getSpec().getAvailability() == NodeSpec.Availability.DRAIN) {
+            return false;
+        }
+        return fits(probe(service), new NodeInfo(node));
+    }
+
+    private static Task probe(Service service) {
+        return Task.newBuilder().setSpec(service.getSpec().getTaskTemplate()).build();
+    }
+
+    private static boolean fits(Task probe, NodeInfo info) {
+        return (!RUNTIME.appliesTo(probe) || RUNTIME.check(probe, info))
                 && (!CONSTRAINTS.appliesTo(probe) || CONSTRAINTS.check(probe, info));
     }
 }

@@ -26,6 +26,7 @@ public final class TaskFactory {
                 .setSlot(slot)
                 .setNodeId(nodeId)
                 .setSpec(service.getSpec().getTaskTemplate())
+                .setEndpoint(service.getEndpoint())
                 .setSpecVersion(service.getSpecVersion())
                 .setDesiredState(TaskState.RUNNING)
                 .putAllLabels(service.getSpec().getTaskTemplate().getContainerSpec().getLabelsMap())

@@ -1,0 +1,74 @@
+package io.orch.agent;
+
+import io.orch.api.Defaults;
+import picocli.CommandLine.Option;
+
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.nio.file.Path;
+import java.util.Collections;
+
+/** The flags `orch init` and `orch join` share: where the node keeps its state and listens. */
+public final class AgentOptions {
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "State directory (default: ${DEFAULT-VALUE}).")
+    Path dataDir = Defaults.dataDir();
+
+    @Option(names = "--listen-addr", paramLabel = "HOST:PORT", description = "Node-to-node address (default: ${DEFAULT-VALUE}).")
+    String listenAddr = "0.0.0.0:" + Defaults.LISTEN_PORT;
+
+    @Option(names = "--advertise-addr", paramLabel = "HOST", description = "Address other nodes reach this one on "
+            + "(default: the --listen-addr host, or this host's first non-loopback address when that is a wildcard).")
+    String advertiseAddr;
+
+    @Option(names = "--gossip-addr", paramLabel = "HOST:PORT", description = "Gossip (SWIM) address (default: ${DEFAULT-VALUE}).")
+    String gossipAddr = "0.0.0.0:" + Defaults.GOSSIP_PORT;
+
+    @Option(names = "--api-socket", paramLabel = "PATH", description = "Unix socket for the API, mode 0660 (default: " +
+            "/run/orch/orch.sock as root, ~/.orch/orch.sock otherwise, when --api-addr is not given).")
+    Path apiSocket;
+
+    @Option(names = "--api-addr", paramLabel = "HOST:PORT", description = "Plain-HTTP API address; loopback only until TLS is configured.")
+    String apiAddr;
+
+    @Option(names = "--runtime", paramLabel = "NAME", description = "Default runtime for tasks that name none: runc, docker or process (default: runc when the agent is root and runc is installed, else docker when a Docker engine answers, else process).")
+    String runtime;
+
+    @Option(names = "--hostname", paramLabel = "NAME", description = "Node hostname as shown by `node ls` (default: this host's name).")
+    String hostname;
+
+    AgentConfig config(AgentConfig.JoinTarget join, boolean forceNewCluster) throws Exception {
+        AgentConfig.HostPort listen = AgentConfig.HostPort.parse("--listen-addr", listenAddr, Defaults.LISTEN_PORT);
+        AgentConfig.HostPort gossip = AgentConfig.HostPort.parse("--gossip-addr", gossipAddr, Defaults.GOSSIP_PORT);
+        AgentConfig.HostPort api = apiAddr == null ? null : AgentConfig.HostPort.parse("--api-addr", apiAddr, 2375);
+        if (api != null && !InetAddress.getByName(api.host()).isLoopbackAddress()) {
+            throw new IllegalArgumentException("--api-addr " + apiAddr
+                    + ": plain HTTP is only allowed on a loopback address until TLS is configured");
+        }
+        if (runtime != null && !runtime.equals("process") && !runtime.equals("runc") && !runtime.equals("docker")) {
+            throw new IllegalArgumentException("--runtime " + runtime + ": unknown runtime (available: runc, docker, process)");
+        }
+        Path socket = apiSocket != null ? apiSocket : (api == null ? Defaults.apiSocket() : null);
+        String host = hostname != null ? hostname : InetAddress.getLocalHost().getHostName();
+        String advertise = advertiseAddr != null ? advertiseAddr : defaultAdvertiseHost(listen);
+        return new AgentConfig(dataDir.toAbsolutePath(), listen, gossip, socket, api, runtime, host, advertise,
+                join, forceNewCluster);
+    }
+
+    /** The listen host, unless it is a wildcard: then the first up, non-loopback IPv4 address. */
+    private static String defaultAdvertiseHost(AgentConfig.HostPort listen) throws Exception {
+        if (!listen.host().equals("0.0.0.0") && !listen.host().equals("::")) {
+            return listen.host();
+        }
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nic.isUp() || nic.isLoopback()) {
+                continue;
+            }
+            for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+                if (a instanceof java.net.Inet4Address) {
+                    return a.getHostAddress();
+                }
+            }
+        }
+        return "127.0.0.1";
+    }
+}

@@ -1,0 +1,27 @@
+package io.orch.agent;
+
+import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
+
+/** Runs an agent in the foreground until SIGTERM or SIGINT, then stops it cleanly and returns 0. */
+final class AgentRunner {
+    private AgentRunner() {}
+
+    static int runUntilStopped(AgentConfig config, PrintWriter out) throws Exception {
+        Agent agent = Agent.start(config, out);
+        // SIGTERM and SIGINT ask for a clean stop: close the agent on this thread and exit 0
+        // (as dockerd does), rather than letting the JVM die with 143 inside a shutdown hook.
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        for (String name : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stopRequested.countDown());
+        }
+        Thread hook = new Thread(agent::close, "orch-shutdown"); // any other exit path still closes cleanly
+        Runtime.getRuntime().addShutdownHook(hook);
+        stopRequested.await();
+        agent.close();
+        Runtime.getRuntime().removeShutdownHook(hook);
+        out.println("orch agent stopped");
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,131 @@
+package io.orch.agent;
+
+import io.orch.agent.cluster.MemberHealth;
+import io.orch.agent.cluster.NodeMembership;
+import io.orch.api.proto.MemberMeta;
+import io.orch.api.proto.Node;
+import io.orch.api.proto.NodeDescription;
+import io.orch.api.proto.NodeSpec;
+import io.orch.gossip.GossipConfig;
+import io.orch.raft.store.ClusterStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * This node's gossip membership, as the agent uses it: what the node publishes (id, role,
+ * addresses, resources), where it finds the managers, and seeds to (re)join through when it finds
+ * itself alone (after a restart, or when the seeds it had were down).
+ */
+final class Gossip implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gossip.class);
+    static final long REJOIN_SECONDS = 3;
+
+    private final NodeMembership membership;
+    private final Supplier<List<String>> seeds;
+    private final ScheduledExecutorService rejoin;
+
+    private Gossip(NodeMembership membership, Supplier<List<String>> seeds) {
+        this.membership = membership;
+        this.seeds = seeds;
+        this.rejoin = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "orch-gossip-rejoin");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A manager's: the key and the seeds come from the store (every node's gossip address). */
+    static Gossip forManager(NodeContext context, ClusterIdentity identity, ClusterStore store) {
+        byte[] key = store.read(r -> r.cluster()).map(c -> c.getGossipKey().toByteArray())
+                .orElseThrow(() -> new IllegalStateException("the store holds no cluster object: cannot start gossip"));
+        Supplier<List<String>> seeds = () -> {
+            List<String> out = new ArrayList<>();
+            for (Node n : store.read(r -> r.nodes())) {
+                if (!n.getId().equals(identity.nodeId()) && !n.getGossipAddr().isEmpty()) {
+                    out.add(n.getGossipAddr());
+                }
+            }
+            return out;
+        };
+        return start(context, identity, NodeSpec.Role.MANAGER, key, seeds);
+    }
+
+    /** A worker's: the key and the seeds it got when it joined (kept in DATA/peers.json). */
+    static Gossip forWorker(NodeContext context, ClusterIdentity identity, ClusterPeers peers,
+                            Consumer<Map<String, String>> managersChanged) {
+        Gossip g = start(context, identity, NodeSpec.Role.WORKER, peers.gossipKey(), peers::gossipSeeds);
+        g.membership.addListener(m -> {
+            if (m.meta().getRole() == NodeSpec.Role.MANAGER) {
+                managersChanged.accept(g.managerAddresses());
+            }
+        });
+        return g;
+    }
+
+    private static Gossip start(NodeContext context, ClusterIdentity identity, NodeSpec.Role role, byte[] key,
+                                Supplier<List<String>> seeds) {
+        AgentConfig c = context.config();
+        NodeDescription d = context.description();
+        MemberMeta meta = MemberMeta.newBuilder()
+                .setNodeId(identity.nodeId())
+                .setRole(role)
+                .setListenAddr(c.advertisedListenAddr().toString())
+                .setRaftAddr(role == NodeSpec.Role.MANAGER ? c.advertisedRaftAddr().toString() : "")
+                .setHostname(c.hostname())
+                .setNanoCpus(d.getResources().getNanoCpus())
+                .setMemoryBytes(d.getResources().getMemoryBytes())
+                .build();
+        NodeMembership membership = NodeMembership.create(new NodeMembership.Settings(identity.nodeId(),
+                c.gossipAddr().toString(), c.advertisedGossipAddr().toString(), key, GossipConfig.lan()), meta);
+        Gossip g = new Gossip(membership, seeds);
+        membership.start(seeds.get()).whenComplete((n, e) -> {
+            if (e != null) {
+                log.info("gossip: no seed answered yet ({}); will retry", e.getMessage());
+            }
+        });
+        g.rejoin.scheduleWithFixedDelay(g::rejoinIfAlone, REJOIN_SECONDS, REJOIN_SECONDS, TimeUnit.SECONDS);
+        return g;
+    }
+
+    /** Alone while others exist: the seeds were down when we started, or we were partitioned and reaped. */
+    private void rejoinIfAlone() {
+        try {
+            long alive = membership.members().values().stream().filter(m -> m.health() == MemberHealth.ALIVE).count();
+            List<String> s = seeds.get();
+            if (alive <= 1 && !s.isEmpty()) {
+                membership.join(s);
+            }
+        } catch (RuntimeException e) {
+            log.debug("gossip rejoin attempt failed: {}", e.toString());
+        }
+    }
+
+    NodeMembership membership() {
+        return membership;
+    }
+
+    /** Alive managers' RPC addresses, by node id. */
+    Map<String, String> managerAddresses() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (MemberMeta m : membership.aliveManagers()) {
+            out.put(m.getNodeId(), m.getListenAddr());
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        rejoin.shutdownNow();
+        membership.close();
+    }
+}

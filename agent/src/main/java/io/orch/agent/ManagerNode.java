@@ -1,0 +1,327 @@
+package io.orch.agent;
+
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.orch.agent.api.ApiContext;
+import io.orch.agent.api.ApiServer;
+import io.orch.agent.api.ApiServices;
+import io.orch.agent.api.ManagerStatusView;
+import io.orch.agent.api.NodeControl;
+import io.orch.agent.api.RoleChangeHook;
+import io.orch.agent.dispatch.DispatcherService;
+import io.orch.agent.dispatch.NodeAuthenticator;
+import io.orch.agent.join.JoinService;
+import io.orch.agent.join.RaftMembership;
+import io.orch.agent.manager.ClusterBootstrap;
+import io.orch.agent.manager.NodeHealthLoop;
+import io.orch.agent.manager.NodeRegistrar;
+import io.orch.agent.manager.Orchestrator;
+import io.orch.agent.manager.SchedulerLoop;
+import io.orch.agent.manager.Updater;
+import io.orch.agent.pki.NodeCredentials;
+import io.orch.agent.pki.NodeRole;
+import io.orch.agent.pki.RootCa;
+import io.orch.agent.rpc.RpcServer;
+import io.orch.agent.worker.Worker;
+import io.orch.api.proto.AddVoterRequest;
+import io.orch.api.proto.ManagerStatus;
+import io.orch.api.proto.Node;
+import io.orch.api.proto.NodeJoinGrpc;
+import io.orch.api.proto.NodeSpec;
+import io.orch.raft.ratis.RaftSettings;
+import io.orch.raft.ratis.RaftTls;
+import io.orch.raft.ratis.RatisProposer;
+import io.orch.raft.store.ClusterStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A manager: this node's replica of the cluster store (Raft, mutual TLS), the node RPC server
+ * (join, dispatcher sessions), gossip, this node's own worker (fed from the local replica), the
+ * control loops while it leads, and the full API.
+ */
+public final class ManagerNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ManagerNode.class);
+    /** How long a joining manager keeps asking to be added as a voter (the leader may be changing). */
+    static final Duration ADD_VOTER_PATIENCE = Duration.ofSeconds(30);
+
+    private final NodeContext context;
+    private final ClusterIdentity identity;
+    private final NodeCredentials credentials;
+    private RatisProposer proposer;
+    private ClusterStore store;
+    private RpcServer rpc;
+    private DispatcherService dispatcher;
+    private Gossip gossip;
+    private Worker worker;
+    private int reattached;
+    private Orchestrator orchestrator;
+    private SchedulerLoop scheduler;
+    private Updater updater;
+    private NodeHealthLoop nodeHealth;
+    private ApiServer api;
+    private Thread registrar;
+
+    private ManagerNode(NodeContext context, ClusterIdentity identity, NodeCredentials credentials) {
+        this.context = context;
+        this.identity = identity;
+        this.credentials = credentials;
+    }
+
+    /** The first manager of a new cluster: a single-voter group, and the cluster object with this CA. */
+    static ManagerNode create(NodeContext context, ClusterIdentity identity, NodeCredentials credentials, RootCa ca)
+            throws Exception {
+        ManagerNode m = new ManagerNode(context, identity, credentials);
+        try {
+            m.startStore(m.singleVoter());
+            ClusterBootstrap.ensureCluster(m.store, identity.clusterId(), ca);
+            m.startServices();
+            return m;
+        } catch (Exception | Error e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /** A node that joined with a manager token: a replica that waits until the leader adds it as a voter. */
+    static ManagerNode join(NodeContext context, ClusterIdentity identity, NodeCredentials credentials,
+                            Map<String, String> voters, String joinedThrough) throws Exception {
+        ManagerNode m = new ManagerNode(context, identity, credentials);
+        try {
+            AgentConfig c = context.config();
+            m.startStore(RaftSettings.joining(identity.nodeId(), c.raftAddr().toString(), c.advertisedRaftAddr().toString(),
+                    voters, identity.clusterId(), context.dataDir().resolve("raft")));
+            m.becomeVoter(joinedThrough);
+            m.startServices();
+            return m;
+        } catch (Exception | Error e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /** A manager restarting on its data directory; with {@code forceNewCluster}, as the sole voter of its group. */
+    static ManagerNode resume(NodeContext context, ClusterIdentity identity, NodeCredentials credentials,
+                              boolean forceNewCluster) throws Exception {
+        ManagerNode m = new ManagerNode(context, identity, credentials);
+        try {
+            m.startStore(m.singleVoter().withForceNewCluster(forceNewCluster));
+            m.startServices();
+            return m;
+        } catch (Exception | Error e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    private RaftSettings singleVoter() {
+        AgentConfig c = context.config();
+        return RaftSettings.singleVoter(identity.nodeId(), c.raftAddr().toString(), c.advertisedRaftAddr().toString(),
+                identity.clusterId(), context.dataDir().resolve("raft"));
+    }
+
+    private void startStore(RaftSettings settings) throws IOException {
+        // only managers' certificates may speak Raft
+        proposer = new RatisProposer(settings.withTls(new RaftTls(credentials.x509KeyManager(),
+                credentials.x509TrustManager(NodeRole.MANAGER))));
+        // a replica whose state machine failed must not go on as if it were healthy (swarmkit stops too)
+        proposer.onFailure(e -> {
+            log.error("the cluster store replica failed and stopped; this agent exits", e);
+            Runtime.getRuntime().halt(70);
+        });
+        store = new ClusterStore(proposer, context.clock());
+        context.metrics().bind(store);
+        store.start();
+    }
+
+    /** Asks a manager (with this node's new manager certificate) to add this replica to the Raft group. */
+    private void becomeVoter(String manager) throws IOException, InterruptedException {
+        AgentConfig.HostPort target = AgentConfig.HostPort.parse("manager", manager, 0);
+        long deadline = System.nanoTime() + ADD_VOTER_PATIENCE.toNanos();
+        ManagedChannel channel = NettyChannelBuilder.forAddress(target.host(), target.port())
+                .sslContext(credentials.clientContext(NodeRole.MANAGER)).build();
+        try {
+            while (true) {
+                try {
+                    NodeJoinGrpc.newBlockingStub(channel).withDeadlineAfter(15, TimeUnit.SECONDS)
+                            .addVoter(AddVoterRequest.newBuilder().setRaftAddr(context.config().advertisedRaftAddr().toString()).build());
+                    return;
+                } catch (StatusRuntimeException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IOException("could not become a Raft voter through " + manager + ": "
+                                + e.getStatus().getCode() + " " + e.getStatus().getDescription(), e);
+                    }
+                    log.info("not a voter yet ({}); retrying", e.getStatus().getDescription());
+                    Thread.sleep(500); // back-off between attempts against a manager that may be electing
+                }
+            }
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    private void startServices() throws Exception {
+        AgentConfig c = context.config();
+        String nodeId = identity.nodeId();
+        registerInBackground();
+
+        dispatcher = new DispatcherService(store, NodeAuthenticator.peerCertificateCommonName(), this::managerAddresses);
+        rpc = new RpcServer(c.listenAddr().socketAddress(), credentials.serverContext(ClientAuth.OPTIONAL),
+                List.of(new JoinService(store, raftMembership()), dispatcher)).start();
+
+        gossip = Gossip.forManager(context, identity, store);
+
+        worker = new Worker(store, nodeId, context.runtimes(), context.dataDir(), context.clock(), context.metrics().registry());
+        worker.pullImagesWith(context.imagePuller());
+        reattached = worker.recover();
+        worker.start();
+
+        orchestrator = new Orchestrator(store, context.clock(), context.metrics().registry());
+        scheduler = new SchedulerLoop(store, context.clock(), context.metrics().registry());
+        updater = new Updater(store, context.clock(), context.metrics().registry());
+        nodeHealth = new NodeHealthLoop(store, gossip.membership(), nodeId, context.clock(), context.metrics().registry());
+        proposer.onLeadershipChange(this::leadershipChanged);
+
+        // the API reads this node's images and the task output files the runtimes write under DATA/tasks
+        api = new ApiServer(new ApiContext(store, nodeId, context.metrics().registry(), context.clock(), context.version(),
+                new ApiServices(context.images(), context.dataDir().resolve("tasks")),
+                new NodeControl(ManagerStatusView.of(proposer::leaderId, this::reachability), RoleChangeHook.NONE)));
+        if (c.apiSocket() != null) {
+            api.startUnix(c.apiSocket());
+        }
+        if (c.apiAddr() != null) {
+            api.startTcp(c.apiAddr().socketAddress());
+        }
+    }
+
+    /**
+     * This node's entry (description, addresses) is written in the background, retrying: a
+     * manager restarting while the cluster has no quorum must still come up, serve reads and keep
+     * its tasks running.
+     */
+    private void registerInBackground() {
+        AgentConfig c = context.config();
+        NodeRegistrar.Facts facts = new NodeRegistrar.Facts(identity.nodeId(), c.hostname(), c.advertiseHost(),
+                c.advertisedListenAddr().toString(), c.advertisedGossipAddr().toString(),
+                context.runtimes().availableNames(), context.version());
+        registrar = new Thread(() -> {
+            long backoff = 100;
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    NodeRegistrar.register(store, facts, proposer.isLeader());
+                    return;
+                } catch (Exception e) {
+                    log.info("node registration not committed yet ({}); retrying", e.getMessage());
+                    try {
+                        Thread.sleep(backoff); // no quorum yet: wait before asking again
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                    backoff = Math.min(backoff * 2, 2000);
+                }
+            }
+        }, "orch-node-registrar");
+        registrar.setDaemon(true);
+        registrar.start();
+    }
+
+    private RaftMembership raftMembership() {
+        return new RaftMembership() {
+            @Override
+            public void addVoter(String nodeId, String raftAddr) throws IOException {
+                proposer.addVoter(nodeId, raftAddr);
+            }
+
+            @Override
+            public Map<String, String> voters() {
+                return proposer.voters();
+            }
+        };
+    }
+
+    /** Every manager's RPC address, for workers to fail over between. */
+    private List<String> managerAddresses() {
+        List<String> out = new ArrayList<>();
+        for (Node n : store.read(r -> r.nodes())) {
+            if (n.getSpec().getRole() == NodeSpec.Role.MANAGER && !n.getManagerStatus().getAddr().isEmpty()) {
+                out.add(n.getManagerStatus().getAddr());
+            }
+        }
+        return out;
+    }
+
+    /** The leader runs the control loops; a follower runs none (they would fight over writes). */
+    private void leadershipChanged(boolean leader) {
+        if (leader) {
+            orchestrator.start();
+            updater.start();
+            scheduler.start();
+            nodeHealth.start();
+        } else {
+            nodeHealth.close();
+            orchestrator.close();
+            updater.close();
+            scheduler.close();
+        }
+        log.info("this node is {} the leader", leader ? "now" : "no longer");
+    }
+
+    /** This node is reachable by definition; other managers as gossip sees them. */
+    private ManagerStatus.Reachability reachability(String nodeId) {
+        return nodeId.equals(identity.nodeId()) ? ManagerStatus.Reachability.REACHABLE
+                : gossip.membership().reachability(nodeId);
+    }
+
+    void announceNewCluster(PrintWriter out) {
+        out.printf("Swarm initialized: current node (%s) is now a manager.%n", identity.nodeId());
+        String token = store.read(r -> r.cluster().map(cl -> cl.getJoinTokens().getWorker()).orElse(""));
+        out.printf("%nTo add a worker to this swarm, run the following command:%n%n    orch join --token %s %s%n%n",
+                token, context.config().advertisedListenAddr());
+        out.printf("To add a manager to this swarm, run 'orch join-token manager' and follow the instructions.%n%n");
+        out.flush();
+    }
+
+    int reattached() {
+        return reattached;
+    }
+
+    public ClusterStore store() {
+        return store;
+    }
+
+    public String nodeId() {
+        return identity.nodeId();
+    }
+
+    Path dataDir() {
+        return context.dataDir();
+    }
+
+    @Override
+    public void close() {
+        if (registrar != null) {
+            registrar.interrupt();
+        }
+        Agent.closeQuietly(api);
+        Agent.closeQuietly(nodeHealth);
+        Agent.closeQuietly(orchestrator);
+        Agent.closeQuietly(updater);
+        Agent.closeQuietly(scheduler);
+        Agent.closeQuietly(worker);
+        Agent.closeQuietly(gossip);
+        Agent.closeQuietly(rpc);
+        Agent.closeQuietly(dispatcher);
+        Agent.closeQuietly(proposer);
+    }
+}

@@ -1,0 +1,27 @@
+package io.orch.agent;
+
+import io.orch.agent.manager.NodeRegistrar;
+import io.orch.agent.metrics.AgentMetrics;
+import io.orch.api.proto.NodeDescription;
+import io.orch.runtime.RuntimeRegistry;
+import io.orch.runtime.image.ImageStore;
+import io.orch.runtime.image.registry.ImagePuller;
+import io.orch.runtime.image.registry.RegistryConfig;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** What every part of a running node shares: its flags, data directory, clock, metrics and runtimes. */
+record NodeContext(AgentConfig config, Path dataDir, Clock clock, AgentMetrics metrics, RuntimeRegistry runtimes,
+                   ImageStore images, String version) {
+
+    /** Pulls what tasks need from registries (plain HTTP only for localhost registries). */
+    ImagePuller imagePuller() {
+        return new ImagePuller(images, RegistryConfig.defaults());
+    }
+
+    /** What this node is: hostname, platform, resources, engine version. */
+    NodeDescription description() {
+        return NodeRegistrar.describe(config.hostname(), version);
+    }
+}

@@ -1,0 +1,126 @@
+package io.orch.agent;
+
+import io.orch.agent.api.ApiServer;
+import io.orch.agent.api.WorkerNodeApi;
+import io.orch.agent.dispatch.ChannelFactory;
+import io.orch.agent.dispatch.DispatchedWorkerView;
+import io.orch.agent.dispatch.DispatcherClient;
+import io.orch.agent.pki.NodeCredentials;
+import io.orch.agent.pki.NodeRole;
+import io.orch.agent.worker.Worker;
+import io.orch.api.proto.WorkerHello;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A worker-only node: no copy of the cluster state. Its work comes through one dispatcher session
+ * to a manager (found through gossip, or remembered from the last run); while no manager is
+ * reachable it keeps its tasks running and restarts failed ones itself.
+ */
+final class WorkerNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkerNode.class);
+
+    private final NodeContext context;
+    private final ClusterIdentity identity;
+    private volatile ClusterPeers peers;
+    private Gossip gossip;
+    private DispatcherClient dispatcher;
+    private Worker worker;
+    private ApiServer api;
+    private int reattached;
+
+    private WorkerNode(NodeContext context, ClusterIdentity identity, ClusterPeers peers) {
+        this.context = context;
+        this.identity = identity;
+        this.peers = peers;
+    }
+
+    static WorkerNode start(NodeContext context, ClusterIdentity identity, NodeCredentials credentials, ClusterPeers peers)
+            throws Exception {
+        WorkerNode w = new WorkerNode(context, identity, peers);
+        try {
+            w.startAll(credentials);
+            return w;
+        } catch (Exception | Error e) {
+            w.close();
+            throw e;
+        }
+    }
+
+    private void startAll(NodeCredentials credentials) throws Exception {
+        AgentConfig c = context.config();
+        gossip = Gossip.forWorker(context, identity, peers, this::managersChanged);
+        dispatcher = new DispatcherClient(this::managerAddresses,
+                ChannelFactory.tls(credentials.clientContext(NodeRole.MANAGER)), this::hello);
+        DispatchedWorkerView view = new DispatchedWorkerView(dispatcher);
+        worker = new Worker(view, dispatcher, identity.nodeId(), context.runtimes(), context.dataDir(), context.clock(),
+                context.metrics().registry());
+        worker.pullImagesWith(context.imagePuller());
+        reattached = worker.recover();
+        worker.start();
+        dispatcher.start();
+
+        api = new ApiServer(WorkerNodeApi.handler(identity.nodeId(), c.hostname(), c.advertiseHost(),
+                context.metrics().registry(), context.version(), () -> peers.managers()), null);
+        if (c.apiSocket() != null) {
+            api.startUnix(c.apiSocket());
+        }
+        if (c.apiAddr() != null) {
+            api.startTcp(c.apiAddr().socketAddress());
+        }
+    }
+
+    private WorkerHello hello() {
+        return WorkerHello.newBuilder()
+                .setDescription(context.description())
+                .addAllRuntimes(context.runtimes().availableNames())
+                .setAddr(context.config().advertisedListenAddr().toString())
+                .build();
+    }
+
+    /** Managers gossip says are alive first, then the ones remembered from earlier runs. */
+    private List<String> managerAddresses() {
+        Set<String> out = new LinkedHashSet<>(gossip.managerAddresses().values());
+        out.addAll(peers.managers().values());
+        return new ArrayList<>(out);
+    }
+
+    /** Remembers the managers gossip shows, so a restart finds them even if the join manager is gone. */
+    private void managersChanged(Map<String, String> alive) {
+        if (alive.isEmpty()) {
+            return;
+        }
+        Map<String, String> merged = new TreeMap<>(peers.managers());
+        merged.putAll(alive);
+        if (merged.equals(peers.managers())) {
+            return;
+        }
+        ClusterPeers updated = peers.withManagers(merged);
+        try {
+            updated.save(context.dataDir());
+            peers = updated;
+        } catch (IOException e) {
+            log.warn("could not remember the cluster's managers: {}", e.toString());
+        }
+    }
+
+    int reattached() {
+        return reattached;
+    }
+
+    @Override
+    public void close() {
+        Agent.closeQuietly(api);
+        Agent.closeQuietly(worker);
+        Agent.closeQuietly(dispatcher);
+        Agent.closeQuietly(gossip);
+    }
+}

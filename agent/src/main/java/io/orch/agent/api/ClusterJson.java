@@ -1,0 +1,52 @@
+package io.orch.agent.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orch.api.json.DockerJson;
+import io.orch.api.proto.Cluster;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+
+/**
+ * The Cluster object as the API shows it. The root CA's key and the gossip key never leave the
+ * store; the CA certificate is shown as Docker shows it, under {@code TLSInfo}.
+ */
+final class ClusterJson {
+    private ClusterJson() {}
+
+    /** {@code GET /swarm}: with the join tokens, as Docker (docker swarm join-token reads them there). */
+    static ObjectNode withJoinTokens(Cluster cluster) {
+        return render(cluster.toBuilder());
+    }
+
+    /** Docker's ClusterInfo ({@code GET /info} Swarm.Cluster): no join tokens either. */
+    static ObjectNode info(Cluster cluster) {
+        return render(cluster.toBuilder().clearJoinTokens());
+    }
+
+    private static ObjectNode render(Cluster.Builder cluster) {
+        String caPem = cluster.getRootCa().getCaCertPem();
+        ObjectNode json = DockerJson.toJson(cluster.clearRootCa().clearGossipKey().build());
+        if (!caPem.isEmpty()) {
+            json.set("TLSInfo", tlsInfo(caPem));
+        }
+        return json;
+    }
+
+    /** Docker's TLSInfo: the CA certificate, and its subject and public key (DER, base64 in JSON). */
+    private static ObjectNode tlsInfo(String caPem) {
+        ObjectNode tls = DockerJson.MAPPER.createObjectNode().put("TrustRoot", caPem);
+        try {
+            X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII)));
+            tls.put("CertIssuerSubject", ca.getSubjectX500Principal().getEncoded());
+            tls.put("CertIssuerPublicKey", ca.getPublicKey().getEncoded());
+        } catch (CertificateException | ClassCastException e) {
+            // the TrustRoot alone still tells the operator which CA this is
+        }
+        return tls;
+    }
+}

@@ -1,0 +1,397 @@
+package io.orch.agent.dispatch;
+
+import io.grpc.ManagedChannel;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.orch.agent.worker.StatusSink;
+import io.orch.api.proto.Assignments;
+import io.orch.api.proto.DispatcherGrpc;
+import io.orch.api.proto.ManagerMessage;
+import io.orch.api.proto.StatusAck;
+import io.orch.api.proto.StatusBatch;
+import io.orch.api.proto.TaskStatus;
+import io.orch.api.proto.WorkerHeartbeat;
+import io.orch.api.proto.WorkerHello;
+import io.orch.api.proto.WorkerMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * The worker end of the dispatcher session: one stream to one manager at a time, assignments
+ * down, task status up. A stream that breaks or a manager that stays silent past the timeout
+ * (heartbeats every ~0.5 s) makes it reconnect with back-off (0.1 s doubling to 2 s, jittered),
+ * to the next manager in turn. Status is kept until a manager acknowledges it (the latest per
+ * task wins), so what was reported while cut off is sent on the next session.
+ *
+ * <p>All session state lives on one thread; {@link #report} and the gRPC callbacks hand work to it.
+ */
+public final class DispatcherClient implements StatusSink, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DispatcherClient.class);
+
+    /**
+     * @param heartbeat      how often the worker sends a heartbeat
+     * @param managerTimeout a manager that sent nothing for this long is given up
+     * @param minBackoff     first reconnect delay, doubled per failed attempt...
+     * @param maxBackoff     ...up to this
+     */
+    public record Settings(Duration heartbeat, Duration managerTimeout, Duration minBackoff, Duration maxBackoff) {
+        public static Settings defaults() {
+            return new Settings(Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(2));
+        }
+    }
+
+    /** Session events, delivered on the client's thread (keep them short). */
+    public interface Listener {
+        default void connected(boolean connected) {
+        }
+
+        default void assignments(Assignments assignments) {
+        }
+    }
+
+    private final Supplier<List<String>> managers;
+    private final ChannelFactory channels;
+    private final Supplier<WorkerHello> hello;
+    private final Settings settings;
+    private final Random random;
+    private final ScheduledExecutorService loop;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, TaskStatus> unacked = new LinkedHashMap<>(); // guarded by itself
+    private final AtomicBoolean sendQueued = new AtomicBoolean();
+
+    // loop thread only
+    private Attempt current;
+    private int failures;
+    private int nextManager;
+    private long nextBatchId;
+    private List<String> learnedManagers = List.of();
+    private boolean started;
+    private boolean closed;
+
+    private volatile boolean connected;
+    private volatile long disconnectedSince = System.nanoTime();
+    private volatile String managerAddress;
+
+    /**
+     * @param managers the managers' RPC addresses (host:port) as this node knows them
+     * @param hello    what this node is, read at each (re)connect
+     */
+    public DispatcherClient(Supplier<List<String>> managers, ChannelFactory channels, Supplier<WorkerHello> hello,
+                            Settings settings, Random random) {
+        this.managers = managers;
+        this.channels = channels;
+        this.hello = hello;
+        this.settings = settings;
+        this.random = random;
+        this.nextManager = random.nextInt(1 << 16);
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "orch-dispatcher-client");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public DispatcherClient(Supplier<List<String>> managers, ChannelFactory channels, Supplier<WorkerHello> hello) {
+        this(managers, channels, hello, Settings.defaults(), new Random());
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    /** Connects (in the background) and keeps a session until closed. */
+    public void start() {
+        onLoop(() -> {
+            if (!started && !closed) {
+                started = true;
+                connect();
+                loop.scheduleWithFixedDelay(this::tick, 50, 50, TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    /** Whether a manager has answered on the current session. */
+    public boolean connected() {
+        return connected;
+    }
+
+    /** How long no manager has answered (zero while connected). */
+    public Duration disconnectedFor() {
+        return connected ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - disconnectedSince);
+    }
+
+    /** The manager of the current session, if connected. */
+    public Optional<String> manager() {
+        return connected ? Optional.ofNullable(managerAddress) : Optional.empty();
+    }
+
+    /** Status reported but not yet acknowledged by a manager. */
+    public int pendingStatuses() {
+        synchronized (unacked) {
+            return unacked.size();
+        }
+    }
+
+    @Override
+    public void report(String taskId, TaskStatus status) {
+        synchronized (unacked) {
+            unacked.put(taskId, status);
+        }
+        if (sendQueued.compareAndSet(false, true)) {
+            onLoop(() -> {
+                sendQueued.set(false);
+                sendStatuses();
+            });
+        }
+    }
+
+    @Override
+    public void flush(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (unacked) {
+            while (!unacked.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    unacked.wait(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ session (loop thread)
+
+    /** One stream to one manager. */
+    private final class Attempt {
+        final String address;
+        final ManagedChannel channel;
+        final Map<String, TaskStatus> sent = new HashMap<>();
+        final Map<Long, Map<String, TaskStatus>> inFlight = new HashMap<>();
+        ClientCallStreamObserver<WorkerMessage> out;
+        long lastHeard = System.nanoTime();
+        long lastSent = System.nanoTime();
+        boolean established;
+
+        Attempt(String address, ManagedChannel channel) {
+            this.address = address;
+            this.channel = channel;
+        }
+    }
+
+    private void connect() {
+        if (closed || current != null) {
+            return;
+        }
+        List<String> candidates = candidates();
+        if (candidates.isEmpty()) {
+            retryLater("no manager address known");
+            return;
+        }
+        String address = candidates.get(Math.floorMod(nextManager++, candidates.size()));
+        Attempt a;
+        try {
+            a = new Attempt(address, channels.open(address));
+        } catch (RuntimeException e) {
+            retryLater("cannot open a channel to " + address + ": " + e.getMessage());
+            return;
+        }
+        current = a;
+        a.out = (ClientCallStreamObserver<WorkerMessage>) DispatcherGrpc.newStub(a.channel).session(new Inbound(a));
+        a.out.onNext(WorkerMessage.newBuilder().setHello(hello.get()).build());
+        sendStatuses();
+    }
+
+    private List<String> candidates() {
+        LinkedHashSet<String> all = new LinkedHashSet<>();
+        List<String> configured = managers.get();
+        if (configured != null) {
+            all.addAll(configured);
+        }
+        all.addAll(learnedManagers);
+        all.remove("");
+        return new ArrayList<>(all);
+    }
+
+    private final class Inbound implements StreamObserver<ManagerMessage> {
+        private final Attempt attempt;
+
+        Inbound(Attempt attempt) {
+            this.attempt = attempt;
+        }
+
+        @Override
+        public void onNext(ManagerMessage m) {
+            onLoop(() -> received(attempt, m));
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            onLoop(() -> fail(attempt, t.getMessage()));
+        }
+
+        @Override
+        public void onCompleted() {
+            onLoop(() -> fail(attempt, "the manager ended the session"));
+        }
+    }
+
+    private void onLoop(Runnable r) {
+        try {
+            loop.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException ignored) {
+            // closed
+        }
+    }
+
+    private void received(Attempt a, ManagerMessage m) {
+        if (a != current) {
+            return;
+        }
+        a.lastHeard = System.nanoTime();
+        if (!a.established) {
+            a.established = true;
+            failures = 0;
+            managerAddress = a.address;
+            connected = true;
+            log.info("dispatcher session established with manager {}", a.address);
+            listeners.forEach(l -> l.connected(true));
+        }
+        switch (m.getKindCase()) {
+            case ASSIGNMENTS -> listeners.forEach(l -> l.assignments(m.getAssignments()));
+            case STATUS_ACK -> acked(a, m.getStatusAck());
+            case HEARTBEAT -> learnedManagers = List.copyOf(m.getHeartbeat().getManagersList());
+            default -> { }
+        }
+    }
+
+    private void acked(Attempt a, StatusAck ack) {
+        Map<String, TaskStatus> batch = a.inFlight.remove(ack.getBatchId());
+        if (batch == null) {
+            return;
+        }
+        if (ack.getRefusedTaskIdsCount() > 0) {
+            log.warn("the manager refused status for tasks {}: not assigned to this node", ack.getRefusedTaskIdsList());
+        }
+        synchronized (unacked) {
+            // a newer status reported meanwhile stays, to go in a later batch
+            batch.forEach((id, status) -> unacked.remove(id, status));
+            unacked.notifyAll();
+        }
+    }
+
+    private void sendStatuses() {
+        Attempt a = current;
+        if (a == null || a.out == null) {
+            return;
+        }
+        Map<String, TaskStatus> batch = new LinkedHashMap<>();
+        synchronized (unacked) {
+            unacked.forEach((id, status) -> {
+                if (a.sent.get(id) != status) {
+                    batch.put(id, status);
+                }
+            });
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        long id = ++nextBatchId;
+        a.sent.putAll(batch);
+        a.inFlight.put(id, batch);
+        send(a, WorkerMessage.newBuilder().setStatuses(StatusBatch.newBuilder().setBatchId(id).putAllStatuses(batch)).build());
+    }
+
+    private void send(Attempt a, WorkerMessage m) {
+        try {
+            a.out.onNext(m);
+            a.lastSent = System.nanoTime();
+        } catch (RuntimeException e) {
+            fail(a, "send failed: " + e.getMessage());
+        }
+    }
+
+    private void tick() {
+        Attempt a = current;
+        if (a == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - a.lastHeard > settings.managerTimeout().toNanos()) {
+            fail(a, "no heartbeat from the manager for " + settings.managerTimeout().toMillis() + " ms");
+        } else if (now - a.lastSent >= settings.heartbeat().toNanos()) {
+            send(a, WorkerMessage.newBuilder().setHeartbeat(WorkerHeartbeat.getDefaultInstance()).build());
+        }
+    }
+
+    private void fail(Attempt a, String why) {
+        if (a != current) {
+            return;
+        }
+        current = null;
+        try {
+            a.out.cancel(why, null);
+        } catch (RuntimeException ignored) {
+            // already broken
+        }
+        a.channel.shutdownNow();
+        if (a.established) {
+            log.warn("dispatcher session with manager {} lost: {}", a.address, why);
+            connected = false;
+            disconnectedSince = System.nanoTime();
+            listeners.forEach(l -> l.connected(false));
+        }
+        retryLater(why);
+    }
+
+    private void retryLater(String why) {
+        if (closed) {
+            return;
+        }
+        long base = Math.min(settings.maxBackoff().toMillis(), settings.minBackoff().toMillis() << Math.min(failures, 20));
+        failures++;
+        long delay = base / 2 + (long) (random.nextDouble() * (base / 2 + 1)); // jitter: [base/2, base]
+        log.debug("reconnecting to a manager in {} ms ({})", delay, why);
+        loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Ends the session; unacknowledged status is dropped. */
+    @Override
+    public void close() {
+        try {
+            loop.submit(() -> {
+                closed = true;
+                Attempt a = current;
+                current = null;
+                if (a != null) {
+                    try {
+                        a.out.onCompleted();
+                    } catch (RuntimeException ignored) {
+                        // already broken
+                    }
+                    a.channel.shutdown();
+                }
+                connected = false;
+            }).get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("closing the dispatcher client: {}", e.toString());
+        }
+        loop.shutdownNow();
+    }
+}

@@ -1,0 +1,317 @@
+package io.orch.agent.dispatch;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.orch.api.proto.Assignments;
+import io.orch.api.proto.ManagerHeartbeat;
+import io.orch.api.proto.ManagerMessage;
+import io.orch.api.proto.Node;
+import io.orch.api.proto.NodeStatus;
+import io.orch.api.proto.StatusAck;
+import io.orch.api.proto.StatusBatch;
+import io.orch.api.proto.Task;
+import io.orch.api.proto.TaskStatus;
+import io.orch.api.proto.WorkerHello;
+import io.orch.api.proto.WorkerMessage;
+import io.orch.raft.store.ClusterStore;
+import io.orch.raft.store.ObjectKind;
+import io.orch.raft.store.StoreEvent;
+import io.orch.raft.store.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One worker's session on this manager. Inbound messages arrive on gRPC threads; a periodic tick
+ * on the dispatcher's timer drains store events, sends the assignment set when it changed (after
+ * the burst settles) and heartbeats. Every write to the stream holds the session's lock.
+ */
+final class ManagerSession {
+    private static final Logger log = LoggerFactory.getLogger(ManagerSession.class);
+    private static final int NODE_UPDATE_ATTEMPTS = 5;
+
+    private final String nodeId;
+    private final ClusterStore store;
+    private final ServerCallStreamObserver<ManagerMessage> out;
+    private final DispatcherService.Settings settings;
+    private final Supplier<List<String>> managers;
+    private final ScheduledExecutorService timer;
+    private final Consumer<ManagerSession> onEnd;
+
+    // guarded by this
+    private boolean ended;
+    private Subscription events;
+    private ScheduledFuture<?> ticking;
+    private long sequence;
+    private Assignments lastSent;
+    private long dirtySince = -1;
+    private long lastEvent;
+    private long lastHeartbeat;
+
+    private volatile long lastHeard = System.nanoTime();
+    private volatile boolean helloSeen;
+
+    ManagerSession(String nodeId, ClusterStore store, ServerCallStreamObserver<ManagerMessage> out,
+                   DispatcherService.Settings settings, Supplier<List<String>> managers,
+                   ScheduledExecutorService timer, Consumer<ManagerSession> onEnd) {
+        this.nodeId = nodeId;
+        this.store = store;
+        this.out = out;
+        this.settings = settings;
+        this.managers = managers;
+        this.timer = timer;
+        this.onEnd = onEnd;
+    }
+
+    String nodeId() {
+        return nodeId;
+    }
+
+    synchronized boolean isEnded() {
+        return ended;
+    }
+
+    /** The observer gRPC feeds with the worker's messages. */
+    StreamObserver<WorkerMessage> inbound(Consumer<ManagerSession> onHello) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(WorkerMessage m) {
+                lastHeard = System.nanoTime();
+                switch (m.getKindCase()) {
+                    case HELLO -> hello(m.getHello(), onHello);
+                    case STATUSES -> {
+                        if (helloSeen) {
+                            statuses(m.getStatuses());
+                        } else {
+                            end(Status.FAILED_PRECONDITION.withDescription("a session starts with hello"));
+                        }
+                    }
+                    case HEARTBEAT -> { }
+                    default -> end(Status.INVALID_ARGUMENT.withDescription("unknown worker message"));
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                end(null);
+            }
+
+            @Override
+            public void onCompleted() {
+                end(Status.OK);
+            }
+        };
+    }
+
+    private void hello(WorkerHello hello, Consumer<ManagerSession> onHello) {
+        if (helloSeen) {
+            return;
+        }
+        helloSeen = true;
+        updateNode(hello, NODE_UPDATE_ATTEMPTS);
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            // subscribe before the first read, so no change between the two is missed
+            events = store.watch(this::concernsNode);
+            dirtySince = 0; // the first set goes out on the first tick
+            ticking = timer.scheduleWithFixedDelay(this::tick, 0, settings.tick().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        onHello.accept(this);
+    }
+
+    /** Keeps the Node object current; version-checked, so a concurrent writer wins and this retries on its result. */
+    private void updateNode(WorkerHello hello, int attemptsLeft) {
+        store.update(tx -> {
+            Node node = tx.read().node(nodeId).orElse(null);
+            if (node == null) {
+                return;
+            }
+            Node.Builder b = node.toBuilder();
+            if (hello.hasDescription()) {
+                b.setDescription(hello.getDescription());
+            }
+            if (hello.getRuntimesCount() > 0) {
+                b.clearRuntimes().addAllRuntimes(hello.getRuntimesList());
+            }
+            NodeStatus.Builder status = node.getStatus().toBuilder().setState(NodeStatus.State.READY).setMessage("");
+            if (!hello.getAddr().isEmpty()) {
+                status.setAddr(hello.getAddr());
+            }
+            b.setStatus(status);
+            Node updated = b.build();
+            if (!updated.equals(node)) {
+                tx.update(updated);
+            }
+        }).whenComplete((result, error) -> {
+            if (error == null && result.ok()) {
+                return;
+            }
+            if (attemptsLeft > 1) {
+                updateNode(hello, attemptsLeft - 1);
+            } else {
+                log.warn("could not update node {} from its hello: {}", nodeId,
+                        error != null ? error.getMessage() : result.error());
+            }
+        });
+    }
+
+    private boolean concernsNode(StoreEvent e) {
+        return switch (e.kind()) {
+            case TASK -> (e.after() != null && nodeId.equals(((Task) e.after()).getNodeId()))
+                    || (e.before() != null && nodeId.equals(((Task) e.before()).getNodeId()));
+            case SERVICE, SECRET, CONFIG -> true; // names and referenced data; the set is compared before sending
+            default -> false;
+        };
+    }
+
+    /** Applies the worker's statuses for its own tasks; refuses the rest. Acked once committed. */
+    private void statuses(StatusBatch batch) {
+        Map<String, TaskStatus> accepted = new LinkedHashMap<>();
+        List<String> refused = new ArrayList<>();
+        store.read(r -> {
+            batch.getStatusesMap().forEach((taskId, status) -> {
+                Optional<Task> t = r.task(taskId);
+                if (t.isPresent() && nodeId.equals(t.get().getNodeId())) {
+                    accepted.put(taskId, status);
+                } else if (t.isPresent()) {
+                    refused.add(taskId);
+                }
+                // a task that is gone: nothing to apply, nothing wrong with the report
+            });
+            return null;
+        });
+        if (!refused.isEmpty()) {
+            log.warn("node {} reported status for {} task(s) not assigned to it: refused", nodeId, refused.size());
+        }
+        StatusAck ack = StatusAck.newBuilder().setBatchId(batch.getBatchId()).addAllRefusedTaskIds(refused).build();
+        store.update(tx -> accepted.forEach(tx::updateTaskStatus)).whenComplete((result, error) -> {
+            if (error == null && result.ok()) {
+                send(ManagerMessage.newBuilder().setStatusAck(ack).build());
+            } else {
+                // the worker keeps unacknowledged status and sends it again on its next session
+                end(Status.UNAVAILABLE.withDescription("task status not committed; reconnect"));
+            }
+        });
+    }
+
+    private void tick() {
+        try {
+            long now = System.nanoTime();
+            if (now - lastHeard > settings.workerTimeout().toNanos()) {
+                end(Status.UNAVAILABLE.withDescription("no heartbeat from the worker"));
+                return;
+            }
+            Subscription sub;
+            synchronized (this) {
+                if (ended) {
+                    return;
+                }
+                sub = events;
+            }
+            if (!sub.pollAll(Duration.ZERO).isEmpty()) {
+                synchronized (this) {
+                    lastEvent = now;
+                    if (dirtySince < 0) {
+                        dirtySince = now;
+                    }
+                }
+            }
+            sendAssignmentsIfDue(now);
+            sendHeartbeatIfDue(now);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("dispatcher session of node {} failed", nodeId, e);
+            end(Status.INTERNAL.withDescription("dispatcher error"));
+        }
+    }
+
+    private synchronized void sendAssignmentsIfDue(long now) {
+        if (dirtySince < 0 || ended) {
+            return;
+        }
+        boolean quiet = now - lastEvent >= settings.coalesce().toNanos();
+        boolean overdue = now - dirtySince >= settings.maxDelay().toNanos();
+        if (dirtySince != 0 && !quiet && !overdue) {
+            return;
+        }
+        dirtySince = -1;
+        long[] version = new long[1];
+        Assignments set = store.read(r -> {
+            version[0] = r.version();
+            return AssignmentSets.of(r, nodeId);
+        });
+        if (set.equals(lastSent)) {
+            return;
+        }
+        lastSent = set;
+        send(ManagerMessage.newBuilder()
+                .setAssignments(set.toBuilder().setSequence(++sequence).setStoreVersion(version[0])).build());
+    }
+
+    private synchronized void sendHeartbeatIfDue(long now) {
+        if (now - lastHeartbeat < settings.heartbeatPeriod().toNanos()) {
+            return;
+        }
+        lastHeartbeat = now;
+        send(ManagerMessage.newBuilder().setHeartbeat(ManagerHeartbeat.newBuilder()
+                .setPeriodMillis(settings.heartbeatPeriod().toMillis()).addAllManagers(managers.get())).build());
+    }
+
+    private synchronized void send(ManagerMessage m) {
+        if (ended || out.isCancelled()) {
+            return;
+        }
+        try {
+            out.onNext(m);
+        } catch (RuntimeException e) {
+            log.debug("session of node {} broke: {}", nodeId, e.toString());
+            end(null);
+        }
+    }
+
+    /**
+     * Ends the session once: closes the stream with {@code status} (null when the worker already
+     * went away), stops watching, and tells the dispatcher.
+     */
+    void end(Status status) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            if (ticking != null) {
+                ticking.cancel(false);
+            }
+            if (events != null) {
+                events.close();
+            }
+            if (status != null && !out.isCancelled()) {
+                try {
+                    if (status.isOk()) {
+                        out.onCompleted();
+                    } else {
+                        out.onError(status.asRuntimeException());
+                    }
+                } catch (RuntimeException e) {
+                    log.debug("closing the session of node {}: {}", nodeId, e.toString());
+                }
+            }
+        }
+        onEnd.accept(this);
+    }
+}

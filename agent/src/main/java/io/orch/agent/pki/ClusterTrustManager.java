@@ -1,0 +1,115 @@
+package io.orch.agent.pki;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+
+/**
+ * Trusts a peer only if its chain verifies against one root CA (the cluster's), with the JDK's
+ * PKIX checks (signatures, validity, key usage and extended key usage). Host names are not
+ * checked: node addresses change, and identity comes from the certificate (CN = node id, OU =
+ * role), as in Swarm. When a role is required (a worker dialling a manager) the peer's OU must
+ * name it, so a worker's certificate cannot pose as a manager.
+ */
+final class ClusterTrustManager extends X509ExtendedTrustManager {
+    private final X509Certificate ca;
+    private final X509TrustManager pkix;
+    private final Optional<NodeRole> requiredPeerRole;
+
+    ClusterTrustManager(X509Certificate ca, Optional<NodeRole> requiredPeerRole) {
+        this.ca = ca;
+        this.requiredPeerRole = requiredPeerRole;
+        this.pkix = pkixTrusting(ca);
+    }
+
+    private static X509TrustManager pkixTrusting(X509Certificate ca) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("orch-root-ca", ca);
+            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+            factory.init(store);
+            for (TrustManager tm : factory.getTrustManagers()) {
+                if (tm instanceof X509TrustManager x509) {
+                    return x509;
+                }
+            }
+            throw new IllegalStateException("the JDK offers no X509TrustManager");
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot build a trust manager for the cluster CA", e);
+        }
+    }
+
+    X509Certificate ca() {
+        return ca;
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        requireChain(chain);
+        try {
+            pkix.checkClientTrusted(chain, authType);
+        } catch (CertificateException e) {
+            throw new CertificateException("the client certificate is not from this cluster's root CA: " + e.getMessage(), e);
+        }
+        requireRole(chain[0]);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        requireChain(chain);
+        try {
+            pkix.checkServerTrusted(chain, authType);
+        } catch (CertificateException e) {
+            throw new CertificateException("the server certificate is not from this cluster's root CA: " + e.getMessage(), e);
+        }
+        requireRole(chain[0]);
+    }
+
+    private static void requireChain(X509Certificate[] chain) throws CertificateException {
+        if (chain == null || chain.length == 0) {
+            throw new CertificateException("the peer sent no certificate");
+        }
+    }
+
+    private void requireRole(X509Certificate leaf) throws CertificateException {
+        if (requiredPeerRole.isPresent() && !requiredPeerRole.get().ou().equals(Subjects.ou(leaf))) {
+            throw new CertificateException("the peer is not a " + requiredPeerRole.get().name().toLowerCase()
+                    + " (its certificate says \"" + Subjects.ou(leaf) + "\")");
+        }
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        checkServerTrusted(chain, authType);
+    }
+
+    /** Servers name this CA in their certificate request, so clients pick the matching certificate. */
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[] {ca};
+    }
+}

@@ -1,0 +1,260 @@
+package io.orch.agent.pki;
+
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a node proves itself with: its private key, its certificate (CN = node id, OU = role,
+ * O = cluster id) and the cluster root CA's certificate, the only CA it trusts. Saved as PEM files
+ * under DATA/certificates ({@code node.key} 0600, {@code node.crt}, {@code ca.crt}). Builds the
+ * javax.net.ssl managers and the gRPC TLS contexts. The key is never in {@link #toString()} or in
+ * an exception message.
+ */
+public final class NodeCredentials {
+    public static final String DIRECTORY = "certificates";
+    static final String KEY_FILE = "node.key";
+    static final String CERT_FILE = "node.crt";
+    static final String CA_FILE = "ca.crt";
+
+    private final PrivateKey key;
+    private final X509Certificate certificate;
+    private final X509Certificate caCertificate;
+    private final String nodeId;
+    private final NodeRole role;
+    private final String clusterId;
+
+    private NodeCredentials(PrivateKey key, X509Certificate certificate, X509Certificate caCertificate) {
+        this.key = key;
+        this.certificate = certificate;
+        this.caCertificate = caCertificate;
+        this.nodeId = Subjects.cn(certificate);
+        this.role = NodeRole.fromOu(Subjects.ou(certificate));
+        this.clusterId = Subjects.o(certificate);
+    }
+
+    /** A new key and CSR, to send to a manager ({@code NodeCsr.complete} then makes the credentials). */
+    public static NodeCsr generateCsr() {
+        return NodeCsr.generate();
+    }
+
+    /**
+     * Issues credentials directly from the CA held here: for the node that creates the cluster,
+     * which is its own CA.
+     */
+    public static NodeCredentials selfIssued(RootCa ca, String nodeId, NodeRole role, List<String> ipOrDnsSans) {
+        NodeCsr csr = NodeCsr.generate();
+        return csr.complete(ca.issue(csr.csrDer(), nodeId, role, ipOrDnsSans), ca.certPem());
+    }
+
+    /**
+     * @throws IllegalArgumentException if a PEM is bad, the certificate is not signed by the CA,
+     *     or the key is not the certificate's
+     */
+    static NodeCredentials of(PrivateKey key, String nodeCertPem, String caCertPem) {
+        X509Certificate certificate = Pem.parseCertificate(nodeCertPem, "node certificate");
+        X509Certificate ca = Pem.parseCertificate(caCertPem, "CA certificate");
+        try {
+            certificate.verify(ca.getPublicKey());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("node certificate is not signed by the CA certificate");
+        }
+        if (!Keys.matches(key, certificate.getPublicKey())) {
+            throw new IllegalArgumentException("node key does not belong to the node certificate");
+        }
+        if (Subjects.cn(certificate).isEmpty() || Subjects.o(certificate).isEmpty()) {
+            throw new IllegalArgumentException("node certificate has no node id (CN) or cluster id (O)");
+        }
+        return new NodeCredentials(key, certificate, ca);
+    }
+
+    /** DATA/certificates. */
+    public static Path directoryIn(Path dataDir) {
+        return dataDir.resolve(DIRECTORY);
+    }
+
+    /**
+     * Writes the three PEM files into {@code dir} (created if missing); each file is replaced
+     * atomically, the key is created 0600 before any byte of it is written.
+     */
+    public void save(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        writeAtomically(dir, KEY_FILE, Pem.privateKey(key), true);
+        writeAtomically(dir, CERT_FILE, certPem(), false);
+        writeAtomically(dir, CA_FILE, caCertPem(), false);
+    }
+
+    private static void writeAtomically(Path dir, String name, String content, boolean secret) throws IOException {
+        Path tmp = dir.resolve(name + ".tmp");
+        Files.deleteIfExists(tmp);
+        if (secret) {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            Files.createFile(tmp);
+        }
+        Files.writeString(tmp, content, StandardCharsets.US_ASCII);
+        try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        try {
+            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * The credentials saved in {@code dir}; empty if none of the files is there (the node has not
+     * joined yet).
+     *
+     * @throws IOException naming the file if only some are there or one is damaged
+     */
+    public static Optional<NodeCredentials> load(Path dir) throws IOException {
+        Path keyFile = dir.resolve(KEY_FILE);
+        Path certFile = dir.resolve(CERT_FILE);
+        Path caFile = dir.resolve(CA_FILE);
+        boolean any = Files.exists(keyFile) || Files.exists(certFile) || Files.exists(caFile);
+        if (!any) {
+            return Optional.empty();
+        }
+        for (Path p : new Path[] {keyFile, certFile, caFile}) {
+            if (!Files.exists(p)) {
+                throw new IOException(p + " is missing (the other node credential files are there)");
+            }
+        }
+        PrivateKey key;
+        try {
+            key = Pem.parsePrivateKey(Files.readString(keyFile, StandardCharsets.US_ASCII), "node key");
+        } catch (IllegalArgumentException | IOException e) {
+            throw new IOException(keyFile + " is damaged: " + (e instanceof IllegalArgumentException ? e.getMessage() : "unreadable"));
+        }
+        try {
+            return Optional.of(of(key, Files.readString(certFile, StandardCharsets.US_ASCII), Files.readString(caFile, StandardCharsets.US_ASCII)));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the node credentials in " + dir + " are damaged: " + e.getMessage());
+        }
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public NodeRole role() {
+        return role;
+    }
+
+    public String clusterId() {
+        return clusterId;
+    }
+
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    public X509Certificate caCertificate() {
+        return caCertificate;
+    }
+
+    public String certPem() {
+        return Pem.certificate(certificate);
+    }
+
+    public String caCertPem() {
+        return Pem.certificate(caCertificate);
+    }
+
+    public Instant notAfter() {
+        return certificate.getNotAfter().toInstant();
+    }
+
+    /** Presents the node certificate and the CA certificate (so a joining peer can pin the CA). */
+    public KeyManagerFactory keyManagerFactory() {
+        try {
+            char[] password = new char[0];
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("node", key, password, new X509Certificate[] {certificate, caCertificate});
+            // SunX509, not PKIX: Ratis' gRPC uses OpenSSL (BoringSSL), and there the PKIX key
+            // manager's algorithm-constraint check refuses our EC key (the handshake then fails
+            // with an internal-error alert before any certificate is looked at)
+            KeyManagerFactory factory = KeyManagerFactory.getInstance("SunX509");
+            factory.init(store, password);
+            return factory;
+        } catch (GeneralSecurityException | IOException e) {
+            // no cause message: it could describe the key
+            throw new IllegalStateException("cannot build the key manager for node " + nodeId);
+        }
+    }
+
+    public X509KeyManager x509KeyManager() {
+        for (KeyManager km : keyManagerFactory().getKeyManagers()) {
+            if (km instanceof X509KeyManager x509) {
+                return x509;
+            }
+        }
+        throw new IllegalStateException("the JDK offers no X509KeyManager");
+    }
+
+    /** Trusts only certificates of this cluster's root CA, of any role. */
+    public TrustManagerFactory trustManagerFactory() {
+        return TlsContexts.factoryOf(x509TrustManager());
+    }
+
+    public X509TrustManager x509TrustManager() {
+        return new ClusterTrustManager(caCertificate, Optional.empty());
+    }
+
+    /** A trust manager that also requires the peer's certificate to be of {@code role}. */
+    public X509TrustManager x509TrustManager(NodeRole role) {
+        return new ClusterTrustManager(caCertificate, Optional.of(role));
+    }
+
+    /** gRPC server side: mutual TLS, a client certificate of this cluster is required. */
+    public SslContext serverContext() {
+        return serverContext(ClientAuth.REQUIRE);
+    }
+
+    /**
+     * gRPC server side with a chosen client-certificate policy: OPTIONAL for the listener that
+     * also serves joining nodes (they have no certificate yet; such services must then check
+     * {@link PeerIdentity} per call). A certificate that is presented must still be this cluster's.
+     */
+    public SslContext serverContext(ClientAuth clientAuth) {
+        return TlsContexts.server(keyManagerFactory(), x509TrustManager(), clientAuth);
+    }
+
+    /** gRPC client side: presents this node's certificate; trusts any node of this cluster. */
+    public SslContext clientContext() {
+        return TlsContexts.client(keyManagerFactory(), x509TrustManager());
+    }
+
+    /** gRPC client side that also requires the server to hold a certificate of {@code serverRole} (e.g. MANAGER). */
+    public SslContext clientContext(NodeRole serverRole) {
+        return TlsContexts.client(keyManagerFactory(), x509TrustManager(serverRole));
+    }
+
+    @Override
+    public String toString() {
+        return "NodeCredentials[node " + nodeId + ", " + role.name().toLowerCase() + ", cluster " + clusterId
+                + ", valid until " + notAfter() + "]";
+    }
+}

@@ -1,0 +1,89 @@
+package io.orch.agent.pki;
+
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.ManagerFactoryParameters;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManagerFactorySpi;
+import java.security.KeyStore;
+import java.security.Provider;
+
+/**
+ * gRPC (grpc-netty-shaded) TLS contexts: TLS 1.3 or 1.2, the JDK's TLS engine (so trust decisions
+ * are exactly the trust managers', whatever native library is on the class path).
+ */
+final class TlsContexts {
+    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    private TlsContexts() {}
+
+    static SslContext server(KeyManagerFactory keys, TrustManager trust, ClientAuth clientAuth) {
+        try {
+            return GrpcSslContexts.configure(SslContextBuilder.forServer(keys), SslProvider.JDK)
+                    .trustManager(trust)
+                    .clientAuth(clientAuth)
+                    .protocols(PROTOCOLS)
+                    .build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot build the server TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    /** @param keys the client's certificate, or null to present none (a node that is joining) */
+    static SslContext client(KeyManagerFactory keys, TrustManager trust) {
+        try {
+            SslContextBuilder builder = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+                    .trustManager(trust)
+                    .protocols(PROTOCOLS);
+            if (keys != null) {
+                builder.keyManager(keys);
+            }
+            return builder.build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot build the client TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    /** A javax.net.ssl factory that hands out one given trust manager. */
+    static TrustManagerFactory factoryOf(TrustManager trust) {
+        return new SingleTrustManagerFactory(trust);
+    }
+
+    private static final class SingleTrustManagerFactory extends TrustManagerFactory {
+        private static final Provider PROVIDER = new Provider("orch-pki", "1.0", "orch cluster CA trust") {};
+
+        SingleTrustManagerFactory(TrustManager trust) {
+            super(new Spi(trust), PROVIDER, "orch-cluster-ca");
+        }
+    }
+
+    private static final class Spi extends TrustManagerFactorySpi {
+        private final TrustManager trust;
+
+        Spi(TrustManager trust) {
+            this.trust = trust;
+        }
+
+        @Override
+        protected void engineInit(KeyStore ks) {
+            // the trust manager is fixed at construction
+        }
+
+        @Override
+        protected void engineInit(ManagerFactoryParameters spec) {
+            // the trust manager is fixed at construction
+        }
+
+        @Override
+        protected TrustManager[] engineGetTrustManagers() {
+            return new TrustManager[] {trust};
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.orch.cli.commands;
+
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code orch node demote NODE...}: makes managers workers; the agent refuses to demote the last manager. */
+@Command(name = "demote", description = "Demote one or more nodes from manager in the cluster.")
+public final class NodeDemoteCommand extends OrchCommand {
+    @Parameters(arity = "1..*", paramLabel = "NODE")
+    List<String> nodes;
+
+    @Override
+    public Integer call() {
+        return NodeRoleChange.apply(api(), out(), nodes, "worker",
+                "Node %s is already a worker.", "Manager %s demoted in the swarm.");
+    }
+}

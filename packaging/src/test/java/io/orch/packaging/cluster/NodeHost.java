@@ -1,0 +1,27 @@
+package io.orch.packaging.cluster;
+
+import java.util.List;
+
+/**
+ * Where an agent runs: in this network namespace on loopback, or in a named network namespace
+ * (reached by {@code ip netns exec NAME}) with its own address on the test bridge.
+ *
+ * @param netns the namespace, or null for this one
+ * @param ip    the address the agent listens and gossips on
+ */
+record NodeHost(String netns, String ip) {
+    static final NodeHost LOOPBACK = new NodeHost(null, "127.0.0.1");
+
+    static NodeHost netns(String name, String ip) {
+        return new NodeHost(name, ip);
+    }
+
+    /** What goes before a command to run it on this host. */
+    List<String> commandPrefix() {
+        return netns == null ? List.of() : List.of("ip", "netns", "exec", netns);
+    }
+
+    NodeApi api(int apiPort) {
+        return netns == null ? new LoopbackApi(apiPort) : new NetnsApi(netns, apiPort);
+    }
+}

@@ -1,0 +1,113 @@
+package io.orch.raft.ratis;
+
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The Ratis client this replica proposes through, kept in step with the group's membership. A
+ * Ratis client only knows the peers it was built with (plus those a NotLeaderException names), so
+ * after voters were added and the original ones removed it could no longer find the leader. Each
+ * call to {@link #get} compares the membership this replica sees with the client's and, when it
+ * changed, builds a new client and retires the old one: requests already in flight on it keep going
+ * and it is closed once they must have finished.
+ */
+final class MembershipFollowingClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MembershipFollowingClient.class);
+
+    private final RaftGroupId groupId;
+    private final RaftProperties properties;
+    private final Parameters parameters;
+    private final RetryPolicy retryPolicy;
+    private final Supplier<Collection<RaftPeer>> currentPeers;
+    private final Supplier<RaftPeerId> leaderHint;
+    private final Duration retireAfter;
+    private final ScheduledExecutorService retirer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "orch-raft-client-retirer");
+        t.setDaemon(true);
+        return t;
+    });
+    private RaftClient client;
+    private List<RaftPeer> clientPeers;
+    private boolean closed;
+
+    MembershipFollowingClient(RaftGroupId groupId, RaftProperties properties, Parameters parameters,
+            RetryPolicy retryPolicy, Supplier<Collection<RaftPeer>> currentPeers, Supplier<RaftPeerId> leaderHint,
+            Duration retireAfter) {
+        this.groupId = groupId;
+        this.properties = properties;
+        this.parameters = parameters;
+        this.retryPolicy = retryPolicy;
+        this.currentPeers = currentPeers;
+        this.leaderHint = leaderHint;
+        this.retireAfter = retireAfter;
+    }
+
+    /** The client for the current membership; throws IllegalStateException once closed. */
+    synchronized RaftClient get() {
+        if (closed) {
+            throw new IllegalStateException("raft client closed");
+        }
+        List<RaftPeer> peers = sorted(currentPeers.get());
+        if (client == null || !peers.equals(clientPeers)) {
+            RaftClient previous = client;
+            client = RaftClient.newBuilder()
+                    .setClientId(ClientId.randomId())
+                    .setRaftGroup(RaftGroup.valueOf(groupId, peers))
+                    .setLeaderId(leaderHint.get()) // a NotLeaderException redirects if this is stale
+                    .setProperties(properties)
+                    .setParameters(parameters)
+                    .setRetryPolicy(retryPolicy)
+                    .build();
+            if (previous != null) {
+                LOG.info("raft membership changed to {}: new proposal client", peers);
+                retirer.schedule(() -> closeQuietly(previous), retireAfter.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            clientPeers = peers;
+        }
+        return client;
+    }
+
+    private static List<RaftPeer> sorted(Collection<RaftPeer> peers) {
+        return peers.stream().sorted(Comparator.comparing(p -> p.getId().toString())).toList();
+    }
+
+    private static void closeQuietly(RaftClient c) {
+        try {
+            c.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("closing a retired raft client", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<Runnable> retiring = retirer.shutdownNow();
+        retiring.forEach(Runnable::run);
+        if (client != null) {
+            client.close();
+        }
+    }
+}

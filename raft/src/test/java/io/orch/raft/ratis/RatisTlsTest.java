@@ -1,0 +1,119 @@
+package io.orch.raft.ratis;
+
+import io.orch.raft.ratis.TestCluster.Replica;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Replicas talking Raft over mutual TLS, with certificates of the cluster CA and of a foreign one. */
+class RatisTlsTest {
+    @TempDir
+    static Path certificateDir;
+    private static TestCertificates certificates;
+    @TempDir
+    Path dir;
+    private TestCluster cluster;
+
+    /** Made once for the class: every keytool run starts a JVM. The two CAs are made side by side. */
+    @BeforeAll
+    static void certificateAuthorities() throws Exception {
+        certificates = new TestCertificates(certificateDir);
+        CompletableFuture<Void> foreign = CompletableFuture.runAsync(() -> {
+            try {
+                certificates.createCa("foreign-ca");
+                certificates.issue("intruder", "foreign-ca");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        certificates.createCa("cluster-ca");
+        for (String node : List.of("n1", "n2", "n3")) {
+            certificates.issue(node, "cluster-ca");
+        }
+        foreign.join();
+    }
+
+    @BeforeEach
+    void cluster() {
+        cluster = new TestCluster(dir);
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        cluster.close();
+    }
+
+    private RaftSettings settings(String id, String address, Map<String, String> peers, RaftTls tls) {
+        return RaftSettings.singleVoter(id, address, TestCluster.CLUSTER_ID, dir.resolve(id))
+                .withPeers(peers)
+                .withTls(tls)
+                .withProposeTimeout(Duration.ofSeconds(2));
+    }
+
+    /** Starts n1 and n2 with certificates of the cluster CA. */
+    private void startTwoTrustedReplicas() throws IOException, GeneralSecurityException {
+        Map<String, String> peers = new TreeMap<>(Map.of("n1", TestCluster.loopback(), "n2", TestCluster.loopback()));
+        for (String id : peers.keySet()) {
+            cluster.start(settings(id, peers.get(id), peers, certificates.tls(id, "cluster-ca", "cluster-ca")));
+        }
+    }
+
+    @Test
+    void replicasWithCertificatesOfTheClusterCaElectReplicateAndAddAThird() throws Exception {
+        startTwoTrustedReplicas();
+        Replica leader = cluster.leader();
+        cluster.propose(cluster.aFollower(), 1);
+
+        String address = TestCluster.loopback();
+        Map<String, String> peers = new TreeMap<>(leader.proposer().voters());
+        peers.put("n3", address);
+        Replica n3 = cluster.start(settings("n3", address, peers, certificates.tls("n3", "cluster-ca", "cluster-ca")));
+        leader.proposer().addVoter("n3", address);
+        cluster.propose(n3, 2);
+
+        cluster.awaitAllEqual();
+        assertEquals(List.of(1L, 2L), n3.applier().values());
+        assertEquals(Set.of("n1", "n2", "n3"), leader.proposer().voters().keySet());
+    }
+
+    @Test
+    void aReplicaWithACertificateOfAnotherCaCannotJoin() throws Exception {
+        startTwoTrustedReplicas();
+        Replica leader = cluster.leader();
+        cluster.propose(leader, 1);
+
+        String address = TestCluster.loopback();
+        Map<String, String> peers = new TreeMap<>(leader.proposer().voters());
+        peers.put("n3", address);
+        // Signed by the foreign CA, though it trusts the cluster CA: the cluster's replicas refuse it
+        // as a client, and refuse its server certificate when they dial it.
+        Replica intruder = cluster.start(settings("n3", address, peers, certificates.tls("intruder", "foreign-ca", "cluster-ca")));
+
+        IOException refused = assertThrows(IOException.class, () -> leader.proposer().addVoter("n3", address));
+        System.out.println("adding a replica with a foreign certificate failed: " + refused.getMessage());
+
+        assertEquals(Set.of("n1", "n2"), leader.proposer().voters().keySet());
+        assertEquals(List.of(), intruder.applier().values(), "nothing was replicated to it");
+        assertTrue(intruder.proposer().propose(SummingApplier.command(9)).handle((r, e) -> e).join() != null,
+                "it cannot write through the cluster either");
+        cluster.propose(leader, 2);
+        assertEquals(List.of(1L, 2L), leader.applier().values());
+    }
+}

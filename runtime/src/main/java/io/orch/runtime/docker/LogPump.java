@@ -1,0 +1,76 @@
+package io.orch.runtime.docker;
+
+import io.orch.runtime.LogFiles;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies a container's output from Docker ({@code GET /containers/ID/logs?follow=1}) into the
+ * task's stdout.log and stderr.log, appending, so the agent reads Docker tasks' logs exactly as
+ * it reads runc's and the process runtime's. Ends when the container ends (Docker closes the
+ * stream) or on {@link #cancel}.
+ */
+final class LogPump {
+    private static final Logger log = LoggerFactory.getLogger(LogPump.class);
+
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile HttpResponse stream;
+    private volatile boolean cancelled;
+
+    private LogPump() {}
+
+    /** Starts copying on {@code executor}; {@code sinceSeconds} is Docker's {@code since} ("0": from the start). */
+    static LogPump start(DockerEngine engine, String containerId, LogFiles files, String sinceSeconds, ExecutorService executor) {
+        LogPump pump = new LogPump();
+        executor.execute(() -> pump.run(engine, containerId, files, sinceSeconds));
+        return pump;
+    }
+
+    private void run(DockerEngine engine, String containerId, LogFiles files, String since) {
+        try (OutputStream out = new FileOutputStream(files.stdout().toFile(), true);
+             OutputStream err = new FileOutputStream(files.stderr().toFile(), true)) {
+            stream = engine.followLogs(containerId, since);
+            if (cancelled) {
+                return;
+            }
+            try (HttpResponse r = stream) {
+                Multiplexed.demux(r.body(), out, err);
+            }
+        } catch (IOException e) {
+            if (!cancelled) {
+                log.debug("logs of container {} stopped: {}", containerId, e.toString());
+            }
+        } finally {
+            HttpResponse s = stream;
+            if (s != null) {
+                s.close();
+            }
+            done.countDown();
+        }
+    }
+
+    /** Waits until everything the container wrote is in the files (the stream ended), at most {@code timeout}. */
+    boolean awaitDone(Duration timeout) {
+        try {
+            return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    void cancel() {
+        cancelled = true;
+        HttpResponse s = stream;
+        if (s != null) {
+            s.close();
+        }
+    }
+}

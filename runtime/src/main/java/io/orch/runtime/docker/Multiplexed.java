@@ -1,0 +1,47 @@
+package io.orch.runtime.docker;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Docker's multiplexed stdout/stderr stream (logs and exec of a container without a TTY): frames
+ * of an 8-byte header (stream: 1 stdout, 2 stderr; three zero bytes; big-endian payload size)
+ * and the payload.
+ */
+final class Multiplexed {
+    private static final int MAX_FRAME = 16 * 1024 * 1024;
+
+    private Multiplexed() {}
+
+    /** Copies every frame to {@code stdout} or {@code stderr} (flushed per frame) until the stream ends. */
+    static void demux(InputStream in, OutputStream stdout, OutputStream stderr) throws IOException {
+        byte[] header = new byte[8];
+        byte[] buf = new byte[16 * 1024];
+        while (true) {
+            int got = in.readNBytes(header, 0, 8);
+            if (got == 0) {
+                return;
+            }
+            if (got < 8) {
+                throw new EOFException("stream ended inside a frame header");
+            }
+            long size = ((header[4] & 0xffL) << 24) | ((header[5] & 0xff) << 16) | ((header[6] & 0xff) << 8) | (header[7] & 0xff);
+            if (size > MAX_FRAME) {
+                throw new IOException("frame of " + size + " bytes: not a multiplexed stream");
+            }
+            OutputStream target = header[0] == 2 ? stderr : stdout;
+            long left = size;
+            while (left > 0) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                if (n == -1) {
+                    throw new EOFException("stream ended inside a frame");
+                }
+                target.write(buf, 0, n);
+                left -= n;
+            }
+            target.flush();
+        }
+    }
+}
