@@ -41,6 +41,16 @@ public final class Agent implements AutoCloseable {
     private RuntimeRegistry runtimes;
     private AutoCloseable node;
     private ManagerNode manager;
+    private NodeContext context;
+    private ClusterIdentity identity;
+    private NodeCredentials credentials;
+    /** Role changes (promote/demote) run here, one at a time, never on the threads that asked. */
+    private final java.util.concurrent.ExecutorService roleSwitcher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "orch-role-switch");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.concurrent.atomic.AtomicBoolean switching = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Agent(AgentConfig config) {
         this.config = config;
@@ -65,7 +75,7 @@ public final class Agent implements AutoCloseable {
         runtimes = new RuntimeRegistry(List.of(new ProcessRuntime(), new RuncRuntime(dataDir, images),
                 new DockerRuntime(DockerRuntime.socketFrom(System.getenv()), images)), config.runtime());
         runtimes.defaultRuntime(); // fails with the reason when the requested runtime cannot run here
-        NodeContext context = new NodeContext(config, dataDir, clock, metrics, runtimes, images, VERSION);
+        context = new NodeContext(config, dataDir, clock, metrics, runtimes, images, VERSION);
 
         Optional<ClusterIdentity> existing = ClusterIdentity.load(dataDir);
         if (existing.isPresent()) {
@@ -90,7 +100,7 @@ public final class Agent implements AutoCloseable {
         credentials.save(NodeCredentials.directoryIn(context.dataDir()));
         identity.save(context.dataDir()); // last: its presence is what makes the next start resume
         manager = ManagerNode.create(context, identity, credentials, ca);
-        node = manager;
+        running(manager, identity, credentials);
         manager.announceNewCluster(out);
         announceApi(out);
     }
@@ -109,10 +119,10 @@ public final class Agent implements AutoCloseable {
         if (joined.credentials().role() == NodeRole.MANAGER) {
             manager = ManagerNode.join(context, identity, joined.credentials(), joined.response().getRaftVotersMap(),
                     config.join().manager().toString());
-            node = manager;
+            running(manager, identity, joined.credentials());
             out.printf("This node joined a swarm as a manager (node %s).%n", identity.nodeId());
         } else {
-            node = WorkerNode.start(context, identity, joined.credentials(), peers);
+            running(WorkerNode.start(context, identity, joined.credentials(), peers), identity, joined.credentials());
             out.printf("This node joined a swarm as a worker (node %s).%n", identity.nodeId());
         }
         announceApi(out);
@@ -129,14 +139,14 @@ public final class Agent implements AutoCloseable {
         }
         if (credentials.role() == NodeRole.MANAGER) {
             manager = ManagerNode.resume(context, identity, credentials, config.forceNewCluster());
-            node = manager;
+            running(manager, identity, credentials);
         } else {
             if (config.forceNewCluster()) {
                 throw new IllegalArgumentException("--force-new-cluster: this node is a worker; run it on a manager's data directory");
             }
             ClusterPeers peers = ClusterPeers.load(context.dataDir()).orElseThrow(() -> new IOException(
                     context.dataDir() + " holds a worker without " + ClusterPeers.FILE + "; join it again from an empty --data-dir"));
-            node = WorkerNode.start(context, identity, credentials, peers);
+            running(WorkerNode.start(context, identity, credentials, peers), identity, credentials);
         }
         out.printf("Resuming cluster %s as node %s (%s) from %s (the data directory already holds a cluster; no new cluster was created).%n",
                 identity.clusterId(), identity.nodeId(), credentials.role().name().toLowerCase(java.util.Locale.ROOT),
@@ -146,6 +156,78 @@ public final class Agent implements AutoCloseable {
             out.printf("Re-attached to %d running task(s).%n", reattached);
         }
         announceApi(out);
+    }
+
+    private void running(AutoCloseable started, ClusterIdentity id, NodeCredentials creds) {
+        this.node = started;
+        this.identity = id;
+        this.credentials = creds;
+        if (started instanceof ManagerNode m) {
+            manager = m;
+            m.onRoleWanted(this::roleWanted);
+        } else {
+            manager = null;
+            ((WorkerNode) started).onRoleWanted(this::roleWanted);
+        }
+    }
+
+    /** The cluster wants this node in {@code role} (`node promote` / `node demote`); asked repeatedly until done. */
+    private void roleWanted(NodeRole role) {
+        if (role == credentials.role() || closed.get() || !switching.compareAndSet(false, true)) {
+            return;
+        }
+        roleSwitcher.execute(() -> {
+            try {
+                switchRole(role);
+            } catch (Exception e) {
+                log.warn("could not become a {} yet: {}", role.name().toLowerCase(java.util.Locale.ROOT), e.getMessage());
+            } finally {
+                switching.set(false);
+            }
+        });
+    }
+
+    /**
+     * Renews this node's certificate for its new role (a demoted manager leaves the Raft group
+     * then), stops the old role's parts and starts the new ones. Tasks keep running throughout:
+     * the new role's worker re-attaches to them.
+     */
+    private synchronized void switchRole(NodeRole role) throws Exception {
+        List<String> managers = node instanceof ManagerNode m ? selfFirst(m.managerAddresses()) : ((WorkerNode) node).managerAddresses();
+        JoinClient.Joined renewed = JoinClient.renew(credentials, managers);
+        if (renewed.credentials().role() != role || closed.get()) {
+            return; // the operator changed their mind meanwhile
+        }
+        log.info("this node becomes a {}", role.name().toLowerCase(java.util.Locale.ROOT));
+        Path raftDir = context.dataDir().resolve("raft");
+        closeQuietly(node);
+        node = null;
+        renewed.credentials().save(NodeCredentials.directoryIn(context.dataDir()));
+        ClusterPeers peers = new ClusterPeers(renewed.response().getGossipKey().toByteArray(),
+                renewed.response().getManagersMap(), renewed.response().getGossipSeedsList());
+        peers.save(context.dataDir());
+        if (Files.exists(raftDir)) {
+            // a replica that left the group must not come back with its old log: set it aside
+            Files.move(raftDir, context.dataDir().resolve("raft.left-" + System.currentTimeMillis()));
+        }
+        if (role == NodeRole.MANAGER) {
+            String through = renewed.response().getManagersMap().values().stream().findFirst()
+                    .orElseThrow(() -> new IOException("the cluster named no manager to join through"));
+            running(ManagerNode.join(context, identity, renewed.credentials(), renewed.response().getRaftVotersMap(), through),
+                    identity, renewed.credentials());
+        } else {
+            running(WorkerNode.start(context, identity, renewed.credentials(), peers), identity, renewed.credentials());
+        }
+        log.info("this node is now a {}", role.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** This manager's own RPC address first: its store already shows the new role. */
+    private List<String> selfFirst(List<String> managers) {
+        String self = config.advertisedListenAddr().toString();
+        List<String> out = new java.util.ArrayList<>(managers);
+        out.remove(self);
+        out.add(0, self);
+        return out;
     }
 
     private void announceApi(PrintWriter out) {
@@ -178,7 +260,10 @@ public final class Agent implements AutoCloseable {
         if (closed.getAndSet(true)) {
             return;
         }
-        closeQuietly(node);
+        roleSwitcher.shutdownNow();
+        synchronized (this) {
+            closeQuietly(node);
+        }
         closeQuietly(runtimes);
     }
 

@@ -72,6 +72,13 @@ public final class ManagerNode implements AutoCloseable {
     private NodeHealthLoop nodeHealth;
     private ApiServer api;
     private Thread registrar;
+    private java.util.concurrent.ScheduledExecutorService roleWatch;
+    private java.util.function.Consumer<NodeRole> roleWanted = role -> { };
+
+    /** Told (repeatedly) when the cluster wants this node in another role. */
+    void onRoleWanted(java.util.function.Consumer<NodeRole> listener) {
+        this.roleWanted = listener;
+    }
 
     private ManagerNode(NodeContext context, ClusterIdentity identity, NodeCredentials credentials) {
         this.context = context;
@@ -196,13 +203,14 @@ public final class ManagerNode implements AutoCloseable {
         // the API reads this node's images and the task output files the runtimes write under DATA/tasks
         api = new ApiServer(new ApiContext(store, nodeId, context.metrics().registry(), context.clock(), context.version(),
                 new ApiServices(context.images(), context.dataDir().resolve("tasks")),
-                new NodeControl(ManagerStatusView.of(proposer::leaderId, this::reachability), RoleChangeHook.NONE)));
+                new NodeControl(ManagerStatusView.of(proposer::leaderId, this::reachability), roleChanges())));
         if (c.apiSocket() != null) {
             api.startUnix(c.apiSocket());
         }
         if (c.apiAddr() != null) {
             api.startTcp(c.apiAddr().socketAddress());
         }
+        watchOwnRole();
     }
 
     /**
@@ -244,14 +252,58 @@ public final class ManagerNode implements AutoCloseable {
             }
 
             @Override
+            public void removeVoter(String nodeId) throws IOException {
+                proposer.removeVoter(nodeId);
+            }
+
+            @Override
             public Map<String, String> voters() {
                 return proposer.voters();
             }
         };
     }
 
+    /**
+     * A demoted manager that is down cannot come to renew its certificate (which is when a
+     * running one leaves the Raft group): take it out of the group now, or it counts against the
+     * quorum forever.
+     */
+    private RoleChangeHook roleChanges() {
+        return (before, after) -> {
+            if (before.getSpec().getRole() == NodeSpec.Role.MANAGER && after.getSpec().getRole() == NodeSpec.Role.WORKER
+                    && after.getStatus().getState() == io.orch.api.proto.NodeStatus.State.DOWN) {
+                Thread t = new Thread(() -> {
+                    try {
+                        proposer.removeVoter(after.getId());
+                        log.info("removed the demoted manager {} (down) from the Raft group", after.getId());
+                    } catch (IOException | RuntimeException e) {
+                        log.warn("could not remove the demoted manager {} from the Raft group: {}", after.getId(), e.toString());
+                    }
+                }, "orch-remove-voter");
+                t.setDaemon(true);
+                t.start();
+            }
+        };
+    }
+
+    /** Watches this node's own role: after `node demote` it asks the agent to become a worker. */
+    private void watchOwnRole() {
+        roleWatch = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "orch-role-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        roleWatch.scheduleWithFixedDelay(() -> {
+            NodeSpec.Role wanted = store.read(r -> r.node(identity.nodeId())).map(n -> n.getSpec().getRole())
+                    .orElse(NodeSpec.Role.MANAGER);
+            if (wanted == NodeSpec.Role.WORKER) {
+                roleWanted.accept(NodeRole.WORKER);
+            }
+        }, 500, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     /** Every manager's RPC address, for workers to fail over between. */
-    private List<String> managerAddresses() {
+    List<String> managerAddresses() {
         List<String> out = new ArrayList<>();
         for (Node n : store.read(r -> r.nodes())) {
             if (n.getSpec().getRole() == NodeSpec.Role.MANAGER && !n.getManagerStatus().getAddr().isEmpty()) {
@@ -310,6 +362,9 @@ public final class ManagerNode implements AutoCloseable {
 
     @Override
     public void close() {
+        if (roleWatch != null) {
+            roleWatch.shutdownNow();
+        }
         if (registrar != null) {
             registrar.interrupt();
         }

@@ -36,6 +36,12 @@ final class WorkerNode implements AutoCloseable {
     private Worker worker;
     private ApiServer api;
     private int reattached;
+    private volatile java.util.function.Consumer<NodeRole> roleWanted = role -> { };
+
+    /** Told (repeatedly) when the cluster wants this node in another role (after `node promote`). */
+    void onRoleWanted(java.util.function.Consumer<NodeRole> listener) {
+        this.roleWanted = listener;
+    }
 
     private WorkerNode(NodeContext context, ClusterIdentity identity, ClusterPeers peers) {
         this.context = context;
@@ -60,6 +66,14 @@ final class WorkerNode implements AutoCloseable {
         gossip = Gossip.forWorker(context, identity, peers, this::managersChanged);
         dispatcher = new DispatcherClient(this::managerAddresses,
                 ChannelFactory.tls(credentials.clientContext(NodeRole.MANAGER)), this::hello);
+        dispatcher.addListener(new DispatcherClient.Listener() {
+            @Override
+            public void heartbeat(io.orch.api.proto.ManagerHeartbeat heartbeat) {
+                if (heartbeat.getDesiredRole() == io.orch.api.proto.NodeSpec.Role.MANAGER) {
+                    roleWanted.accept(NodeRole.MANAGER);
+                }
+            }
+        });
         DispatchedWorkerView view = new DispatchedWorkerView(dispatcher);
         worker = new Worker(view, dispatcher, identity.nodeId(), context.runtimes(), context.dataDir(), context.clock(),
                 context.metrics().registry());
@@ -87,7 +101,7 @@ final class WorkerNode implements AutoCloseable {
     }
 
     /** Managers gossip says are alive first, then the ones remembered from earlier runs. */
-    private List<String> managerAddresses() {
+    List<String> managerAddresses() {
         Set<String> out = new LinkedHashSet<>(gossip.managerAddresses().values());
         out.addAll(peers.managers().values());
         return new ArrayList<>(out);

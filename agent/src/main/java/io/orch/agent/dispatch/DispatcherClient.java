@@ -63,6 +63,10 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
 
         default void assignments(Assignments assignments) {
         }
+
+        /** A manager's heartbeat: its managers list and the role this node should have. */
+        default void heartbeat(io.orch.api.proto.ManagerHeartbeat heartbeat) {
+        }
     }
 
     private final Supplier<List<String>> managers;
@@ -276,7 +280,10 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
         switch (m.getKindCase()) {
             case ASSIGNMENTS -> listeners.forEach(l -> l.assignments(m.getAssignments()));
             case STATUS_ACK -> acked(a, m.getStatusAck());
-            case HEARTBEAT -> learnedManagers = List.copyOf(m.getHeartbeat().getManagersList());
+            case HEARTBEAT -> {
+                learnedManagers = List.copyOf(m.getHeartbeat().getManagersList());
+                listeners.forEach(l -> l.heartbeat(m.getHeartbeat()));
+            }
             default -> { }
         }
     }

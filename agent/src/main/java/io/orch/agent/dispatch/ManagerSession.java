@@ -268,8 +268,10 @@ final class ManagerSession {
             return;
         }
         lastHeartbeat = now;
+        var role = store.read(r -> r.node(nodeId)).map(n -> n.getSpec().getRole()).orElse(io.orch.api.proto.NodeSpec.Role.WORKER);
         send(ManagerMessage.newBuilder().setHeartbeat(ManagerHeartbeat.newBuilder()
-                .setPeriodMillis(settings.heartbeatPeriod().toMillis()).addAllManagers(managers.get())).build());
+                .setPeriodMillis(settings.heartbeatPeriod().toMillis()).addAllManagers(managers.get())
+                .setDesiredRole(role)).build());
     }
 
     private synchronized void send(ManagerMessage m) {

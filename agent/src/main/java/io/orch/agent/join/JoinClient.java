@@ -12,6 +12,8 @@ import io.orch.api.proto.JoinRequest;
 import io.orch.api.proto.JoinResponse;
 import io.orch.api.proto.NodeDescription;
 import io.orch.api.proto.NodeJoinGrpc;
+import io.orch.api.proto.RenewRequest;
+import io.orch.agent.pki.NodeRole;
 import com.google.protobuf.ByteString;
 
 import java.util.List;
@@ -79,6 +81,30 @@ public final class JoinClient {
         } finally {
             channel.shutdownNow();
         }
+    }
+
+    /**
+     * A new certificate (for a new key) for the role the cluster now gives this node, from the
+     * first of {@code managers} that answers; the caller proves who it is with its current one.
+     */
+    public static Joined renew(NodeCredentials current, List<String> managers) throws JoinRefusedException {
+        NodeCsr csr = NodeCredentials.generateCsr();
+        String last = "no manager address known";
+        for (String manager : managers) {
+            int colon = manager.lastIndexOf(':');
+            ManagedChannel channel = NettyChannelBuilder.forAddress(manager.substring(0, colon),
+                    Integer.parseInt(manager.substring(colon + 1))).sslContext(current.clientContext(NodeRole.MANAGER)).build();
+            try {
+                JoinResponse response = NodeJoinGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                        .renew(RenewRequest.newBuilder().setCsr(ByteString.copyFrom(csr.csrDer())).build());
+                return new Joined(response, csr.complete(response.getCertificatePem(), response.getCaCertificatePem()));
+            } catch (StatusRuntimeException e) {
+                last = explain(e, manager);
+            } finally {
+                channel.shutdownNow();
+            }
+        }
+        throw new JoinRefusedException("certificate renewal failed: " + last);
     }
 
     static String explain(StatusRuntimeException e, String manager) {

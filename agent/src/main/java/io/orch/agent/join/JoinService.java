@@ -14,6 +14,7 @@ import io.orch.api.proto.Cluster;
 import io.orch.api.proto.JoinRequest;
 import io.orch.api.proto.JoinResponse;
 import io.orch.api.proto.ManagerStatus;
+import io.orch.api.proto.RenewRequest;
 import io.orch.api.proto.Node;
 import io.orch.api.proto.NodeJoinGrpc;
 import io.orch.api.proto.NodeSpec;
@@ -98,10 +99,14 @@ public final class JoinService extends NodeJoinGrpc.NodeJoinImplBase {
             throw refuse(Status.UNAVAILABLE, "could not register the node: " + e.getMessage());
         }
         LOG.info("node {} ({}) joined as {} from {}", nodeId, request.getHostname(), role.name().toLowerCase(), listen);
+        return response(cluster, nodeId, role, certificate);
+    }
+
+    private JoinResponse response(Cluster cluster, String nodeId, NodeRole role, String certificate) {
         return JoinResponse.newBuilder()
                 .setNodeId(nodeId)
                 .setClusterId(cluster.getId())
-                .setRole(role == NodeRole.MANAGER ? NodeSpec.Role.MANAGER : NodeSpec.Role.WORKER)
+                .setRole(role.toProto())
                 .setCertificatePem(certificate)
                 .setCaCertificatePem(cluster.getRootCa().getCaCertPem())
                 .setGossipKey(cluster.getGossipKey())
@@ -109,6 +114,54 @@ public final class JoinService extends NodeJoinGrpc.NodeJoinImplBase {
                 .putAllRaftVoters(role == NodeRole.MANAGER ? raft.voters() : Map.of())
                 .addAllGossipSeeds(gossipSeeds(nodeId))
                 .build();
+    }
+
+    /** A member's new certificate, for the role its Node object has now. */
+    @Override
+    public void renew(RenewRequest request, StreamObserver<JoinResponse> response) {
+        try {
+            PeerIdentity caller = caller();
+            Cluster cluster = store.read(r -> r.cluster())
+                    .orElseThrow(() -> refuse(Status.UNAVAILABLE, "the cluster is not initialised yet"));
+            Node node = store.read(r -> r.node(caller.nodeId()))
+                    .orElseThrow(() -> refuse(Status.PERMISSION_DENIED, "node " + caller.nodeId() + " is not a member of this cluster"));
+            NodeRole role = NodeRole.fromProto(node.getSpec().getRole());
+            if (role == NodeRole.WORKER && raft.voters().containsKey(node.getId())) {
+                // a demoted manager leaves the Raft group before it gets its worker certificate
+                try {
+                    raft.removeVoter(node.getId());
+                } catch (IOException e) {
+                    throw refuse(Status.UNAVAILABLE, "could not remove the demoted manager from the Raft group: " + e.getMessage());
+                }
+            }
+            RootCa ca = RootCa.fromPem(cluster.getRootCa().getCaCertPem(), cluster.getRootCa().getCaKeyPem());
+            List<String> sans = new ArrayList<>();
+            String host = hostOf(node.getStatus().getAddr());
+            if (!host.isEmpty()) {
+                sans.add(host);
+            }
+            String certificate;
+            try {
+                certificate = ca.issue(request.getCsr().toByteArray(), node.getId(), role, sans, CERTIFICATE_VALIDITY);
+            } catch (IllegalArgumentException e) {
+                throw refuse(Status.INVALID_ARGUMENT, "certificate request refused: " + e.getMessage());
+            }
+            LOG.info("node {} renewed its certificate as {}", node.getId(), role.name().toLowerCase());
+            response.onNext(response(cluster, node.getId(), role, certificate));
+            response.onCompleted();
+        } catch (StatusRuntimeException e) {
+            response.onError(e);
+        }
+    }
+
+    /** "10.0.0.5", "10.0.0.5:2377" or "[::1]:2377" -> the host part. */
+    static String hostOf(String addr) {
+        if (addr.startsWith("[")) {
+            int end = addr.indexOf(']');
+            return end > 0 ? addr.substring(1, end) : addr;
+        }
+        int colon = addr.indexOf(':');
+        return colon >= 0 && colon == addr.lastIndexOf(':') ? addr.substring(0, colon) : addr;
     }
 
     private static Node newNode(String nodeId, JoinRequest request, NodeRole role, String listen, String gossip, String host) {

@@ -8,6 +8,9 @@ public interface RaftMembership {
     /** Adds a voter and returns once the new configuration is committed. */
     void addVoter(String nodeId, String raftAddr) throws IOException;
 
+    /** Removes a voter (a demoted manager); returns once the new configuration is committed. */
+    void removeVoter(String nodeId) throws IOException;
+
     /** Current voters, node id to Raft address. */
     Map<String, String> voters();
 }

@@ -92,10 +92,10 @@ final class AgentNode {
         long deadline = System.nanoTime() + ready.toNanos();
         while (!api.pingable()) {
             if (!process.isAlive()) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + logTail(40));
+                throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + logTail(25));
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(name + "'s API did not answer within " + ready.toSeconds() + " s:\n" + logTail(40));
+                throw new AssertionError(name + "'s API did not answer within " + ready.toSeconds() + " s:\n" + logTail(25));
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }
@@ -163,10 +163,17 @@ final class AgentNode {
         return manager.node(name).orElseThrow(() -> new AssertionError(name + " is not in the node list of " + manager));
     }
 
+    /**
+     * The last {@code lines} log lines without stack frames (each cut to 300 characters), and
+     * where the whole log is: enough for an assertion message without drowning it.
+     */
     String logTail(int lines) {
         try {
-            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+            List<String> kept = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.startsWith("\t") && !l.startsWith("Caused by:") && !l.startsWith("Channel Pipeline:"))
+                    .map(l -> l.length() > 300 ? l.substring(0, 300) + "..." : l)
+                    .toList();
+            return String.join("\n", kept.subList(Math.max(0, kept.size() - lines), kept.size())) + "\n(full log: " + log + ")";
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }

@@ -2,10 +2,12 @@ package io.orch.runtime.net;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,9 +21,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeNetwork {
     private static final Logger log = LoggerFactory.getLogger(NodeNetwork.class);
+    /** Where iproute2 keeps named network namespaces (its compiled-in default) and the kernel lists interfaces. */
+    private static final Path NETNS_DIR = Path.of("/var/run/netns");
+    private static final Path SYS_NET = Path.of("/sys/class/net");
     private final NetworkConfig config;
     private final Path stateDir;
-    private Ipam ipam;
+    private volatile Ipam ipam;
+    /** The bridge's interface index when it was last made sure of, or null. */
+    private volatile String bridgeChecked;
+    /**
+     * Whether this JVM created a namespace yet. The first {@code ip netns add} on a machine makes
+     * {@code /var/run/netns} a shared mount point; several doing that at once can stack mounts,
+     * so until one has succeeded, namespaces are created one at a time.
+     */
+    private static volatile boolean netnsDirReady;
+    private static final Object NETNS_DIR_LOCK = new Object();
 
     /**
      * @param stateDir this agent's network state (the chosen subnet and the IPAM file), under its data dir
@@ -44,10 +58,16 @@ public final class NodeNetwork {
     }
 
     /** The node's subnet, claimed on first use, and a ready bridge holding its gateway. */
-    private synchronized Ipam ready() throws IOException {
+    private Ipam ready() throws IOException {
+        Ipam known = ipam;
+        return known != null ? known : claimSubnet();
+    }
+
+    private synchronized Ipam claimSubnet() throws IOException {
         if (ipam == null) {
             Subnet subnet = SubnetClaims.claim(config.claimsDir(), config.pool(), config.nodePrefix(), stateDir);
             Bridge.ensure(config.bridge(), subnet);
+            bridgeChecked = interfaceIndex(config.bridge());
             ipam = Ipam.open(stateDir, subnet);
             log.info("container network: bridge {} with subnet {}", config.bridge(), subnet);
         }
@@ -62,21 +82,22 @@ public final class NodeNetwork {
     /**
      * Gives the task a network namespace on the bridge with its own address. A leftover
      * namespace of the same task (a retried start) is replaced; the address stays the task's.
+     * Safe to call for different tasks at once: containers of one service start in parallel.
      */
-    public synchronized Attachment attach(String taskId) throws IOException {
+    public Attachment attach(String taskId) throws IOException {
         Ipam pool = ready();
-        Bridge.ensure(config.bridge(), pool.subnet()); // the bridge may have been removed by hand since
+        ensureBridge(pool.subnet()); // the bridge may have been removed by hand since
         Attachment a = new Attachment(netnsName(taskId), vethName(taskId), pool.allocate(taskId), pool.subnet());
         removeLinks(a.netns(), a.hostVeth());
         try {
-            IpCommand.check("netns", "add", a.netns());
-            IpCommand.check("link", "add", a.hostVeth(), "type", "veth", "peer", "name", "eth0", "netns", a.netns());
-            IpCommand.check("link", "set", a.hostVeth(), "master", config.bridge());
-            IpCommand.check("link", "set", a.hostVeth(), "up");
-            IpCommand.check("-n", a.netns(), "addr", "add", a.cidr(), "dev", "eth0");
-            IpCommand.check("-n", a.netns(), "link", "set", "lo", "up");
-            IpCommand.check("-n", a.netns(), "link", "set", "eth0", "up");
-            IpCommand.check("-n", a.netns(), "route", "add", "default", "via", a.gateway());
+            if (netnsDirReady) {
+                createLinks(a);
+            } else {
+                synchronized (NETNS_DIR_LOCK) { // see netnsDirReady
+                    createLinks(a);
+                    netnsDirReady = true;
+                }
+            }
         } catch (IOException e) {
             detach(taskId);
             throw e;
@@ -85,8 +106,52 @@ public final class NodeNetwork {
         return a;
     }
 
+    /**
+     * Two ip processes per task (host side, then inside the namespace), each running its
+     * commands as a batch: a fork and exec per command made a container's network cost more
+     * than starting it.
+     */
+    private void createLinks(Attachment a) throws IOException {
+        IpCommand.checkBatch(null, List.of(
+                List.of("netns", "add", a.netns()),
+                List.of("link", "add", a.hostVeth(), "type", "veth", "peer", "name", "eth0", "netns", a.netns()),
+                List.of("link", "set", a.hostVeth(), "master", config.bridge(), "up")));
+        IpCommand.checkBatch(a.netns(), List.of(
+                List.of("addr", "add", a.cidr(), "dev", "eth0"),
+                List.of("link", "set", "lo", "up"),
+                List.of("link", "set", "eth0", "up"),
+                List.of("route", "add", "default", "via", a.gateway())));
+    }
+
+    /**
+     * Makes sure the bridge is there, set up with our gateway. Checking that takes several ip
+     * and iptables runs, so it is done again only when the bridge's interface index changed
+     * (it was deleted, and perhaps re-created, by hand) since the last check.
+     */
+    private void ensureBridge(Subnet subnet) throws IOException {
+        String index = interfaceIndex(config.bridge());
+        if (index != null && index.equals(bridgeChecked)) {
+            return;
+        }
+        synchronized (this) {
+            index = interfaceIndex(config.bridge());
+            if (index == null || !index.equals(bridgeChecked)) {
+                Bridge.ensure(config.bridge(), subnet);
+                bridgeChecked = interfaceIndex(config.bridge());
+            }
+        }
+    }
+
+    private static String interfaceIndex(String name) {
+        try {
+            return Files.readString(SYS_NET.resolve(name).resolve("ifindex")).trim();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Deletes the task's namespace and veth and frees its address. Idempotent; works for tasks of earlier agents. */
-    public synchronized void detach(String taskId) {
+    public void detach(String taskId) {
         removeLinks(netnsName(taskId), vethName(taskId));
         try {
             if (ipam != null || addressesKeptHere()) {
@@ -99,11 +164,11 @@ public final class NodeNetwork {
 
     /** Whether an IPAM state exists (so a detach need not claim a subnet on a node that never had one). */
     private boolean addressesKeptHere() {
-        return java.nio.file.Files.exists(stateDir.resolve("subnet"));
+        return Files.exists(stateDir.resolve("subnet"));
     }
 
     /** The task's current address, if it has one. */
-    public synchronized Optional<String> addressOf(String taskId) throws IOException {
+    public Optional<String> addressOf(String taskId) throws IOException {
         if (ipam == null && !addressesKeptHere()) {
             return Optional.empty();
         }
@@ -111,15 +176,25 @@ public final class NodeNetwork {
         return pool.addressOf(taskId).map(a -> Subnet.format(a) + "/" + pool.subnet().prefix());
     }
 
+    /**
+     * Looks before it deletes (in the file system: no process for a namespace or link that is
+     * not there, the usual case when a task starts).
+     */
     private static void removeLinks(String netns, String veth) {
         try {
-            // deleting the namespace deletes eth0, and with it the host end of the pair
-            IpCommand.Result r = IpCommand.run("netns", "del", netns);
-            if (!r.ok() && !r.output().contains("No such file")) {
-                log.warn("ip netns del {}: {}", netns, r.output());
+            // deleting the namespace deletes eth0, and with it (soon: the kernel does it
+            // asynchronously) the host end of the pair
+            if (Files.exists(NETNS_DIR.resolve(netns))) {
+                IpCommand.Result r = IpCommand.run("netns", "del", netns);
+                if (!r.ok() && !r.output().contains("No such file")) {
+                    log.warn("ip netns del {}: {}", netns, r.output());
+                }
             }
-            if (IpCommand.run("link", "show", "dev", veth).ok()) {
-                IpCommand.run("link", "del", veth);
+            if (Files.exists(SYS_NET.resolve(veth))) {
+                IpCommand.Result r = IpCommand.run("link", "del", veth);
+                if (!r.ok() && Files.exists(SYS_NET.resolve(veth))) {
+                    log.warn("ip link del {}: {}", veth, r.output());
+                }
             }
         } catch (IOException e) {
             log.warn("could not remove the network of {}: {}", netns, e.toString());

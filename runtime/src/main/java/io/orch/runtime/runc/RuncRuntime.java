@@ -30,10 +30,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -57,6 +59,12 @@ public final class RuncRuntime implements ContainerRuntime {
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     private static final long POLL_MILLIS = 200;
     private static final int MAX_EXEC_OUTPUT = 64 * 1024;
+    /**
+     * Containers started at once. Most of a start is runc and the kernel working (namespaces,
+     * mounts, cgroups), so a few per core keep the cores busy; many more only make each slower.
+     */
+    static final int PARALLEL_STARTS = Integer.getInteger("orch.runc.parallelStarts",
+            Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
 
     private final Optional<Path> runcPath;
     private final Path stateRoot;
@@ -64,6 +72,9 @@ public final class RuncRuntime implements ContainerRuntime {
     private final ImageStore images;
     private final NodeNetwork network;
     private final ConcurrentHashMap<String, RuncTask> tasks = new ConcurrentHashMap<>();
+    /** Ids of the tasks being started now. */
+    private final Set<String> starting = ConcurrentHashMap.newKeySet();
+    private final Semaphore startSlots = new Semaphore(PARALLEL_STARTS);
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "orch-runc-reattached");
         t.setDaemon(true);
@@ -169,12 +180,37 @@ public final class RuncRuntime implements ContainerRuntime {
         }
     }
 
+    /**
+     * Starts the task's container. Different tasks start in parallel (a 100-replica service
+     * would otherwise start one container at a time), at most {@link #PARALLEL_STARTS} at once so
+     * each start still gets done within its timeout on a small machine; a second start of a task
+     * that is being started fails.
+     */
     @Override
-    public synchronized TaskHandle start(TaskConfig config) throws RuntimeFailure {
+    public TaskHandle start(TaskConfig config) throws RuntimeFailure {
         Optional<String> problem = unavailableReason();
         if (problem.isPresent()) {
             throw new RuntimeFailure("runc runtime unavailable: " + problem.get(), false);
         }
+        if (!starting.add(config.taskId())) {
+            throw new RuntimeFailure("task " + config.taskId() + " is already being started", false);
+        }
+        try {
+            startSlots.acquire();
+        } catch (InterruptedException e) {
+            starting.remove(config.taskId());
+            Thread.currentThread().interrupt();
+            throw new RuntimeFailure("interrupted before starting task " + config.taskId(), true, e);
+        }
+        try {
+            return startContainer(config);
+        } finally {
+            startSlots.release();
+            starting.remove(config.taskId());
+        }
+    }
+
+    private TaskHandle startContainer(TaskConfig config) throws RuntimeFailure {
         RuncTask previous = tasks.get(config.taskId());
         if (previous != null && previous.running()) {
             throw new RuntimeFailure("task " + config.taskId() + " is already running as pid " + previous.pid, false);

@@ -1,4 +1,4 @@
-package io.orch.agent.api;
+package io.orch.agent.logs;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,17 +15,17 @@ import java.util.function.Consumer;
  * A trailing line without its newline is held back until the rest arrives (or {@link #drainPartial}).
  * A file that shrank (replaced) is read again from the start. Not thread-safe: one reader owns it.
  */
-final class TaskLogCursor {
+public final class TaskLogCursor {
     private static final int CHUNK = 64 * 1024;
     private final Path file;
     private long position;
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
 
-    TaskLogCursor(Path file) {
+    public TaskLogCursor(Path file) {
         this.file = file;
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 
@@ -35,7 +35,7 @@ final class TaskLogCursor {
      *
      * @return the number of bytes read (0 when nothing new)
      */
-    long readLines(long maxBytes, Consumer<byte[]> sink) throws IOException {
+    public long readLines(long maxBytes, Consumer<byte[]> sink) throws IOException {
         long read = 0;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             if (ch.size() < position) {
@@ -70,14 +70,14 @@ final class TaskLogCursor {
     }
 
     /** Everything there is, as above. */
-    void readAll(Consumer<byte[]> sink) throws IOException {
+    public void readAll(Consumer<byte[]> sink) throws IOException {
         while (readLines(Long.MAX_VALUE, sink) > 0) {
             // until the end of the file
         }
     }
 
     /** The held-back last line, completed with a newline, when a non-following reader is done. */
-    void drainPartial(Consumer<byte[]> sink) {
+    public void drainPartial(Consumer<byte[]> sink) {
         if (partial.size() > 0) {
             partial.write('\n');
             sink.accept(partial.toByteArray());
@@ -86,7 +86,7 @@ final class TaskLogCursor {
     }
 
     /** When the file last changed: the best timestamp there is for lines written before we looked. */
-    java.time.Instant lastModified() {
+    public java.time.Instant lastModified() {
         try {
             return Files.getLastModifiedTime(file).toInstant();
         } catch (IOException e) {
