@@ -1,6 +1,7 @@
 package io.orch.agent;
 
 import io.orch.agent.join.JoinClient;
+import io.orch.agent.manager.NodeRegistrar;
 import io.orch.agent.metrics.AgentMetrics;
 import io.orch.agent.pki.NodeCredentials;
 import io.orch.agent.pki.NodeRole;
@@ -69,6 +70,12 @@ public final class Agent implements AutoCloseable {
     }
 
     private void startAll(PrintWriter out) throws Exception {
+        Optional<ClusterIdentity> existing = Files.isDirectory(config.dataDir())
+                ? ClusterIdentity.load(config.dataDir()) : Optional.empty();
+        // a join is asked for before anything is created or logged: a refused one leaves nothing
+        // behind and prints one line
+        JoinClient.Joined joined = existing.isEmpty() && config.join() != null ? askToJoin() : null;
+
         Path dataDir = prepareDataDir(config.dataDir());
         ImageStore images = new ImageStore(dataDir.resolve("images"));
         // runc is preferred where it works (root + runc installed); see RuntimeRegistry.PREFERENCE
@@ -77,11 +84,10 @@ public final class Agent implements AutoCloseable {
         runtimes.defaultRuntime(); // fails with the reason when the requested runtime cannot run here
         context = new NodeContext(config, dataDir, clock, metrics, runtimes, images, VERSION);
 
-        Optional<ClusterIdentity> existing = ClusterIdentity.load(dataDir);
         if (existing.isPresent()) {
             resume(context, existing.get(), out);
-        } else if (config.join() != null) {
-            join(context, out);
+        } else if (joined != null) {
+            join(context, joined, out);
         } else {
             if (config.forceNewCluster()) {
                 throw new IllegalArgumentException("--force-new-cluster: " + dataDir
@@ -89,6 +95,13 @@ public final class Agent implements AutoCloseable {
             }
             create(context, out);
         }
+    }
+
+    private JoinClient.Joined askToJoin() throws JoinClient.JoinRefusedException {
+        // runtimes and images are reported by the node's first dispatcher session (or registration)
+        return JoinClient.join(config.join().token(), config.join().manager().host(), config.join().manager().port(),
+                config.hostname(), config.advertisedListenAddr().toString(), config.advertisedGossipAddr().toString(),
+                List.of(), NodeRegistrar.describe(config.hostname(), VERSION));
     }
 
     /** `orch init` on an empty data directory: a new cluster, with its root CA, and this node its first manager. */
@@ -106,10 +119,7 @@ public final class Agent implements AutoCloseable {
     }
 
     /** `orch join`: get a certificate from a manager, then run as the worker or manager the token made us. */
-    private void join(NodeContext context, PrintWriter out) throws Exception {
-        JoinClient.Joined joined = JoinClient.join(config.join().token(), config.join().manager().host(),
-                config.join().manager().port(), config.hostname(), config.advertisedListenAddr().toString(),
-                config.advertisedGossipAddr().toString(), runtimes.availableNames(), context.description());
+    private void join(NodeContext context, JoinClient.Joined joined, PrintWriter out) throws Exception {
         ClusterIdentity identity = new ClusterIdentity(joined.response().getClusterId(), joined.response().getNodeId());
         ClusterPeers peers = new ClusterPeers(joined.response().getGossipKey().toByteArray(),
                 joined.response().getManagersMap(), joined.response().getGossipSeedsList());

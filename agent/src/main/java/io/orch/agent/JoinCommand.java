@@ -1,5 +1,6 @@
 package io.orch.agent;
 
+import io.orch.agent.pki.JoinToken;
 import io.orch.api.Defaults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +41,11 @@ public final class JoinCommand implements Callable<Integer> {
         AgentConfig.HostPort target = AgentConfig.HostPort.parse("MANAGER:PORT", manager, Defaults.LISTEN_PORT);
         if (target.host().equals("0.0.0.0")) {
             throw new IllegalArgumentException("MANAGER:PORT " + manager + ": a manager's address is needed, not a wildcard");
+        }
+        try {
+            JoinToken.parse(token); // its form is checked here; whether it is valid, by the manager
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--token: " + e.getMessage());
         }
         return options.config(new AgentConfig.JoinTarget(token, target), false);
     }

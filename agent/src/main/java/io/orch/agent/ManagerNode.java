@@ -13,6 +13,8 @@ import io.orch.agent.api.RoleChangeHook;
 import io.orch.agent.dispatch.DispatcherService;
 import io.orch.agent.dispatch.NodeAuthenticator;
 import io.orch.agent.join.JoinService;
+import io.orch.agent.logs.NodeLogsClient;
+import io.orch.agent.logs.NodeLogsService;
 import io.orch.agent.join.RaftMembership;
 import io.orch.agent.manager.ClusterBootstrap;
 import io.orch.agent.manager.NodeHealthLoop;
@@ -71,7 +73,9 @@ public final class ManagerNode implements AutoCloseable {
     private Updater updater;
     private NodeHealthLoop nodeHealth;
     private ApiServer api;
+    private NodeLogsClient nodeLogs;
     private Thread registrar;
+    private ImageInventoryWatch imageWatch;
     private java.util.concurrent.ScheduledExecutorService roleWatch;
     private java.util.function.Consumer<NodeRole> roleWanted = role -> { };
 
@@ -185,7 +189,10 @@ public final class ManagerNode implements AutoCloseable {
 
         dispatcher = new DispatcherService(store, NodeAuthenticator.peerCertificateCommonName(), this::managerAddresses);
         rpc = new RpcServer(c.listenAddr().socketAddress(), credentials.serverContext(ClientAuth.OPTIONAL),
-                List.of(new JoinService(store, raftMembership()), dispatcher)).start();
+                List.of(new JoinService(store, raftMembership()), dispatcher,
+                        new NodeLogsService(context.dataDir().resolve("tasks"), credentials.clusterId()))).start();
+        // reads other nodes' task logs for the API; any role: workers serve their own logs
+        nodeLogs = new NodeLogsClient(credentials.clientContext());
 
         gossip = Gossip.forManager(context, identity, store);
 
@@ -202,7 +209,7 @@ public final class ManagerNode implements AutoCloseable {
 
         // the API reads this node's images and the task output files the runtimes write under DATA/tasks
         api = new ApiServer(new ApiContext(store, nodeId, context.metrics().registry(), context.clock(), context.version(),
-                new ApiServices(context.images(), context.dataDir().resolve("tasks")),
+                new ApiServices(context.images(), context.dataDir().resolve("tasks"), nodeLogs),
                 new NodeControl(ManagerStatusView.of(proposer::leaderId, this::reachability), roleChanges())));
         if (c.apiSocket() != null) {
             api.startUnix(c.apiSocket());
@@ -211,6 +218,7 @@ public final class ManagerNode implements AutoCloseable {
             api.startTcp(c.apiAddr().socketAddress());
         }
         watchOwnRole();
+        imageWatch = new ImageInventoryWatch(context.images(), this::registerInBackground);
     }
 
     /**
@@ -227,7 +235,7 @@ public final class ManagerNode implements AutoCloseable {
             long backoff = 100;
             while (!Thread.currentThread().isInterrupted()) {
                 try {
-                    NodeRegistrar.register(store, facts, proposer.isLeader());
+                    NodeRegistrar.register(store, facts, context.description(), proposer.isLeader());
                     return;
                 } catch (Exception e) {
                     log.info("node registration not committed yet ({}); retrying", e.getMessage());
@@ -365,10 +373,12 @@ public final class ManagerNode implements AutoCloseable {
         if (roleWatch != null) {
             roleWatch.shutdownNow();
         }
+        Agent.closeQuietly(imageWatch);
         if (registrar != null) {
             registrar.interrupt();
         }
         Agent.closeQuietly(api);
+        Agent.closeQuietly(nodeLogs);
         Agent.closeQuietly(nodeHealth);
         Agent.closeQuietly(orchestrator);
         Agent.closeQuietly(updater);

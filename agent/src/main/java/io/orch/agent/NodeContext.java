@@ -6,6 +6,9 @@ import io.orch.api.proto.NodeDescription;
 import io.orch.runtime.RuntimeRegistry;
 import io.orch.runtime.image.ImageStore;
 import io.orch.runtime.image.registry.ImagePuller;
+import io.orch.runtime.image.registry.NodeImageInventory;
+
+import java.io.IOException;
 import io.orch.runtime.image.registry.RegistryConfig;
 
 import java.nio.file.Path;
@@ -22,6 +25,12 @@ record NodeContext(AgentConfig config, Path dataDir, Clock clock, AgentMetrics m
 
     /** What this node is: hostname, platform, resources, engine version. */
     NodeDescription description() {
-        return NodeRegistrar.describe(config.hostname(), version);
+        NodeDescription.Builder d = NodeRegistrar.describe(config.hostname(), version).toBuilder();
+        try {
+            NodeImageInventory.describe(d, images, true);
+        } catch (IOException e) {
+            // without a readable image list the node reports none, and placement ignores images for it
+        }
+        return d.build();
     }
 }

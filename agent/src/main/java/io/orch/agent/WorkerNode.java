@@ -5,7 +5,10 @@ import io.orch.agent.api.WorkerNodeApi;
 import io.orch.agent.dispatch.ChannelFactory;
 import io.orch.agent.dispatch.DispatchedWorkerView;
 import io.orch.agent.dispatch.DispatcherClient;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.orch.agent.logs.NodeLogsService;
 import io.orch.agent.pki.NodeCredentials;
+import io.orch.agent.rpc.RpcServer;
 import io.orch.agent.pki.NodeRole;
 import io.orch.agent.worker.Worker;
 import io.orch.api.proto.WorkerHello;
@@ -35,6 +38,8 @@ final class WorkerNode implements AutoCloseable {
     private DispatcherClient dispatcher;
     private Worker worker;
     private ApiServer api;
+    private RpcServer rpc;
+    private ImageInventoryWatch imageWatch;
     private int reattached;
     private volatile java.util.function.Consumer<NodeRole> roleWanted = role -> { };
 
@@ -81,6 +86,10 @@ final class WorkerNode implements AutoCloseable {
         reattached = worker.recover();
         worker.start();
         dispatcher.start();
+        // managers read this node's task logs from here (only managers' certificates are served)
+        rpc = new RpcServer(c.listenAddr().socketAddress(), credentials.serverContext(ClientAuth.REQUIRE),
+                List.of(new NodeLogsService(context.dataDir().resolve("tasks"), credentials.clusterId()))).start();
+        imageWatch = new ImageInventoryWatch(context.images(), dispatcher::describeAgain);
 
         api = new ApiServer(WorkerNodeApi.handler(identity.nodeId(), c.hostname(), c.advertiseHost(),
                 context.metrics().registry(), context.version(), () -> peers.managers()), null);
@@ -132,7 +141,9 @@ final class WorkerNode implements AutoCloseable {
 
     @Override
     public void close() {
+        Agent.closeQuietly(imageWatch);
         Agent.closeQuietly(api);
+        Agent.closeQuietly(rpc);
         Agent.closeQuietly(worker);
         Agent.closeQuietly(dispatcher);
         Agent.closeQuietly(gossip);

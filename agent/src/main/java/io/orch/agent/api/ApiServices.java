@@ -1,5 +1,6 @@
 package io.orch.agent.api;
 
+import io.orch.agent.logs.NodeLogsClient;
 import io.orch.runtime.image.ImageStore;
 
 import java.nio.file.Path;
@@ -13,10 +14,19 @@ import java.util.Optional;
  *
  * @param images   this node's image store, or null when the node has none (images routes answer 501)
  * @param tasksDir where task directories live, or null when unknown (logs routes answer 501)
+ * @param nodeLogs calls other nodes for the logs of their tasks (managers), or null: only this node's tasks are shown
  */
-public record ApiServices(ImageStore images, Path tasksDir) {
+public record ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeLogs) {
+    public ApiServices(ImageStore images, Path tasksDir) {
+        this(images, tasksDir, null);
+    }
+
     public static ApiServices none() {
         return new ApiServices(null, null);
+    }
+
+    public Optional<NodeLogsClient> nodeLogsClient() {
+        return Optional.ofNullable(nodeLogs);
     }
 
     public Optional<ImageStore> imageStore() {

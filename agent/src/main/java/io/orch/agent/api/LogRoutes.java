@@ -1,6 +1,8 @@
 package io.orch.agent.api;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.orch.agent.logs.LogFollowers;
+import io.orch.agent.logs.TaskFeeds;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.Task;
 import io.orch.raft.store.ReadTx;
@@ -9,23 +11,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * {@code GET /services/{id}/logs} and {@code GET /tasks/{id}/logs} as Docker's multiplexed
- * stream (see {@link LogStream}). Node-local for now: only the tasks that ran on this node are
- * read (their files are under this node's data dir); tasks of the service on other nodes are
- * left out, and a task of another node is refused with 501.
+ * stream (see {@link LogStream}). The tasks of this node are read from its files; the others
+ * from the node that ran them, through its {@code NodeLogs} service, when this node has a
+ * {@link io.orch.agent.logs.NodeLogsClient} (managers). Without one, only this node's tasks are
+ * shown, and a task of another node is refused with 501.
  */
 final class LogRoutes {
-    /** One small thread polls every following request's files: no thread per request or per line. */
-    private static final ScheduledExecutorService FOLLOWERS = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "orch-log-follow");
-        t.setDaemon(true);
-        return t;
-    });
-
     private final ApiContext context;
 
     LogRoutes(ApiContext context) {
@@ -44,37 +38,42 @@ final class LogRoutes {
 
     ApiResponse serviceLogs(ApiRequest request) throws ApiException {
         LogOptions options = LogOptions.of(request);
-        Path dir = tasksDir();
+        TaskFeeds feeds = feeds(options);
         String serviceId = StoreReads.read(context.store(), tx -> ObjectResolver.service(tx, request.pathParam("id"))).getId();
         LogStream.TaskSource source = () -> context.store().read(tx ->
-                tx.service(serviceId).map(s -> localTasksOf(tx, s)));
-        return stream(options, source, dir);
+                tx.service(serviceId).map(s -> tasksOf(tx, s, feeds)));
+        return stream(options, source, feeds);
     }
 
     ApiResponse taskLogs(ApiRequest request) throws ApiException {
         LogOptions options = LogOptions.of(request);
-        Path dir = tasksDir();
+        TaskFeeds feeds = feeds(options);
         Task task = StoreReads.read(context.store(), tx -> ObjectResolver.task(tx, request.pathParam("id")));
-        if (!task.getNodeId().equals(context.nodeId())) {
+        if (!feeds.reaches(task)) {
             throw new ApiException(HttpResponseStatus.NOT_IMPLEMENTED, "task " + task.getId() + " ran on node "
                     + (task.getNodeId().isEmpty() ? "(none yet)" : task.getNodeId())
                     + "; logs are served by the node that ran the task (ask that node's agent)");
         }
         String taskId = task.getId();
         LogStream.TaskSource source = () -> context.store().read(tx -> tx.task(taskId).map(List::of));
-        return stream(options, source, dir);
+        return stream(options, source, feeds);
     }
 
-    private ApiResponse stream(LogOptions options, LogStream.TaskSource source, Path dir) {
-        LogStream stream = new LogStream(options, source, dir, context.nodeId(), context.clock(), FOLLOWERS);
+    private TaskFeeds feeds(LogOptions options) throws ApiException {
+        return new TaskFeeds(context.nodeId(), tasksDir(), context.services().nodeLogsClient().orElse(null),
+                id -> context.store().read(tx -> tx.node(id)), options.query());
+    }
+
+    private ApiResponse stream(LogOptions options, LogStream.TaskSource source, TaskFeeds feeds) {
+        LogStream stream = new LogStream(options, source, feeds, context.clock(), LogFollowers.shared());
         return ApiResponse.streaming(HttpResponseStatus.OK, LogFrames.CONTENT_TYPE, stream);
     }
 
-    /** The service's tasks that were placed on this node, oldest slot first. */
-    private List<Task> localTasksOf(ReadTx tx, Service service) {
+    /** The service's tasks whose logs can be read from here, oldest slot first. */
+    private static List<Task> tasksOf(ReadTx tx, Service service, TaskFeeds feeds) {
         List<Task> out = new ArrayList<>();
         for (Task t : tx.tasks()) {
-            if (t.getServiceId().equals(service.getId()) && t.getNodeId().equals(context.nodeId())) {
+            if (t.getServiceId().equals(service.getId()) && feeds.reaches(t)) {
                 out.add(t);
             }
         }

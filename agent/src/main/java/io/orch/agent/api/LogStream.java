@@ -5,17 +5,19 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.orch.agent.logs.LineSink;
+import io.orch.agent.logs.LogUnavailableException;
+import io.orch.agent.logs.TaskFeeds;
+import io.orch.agent.logs.TaskLogFeed;
+import io.orch.api.proto.LogChunk;
 import io.orch.api.proto.Task;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,24 +25,26 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The body of a logs response: the task output files of this node as Docker's multiplexed
- * stream. First what is there (the last {@code tail} lines per task and stream), then, with
- * {@code follow}, a poller on a shared scheduler reads what the files gained every
- * {@link #POLL_MILLIS} ms, picking up tasks that start later, until the client goes away (or the
- * service is removed). Nothing here blocks a Netty event loop: the first part runs on the API's
- * blocking executor, the polls on the scheduler, and writes are handed to the channel.
+ * The body of a logs response: the tasks' output as Docker's multiplexed stream, each line's
+ * details naming its node, service and task (the CLIs build the {@code name.slot.id@node |}
+ * prefix from them). Each task's lines come from a {@link TaskLogFeed}: this node's files, or the
+ * node that ran it. Without {@code follow}: task after task, each complete (tail per task and
+ * stream). With {@code follow}: the start of every task, then lines as they come, interleaved,
+ * picking up tasks that start later, until the client goes away, the service is removed or
+ * {@code until} has passed. A task whose logs cannot be read gets one stderr line saying why
+ * (as Docker's "Error grabbing logs"), and the others go on.
  *
- * <p>Timestamps: the runtimes write raw lines without times, so {@code timestamps=1} is best
- * effort: lines read while following carry the time they were read (within one poll of when they
- * were written); lines that were already in a file carry the file's last-modified time.
+ * <p>Threads: the first part runs on the API's blocking executor; local polls on a shared
+ * scheduler; remote lines arrive on gRPC threads. All of them write under this object's lock.
  */
 final class LogStream implements ResponseStream {
     private static final Logger LOG = LoggerFactory.getLogger(LogStream.class);
-    static final long POLL_MILLIS = 200;
-    /** Per poll and file: keeps one chatty task from starving the others or flooding the channel. */
-    private static final long MAX_BYTES_PER_POLL = 1024 * 1024;
+    static final long POLL_MILLIS = io.orch.agent.logs.LogFollowers.POLL_MILLIS;
+    private static final long FLUSH_BYTES = 1024 * 1024;
+    private static final long WRITE_WAIT_SECONDS = 30;
 
     /** The tasks whose logs this stream shows, looked up again on every poll; empty once they are gone for good. */
     @FunctionalInterface
@@ -49,47 +53,31 @@ final class LogStream implements ResponseStream {
     }
 
     /** Follow pollers currently scheduled (tests check that a client leaving stops its poller). */
-    static final java.util.concurrent.atomic.AtomicInteger FOLLOWING = new java.util.concurrent.atomic.AtomicInteger();
-
-    private static final long FLUSH_BYTES = 1024 * 1024;
-    private static final long WRITE_WAIT_SECONDS = 30;
+    static final AtomicInteger FOLLOWING = new AtomicInteger();
 
     private final LogOptions options;
     private final TaskSource source;
-    private final Path tasksDir;
-    private final String nodeId;
+    private final TaskFeeds feeds;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
-    private final Map<String, TaskLogs> logs = new LinkedHashMap<>();
+    /** Task id to its feed while following; a failed task stays (feed null) so it is not retried. */
+    private final Map<String, Following> following = new LinkedHashMap<>();
     private Channel channel;
     private boolean keepAlive;
     private ScheduledFuture<?> poller;
     private boolean finished;
     private long unflushed;
-    /** Polls run on the shared scheduler and must not wait on a slow client; they bound themselves per poll instead. */
-    private boolean inPoll;
+    /** Only the first part, on the API's blocking executor, may wait for the socket; polls and gRPC threads must not. */
+    private boolean mayWait;
+    /** Inside start or poll, which flush once at their end; a remote line arriving alone is flushed at once. */
+    private boolean batching;
 
-    LogStream(LogOptions options, TaskSource source, Path tasksDir, String nodeId, Clock clock, ScheduledExecutorService scheduler) {
+    LogStream(LogOptions options, TaskSource source, TaskFeeds feeds, Clock clock, ScheduledExecutorService scheduler) {
         this.options = options;
         this.source = source;
-        this.tasksDir = tasksDir;
-        this.nodeId = nodeId;
+        this.feeds = feeds;
         this.clock = clock;
         this.scheduler = scheduler;
-    }
-
-    /** One task's two files and the details that prefix its lines. */
-    private final class TaskLogs {
-        final String details;
-        final TaskLogCursor stdout;
-        final TaskLogCursor stderr;
-
-        TaskLogs(Task task) {
-            Path dir = tasksDir.resolve(task.getId());
-            this.details = LogFrames.details(nodeId, task.getServiceId(), task.getId());
-            this.stdout = new TaskLogCursor(dir.resolve("stdout.log"));
-            this.stderr = new TaskLogCursor(dir.resolve("stderr.log"));
-        }
     }
 
     @Override
@@ -97,79 +85,121 @@ final class LogStream implements ResponseStream {
         this.channel = channel;
         this.keepAlive = keepAlive;
         List<Task> tasks = source.tasks().orElse(List.of());
+        mayWait = true;
+        batching = true;
         try {
-            for (Task t : tasks) {
-                TaskLogs tl = new TaskLogs(t);
-                logs.put(t.getId(), tl);
-                if (options.stdout()) {
-                    writeExisting(tl.stdout, LogFrames.STDOUT, tl.details);
+            if (!options.follow()) {
+                for (Task t : tasks) {
+                    if (!channel.isActive()) {
+                        break;
+                    }
+                    readAll(t);
                 }
-                if (options.stderr()) {
-                    writeExisting(tl.stderr, LogFrames.STDERR, tl.details);
-                }
+                finish();
+                return;
             }
-        } catch (IOException e) {
+            for (Task t : tasks) {
+                startFollowing(t);
+            }
+        } catch (RuntimeException e) {
             LOG.warn("reading task logs failed: {}", e.toString());
+            stop();
             channel.close(); // the head is out: a broken stream is the only way to say so
             return;
+        } finally {
+            mayWait = false;
+            batching = false;
         }
         channel.flush();
-        if (!options.follow()) {
-            finish();
-            return;
-        }
         poller = scheduler.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
         FOLLOWING.incrementAndGet();
         // stop on the scheduler, not on the event loop that reports the close: a poll may hold the lock
         channel.closeFuture().addListener(f -> scheduler.execute(this::stop));
     }
 
-    /** The tail of what a file holds now; without follow also a last line that lacks its newline. */
-    private void writeExisting(TaskLogCursor cursor, byte stream, String details) throws IOException {
-        Instant time = options.timestamps() ? cursor.lastModified() : null;
-        if (options.tail() < 0) {
-            cursor.readAll(line -> write(stream, time, details, line));
-        } else if (options.tail() > 0) {
-            Deque<byte[]> last = new ArrayDeque<>();
-            cursor.readAll(line -> {
-                last.addLast(line);
-                if (last.size() > options.tail()) {
-                    last.removeFirst();
-                }
-            });
-            if (!options.follow()) {
-                cursor.drainPartial(line -> {
-                    last.addLast(line);
-                    if (last.size() > options.tail()) {
-                        last.removeFirst();
-                    }
-                });
-            }
-            last.forEach(line -> write(stream, time, details, line));
-            return;
-        } else {
-            cursor.readAll(line -> { }); // tail=0: only what comes next
-            return;
-        }
-        if (!options.follow()) {
-            cursor.drainPartial(line -> write(stream, time, details, line));
+    private void readAll(Task task) {
+        String details = details(task);
+        try (TaskLogFeed feed = feeds.open(task)) {
+            feed.readAll(sink(details), channel::isActive);
+        } catch (LogUnavailableException e) {
+            error(details, e.getMessage());
         }
     }
 
+    /** A followed task: the details that prefix its lines, and its feed (null once it failed). */
+    private static final class Following {
+        final String details;
+        TaskLogFeed feed;
+
+        Following(String details) {
+            this.details = details;
+        }
+    }
+
+    private void startFollowing(Task task) {
+        Following f = new Following(details(task));
+        following.put(task.getId(), f);
+        try {
+            f.feed = feeds.open(task);
+            f.feed.follow(sink(f.details), channel::isWritable, message -> failedLater(task.getId(), message));
+        } catch (LogUnavailableException e) {
+            f.feed = null;
+            error(f.details, e.getMessage());
+        }
+    }
+
+    private static String details(Task task) {
+        return LogFrames.details(task.getNodeId(), task.getServiceId(), task.getId());
+    }
+
+    /** Lines of one task; remote ones arrive on gRPC threads, hence the lock here. */
+    private LineSink sink(String details) {
+        return (stream, time, line) -> {
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+                write(stream == LogChunk.Stream.STDERR ? LogFrames.STDERR : LogFrames.STDOUT, time, details, line);
+                if (!batching) {
+                    channel.flush();
+                    unflushed = 0;
+                }
+            }
+        };
+    }
+
+    /** A remote feed broke while following: its error line, and it is not asked again. */
+    private synchronized void failedLater(String taskId, String message) {
+        Following f = following.get(taskId);
+        if (finished || f == null || f.feed == null) {
+            return;
+        }
+        f.feed.close();
+        f.feed = null;
+        error(f.details, message);
+        if (!batching) {
+            channel.flush();
+        }
+    }
+
+    private void error(String details, String message) {
+        write(LogFrames.STDERR, clock.instant(), details, ("Error grabbing logs: " + message + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
     private void write(byte stream, Instant time, String details, byte[] line) {
-        ByteBuf frame = LogFrames.frame(stream, time, options.details() ? details : null, line);
+        ByteBuf frame = LogFrames.frame(stream, options.timestamps() ? time : null, options.details() ? details : null, line);
         unflushed += frame.readableBytes();
         var written = channel.write(new DefaultHttpContent(frame));
-        if (unflushed >= FLUSH_BYTES && !inPoll) {
-            // the first part of a large log runs on the API's blocking executor: let the socket
-            // take each megabyte before reading the next, so a big file never sits in memory
+        if (unflushed >= FLUSH_BYTES && mayWait) {
+            // the first part of a large log: let the socket take each megabyte before reading the
+            // next, so a big file never sits in memory
             channel.flush();
             written.awaitUninterruptibly(WRITE_WAIT_SECONDS, TimeUnit.SECONDS);
             unflushed = 0;
         }
     }
 
-    /** One follow step: new tasks, new lines; skipped while the client is not keeping up. */
+    /** One follow step: new tasks, new local lines, paused remote feeds resumed; skipped while the client is not keeping up. */
     synchronized void poll() {
         if (finished) {
             return;
@@ -178,36 +208,60 @@ final class LogStream implements ResponseStream {
             stop();
             return;
         }
-        if (!channel.isWritable()) {
-            return; // the client reads slower than the tasks write: let the socket drain first
-        }
-        inPoll = true;
+        batching = true;
         try {
             Optional<List<Task>> tasks = source.tasks();
             if (tasks.isEmpty()) {
                 finish(); // the service is gone: nothing more will come
                 return;
             }
-            for (Task t : tasks.get()) {
-                logs.computeIfAbsent(t.getId(), id -> new TaskLogs(t)); // a task started after the request: from its start
+            Instant now = clock.instant();
+            if (allDone(now)) {
+                finish(); // until has passed everywhere
+                return;
             }
-            Instant now = options.timestamps() ? clock.instant() : null;
-            for (TaskLogs tl : new ArrayList<>(logs.values())) {
-                if (options.stdout()) {
-                    tl.stdout.readLines(MAX_BYTES_PER_POLL, line -> write(LogFrames.STDOUT, now, tl.details, line));
+            if (!channel.isWritable()) {
+                return; // the client reads slower than the tasks write: let the socket drain first
+            }
+            if (options.until() == null || !now.isAfter(options.until())) {
+                for (Task t : tasks.get()) {
+                    if (!following.containsKey(t.getId())) {
+                        startFollowing(t); // a task started after the request: from its start
+                    }
                 }
-                if (options.stderr()) {
-                    tl.stderr.readLines(MAX_BYTES_PER_POLL, line -> write(LogFrames.STDERR, now, tl.details, line));
+            }
+            for (Map.Entry<String, Following> e : new ArrayList<>(following.entrySet())) {
+                TaskLogFeed feed = e.getValue().feed;
+                if (feed == null) {
+                    continue;
+                }
+                try {
+                    feed.poll(now, channel.isWritable());
+                } catch (LogUnavailableException ex) {
+                    failedLater(e.getKey(), ex.getMessage());
                 }
             }
             channel.flush();
-        } catch (IOException | RuntimeException e) {
+            unflushed = 0;
+        } catch (RuntimeException e) {
             LOG.warn("following task logs failed; ending the stream: {}", e.toString());
             stop();
             channel.close();
         } finally {
-            inPoll = false;
+            batching = false;
         }
+    }
+
+    private boolean allDone(Instant now) {
+        if (options.until() == null || !now.isAfter(options.until())) {
+            return false;
+        }
+        for (Following f : following.values()) {
+            if (f.feed != null && !f.feed.done(now)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Ends the body properly (keep-alive connections stay usable). */
@@ -225,5 +279,11 @@ final class LogStream implements ResponseStream {
             FOLLOWING.decrementAndGet();
         }
         finished = true;
+        for (Following f : following.values()) {
+            if (f.feed != null) {
+                f.feed.close();
+                f.feed = null;
+            }
+        }
     }
 }

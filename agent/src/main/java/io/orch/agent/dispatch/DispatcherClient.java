@@ -115,6 +115,20 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
         this(managers, channels, hello, Settings.defaults(), new Random());
     }
 
+    /** Sends this node's description again on the current session (after its images changed). */
+    public void describeAgain() {
+        loop.execute(() -> {
+            Attempt a = current;
+            if (a != null && a.out != null && connected) {
+                try {
+                    a.out.onNext(WorkerMessage.newBuilder().setHello(hello.get()).build());
+                } catch (RuntimeException e) {
+                    log.debug("could not send the node description again: {}", e.toString());
+                }
+            }
+        });
+    }
+
     public void addListener(Listener listener) {
         listeners.add(listener);
     }

@@ -117,6 +117,7 @@ final class ManagerSession {
 
     private void hello(WorkerHello hello, Consumer<ManagerSession> onHello) {
         if (helloSeen) {
+            updateNode(hello, NODE_UPDATE_ATTEMPTS); // the node describes itself again (its images changed)
             return;
         }
         helloSeen = true;

@@ -131,7 +131,11 @@ public final class NodeHealthLoop extends StoreLoop {
     /** The node as gossip says it should be, or null when its status is already right. */
     Node judge(Node node, MemberInfo member, boolean graceOver) {
         if (node.getId().equals(selfId)) {
-            return null;
+            // the leader is up by definition: undo a DOWN another leader wrote while this node was
+            // starting or cut off (no other node will, as only the leader judges)
+            boolean down = node.getStatus().getState() == NodeStatus.State.DOWN
+                    || node.getStatus().getState() == NodeStatus.State.UNKNOWN;
+            return down ? withStatus(node, node.getStatus().toBuilder().setState(NodeStatus.State.READY).clearMessage().build()) : null;
         }
         MemberHealth health = member == null ? MemberHealth.UNKNOWN : member.health();
         NodeStatus status = node.getStatus();

@@ -47,12 +47,17 @@ public final class NodeRegistrar {
 
     /** Registers a manager node (this node, when it is one). */
     public static void register(ClusterStore store, Facts facts, boolean leader) throws StoreException {
+        register(store, facts, describe(facts.hostname(), facts.engineVersion()), leader);
+    }
+
+    /** As {@link #register(ClusterStore, Facts, boolean)}, with a description made by the caller (with its images). */
+    public static void register(ClusterStore store, Facts facts, NodeDescription description, boolean leader) throws StoreException {
         store.updateAndWait(tx -> {
             Node existing = tx.read().node(facts.nodeId()).orElse(null);
             Node.Builder node = existing != null ? existing.toBuilder()
                     : Node.newBuilder().setId(facts.nodeId()).setSpec(NodeSpec.newBuilder()
                     .setRole(NodeSpec.Role.MANAGER).setAvailability(NodeSpec.Availability.ACTIVE));
-            node.setDescription(describe(facts.hostname(), facts.engineVersion()))
+            node.setDescription(description)
                     .setGossipAddr(facts.gossipAddr())
                     .setStatus(NodeStatus.newBuilder().setState(NodeStatus.State.READY).setAddr(facts.addr()))
                     .setManagerStatus(ManagerStatus.newBuilder().setLeader(leader)

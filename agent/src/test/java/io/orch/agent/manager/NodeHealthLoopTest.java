@@ -91,6 +91,17 @@ class NodeHealthLoopTest {
     }
 
     @Test
+    void aLeaderMarkedDownByAnEarlierLeaderMarksItselfReadyAgain() throws Exception {
+        store.updateAndWait(tx -> {
+            Node self = tx.read().node("self").orElseThrow();
+            tx.update(self.toBuilder().setStatus(self.getStatus().toBuilder()
+                    .setState(NodeStatus.State.DOWN).setMessage(NodeHealthLoop.DOWN_MESSAGE)).build());
+        });
+        await().atMost(DEADLINE).until(() -> status("self").getState() == NodeStatus.State.READY);
+        assertEquals("", status("self").getMessage());
+    }
+
+    @Test
     void aNodeGossipDoesNotKnowGoesDownOnlyAfterTheGrace() {
         gossip.forget("n3");
         gossip.set("n1", MemberHealth.DEAD);

@@ -62,13 +62,15 @@ public record RaftSettings(
 
     public static final long DEFAULT_SNAPSHOT_THRESHOLD = 10_000;
     /**
-     * LAN defaults: heartbeats go out every min/2 (~100 ms); a dead leader is noticed after
-     * 200..400 ms and replaced after roughly one more round trip (< 1 s in total). Going lower makes
-     * GC pauses and slow fsyncs on a busy 2-core box look like a dead leader; pre-vote (on by
-     * default in Ratis) keeps such a false alarm from deposing a healthy leader.
+     * LAN defaults: heartbeats go out every min/2 (~500 ms); a dead leader is noticed after
+     * 1..2 s and replaced after roughly one more round trip. 200..400 ms was tried first: five
+     * agents starting at once on a busy 2-core box (JIT threads, fsyncs) then deposed healthy
+     * leaders during joins. Worker failures do not wait on this (gossip finds them), only a
+     * manager's loss does. Pre-vote (on by default in Ratis) keeps a false alarm from deposing a
+     * healthy leader.
      */
-    public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(200);
-    public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofMillis(400);
+    public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(1000);
+    public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofMillis(2000);
     public static final Duration DEFAULT_FIRST_ELECTION_TIMEOUT = Duration.ofMillis(50);
     public static final Duration DEFAULT_PROPOSE_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);

@@ -64,7 +64,7 @@ public final class RuncRuntime implements ContainerRuntime {
      * mounts, cgroups), so a few per core keep the cores busy; many more only make each slower.
      */
     static final int PARALLEL_STARTS = Integer.getInteger("orch.runc.parallelStarts",
-            Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+            Math.max(4, 4 * Runtime.getRuntime().availableProcessors()));
 
     private final Optional<Path> runcPath;
     private final Path stateRoot;

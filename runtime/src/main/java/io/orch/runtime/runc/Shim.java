@@ -44,9 +44,14 @@ final class Shim {
         }
     }
 
+    /** The container's pid, once runc has created it (runc writes its pid file by renaming: never half written). */
     static Optional<Long> containerPid(Path bundle) {
+        Path file = bundle.resolve(PID_FILE);
+        if (!Files.exists(file)) {
+            return Optional.empty(); // the usual answer while polling: no exception to build
+        }
         try {
-            return Optional.of(Long.parseLong(Files.readString(bundle.resolve(PID_FILE)).trim()));
+            return Optional.of(Long.parseLong(Files.readString(file).trim()));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
