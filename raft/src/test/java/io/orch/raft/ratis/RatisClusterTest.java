@@ -132,8 +132,8 @@ class RatisClusterTest {
         cluster.startGroup("n1", "n2");
         int port = RatisTestSupport.rangePort();
         String advertised = "127.0.0.1:" + port;
-        RaftSettings settings = RaftSettings.joining("n3", "0.0.0.0:" + port, advertised,
-                cluster.leader().proposer().voters(), TestCluster.CLUSTER_ID, dir.resolve("n3"));
+        RaftSettings settings = RatisTestSupport.fast(RaftSettings.joining("n3", "0.0.0.0:" + port, advertised,
+                cluster.leader().proposer().voters(), TestCluster.CLUSTER_ID, dir.resolve("n3")));
         Replica n3 = cluster.start(settings);
 
         cluster.leader().proposer().addVoter("n3", advertised);

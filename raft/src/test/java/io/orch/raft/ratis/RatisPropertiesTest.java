@@ -74,7 +74,8 @@ class RatisPropertiesTest {
     @Test
     void writesFailFastAfterTwoMaximumElectionTimeoutsWithoutALeader() {
         RaftProperties p = RatisProperties.from(settings);
-        assertEquals(800, RaftServerConfigKeys.Notification.noLeaderTimeout(p).toLong(TimeUnit.MILLISECONDS));
+        assertEquals(2 * RaftSettings.DEFAULT_ELECTION_TIMEOUT_MAX.toMillis(),
+                RaftServerConfigKeys.Notification.noLeaderTimeout(p).toLong(TimeUnit.MILLISECONDS));
     }
 
     @Test
@@ -98,8 +99,8 @@ class RatisPropertiesTest {
     @Test
     void electionTimeoutsSuitALan() {
         RaftProperties p = RatisProperties.from(settings);
-        assertEquals(200, RaftServerConfigKeys.Rpc.timeoutMin(p).toLong(TimeUnit.MILLISECONDS));
-        assertEquals(400, RaftServerConfigKeys.Rpc.timeoutMax(p).toLong(TimeUnit.MILLISECONDS));
+        assertEquals(1000, RaftServerConfigKeys.Rpc.timeoutMin(p).toLong(TimeUnit.MILLISECONDS));
+        assertEquals(2000, RaftServerConfigKeys.Rpc.timeoutMax(p).toLong(TimeUnit.MILLISECONDS));
         assertEquals(50, RaftServerConfigKeys.Rpc.firstElectionTimeoutMin(p).toLong(TimeUnit.MILLISECONDS));
     }
 

@@ -212,7 +212,7 @@ class RatisProposerTest {
         // Two voters, the other never started: no quorum, so no leader and no commit.
         String n1 = "127.0.0.1:" + freePort();
         String n2 = "127.0.0.1:" + freePort();
-        RaftSettings settings = RaftSettings.singleVoter("n1", n1, "test-cluster", dir)
+        RaftSettings settings = RatisTestSupport.fast(RaftSettings.singleVoter("n1", n1, "test-cluster", dir))
                 .withPeers(Map.of("n1", n1, "n2", n2))
                 .withProposeTimeout(Duration.ofMillis(1_500));
         RatisProposer proposer = start(settings, new SummingApplier());

@@ -50,7 +50,15 @@ final class RatisTestSupport {
     }
 
     static RaftSettings settings(Path dir, int port) {
-        return RaftSettings.singleVoter("n1", "127.0.0.1:" + port, "test-cluster", dir);
+        return fast(RaftSettings.singleVoter("n1", "127.0.0.1:" + port, "test-cluster", dir));
+    }
+
+    /**
+     * Election timeouts of 200..400 ms: tests of elections, failover and lost quorum run in
+     * seconds (the production default, 1..2 s, is sized for busy hosts).
+     */
+    static RaftSettings fast(RaftSettings settings) {
+        return settings.withElectionTimeouts(java.time.Duration.ofMillis(200), java.time.Duration.ofMillis(400));
     }
 
     static Path groupDir(RaftSettings settings) {

@@ -61,7 +61,7 @@ class RatisTlsTest {
     }
 
     private RaftSettings settings(String id, String address, Map<String, String> peers, RaftTls tls) {
-        return RaftSettings.singleVoter(id, address, TestCluster.CLUSTER_ID, dir.resolve(id))
+        return RatisTestSupport.fast(RaftSettings.singleVoter(id, address, TestCluster.CLUSTER_ID, dir.resolve(id)))
                 .withPeers(peers)
                 .withTls(tls)
                 .withProposeTimeout(Duration.ofSeconds(2));

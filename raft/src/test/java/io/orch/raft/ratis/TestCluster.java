@@ -59,7 +59,7 @@ final class TestCluster implements AutoCloseable {
         }
         for (String id : ids) {
             RaftSettings settings = RaftSettings.singleVoter(id, peers.get(id), CLUSTER_ID, root.resolve(id)).withPeers(peers);
-            start(customize.apply(settings), appliers.getOrDefault(id, new SummingApplier()));
+            start(customize.apply(RatisTestSupport.fast(settings)), appliers.getOrDefault(id, new SummingApplier()));
         }
     }
 
@@ -68,7 +68,7 @@ final class TestCluster implements AutoCloseable {
         String address = loopback();
         RaftSettings settings = RaftSettings.joining(id, address, address, leader().proposer().voters(), CLUSTER_ID,
                 root.resolve(id));
-        return start(customize.apply(settings));
+        return start(customize.apply(RatisTestSupport.fast(settings)));
     }
 
     Replica start(RaftSettings settings) throws IOException {

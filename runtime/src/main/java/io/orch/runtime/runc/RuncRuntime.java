@@ -63,8 +63,7 @@ public final class RuncRuntime implements ContainerRuntime {
      * Containers started at once. Most of a start is runc and the kernel working (namespaces,
      * mounts, cgroups), so a few per core keep the cores busy; many more only make each slower.
      */
-    static final int PARALLEL_STARTS = Integer.getInteger("orch.runc.parallelStarts",
-            Math.max(4, 4 * Runtime.getRuntime().availableProcessors()));
+    static final int PARALLEL_STARTS = Math.max(4, 4 * Runtime.getRuntime().availableProcessors());
 
     private final Optional<Path> runcPath;
     private final Path stateRoot;

@@ -33,7 +33,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -170,6 +175,47 @@ class RuncNetworkTest {
         String stderr = read(runtime.logs(client.taskId()).stderr());
         assertEquals(0, r.exitCode(), () -> r + " " + stderr);
         assertEquals("hello from orch\n", read(runtime.logs(client.taskId()).stdout()));
+    }
+
+    @Test
+    void containersStartedAtOnceEachGetTheirOwnNamespaceAndAddressAndDestroyLeavesNoneBehind() throws Exception {
+        List<TaskConfig> configs = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            configs.add(task("many" + i, bridged(), "sleep", "1000"));
+        }
+        List<TaskHandle> handles = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(configs.size());
+        try {
+            List<Future<TaskHandle>> starts = new ArrayList<>();
+            for (TaskConfig c : configs) {
+                starts.add(pool.submit(() -> runtime.start(c)));
+            }
+            for (Future<TaskHandle> f : starts) {
+                handles.add(f.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Set<String> addresses = new HashSet<>();
+        for (TaskHandle h : handles) {
+            addresses.add(NetworkState.address(h).orElseThrow());
+        }
+        assertEquals(configs.size(), addresses.size(), "distinct addresses: " + addresses);
+        for (TaskConfig c : configs) {
+            assertTrue(Files.exists(NETNS.resolve("orch-" + c.taskId())), c.taskId());
+            assertTrue(linkExists(vethOf(c.taskId())), c.taskId());
+            assertFalse(runtime.waitFor(c.taskId()).isDone(), c.taskId() + " runs");
+        }
+
+        for (TaskConfig c : configs) {
+            runtime.destroy(c.taskId());
+            assertFalse(Files.exists(NETNS.resolve("orch-" + c.taskId())), "namespace of " + c.taskId() + " deleted");
+            assertFalse(linkExists(vethOf(c.taskId())), "veth of " + c.taskId() + " deleted");
+        }
+        String ipam = read(ipamFile());
+        for (TaskConfig c : configs) {
+            assertFalse(ipam.contains(c.taskId()), "address of " + c.taskId() + " released");
+        }
     }
 
     @Test
