@@ -230,7 +230,7 @@ public final class ManagerNode implements AutoCloseable {
         AgentConfig c = context.config();
         NodeRegistrar.Facts facts = new NodeRegistrar.Facts(identity.nodeId(), c.hostname(), c.advertiseHost(),
                 c.advertisedListenAddr().toString(), c.advertisedGossipAddr().toString(),
-                context.runtimes().availableNames(), context.version());
+                context.runtimes().advertisedNames(), context.version());
         registrar = new Thread(() -> {
             long backoff = 100;
             while (!Thread.currentThread().isInterrupted()) {

@@ -104,7 +104,7 @@ final class WorkerNode implements AutoCloseable {
     private WorkerHello hello() {
         return WorkerHello.newBuilder()
                 .setDescription(context.description())
-                .addAllRuntimes(context.runtimes().availableNames())
+                .addAllRuntimes(context.runtimes().advertisedNames())
                 .setAddr(context.config().advertisedListenAddr().toString())
                 .build();
     }

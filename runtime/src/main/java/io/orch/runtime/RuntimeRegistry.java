@@ -77,6 +77,18 @@ public final class RuntimeRegistry implements AutoCloseable {
     }
 
     /**
+     * What the node advertises: the available runtimes with the one a task naming none gets
+     * first (the scheduler reads the first as the node's default, e.g. for image-aware placement).
+     */
+    public List<String> advertisedNames() {
+        List<String> names = availableNames();
+        String first = defaultRuntime().name();
+        names.remove(first);
+        names.add(0, first);
+        return names;
+    }
+
+    /**
      * The runtime tasks get when their spec names none. A configured default that is not
      * available is an error, not a reason to silently pick another (the operator asked for it).
      */

@@ -39,7 +39,10 @@ class RuntimeRegistryTest {
     void configuredDefaultWinsAndIsNeverSilentlyReplaced() {
         FakeRuntime process = fake("process", true);
         FakeRuntime runc = fake("runc", true);
-        assertSame(process, new RuntimeRegistry(List.of(runc, process), "process").defaultRuntime());
+        RuntimeRegistry wantsProcess = new RuntimeRegistry(List.of(runc, process), "process");
+        assertSame(process, wantsProcess.defaultRuntime());
+        assertEquals(List.of("runc", "process"), wantsProcess.availableNames());
+        assertEquals(List.of("process", "runc"), wantsProcess.advertisedNames(), "the node's default is advertised first");
 
         runc.setFingerprint(Fingerprint.unavailable("no runc binary"));
         RuntimeRegistry wantsRunc = new RuntimeRegistry(List.of(runc, process), "runc");

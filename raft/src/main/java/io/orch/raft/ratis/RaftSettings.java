@@ -72,7 +72,8 @@ public record RaftSettings(
     public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(1000);
     public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofMillis(2000);
     public static final Duration DEFAULT_FIRST_ELECTION_TIMEOUT = Duration.ofMillis(50);
-    public static final Duration DEFAULT_PROPOSE_TIMEOUT = Duration.ofSeconds(5);
+    /** Long enough to ride out a leader failover (election 1..2 s, then the client finds the new leader). */
+    public static final Duration DEFAULT_PROPOSE_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
     /** Ratis' default; snapshots (not segment size) bound the log in practice. */
     public static final long DEFAULT_SEGMENT_SIZE_MAX = 32L << 20;

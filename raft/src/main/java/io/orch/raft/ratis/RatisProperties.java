@@ -96,10 +96,19 @@ final class RatisProperties {
         Duration first = settings.firstElectionTimeout();
         RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, millis(first));
         RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, millis(first.multipliedBy(2)));
-        // One client attempt may not outlive the whole proposal; the client retries within it.
-        Duration attempt = settings.proposeTimeout().compareTo(Duration.ofSeconds(3)) < 0
-                ? settings.proposeTimeout() : Duration.ofSeconds(3);
+        // One client attempt may not outlive the whole proposal; the client retries within it. An
+        // attempt lasts about one election: a request sent to a leader that vanished (cut off, so
+        // no NotLeader answer ever comes) is then retried on the others, who know the new leader.
+        Duration attempt = min(settings.proposeTimeout(), max(Duration.ofSeconds(1), settings.electionTimeoutMax()));
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, millis(attempt));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static TimeDuration millis(Duration d) {

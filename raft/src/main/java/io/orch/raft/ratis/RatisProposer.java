@@ -145,10 +145,9 @@ public final class RatisProposer implements Proposer {
             division = server.getDivision(settings.groupId());
             long committedAtStart = division.getRaftLog().getLastCommittedIndex();
             clients = new MembershipFollowingClient(settings.groupId(), properties, parameters, clientRetryPolicy(),
-                    () -> division.getRaftConf().getAllPeers(), this::leaderHint,
-                    settings.proposeTimeout().multipliedBy(2));
+                    this::peersAsDialled, this::leaderHint, settings.proposeTimeout().multipliedBy(2));
             adminClients = new MembershipFollowingClient(settings.groupId(), properties, parameters, adminRetryPolicy(),
-                    () -> division.getRaftConf().getAllPeers(), this::leaderHint, membershipTimeout());
+                    this::peersAsDialled, this::leaderHint, membershipTimeout());
             clients.get();
             boolean ready = sm.awaitCondition(() -> failure.get() != null || caughtUp(committedAtStart),
                     settings.startTimeout());
@@ -452,6 +451,19 @@ public final class RatisProposer implements Proposer {
      * The blocking admin call runs on its own thread so a change that can never complete (the
      * Ratis client retries for a long time) still fails within {@link #membershipTimeout()}.
      */
+    /**
+     * The configuration's peers, with this replica at the address it has now: a manager restarted
+     * on another address (a new --listen-addr) still reaches itself. (The other replicas keep
+     * dialling the address in the configuration: Ratis 3.1 does not re-address a peer in place, so
+     * a manager of a multi-manager cluster must keep its address, as in Swarm.)
+     */
+    private Collection<RaftPeer> peersAsDialled() {
+        return division.getRaftConf().getAllPeers().stream()
+                .map(p -> p.getId().equals(self) && !p.getAddress().equals(settings.advertiseAddress())
+                        ? peer(self.toString(), settings.advertiseAddress()) : p)
+                .toList();
+    }
+
     private void setConfiguration(SetConfigurationRequest.Arguments arguments) throws IOException {
         requireStarted();
         CompletableFuture<RaftClientReply> call = new CompletableFuture<>();

@@ -121,6 +121,19 @@ class RatisProposerTest {
     }
 
     @Test
+    void aSoleReplicaRestartedOnAnotherAddressTakesWrites() throws IOException {
+        SummingApplier first = new SummingApplier();
+        RatisProposer proposer = start(settings(dir, freePort()), first);
+        proposeSequentially(proposer, 1, 10);
+        proposer.close();
+
+        RaftSettings moved = settings(dir, freePort());
+        RatisProposer restarted = start(moved, new SummingApplier());
+        ApplyResult next = restarted.propose(SummingApplier.command(11)).orTimeout(10, TimeUnit.SECONDS).join();
+        assertTrue(next.ok(), "a proposal reaches the replica at its new address");
+    }
+
+    @Test
     void snapshotsPurgeTheLogAndRestartRestoresSnapshotPlusTail() throws IOException {
         RaftSettings settings = settings(dir, freePort())
                 .withSnapshotThreshold(100)
