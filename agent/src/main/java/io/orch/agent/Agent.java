@@ -210,6 +210,8 @@ public final class Agent implements AutoCloseable {
         }
         log.info("this node becomes a {}", role.name().toLowerCase(java.util.Locale.ROOT));
         Path raftDir = context.dataDir().resolve("raft");
+        // gossip carries on across the switch: to the others this node never stops being ALIVE
+        Gossip gossip = node instanceof ManagerNode m ? m.releaseGossip() : ((WorkerNode) node).releaseGossip();
         closeQuietly(node);
         node = null;
         renewed.credentials().save(NodeCredentials.directoryIn(context.dataDir()));
@@ -223,10 +225,10 @@ public final class Agent implements AutoCloseable {
         if (role == NodeRole.MANAGER) {
             String through = renewed.response().getManagersMap().values().stream().findFirst()
                     .orElseThrow(() -> new IOException("the cluster named no manager to join through"));
-            running(ManagerNode.join(context, identity, renewed.credentials(), renewed.response().getRaftVotersMap(), through),
-                    identity, renewed.credentials());
+            running(ManagerNode.join(context, identity, renewed.credentials(), renewed.response().getRaftVotersMap(), through,
+                    gossip), identity, renewed.credentials());
         } else {
-            running(WorkerNode.start(context, identity, renewed.credentials(), peers), identity, renewed.credentials());
+            running(WorkerNode.start(context, identity, renewed.credentials(), peers, gossip), identity, renewed.credentials());
         }
         log.info("this node is now a {}", role.name().toLowerCase(java.util.Locale.ROOT));
     }

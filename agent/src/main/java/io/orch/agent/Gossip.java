@@ -31,11 +31,16 @@ final class Gossip implements AutoCloseable {
     static final long REJOIN_SECONDS = 3;
 
     private final NodeMembership membership;
-    private final Supplier<List<String>> seeds;
+    private final NodeContext context;
+    private final ClusterIdentity identity;
+    private volatile Supplier<List<String>> seeds;
+    private volatile Consumer<Map<String, String>> managersChanged = m -> { };
     private final ScheduledExecutorService rejoin;
 
-    private Gossip(NodeMembership membership, Supplier<List<String>> seeds) {
+    private Gossip(NodeMembership membership, NodeContext context, ClusterIdentity identity, Supplier<List<String>> seeds) {
         this.membership = membership;
+        this.context = context;
+        this.identity = identity;
         this.seeds = seeds;
         this.rejoin = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "orch-gossip-rejoin");
@@ -48,7 +53,11 @@ final class Gossip implements AutoCloseable {
     static Gossip forManager(NodeContext context, ClusterIdentity identity, ClusterStore store) {
         byte[] key = store.read(r -> r.cluster()).map(c -> c.getGossipKey().toByteArray())
                 .orElseThrow(() -> new IllegalStateException("the store holds no cluster object: cannot start gossip"));
-        Supplier<List<String>> seeds = () -> {
+        return start(context, identity, NodeSpec.Role.MANAGER, key, storeSeeds(identity, store));
+    }
+
+    private static Supplier<List<String>> storeSeeds(ClusterIdentity identity, ClusterStore store) {
+        return () -> {
             List<String> out = new ArrayList<>();
             for (Node n : store.read(r -> r.nodes())) {
                 if (!n.getId().equals(identity.nodeId()) && !n.getGossipAddr().isEmpty()) {
@@ -57,26 +66,39 @@ final class Gossip implements AutoCloseable {
             }
             return out;
         };
-        return start(context, identity, NodeSpec.Role.MANAGER, key, seeds);
     }
 
     /** A worker's: the key and the seeds it got when it joined (kept in DATA/peers.json). */
     static Gossip forWorker(NodeContext context, ClusterIdentity identity, ClusterPeers peers,
                             Consumer<Map<String, String>> managersChanged) {
         Gossip g = start(context, identity, NodeSpec.Role.WORKER, peers.gossipKey(), peers::gossipSeeds);
-        g.membership.addListener(m -> {
-            if (m.meta().getRole() == NodeSpec.Role.MANAGER) {
-                managersChanged.accept(g.managerAddresses());
-            }
-        });
+        g.managersChanged = managersChanged;
         return g;
     }
 
-    private static Gossip start(NodeContext context, ClusterIdentity identity, NodeSpec.Role role, byte[] key,
-                                Supplier<List<String>> seeds) {
+    /**
+     * The same membership, now announcing this node as a manager (after `node promote`): the node
+     * stays ALIVE for everyone throughout, so its tasks are not rescheduled as if it had died.
+     */
+    Gossip asManager(ClusterStore store) {
+        seeds = storeSeeds(identity, store);
+        managersChanged = m -> { };
+        membership.publish(meta(context, identity, NodeSpec.Role.MANAGER));
+        return this;
+    }
+
+    /** The same membership, now announcing this node as a worker (after `node demote`). */
+    Gossip asWorker(ClusterPeers peers, Consumer<Map<String, String>> onManagersChanged) {
+        seeds = peers::gossipSeeds;
+        managersChanged = onManagersChanged;
+        membership.publish(meta(context, identity, NodeSpec.Role.WORKER));
+        return this;
+    }
+
+    private static MemberMeta meta(NodeContext context, ClusterIdentity identity, NodeSpec.Role role) {
         AgentConfig c = context.config();
         NodeDescription d = context.description();
-        MemberMeta meta = MemberMeta.newBuilder()
+        return MemberMeta.newBuilder()
                 .setNodeId(identity.nodeId())
                 .setRole(role)
                 .setListenAddr(c.advertisedListenAddr().toString())
@@ -85,9 +107,20 @@ final class Gossip implements AutoCloseable {
                 .setNanoCpus(d.getResources().getNanoCpus())
                 .setMemoryBytes(d.getResources().getMemoryBytes())
                 .build();
+    }
+
+    private static Gossip start(NodeContext context, ClusterIdentity identity, NodeSpec.Role role, byte[] key,
+                                Supplier<List<String>> seeds) {
+        AgentConfig c = context.config();
+        MemberMeta meta = meta(context, identity, role);
         NodeMembership membership = NodeMembership.create(new NodeMembership.Settings(identity.nodeId(),
                 c.gossipAddr().toString(), c.advertisedGossipAddr().toString(), key, GossipConfig.lan()), meta);
-        Gossip g = new Gossip(membership, seeds);
+        Gossip g = new Gossip(membership, context, identity, seeds);
+        membership.addListener(m -> {
+            if (m.meta().getRole() == NodeSpec.Role.MANAGER) {
+                g.managersChanged.accept(g.managerAddresses());
+            }
+        });
         membership.start(seeds.get()).whenComplete((n, e) -> {
             if (e != null) {
                 log.info("gossip: no seed answered yet ({}); will retry", e.getMessage());

@@ -108,7 +108,14 @@ public final class ManagerNode implements AutoCloseable {
     /** A node that joined with a manager token: a replica that waits until the leader adds it as a voter. */
     static ManagerNode join(NodeContext context, ClusterIdentity identity, NodeCredentials credentials,
                             Map<String, String> voters, String joinedThrough) throws Exception {
+        return join(context, identity, credentials, voters, joinedThrough, null);
+    }
+
+    /** @param gossip the node's running gossip membership (a promoted worker's), or null to start one */
+    static ManagerNode join(NodeContext context, ClusterIdentity identity, NodeCredentials credentials,
+                            Map<String, String> voters, String joinedThrough, Gossip gossip) throws Exception {
         ManagerNode m = new ManagerNode(context, identity, credentials);
+        m.gossip = gossip;
         try {
             AgentConfig c = context.config();
             m.startStore(RaftSettings.joining(identity.nodeId(), c.raftAddr().toString(), c.advertisedRaftAddr().toString(),
@@ -194,7 +201,7 @@ public final class ManagerNode implements AutoCloseable {
         // reads other nodes' task logs for the API; any role: workers serve their own logs
         nodeLogs = new NodeLogsClient(credentials.clientContext());
 
-        gossip = Gossip.forManager(context, identity, store);
+        gossip = gossip != null ? gossip.asManager(store) : Gossip.forManager(context, identity, store);
 
         worker = new Worker(store, nodeId, context.runtimes(), context.dataDir(), context.clock(), context.metrics().registry());
         worker.pullImagesWith(context.imagePuller());
@@ -354,6 +361,13 @@ public final class ManagerNode implements AutoCloseable {
 
     int reattached() {
         return reattached;
+    }
+
+    /** Hands this node's gossip membership over to the role that replaces this one (close() leaves it running). */
+    Gossip releaseGossip() {
+        Gossip g = gossip;
+        gossip = null;
+        return g;
     }
 
     public ClusterStore store() {

@@ -56,7 +56,14 @@ final class WorkerNode implements AutoCloseable {
 
     static WorkerNode start(NodeContext context, ClusterIdentity identity, NodeCredentials credentials, ClusterPeers peers)
             throws Exception {
+        return start(context, identity, credentials, peers, null);
+    }
+
+    /** @param gossip the node's running gossip membership (a demoted manager's), or null to start one */
+    static WorkerNode start(NodeContext context, ClusterIdentity identity, NodeCredentials credentials, ClusterPeers peers,
+                            Gossip gossip) throws Exception {
         WorkerNode w = new WorkerNode(context, identity, peers);
+        w.gossip = gossip;
         try {
             w.startAll(credentials);
             return w;
@@ -68,7 +75,8 @@ final class WorkerNode implements AutoCloseable {
 
     private void startAll(NodeCredentials credentials) throws Exception {
         AgentConfig c = context.config();
-        gossip = Gossip.forWorker(context, identity, peers, this::managersChanged);
+        gossip = gossip != null ? gossip.asWorker(peers, this::managersChanged)
+                : Gossip.forWorker(context, identity, peers, this::managersChanged);
         dispatcher = new DispatcherClient(this::managerAddresses,
                 ChannelFactory.tls(credentials.clientContext(NodeRole.MANAGER)), this::hello);
         dispatcher.addListener(new DispatcherClient.Listener() {
@@ -137,6 +145,13 @@ final class WorkerNode implements AutoCloseable {
 
     int reattached() {
         return reattached;
+    }
+
+    /** Hands this node's gossip membership over to the role that replaces this one (close() leaves it running). */
+    Gossip releaseGossip() {
+        Gossip g = gossip;
+        gossip = null;
+        return g;
     }
 
     @Override

@@ -214,6 +214,13 @@ public final class JoinService extends NodeJoinGrpc.NodeJoinImplBase {
             if (caller.role() != NodeRole.MANAGER) {
                 throw refuse(Status.PERMISSION_DENIED, "only a manager may become a Raft voter");
             }
+            // the certificate alone is not enough: an old manager certificate outlives a demotion or
+            // a `node rm` (there is no revocation list yet), the store says who is a manager now
+            boolean managerNow = store.read(r -> r.node(caller.nodeId()))
+                    .map(n -> n.getSpec().getRole() == NodeSpec.Role.MANAGER).orElse(false);
+            if (!managerNow) {
+                throw refuse(Status.PERMISSION_DENIED, "node " + caller.nodeId() + " is not a manager of this cluster");
+            }
             String raftAddr = hostPort("raft address", request.getRaftAddr());
             raft.addVoter(caller.nodeId(), raftAddr);
             LOG.info("node {} is now a Raft voter at {}", caller.nodeId(), raftAddr);

@@ -1,0 +1,181 @@
+package io.orch.agent.join;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.orch.agent.manager.ClusterBootstrap;
+import io.orch.agent.pki.NodeCredentials;
+import io.orch.agent.pki.NodeRole;
+import io.orch.agent.pki.RootCa;
+import io.orch.agent.rpc.RpcServer;
+import io.orch.api.proto.AddVoterRequest;
+import io.orch.api.proto.Cluster;
+import io.orch.api.proto.JoinTokens;
+import io.orch.api.proto.Node;
+import io.orch.api.proto.NodeDescription;
+import io.orch.api.proto.NodeJoinGrpc;
+import io.orch.api.proto.NodeSpec;
+import io.orch.raft.LocalProposer;
+import io.orch.raft.store.ClusterStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Joining over real TLS on loopback: the token decides the role, a wrong or rotated token or a
+ * foreign CA is refused and leaves no node behind, and only a node the store calls a manager may
+ * become a Raft voter.
+ */
+class JoinServiceTest {
+    private static final int PORT = 24190;
+    private static final String MANAGER = "127.0.0.1:" + PORT;
+
+    private ClusterStore store;
+    private Cluster cluster;
+    private RpcServer server;
+    private final Map<String, String> voters = new TreeMap<>(Map.of("m1", "127.0.0.1:1"));
+
+    @BeforeEach
+    void start() throws Exception {
+        store = new ClusterStore(new LocalProposer(), Clock.systemUTC());
+        store.start();
+        RootCa ca = RootCa.create("c1");
+        cluster = ClusterBootstrap.ensureCluster(store, "c1", ca);
+        NodeCredentials manager = NodeCredentials.selfIssued(ca, "m1", NodeRole.MANAGER, List.of("127.0.0.1"));
+        RaftMembership raft = new RaftMembership() {
+            @Override
+            public void addVoter(String nodeId, String raftAddr) {
+                voters.put(nodeId, raftAddr);
+            }
+
+            @Override
+            public void removeVoter(String nodeId) {
+                voters.remove(nodeId);
+            }
+
+            @Override
+            public Map<String, String> voters() {
+                return Map.copyOf(voters);
+            }
+        };
+        server = new RpcServer(new InetSocketAddress("127.0.0.1", PORT), manager.serverContext(ClientAuth.OPTIONAL),
+                List.of(new JoinService(store, raft))).start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+        store.proposer().close();
+    }
+
+    private JoinClient.Joined join(String token) throws JoinClient.JoinRefusedException {
+        return JoinClient.join(token, "127.0.0.1", PORT, "host-a", "127.0.0.1:7001", "127.0.0.1:7002",
+                List.of("process"), NodeDescription.getDefaultInstance());
+    }
+
+    @Test
+    void theTokenDecidesTheRoleAndTheNodeGetsACertificateForItsOwnKey() throws Exception {
+        JoinClient.Joined worker = join(cluster.getJoinTokens().getWorker());
+        assertEquals(NodeRole.WORKER, worker.credentials().role());
+        assertEquals(worker.response().getNodeId(), worker.credentials().nodeId());
+        assertEquals("c1", worker.credentials().clusterId());
+        assertEquals(cluster.getGossipKey(), worker.response().getGossipKey());
+        assertTrue(worker.response().getRaftVotersMap().isEmpty(), "a worker is not told the Raft group");
+        Node node = store.read(r -> r.node(worker.response().getNodeId())).orElseThrow();
+        assertEquals(NodeSpec.Role.WORKER, node.getSpec().getRole());
+        assertEquals("127.0.0.1:7002", node.getGossipAddr());
+
+        JoinClient.Joined manager = join(cluster.getJoinTokens().getManager());
+        assertEquals(NodeRole.MANAGER, manager.credentials().role());
+        assertEquals(voters, manager.response().getRaftVotersMap());
+    }
+
+    @Test
+    void aWrongOrRotatedTokenIsRefusedAndLeavesNoNode() throws Exception {
+        String old = cluster.getJoinTokens().getWorker();
+        store.updateAndWait(tx -> {
+            Cluster c = tx.read().cluster().orElseThrow();
+            tx.update(c.toBuilder().setJoinTokens(JoinTokens.newBuilder()
+                    .setWorker(io.orch.agent.pki.JoinToken.generate(RootCa.fromProto(c.getRootCa())).value())
+                    .setManager(c.getJoinTokens().getManager())).build());
+        });
+        JoinClient.JoinRefusedException refused = assertThrows(JoinClient.JoinRefusedException.class, () -> join(old));
+        assertTrue(refused.getMessage().contains("not this cluster's current worker or manager token"), refused.getMessage());
+        assertFalse(refused.getMessage().contains(old.substring(old.lastIndexOf('-') + 1)), "the secret is never echoed");
+        assertEquals(0, store.read(r -> r.nodes()).size(), "a refused join registers nothing");
+    }
+
+    @Test
+    void aTokenOfAnotherClustersCaIsRefusedBeforeAnythingIsSent() {
+        String foreign = io.orch.agent.pki.JoinToken.generate(RootCa.create("other")).value();
+        JoinClient.JoinRefusedException refused = assertThrows(JoinClient.JoinRefusedException.class, () -> join(foreign));
+        assertTrue(refused.getMessage().contains("CA digest mismatch"), refused.getMessage());
+        assertEquals(0, store.read(r -> r.nodes()).size());
+    }
+
+    @Test
+    void onlyANodeTheStoreCallsAManagerMayBecomeAVoter() throws Exception {
+        JoinClient.Joined worker = join(cluster.getJoinTokens().getWorker());
+        assertEquals(Status.Code.PERMISSION_DENIED, addVoter(worker.credentials()).getStatus().getCode());
+
+        JoinClient.Joined manager = join(cluster.getJoinTokens().getManager());
+        String id = manager.credentials().nodeId();
+        assertEquals(null, addVoterOk(manager.credentials()));
+        assertEquals("127.0.0.1:7003", voters.get(id));
+
+        // demoted: its old manager certificate is still valid, but the store says worker
+        voters.remove(id);
+        store.updateAndWait(tx -> {
+            Node n = tx.read().node(id).orElseThrow();
+            tx.update(n.toBuilder().setSpec(n.getSpec().toBuilder().setRole(NodeSpec.Role.WORKER)).build());
+        });
+        assertEquals(Status.Code.PERMISSION_DENIED, addVoter(manager.credentials()).getStatus().getCode());
+        assertFalse(voters.containsKey(id));
+    }
+
+    @Test
+    void aDemotedManagerRenewsAsAWorkerAndLeavesTheRaftGroup() throws Exception {
+        JoinClient.Joined manager = join(cluster.getJoinTokens().getManager());
+        String id = manager.credentials().nodeId();
+        voters.put(id, "127.0.0.1:7003");
+        store.updateAndWait(tx -> {
+            Node n = tx.read().node(id).orElseThrow();
+            tx.update(n.toBuilder().setSpec(n.getSpec().toBuilder().setRole(NodeSpec.Role.WORKER)).build());
+        });
+        JoinClient.Joined renewed = JoinClient.renew(manager.credentials(), List.of(MANAGER));
+        assertEquals(NodeRole.WORKER, renewed.credentials().role());
+        assertEquals(id, renewed.credentials().nodeId());
+        assertFalse(voters.containsKey(id), "it left the Raft group before getting its worker certificate");
+    }
+
+    private StatusRuntimeException addVoter(NodeCredentials as) {
+        return assertThrows(StatusRuntimeException.class, () -> addVoterOk(as));
+    }
+
+    private Void addVoterOk(NodeCredentials as) throws IOException {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", PORT)
+                .sslContext(as.clientContext(NodeRole.MANAGER)).build();
+        try {
+            NodeJoinGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .addVoter(AddVoterRequest.newBuilder().setRaftAddr("127.0.0.1:7003").build());
+            return null;
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+}
