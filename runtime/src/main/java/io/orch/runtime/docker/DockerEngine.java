@@ -123,9 +123,12 @@ final class DockerEngine implements AutoCloseable {
         }
     }
 
-    /** The multiplexed stdout/stderr stream from {@code sinceSeconds} (0: from the start), following until the container ends. */
+    /**
+     * The multiplexed stdout/stderr stream from {@code sinceSeconds} (0: from the start), following
+     * until the container ends; every frame starts with Docker's RFC 3339 timestamp and a space.
+     */
     HttpResponse followLogs(String id, String sinceSeconds) throws IOException {
-        HttpResponse r = http.send("GET", API + "/containers/" + id + "/logs?follow=1&stdout=1&stderr=1&since="
+        HttpResponse r = http.send("GET", API + "/containers/" + id + "/logs?follow=1&stdout=1&stderr=1&timestamps=1&since="
                 + q(sinceSeconds), null, null);
         return requireOk(r);
     }

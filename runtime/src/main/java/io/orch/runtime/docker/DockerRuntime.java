@@ -414,10 +414,15 @@ public final class DockerRuntime implements ContainerRuntime {
     }
 
     /**
-     * Docker's {@code since} for output not yet copied: the last time a log file was written
-     * (seconds.nanoseconds). Lines written within that same instant may appear twice.
+     * Docker's {@code since} for output not yet copied: just after the last line copied (see
+     * {@link LogPump#sinceCursor}); without that record (files from an older agent), the last time
+     * a log file was written, where lines written in that same instant may appear twice.
      */
     static String logsSince(LogFiles files) {
+        java.util.Optional<String> cursor = LogPump.sinceCursor(files);
+        if (cursor.isPresent()) {
+            return cursor.get();
+        }
         Instant last = Instant.EPOCH;
         for (Path f : List.of(files.stdout(), files.stderr())) {
             try {

@@ -4,6 +4,8 @@ import io.orch.runtime.LogFiles;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -40,8 +42,11 @@ final class LogPump {
             if (cancelled) {
                 return;
             }
+            Path cursor = cursorFile(files);
             try (HttpResponse r = stream) {
-                Multiplexed.demux(r.body(), out, err);
+                // the last copied line's time is kept beside the files: a re-attached pump asks
+                // Docker for what came after it, so no line is copied twice or lost
+                Multiplexed.demuxTimestamped(r.body(), out, err, timestamp -> Files.writeString(cursor, timestamp));
             }
         } catch (IOException e) {
             if (!cancelled) {
@@ -53,6 +58,24 @@ final class LogPump {
                 s.close();
             }
             done.countDown();
+        }
+    }
+
+    /** Where the timestamp of the last line copied into {@code files} is kept. */
+    static Path cursorFile(LogFiles files) {
+        return files.stdout().resolveSibling("docker-logs.cursor");
+    }
+
+    /**
+     * Docker's {@code since} for the lines after the last one copied (1 ns later: Docker's
+     * {@code since} includes lines at that very time), or empty when nothing was copied yet.
+     */
+    static java.util.Optional<String> sinceCursor(LogFiles files) {
+        try {
+            java.time.Instant last = java.time.Instant.parse(Files.readString(cursorFile(files)).trim()).plusNanos(1);
+            return java.util.Optional.of(last.getEpochSecond() + "." + String.format("%09d", last.getNano()));
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
         }
     }
 

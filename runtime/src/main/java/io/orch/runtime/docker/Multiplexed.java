@@ -15,6 +15,46 @@ final class Multiplexed {
 
     private Multiplexed() {}
 
+    /** Told each frame's timestamp after the frame is written. */
+    interface Written {
+        void frame(String timestamp) throws IOException;
+    }
+
+    /**
+     * Copies every frame of a stream asked with {@code timestamps=1} to {@code stdout} or
+     * {@code stderr} without its timestamp prefix (flushed per frame), until the stream ends, and
+     * tells {@code written} each frame's timestamp once the frame is in the file.
+     */
+    static void demuxTimestamped(InputStream in, OutputStream stdout, OutputStream stderr, Written written) throws IOException {
+        byte[] header = new byte[8];
+        while (true) {
+            int got = in.readNBytes(header, 0, 8);
+            if (got == 0) {
+                return;
+            }
+            if (got < 8) {
+                throw new EOFException("stream ended inside a frame header");
+            }
+            long size = ((header[4] & 0xffL) << 24) | ((header[5] & 0xff) << 16) | ((header[6] & 0xff) << 8) | (header[7] & 0xff);
+            if (size > MAX_FRAME) {
+                throw new IOException("frame of " + size + " bytes: not a multiplexed stream");
+            }
+            byte[] frame = in.readNBytes((int) size);
+            if (frame.length < size) {
+                throw new EOFException("stream ended inside a frame");
+            }
+            int space = 0;
+            while (space < frame.length && frame[space] != ' ') {
+                space++;
+            }
+            OutputStream target = header[0] == 2 ? stderr : stdout;
+            int from = Math.min(space + 1, frame.length);
+            target.write(frame, from, frame.length - from);
+            target.flush();
+            written.frame(new String(frame, 0, space, java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
+
     /** Copies every frame to {@code stdout} or {@code stderr} (flushed per frame) until the stream ends. */
     static void demux(InputStream in, OutputStream stdout, OutputStream stderr) throws IOException {
         byte[] header = new byte[8];
