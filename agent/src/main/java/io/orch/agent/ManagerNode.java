@@ -75,6 +75,7 @@ public final class ManagerNode implements AutoCloseable {
     private ApiServer api;
     private NodeLogsClient nodeLogs;
     private Thread registrar;
+    private boolean registerAgain; // guarded by this, with registrar: a registration is wanted (again)
     private ImageInventoryWatch imageWatch;
     private java.util.concurrent.ScheduledExecutorService roleWatch;
     private java.util.function.Consumer<NodeRole> roleWanted = role -> { };
@@ -218,12 +219,7 @@ public final class ManagerNode implements AutoCloseable {
         api = new ApiServer(new ApiContext(store, nodeId, context.metrics().registry(), context.clock(), context.version(),
                 new ApiServices(context.images(), context.dataDir().resolve("tasks"), nodeLogs),
                 new NodeControl(ManagerStatusView.of(proposer::leaderId, this::reachability), roleChanges())));
-        if (c.apiSocket() != null) {
-            api.startUnix(c.apiSocket());
-        }
-        if (c.apiAddr() != null) {
-            api.startTcp(c.apiAddr().socketAddress());
-        }
+        context.listen(api);
         watchOwnRole();
         imageWatch = new ImageInventoryWatch(context.images(), this::registerInBackground);
     }
@@ -233,18 +229,24 @@ public final class ManagerNode implements AutoCloseable {
      * manager restarting while the cluster has no quorum must still come up, serve reads and keep
      * its tasks running.
      */
-    private void registerInBackground() {
+    private synchronized void registerInBackground() {
+        registerAgain = true;
+        if (registrar != null) {
+            return; // the running registration writes again with the latest description
+        }
         AgentConfig c = context.config();
         NodeRegistrar.Facts facts = new NodeRegistrar.Facts(identity.nodeId(), c.hostname(), c.advertiseHost(),
                 c.advertisedListenAddr().toString(), c.advertisedGossipAddr().toString(),
                 context.runtimes().advertisedNames(), context.version());
         registrar = new Thread(() -> {
             long backoff = 100;
-            while (!Thread.currentThread().isInterrupted()) {
+            while (!Thread.currentThread().isInterrupted() && takeRegisterAgain()) {
                 try {
                     NodeRegistrar.register(store, facts, context.description(), proposer.isLeader());
-                    return;
                 } catch (Exception e) {
+                    synchronized (this) {
+                        registerAgain = true;
+                    }
                     log.info("node registration not committed yet ({}); retrying", e.getMessage());
                     try {
                         Thread.sleep(backoff); // no quorum yet: wait before asking again
@@ -257,6 +259,16 @@ public final class ManagerNode implements AutoCloseable {
         }, "orch-node-registrar");
         registrar.setDaemon(true);
         registrar.start();
+    }
+
+    /** Whether to write the registration (again); when not, the registrar thread ends and a new request starts one. */
+    private synchronized boolean takeRegisterAgain() {
+        boolean again = registerAgain;
+        registerAgain = false;
+        if (!again) {
+            registrar = null;
+        }
+        return again;
     }
 
     private RaftMembership raftMembership() {
@@ -388,8 +400,10 @@ public final class ManagerNode implements AutoCloseable {
             roleWatch.shutdownNow();
         }
         Agent.closeQuietly(imageWatch);
-        if (registrar != null) {
-            registrar.interrupt();
+        synchronized (this) {
+            if (registrar != null) {
+                registrar.interrupt();
+            }
         }
         Agent.closeQuietly(api);
         Agent.closeQuietly(nodeLogs);

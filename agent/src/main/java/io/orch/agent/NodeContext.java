@@ -1,5 +1,6 @@
 package io.orch.agent;
 
+import io.orch.agent.api.ApiServer;
 import io.orch.agent.manager.NodeRegistrar;
 import io.orch.agent.metrics.AgentMetrics;
 import io.orch.api.proto.NodeDescription;
@@ -17,6 +18,16 @@ import java.time.Clock;
 /** What every part of a running node shares: its flags, data directory, clock, metrics and runtimes. */
 record NodeContext(AgentConfig config, Path dataDir, Clock clock, AgentMetrics metrics, RuntimeRegistry runtimes,
                    ImageStore images, String version) {
+
+    /** Opens the API on the unix socket and/or TCP address the flags name. */
+    void listen(ApiServer api) throws IOException, InterruptedException {
+        if (config.apiSocket() != null) {
+            api.startUnix(config.apiSocket());
+        }
+        if (config.apiAddr() != null) {
+            api.startTcp(config.apiAddr().socketAddress());
+        }
+    }
 
     /** Pulls what tasks need from registries (plain HTTP only for localhost registries). */
     ImagePuller imagePuller() {

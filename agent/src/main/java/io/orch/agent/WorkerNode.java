@@ -101,12 +101,7 @@ final class WorkerNode implements AutoCloseable {
 
         api = new ApiServer(WorkerNodeApi.handler(identity.nodeId(), c.hostname(), c.advertiseHost(),
                 context.metrics().registry(), context.version(), () -> peers.managers()), null);
-        if (c.apiSocket() != null) {
-            api.startUnix(c.apiSocket());
-        }
-        if (c.apiAddr() != null) {
-            api.startTcp(c.apiAddr().socketAddress());
-        }
+        context.listen(api);
     }
 
     private WorkerHello hello() {

@@ -1,11 +1,8 @@
 package io.orch.agent.pki;
 
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
-import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
@@ -19,7 +16,7 @@ import java.util.Optional;
  * role), as in Swarm. When a role is required (a worker dialling a manager) the peer's OU must
  * name it, so a worker's certificate cannot pose as a manager.
  */
-final class ClusterTrustManager extends X509ExtendedTrustManager {
+final class ClusterTrustManager extends ChainOnlyTrustManager {
     private final X509Certificate ca;
     private final X509TrustManager pkix;
     private final Optional<NodeRole> requiredPeerRole;
@@ -87,25 +84,9 @@ final class ClusterTrustManager extends X509ExtendedTrustManager {
         }
     }
 
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        checkClientTrusted(chain, authType);
-    }
 
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        checkServerTrusted(chain, authType);
-    }
 
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        checkClientTrusted(chain, authType);
-    }
 
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        checkServerTrusted(chain, authType);
-    }
 
     /** Servers name this CA in their certificate request, so clients pick the matching certificate. */
     @Override

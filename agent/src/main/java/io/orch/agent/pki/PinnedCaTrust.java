@@ -2,9 +2,6 @@ package io.orch.agent.pki;
 
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
-import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -19,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@value #DIGEST_MISMATCH} (wrong CA) or says why; the token's secret is only sent after this
  * succeeded. After a successful handshake {@link #pinnedCa()} is the cluster's root CA.
  */
-public final class PinnedCaTrust extends X509ExtendedTrustManager {
+public final class PinnedCaTrust extends ChainOnlyTrustManager {
     public static final String DIGEST_MISMATCH = "CA digest mismatch";
 
     private final String expectedDigest;
@@ -94,30 +91,14 @@ public final class PinnedCaTrust extends X509ExtendedTrustManager {
         }
     }
 
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        checkServerTrusted(chain, authType);
-    }
 
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        checkServerTrusted(chain, authType);
-    }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
         throw new CertificateException("a joining node does not accept connections");
     }
 
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        checkClientTrusted(chain, authType);
-    }
 
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        checkClientTrusted(chain, authType);
-    }
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {

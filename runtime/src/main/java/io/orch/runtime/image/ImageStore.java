@@ -38,6 +38,7 @@ public final class ImageStore {
     private final Path images;
     private final Path tmp;
     private final String architecture;
+    private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ImageStore(Path root) throws IOException {
         this(root, ArchiveLayout.hostArchitecture());
@@ -53,6 +54,25 @@ public final class ImageStore {
             LayerUnpacker.deleteTree(tmp); // leftovers of a load interrupted by a crash
         }
         Files.createDirectories(tmp);
+    }
+
+    /**
+     * Calls {@code listener} after every change of the set of images or their names (load, pull,
+     * tag, remove), on the thread that made it: keep it short. Closing the result unsubscribes.
+     */
+    public AutoCloseable onChange(Runnable listener) {
+        changeListeners.add(listener);
+        return () -> changeListeners.remove(listener);
+    }
+
+    private void changed() {
+        for (Runnable l : changeListeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                log.warn("an image change listener failed: {}", e.toString());
+            }
+        }
     }
 
     public Path root() {
@@ -75,6 +95,7 @@ public final class ImageStore {
             for (LoadableImage li : new ArchiveLayout(dir, architecture).images()) {
                 loaded.add(importImage(li, staging));
             }
+            changed();
             return loaded;
         } finally {
             LayerUnpacker.deleteTree(staging);
@@ -258,6 +279,7 @@ public final class ImageStore {
             throw new ImageException("No such image: " + id);
         }
         retag(id, List.of(ref));
+        changed();
     }
 
     /** Records that image {@code id} is "repo@sha256:..." (the manifest digest it was pulled by), as docker's RepoDigests. */
@@ -269,6 +291,7 @@ public final class ImageStore {
             ArrayNode arr = meta.putArray("RepoDigests");
             all.forEach(arr::add);
             writeMeta(id, meta);
+            changed();
         }
     }
 
@@ -355,6 +378,7 @@ public final class ImageStore {
             List<String> kept = new ArrayList<>(image.repoTags());
             kept.remove(normalized);
             setTags(image.id(), kept);
+            changed();
             return List.of("Untagged: " + normalized);
         }
         if (!byTag && image.repoTags().size() > 1 && !force) {
@@ -372,6 +396,7 @@ public final class ImageStore {
         report.add("Deleted: " + image.id());
         collectGarbage();
         log.info("image {} removed", image.id().shortId());
+        changed();
         return report;
     }
 }
