@@ -89,16 +89,6 @@ final class UpstreamForwarder implements DnsForwarder {
         });
     }
 
-    /** Forwards waiting for an answer now. */
-    int inFlight() {
-        return inFlight.get();
-    }
-
-    /** Queries dropped so far because {@link #MAX_IN_FLIGHT} forwards were in flight. */
-    long dropped() {
-        return dropped.get();
-    }
-
     static int idOf(byte[] message) {
         return (message[0] & 0xff) << 8 | message[1] & 0xff;
     }
