@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * kernel has no IPVS, and DNAT in the container's own output path needs no shared state on the
  * node). The table is replaced as a whole by one {@code nft -f} run, which nft applies as one
  * transaction: a container never sees half a ruleset, nor one with the old and new map at once.
+ *
+ * <p>The kernel routes a locally generated packet before the output hook rewrites its
+ * destination, so a VIP must be routable in the namespace (the default route via eth0, or the
+ * overlay subnet's route when the VIP is inside it, as Docker allocates them); otherwise the
+ * client gets "network unreachable" before any rule is consulted.
  */
 public final class NamespaceNat {
     private static final Logger log = LoggerFactory.getLogger(NamespaceNat.class);
