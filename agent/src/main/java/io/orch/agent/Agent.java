@@ -6,6 +6,7 @@ import io.orch.agent.metrics.AgentMetrics;
 import io.orch.agent.pki.NodeCredentials;
 import io.orch.agent.pki.NodeRole;
 import io.orch.agent.pki.RootCa;
+import io.orch.agent.net.NodeNetworking;
 import io.orch.runtime.RuntimeRegistry;
 import io.orch.runtime.image.ImageStore;
 import io.orch.runtime.docker.DockerRuntime;
@@ -40,6 +41,7 @@ public final class Agent implements AutoCloseable {
     private final AgentMetrics metrics = new AgentMetrics();
     private final AtomicBoolean closed = new AtomicBoolean();
     private RuntimeRegistry runtimes;
+    private NodeNetworking networking;
     private AutoCloseable node;
     private ManagerNode manager;
     private NodeContext context;
@@ -79,10 +81,13 @@ public final class Agent implements AutoCloseable {
         Path dataDir = prepareDataDir(config.dataDir());
         ImageStore images = new ImageStore(dataDir.resolve("images"));
         // runc is preferred where it works (root + runc installed); see RuntimeRegistry.PREFERENCE
-        runtimes = new RuntimeRegistry(List.of(new ProcessRuntime(), new RuncRuntime(dataDir, images),
+        RuncRuntime runc = new RuncRuntime(dataDir, images);
+        runtimes = new RuntimeRegistry(List.of(new ProcessRuntime(), runc,
                 new DockerRuntime(DockerRuntime.socketFrom(System.getenv()), images)), config.runtime());
         runtimes.defaultRuntime(); // fails with the reason when the requested runtime cannot run here
-        context = new NodeContext(config, dataDir, clock, metrics, runtimes, images, VERSION);
+        networking = NodeNetworking.forNode(config.advertiseHost(), runc::bridgeAddressOf);
+        runc.useOverlays(networking);
+        context = new NodeContext(config, dataDir, clock, metrics, runtimes, images, VERSION, networking);
 
         if (existing.isPresent()) {
             resume(context, existing.get(), out);
@@ -276,6 +281,7 @@ public final class Agent implements AutoCloseable {
         synchronized (this) {
             closeQuietly(node);
         }
+        closeQuietly(networking);
         closeQuietly(runtimes);
     }
 

@@ -1,5 +1,7 @@
 package io.orch.agent;
 
+import io.orch.agent.net.StoreNetworkMapSource;
+
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -207,6 +209,7 @@ public final class ManagerNode implements AutoCloseable {
         worker = new Worker(store, nodeId, context.runtimes(), context.dataDir(), context.clock(), context.metrics().registry());
         worker.pullImagesWith(context.imagePuller());
         reattached = worker.recover();
+        context.networking().follow(new StoreNetworkMapSource(store, nodeId), nodeId);
         worker.start();
 
         orchestrator = new Orchestrator(store, context.clock(), context.metrics().registry());

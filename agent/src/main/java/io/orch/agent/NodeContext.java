@@ -1,5 +1,7 @@
 package io.orch.agent;
 
+import io.orch.agent.net.NodeNetworking;
+
 import io.orch.agent.api.ApiServer;
 import io.orch.agent.manager.NodeRegistrar;
 import io.orch.agent.metrics.AgentMetrics;
@@ -17,7 +19,7 @@ import java.time.Clock;
 
 /** What every part of a running node shares: its flags, data directory, clock, metrics and runtimes. */
 record NodeContext(AgentConfig config, Path dataDir, Clock clock, AgentMetrics metrics, RuntimeRegistry runtimes,
-                   ImageStore images, String version) {
+                   ImageStore images, String version, NodeNetworking networking) {
 
     /** Opens the API on the unix socket and/or TCP address the flags name. */
     void listen(ApiServer api) throws IOException, InterruptedException {

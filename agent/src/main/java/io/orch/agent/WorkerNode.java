@@ -1,5 +1,7 @@
 package io.orch.agent;
 
+import io.orch.agent.net.PushedNetworkMapSource;
+
 import io.orch.agent.api.ApiServer;
 import io.orch.agent.api.WorkerNodeApi;
 import io.orch.agent.dispatch.ChannelFactory;
@@ -79,7 +81,13 @@ final class WorkerNode implements AutoCloseable {
                 : Gossip.forWorker(context, identity, peers, this::managersChanged);
         dispatcher = new DispatcherClient(this::managerAddresses,
                 ChannelFactory.tls(credentials.clientContext(NodeRole.MANAGER)), this::hello);
+        PushedNetworkMapSource networkMaps = new PushedNetworkMapSource();
         dispatcher.addListener(new DispatcherClient.Listener() {
+            @Override
+            public void networkMap(io.orch.api.proto.NetworkMap map) {
+                networkMaps.received(map);
+            }
+
             @Override
             public void heartbeat(io.orch.api.proto.ManagerHeartbeat heartbeat) {
                 if (heartbeat.getDesiredRole() == io.orch.api.proto.NodeSpec.Role.MANAGER) {
@@ -92,6 +100,7 @@ final class WorkerNode implements AutoCloseable {
                 context.metrics().registry());
         worker.pullImagesWith(context.imagePuller());
         reattached = worker.recover();
+        context.networking().follow(networkMaps, identity.nodeId());
         worker.start();
         dispatcher.start();
         // managers read this node's task logs from here (only managers' certificates are served)

@@ -87,7 +87,7 @@ public record TaskConfig(
      * network namespace with an address on the node's bridge, plus host-mode published ports.
      * HOST ({@code --network host}): the host's stack. NONE: its own namespace with only loopback.
      */
-    public record Network(Mode mode, List<PublishedPort> ports) {
+    public record Network(Mode mode, List<PublishedPort> ports, List<Overlay> overlays) {
         public static final Network DEFAULT = new Network(Mode.BRIDGE, List.of());
 
         public enum Mode { BRIDGE, HOST, NONE }
@@ -95,6 +95,35 @@ public record TaskConfig(
         public Network {
             mode = mode == null ? Mode.BRIDGE : mode;
             ports = List.copyOf(ports);
+            overlays = overlays == null ? List.of() : List.copyOf(overlays);
+            if (!overlays.isEmpty() && mode != Mode.BRIDGE) {
+                throw new IllegalArgumentException("overlay networks need the container's own network namespace, not "
+                        + mode.name().toLowerCase(java.util.Locale.ROOT) + " networking");
+            }
+        }
+
+        public Network(Mode mode, List<PublishedPort> ports) {
+            this(mode, ports, List.of());
+        }
+    }
+
+    /**
+     * The task's place on one overlay network (allocated by the managers): the network's VXLAN id
+     * and subnet, the task's address on it ("10.0.1.5/24"), and its aliases there. The container
+     * gets one interface per overlay, after its bridge interface (Docker's docker_gwbridge role).
+     */
+    public record Overlay(String networkId, String name, int vni, String subnet, String address, List<String> aliases) {
+        public Overlay {
+            aliases = aliases == null ? List.of() : List.copyOf(aliases);
+            if (vni < 1 || vni > 0xFFFFFF) {
+                throw new IllegalArgumentException("network " + name + ": VXLAN id " + vni + " is out of range (1-16777215)");
+            }
+        }
+
+        /** "10.0.1.5" */
+        public String ip() {
+            int slash = address.indexOf('/');
+            return slash < 0 ? address : address.substring(0, slash);
         }
     }
 

@@ -83,6 +83,11 @@ final class ServiceSpecValidator {
             throw invalid("TaskTemplate.Runtime", "unknown runtime \"" + task.getRuntime()
                     + "\" (want one of: container, process, runc, docker)");
         }
+        if (task.getNetworksCount() > 0 && (task.getRuntime().equals("process") || task.getRuntime().equals("docker"))) {
+            throw invalid("TaskTemplate.Networks", "the " + task.getRuntime() + " runtime "
+                    + (task.getRuntime().equals("process") ? "runs tasks on the host network" : "does not join orch's overlay networks yet")
+                    + ": overlay networks need the runc runtime");
+        }
     }
 
     private static void resources(String path, ResourceSet r) throws ApiException {

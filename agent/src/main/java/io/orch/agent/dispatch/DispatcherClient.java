@@ -64,6 +64,10 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
         default void assignments(Assignments assignments) {
         }
 
+        /** The overlay networks this node's tasks use, with every task and service on them. */
+        default void networkMap(io.orch.api.proto.NetworkMap map) {
+        }
+
         /** A manager's heartbeat: its managers list and the role this node should have. */
         default void heartbeat(io.orch.api.proto.ManagerHeartbeat heartbeat) {
         }
@@ -293,6 +297,7 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
         }
         switch (m.getKindCase()) {
             case ASSIGNMENTS -> listeners.forEach(l -> l.assignments(m.getAssignments()));
+            case NETWORK_MAP -> listeners.forEach(l -> l.networkMap(m.getNetworkMap()));
             case STATUS_ACK -> acked(a, m.getStatusAck());
             case HEARTBEAT -> {
                 learnedManagers = List.copyOf(m.getHeartbeat().getManagersList());

@@ -3,7 +3,9 @@ package io.orch.agent.dispatch;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.orch.agent.net.NetworkMaps;
 import io.orch.api.proto.Assignments;
+import io.orch.api.proto.NetworkMap;
 import io.orch.api.proto.ManagerHeartbeat;
 import io.orch.api.proto.ManagerMessage;
 import io.orch.api.proto.Node;
@@ -56,6 +58,8 @@ final class ManagerSession {
     private ScheduledFuture<?> ticking;
     private long sequence;
     private Assignments lastSent;
+    private NetworkMap lastMapSent;
+    private long mapSequence;
     private long dirtySince = -1;
     private long lastEvent;
     private long lastHeartbeat;
@@ -172,11 +176,19 @@ final class ManagerSession {
 
     private boolean concernsNode(StoreEvent e) {
         return switch (e.kind()) {
-            case TASK -> (e.after() != null && nodeId.equals(((Task) e.after()).getNodeId()))
+            case TASK -> onNetwork(e.before()) || onNetwork(e.after())
+                    || (e.after() != null && nodeId.equals(((Task) e.after()).getNodeId()))
                     || (e.before() != null && nodeId.equals(((Task) e.before()).getNodeId()));
-            case SERVICE, SECRET, CONFIG -> true; // names and referenced data; the set is compared before sending
+            // names, referenced data, networks and node addresses (the network map's tunnel
+            // endpoints); both sets are compared before sending
+            case SERVICE, SECRET, CONFIG, NETWORK, NODE -> true;
             default -> false;
         };
+    }
+
+    /** A task on an overlay network anywhere may change this node's network map. */
+    private static boolean onNetwork(Object task) {
+        return task != null && ((Task) task).getNetworksAttachmentsCount() > 0;
     }
 
     /** Applies the worker's statuses for its own tasks; refuses the rest. Acked once committed. */
@@ -252,10 +264,17 @@ final class ManagerSession {
         }
         dirtySince = -1;
         long[] version = new long[1];
+        NetworkMap[] map = new NetworkMap[1];
         Assignments set = store.read(r -> {
             version[0] = r.version();
+            map[0] = NetworkMaps.of(r, nodeId);
             return AssignmentSets.of(r, nodeId);
         });
+        // the map first: a task's network peers and names are in place when it is assigned
+        if (!map[0].equals(lastMapSent)) {
+            lastMapSent = map[0];
+            send(ManagerMessage.newBuilder().setNetworkMap(map[0].toBuilder().setSequence(++mapSequence)).build());
+        }
         if (set.equals(lastSent)) {
             return;
         }

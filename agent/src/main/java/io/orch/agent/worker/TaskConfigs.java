@@ -111,6 +111,29 @@ final class TaskConfigs {
         return new TaskConfig.Network(mode, ports);
     }
 
+    /**
+     * The task's overlay networks, as the managers allocated them (network copy and address in
+     * the task), added to its bridged network. A network without a VXLAN id or an address (an
+     * allocation that did not happen) fails the task rather than starting it cut off.
+     */
+    static TaskConfig.Network withOverlays(TaskConfig.Network network, Task task) {
+        List<TaskConfig.Overlay> overlays = new ArrayList<>();
+        for (var a : task.getNetworksAttachmentsList()) {
+            var n = a.getNetwork();
+            String name = n.getSpec().getName();
+            if (a.getAddressesCount() == 0 || n.getVni() == 0 || n.getIpam().getConfigsCount() == 0) {
+                throw new IllegalArgumentException("network " + name + " has no address allocated for this task");
+            }
+            overlays.add(new TaskConfig.Overlay(n.getId(), name, n.getVni(), n.getIpam().getConfigs(0).getSubnet(),
+                    a.getAddresses(0), a.getAliasesList()));
+        }
+        if (network.mode() != TaskConfig.Network.Mode.BRIDGE) {
+            throw new IllegalArgumentException("a task on overlay networks cannot also use "
+                    + network.mode().name().toLowerCase(java.util.Locale.ROOT) + " networking");
+        }
+        return new TaskConfig.Network(network.mode(), network.ports(), overlays);
+    }
+
     /** Docker's task name: service.slot.taskid, or service.nodeid.taskid for global services. */
     static String taskName(Task task, String serviceName) {
         String middle = task.getSlot() > 0 ? Long.toString(task.getSlot()) : task.getNodeId();

@@ -258,7 +258,7 @@ public final class Worker implements AutoCloseable {
         TaskConfig config;
         try {
             runtime = runtimeFor(t);
-            config = configFor(t);
+            config = configFor(t, runtime);
         } catch (RuntimeException e) {
             report(t.getId(), TaskState.REJECTED, e.getMessage());
             return;
@@ -281,7 +281,7 @@ public final class Worker implements AutoCloseable {
             if (runtime.inspect(t.getId()).isPresent()) {
                 runtime.destroy(t.getId());
             }
-            config = configFor(t);
+            config = configFor(t, runtime);
         } catch (RuntimeException e) {
             log.warn("task {} could not be restarted locally: {}", t.getId(), e.getMessage());
             return;
@@ -293,17 +293,34 @@ public final class Worker implements AutoCloseable {
         runner.start(config);
     }
 
-    private TaskConfig configFor(Task t) {
+    private TaskConfig configFor(Task t, ContainerRuntime runtime) {
         String serviceName = view.serviceName(t.getServiceId()).orElse(t.getServiceId());
         TaskConfig config = TaskConfigs.of(t, serviceName, tasksDir.resolve(t.getId()));
+        TaskConfig.Network network = TaskConfigs.network(t.getSpec(), t.getEndpoint().getSpec(), view::network);
+        if (t.getNetworksAttachmentsCount() > 0) {
+            if (runtime.name().equals("runc")) {
+                network = TaskConfigs.withOverlays(network, t);
+            } else {
+                // only a task that named no runtime gets here (the API refuses --network with an
+                // explicit process or docker runtime): it runs, on the host network, and says so
+                log.warn("task {}: the {} runtime has no overlay networks; it runs on the host network", t.getId(),
+                        runtime.name());
+            }
+        }
         // the network goes last: TaskFiles.prepare rebuilds the config without it
-        return TaskFiles.prepare(view, t, config)
-                .withNetwork(TaskConfigs.network(t.getSpec(), t.getEndpoint().getSpec(), view::network));
+        return TaskFiles.prepare(view, t, config).withNetwork(network);
     }
 
     private ContainerRuntime runtimeFor(Task t) {
         String wanted = t.getSpec().getRuntime();
         if (RuntimeFilter.anyRuntime(wanted)) {
+            // a task on overlay networks needs its own network namespace: runc where the node has it
+            if (t.getNetworksAttachmentsCount() > 0) {
+                Optional<ContainerRuntime> runc = runtimes.available("runc");
+                if (runc.isPresent()) {
+                    return runc.get();
+                }
+            }
             return runtimes.defaultRuntime();
         }
         return runtimes.available(wanted).orElseThrow(() ->

@@ -46,6 +46,20 @@ public final class Converters {
         }
     }
 
+    public static final class Network implements ITypeConverter<io.orch.cli.parse.NetworkAttachmentSpec> {
+        public io.orch.cli.parse.NetworkAttachmentSpec convert(String value) {
+            try { return io.orch.cli.parse.NetworkAttachmentSpec.parse(value); } catch (InvalidValueException e) { throw fail(e); }
+        }
+    }
+
+    public static final class EndpointMode implements ITypeConverter<String> {
+        public String convert(String value) {
+            String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+            if (v.equals("vip") || v.equals("dnsrr")) return v;
+            throw fail(new InvalidValueException("invalid endpoint mode \"" + value + "\": expected vip or dnsrr"));
+        }
+    }
+
     public static final class NonNegativeLong implements ITypeConverter<Long> {
         public Long convert(String value) {
             try {

@@ -67,6 +67,12 @@ public final class ServiceUpdateCommand extends OrchCommand {
             follow(id, null);
             return 0;
         }
+        // the stored spec names networks by ID: let --network-rm/--network-add match names too
+        if (!options.networkRm.isEmpty() || !options.networkAdd.isEmpty()) {
+            for (JsonNode n : api().get("/networks")) {
+                options.networkIds.put(n.path("Name").asText(), n.path("Id").asText());
+            }
+        }
         ObjectNode next;
         try {
             next = ServiceSpecUpdater.apply(current.path("Spec"), options, rollout);

@@ -43,6 +43,15 @@ public class ServiceCreateOptions {
     @Option(names = {"-p", "--publish"}, converter = Converters.Publish.class, description = "Publish a port: 8080:80[/udp] or published=8080,target=80,mode=host,protocol=tcp.")
     public List<PortConfig> publish = new ArrayList<>();
 
+    @Option(names = "--network", converter = Converters.Network.class,
+            description = "Attach to an overlay network: NAME or name=NAME,alias=A,driver-opt=K=V (runc runtime; "
+                    + "the process runtime runs tasks on the host network and refuses it).")
+    public List<io.orch.cli.parse.NetworkAttachmentSpec> networks = new ArrayList<>();
+
+    @Option(names = "--endpoint-mode", converter = Converters.EndpointMode.class,
+            description = "vip (a virtual IP per network, load-balanced; default) or dnsrr (DNS answers with the tasks' addresses).")
+    public String endpointMode;
+
     @Option(names = "--limit-cpu", converter = Converters.NanoCpus.class, description = "Limit CPUs.")
     public Long limitCpu;
 

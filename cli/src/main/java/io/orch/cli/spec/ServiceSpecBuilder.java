@@ -94,8 +94,13 @@ public final class ServiceSpecBuilder {
             mode.putObject("Replicated").put("Replicas", o.replicas == null ? 1 : o.replicas);
         }
 
+        if (!o.networks.isEmpty()) {
+            ArrayNode networks = tt.putArray("Networks");
+            o.networks.forEach(n -> networks.add(networkJson(n)));
+        }
+
         ObjectNode endpoint = spec.putObject("EndpointSpec");
-        endpoint.put("Mode", "vip");
+        endpoint.put("Mode", o.endpointMode == null ? "vip" : o.endpointMode);
         if (!o.publish.isEmpty()) {
             ArrayNode ports = endpoint.putArray("Ports");
             for (PortConfig p : o.publish) {
@@ -107,6 +112,18 @@ public final class ServiceSpecBuilder {
             }
         }
         return spec;
+    }
+
+    /** One TaskTemplate.Networks[] entry. */
+    static ObjectNode networkJson(io.orch.cli.parse.NetworkAttachmentSpec n) {
+        ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("Target", n.target());
+        if (!n.aliases().isEmpty()) {
+            putList(o.putArray("Aliases"), n.aliases());
+        }
+        if (!n.driverOpts().isEmpty()) {
+            putMap(o.putObject("DriverOpts"), n.driverOpts());
+        }
+        return o;
     }
 
     private static Map<String, String> labels(List<String> items, String flag) {

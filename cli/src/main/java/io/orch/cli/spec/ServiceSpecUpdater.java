@@ -45,6 +45,12 @@ public final class ServiceSpecUpdater {
         if (!o.publishAdd.isEmpty() || !o.publishRm.isEmpty()) {
             updatePorts(RolloutSpecs.object(spec, "EndpointSpec"), o);
         }
+        if (o.endpointMode != null) {
+            RolloutSpecs.object(spec, "EndpointSpec").put("Mode", o.endpointMode);
+        }
+        if (!o.networkAdd.isEmpty() || !o.networkRm.isEmpty()) {
+            updateNetworks(tt, o);
+        }
         if (!o.constraintAdd.isEmpty() || !o.constraintRm.isEmpty() || !o.placementPrefAdd.isEmpty() || !o.placementPrefRm.isEmpty()) {
             ObjectNode placement = RolloutSpecs.object(tt, "Placement");
             List<String> constraints = new ArrayList<>();
@@ -106,6 +112,33 @@ public final class ServiceSpecUpdater {
     }
 
     private record PortKey(int target, String protocol) {}
+
+    /**
+     * --network-rm NAME|ID, then --network-add (an added network replaces an entry of the same
+     * target, so aliases can be changed). The API resolves names to IDs when it stores the spec,
+     * so a removal matches the target as stored or the name the user typed (resolved by the caller
+     * through {@code networkIds}).
+     */
+    private static void updateNetworks(ObjectNode tt, ServiceUpdateOptions o) {
+        List<JsonNode> networks = new ArrayList<>();
+        tt.path("Networks").forEach(networks::add);
+        for (String rm : o.networkRm) {
+            boolean removed = networks.removeIf(n -> matches(n.path("Target").asText(), rm, o.networkIds));
+            if (!removed) {
+                throw new ServiceSpecBuilder.InvalidCombinationException("--network-rm", "the service is not attached to network " + rm);
+            }
+        }
+        for (io.orch.cli.parse.NetworkAttachmentSpec add : o.networkAdd) {
+            networks.removeIf(n -> matches(n.path("Target").asText(), add.target(), o.networkIds));
+            networks.add(ServiceSpecBuilder.networkJson(add));
+        }
+        ArrayNode out = tt.putArray("Networks");
+        networks.forEach(out::add);
+    }
+
+    private static boolean matches(String storedTarget, String given, Map<String, String> networkIds) {
+        return storedTarget.equals(given) || storedTarget.equals(networkIds.getOrDefault(given, given));
+    }
 
     /** "80", "80/udp", or a full publish spec (its target port counts). */
     private static PortKey portKey(String text) {

@@ -29,6 +29,19 @@ public class ServiceUpdateOptions {
     @Option(names = "--publish-add", converter = Converters.Publish.class, description = "Add or update a published port.")
     public List<PortConfig> publishAdd = new ArrayList<>();
 
+    /** Network name → ID, filled by the command before the update (the stored spec names networks by ID). */
+    public java.util.Map<String, String> networkIds = new java.util.HashMap<>();
+
+    @Option(names = "--network-add", converter = Converters.Network.class,
+            description = "Add a network: NAME or name=NAME,alias=A,driver-opt=K=V (rolls the tasks).")
+    public List<io.orch.cli.parse.NetworkAttachmentSpec> networkAdd = new ArrayList<>();
+
+    @Option(names = "--network-rm", description = "Remove a network by name or ID (rolls the tasks).")
+    public List<String> networkRm = new ArrayList<>();
+
+    @Option(names = "--endpoint-mode", converter = Converters.EndpointMode.class, description = "vip or dnsrr.")
+    public String endpointMode;
+
     @Option(names = "--publish-rm", description = "Remove a published port by its target port (80 or 80/udp, or a full publish spec).")
     public List<String> publishRm = new ArrayList<>();
 

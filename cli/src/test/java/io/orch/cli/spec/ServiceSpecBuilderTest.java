@@ -101,4 +101,32 @@ class ServiceSpecBuilderTest {
     void entrypointIsSplitLikeAShell() {
         assertEquals(java.util.List.of("sh", "-c", "echo hi"), ServiceSpecBuilder.splitWords("sh -c 'echo hi'"));
     }
+
+    @Test
+    void networksAndEndpointModeLandInTheTaskTemplateAndEndpointSpec() {
+        ObjectNode s = build("--name", "web", "--network", "front", "--network", "name=back,alias=api",
+                "--endpoint-mode", "dnsrr", "busybox:latest");
+        JsonNode networks = s.path("TaskTemplate").path("Networks");
+        assertEquals("front", networks.path(0).path("Target").asText());
+        assertEquals("back", networks.path(1).path("Target").asText());
+        assertEquals("api", networks.path(1).path("Aliases").path(0).asText());
+        assertEquals("dnsrr", s.path("EndpointSpec").path("Mode").asText());
+    }
+
+    @Test
+    void networkAddAndRmChangeOnlyTheNetworks() {
+        ObjectNode current = build("--name", "web", "--network", "front", "--network", "back", "busybox:latest");
+        // the stored spec names networks by ID
+        ((ObjectNode) current.path("TaskTemplate").path("Networks").path(0)).put("Target", "id-front");
+        ServiceUpdateOptions o = new ServiceUpdateOptions();
+        new CommandLine(o).parseArgs("--network-rm", "front", "--network-add", "name=extra,alias=x");
+        o.networkIds.put("front", "id-front");
+        ObjectNode next = ServiceSpecUpdater.apply(current, o, new RolloutOptions());
+        JsonNode networks = next.path("TaskTemplate").path("Networks");
+        assertEquals(2, networks.size(), networks.toString());
+        assertEquals("back", networks.path(0).path("Target").asText());
+        assertEquals("extra", networks.path(1).path("Target").asText());
+        assertEquals("x", networks.path(1).path("Aliases").path(0).asText());
+        assertEquals(current.path("TaskTemplate").path("ContainerSpec"), next.path("TaskTemplate").path("ContainerSpec"));
+    }
 }

@@ -25,6 +25,8 @@ final class AgentNode {
     final NodeApi api;
     private List<String> args;
     private Process process;
+    /** The agent's default runtime (--runtime). */
+    String runtime = "process";
 
     AgentNode(String name, NodeHost host, int port, Path root) {
         this.name = name;
@@ -47,7 +49,7 @@ final class AgentNode {
     private List<String> agentFlags() {
         return List.of("--data-dir", dataDir.toString(), "--hostname", name,
                 "--listen-addr", listenAddr(), "--gossip-addr", host.ip() + ":" + PortBlocks.gossip(port),
-                "--api-addr", "127.0.0.1:" + apiPort(), "--runtime", "process");
+                "--api-addr", "127.0.0.1:" + apiPort(), "--runtime", runtime);
     }
 
     static List<String> initArgs(AgentNode n) {

@@ -47,6 +47,20 @@ final class ClusterFixture implements AutoCloseable {
     private final Map<Role, List<AgentNode>> byRole = new EnumMap<>(Role.class);
     private final Map<Role, String> tokens = new EnumMap<>(Role.class);
     private volatile boolean failed;
+    private String runtime = "process";
+    private java.util.function.Consumer<AgentNode> beforeStart = n -> { };
+
+    /** Agents started from now on run tasks on this runtime by default. */
+    ClusterFixture runtime(String name) {
+        this.runtime = name;
+        return this;
+    }
+
+    /** Runs before each new agent starts (e.g. to put images into its data dir). */
+    ClusterFixture beforeStart(java.util.function.Consumer<AgentNode> step) {
+        this.beforeStart = step;
+        return this;
+    }
 
     ClusterFixture(String name, PortBlocks ports) throws IOException {
         OrchBinary.requireBuilt();
@@ -67,6 +81,8 @@ final class ClusterFixture implements AutoCloseable {
 
     AgentNode init(String name, NodeHost host) throws IOException {
         AgentNode n = new AgentNode(name, host, ports.next(), root);
+        n.runtime = runtime;
+        beforeStart.accept(n);
         add(n, Role.MANAGER);
         n.start(AgentNode.initArgs(n), AGENT_READY);
         return n;
@@ -76,6 +92,8 @@ final class ClusterFixture implements AutoCloseable {
     AgentNode join(String name, Role role, NodeHost host) throws IOException, InterruptedException {
         AgentNode manager = liveManagers().get(0);
         AgentNode n = new AgentNode(name, host, ports.next(), root);
+        n.runtime = runtime;
+        beforeStart.accept(n);
         add(n, role);
         n.start(AgentNode.joinArgs(n, token(role), manager.listenAddr()), AGENT_READY);
         awaitReady(List.of(n), Duration.ofSeconds(60));

@@ -76,6 +76,11 @@ final class NetnsLab implements AutoCloseable {
         return NodeHost.netns(netns(i), ip(i));
     }
 
+    /** Host {@code i} for agents that run runc containers (see {@link NodeHost#netnsForContainers}). */
+    NodeHost containerHost(int i) {
+        return NodeHost.netnsForContainers(netns(i), ip(i));
+    }
+
     /** Host {@code i} by the address its agent listens on. */
     int hostOf(NodeHost h) {
         for (int i = 1; i <= hosts; i++) {

@@ -32,7 +32,7 @@ public record Subnet(int network, int prefix) {
         return new Subnet(parseAddress(parts[0]), prefix);
     }
 
-    static int parseAddress(String dotted) {
+    public static int parseAddress(String dotted) {
         String[] octets = dotted.split("\\.");
         if (octets.length != 4) {
             throw new IllegalArgumentException("address " + dotted + " is not a dotted IPv4 address");

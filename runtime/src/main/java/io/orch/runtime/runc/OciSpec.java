@@ -115,7 +115,10 @@ final class OciSpec {
         for (TaskConfig.Mount m : config.container().mounts()) {
             userMount(mounts, m, volumesDir);
         }
-        hostFiles(mounts, config.taskDir(), hostname, bridged.map(Attachment::ip).orElse("127.0.1.1"));
+        List<TaskConfig.Overlay> overlays = config.network().overlays();
+        // on an overlay, the hostname resolves to the task's first overlay address, as in Docker
+        String ownAddress = !overlays.isEmpty() ? overlays.get(0).ip() : bridged.map(Attachment::ip).orElse("127.0.1.1");
+        hostFiles(mounts, config.taskDir(), hostname, ownAddress, !overlays.isEmpty());
 
         ObjectNode linux = spec.putObject("linux");
         linux.put("cgroupsPath", cgroupsPath);
@@ -185,7 +188,17 @@ final class OciSpec {
     }
 
     /** /etc/hostname and /etc/hosts of the task, written to its dir and bind-mounted, as Docker does. */
-    private static void hostFiles(ArrayNode mounts, Path taskDir, String hostname, String ownAddress) throws RuntimeFailure {
+    /** The resolver of containers on overlay networks: the agent's embedded DNS, reached through a DNAT in the container. */
+    static final String EMBEDDED_DNS = "nameserver 127.0.0.11\noptions ndots:0\n";
+
+    /**
+     * /etc/hostname, /etc/hosts and /etc/resolv.conf of the container. A container on an overlay
+     * network resolves through the embedded DNS (service names, tasks.NAME; the rest is forwarded
+     * to the host's resolvers), like Docker's containers on user-defined networks; others get a
+     * copy of the host's resolv.conf.
+     */
+    private static void hostFiles(ArrayNode mounts, Path taskDir, String hostname, String ownAddress, boolean embeddedDns)
+            throws RuntimeFailure {
         try {
             Path hostnameFile = taskDir.resolve("hostname");
             Files.writeString(hostnameFile, hostname + "\n");
@@ -194,7 +207,11 @@ final class OciSpec {
                     + hostname + "\n");
             mount(mounts, "/etc/hostname", "bind", hostnameFile.toString(), List.of("rbind", "rw"));
             mount(mounts, "/etc/hosts", "bind", hosts.toString(), List.of("rbind", "rw"));
-            if (Files.isRegularFile(Path.of("/etc/resolv.conf"))) {
+            if (embeddedDns) {
+                Path resolv = taskDir.resolve("resolv.conf");
+                Files.writeString(resolv, EMBEDDED_DNS);
+                mount(mounts, "/etc/resolv.conf", "bind", resolv.toString(), List.of("rbind", "rw"));
+            } else if (Files.isRegularFile(Path.of("/etc/resolv.conf"))) {
                 Path resolv = taskDir.resolve("resolv.conf");
                 Files.copy(Path.of("/etc/resolv.conf"), resolv, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 mount(mounts, "/etc/resolv.conf", "bind", resolv.toString(), List.of("rbind", "rw"));

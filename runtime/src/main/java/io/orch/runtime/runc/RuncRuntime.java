@@ -17,6 +17,7 @@ import io.orch.runtime.image.TaskRootfs;
 import io.orch.runtime.net.Attachment;
 import io.orch.runtime.net.NetworkConfig;
 import io.orch.runtime.net.NodeNetwork;
+import io.orch.runtime.net.OverlayAttacher;
 import io.orch.runtime.net.PortProxyProcess;
 import java.io.File;
 import java.io.IOException;
@@ -70,6 +71,7 @@ public final class RuncRuntime implements ContainerRuntime {
     private final Path volumesDir;
     private final ImageStore images;
     private final NodeNetwork network;
+    private volatile OverlayAttacher overlays = OverlayAttacher.UNAVAILABLE;
     private final ConcurrentHashMap<String, RuncTask> tasks = new ConcurrentHashMap<>();
     /** Ids of the tasks being started now. */
     private final Set<String> starting = ConcurrentHashMap.newKeySet();
@@ -99,6 +101,20 @@ public final class RuncRuntime implements ContainerRuntime {
         this.volumesDir = dataDir.resolve("volumes").toAbsolutePath();
         this.images = images;
         this.network = new NodeNetwork(network, dataDir.resolve("net"));
+    }
+
+    /** Who joins containers to overlay networks on this node (the agent); without one such tasks fail. */
+    public void useOverlays(OverlayAttacher attacher) {
+        this.overlays = attacher;
+    }
+
+    /** The task's address on the node bridge ("10.212.3.2/24"), while it has one: how the node recognises its containers' requests. */
+    public Optional<String> bridgeAddressOf(String taskId) {
+        try {
+            return network.addressOf(taskId);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     @Override
@@ -230,6 +246,9 @@ public final class RuncRuntime implements ContainerRuntime {
                     : config.hostname();
             if (config.network().mode() == TaskConfig.Network.Mode.BRIDGE) {
                 bridged = Optional.of(network.attach(config.taskId()));
+                if (!config.network().overlays().isEmpty()) {
+                    overlays.attach(config.taskId(), bridged.get(), config.network().overlays());
+                }
             }
             var spec = OciSpec.build(config, image.config(), bundle.resolve("rootfs"), hostname, cgroupsPath, volumesDir,
                     bridged);
@@ -308,9 +327,15 @@ public final class RuncRuntime implements ContainerRuntime {
     private void abandon(TaskConfig config, Path bundle, RuncTask.Net net) {
         stopProxy(net);
         if (config.network().mode() == TaskConfig.Network.Mode.BRIDGE) {
-            network.detach(config.taskId());
+            detachNetwork(config.taskId());
         }
         releaseQuietly(bundle);
+    }
+
+    /** The namespace goes, with every interface in it (the overlay ones too). */
+    private void detachNetwork(String taskId) {
+        network.detach(taskId);
+        overlays.detached(taskId);
     }
 
     private static void stopProxy(RuncTask.Net net) {
@@ -441,7 +466,7 @@ public final class RuncRuntime implements ContainerRuntime {
         destroyContainer(task.containerId, task.bundle);
         stopProxy(task.net);
         if (task.net.address().isPresent()) {
-            network.detach(taskId);
+            detachNetwork(taskId);
         }
         tasks.remove(taskId, task);
         log.debug("task {} destroyed", taskId);
@@ -606,7 +631,7 @@ public final class RuncRuntime implements ContainerRuntime {
             log.info("task {} not recovered: container {} is {} and no exit code was recorded", handle.taskId(), id, state);
             stopProxy(net);
             if (net.address().isPresent()) {
-                network.detach(handle.taskId());
+                detachNetwork(handle.taskId());
             }
             return false;
         }

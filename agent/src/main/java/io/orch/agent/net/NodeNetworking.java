@@ -1,0 +1,329 @@
+package io.orch.agent.net;
+
+import io.orch.agent.dns.DnsDirectory;
+import io.orch.agent.dns.DnsServer;
+import io.orch.agent.dns.ResolvConf;
+import io.orch.api.proto.Network;
+import io.orch.api.proto.NetworkEndpoint;
+import io.orch.api.proto.NetworkMap;
+import io.orch.runtime.TaskConfig;
+import io.orch.runtime.net.Attachment;
+import io.orch.runtime.net.NodeNetwork;
+import io.orch.runtime.net.OverlayAttacher;
+import io.orch.runtime.net.Subnet;
+import io.orch.runtime.net.overlay.NamespaceNat;
+import io.orch.runtime.net.overlay.OverlayDataPath;
+import io.orch.runtime.net.overlay.OverlayPeer;
+import io.orch.runtime.net.overlay.OverlaySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The node's side of service networking, driven by its network map:
+ * <ul>
+ *   <li>the overlay data path: per network in use here a bridge and a VXLAN device, with
+ *       forwarding entries for every task of the network on other nodes;</li>
+ *   <li>each overlay container's interfaces (one per network, with the address the managers
+ *       allocated), joined when the runtime starts it ({@link OverlayAttacher});</li>
+ *   <li>each such container's NAT table: 127.0.0.11:53 to this node's DNS server, and every VIP
+ *       it may use spread over that service's serving tasks, replaced whole as tasks come and go;</li>
+ *   <li>the embedded DNS server, answering from the same map.</li>
+ * </ul>
+ * One instance per node for the agent's life: it outlives role changes (a promoted worker's
+ * containers keep their names), only the map's source changes ({@link #follow}).
+ */
+public final class NodeNetworking implements OverlayAttacher, DnsDirectory, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeNetworking.class);
+    static final int DNS_PORT = 53;
+    /** The container's interface on the node bridge, where its DNS queries leave it. */
+    static final String BRIDGE_INTERFACE = "eth0";
+
+    /** One overlay container on this node. */
+    private record Local(String taskId, String netns, String bridgeIp, String gateway, List<TaskConfig.Overlay> overlays) {
+        Set<String> networkIds() {
+            Set<String> out = new HashSet<>();
+            overlays.forEach(o -> out.add(o.networkId()));
+            return out;
+        }
+    }
+
+    private volatile String nodeId = "";
+    private final OverlayDataPath dataPath;
+    private final DnsServer dns;
+    private final Function<String, Optional<String>> bridgeAddressOf;
+    private final Map<String, Local> locals = new ConcurrentHashMap<>();
+    private final Map<String, Local> byBridgeIp = new ConcurrentHashMap<>();
+    /** Networks whose devices exist on this node, by id. */
+    private final Map<String, OverlaySpec> ensured = new HashMap<>();
+    private final Set<String> dnsBound = ConcurrentHashMap.newKeySet();
+    private volatile NetworkMap map = NetworkMap.getDefaultInstance();
+    private volatile ServiceDirectory directory = new ServiceDirectory(map);
+    private AutoCloseable following;
+
+    /**
+     * @param dataPath        the overlay devices of this node's network namespace
+     * @param dnsUpstreams    where names that are not orch's go (the host's resolvers)
+     * @param bridgeAddressOf a task's address on the node bridge ("10.212.3.2/24"), for containers
+     *                        re-attached after an agent restart
+     */
+    public NodeNetworking(OverlayDataPath dataPath, List<InetSocketAddress> dnsUpstreams,
+                          Function<String, Optional<String>> bridgeAddressOf) {
+        this.dataPath = dataPath;
+        this.bridgeAddressOf = bridgeAddressOf;
+        this.dns = new DnsServer(this, dnsUpstreams);
+    }
+
+    /**
+     * Takes the network map of node {@code nodeId} from {@code source} from now on (a role change
+     * swaps the source; its own tasks need no forwarding entries).
+     */
+    public synchronized void follow(NetworkMapSource source, String nodeId) {
+        closeQuietly(following);
+        this.nodeId = nodeId;
+        following = source.subscribe(this::apply);
+    }
+
+    /**
+     * The node's networking: overlay devices in the agent's network namespace with this node's
+     * advertise address as the VXLAN tunnel endpoint, DNS forwarding to the host's resolvers.
+     */
+    public static NodeNetworking forNode(String advertiseHost, Function<String, Optional<String>> bridgeAddressOf) {
+        String vtep;
+        try {
+            vtep = InetAddress.getByName(advertiseHost).getHostAddress();
+        } catch (UnknownHostException e) {
+            vtep = advertiseHost; // the data path says so when a task first needs it
+        }
+        return new NodeNetworking(new OverlayDataPath(vtep, OverlayDataPath.DEFAULT_PORT),
+                ResolvConf.upstreams(Path.of("/etc/resolv.conf")), bridgeAddressOf);
+    }
+
+    // ---------------------------------------------------------------- the map
+
+    /** A new map: forwarding entries, NAT tables of the local containers, DNS answers, idle networks removed. */
+    synchronized void apply(NetworkMap next) {
+        map = next;
+        directory = new ServiceDirectory(next);
+        adoptRecovered(next);
+        Map<String, Network> networks = NetworkMaps.networks(next);
+        for (Map.Entry<String, OverlaySpec> e : ensured.entrySet()) {
+            if (networks.containsKey(e.getKey())) {
+                programPeers(e.getValue());
+            }
+        }
+        for (Local l : locals.values()) {
+            applyNat(l);
+        }
+        removeIdleNetworks(networks.keySet());
+    }
+
+    /**
+     * Containers started by an earlier agent (tasks outlive agents) are not attached again: the
+     * map says which of this node's tasks are on overlays, and their namespaces are still there.
+     */
+    private void adoptRecovered(NetworkMap next) {
+        Map<String, List<TaskConfig.Overlay>> mine = new HashMap<>();
+        Map<String, Network> networks = NetworkMaps.networks(next);
+        for (NetworkEndpoint e : next.getEndpointsList()) {
+            Network n = networks.get(e.getNetworkId());
+            if (!nodeId.equals(e.getNodeId()) || locals.containsKey(e.getTaskId()) || n == null
+                    || n.getIpam().getConfigsCount() == 0) {
+                continue;
+            }
+            String subnet = n.getIpam().getConfigs(0).getSubnet();
+            String prefix = subnet.substring(subnet.indexOf('/'));
+            mine.computeIfAbsent(e.getTaskId(), k -> new ArrayList<>()).add(new TaskConfig.Overlay(n.getId(),
+                    n.getSpec().getName(), n.getVni(), subnet, e.getAddress() + prefix, e.getAliasesList()));
+        }
+        mine.forEach((taskId, overlays) -> {
+            String netns = NodeNetwork.netnsName(taskId);
+            Optional<String> bridgeCidr = bridgeAddressOf.apply(taskId);
+            if (bridgeCidr.isEmpty() || !Files.exists(Path.of("/var/run/netns", netns))) {
+                return; // not started yet (or gone): attach() will see it
+            }
+            try {
+                String ip = NetworkMaps.hostOf(bridgeCidr.get());
+                int prefix = Integer.parseInt(bridgeCidr.get().substring(bridgeCidr.get().indexOf('/') + 1));
+                int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
+                Subnet bridgeSubnet = new Subnet(Subnet.parseAddress(ip) & mask, prefix);
+                Local l = new Local(taskId, netns, ip, Subnet.format(bridgeSubnet.gateway()), overlays);
+                bindDns(l.gateway());
+                for (TaskConfig.Overlay o : overlays) {
+                    ensureNetwork(o);
+                }
+                remember(l);
+                log.info("task {}: re-attached to overlay networks {}", taskId, l.networkIds());
+            } catch (IOException | RuntimeException e) {
+                log.warn("task {}: could not re-attach its overlay networks: {}", taskId, e.toString());
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- containers (OverlayAttacher)
+
+    @Override
+    public void attach(String taskId, Attachment bridge, List<TaskConfig.Overlay> overlays) throws IOException {
+        Optional<String> unavailable = OverlayDataPath.unavailableReason();
+        if (unavailable.isPresent()) {
+            throw new IOException("overlay networks are unavailable on this node: " + unavailable.get());
+        }
+        bindDns(bridge.gateway());
+        for (int i = 0; i < overlays.size(); i++) {
+            TaskConfig.Overlay o = overlays.get(i);
+            OverlaySpec spec = ensureNetwork(o);
+            dataPath.attach(bridge.netns(), "eth" + (i + 1), spec, Subnet.parseAddress(o.ip()));
+        }
+        Local l = new Local(taskId, bridge.netns(), bridge.ip(), bridge.gateway(), List.copyOf(overlays));
+        synchronized (this) {
+            remember(l);
+            applyNat(l);
+        }
+        log.debug("task {}: on overlay networks {}", taskId, l.networkIds());
+    }
+
+    @Override
+    public void detached(String taskId) {
+        Local l = locals.remove(taskId);
+        if (l != null) {
+            byBridgeIp.remove(l.bridgeIp(), l);
+            NamespaceNat.clear(l.netns());
+        }
+    }
+
+    private void remember(Local l) {
+        locals.put(l.taskId(), l);
+        byBridgeIp.put(l.bridgeIp(), l);
+    }
+
+    private synchronized OverlaySpec ensureNetwork(TaskConfig.Overlay o) throws IOException {
+        OverlaySpec spec = new OverlaySpec(o.networkId(), o.vni(), Subnet.parse(o.subnet()), OverlaySpec.DEFAULT_MTU);
+        OverlaySpec known = ensured.get(o.networkId());
+        if (!spec.equals(known)) {
+            dataPath.ensure(spec);
+            ensured.put(o.networkId(), spec);
+            programPeers(spec);
+        }
+        return spec;
+    }
+
+    /** Forwarding entries for every task of the network on another node (this node's own are on its bridge). */
+    private void programPeers(OverlaySpec spec) {
+        List<OverlayPeer> peers = new ArrayList<>();
+        for (NetworkEndpoint e : map.getEndpointsList()) {
+            if (e.getNetworkId().equals(spec.networkId()) && !nodeId.equals(e.getNodeId()) && !e.getNodeAddr().isEmpty()
+                    && !e.getAddress().isEmpty()) {
+                peers.add(new OverlayPeer(Subnet.parseAddress(e.getAddress()), e.getNodeAddr()));
+            }
+        }
+        try {
+            dataPath.programPeers(spec, peers);
+        } catch (IOException e) {
+            log.warn("network {}: could not program its {} peer(s): {}", spec.networkId(), peers.size(), e.toString());
+        }
+    }
+
+    /** The container's NAT table: its DNS redirect and the VIPs of services on its networks. */
+    private void applyNat(Local l) {
+        SortedMap<Integer, List<Integer>> vips = new TreeMap<>();
+        directory.vipBackends(map, l.networkIds()).forEach((vip, backends) ->
+                vips.put(Subnet.parseAddress(vip), backends.stream().map(Subnet::parseAddress).toList()));
+        NamespaceNat.NatRules rules = new NamespaceNat.NatRules(Optional.of(new NamespaceNat.DnsRedirect(
+                Subnet.parseAddress(l.gateway()), DNS_PORT, BRIDGE_INTERFACE, Subnet.parseAddress(l.bridgeIp()))), vips);
+        try {
+            NamespaceNat.apply(l.netns(), rules);
+        } catch (IOException e) {
+            log.warn("task {}: could not update its service addresses: {}", l.taskId(), e.toString());
+        }
+    }
+
+    /** A network no container here uses any more, and the map no longer names, loses its devices. */
+    private void removeIdleNetworks(Set<String> inMap) {
+        Set<String> used = new HashSet<>();
+        locals.values().forEach(l -> used.addAll(l.networkIds()));
+        ensured.entrySet().removeIf(e -> {
+            if (inMap.contains(e.getKey()) || used.contains(e.getKey())) {
+                return false;
+            }
+            dataPath.remove(e.getValue());
+            return true;
+        });
+    }
+
+    // ---------------------------------------------------------------- DNS
+
+    private void bindDns(String gateway) throws IOException {
+        if (dnsBound.contains(gateway)) {
+            return;
+        }
+        synchronized (dnsBound) {
+            if (dnsBound.add(gateway)) {
+                try {
+                    dns.bind(new InetSocketAddress(InetAddress.getByName(gateway), DNS_PORT));
+                } catch (IOException | RuntimeException e) {
+                    dnsBound.remove(gateway);
+                    throw new IOException("cannot serve DNS on " + gateway + ":" + DNS_PORT + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public Optional<List<Inet4Address>> lookup(InetAddress client, String name) {
+        Local l = byBridgeIp.get(client.getHostAddress());
+        if (l == null) {
+            return Optional.empty();
+        }
+        return directory.resolve(l.networkIds(), name).map(NodeNetworking::addresses);
+    }
+
+    private static List<Inet4Address> addresses(List<String> ips) {
+        List<Inet4Address> out = new ArrayList<>(ips.size());
+        for (String ip : ips) {
+            try {
+                if (InetAddress.getByName(ip) instanceof Inet4Address a) {
+                    out.add(a);
+                }
+            } catch (UnknownHostException e) {
+                // not an address literal: never in a map built by the managers
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void close() {
+        closeQuietly(following);
+        following = null;
+        dns.close();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.debug("closing: {}", e.toString());
+        }
+    }
+}
