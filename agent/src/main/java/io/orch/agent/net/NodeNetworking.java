@@ -78,6 +78,7 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
     private volatile NetworkMap map = NetworkMap.getDefaultInstance();
     private volatile ServiceDirectory directory = new ServiceDirectory(map);
     private AutoCloseable following;
+    private boolean swept;
 
     /**
      * @param dataPath        the overlay devices of this node's network namespace
@@ -98,6 +99,14 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
      */
     public synchronized void follow(NetworkMapSource source, String nodeId) {
         closeQuietly(following);
+        if (!swept) {
+            // what a crashed agent left: overlay devices no container uses any more (before any
+            // task of this agent is attached: the worker starts after this)
+            swept = true;
+            if (OverlayDataPath.unavailableReason().isEmpty()) {
+                dataPath.sweepIdle();
+            }
+        }
         this.nodeId = nodeId;
         following = source.subscribe(this::apply);
     }

@@ -378,6 +378,28 @@ public final class OverlayDataPath {
         delete(name -> true, keepVnis, true);
     }
 
+    /**
+     * {@link #sweep} keeping every network that still has a container on it: for agent start,
+     * when what the store says may not be known yet but running containers (tasks outlive
+     * agents) must keep their networks. What goes: bridges with no port but their VXLAN device,
+     * those VXLAN devices, and task veths on no kept bridge.
+     */
+    public void sweepIdle() {
+        Set<Integer> inUse = new java.util.HashSet<>();
+        try {
+            for (JsonNode link : links().values()) {
+                Integer on = vniOf(link.path("master").asText(""), BRIDGE_NAME);
+                if (on != null && !"vxlan".equals(kind(link))) {
+                    inUse.add(on);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("could not list overlay devices: {}", e.toString());
+            return;
+        }
+        sweep(inUse);
+    }
+
     private synchronized void delete(java.util.function.Predicate<String> among, Set<Integer> keep, boolean veths) {
         try {
             Map<String, JsonNode> links = links();
