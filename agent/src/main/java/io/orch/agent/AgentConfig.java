@@ -1,5 +1,7 @@
 package io.orch.agent;
 
+import io.orch.agent.manager.ClusterBootstrap;
+
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 
@@ -14,10 +16,25 @@ import java.nio.file.Path;
  * @param advertiseHost the host other nodes reach this one on (replaces a wildcard listen host)
  * @param join      the cluster to join (`orch join`), or null to create or resume one (`orch init`)
  * @param forceNewCluster `orch init --force-new-cluster`: make this manager the sole voter of its cluster
+ * @param addressPools `orch init --default-addr-pool...`: what a new cluster allocates overlay subnets from
  */
 public record AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr, Path apiSocket,
                           HostPort apiAddr, String runtime, String hostname, String advertiseHost,
-                          JoinTarget join, boolean forceNewCluster) {
+                          JoinTarget join, boolean forceNewCluster, ClusterBootstrap.AddressPools addressPools) {
+
+    public AgentConfig {
+        if (addressPools == null) {
+            addressPools = ClusterBootstrap.AddressPools.defaults();
+        }
+    }
+
+    /** With Swarm's default address pools. */
+    public AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr, Path apiSocket,
+                       HostPort apiAddr, String runtime, String hostname, String advertiseHost,
+                       JoinTarget join, boolean forceNewCluster) {
+        this(dataDir, listenAddr, gossipAddr, apiSocket, apiAddr, runtime, hostname, advertiseHost, join, forceNewCluster,
+                ClusterBootstrap.AddressPools.defaults());
+    }
 
     /** The token and a manager's listen address, as given to `orch join`. */
     public record JoinTarget(String token, HostPort manager) {

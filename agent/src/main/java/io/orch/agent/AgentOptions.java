@@ -1,5 +1,6 @@
 package io.orch.agent;
 
+import io.orch.agent.manager.ClusterBootstrap;
 import io.orch.api.Defaults;
 import picocli.CommandLine.Option;
 
@@ -37,6 +38,12 @@ public final class AgentOptions {
     String hostname;
 
     AgentConfig config(AgentConfig.JoinTarget join, boolean forceNewCluster) throws Exception {
+        return config(join, forceNewCluster, null);
+    }
+
+    /** @param addressPools a new cluster's address pools (`orch init` only), or null for the defaults */
+    AgentConfig config(AgentConfig.JoinTarget join, boolean forceNewCluster, ClusterBootstrap.AddressPools addressPools)
+            throws Exception {
         AgentConfig.HostPort listen = AgentConfig.HostPort.parse("--listen-addr", listenAddr, Defaults.LISTEN_PORT);
         AgentConfig.HostPort gossip = AgentConfig.HostPort.parse("--gossip-addr", gossipAddr, Defaults.GOSSIP_PORT);
         AgentConfig.HostPort api = apiAddr == null ? null : AgentConfig.HostPort.parse("--api-addr", apiAddr, 2375);
@@ -51,7 +58,7 @@ public final class AgentOptions {
         String host = hostname != null ? hostname : InetAddress.getLocalHost().getHostName();
         String advertise = advertiseAddr != null ? advertiseAddr : defaultAdvertiseHost(listen);
         return new AgentConfig(dataDir.toAbsolutePath(), listen, gossip, socket, api, runtime, host, advertise,
-                join, forceNewCluster);
+                join, forceNewCluster, addressPools);
     }
 
     /** The listen host, unless it is a wildcard: then the first up, non-loopback IPv4 address. */

@@ -1,11 +1,15 @@
 package io.orch.agent;
 
+import io.orch.agent.manager.ClusterBootstrap;
+import io.orch.scheduler.network.ClusterAddressPools;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -27,12 +31,25 @@ public final class InitCommand implements Callable<Integer> {
             + "becomes the only voter, keeping all the state in its --data-dir; other managers join it again.")
     boolean forceNewCluster;
 
+    @Option(names = "--default-addr-pool", paramLabel = "CIDR", description = "Address pool overlay networks without "
+            + "--subnet get theirs from, repeatable (default: 10.0.0.0/8). Fixed when the cluster is created.")
+    List<String> defaultAddrPools = new ArrayList<>();
+
+    @Option(names = "--default-addr-pool-mask-length", paramLabel = "N", description = "Prefix length of each such "
+            + "subnet, between the pools' prefix and 29 (default: ${DEFAULT-VALUE}).")
+    int subnetSize = ClusterAddressPools.DEFAULT_SUBNET_SIZE;
+
+    @Option(names = "--data-path-port", paramLabel = "PORT", description = "UDP port of the overlay (VXLAN) data path, "
+            + "1024-49151 (default: ${DEFAULT-VALUE}).")
+    int dataPathPort = ClusterAddressPools.DEFAULT_DATA_PATH_PORT;
+
     @Override
     public Integer call() throws Exception {
         return AgentRunner.runUntilStopped(config(), spec.commandLine().getOut());
     }
 
     AgentConfig config() throws Exception {
-        return options.config(null, forceNewCluster);
+        List<String> pools = defaultAddrPools.isEmpty() ? List.of(ClusterAddressPools.DEFAULT_POOL) : defaultAddrPools;
+        return options.config(null, forceNewCluster, new ClusterBootstrap.AddressPools(pools, subnetSize, dataPathPort));
     }
 }

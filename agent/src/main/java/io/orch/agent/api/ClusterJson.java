@@ -3,6 +3,7 @@ package io.orch.agent.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orch.api.json.DockerJson;
 import io.orch.api.proto.Cluster;
+import io.orch.scheduler.network.ClusterAddressPools;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,11 +30,25 @@ final class ClusterJson {
 
     private static ObjectNode render(Cluster.Builder cluster) {
         String caPem = cluster.getRootCa().getCaCertPem();
+        withAddressDefaults(cluster);
         ObjectNode json = DockerJson.toJson(cluster.clearRootCa().clearGossipKey().build());
         if (!caPem.isEmpty()) {
             json.set("TLSInfo", tlsInfo(caPem));
         }
         return json;
+    }
+
+    /**
+     * The pool settings in effect: a cluster created before orch stored them allocates from the
+     * defaults, so it shows those (as Docker always shows DefaultAddrPool, SubnetSize and
+     * DataPathPort) rather than leaving the fields out.
+     */
+    private static void withAddressDefaults(Cluster.Builder cluster) {
+        Cluster c = cluster.build();
+        if (cluster.getDefaultAddressPoolCount() == 0) {
+            cluster.addAllDefaultAddressPool(ClusterAddressPools.pools(c).stream().map(Object::toString).toList());
+        }
+        cluster.setSubnetSize(ClusterAddressPools.subnetSize(c)).setDataPathPort(ClusterAddressPools.dataPathPort(c));
     }
 
     /** Docker's TLSInfo: the CA certificate, and its subject and public key (DER, base64 in JSON). */

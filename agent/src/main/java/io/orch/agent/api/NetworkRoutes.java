@@ -5,23 +5,38 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.orch.api.json.DockerJson;
+import io.orch.api.proto.Cluster;
+import io.orch.api.proto.IPAMConfig;
+import io.orch.api.proto.IPAMOptions;
 import io.orch.api.proto.Network;
 import io.orch.api.proto.NetworkSpec;
+import io.orch.api.proto.Task;
 import io.orch.raft.store.Ids;
 import io.orch.raft.store.ReadTx;
 import io.orch.raft.store.StoreException;
+import io.orch.scheduler.network.ClusterAddressPools;
+import io.orch.scheduler.network.NewNetwork;
+import io.orch.scheduler.orchestrator.TaskStates;
 
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code /networks}: swarm-scoped networks as objects (create, list, inspect, remove) in
- * Docker's JSON shape, so stacks can declare them and services attach to them by name. orch
- * does not build overlay data planes yet: a network is a name services share.
+ * {@code /networks}: swarm-scoped overlay networks (create, list, inspect, remove) in Docker's
+ * JSON shape. Creating one allocates its subnet (the user's {@code IPAM.Config}, or the next free
+ * one of the cluster's default address pools), gateway and VXLAN id in the creating
+ * transaction; tasks and VIPs get their addresses from the manager loops
+ * ({@code manager/NetworkAllocation}).
  */
 final class NetworkRoutes {
     private static final Set<String> FILTERS = Set.of("id", "name", "label", "driver", "scope", "type");
+    /** Docker's option naming a network's VXLAN id(s), shown as Docker shows it. */
+    static final String VXLANID_OPTION = "com.docker.network.driver.overlay.vxlanid_list";
+    static final String ENCRYPTED_REFUSED = "invalid network spec: Options.encrypted: encrypted overlay networks are not "
+            + "available: this kernel has neither IPsec nor WireGuard, and orch never sends unencrypted what was asked to be encrypted";
+    /** A create that lost the race for the cluster object (a concurrent create) is recomputed this many times. */
+    private static final int CREATE_ATTEMPTS = 5;
     private final ApiContext context;
 
     NetworkRoutes(ApiContext context) {
@@ -48,7 +63,14 @@ final class NetworkRoutes {
         ObjectNode ipam = o.putObject("IPAM");
         ipam.put("Driver", "default");
         ipam.putNull("Options");
-        ipam.putArray("Config");
+        ArrayNode configs = ipam.putArray("Config");
+        for (IPAMConfig c : n.getIpam().getConfigsList()) {
+            ObjectNode config = configs.addObject().put("Subnet", c.getSubnet());
+            if (!c.getRange().isEmpty()) {
+                config.put("IPRange", c.getRange());
+            }
+            config.put("Gateway", c.getGateway());
+        }
         o.put("Internal", s.getInternal());
         o.put("Attachable", s.getAttachable());
         o.put("Ingress", false);
@@ -57,6 +79,9 @@ final class NetworkRoutes {
         o.putObject("Containers");
         ObjectNode options = o.putObject("Options");
         s.getOptionsMap().forEach(options::put);
+        if (n.getVni() != 0) {
+            options.put(VXLANID_OPTION, Integer.toString(n.getVni()));
+        }
         ObjectNode labels = o.putObject("Labels");
         s.getLabelsMap().forEach(labels::put);
         return o;
@@ -114,22 +139,105 @@ final class NetworkRoutes {
                 .setAttachable(body.path("Attachable").asBoolean(false)).setInternal(body.path("Internal").asBoolean(false));
         putStrings(body.path("Labels"), spec::putLabels);
         putStrings(body.path("Options"), spec::putOptions);
-        Network network = Network.newBuilder().setId(Ids.newId()).setSpec(spec).build();
-        try {
-            context.store().updateAndWait(tx -> {
-                if (tx.read().networkByName(name).isPresent()) {
-                    throw new StoreException(StoreException.Reason.CONFLICT, "exists");
-                }
-                tx.create(network);
-            });
-        } catch (StoreException e) {
-            if (e.reason() == StoreException.Reason.CONFLICT) {
-                throw ApiException.conflict("network with name " + name + " already exists");
-            }
-            throw e;
+        if (spec.containsOptions("encrypted")) {
+            throw ApiException.badRequest(ENCRYPTED_REFUSED);
         }
+        spec.setIpam(ipam(body.get("IPAM")));
+        try {
+            NewNetwork.validate(spec.build()); // syntax first: a bad spec never waits for the store
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid network spec: " + e.getMessage());
+        }
+        Network network = createAllocated(Network.newBuilder().setId(Ids.newId()).setSpec(spec).build());
         return ApiResponse.json(HttpResponseStatus.CREATED,
                 DockerJson.MAPPER.createObjectNode().put("Id", network.getId()).put("Warning", ""));
+    }
+
+    /**
+     * Stores the network with its subnet, gateway and VNI, chosen against every other network in
+     * the same transaction. That transaction also rewrites the Cluster object (version-checked,
+     * content unchanged): two concurrent creates both do, so the second is rejected and chooses
+     * again instead of taking the same subnet or VNI.
+     */
+    private Network createAllocated(Network network) throws ApiException, StoreException {
+        String name = network.getSpec().getName();
+        for (int attempt = 1; ; attempt++) {
+            Network[] created = {null};
+            ApiException[] refused = {null};
+            try {
+                context.store().updateAndWait(tx -> {
+                    ReadTx read = tx.read();
+                    if (read.networkByName(name).isPresent()) {
+                        refused[0] = ApiException.conflict("network with name " + name + " already exists");
+                        return;
+                    }
+                    Cluster cluster = read.cluster().orElse(null);
+                    NewNetwork.Allocation allocation;
+                    try {
+                        allocation = NewNetwork.allocate(network.getSpec(), read.networks(),
+                                ClusterAddressPools.pools(cluster), ClusterAddressPools.subnetSize(cluster));
+                    } catch (IllegalArgumentException e) {
+                        refused[0] = ApiException.badRequest("invalid network spec: " + e.getMessage());
+                        return;
+                    } catch (NewNetwork.ExhaustedException e) {
+                        refused[0] = ApiException.unavailable("cannot create network " + name + ": " + e.getMessage());
+                        return;
+                    }
+                    if (cluster != null) {
+                        tx.update(cluster); // the lock; see above
+                    }
+                    created[0] = network.toBuilder().setIpam(allocation.ipam()).setVni(allocation.vni()).build();
+                    tx.create(created[0]);
+                });
+            } catch (StoreException e) {
+                if (e.reason() == StoreException.Reason.CONFLICT && attempt < CREATE_ATTEMPTS) {
+                    continue; // a concurrent create or cluster update won; choose again from the new state
+                }
+                if (e.reason() == StoreException.Reason.CONFLICT) {
+                    throw ApiException.conflict("network " + name + " was not created: concurrent changes kept winning, try again");
+                }
+                throw e;
+            }
+            if (refused[0] != null) {
+                throw refused[0];
+            }
+            return created[0];
+        }
+    }
+
+    /** Docker's IPAM object ({@code {"Driver", "Options", "Config": [{"Subnet", "IPRange", "Gateway"}]}}), null for none. */
+    private static IPAMOptions ipam(JsonNode ipam) throws ApiException {
+        IPAMOptions.Builder out = IPAMOptions.newBuilder();
+        if (ipam == null || ipam.isNull()) {
+            return out.build();
+        }
+        if (!ipam.isObject()) {
+            throw ApiException.badRequest("invalid network spec: IPAM: must be an object");
+        }
+        out.setDriver(text(ipam, "Driver"));
+        JsonNode options = ipam.get("Options");
+        if (options != null && !options.isNull()) {
+            if (!options.isObject()) {
+                throw ApiException.badRequest("invalid network spec: IPAM.Options: must be an object");
+            }
+            options.fields().forEachRemaining(e -> out.putOptions(e.getKey(), e.getValue().asText()));
+        }
+        JsonNode configs = ipam.get("Config");
+        if (configs == null || configs.isNull()) {
+            return out.build();
+        }
+        if (!configs.isArray()) {
+            throw ApiException.badRequest("invalid network spec: IPAM.Config: must be an array");
+        }
+        for (int i = 0; i < configs.size(); i++) {
+            JsonNode c = configs.get(i);
+            if (!c.isObject()) {
+                throw ApiException.badRequest("invalid network spec: IPAM.Config[" + i + "]: must be an object");
+            }
+            out.addConfigs(IPAMConfig.newBuilder().setSubnet(text(c, "Subnet")).setRange(text(c, "IPRange"))
+                    .setGateway(text(c, "Gateway")));
+        }
+        return out.build();
     }
 
     ApiResponse inspect(ApiRequest request) throws ApiException {
@@ -137,20 +245,55 @@ final class NetworkRoutes {
         return ApiResponse.ok(json(StoreReads.read(context.store(), tx -> resolve(tx, input))));
     }
 
-    /** 409 while a service is attached to it. */
+    /**
+     * 409 while a service is attached to it, or while a task that has not finished still holds
+     * an address on it (a removed service's tasks keep theirs until they stopped). Checked in
+     * the deleting transaction, and the delete is version-checked: an allocation on the network
+     * in between rewrites it, so the delete is rejected and checked again.
+     */
     ApiResponse remove(ApiRequest request) throws ApiException, StoreException {
         String input = request.pathParam("id");
-        Network network = StoreReads.read(context.store(), tx -> {
-            Network n = resolve(tx, input);
-            String users = FileObjectRules.usedBy(tx.services(), spec -> spec.getTaskTemplate().getNetworksList()
-                    .stream().anyMatch(a -> a.getTarget().equals(n.getId())));
-            if (!users.isEmpty()) {
-                throw ApiException.conflict("network " + n.getSpec().getName() + " is in use by service " + users);
+        String id = StoreReads.read(context.store(), tx -> resolve(tx, input)).getId();
+        for (int attempt = 1; ; attempt++) {
+            ApiException[] refused = {null};
+            try {
+                context.store().updateAndWait(tx -> {
+                    ReadTx read = tx.read();
+                    Network n = read.network(id).orElse(null);
+                    if (n == null) {
+                        return;
+                    }
+                    refused[0] = inUse(read, n);
+                    if (refused[0] == null) {
+                        tx.delete(n);
+                    }
+                });
+            } catch (StoreException e) {
+                if (e.reason() == StoreException.Reason.CONFLICT && attempt < CREATE_ATTEMPTS) {
+                    continue;
+                }
+                throw e;
             }
-            return n;
-        });
-        context.store().updateAndWait(tx -> tx.read().network(network.getId()).ifPresent(tx::delete));
-        return ApiResponse.empty(HttpResponseStatus.NO_CONTENT);
+            if (refused[0] != null) {
+                throw refused[0];
+            }
+            return ApiResponse.empty(HttpResponseStatus.NO_CONTENT);
+        }
+    }
+
+    private static ApiException inUse(ReadTx read, Network n) {
+        String users = FileObjectRules.usedBy(read.services(), spec -> spec.getTaskTemplate().getNetworksList()
+                .stream().anyMatch(a -> a.getTarget().equals(n.getId())));
+        if (!users.isEmpty()) {
+            return ApiException.conflict("network " + n.getSpec().getName() + " is in use by service " + users);
+        }
+        for (Task t : read.tasks()) {
+            if (!TaskStates.finished(t) && t.getNetworksAttachmentsList().stream()
+                    .anyMatch(a -> a.getNetwork().getId().equals(n.getId()))) {
+                return ApiException.conflict("network " + n.getSpec().getName() + " is in use by task " + t.getId());
+            }
+        }
+        return null;
     }
 
     private static String text(JsonNode body, String field) {

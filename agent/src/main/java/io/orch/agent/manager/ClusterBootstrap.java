@@ -9,18 +9,39 @@ import io.orch.api.proto.JoinTokens;
 import io.orch.api.proto.OrchestrationConfig;
 import io.orch.raft.store.ClusterStore;
 import io.orch.raft.store.StoreException;
+import io.orch.scheduler.network.ClusterAddressPools;
 
 import com.google.protobuf.ByteString;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Creates the Cluster object of a new cluster (once: a resumed cluster already has it), with the
- * cluster's root CA, the join tokens derived from it and the gossip encryption key.
+ * cluster's root CA, the join tokens derived from it, the gossip encryption key, and the address
+ * pools overlay networks are allocated from.
  */
 public final class ClusterBootstrap {
+    /**
+     * {@code orch init --default-addr-pool / --default-addr-pool-mask-length / --data-path-port}.
+     * Fixed when the cluster is created (as in Swarm): networks already allocated from a pool
+     * would otherwise be outside it.
+     */
+    public record AddressPools(List<String> pools, int subnetSize, int dataPathPort) {
+        public AddressPools {
+            pools = List.copyOf(pools);
+            ClusterAddressPools.validate(pools, subnetSize, dataPathPort);
+        }
+
+        /** Swarm's: 10.0.0.0/8 in /24s, VXLAN on 4789. */
+        public static AddressPools defaults() {
+            return new AddressPools(List.of(ClusterAddressPools.DEFAULT_POOL), ClusterAddressPools.DEFAULT_SUBNET_SIZE,
+                    ClusterAddressPools.DEFAULT_DATA_PATH_PORT);
+        }
+    }
+
     /** AES-256. */
     static final int GOSSIP_KEY_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -50,13 +71,22 @@ public final class ClusterBootstrap {
      * @throws IllegalArgumentException if {@code ca} is not the CA of {@code clusterId}
      */
     public static Cluster ensureCluster(ClusterStore store, String clusterId, RootCa ca) throws StoreException {
+        return ensureCluster(store, clusterId, ca, AddressPools.defaults());
+    }
+
+    /**
+     * {@link #ensureCluster(ClusterStore, String, RootCa)} with the address pools a new cluster
+     * is created with; a cluster that exists keeps its own.
+     */
+    public static Cluster ensureCluster(ClusterStore store, String clusterId, RootCa ca, AddressPools pools)
+            throws StoreException {
         if (!ca.clusterId().equals(clusterId)) {
             throw new IllegalArgumentException("the root CA is cluster " + ca.clusterId() + "'s, not " + clusterId + "'s");
         }
         store.updateAndWait(tx -> {
             Optional<Cluster> existing = tx.read().cluster();
             if (existing.isEmpty()) {
-                tx.create(withPki(newCluster(clusterId), ca));
+                tx.create(withPki(newCluster(clusterId, pools), ca));
             } else if (!existing.get().hasRootCa() && existing.get().getId().equals(clusterId)) {
                 tx.update(withPki(existing.get().toBuilder(), ca));
             }
@@ -64,8 +94,9 @@ public final class ClusterBootstrap {
         return store.read(tx -> tx.cluster()).orElseThrow(() -> new IllegalStateException("the cluster object was not stored"));
     }
 
-    private static Cluster.Builder newCluster(String clusterId) {
+    private static Cluster.Builder newCluster(String clusterId, AddressPools pools) {
         return Cluster.newBuilder().setId(clusterId)
+                .addAllDefaultAddressPool(pools.pools()).setSubnetSize(pools.subnetSize()).setDataPathPort(pools.dataPathPort())
                 .setSpec(ClusterSpec.newBuilder().setName("default")
                         .setOrchestration(OrchestrationConfig.newBuilder().setTaskHistoryRetentionLimit(Orchestrator.DEFAULT_HISTORY_LIMIT))
                         .setDispatcher(DispatcherConfig.newBuilder().setHeartbeatPeriod(Duration.ofSeconds(5).toNanos())));

@@ -65,12 +65,30 @@ public final class Orchestrator extends ServiceLoop {
                 read.nodes().forEach(n -> nodes.put(n.getId(), n));
                 plan = ServicePlanner.plan(service.get(), tasks, nodes, new TaskFactory(Ids::newId, now), historyLimit(read));
             }
-            if (plan.wakeAt() != null) {
-                wakeAt(serviceId, plan.wakeAt());
-            }
+            Instant wake = plan.wakeAt();
             List<Task> creates = boundedCreates(plan);
             if (creates.size() < plan.create.size()) {
                 again(serviceId); // the rest of the new slots go in the next transaction
+            }
+            if (service.isPresent()) {
+                // also the pass that notices a service's networks changed (its VIPs follow) and
+                // that retries tasks still waiting for an address
+                Set<String> rewritten = new HashSet<>();
+                plan.update.forEach(t -> rewritten.add(t.getId()));
+                plan.delete.forEach(t -> rewritten.add(t.getId()));
+                NetworkAllocation.Result addresses = NetworkAllocation.allocate(tx, service.get(), creates, tasks, rewritten);
+                creates = addresses.creates();
+                addresses.updates().forEach(tx::update);
+                if (addresses.service() != null) {
+                    tx.update(addresses.service());
+                }
+                if (addresses.incomplete()) {
+                    Instant retry = now.plus(NetworkAllocation.RETRY);
+                    wake = wake == null || retry.isBefore(wake) ? retry : wake;
+                }
+            }
+            if (wake != null) {
+                wakeAt(serviceId, wake);
             }
             creates.forEach(tx::create);
             plan.update.forEach(tx::update);

@@ -3,6 +3,7 @@ package io.orch.agent.manager;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orch.agent.loop.StoreLoop;
 import io.orch.api.proto.ClusterSpec;
+import io.orch.api.proto.Network;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskState;
 import io.orch.api.proto.TaskStatus;
@@ -16,6 +17,8 @@ import io.orch.scheduler.Placement;
 import io.orch.scheduler.Scheduler;
 import io.orch.scheduler.SchedulerOptions;
 import io.orch.scheduler.Strategy;
+import io.orch.scheduler.network.NetworkAttachments;
+import io.orch.scheduler.network.NetworkPlanner;
 import io.orch.scheduler.orchestrator.TaskStates;
 import io.orch.scheduler.orchestrator.Times;
 
@@ -23,7 +26,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -43,6 +48,10 @@ import java.util.function.Predicate;
  * oldest pending tasks and runs again at once for the rest. Any subset of a batch's placements
  * is itself safe (it reserves less), and every pass starts from the oldest pending task, so
  * overlapping passes still share the tasks they write first.
+ *
+ * <p>A task whose spec names overlay networks is placed only once it has its address on each
+ * of them ({@link NetworkAttachments#missing}): started earlier it would run unreachable. It
+ * stays pending with the allocation's explanation until the orchestrator gives it one.
  */
 public final class SchedulerLoop extends StoreLoop {
     /** A rejected batch is recomputed at once this many times before the loop backs off. */
@@ -123,10 +132,30 @@ public final class SchedulerLoop extends StoreLoop {
             ReadTx read = tx.read();
             List<Task> all = read.tasks();
             List<Task> pending = new ArrayList<>();
+            Map<String, Network> networks = null;
             for (Task t : all) {
-                if (TaskStates.awaitingPlacement(t)) {
-                    pending.add(t);
+                if (!TaskStates.awaitingPlacement(t)) {
+                    continue;
                 }
+                if (t.getSpec().getNetworksCount() > 0) {
+                    if (networks == null) {
+                        networks = new HashMap<>();
+                        for (Network n : read.networks()) {
+                            networks.put(n.getId(), n);
+                        }
+                    }
+                    List<Network> missing = NetworkAttachments.missing(t, networks);
+                    if (!missing.isEmpty()) {
+                        // started now it would run without its address on that network; the
+                        // orchestrator fills it in (and says why not yet), then it comes back here
+                        Task waiting = waitingForAddress(t, missing.get(0), now);
+                        if (waiting != null) {
+                            tx.update(waiting);
+                        }
+                        continue;
+                    }
+                }
+                pending.add(t);
             }
             if (pending.isEmpty()) {
                 return;
@@ -169,6 +198,17 @@ public final class SchedulerLoop extends StoreLoop {
                     .setTimestamp(Times.timestamp(now))).build();
         }
         return null;
+    }
+
+    /** The task pending with the allocation's explanation, or null when it already says so. */
+    private static Task waitingForAddress(Task t, Network missing, Instant now) {
+        String why = t.getStatus().getErr().startsWith(NetworkPlanner.NO_ADDRESS) ? t.getStatus().getErr()
+                : "waiting for an address on network " + missing.getSpec().getName();
+        if (t.getStatus().getState() == TaskState.PENDING && t.getStatus().getErr().equals(why)) {
+            return null;
+        }
+        return t.toBuilder().setStatus(TaskStatus.newBuilder().setState(TaskState.PENDING)
+                .setMessage("pending task scheduling").setErr(why).setTimestamp(Times.timestamp(now))).build();
     }
 
     static Strategy strategy(ReadTx read) {

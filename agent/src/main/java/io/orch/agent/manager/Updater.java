@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -66,10 +67,14 @@ public final class Updater extends ServiceLoop {
             RollingUpdate.Step step = RollingUpdate.step(service.get(), tasks, nodes, new TaskFactory(Ids::newId, now),
                     seen, readiness);
             wakeAt(serviceId, step.tasks.wakeAt());
-            if (step.service() != null) {
-                tx.update(step.service());
+            // addresses for the new tasks only; the orchestrator retries tasks still waiting for one
+            NetworkAllocation.Result addresses = NetworkAllocation.allocate(tx, service.get(), step.tasks.create,
+                    List.of(), Set.of());
+            Service serviceUpdate = NetworkAllocation.merged(step.service(), addresses);
+            if (serviceUpdate != null) {
+                tx.update(serviceUpdate);
             }
-            step.tasks.create.forEach(tx::create);
+            addresses.creates().forEach(tx::create);
             step.taskUpdates().forEach(tx::update);
         });
     }

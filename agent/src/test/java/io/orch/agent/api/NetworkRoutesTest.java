@@ -61,4 +61,112 @@ class NetworkRoutesTest {
         assertEquals(400, r.status());
         assertTrue(r.message().startsWith("invalid network spec: Driver:"), r.message());
     }
+
+    private String createNetwork(String json) {
+        ApiFixture.Reply r = api.post("/v1.47/networks/create", json);
+        assertEquals(201, r.status(), r.body());
+        return r.json().get("Id").asText();
+    }
+
+    private String refusal(String json) {
+        ApiFixture.Reply r = api.post("/v1.47/networks/create", json);
+        assertEquals(400, r.status(), r.body());
+        return r.message();
+    }
+
+    @Test
+    void aGivenSubnetGatewayAndRangeAreKeptAndShownInIpamConfigWithTheVni() {
+        createNetwork("{\"Name\":\"front\",\"Driver\":\"overlay\",\"IPAM\":{\"Driver\":\"default\",\"Config\":"
+                + "[{\"Subnet\":\"10.20.0.0/16\",\"IPRange\":\"10.20.5.0/24\",\"Gateway\":\"10.20.0.254\"}]},"
+                + "\"Options\":{\"com.example.keep\":\"yes\"}}");
+        JsonNode n = api.get("/v1.47/networks/front").json();
+        JsonNode config = n.get("IPAM").get("Config").get(0);
+        assertEquals("10.20.0.0/16", config.get("Subnet").asText());
+        assertEquals("10.20.5.0/24", config.get("IPRange").asText());
+        assertEquals("10.20.0.254", config.get("Gateway").asText());
+        assertTrue(n.get("IPAM").get("Options").isNull());
+        assertEquals("4097", n.get("Options").get("com.docker.network.driver.overlay.vxlanid_list").asText());
+        assertEquals("yes", n.get("Options").get("com.example.keep").asText(), "unknown options are kept");
+    }
+
+    @Test
+    void networksWithoutASubnetGetDistinctSlash24sOfTheDefaultPoolAndDistinctVnis() {
+        createNetwork("{\"Name\":\"a\"}");
+        createNetwork("{\"Name\":\"b\",\"IPAM\":null}");
+        createNetwork("{\"Name\":\"c\",\"IPAM\":{\"Config\":[]}}");
+        JsonNode all = api.get("/v1.47/networks").json();
+        java.util.Map<String, String> subnets = new java.util.TreeMap<>();
+        java.util.Set<String> vnis = new java.util.HashSet<>();
+        for (JsonNode n : all) {
+            JsonNode config = n.get("IPAM").get("Config").get(0);
+            subnets.put(n.get("Name").asText(), config.get("Subnet").asText() + " " + config.get("Gateway").asText());
+            vnis.add(n.get("Options").get("com.docker.network.driver.overlay.vxlanid_list").asText());
+        }
+        assertEquals(java.util.Map.of("a", "10.0.0.0/24 10.0.0.1", "b", "10.0.1.0/24 10.0.1.1", "c", "10.0.2.0/24 10.0.2.1"), subnets);
+        assertEquals(java.util.Set.of("4097", "4098", "4099"), vnis);
+    }
+
+    @Test
+    void theClustersOwnPoolAndSubnetSizeAreUsedAndAGivenSubnetIsSkippedByThePool() {
+        api.write(tx -> {
+            var c = tx.read().cluster().orElseThrow();
+            tx.update(c.toBuilder().addDefaultAddressPool("192.168.0.0/16").setSubnetSize(26).build());
+        });
+        createNetwork("{\"Name\":\"mine\",\"IPAM\":{\"Config\":[{\"Subnet\":\"192.168.0.0/26\"}]}}");
+        createNetwork("{\"Name\":\"pooled\"}");
+        assertEquals("192.168.0.64/26", api.get("/v1.47/networks/pooled").json().get("IPAM").get("Config").get(0).get("Subnet").asText());
+        assertEquals("192.168.0.1", api.get("/v1.47/networks/mine").json().get("IPAM").get("Config").get(0).get("Gateway").asText(),
+                "no gateway given: the subnet's first address");
+    }
+
+    @Test
+    void anOverlappingSubnetIsRefusedNamingTheFieldAndTheOtherNetwork() {
+        createNetwork("{\"Name\":\"front\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.0.1.0/24\"}]}}");
+        assertEquals("invalid network spec: IPAM.Config[0].Subnet: 10.0.1.0/24 overlaps network \"front\" (10.0.1.0/24)",
+                refusal("{\"Name\":\"back\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.0.1.0/24\"}]}}"));
+        assertEquals("invalid network spec: IPAM.Config[0].Subnet: 10.0.0.0/16 overlaps network \"front\" (10.0.1.0/24)",
+                refusal("{\"Name\":\"back\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.0.0.0/16\"}]}}"));
+        createNetwork("{\"Name\":\"pooled\"}");
+        assertEquals("10.0.0.0/24", api.get("/v1.47/networks/pooled").json().get("IPAM").get("Config").get(0).get("Subnet").asText());
+        createNetwork("{\"Name\":\"pooled2\"}");
+        assertEquals("10.0.2.0/24", api.get("/v1.47/networks/pooled2").json().get("IPAM").get("Config").get(0).get("Subnet").asText(),
+                "the pool skips the user's subnet");
+    }
+
+    @Test
+    void badAddressingIsRefusedWithOneLineNamingTheField() {
+        assertEquals("invalid network spec: IPAM.Config[0].Subnet: 10.0.1/24 is not an IPv4 CIDR (A.B.C.D/N)",
+                refusal("{\"Name\":\"n\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.0.1/24\"}]}}"));
+        assertEquals("invalid network spec: IPAM.Config[0].Gateway: 10.0.2.1 is outside the subnet 10.0.1.0/24",
+                refusal("{\"Name\":\"n\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.0.1.0/24\",\"Gateway\":\"10.0.2.1\"}]}}"));
+        assertEquals("invalid network spec: IPAM.Config[0].IPRange: 10.0.2.0/25 is outside the subnet 10.0.1.0/24",
+                refusal("{\"Name\":\"n\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.0.1.0/24\",\"IPRange\":\"10.0.2.0/25\"}]}}"));
+        assertEquals("invalid network spec: IPAM.Config[0].Subnet: is required with Gateway",
+                refusal("{\"Name\":\"n\",\"IPAM\":{\"Config\":[{\"Gateway\":\"10.0.2.1\"}]}}"));
+        assertEquals(0, api.get("/v1.47/networks").json().size());
+    }
+
+    @Test
+    void anEncryptedNetworkIsRefusedRatherThanCreatedUnencrypted() {
+        assertEquals("invalid network spec: Options.encrypted: encrypted overlay networks are not available: this kernel has "
+                        + "neither IPsec nor WireGuard, and orch never sends unencrypted what was asked to be encrypted",
+                refusal("{\"Name\":\"secret\",\"Options\":{\"encrypted\":\"\"}}"));
+    }
+
+    @Test
+    void aNetworkIsNotRemovedWhileAnUnfinishedTaskHoldsAnAddressOnIt() {
+        String id = createNetwork("{\"Name\":\"front\"}");
+        io.orch.api.proto.Network n = api.store.read(r -> r.network(id)).orElseThrow();
+        io.orch.api.proto.Task task = io.orch.api.proto.Task.newBuilder().setId("t1").setServiceId("gone")
+                .setStatus(io.orch.api.proto.TaskStatus.newBuilder().setState(io.orch.api.proto.TaskState.RUNNING))
+                .addNetworksAttachments(io.orch.api.proto.NetworkAttachment.newBuilder().setNetwork(n).addAddresses("10.0.0.2/24"))
+                .build();
+        api.addTask(task);
+        ApiFixture.Reply inUse = api.call(HttpMethod.DELETE, "/v1.47/networks/front", null);
+        assertEquals(409, inUse.status());
+        assertEquals("network front is in use by task t1", inUse.message());
+        api.write(tx -> tx.update(tx.read().task("t1").orElseThrow().toBuilder()
+                .setStatus(io.orch.api.proto.TaskStatus.newBuilder().setState(io.orch.api.proto.TaskState.SHUTDOWN)).build()));
+        assertEquals(204, api.call(HttpMethod.DELETE, "/v1.47/networks/front", null).status());
+    }
 }

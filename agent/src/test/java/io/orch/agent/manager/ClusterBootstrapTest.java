@@ -79,4 +79,23 @@ class ClusterBootstrapTest {
         assertEquals(ca.digest(), JoinToken.parse(upgraded.getJoinTokens().getWorker()).caDigest());
         assertEquals(32, upgraded.getGossipKey().size());
     }
+
+    @Test
+    void aNewClusterStoresItsAddressPoolsAndAnExistingOneKeepsItsOwn() throws Exception {
+        Cluster defaults = ClusterBootstrap.ensureCluster(store, "cluster1");
+        assertEquals(java.util.List.of("10.0.0.0/8"), defaults.getDefaultAddressPoolList());
+        assertEquals(24, defaults.getSubnetSize());
+        assertEquals(4789, defaults.getDataPathPort());
+
+        ClusterStore other = new ClusterStore(new LocalProposer(), Clock.systemUTC());
+        other.start();
+        var pools = new ClusterBootstrap.AddressPools(java.util.List.of("172.20.0.0/14"), 26, 7789);
+        Cluster custom = ClusterBootstrap.ensureCluster(other, "cluster2", RootCa.create("cluster2"), pools);
+        assertEquals(java.util.List.of("172.20.0.0/14"), custom.getDefaultAddressPoolList());
+        assertEquals(26, custom.getSubnetSize());
+        assertEquals(7789, custom.getDataPathPort());
+        var resumed = ClusterBootstrap.ensureCluster(other, "cluster2", RootCa.create("cluster2"), ClusterBootstrap.AddressPools.defaults());
+        assertEquals(custom, resumed, "pools are fixed when the cluster is created");
+        other.proposer().close();
+    }
 }
