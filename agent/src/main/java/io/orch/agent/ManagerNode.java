@@ -99,7 +99,7 @@ public final class ManagerNode implements AutoCloseable {
         ManagerNode m = new ManagerNode(context, identity, credentials);
         try {
             m.startStore(m.singleVoter());
-            ClusterBootstrap.ensureCluster(m.store, identity.clusterId(), ca);
+            ClusterBootstrap.ensureCluster(m.store, identity.clusterId(), ca, context.config().addressPools());
             m.startServices();
             return m;
         } catch (Exception | Error e) {

@@ -51,7 +51,8 @@ final class ServiceChange {
                 .setVersion(Version.newBuilder().setIndex(version))
                 .setSpec(next)
                 .setPreviousSpec(current.getSpec())
-                .setEndpoint(endpoint(next));
+                // the VIPs stay the service's: the orchestrator drops those of networks it left
+                .setEndpoint(endpoint(next).toBuilder().addAllVirtualIps(current.getEndpoint().getVirtualIpsList()));
         if (templateChanged) {
             b.setSpecVersion(current.getSpecVersion() + 1);
             // As swarmkit does: a new rollout starts with no status (the update loop sets

@@ -215,6 +215,11 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
         if (l != null) {
             byBridgeIp.remove(l.bridgeIp(), l);
             NamespaceNat.clear(l.netns());
+            // the map may have dropped the network before this container went (its task was
+            // reported finished first): the last container out takes the devices with it
+            synchronized (this) {
+                removeIdleNetworks(NetworkMaps.networks(map).keySet());
+            }
         }
     }
 

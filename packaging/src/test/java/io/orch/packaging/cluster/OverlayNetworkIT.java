@@ -69,6 +69,8 @@ class OverlayNetworkIT {
                 new ImageStore(n.dataDir.resolve("images")).load(image);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } catch (io.orch.runtime.image.ImageException e) {
+                throw new IllegalStateException("the test image does not load", e);
             }
         });
         n1 = cluster.init("n1", lab.containerHost(1));
@@ -221,7 +223,7 @@ class OverlayNetworkIT {
 
     private void createService(String name, int replicas, String network, String constraint, List<String> command) {
         String cmd = String.join(",", command.stream().map(c -> "\"" + c.replace("\\", "\\\\").replace("\"", "\\\"") + "\"").toList());
-        String body = "{\"Name\":\"" + name + "\",\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\",\"Command\":[" + cmd + "],"
+        String body = "{\"Name\":\"" + name + "\",\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\",\"Command\":[" + cmd + "]"
                 + "},"
                 + "\"Placement\":{\"Constraints\":[\"" + constraint + "\"],\"MaxReplicas\":1},"
                 + "\"Networks\":[{\"Target\":\"" + network + "\"}]},"
