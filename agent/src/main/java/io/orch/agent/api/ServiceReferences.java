@@ -31,6 +31,17 @@ final class ServiceReferences {
             } catch (ApiException e) {
                 throw ServiceSpecValidator.invalid("TaskTemplate.Networks[" + i + "].Target", e.getMessage());
             }
+            if (a.getDriverOptsCount() > 0) {
+                // the overlay driver has no per-attachment options: refused, never kept and ignored
+                throw ServiceSpecValidator.invalid("TaskTemplate.Networks[" + i + "].DriverOpts",
+                        "orch's overlay driver takes no per-attachment options, got " + a.getDriverOptsMap().keySet());
+            }
+            for (int j = 0; j < i; j++) {
+                if (task.getNetworks(j).getTarget().equals(n.getId())) {
+                    throw ServiceSpecValidator.invalid("TaskTemplate.Networks[" + i + "].Target",
+                            "network " + n.getSpec().getName() + " is attached more than once");
+                }
+            }
             task.setNetworks(i, a.toBuilder().setTarget(n.getId()));
         }
         var container = task.getContainerSpecBuilder();

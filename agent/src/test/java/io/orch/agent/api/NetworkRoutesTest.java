@@ -56,6 +56,27 @@ class NetworkRoutesTest {
     }
 
     @Test
+    void attachmentsThatCouldNotBeHonouredAreRefusedNamingTheField() {
+        api.post("/v1.47/networks/create", STACK_NETWORK);
+        ApiFixture.Reply opts = api.post("/v1.47/services/create", "{\"Name\":\"x\",\"TaskTemplate\":{\"ContainerSpec\":"
+                + "{\"Image\":\"busybox\"},\"Networks\":[{\"Target\":\"st_backend\",\"DriverOpts\":{\"mtu\":\"9000\"}}]}}");
+        assertEquals(400, opts.status());
+        assertEquals("invalid ServiceSpec: TaskTemplate.Networks[0].DriverOpts: orch's overlay driver takes no per-attachment"
+                + " options, got [mtu]", opts.message());
+        ApiFixture.Reply twice = api.post("/v1.47/services/create", "{\"Name\":\"x\",\"TaskTemplate\":{\"ContainerSpec\":"
+                + "{\"Image\":\"busybox\"},\"Networks\":[{\"Target\":\"st_backend\"},{\"Target\":\"st_backend\"}]}}");
+        assertEquals(400, twice.status());
+        assertEquals("invalid ServiceSpec: TaskTemplate.Networks[1].Target: network st_backend is attached more than once",
+                twice.message());
+        ApiFixture.Reply process = api.post("/v1.47/services/create", "{\"Name\":\"x\",\"TaskTemplate\":{\"ContainerSpec\":"
+                + "{\"Image\":\"busybox\"},\"Runtime\":\"process\",\"Networks\":[{\"Target\":\"st_backend\"}]}}");
+        assertEquals(400, process.status());
+        assertEquals("invalid ServiceSpec: TaskTemplate.Networks: the process runtime runs tasks on the host network:"
+                + " overlay networks need the runc runtime", process.message());
+        assertTrue(api.get("/v1.47/services").json().isEmpty(), "nothing was created");
+    }
+
+    @Test
     void onlyOverlayNetworks() {
         ApiFixture.Reply r = api.post("/v1.47/networks/create", "{\"Name\":\"n\",\"Driver\":\"bridge\"}");
         assertEquals(400, r.status());
