@@ -138,6 +138,41 @@ class OverlayNetworkIT {
 
     @Test
     @Order(4)
+    void afterAKillNineOfItsAgentTheClientServiceFindsAndReachesTheServiceAgain() throws Exception {
+        Task before = c.awaitRunning("client", 1).get(0);
+        AgentNode n3 = c.nodeOf(before);
+        n3.kill9();
+        n3.restart(ClusterFixture.AGENT_READY);
+        c.cluster.awaitReady(List.of(n3), DEADLINE);
+        // the node was seen down meanwhile, so its task may have been replaced (it is pinned to n3)
+        await("the client runs on n3 again").atMost(DEADLINE).until(() -> c.running("client").size() == 1);
+        Task client = c.running("client").get(0);
+        String vip = c.vipOf("web", "front");
+        await("web resolves for the client").atMost(DEADLINE).untilAsserted(() -> assertEquals(List.of(vip), c.lookup(client, "web")));
+        await("and answers through its VIP").atMost(DEADLINE).until(() -> c.curl(client, "http://web/").exit() == 0);
+        if (!client.id().equals(before.id())) {
+            await("the replaced client's namespace is gone").atMost(DEADLINE)
+                    .until(() -> !run(List.of("ip", "netns", "list")).out().contains("orch-" + before.id()));
+        }
+        // a backend that changes after the restart reaches the client's VIP table
+        c.scale("web", 1);
+        await("one backend left").atMost(DEADLINE).until(() -> c.running("web").size() == 1);
+        String remaining = c.running("web").get(0).hostname();
+        await("the VIP follows the change").atMost(DEADLINE).until(() -> {
+            for (int i = 0; i < 5; i++) {
+                Exec r = c.curl(client, "http://web/");
+                if (r.exit() != 0 || !r.out().strip().equals(remaining)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        c.scale("web", 2);
+        c.awaitRunning("web", 2);
+    }
+
+    @Test
+    @Order(5)
     void aStackWithTwoNetworksAndAliasesDeployedByTheDockerCliWorksAcrossNodes() throws Exception {
         assumeTrue(run(List.of("sh", "-c", "command -v docker")).exit() == 0, "the docker CLI is not installed");
         Path compose = c.cluster.root.resolve("shop.yml");
@@ -193,7 +228,7 @@ class OverlayNetworkIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void nothingIsLeftOnTheHostsOnceServicesAndNetworksAreRemoved() {
         List<String> taskNamespaces = new ArrayList<>();
         for (JsonNode t : c.n1.api.get("/tasks")) {

@@ -32,8 +32,9 @@ public record Subnet(int network, int prefix) {
         return new Subnet(parseAddress(parts[0]), prefix);
     }
 
+    /** "10.0.1.5" → its int form; the message names what is wrong. */
     public static int parseAddress(String dotted) {
-        String[] octets = dotted.split("\\.");
+        String[] octets = dotted == null ? new String[0] : dotted.split("\\.", -1);
         if (octets.length != 4) {
             throw new IllegalArgumentException("address " + dotted + " is not a dotted IPv4 address");
         }

@@ -72,7 +72,7 @@ public final class OverlayDataPath {
 
     /** Seam for tests: the commands run where {@code commands} says (another namespace, a simulated host). */
     OverlayDataPath(String localVtep, int dataPort, Commands commands) {
-        Addresses.parse(localVtep);
+        io.orch.runtime.net.Subnet.parseAddress(localVtep);
         if (dataPort < 1 || dataPort > 65535) {
             throw new IllegalArgumentException("VXLAN port " + dataPort + " out of range");
         }

@@ -10,7 +10,7 @@ import java.util.Objects;
 public record OverlayPeer(int address, String vtep) {
     public OverlayPeer {
         Objects.requireNonNull(vtep, "vtep");
-        Addresses.parse(vtep); // fails now, naming it, rather than in the middle of a batch
+        io.orch.runtime.net.Subnet.parseAddress(vtep); // fails now, naming it, rather than in the middle of a batch
     }
 
     @Override

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The nft text NamespaceNat renders (pure: no nft, no root). */
 class NamespaceNatRenderTest {
     static int ip(String dotted) {
-        return Addresses.parse(dotted);
+        return io.orch.runtime.net.Subnet.parseAddress(dotted);
     }
 
     static NatRules vips(Object... vipThenBackends) {

@@ -63,7 +63,7 @@ class NamespaceNatTest {
     }
 
     static int ip(String dotted) {
-        return Addresses.parse(dotted);
+        return io.orch.runtime.net.Subnet.parseAddress(dotted);
     }
 
     static NatRules vip(int vip, String... backends) {

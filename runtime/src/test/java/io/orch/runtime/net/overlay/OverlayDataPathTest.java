@@ -73,7 +73,7 @@ class OverlayDataPathTest {
     }
 
     static int ip(String dotted) {
-        return Addresses.parse(dotted);
+        return io.orch.runtime.net.Subnet.parseAddress(dotted);
     }
 
     @Test
