@@ -85,6 +85,7 @@ public final class Agent implements AutoCloseable {
         runtimes = new RuntimeRegistry(List.of(new ProcessRuntime(), runc,
                 new DockerRuntime(DockerRuntime.socketFrom(System.getenv()), images)), config.runtime());
         runtimes.defaultRuntime(); // fails with the reason when the requested runtime cannot run here
+        runc.sweepLeftoverNamespaces();
         networking = NodeNetworking.forNode(config.advertiseHost(), runc::bridgeAddressOf);
         runc.useOverlays(networking);
         context = new NodeContext(config, dataDir, clock, metrics, runtimes, images, VERSION, networking);

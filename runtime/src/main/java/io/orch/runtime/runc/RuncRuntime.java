@@ -103,6 +103,16 @@ public final class RuncRuntime implements ContainerRuntime {
         this.network = new NodeNetwork(network, dataDir.resolve("net"));
     }
 
+    /**
+     * At agent start: removes container network namespaces an earlier (killed) agent on this
+     * machine left behind with no process in them ({@link io.orch.runtime.net.NamespaceSweep}).
+     */
+    public void sweepLeftoverNamespaces() {
+        if (isRoot() && NodeNetwork.unavailableReason().isEmpty()) {
+            io.orch.runtime.net.NamespaceSweep.sweep(java.time.Duration.ofMinutes(1));
+        }
+    }
+
     /** Who joins containers to overlay networks on this node (the agent); without one such tasks fail. */
     public void useOverlays(OverlayAttacher attacher) {
         this.overlays = attacher;
