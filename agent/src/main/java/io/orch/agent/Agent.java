@@ -86,7 +86,17 @@ public final class Agent implements AutoCloseable {
                 new DockerRuntime(DockerRuntime.socketFrom(System.getenv()), images)), config.runtime());
         runtimes.defaultRuntime(); // fails with the reason when the requested runtime cannot run here
         runc.sweepLeftoverNamespaces();
-        networking = NodeNetworking.forNode(config.advertiseHost(), runc::bridgeAddressOf);
+        networking = NodeNetworking.forNode(config.advertiseHost(), new NodeNetworking.Containers() {
+            @Override
+            public boolean hasContainer(String taskId) {
+                return runc.inspect(taskId).isPresent();
+            }
+
+            @Override
+            public Optional<String> bridgeAddressOf(String taskId) {
+                return runc.bridgeAddressOf(taskId);
+            }
+        });
         runc.useOverlays(networking);
         context = new NodeContext(config, dataDir, clock, metrics, runtimes, images, VERSION, networking);
 

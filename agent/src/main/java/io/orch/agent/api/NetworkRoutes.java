@@ -12,12 +12,15 @@ import io.orch.api.proto.Network;
 import io.orch.api.proto.NetworkSpec;
 import io.orch.api.proto.Task;
 import io.orch.raft.store.Ids;
+import io.orch.raft.store.ObjectKind;
+import io.orch.raft.store.Subscription;
 import io.orch.raft.store.ReadTx;
 import io.orch.raft.store.StoreException;
 import io.orch.scheduler.network.ClusterAddressPools;
 import io.orch.scheduler.network.NewNetwork;
 import io.orch.scheduler.orchestrator.TaskStates;
 
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -251,9 +254,13 @@ final class NetworkRoutes {
      * the deleting transaction, and the delete is version-checked: an allocation on the network
      * in between rewrites it, so the delete is rejected and checked again.
      */
+    /** The stop grace period of a task (10 s by default) and its kill, with room to spare. */
+    static final Duration LEAVING_TASKS_WAIT = Duration.ofSeconds(30);
+
     ApiResponse remove(ApiRequest request) throws ApiException, StoreException {
         String input = request.pathParam("id");
         String id = StoreReads.read(context.store(), tx -> resolve(tx, input)).getId();
+        awaitLeavingTasks(id);
         for (int attempt = 1; ; attempt++) {
             ApiException[] refused = {null};
             try {
@@ -279,6 +286,40 @@ final class NetworkRoutes {
             }
             return ApiResponse.empty(HttpResponseStatus.NO_CONTENT);
         }
+    }
+
+    /**
+     * {@code docker stack rm} removes a stack's networks right after its services, while their
+     * tasks are still stopping (a container has its stop grace period) and hold their addresses.
+     * When only such leaving tasks hold the network, the removal waits for them (bounded), so the
+     * network goes instead of answering "in use" to a command that asked for everything to go.
+     * A network a service still uses, or a live task holds, is refused at once.
+     */
+    private void awaitLeavingTasks(String networkId) throws ApiException {
+        long deadline = System.nanoTime() + LEAVING_TASKS_WAIT.toNanos();
+        try (Subscription tasks = context.store().watch(e -> e.kind() == ObjectKind.TASK)) {
+            while (System.nanoTime() < deadline && context.store().read(r -> onlyLeavingTasksHold(r, networkId))) {
+                tasks.pollAll(Duration.ofMillis(500)); // wakes on the next task change
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("interrupted while waiting for the network's tasks to stop");
+        }
+    }
+
+    private static boolean onlyLeavingTasksHold(ReadTx read, String networkId) {
+        boolean held = false;
+        for (Task t : read.tasks()) {
+            if (TaskStates.finished(t) || t.getNetworksAttachmentsList().stream().noneMatch(a -> a.getNetwork().getId().equals(networkId))) {
+                continue;
+            }
+            if (TaskStates.live(t) && read.service(t.getServiceId()).isPresent()) {
+                return false;
+            }
+            held = true;
+        }
+        return held && read.services().stream().noneMatch(s -> s.getSpec().getTaskTemplate().getNetworksList().stream()
+                .anyMatch(a -> a.getTarget().equals(networkId)));
     }
 
     private static ApiException inUse(ReadTx read, Network n) {

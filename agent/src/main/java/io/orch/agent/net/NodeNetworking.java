@@ -70,6 +70,16 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
     private final OverlayDataPath dataPath;
     private final DnsServer dns;
     private final Function<String, Optional<String>> bridgeAddressOf;
+    private final Containers containers;
+
+    /** What the runtime knows of this node's containers, for those an earlier agent started. */
+    public interface Containers {
+        /** The task's container exists and is fully started (a re-attached one, or one whose start finished). */
+        boolean hasContainer(String taskId);
+
+        /** The task's address on the node bridge ("10.212.3.2/24"). */
+        Optional<String> bridgeAddressOf(String taskId);
+    }
     private final Map<String, Local> locals = new ConcurrentHashMap<>();
     private final Map<String, Local> byBridgeIp = new ConcurrentHashMap<>();
     /** Networks whose devices exist on this node, by id. */
@@ -81,15 +91,14 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
     private boolean swept;
 
     /**
-     * @param dataPath        the overlay devices of this node's network namespace
-     * @param dnsUpstreams    where names that are not orch's go (the host's resolvers)
-     * @param bridgeAddressOf a task's address on the node bridge ("10.212.3.2/24"), for containers
-     *                        re-attached after an agent restart
+     * @param dataPath     the overlay devices of this node's network namespace
+     * @param dnsUpstreams where names that are not orch's go (the host's resolvers)
+     * @param containers   the runtime's containers, for those re-attached after an agent restart
      */
-    public NodeNetworking(OverlayDataPath dataPath, List<InetSocketAddress> dnsUpstreams,
-                          Function<String, Optional<String>> bridgeAddressOf) {
+    public NodeNetworking(OverlayDataPath dataPath, List<InetSocketAddress> dnsUpstreams, Containers containers) {
         this.dataPath = dataPath;
-        this.bridgeAddressOf = bridgeAddressOf;
+        this.containers = containers;
+        this.bridgeAddressOf = containers::bridgeAddressOf;
         this.dns = new DnsServer(this, dnsUpstreams);
     }
 
@@ -115,7 +124,7 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
      * The node's networking: overlay devices in the agent's network namespace with this node's
      * advertise address as the VXLAN tunnel endpoint, DNS forwarding to the host's resolvers.
      */
-    public static NodeNetworking forNode(String advertiseHost, Function<String, Optional<String>> bridgeAddressOf) {
+    public static NodeNetworking forNode(String advertiseHost, Containers containers) {
         String vtep;
         try {
             vtep = InetAddress.getByName(advertiseHost).getHostAddress();
@@ -123,7 +132,7 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
             vtep = advertiseHost; // the data path says so when a task first needs it
         }
         return new NodeNetworking(new OverlayDataPath(vtep, OverlayDataPath.DEFAULT_PORT),
-                ResolvConf.upstreams(Path.of("/etc/resolv.conf")), bridgeAddressOf);
+                ResolvConf.upstreams(Path.of("/etc/resolv.conf")), containers);
     }
 
     // ---------------------------------------------------------------- the map
@@ -166,8 +175,8 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
         mine.forEach((taskId, overlays) -> {
             String netns = NodeNetwork.netnsName(taskId);
             Optional<String> bridgeCidr = bridgeAddressOf.apply(taskId);
-            if (bridgeCidr.isEmpty() || !Files.exists(Path.of("/var/run/netns", netns))) {
-                return; // not started yet (or gone): attach() will see it
+            if (!containers.hasContainer(taskId) || bridgeCidr.isEmpty() || !Files.exists(Path.of("/var/run/netns", netns))) {
+                return; // being started (attach() will see it), or gone
             }
             try {
                 String ip = NetworkMaps.hostOf(bridgeCidr.get());
@@ -196,14 +205,31 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
             throw new IOException("overlay networks are unavailable on this node: " + unavailable.get());
         }
         bindDns(bridge.gateway());
-        for (int i = 0; i < overlays.size(); i++) {
-            TaskConfig.Overlay o = overlays.get(i);
-            OverlaySpec spec = ensureNetwork(o);
-            dataPath.attach(bridge.netns(), "eth" + (i + 1), spec, Subnet.parseAddress(o.ip()));
-        }
         Local l = new Local(taskId, bridge.netns(), bridge.ip(), bridge.gateway(), List.copyOf(overlays));
+        List<OverlaySpec> specs = new ArrayList<>();
         synchronized (this) {
+            // known as a user of its networks before their devices are touched: a container
+            // leaving meanwhile must not take the devices away as idle
             remember(l);
+            try {
+                for (TaskConfig.Overlay o : overlays) {
+                    specs.add(ensureNetwork(o));
+                }
+            } catch (IOException | RuntimeException e) {
+                detached(taskId);
+                throw e;
+            }
+        }
+        try {
+            // outside the lock: containers of a service start in parallel
+            for (int i = 0; i < overlays.size(); i++) {
+                dataPath.attach(bridge.netns(), "eth" + (i + 1), specs.get(i), Subnet.parseAddress(overlays.get(i).ip()));
+            }
+        } catch (IOException | RuntimeException e) {
+            detached(taskId);
+            throw e;
+        }
+        synchronized (this) {
             applyNat(l);
         }
         log.debug("task {}: on overlay networks {}", taskId, l.networkIds());

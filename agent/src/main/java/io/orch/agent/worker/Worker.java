@@ -314,13 +314,9 @@ public final class Worker implements AutoCloseable {
     private ContainerRuntime runtimeFor(Task t) {
         String wanted = t.getSpec().getRuntime();
         if (RuntimeFilter.anyRuntime(wanted)) {
-            // a task on overlay networks needs its own network namespace: runc where the node has it
-            if (t.getNetworksAttachmentsCount() > 0) {
-                Optional<ContainerRuntime> runc = runtimes.available("runc");
-                if (runc.isPresent()) {
-                    return runc.get();
-                }
-            }
+            // the node's default, also for a task on overlay networks: an agent started with
+            // --runtime process runs it on the host network (configFor says so), as it would
+            // run any other task of the service
             return runtimes.defaultRuntime();
         }
         return runtimes.available(wanted).orElseThrow(() ->

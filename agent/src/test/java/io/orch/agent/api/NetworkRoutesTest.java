@@ -178,16 +178,36 @@ class NetworkRoutesTest {
     void aNetworkIsNotRemovedWhileAnUnfinishedTaskHoldsAnAddressOnIt() {
         String id = createNetwork("{\"Name\":\"front\"}");
         io.orch.api.proto.Network n = api.store.read(r -> r.network(id)).orElseThrow();
-        io.orch.api.proto.Task task = io.orch.api.proto.Task.newBuilder().setId("t1").setServiceId("gone")
-                .setStatus(io.orch.api.proto.TaskStatus.newBuilder().setState(io.orch.api.proto.TaskState.RUNNING))
-                .addNetworksAttachments(io.orch.api.proto.NetworkAttachment.newBuilder().setNetwork(n).addAddresses("10.0.0.2/24"))
-                .build();
-        api.addTask(task);
+        // the task's service left the network (network-rm) while the task still runs
+        String service = api.createService("{\"Name\":\"web\",\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\"}}}");
+        api.addTask(holder("t1", service, n));
         ApiFixture.Reply inUse = api.call(HttpMethod.DELETE, "/v1.47/networks/front", null);
         assertEquals(409, inUse.status());
         assertEquals("network front is in use by task t1", inUse.message());
         api.write(tx -> tx.update(tx.read().task("t1").orElseThrow().toBuilder()
                 .setStatus(io.orch.api.proto.TaskStatus.newBuilder().setState(io.orch.api.proto.TaskState.SHUTDOWN)).build()));
         assertEquals(204, api.call(HttpMethod.DELETE, "/v1.47/networks/front", null).status());
+    }
+
+    @Test
+    void aNetworkWhoseLastTasksAreLeavingIsRemovedOnceTheyStopped() throws Exception {
+        String id = createNetwork("{\"Name\":\"front\"}");
+        io.orch.api.proto.Network n = api.store.read(r -> r.network(id)).orElseThrow();
+        api.addTask(holder("t1", "removed-service", n)); // docker stack rm: the service is gone, its task still stops
+        java.util.concurrent.CompletableFuture<ApiFixture.Reply> removal = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> api.call(HttpMethod.DELETE, "/v1.47/networks/front", null));
+        org.awaitility.Awaitility.await("the removal waits").during(java.time.Duration.ofMillis(300))
+                .atMost(java.time.Duration.ofSeconds(5)).until(() -> !removal.isDone());
+        api.write(tx -> tx.update(tx.read().task("t1").orElseThrow().toBuilder()
+                .setStatus(io.orch.api.proto.TaskStatus.newBuilder().setState(io.orch.api.proto.TaskState.SHUTDOWN)).build()));
+        assertEquals(204, removal.get(10, java.util.concurrent.TimeUnit.SECONDS).status());
+        assertEquals(404, api.get("/v1.47/networks/front").status());
+    }
+
+    private static io.orch.api.proto.Task holder(String id, String serviceId, io.orch.api.proto.Network n) {
+        return io.orch.api.proto.Task.newBuilder().setId(id).setServiceId(serviceId)
+                .setStatus(io.orch.api.proto.TaskStatus.newBuilder().setState(io.orch.api.proto.TaskState.RUNNING))
+                .addNetworksAttachments(io.orch.api.proto.NetworkAttachment.newBuilder().setNetwork(n).addAddresses("10.0.0.2/24"))
+                .build();
     }
 }

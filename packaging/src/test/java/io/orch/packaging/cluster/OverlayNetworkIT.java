@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OverlayNetworkIT {
     private OverlayCluster c;
+
+    @RegisterExtension
+    final KeepRunOnFailure keepRunOnFailure = new KeepRunOnFailure(() -> c == null ? null : c.cluster);
 
     @BeforeAll
     void startCluster() throws Exception {
@@ -117,9 +121,16 @@ class OverlayNetworkIT {
         run(List.of("kill", "-9", Long.toString(victim.pid())));
         // every new connection after the victim left the set goes to a live task: ten in a row
         // (the time is printed; `bench/run network` is where figures are measured)
-        await("new connections only reach live tasks").atMost(DEADLINE).until(() -> {
+        List<String> lastFailure = new ArrayList<>(List.of(""));
+        await("new connections only reach live tasks").atMost(DEADLINE).conditionEvaluationListener(e -> {
+            if (e.getRemainingTimeInMS() <= 0) {
+                System.out.println("last failed connection: " + lastFailure.get(0) + "\ntasks: " + c.n1.api.tasksOf("web"));
+            }
+        }).until(() -> {
             for (int i = 0; i < 10; i++) {
-                if (c.curl(client, "http://web/").exit() != 0) {
+                Exec r = c.curl(client, "http://web/");
+                if (r.exit() != 0) {
+                    lastFailure.set(0, r.toString());
                     return false;
                 }
             }
@@ -253,7 +264,7 @@ class OverlayNetworkIT {
                 String links = run(List.of("ip", "-n", NetnsLab.netns(i), "-o", "link", "show")).out();
                 assertFalse(links.matches("(?s).*: (obr|ovx)\\d+.*"), "host " + i + " still has overlay devices:\n" + links);
                 String rules = run(List.of("nsenter", "--net=/var/run/netns/" + NetnsLab.netns(i), "nft", "list", "ruleset")).out();
-                assertFalse(rules.contains("orch"), "host " + i + " still has orch's nftables rules:\n" + rules);
+                assertFalse(rules.contains("table ip orch"), "host " + i + " still has orch's nftables table:\n" + rules);
             }
         });
     }
