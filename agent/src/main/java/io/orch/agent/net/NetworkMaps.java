@@ -36,6 +36,8 @@ import java.util.TreeSet;
 public final class NetworkMaps {
     /** Docker's label naming a service's stack. */
     public static final String STACK_LABEL = "com.docker.stack.namespace";
+    /** Swarm's VXLAN port, for clusters made before the port was stored. */
+    static final int DEFAULT_DATA_PATH_PORT = 4789;
 
     private NetworkMaps() {}
 
@@ -53,6 +55,7 @@ public final class NetworkMaps {
         for (String id : networkIds) {
             r.network(id).ifPresent(map::addNetworks);
         }
+        map.setDataPathPort(r.cluster().map(c -> c.getDataPathPort()).filter(p -> p > 0).orElse(DEFAULT_DATA_PATH_PORT));
         Map<String, Optional<String>> nodeAddrs = new HashMap<>();
         TreeMap<String, NetworkEndpoint> endpoints = new TreeMap<>();
         TreeSet<String> serviceIds = new TreeSet<>();

@@ -67,7 +67,9 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
     }
 
     private volatile String nodeId = "";
-    private final OverlayDataPath dataPath;
+    private final String vtep;
+    /** Replaced when the cluster's data path port turns out to differ from the one it was made with. */
+    private volatile OverlayDataPath dataPath;
     private final DnsServer dns;
     private final Function<String, Optional<String>> bridgeAddressOf;
     private final Containers containers;
@@ -95,8 +97,9 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
      * @param dnsUpstreams where names that are not orch's go (the host's resolvers)
      * @param containers   the runtime's containers, for those re-attached after an agent restart
      */
-    public NodeNetworking(OverlayDataPath dataPath, List<InetSocketAddress> dnsUpstreams, Containers containers) {
-        this.dataPath = dataPath;
+    public NodeNetworking(String vtep, List<InetSocketAddress> dnsUpstreams, Containers containers) {
+        this.vtep = vtep;
+        this.dataPath = new OverlayDataPath(vtep, OverlayDataPath.DEFAULT_PORT);
         this.containers = containers;
         this.bridgeAddressOf = containers::bridgeAddressOf;
         this.dns = new DnsServer(this, dnsUpstreams);
@@ -131,8 +134,7 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
         } catch (UnknownHostException e) {
             vtep = advertiseHost; // the data path says so when a task first needs it
         }
-        return new NodeNetworking(new OverlayDataPath(vtep, OverlayDataPath.DEFAULT_PORT),
-                ResolvConf.upstreams(Path.of("/etc/resolv.conf")), containers);
+        return new NodeNetworking(vtep, ResolvConf.upstreams(Path.of("/etc/resolv.conf")), containers);
     }
 
     // ---------------------------------------------------------------- the map
@@ -140,6 +142,7 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
     /** A new map: forwarding entries, NAT tables of the local containers, DNS answers, idle networks removed. */
     synchronized void apply(NetworkMap next) {
         map = next;
+        usePort(next.getDataPathPort());
         directory = new ServiceDirectory(next);
         adoptRecovered(next);
         Map<String, Network> networks = NetworkMaps.networks(next);
@@ -152,6 +155,25 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
             applyNat(l);
         }
         removeIdleNetworks(networks.keySet());
+    }
+
+    /**
+     * The cluster's VXLAN port ({@code orch init --data-path-port}): devices made with another
+     * port are made again (the data path re-creates a VXLAN device whose port differs).
+     */
+    private void usePort(int port) {
+        if (port <= 0 || port == dataPath.dataPort()) {
+            return;
+        }
+        log.info("overlay networks use UDP port {} (the cluster's data path port)", port);
+        dataPath = new OverlayDataPath(vtep, port);
+        for (OverlaySpec spec : ensured.values()) {
+            try {
+                dataPath.ensure(spec);
+            } catch (IOException e) {
+                log.warn("network {}: could not move to port {}: {}", spec.networkId(), port, e.toString());
+            }
+        }
     }
 
     /**

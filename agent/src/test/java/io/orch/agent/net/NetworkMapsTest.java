@@ -112,6 +112,18 @@ class NetworkMapsTest {
     }
 
     @Test
+    void theMapCarriesTheClustersDataPathPort() throws Exception {
+        Network front = network("net1", "front", 4097, "10.0.1.0/24");
+        store.updateAndWait(tx -> {
+            tx.create(front);
+            tx.create(task("t1", "s1", "n1", front, "10.0.1.3/24", TaskState.RUNNING));
+        });
+        assertEquals(4789, store.<NetworkMap>read(r -> NetworkMaps.of(r, "n1")).getDataPathPort(), "Swarm's default");
+        store.updateAndWait(tx -> tx.create(io.orch.api.proto.Cluster.newBuilder().setId("c1").setDataPathPort(4790).build()));
+        assertEquals(4790, store.<NetworkMap>read(r -> NetworkMaps.of(r, "n1")).getDataPathPort());
+    }
+
+    @Test
     void anUnhealthyOrUnwantedTaskIsNotServing() {
         Network n = network("net1", "front", 4097, "10.0.1.0/24");
         Task running = task("t1", "s1", "n1", n, "10.0.1.3/24", TaskState.RUNNING);

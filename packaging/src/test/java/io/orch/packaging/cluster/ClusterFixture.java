@@ -50,6 +50,14 @@ final class ClusterFixture implements AutoCloseable {
     private String runtime = "process";
     private java.util.function.Consumer<AgentNode> beforeStart = n -> { };
 
+    private List<String> initFlags = List.of();
+
+    /** More flags for {@code orch init} of the first manager (cluster settings). */
+    ClusterFixture initFlags(String... flags) {
+        this.initFlags = List.of(flags);
+        return this;
+    }
+
     /** Agents started from now on run tasks on this runtime by default. */
     ClusterFixture runtime(String name) {
         this.runtime = name;
@@ -84,7 +92,9 @@ final class ClusterFixture implements AutoCloseable {
         n.runtime = runtime;
         beforeStart.accept(n);
         add(n, Role.MANAGER);
-        n.start(AgentNode.initArgs(n), AGENT_READY);
+        List<String> args = new ArrayList<>(AgentNode.initArgs(n));
+        args.addAll(initFlags);
+        n.start(args, AGENT_READY);
         return n;
     }
 

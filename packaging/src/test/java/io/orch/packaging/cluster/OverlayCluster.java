@@ -33,6 +33,8 @@ import static org.awaitility.Awaitility.await;
 final class OverlayCluster implements AutoCloseable {
     static final Duration DEADLINE = Duration.ofSeconds(60); // a deadline, not a goal
     private static final Pattern ADDRESS = Pattern.compile("Address(?: \\d+)?:\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+)");
+    static final String ADDRESS_POOL = "10.30.0.0/16";
+    static final int DATA_PATH_PORT = 4790;
     final NetnsLab lab;
     final ClusterFixture cluster;
     final AgentNode n1;
@@ -56,7 +58,10 @@ final class OverlayCluster implements AutoCloseable {
         ClusterFixture fixture = null;
         try {
             Path image = TestImages.busybox().writeDockerArchive(Files.createTempFile("orch-overlay-busybox", ".tar"), "busybox:latest");
-            fixture = new ClusterFixture(name, ports).runtime("runc").beforeStart(n -> load(image, n));
+            // not the defaults: the cluster's address pool and VXLAN port must reach every node
+            fixture = new ClusterFixture(name, ports).runtime("runc").beforeStart(n -> load(image, n))
+                    .initFlags("--default-addr-pool", ADDRESS_POOL, "--default-addr-pool-mask-length", "24",
+                            "--data-path-port", Integer.toString(DATA_PATH_PORT));
             n1 = fixture.init("n1", builtLab.containerHost(1));
             for (int i = 2; i <= hosts; i++) {
                 fixture.join("n" + i, Role.MANAGER, builtLab.containerHost(i));

@@ -79,6 +79,9 @@ class OverlayNetworkIT {
         assertEquals(Set.of("n1", "n2"), Set.of(c.nodeName(web.get(0)), c.nodeName(web.get(1))), "web runs on n1 and n2");
 
         String vip = c.vipOf("web", "front");
+        assertTrue(vip.startsWith("10.30."), "the VIP comes from the cluster's pool: " + vip);
+        String vxlan = run(List.of("ip", "-d", "-n", NetnsLab.netns(3), "link", "show", "type", "vxlan")).out();
+        assertTrue(vxlan.contains("dstport " + OverlayCluster.DATA_PATH_PORT), "VXLAN on the cluster's port:\n" + vxlan);
         await("web resolves to its VIP for the client").atMost(DEADLINE)
                 .untilAsserted(() -> assertEquals(List.of(vip), c.lookup(client, "web")));
         await("tasks.web lists both tasks").atMost(DEADLINE).untilAsserted(() -> assertEquals(

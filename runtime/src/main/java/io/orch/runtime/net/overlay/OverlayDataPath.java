@@ -81,6 +81,11 @@ public final class OverlayDataPath {
         this.commands = commands;
     }
 
+    /** The VXLAN UDP port this data path's devices use. */
+    public int dataPort() {
+        return dataPort;
+    }
+
     /**
      * Why overlay networks cannot work on this machine (a missing tool, a kernel without VXLAN),
      * or empty. The kernel check runs once per JVM.
