@@ -111,8 +111,11 @@ public record TaskConfig(
      * The task's place on one overlay network (allocated by the managers): the network's VXLAN id
      * and subnet, the task's address on it ("10.0.1.5/24"), and its aliases there. The container
      * gets one interface per overlay, after its bridge interface (Docker's docker_gwbridge role).
+     * {@code internal}: the network was made with {@code --internal}; a task whose networks are all
+     * internal gets no default route.
      */
-    public record Overlay(String networkId, String name, int vni, String subnet, String address, List<String> aliases) {
+    public record Overlay(String networkId, String name, int vni, String subnet, String address, List<String> aliases,
+                          boolean internal) {
         public Overlay {
             aliases = aliases == null ? List.of() : List.copyOf(aliases);
             if (vni < 1 || vni > 0xFFFFFF) {

@@ -192,7 +192,8 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
             String subnet = n.getIpam().getConfigs(0).getSubnet();
             String prefix = subnet.substring(subnet.indexOf('/'));
             mine.computeIfAbsent(e.getTaskId(), k -> new ArrayList<>()).add(new TaskConfig.Overlay(n.getId(),
-                    n.getSpec().getName(), n.getVni(), subnet, e.getAddress() + prefix, e.getAliasesList()));
+                    n.getSpec().getName(), n.getVni(), subnet, e.getAddress() + prefix, e.getAliasesList(),
+                    n.getSpec().getInternal()));
         }
         mine.forEach((taskId, overlays) -> {
             String netns = NodeNetwork.netnsName(taskId);
@@ -246,6 +247,9 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
             // outside the lock: containers of a service start in parallel
             for (int i = 0; i < overlays.size(); i++) {
                 dataPath.attach(bridge.netns(), "eth" + (i + 1), specs.get(i), Subnet.parseAddress(overlays.get(i).ip()));
+            }
+            if (overlays.stream().allMatch(TaskConfig.Overlay::internal)) {
+                dataPath.isolate(bridge.netns());
             }
         } catch (IOException | RuntimeException e) {
             detached(taskId);

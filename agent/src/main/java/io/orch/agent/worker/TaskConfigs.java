@@ -125,7 +125,7 @@ final class TaskConfigs {
                 throw new IllegalArgumentException("network " + name + " has no address allocated for this task");
             }
             overlays.add(new TaskConfig.Overlay(n.getId(), name, n.getVni(), n.getIpam().getConfigs(0).getSubnet(),
-                    a.getAddresses(0), a.getAliasesList()));
+                    a.getAddresses(0), a.getAliasesList(), n.getSpec().getInternal()));
         }
         if (network.mode() != TaskConfig.Network.Mode.BRIDGE) {
             throw new IllegalArgumentException("a task on overlay networks cannot also use "

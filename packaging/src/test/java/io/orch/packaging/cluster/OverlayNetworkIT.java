@@ -116,6 +116,26 @@ class OverlayNetworkIT {
     }
 
     @Test
+    @Order(2)
+    void aTaskOnlyOnInternalNetworksHasNoWayOutButItsNetworks() {
+        NodeApi.Reply r = c.n1.api.call("POST", "/networks/create", "{\"Name\":\"private\",\"Driver\":\"overlay\",\"Internal\":true}");
+        assertTrue(r.ok(), "network create private: " + r);
+        c.createService("vault", 1, "private", "node.hostname==n3", List.of("sleep", "100000"));
+        Task vault = c.awaitRunning("vault", 1).get(0);
+        Task client = c.awaitRunning("client", 1).get(0);
+        AgentNode n3 = c.nodeOf(vault);
+        // the host's own address (its gossip port listens there): reached from a normal task, not from an internal one
+        String outside = "http://" + n3.host.ip() + ":" + PortBlocks.gossip(n3.port) + "/";
+        Exec fromClient = c.curl(client, outside);
+        assertTrue(fromClient.exit() != 7 && fromClient.exit() != 28, "a task on a normal network gets out: " + fromClient);
+        Exec fromVault = c.curl(vault, outside);
+        assertEquals(7, fromVault.exit(), "an internal-only task cannot connect outside its networks: " + fromVault);
+        await("its own name still resolves (the node's DNS is on its bridge subnet)").atMost(DEADLINE)
+                .untilAsserted(() -> assertEquals(List.of(c.vipOf("vault", "private")), c.lookup(vault, "vault")));
+        assertTrue(c.n1.api.call("DELETE", "/services/vault", null).ok());
+    }
+
+    @Test
     @Order(3)
     void aKilledBackendLeavesTheVipAndAServiceScaledToZeroAndBackWorks() {
         Task client = c.awaitRunning("client", 1).get(0);
@@ -252,7 +272,7 @@ class OverlayNetworkIT {
             assertTrue(c.n1.api.call("DELETE", "/services/" + s, null).ok(), "rm " + s);
         }
         await("every task is gone").atMost(DEADLINE).until(() -> c.n1.api.get("/tasks").isEmpty());
-        for (String net : List.of("front", "back")) {
+        for (String net : List.of("front", "back", "private")) {
             NodeApi.Reply r = c.n1.api.call("DELETE", "/networks/" + net, null);
             assertTrue(r.ok(), "network rm " + net + ": " + r);
         }

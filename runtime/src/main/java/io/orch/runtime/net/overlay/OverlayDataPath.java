@@ -340,6 +340,18 @@ public final class OverlayDataPath {
         return host;
     }
 
+    /**
+     * Takes the container's default route away: a task whose networks are all internal
+     * ({@code --internal}) reaches its networks (and the node's DNS on the bridge subnet) and
+     * nothing else, as Docker's internal networks do. Idempotent.
+     */
+    public void isolate(String netns) throws IOException {
+        Commands.Result r = commands.run("ip", List.of("-n", netns, "route", "del", "default"), null);
+        if (!r.ok() && !r.output().contains("No such process")) {
+            throw new IOException("removing the default route of " + netns + ": " + r.output());
+        }
+    }
+
     /** Removes the task's interface on an overlay (both ends of the pair). Idempotent; never fails. */
     public void detach(String netns, String ifname) {
         try {
