@@ -93,7 +93,7 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
     private boolean swept;
 
     /**
-     * @param dataPath     the overlay devices of this node's network namespace
+     * @param vtep         this node's underlay address: the local end of its VXLAN tunnels
      * @param dnsUpstreams where names that are not orch's go (the host's resolvers)
      * @param containers   the runtime's containers, for those re-attached after an agent restart
      */
