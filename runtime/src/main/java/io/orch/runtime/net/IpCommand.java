@@ -1,14 +1,11 @@
 package io.orch.runtime.net;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs iproute2's {@code ip} (links, addresses, routes, network namespaces). Its output is
@@ -16,7 +13,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class IpCommand {
     private static final List<String> SEARCH = List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin");
-    private static final int TIMEOUT_SECONDS = 20;
 
     private IpCommand() {}
 
@@ -61,30 +57,8 @@ final class IpCommand {
         List<String> argv = new ArrayList<>();
         argv.add(ip.toString());
         argv.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-        if (stdin == null) {
-            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        }
-        Process p = pb.start();
-        try {
-            if (stdin != null) {
-                try (var in = p.getOutputStream()) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    // ip stopped reading (it failed early): its exit status and output say why
-                }
-            }
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("ip " + String.join(" ", args) + " timed out");
-            }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8).trim());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new IOException("interrupted running ip", e);
-        }
+        ToolProcess.Output out = ToolProcess.run(argv, stdin, "ip " + String.join(" ", args));
+        return new Result(out.exitCode(), out.text());
     }
 
     /** Runs {@code ip ARGS...}; a failure is an IOException quoting the command and what ip said. */

@@ -1,14 +1,12 @@
 package io.orch.runtime.net.overlay;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import io.orch.runtime.net.ToolProcess;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Commands {
     private static final List<String> SEARCH = List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin");
-    private static final int TIMEOUT_SECONDS = 20;
     /** In the agent's own network namespace. */
     static final Commands LOCAL = new Commands(null);
 
@@ -63,30 +60,8 @@ final class Commands {
         argv.add(binary(binary).toString());
         argv.addAll(args);
         runs.incrementAndGet();
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-        if (stdin == null) {
-            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        }
-        Process p = pb.start();
-        try {
-            if (stdin != null) {
-                try (var in = p.getOutputStream()) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    // it stopped reading (it failed early): its exit status and output say why
-                }
-            }
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(describe(binary, args) + " timed out");
-            }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8).trim());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new IOException("interrupted running " + describe(binary, args), e);
-        }
+        ToolProcess.Output out = ToolProcess.run(argv, stdin, describe(binary, args));
+        return new Result(out.exitCode(), out.text());
     }
 
     /** As {@link #run}; a failure is an IOException quoting the command, its input and what it said. */
