@@ -17,17 +17,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs one short command (a health check) as a host process with a deadline and a cap on the
  * output kept. It gets its own process group too, so a timeout kills everything it spawned, not
- * just the shell at its top.
+ * just the shell at its top, and like a task it starts with clean signals ({@link CleanSignals}).
  */
 final class BoundedExec {
     static final int MAX_OUTPUT_BYTES = 64 * 1024;
     private static final long READER_JOIN_MILLIS = 2_000;
 
     private final Path setsid;
+    private final Path perl;
     private final ProcessGroupSignaller signaller;
 
-    BoundedExec(Path setsid, ProcessGroupSignaller signaller) {
+    BoundedExec(Path setsid, Path perl, ProcessGroupSignaller signaller) {
         this.setsid = setsid;
+        this.perl = perl;
         this.signaller = signaller;
     }
 
@@ -35,7 +37,7 @@ final class BoundedExec {
             throws RuntimeFailure {
         List<String> argv = new ArrayList<>();
         argv.add(setsid.toString());
-        argv.addAll(command);
+        argv.addAll(CleanSignals.wrap(perl, command));
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .directory(workingDir.toFile())
                 .redirectErrorStream(true)

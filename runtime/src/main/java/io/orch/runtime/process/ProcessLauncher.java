@@ -23,15 +23,20 @@ import java.util.concurrent.locks.LockSupport;
  * on logout) reaches the task, so it survives an agent restart. Output goes straight to files and
  * stdin is /dev/null (no pipes to the JVM), so nothing breaks when the JVM dies. Under systemd the
  * agent's unit still needs KillMode=process, or stopping the unit kills its whole cgroup.
+ *
+ * <p>Between setsid and the task sits {@link CleanSignals}, so the task starts with default signal
+ * dispositions and an empty mask instead of whatever the agent and the JDK would hand down.
  */
 final class ProcessLauncher {
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final long SESSION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final Path setsid;
+    private final Path perl;
 
-    ProcessLauncher(Path setsid) {
+    ProcessLauncher(Path setsid, Path perl) {
         this.setsid = setsid;
+        this.perl = perl;
     }
 
     static Path stdoutFile(Path taskDir) {
@@ -63,9 +68,10 @@ final class ProcessLauncher {
         } catch (IOException e) {
             throw new RuntimeFailure("cannot create task dir " + config.taskDir() + ": " + e.getMessage(), true, e);
         }
+        List<String> cleanExec = CleanSignals.wrap(perl, config.argv());
         List<String> argv = new ArrayList<>();
         argv.add(setsid.toString());
-        argv.addAll(config.argv());
+        argv.addAll(cleanExec);
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .directory(workingDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -79,24 +85,25 @@ final class ProcessLauncher {
         } catch (IOException e) {
             throw new RuntimeFailure("cannot start process: " + e.getMessage(), true, e);
         }
-        awaitTaskExec(process, argv);
+        awaitTaskExec(process, List.of(argv, cleanExec));
         return process;
     }
 
     /**
-     * pb.start() returns once setsid is exec'd, not once it has called setsid(2) and exec'd the
-     * task. Wait for both (the command line changes at the second exec) so that the caller gets
-     * a task that really runs in its own session: a stop right after start reaches the group, and
-     * /proc shows the task's program, not setsid in between.
+     * pb.start() returns once setsid is exec'd, not once it has called setsid(2), exec'd the
+     * signal reset and that has exec'd the task. Wait for all of it (the command line is none of
+     * the wrappers' any more) so that the caller gets a task that really runs in its own session
+     * with clean signals: a stop right after start reaches the group and is not ignored, and /proc
+     * shows the task's program, not a wrapper in between.
      */
-    private static void awaitTaskExec(Process process, List<String> launcherArgv) throws RuntimeFailure {
+    private static void awaitTaskExec(Process process, List<List<String>> wrapperStages) throws RuntimeFailure {
         long deadline = System.nanoTime() + SESSION_WAIT_NANOS;
         while (System.nanoTime() < deadline) {
             Optional<ProcStat> stat = ProcStat.read(process.pid());
             boolean ownSession = stat.isPresent() && stat.get().session() == process.pid()
                     && stat.get().pgrp() == process.pid();
             List<String> cmdline = ProcFs.commandLine(process.pid());
-            if (ownSession && !cmdline.isEmpty() && !cmdline.equals(launcherArgv)) {
+            if (ownSession && !cmdline.isEmpty() && !wrapperStages.contains(cmdline)) {
                 return;
             }
             if (!process.isAlive()) {

@@ -39,16 +39,18 @@ public final class ProcessRuntime implements ContainerRuntime {
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
     private final Path setsid;
+    private final Path perl;
     private final Optional<Path> killBinary;
     private final ConcurrentHashMap<String, ProcessTask> tasks = new ConcurrentHashMap<>();
     private final ReattachedWatcher watcher = new ReattachedWatcher();
 
     public ProcessRuntime() {
-        this(Path.of("/usr/bin/setsid"), ProcessGroupSignaller.findKillBinary());
+        this(Path.of("/usr/bin/setsid"), CleanSignals.PERL, ProcessGroupSignaller.findKillBinary());
     }
 
-    ProcessRuntime(Path setsid, Optional<Path> killBinary) {
+    ProcessRuntime(Path setsid, Path perl, Optional<Path> killBinary) {
         this.setsid = setsid;
+        this.perl = perl;
         this.killBinary = killBinary;
     }
 
@@ -74,6 +76,7 @@ public final class ProcessRuntime implements ContainerRuntime {
                 "os.arch", System.getProperty("os.arch"),
                 "cpu.count", Integer.toString(Runtime.getRuntime().availableProcessors()),
                 "setsid", setsid.toString(),
+                "perl", perl.toString(),
                 "kill", killBinary.orElseThrow().toString()));
     }
 
@@ -83,6 +86,10 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
         if (!Files.isExecutable(setsid)) {
             return Optional.of(setsid + " not found (util-linux): cannot give tasks their own session");
+        }
+        if (!Files.isExecutable(perl)) {
+            // Refuse rather than run tasks that may inherit ignored signals and never stop on them.
+            return Optional.of(perl + " not found (perl-base): cannot reset the signals tasks inherit");
         }
         if (killBinary.isEmpty()) {
             return Optional.of("no kill binary in /bin or /usr/bin: cannot signal process groups");
@@ -110,7 +117,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         if (!Files.isDirectory(workingDir) && !workingDir.equals(config.taskDir())) {
             throw new RuntimeFailure("working dir " + workingDir + " does not exist", false);
         }
-        Process process = new ProcessLauncher(setsid).launch(config, env, workingDir);
+        Process process = new ProcessLauncher(setsid, perl).launch(config, env, workingDir);
         long startMillis = process.info().startInstant().map(Instant::toEpochMilli).orElse(System.currentTimeMillis());
         long startTicks = ProcStat.read(process.pid()).map(ProcStat::startTicks).orElse(-1L);
         ProcessTask task = new ProcessTask(config.taskId(), process.pid(), startMillis, startTicks, ProcFs.bootId(),
@@ -275,7 +282,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         // A re-attached task's env was never persisted (secrets): read it back from the kernel.
         Map<String, String> env = task.env.or(() -> ProcFs.environment(task.pid))
                 .orElse(Map.of("PATH", ProcessLauncher.DEFAULT_PATH));
-        return new BoundedExec(setsid, new ProcessGroupSignaller(killBinary.orElseThrow()))
+        return new BoundedExec(setsid, perl, new ProcessGroupSignaller(killBinary.orElseThrow()))
                 .run(command, env, task.workingDir, timeout);
     }
 

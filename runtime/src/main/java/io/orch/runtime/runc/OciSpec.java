@@ -98,8 +98,10 @@ final class OciSpec {
         for (String set : new String[] {"bounding", "effective", "permitted"}) {
             strings(caps.putArray(set), CAPABILITIES);
         }
-        // Root here lacks CAP_SYS_RESOURCE: never ask for more than the current hard limit.
-        process.putArray("rlimits").addObject().put("type", "RLIMIT_NOFILE").put("hard", 1024).put("soft", 1024);
+        // Docker's rule: the container inherits the daemon's (here the agent's) open-files limit.
+        NofileLimit nofile = NofileLimit.ofThisProcess();
+        process.putArray("rlimits").addObject().put("type", "RLIMIT_NOFILE")
+                .put("hard", nofile.hard()).put("soft", nofile.soft());
         process.put("noNewPrivileges", false);
 
         spec.putObject("root").put("path", rootfs.toString()).put("readonly", config.container().readOnlyRootfs());

@@ -87,6 +87,24 @@ class ProcessRuntimeTest {
     }
 
     @Test
+    void taskStartsWithNoSignalIgnoredOrBlockedThoughTheJdkHandsItsChildrenBoth() throws Exception {
+        // Without the reset a ProcessBuilder child has SIGQUIT blocked and signals 32, 33 ignored.
+        TaskHandle h = start("clean-signals", "sleep", "1000");
+
+        assertEquals(0L, SignalState.of(h.pid(), "SigIgn"), "ignored signals (bit n-1 is signal n)");
+        assertEquals(0L, SignalState.of(h.pid(), "SigBlk"), "blocked signals (bit n-1 is signal n)");
+    }
+
+    @Test
+    void stopWithSigquitEndsTheTaskAtOnceBecauseItsMaskIsEmpty() throws Exception {
+        start("quit", "sleep", "1000");
+
+        runtime.stop("quit", Duration.ofSeconds(20), "QUIT");
+
+        assertEquals(131, exitOf(runtime, "quit").exitCode(), "128 + SIGQUIT(3), not SIGKILL after the grace");
+    }
+
+    @Test
     void stopSendsTermToTheGroupAndTheTaskExitsWith143() throws Exception {
         start("term", "sleep", "1000");
 
@@ -233,6 +251,16 @@ class ProcessRuntimeTest {
     }
 
     @Test
+    void execRunsWithNoSignalIgnoredOrBlocked() throws Exception {
+        start("exec-signals", "sleep", "1000");
+
+        ExecResult r = runtime.exec("exec-signals", List.of("grep", "-E", "^Sig(Ign|Blk):", "/proc/self/status"),
+                Duration.ofSeconds(10));
+
+        assertEquals("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n", r.output());
+    }
+
+    @Test
     void execTimesOutAndKillsWhatItSpawned() throws Exception {
         start("exec-slow", "sleep", "1000");
 
@@ -350,7 +378,7 @@ class ProcessRuntimeTest {
         Fingerprint f = runtime.fingerprint();
 
         assertTrue(f.available(), f.reason());
-        assertTrue(f.attributes().keySet().containsAll(List.of("kernel.version", "setsid", "kill")), f.toString());
+        assertTrue(f.attributes().keySet().containsAll(List.of("kernel.version", "setsid", "perl", "kill")), f.toString());
         assertFalse(runtime.capabilities().isolation());
         assertFalse(runtime.capabilities().resourceLimits());
         assertTrue(runtime.capabilities().exec());
@@ -358,8 +386,22 @@ class ProcessRuntimeTest {
     }
 
     @Test
+    void fingerprintIsUnavailableWithoutPerlToResetSignals() {
+        ProcessRuntime noPerl = new ProcessRuntime(Path.of("/usr/bin/setsid"), Path.of("/nonexistent/perl"),
+                ProcessGroupSignaller.findKillBinary());
+        others.add(noPerl);
+
+        Fingerprint f = noPerl.fingerprint();
+
+        assertFalse(f.available());
+        assertTrue(f.reason().contains("perl"), f.reason());
+        assertThrows(RuntimeFailure.class, () -> noPerl.start(config("x", Map.of(), null, "true")));
+    }
+
+    @Test
     void fingerprintIsUnavailableWithoutSetsid() {
-        ProcessRuntime noSetsid = new ProcessRuntime(Path.of("/nonexistent/setsid"), ProcessGroupSignaller.findKillBinary());
+        ProcessRuntime noSetsid = new ProcessRuntime(Path.of("/nonexistent/setsid"), CleanSignals.PERL,
+                ProcessGroupSignaller.findKillBinary());
         others.add(noSetsid);
 
         Fingerprint f = noSetsid.fingerprint();

@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.orch.runtime.ExitResult;
 import io.orch.runtime.TaskHandle;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
@@ -50,7 +46,7 @@ class TaskOutlivesAgentTest {
                 tmp.resolve("survivor").toString())
                 .redirectError(tmp.resolve("agent.err").toFile())
                 .start();
-        TaskHandle handle = readHandle(agent);
+        TaskHandle handle = AgentStandIn.readHandle(agent);
         taskPid = handle.pid();
 
         if (howAgentDies.equals("SIGKILL")) {
@@ -71,20 +67,4 @@ class TaskOutlivesAgentTest {
         assertEquals(-1, exit.exitCode(), "not our child: exit code unknown");
         assertTrue(ProcStat.read(taskPid).map(ProcStat::zombie).orElse(true), "task gone after stop");
     }
-
-    private static TaskHandle readHandle(Process agent) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null && !line.startsWith("HANDLE\t")) {
-            // skip anything else the stand-in prints
-        }
-        if (line == null) {
-            throw new AssertionError("agent stand-in exited before starting the task");
-        }
-        String[] f = line.split("\t");
-        return new TaskHandle("survivor", ProcessRuntime.NAME, Long.parseLong(f[1]), Long.parseLong(f[2]), "",
-                Map.of(ProcessTask.STATE_BOOT_ID, f[3], ProcessTask.STATE_START_TICKS, f[4],
-                        ProcessTask.STATE_TASK_DIR, f[5], ProcessTask.STATE_WORKING_DIR, f[6]));
-    }
-
 }

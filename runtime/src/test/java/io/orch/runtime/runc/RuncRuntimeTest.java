@@ -111,6 +111,20 @@ class RuncRuntimeTest {
     }
 
     @Test
+    void theContainerInheritsTheAgentsOpenFilesLimitLikeDockersContainersTheDaemons() throws Exception {
+        NofileLimit agent = NofileLimit.parse(Files.readString(Path.of("/proc/self/limits"))).orElseThrow();
+        Assumptions.assumeFalse(agent.equals(NofileLimit.FALLBACK),
+                "this JVM's nofile limit is runc's default 1024:1024: a container could not show the difference");
+        TaskConfig c = task("nofile", TaskConfig.Resources.NONE, "grep", "Max open files", "/proc/1/limits");
+
+        runtime.start(c);
+
+        assertEquals(0, exit(c.taskId(), 20).exitCode());
+        String row = Files.readString(runtime.logs(c.taskId()).stdout());
+        assertEquals(Optional.of(agent), NofileLimit.parse(row), "container's PID 1: " + row);
+    }
+
+    @Test
     void imageCmdRunsWhenTheTaskGivesNoCommandAndArgsReplaceIt() throws Exception {
         TaskConfig c = task("args", TaskConfig.Resources.NONE,
                 new TaskConfig.Container(List.of(), List.of("echo", "from-args"), false, List.of(), Optional.empty()));
