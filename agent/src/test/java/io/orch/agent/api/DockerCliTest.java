@@ -100,6 +100,14 @@ class DockerCliTest {
         assertTrue(r.out.contains("Heartbeat Tick: 1"), r.toString());
     }
 
+    @Test
+    void dockerRunPrintsThatOrchRunsServicesAndPullsNothing() throws Exception {
+        Result r = docker("run", "--rm", "busybox", "true");
+        assertEquals(125, r.exit, "docker run's exit for a daemon error: " + r);
+        assertTrue(r.err.contains("Error response from daemon: " + ContainerRoutes.SERVICES_ONLY), r.toString());
+        assertTrue(!r.err.contains("Unable to find image") && !r.out.contains("Pulling"), "no pull was tried: " + r);
+    }
+
     private Result docker(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(DOCKER.toString(), "-H", "tcp://127.0.0.1:" + address.getPort()));
         cmd.addAll(List.of(args));
