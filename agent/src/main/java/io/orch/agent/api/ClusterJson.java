@@ -31,10 +31,13 @@ final class ClusterJson {
     private static ObjectNode render(Cluster.Builder cluster) {
         String caPem = cluster.getRootCa().getCaCertPem();
         withAddressDefaults(cluster);
+        cluster.setSpec(FixedSwarmSettings.shown(cluster.getSpec()));
         ObjectNode json = DockerJson.toJson(cluster.clearRootCa().clearGossipKey().build());
         if (!caPem.isEmpty()) {
             json.set("TLSInfo", tlsInfo(caPem));
         }
+        // orch cannot rotate its root CA, so no rotation is ever in progress (Docker always sends it)
+        json.put("RootRotationInProgress", false);
         return json;
     }
 

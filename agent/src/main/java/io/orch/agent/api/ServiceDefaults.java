@@ -1,6 +1,5 @@
 package io.orch.agent.api;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orch.api.proto.ContainerSpec;
 import io.orch.api.proto.EndpointSpec;
 import io.orch.api.proto.RestartPolicy;
@@ -46,21 +45,5 @@ final class ServiceDefaults {
 
     private static UpdateConfig withMonitor(UpdateConfig u) {
         return u.getMonitor() == 0 ? u.toBuilder().setMonitor(MONITOR).build() : u;
-    }
-
-    /**
-     * Zeros Docker prints but our omitempty JSON leaves out (MaxAttempts, MaxFailureRatio), so
-     * the inserted defaults are visible in the output.
-     */
-    static void showZeros(ObjectNode specJson) {
-        for (String config : new String[] {"UpdateConfig", "RollbackConfig"}) {
-            if (specJson.get(config) instanceof ObjectNode u && !u.has("MaxFailureRatio")) {
-                u.put("MaxFailureRatio", 0);
-            }
-        }
-        if (specJson.get("TaskTemplate") instanceof ObjectNode t && t.get("RestartPolicy") instanceof ObjectNode r
-                && !r.has("MaxAttempts")) {
-            r.put("MaxAttempts", 0);
-        }
     }
 }

@@ -101,11 +101,8 @@ final class ServiceRoutes {
         if (!request.flag("insertDefaults")) {
             return ApiResponse.ok(DockerJson.toJson(service));
         }
-        ObjectNode json = DockerJson.toJson(service.toBuilder().setSpec(ServiceDefaults.insert(service.getSpec())).build());
-        if (json.get("Spec") instanceof ObjectNode spec) {
-            ServiceDefaults.showZeros(spec);
-        }
-        return ApiResponse.ok(json);
+        // the zeros Docker prints (MaxAttempts, MaxFailureRatio) are (always) fields in model.proto
+        return ApiResponse.ok(DockerJson.toJson(service.toBuilder().setSpec(ServiceDefaults.insert(service.getSpec())).build()));
     }
 
     ApiResponse update(ApiRequest request) throws ApiException, StoreException {

@@ -1,11 +1,15 @@
 package io.orch.agent.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orch.api.json.DockerJson;
 import io.orch.api.json.JsonModelException;
+import io.orch.api.proto.NetworkAttachmentConfig;
 import io.orch.api.proto.ServiceSpec;
+import io.orch.api.proto.TaskSpec;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -37,6 +41,7 @@ final class ServiceSpecReader {
                 }
             }
         }
+        body = withTopLevelNetworksMoved((ObjectNode) body);
         ServiceSpec.Builder spec;
         try {
             spec = DockerJson.merge(body, ServiceSpec.newBuilder());
@@ -44,6 +49,68 @@ final class ServiceSpecReader {
             throw ApiException.badRequest(PREFIX + e.getMessage());
         }
         return ServiceSpecValidator.validate(spec.build());
+    }
+
+    /**
+     * Old SDKs send the networks at the top of the spec (Docker's deprecated ServiceSpec.Networks);
+     * Docker uses them as TaskTemplate.Networks when that has none, and so does orch (the proto has
+     * only TaskTemplate.Networks, so they would otherwise be dropped as an unknown field). Both
+     * given and different is ambiguous: refused rather than one of them silently ignored.
+     */
+    static JsonNode withTopLevelNetworksMoved(ObjectNode body) throws ApiException {
+        String topKey = key(body, "Networks");
+        if (topKey == null || !present(body.get(topKey))) {
+            return body;
+        }
+        JsonNode top = body.get(topKey);
+        ObjectNode copy = body.deepCopy();
+        copy.remove(topKey);
+        String templateKey = key(copy, "TaskTemplate");
+        JsonNode template = templateKey == null ? null : copy.get(templateKey);
+        if (template != null && !template.isNull() && !template.isObject()) {
+            return copy; // the full parse names TaskTemplate as not an object
+        }
+        ObjectNode task = template instanceof ObjectNode o ? o : copy.putObject("TaskTemplate");
+        String inner = key(task, "Networks");
+        List<NetworkAttachmentConfig> given = networks(top, "Networks");
+        if (inner != null && present(task.get(inner)) && !task.get(inner).isEmpty()) {
+            if (!given.equals(networks(task.get(inner), "TaskTemplate.Networks"))) {
+                throw ApiException.badRequest(PREFIX + "Networks: the deprecated top-level Networks differ from "
+                        + "TaskTemplate.Networks; give them in TaskTemplate.Networks only");
+            }
+            return copy;
+        }
+        if (inner != null) {
+            task.remove(inner);
+        }
+        task.set("Networks", top);
+        return copy;
+    }
+
+    private static List<NetworkAttachmentConfig> networks(JsonNode list, String path) throws ApiException {
+        ObjectNode wrapper = DockerJson.MAPPER.createObjectNode();
+        wrapper.set("Networks", list);
+        try {
+            return DockerJson.merge(wrapper, TaskSpec.newBuilder()).getNetworksList();
+        } catch (JsonModelException e) {
+            // the wrapper's field is always called Networks; say where the list really was
+            throw ApiException.badRequest(PREFIX + path + e.getMessage().substring("Networks".length()));
+        }
+    }
+
+    /** The key actually used for {@code name} (Go matches keys case-insensitively), or null. */
+    private static String key(JsonNode object, String name) {
+        if (object.has(name)) {
+            return name;
+        }
+        Iterator<String> it = object.fieldNames();
+        while (it.hasNext()) {
+            String k = it.next();
+            if (k.equalsIgnoreCase(name)) {
+                return k;
+            }
+        }
+        return null;
     }
 
     private static boolean present(JsonNode n) {

@@ -37,7 +37,9 @@ final class SwarmRoutes {
 
     /**
      * {@code POST /swarm/update?version=N} with a ClusterSpec: replaces the cluster's spec, as
-     * Docker does. orch's own fields (SchedulerStrategy) keep their value when the body does not
+     * Docker does. Raft, CAConfig, TaskDefaults and EncryptionConfig are fixed in orch: a body must
+     * repeat what GET shows (or leave them zero), see {@link FixedSwarmSettings}. orch's own
+     * fields (SchedulerStrategy) keep their value when the body does not
      * name them, so a stock {@code docker swarm update} (whose client drops fields it does not
      * know) leaves the scheduler strategy alone. {@code rotateWorkerToken} / {@code rotateManagerToken}
      * replace that join token with a new one (same CA, new secret) in the same write: the store
@@ -65,7 +67,8 @@ final class SwarmRoutes {
         if (!body.has("SchedulerStrategy")) {
             spec.setSchedulerStrategy(current.getSpec().getSchedulerStrategy());
         }
-        Cluster.Builder next = current.toBuilder().setSpec(spec).setVersion(Version.newBuilder().setIndex(version));
+        ClusterSpec stored = FixedSwarmSettings.checked(spec.build());
+        Cluster.Builder next = current.toBuilder().setSpec(stored).setVersion(Version.newBuilder().setIndex(version));
         if (rotateWorker || rotateManager) {
             next.setJoinTokens(rotated(current, rotateWorker, rotateManager));
         }

@@ -10,9 +10,12 @@ import io.orch.api.proto.NodeSpec;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskState;
 import io.orch.raft.store.ReadTx;
+import io.orch.runtime.image.ImageStore;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code /_ping}, {@code /version}, {@code /info}, {@code /distribution/{name}/json}, {@code /metrics}. */
 final class SystemRoutes {
@@ -68,7 +71,25 @@ final class SystemRoutes {
 
     ApiResponse info() {
         ObjectNode out = context.store().read(this::info);
+        out.put("Images", imageCount());
         return ApiResponse.ok(out);
+    }
+
+    /**
+     * What {@code docker image ls} lists on this node: the images its store holds. A node without
+     * a store (a store-only API) has none; an unreadable store shows 0 here rather than failing
+     * all of {@code docker info}, and {@code docker image ls} reports the error itself.
+     */
+    private int imageCount() {
+        Optional<ImageStore> images = context.services().imageStore();
+        if (images.isEmpty()) {
+            return 0;
+        }
+        try {
+            return images.get().list().size();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private ObjectNode info(ReadTx tx) {
@@ -86,7 +107,6 @@ final class SystemRoutes {
                 .put("ContainersRunning", running)
                 .put("ContainersPaused", 0)
                 .put("ContainersStopped", mine - running)
-                .put("Images", 0)
                 .put("NCPU", self != null && self.getDescription().getResources().getNanoCpus() > 0
                         ? self.getDescription().getResources().getNanoCpus() / 1_000_000_000L : host.cpus())
                 .put("MemTotal", self != null && self.getDescription().getResources().getMemoryBytes() > 0

@@ -41,7 +41,7 @@ import java.util.TreeMap;
  */
 public final class JoinService extends NodeJoinGrpc.NodeJoinImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(JoinService.class);
-    static final Duration CERTIFICATE_VALIDITY = Duration.ofDays(90);
+    static final Duration CERTIFICATE_VALIDITY = io.orch.agent.pki.RootCa.DEFAULT_NODE_VALIDITY;
 
     private final ClusterStore store;
     private final RaftMembership raft;

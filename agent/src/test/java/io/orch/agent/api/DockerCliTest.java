@@ -83,6 +83,31 @@ class DockerCliTest {
         assertTrue(missing.err.contains("nosuch"), missing.toString());
     }
 
+    @Test
+    void swarmUpdateSendsTheShownSpecBackAndItIsAccepted() throws Exception {
+        Result r = docker("swarm", "update", "--task-history-limit", "7");
+        assertEquals(0, r.exit, r.toString());
+        assertEquals(7, fixture.store.read(tx -> tx.cluster()).orElseThrow().getSpec().getOrchestration()
+                .getTaskHistoryRetentionLimit());
+    }
+
+    @Test
+    void infoShowsTheRealCertificateExpiryAndRaftTicks() throws Exception {
+        Result r = docker("info");
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.out.contains("Expiry Duration: 3 months"), "90 days, not zero: " + r);
+        assertTrue(r.out.contains("Election Tick: 2"), r.toString());
+        assertTrue(r.out.contains("Heartbeat Tick: 1"), r.toString());
+    }
+
+    @Test
+    void dockerRunPrintsThatOrchRunsServicesAndPullsNothing() throws Exception {
+        Result r = docker("run", "--rm", "busybox", "true");
+        assertEquals(125, r.exit, "docker run's exit for a daemon error: " + r);
+        assertTrue(r.err.contains("Error response from daemon: " + ContainerRoutes.SERVICES_ONLY), r.toString());
+        assertTrue(!r.err.contains("Unable to find image") && !r.out.contains("Pulling"), "no pull was tried: " + r);
+    }
+
     private Result docker(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(DOCKER.toString(), "-H", "tcp://127.0.0.1:" + address.getPort()));
         cmd.addAll(List.of(args));

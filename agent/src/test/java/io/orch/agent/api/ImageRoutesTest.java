@@ -66,6 +66,14 @@ class ImageRoutesTest {
     }
 
     @Test
+    void infoCountsTheImagesTheStoreHolds() throws Exception {
+        assertEquals(0, api.get("/v1.47/info").json().get("Images").asInt());
+        assertEquals(200, load().status());
+        assertEquals(list().size(), api.get("/v1.47/info").json().get("Images").asInt(), "docker info agrees with docker image ls");
+        assertEquals(1, api.get("/v1.47/info").json().get("Images").asInt());
+    }
+
+    @Test
     void loadOfSomethingThatIsNotAnArchiveIs400() {
         ApiFixture.RawReply r = api.raw(HttpMethod.POST, "/images/load", "not a tar".getBytes());
         assertEquals(400, r.status(), r.text());

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code POST /swarm/update}: Docker's ClusterSpec, version-checked, plus orch's SchedulerStrategy. */
@@ -57,5 +58,93 @@ class SwarmUpdateRoutesTest {
         assertEquals(400, api.post("/swarm/update", "{}").status(), "version is required");
         assertEquals(400, api.post("/swarm/update?version=" + version + "&rotateManagerUnlockKey=true", "{}").status(), "orch has no unlock key");
         assertEquals(before, cluster());
+    }
+
+    /**
+     * What docker CLI 28 sends for {@code docker swarm update --task-history-limit 7}: the spec GET
+     * showed, re-marshalled by its Go types (LogEntriesForSlowFollowers 0 is omitempty there, and
+     * SchedulerStrategy, unknown to it, is dropped), with the one flag applied.
+     */
+    static String cliUpdateBody(JsonNode shownSpec, int historyLimit) {
+        JsonNode raft = shownSpec.get("Raft");
+        return "{\"Name\":\"" + shownSpec.get("Name").asText() + "\",\"Labels\":{},"
+                + "\"Orchestration\":{\"TaskHistoryRetentionLimit\":" + historyLimit + "},"
+                + "\"Raft\":{\"SnapshotInterval\":" + raft.get("SnapshotInterval") + ",\"KeepOldSnapshots\":"
+                + raft.get("KeepOldSnapshots") + ",\"ElectionTick\":" + raft.get("ElectionTick") + ",\"HeartbeatTick\":"
+                + raft.get("HeartbeatTick") + "},"
+                + "\"Dispatcher\":" + shownSpec.get("Dispatcher") + ","
+                + "\"CAConfig\":{\"NodeCertExpiry\":" + shownSpec.at("/CAConfig/NodeCertExpiry") + "},"
+                + "\"TaskDefaults\":{},\"EncryptionConfig\":{\"AutoLockManagers\":false}}";
+    }
+
+    @Test
+    void inspectShowsTheRaftAndCaSettingsOrchRunsWith() {
+        JsonNode spec = api.get("/v1.47/swarm").json().get("Spec");
+        assertEquals(10_000, spec.at("/Raft/SnapshotInterval").asLong());
+        assertEquals(1, spec.at("/Raft/KeepOldSnapshots").asLong(), "Ratis keeps 2 snapshot files: the current one and 1 old");
+        assertTrue(spec.at("/Raft/LogEntriesForSlowFollowers").isNumber(), spec.toString());
+        assertEquals(2, spec.at("/Raft/ElectionTick").asInt());
+        assertEquals(1, spec.at("/Raft/HeartbeatTick").asInt());
+        assertEquals(java.time.Duration.ofDays(90).toNanos(), spec.at("/CAConfig/NodeCertExpiry").asLong());
+        assertTrue(spec.at("/EncryptionConfig/AutoLockManagers").isBoolean(), spec.toString());
+        assertFalse(spec.at("/EncryptionConfig/AutoLockManagers").asBoolean());
+        assertTrue(spec.at("/TaskDefaults").isObject() && spec.at("/TaskDefaults").isEmpty(), spec.toString());
+        assertFalse(api.get("/v1.47/swarm").json().get("RootRotationInProgress").asBoolean(true));
+    }
+
+    @Test
+    void theTicksDescribeTheElectionTimeoutsRaftReallyUses() {
+        java.time.Duration tick = FixedSwarmSettings.TICK;
+        assertEquals(io.orch.raft.ratis.RaftSettings.DEFAULT_ELECTION_TIMEOUT_MIN, tick.multipliedBy(FixedSwarmSettings.ELECTION_TICK));
+        assertEquals(io.orch.raft.ratis.RaftSettings.DEFAULT_ELECTION_TIMEOUT_MAX, tick.multipliedBy(2L * FixedSwarmSettings.ELECTION_TICK),
+                "etcd-style ticks: a follower campaigns after [ElectionTick, 2 * ElectionTick) ticks");
+        assertTrue(FixedSwarmSettings.ELECTION_TICK > FixedSwarmSettings.HEARTBEAT_TICK, "swarmkit requires ElectionTick > HeartbeatTick");
+    }
+
+    @Test
+    void anUnchangedSpecSentBackAsTheDockerCliDoesIsAccepted() throws Exception {
+        JsonNode shown = api.get("/v1.47/swarm").json();
+        ApiFixture.Reply ok = api.post("/v1.47/swarm/update?version=" + shown.at("/Version/Index").asLong()
+                + "&rotateWorkerToken=false&rotateManagerToken=false&rotateManagerUnlockKey=false",
+                cliUpdateBody(shown.get("Spec"), 7));
+        assertEquals(200, ok.status(), ok.body());
+        assertEquals(7, cluster().getSpec().getOrchestration().getTaskHistoryRetentionLimit());
+        assertFalse(cluster().getSpec().hasRaft(), "the fixed settings are not stored: they come from the code");
+        assertEquals(shown.at("/Spec/Raft"), api.get("/v1.47/swarm").json().at("/Spec/Raft"));
+    }
+
+    @Test
+    void aRaftOrCaValueOrchCannotHonourIsRefusedNamingTheField() throws Exception {
+        Cluster before = cluster();
+        String path = "/v1.47/swarm/update?version=" + before.getVersion().getIndex();
+        JsonNode spec = api.get("/v1.47/swarm").json().get("Spec");
+        String body = cliUpdateBody(spec, 5);
+
+        ApiFixture.Reply election = api.post(path, body.replace("\"ElectionTick\":2", "\"ElectionTick\":10"));
+        assertEquals(400, election.status(), election.body());
+        assertTrue(election.message().startsWith("invalid swarm spec: Raft.ElectionTick: orch's election timing is fixed"),
+                election.message());
+
+        long days30 = java.time.Duration.ofDays(30).toNanos();
+        ApiFixture.Reply expiry = api.post(path, body.replace(spec.at("/CAConfig/NodeCertExpiry").toString(), Long.toString(days30)));
+        assertEquals(400, expiry.status(), expiry.body());
+        assertTrue(expiry.message().startsWith("invalid swarm spec: CAConfig.NodeCertExpiry: "), expiry.message());
+
+        ApiFixture.Reply autolock = api.post(path, body.replace("\"AutoLockManagers\":false", "\"AutoLockManagers\":true"));
+        assertEquals(400, autolock.status(), autolock.body());
+        assertTrue(autolock.message().startsWith("invalid swarm spec: EncryptionConfig.AutoLockManagers: "), autolock.message());
+
+        ApiFixture.Reply logDriver = api.post(path, "{\"TaskDefaults\":{\"LogDriver\":{\"Name\":\"syslog\"}}}");
+        assertEquals(400, logDriver.status(), logDriver.body());
+        assertTrue(logDriver.message().startsWith("invalid swarm spec: TaskDefaults.LogDriver: "), logDriver.message());
+        assertEquals(before, cluster(), "nothing was applied");
+    }
+
+    @Test
+    void zeroRaftTicksAskForNoChangeAsInDocker() {
+        // an SDK building a spec from scratch sends ElectionTick 0 / HeartbeatTick 0 (no omitempty in moby)
+        ApiFixture.Reply ok = api.post("/v1.47/swarm/update?version=" + cluster().getVersion().getIndex(),
+                "{\"Name\":\"default\",\"Raft\":{\"ElectionTick\":0,\"HeartbeatTick\":0},\"CAConfig\":{}}");
+        assertEquals(200, ok.status(), ok.body());
     }
 }

@@ -24,8 +24,9 @@ import java.util.Map;
  * descriptors, so the .proto files are the single definition of both the replicated store and
  * the API. Naming rules are documented in model.proto. Output follows Go's omitempty: unset
  * messages, empty strings, lists and maps, false and zero numbers are left out, except numbers
- * declared {@code optional} (Replicas: 0 is meaningful) and enums (Availability "active" is the
- * zero value and the docker CLI shows it).
+ * declared {@code optional} and set (Replicas: 0 is meaningful), enums (Availability "active" is
+ * the zero value and the docker CLI shows it) and fields marked {@code (always)} (json.proto):
+ * those Docker sends even at zero, which clients index without checking.
  */
 public final class DockerJson {
     public static final ObjectMapper MAPPER = new ObjectMapper();
@@ -62,11 +63,17 @@ public final class DockerJson {
         return out;
     }
 
+    /** Whether Docker sends this field even at its zero value (the {@code (always)} option). */
+    public static boolean always(FieldDescriptor field) {
+        return field.getOptions().getExtension(io.orch.api.proto.Json.always);
+    }
+
     private static JsonNode fieldToJson(Message message, FieldDescriptor field) {
+        boolean always = always(field);
         if (field.isMapField()) {
             List<?> entries = (List<?>) message.getField(field);
             if (entries.isEmpty()) {
-                return null;
+                return always ? NODES.objectNode() : null;
             }
             ObjectNode map = NODES.objectNode();
             for (Object e : entries) {
@@ -80,7 +87,7 @@ public final class DockerJson {
         if (field.isRepeated()) {
             int n = message.getRepeatedFieldCount(field);
             if (n == 0) {
-                return null;
+                return always ? NODES.arrayNode() : null;
             }
             ArrayNode array = NODES.arrayNode(n);
             for (int i = 0; i < n; i++) {
@@ -93,10 +100,11 @@ public final class DockerJson {
             return v.getNumber() == 0 && v.getName().equals("UNSPECIFIED") ? null : NODES.textNode(dockerValue(v));
         }
         if (field.hasPresence()) {
-            return message.hasField(field) ? valueToJson(field, message.getField(field)) : null;
+            // unset: getField gives the default instance or value, so (always) writes {} or 0
+            return message.hasField(field) || always ? valueToJson(field, message.getField(field)) : null;
         }
         Object value = message.getField(field);
-        if (value.equals(field.getDefaultValue())) {
+        if (value.equals(field.getDefaultValue()) && !always) {
             return null;
         }
         return valueToJson(field, value);

@@ -59,7 +59,7 @@ class DockerJsonTest {
         assertTrue(json.at("/TaskTemplate/Resources/Reservations/NanoCPUs").isNumber(), "int64 stays a JSON number");
         assertEquals("on-failure", json.at("/TaskTemplate/RestartPolicy/Condition").asText());
         assertEquals("stop-first", json.at("/UpdateConfig/Order").asText());
-        assertFalse(json.has("Labels"), "an empty map is omitted");
+        assertFalse(json.at("/TaskTemplate/ContainerSpec").has("Labels"), "an empty map is omitted");
         assertFalse(json.at("/TaskTemplate/ContainerSpec").has("Init"), "false is omitted");
         assertEquals(spec, DockerJson.merge(json, ServiceSpec.newBuilder()).build(), "print then parse is the identity");
     }
@@ -118,5 +118,82 @@ class DockerJsonTest {
                         .setLimits(io.orch.api.proto.ResourceSet.newBuilder().setMemoryBytes(bytes)))).build();
         String text = DockerJson.MAPPER.writeValueAsString(DockerJson.toJson(spec));
         assertEquals(spec, DockerJson.merge(DockerJson.MAPPER.readTree(text), ServiceSpec.newBuilder()).build());
+    }
+
+    // ------------------------------------------------------------ zeros Docker always sends
+
+    @Test
+    void theZerosDockerAlwaysSendsInAServiceSpecArePresentAndRoundTrip() throws Exception {
+        ServiceSpec spec = DockerJson.merge(DockerJson.MAPPER.readTree(RECORDED_CREATE), ServiceSpec.newBuilder()).build();
+        JsonNode json = DockerJson.toJson(spec);
+        assertZero(json, "/TaskTemplate/ForceUpdate");
+        assertZero(json, "/TaskTemplate/RestartPolicy/MaxAttempts");
+        assertZero(json, "/TaskTemplate/RestartPolicy/Window");
+        assertZero(json, "/UpdateConfig/MaxFailureRatio");
+        assertTrue(json.at("/Labels").isObject() && json.at("/Labels").isEmpty(), "Labels: {} as Docker: " + json);
+        assertEquals(spec, DockerJson.merge(json, ServiceSpec.newBuilder()).build(), "what we print parses back to the same spec");
+    }
+
+    @Test
+    void zeroReplicasArePrintedAndParseBackAsZeroNotUnset() throws Exception {
+        ServiceSpec scaledDown = ServiceSpec.newBuilder().setName("web")
+                .setMode(ServiceMode.newBuilder().setReplicated(ReplicatedService.newBuilder().setReplicas(0))).build();
+        JsonNode json = DockerJson.toJson(scaledDown);
+        assertZero(json, "/Mode/Replicated/Replicas");
+        ServiceSpec back = DockerJson.merge(json, ServiceSpec.newBuilder()).build();
+        assertTrue(back.getMode().getReplicated().hasReplicas());
+        assertEquals(scaledDown, back);
+    }
+
+    @Test
+    void aRestartPolicyShowsWindowAndMaxAttemptsButNoDelayItWasNotGiven() {
+        // Delay unset means orch's own backoff, so it stays out; Window and MaxAttempts Docker always fills
+        JsonNode json = DockerJson.toJson(io.orch.api.proto.TaskSpec.newBuilder()
+                .setRestartPolicy(RestartPolicy.newBuilder().setCondition(RestartPolicy.Condition.NONE)).build());
+        assertZero(json, "/RestartPolicy/Window");
+        assertZero(json, "/RestartPolicy/MaxAttempts");
+        assertFalse(json.at("/RestartPolicy").has("Delay"), json.toString());
+    }
+
+    @Test
+    void aTaskAlwaysHasItsVersionIndexLabelsAndContainerStatusNumbers() {
+        Task task = Task.newBuilder().setId("t1")
+                .setStatus(TaskStatus.newBuilder().setState(TaskState.RUNNING)
+                        .setContainerStatus(io.orch.api.proto.ContainerStatus.newBuilder().setContainerId("c1")))
+                .build();
+        JsonNode json = DockerJson.toJson(task);
+        assertZero(json, "/Version/Index");
+        assertZero(json, "/Status/ContainerStatus/PID");
+        assertZero(json, "/Status/ContainerStatus/ExitCode");
+        assertTrue(json.at("/Labels").isObject(), json.toString());
+        assertZero(json, "/Spec/ForceUpdate");
+    }
+
+    @Test
+    void aNodeAlwaysHasItsDescriptionStructsAndSpecLabels() {
+        JsonNode json = DockerJson.toJson(io.orch.api.proto.Node.newBuilder().setId("n1").build());
+        for (String path : new String[] {"/Spec/Labels", "/Description/Platform", "/Description/Resources",
+                "/Description/Engine", "/Status"}) {
+            assertTrue(json.at(path).isObject(), path + " in " + json);
+        }
+        assertEquals("active", json.at("/Spec/Availability").asText());
+    }
+
+    @Test
+    void zeroValuesNotMarkedAlwaysAreStillLeftOut() {
+        JsonNode json = DockerJson.toJson(ServiceSpec.newBuilder().setName("web")
+                .setTaskTemplate(io.orch.api.proto.TaskSpec.newBuilder()
+                        .setContainerSpec(io.orch.api.proto.ContainerSpec.newBuilder().setImage("busybox"))
+                        .setPlacement(io.orch.api.proto.Placement.newBuilder().addConstraints("node.role==worker")))
+                .build());
+        assertFalse(json.at("/TaskTemplate/Placement").has("MaxReplicas"), json.toString());
+        assertFalse(json.at("/TaskTemplate/ContainerSpec").has("Hostname"), json.toString());
+        assertFalse(json.has("UpdateConfig"), "an unset pointer struct stays out: " + json);
+        assertFalse(json.at("/TaskTemplate").has("RestartPolicy"), json.toString());
+    }
+
+    private static void assertZero(JsonNode json, String pointer) {
+        JsonNode v = json.at(pointer);
+        assertTrue(v.isNumber() && v.asDouble() == 0, pointer + " should be 0 in " + json);
     }
 }

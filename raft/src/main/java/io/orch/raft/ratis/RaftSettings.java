@@ -61,6 +61,8 @@ public record RaftSettings(
         boolean forceNewCluster) {
 
     public static final long DEFAULT_SNAPSHOT_THRESHOLD = 10_000;
+    /** How many snapshot files (and their .md5) to keep; the older one is a fallback for a human. */
+    public static final int SNAPSHOTS_RETAINED = 2;
     /**
      * LAN defaults: heartbeats go out every min/2 (~500 ms); a dead leader is noticed after
      * 1..2 s and replaced after roughly one more round trip. 200..400 ms was tried first: five

@@ -15,8 +15,6 @@ import java.util.concurrent.TimeUnit;
 
 /** Translates {@link RaftSettings} into Ratis' key/value configuration; everything orch relies on is set explicitly. */
 final class RatisProperties {
-    /** How many snapshot files (and their .md5) to keep; the older one is a fallback for a human. */
-    static final int SNAPSHOTS_RETAINED = 2;
     private static final long PREALLOCATED_SIZE_MAX = 4L << 20;
     private static final int OUTSTANDING_PROPOSALS_MAX = 1_000;
 
@@ -75,7 +73,7 @@ final class RatisProperties {
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, settings.snapshotThreshold());
         RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, settings.snapshotOnStop());
-        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, SNAPSHOTS_RETAINED);
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, RaftSettings.SNAPSHOTS_RETAINED);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         // Ratis purges only when the snapshot moved on by at least this many entries.
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(settings.snapshotThreshold(), 1024));

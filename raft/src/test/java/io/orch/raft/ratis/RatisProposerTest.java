@@ -148,7 +148,7 @@ class RatisProposerTest {
             List<Long> segments = segmentStartIndexes(settings);
             assertFalse(snapshots.isEmpty(), "a snapshot was written");
             assertTrue(snapshots.get(snapshots.size() - 1) >= 1_000, "latest snapshot " + snapshots);
-            assertTrue(snapshots.size() <= RatisProperties.SNAPSHOTS_RETAINED, "old snapshots cleaned " + snapshots);
+            assertTrue(snapshots.size() <= RaftSettings.SNAPSHOTS_RETAINED, "old snapshots cleaned " + snapshots);
             assertFalse(segments.isEmpty());
             assertTrue(segments.get(0) > 500, "log purged up to the snapshot: segments start at " + segments);
         });

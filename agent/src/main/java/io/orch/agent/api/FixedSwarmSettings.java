@@ -1,0 +1,105 @@
+package io.orch.agent.api;
+
+import io.orch.agent.pki.RootCa;
+import io.orch.api.proto.CAConfig;
+import io.orch.api.proto.ClusterSpec;
+import io.orch.api.proto.EncryptionConfig;
+import io.orch.api.proto.RaftConfig;
+import io.orch.api.proto.TaskDefaults;
+import io.orch.raft.ratis.RaftSettings;
+
+import java.time.Duration;
+
+/**
+ * The parts of Docker's swarm spec (Raft, CAConfig, TaskDefaults, EncryptionConfig) that orch
+ * does not let an operator change: each value is what orch's code actually uses, read from the
+ * constant that code uses, never a value Docker would have. {@code GET /swarm} shows them, and
+ * {@code POST /swarm/update} accepts a spec only if it repeats them, because the docker CLI sends
+ * the whole spec back on every {@code docker swarm update}; a different value is refused with the
+ * field's name rather than silently dropped.
+ */
+final class FixedSwarmSettings {
+    /**
+     * Ratis heartbeats every election-timeout-min / 2 (500 ms) and a follower campaigns after a
+     * random 1..2 s. Counting in ticks of that heartbeat interval, as etcd/swarmkit do, gives
+     * HeartbeatTick 1 and ElectionTick 2, whose random range [ElectionTick, 2 * ElectionTick)
+     * is exactly [1 s, 2 s). (Docker's defaults, 1 and 10, count one-second ticks.)
+     */
+    static final Duration TICK = RaftSettings.DEFAULT_ELECTION_TIMEOUT_MIN.dividedBy(2);
+    static final int HEARTBEAT_TICK = 1;
+    static final int ELECTION_TICK = (int) RaftSettings.DEFAULT_ELECTION_TIMEOUT_MIN.dividedBy(TICK);
+
+    static final RaftConfig RAFT = RaftConfig.newBuilder()
+            .setSnapshotInterval(RaftSettings.DEFAULT_SNAPSHOT_THRESHOLD)
+            // Swarm counts the snapshots kept besides the current one; Ratis counts all files kept
+            .setKeepOldSnapshots(RaftSettings.SNAPSHOTS_RETAINED - 1)
+            // Ratis purges the log up to each snapshot: a lagging follower is sent the snapshot
+            .setLogEntriesForSlowFollowers(0)
+            .setElectionTick(ELECTION_TICK)
+            .setHeartbeatTick(HEARTBEAT_TICK)
+            .build();
+    static final CAConfig CA = CAConfig.newBuilder()
+            .setNodeCertExpiry(RootCa.DEFAULT_NODE_VALIDITY.toNanos())
+            .build();
+    static final TaskDefaults TASK_DEFAULTS = TaskDefaults.getDefaultInstance();
+    static final EncryptionConfig ENCRYPTION = EncryptionConfig.newBuilder().setAutoLockManagers(false).build();
+
+    private FixedSwarmSettings() {}
+
+    /** The spec as orch runs it: the stored spec with the fixed parts filled in. */
+    static ClusterSpec shown(ClusterSpec stored) {
+        return stored.toBuilder().setRaft(RAFT).setCaConfig(CA).setTaskDefaults(TASK_DEFAULTS)
+                .setEncryptionConfig(ENCRYPTION).build();
+    }
+
+    /**
+     * The spec to store: the fixed parts removed once checked. A zero (or absent) value asks for
+     * no change, as Docker's own merge of a swarm spec treats it; anything else must equal what
+     * orch uses.
+     */
+    static ClusterSpec checked(ClusterSpec requested) throws ApiException {
+        RaftConfig raft = requested.getRaft();
+        same("Raft.SnapshotInterval", raft.getSnapshotInterval(), RAFT.getSnapshotInterval(),
+                "orch snapshots the store every " + RAFT.getSnapshotInterval() + " entries");
+        if (raft.hasKeepOldSnapshots() && raft.getKeepOldSnapshots() != RAFT.getKeepOldSnapshots()) {
+            throw refused("Raft.KeepOldSnapshots", "orch keeps " + RAFT.getKeepOldSnapshots() + " old snapshot(s)");
+        }
+        same("Raft.LogEntriesForSlowFollowers", raft.getLogEntriesForSlowFollowers(), RAFT.getLogEntriesForSlowFollowers(),
+                "orch sends a lagging follower the snapshot, not old log entries");
+        same("Raft.ElectionTick", raft.getElectionTick(), RAFT.getElectionTick(),
+                "orch's election timing is fixed (" + RaftSettings.DEFAULT_ELECTION_TIMEOUT_MIN.toMillis() + "-"
+                        + RaftSettings.DEFAULT_ELECTION_TIMEOUT_MAX.toMillis() + " ms: ElectionTick " + RAFT.getElectionTick()
+                        + " of " + TICK.toMillis() + " ms ticks)");
+        same("Raft.HeartbeatTick", raft.getHeartbeatTick(), RAFT.getHeartbeatTick(),
+                "orch's election timing is fixed (a heartbeat every " + TICK.toMillis() + " ms: HeartbeatTick "
+                        + RAFT.getHeartbeatTick() + ")");
+        CAConfig ca = requested.getCaConfig();
+        same("CAConfig.NodeCertExpiry", ca.getNodeCertExpiry(), CA.getNodeCertExpiry(),
+                "orch's node certificates last " + RootCa.DEFAULT_NODE_VALIDITY.toDays() + " days (" + CA.getNodeCertExpiry() + " ns)");
+        if (ca.getExternalCasCount() > 0) {
+            throw refused("CAConfig.ExternalCAs", "orch signs node certificates with its own root CA only");
+        }
+        if (!ca.getSigningCaCert().isEmpty() || !ca.getSigningCaKey().isEmpty() || ca.getForceRotate() != 0) {
+            throw refused(!ca.getSigningCaCert().isEmpty() ? "CAConfig.SigningCACert"
+                    : !ca.getSigningCaKey().isEmpty() ? "CAConfig.SigningCAKey" : "CAConfig.ForceRotate",
+                    "orch cannot rotate or replace its root CA");
+        }
+        if (requested.getTaskDefaults().hasLogDriver() && !requested.getTaskDefaults().getLogDriver().getName().isEmpty()) {
+            throw refused("TaskDefaults.LogDriver", "orch captures task logs itself and has no log drivers");
+        }
+        if (requested.getEncryptionConfig().getAutoLockManagers()) {
+            throw refused("EncryptionConfig.AutoLockManagers", "orch managers cannot be locked");
+        }
+        return requested.toBuilder().clearRaft().clearCaConfig().clearTaskDefaults().clearEncryptionConfig().build();
+    }
+
+    private static void same(String field, long asked, long used, String why) throws ApiException {
+        if (asked != 0 && asked != used) {
+            throw refused(field, why + "; got " + asked);
+        }
+    }
+
+    private static ApiException refused(String field, String why) {
+        return ApiException.badRequest("invalid swarm spec: " + field + ": " + why);
+    }
+}
