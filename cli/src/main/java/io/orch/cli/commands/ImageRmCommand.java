@@ -1,7 +1,6 @@
 package io.orch.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.orch.cli.client.ApiException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -20,23 +19,14 @@ public final class ImageRmCommand extends OrchCommand {
 
     @Override
     public Integer call() {
-        int failures = 0;
-        for (String image : images) {
-            try {
-                for (JsonNode entry : api().removeImage(image, force)) {
-                    Iterator<Map.Entry<String, JsonNode>> fields = entry.fields();
-                    while (fields.hasNext()) {
-                        Map.Entry<String, JsonNode> f = fields.next();
-                        out().println(f.getKey() + ": " + f.getValue().asText());
-                    }
+        return forEachName(images, image -> {
+            for (JsonNode entry : api().removeImage(image, force)) {
+                Iterator<Map.Entry<String, JsonNode>> fields = entry.fields();
+                while (fields.hasNext()) {
+                    Map.Entry<String, JsonNode> f = fields.next();
+                    out().println(f.getKey() + ": " + f.getValue().asText());
                 }
-            } catch (ApiException e) {
-                err().println(e.line());
-                failures++;
             }
-        }
-        out().flush();
-        err().flush();
-        return failures == 0 ? 0 : 1;
+        });
     }
 }

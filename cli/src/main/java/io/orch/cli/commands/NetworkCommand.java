@@ -149,19 +149,10 @@ public final class NetworkCommand extends GroupCommand {
 
         @Override
         public Integer call() {
-            int failures = 0;
-            for (String n : names) {
-                try {
-                    api().delete("/networks/" + Filters.encode(n));
-                    out().println(n);
-                } catch (ApiException e) {
-                    err().println(e.line());
-                    failures++;
-                }
-            }
-            out().flush();
-            err().flush();
-            return failures == 0 ? 0 : 1;
+            return forEachName(names, n -> {
+                api().delete("/networks/" + Filters.encode(n));
+                out().println(n);
+            });
         }
     }
 }

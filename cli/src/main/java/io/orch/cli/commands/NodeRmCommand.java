@@ -1,6 +1,5 @@
 package io.orch.cli.commands;
 
-import io.orch.cli.client.ApiException;
 import io.orch.cli.parse.Filters;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -22,18 +21,9 @@ public final class NodeRmCommand extends OrchCommand {
 
     @Override
     public Integer call() {
-        int failures = 0;
-        for (String node : nodes) {
-            try {
-                api().delete("/nodes/" + Filters.encode(node) + (force ? "?force=1" : ""));
-                out().println(node);
-            } catch (ApiException e) {
-                err().println(e.line());
-                failures++;
-            }
-        }
-        out().flush();
-        err().flush();
-        return failures == 0 ? 0 : 1;
+        return forEachName(nodes, node -> {
+            api().delete("/nodes/" + Filters.encode(node) + (force ? "?force=1" : ""));
+            out().println(node);
+        });
     }
 }

@@ -1,6 +1,5 @@
 package io.orch.cli.commands;
 
-import io.orch.cli.client.ApiException;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -13,18 +12,9 @@ public final class ServiceRmCommand extends OrchCommand {
 
     @Override
     public Integer call() {
-        int failures = 0;
-        for (String s : services) {
-            try {
-                api().removeService(s);
-                out().println(s);
-            } catch (ApiException e) {
-                err().println(e.line());
-                failures++;
-            }
-        }
-        out().flush();
-        err().flush();
-        return failures == 0 ? 0 : 1;
+        return forEachName(services, s -> {
+            api().removeService(s);
+            out().println(s);
+        });
     }
 }
