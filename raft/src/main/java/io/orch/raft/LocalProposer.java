@@ -28,6 +28,11 @@ public final class LocalProposer implements Proposer {
     }
 
     @Override
+    public boolean alwaysCaughtUp() {
+        return true;
+    }
+
+    @Override
     public boolean isLeader() {
         return applier != null;
     }

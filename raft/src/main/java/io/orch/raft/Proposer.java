@@ -26,6 +26,16 @@ public interface Proposer extends AutoCloseable {
      */
     CompletableFuture<ApplyResult> propose(StoreCommand command);
 
+    /** True for a lone replica that applies each command as it is proposed: it can never lag behind a group. */
+    default boolean alwaysCaughtUp() {
+        return false;
+    }
+
+    /** False once closed (or failed): nothing proposed will commit any more. */
+    default boolean isRunning() {
+        return true;
+    }
+
     /** Whether this replica is the leader now (the one that runs the control loops). */
     boolean isLeader();
 

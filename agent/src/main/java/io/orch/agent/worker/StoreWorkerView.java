@@ -53,14 +53,24 @@ public final class StoreWorkerView implements WorkerView {
         });
     }
 
-    /** Watches this node's task events; a thread of its own hands them on, so the store's applying thread never waits. */
     @Override
     public Optional<io.orch.api.proto.Network> network(String idOrName) {
         return store.read(r -> r.network(idOrName).or(() -> r.networkByName(idOrName)));
     }
 
+    /**
+     * Only once the local replica has caught up with its group: a promoted node's replica starts
+     * empty, and a task it does not show yet may well be assigned here and running.
+     */
+    @Override
+    public boolean complete() {
+        return store.isCaughtUp();
+    }
+
+    /** Watches this node's task events; a thread of its own hands them on, so the store's applying thread never waits. */
     @Override
     public AutoCloseable subscribe(Runnable onChange) {
+        store.caughtUp().thenRun(onChange); // the view becomes complete: what it still lacks is not here
         Subscription events = store.watch(e -> e.kind() == ObjectKind.TASK && onThisNode(e));
         Thread t = new Thread(() -> {
             try {

@@ -90,6 +90,11 @@ class NetworkAllocationLoopsTest {
         }
 
         @Override
+        public boolean alwaysCaughtUp() {
+            return local.alwaysCaughtUp();
+        }
+
+        @Override
         public synchronized CompletableFuture<ApplyResult> propose(StoreCommand command) {
             CompletableFuture<ApplyResult> result = local.propose(command);
             if (result.join().ok() && store != null) {

@@ -521,6 +521,7 @@ public final class RatisProposer implements Proposer {
     }
 
     /** Started, not closed, not stopped by a failure. */
+    @Override
     public boolean isRunning() {
         return division != null && !closed && failure.get() == null;
     }

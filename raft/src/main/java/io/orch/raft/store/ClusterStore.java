@@ -39,6 +39,8 @@ public final class ClusterStore implements CommandApplier {
     private final Proposer proposer;
     private final Clock clock;
     private volatile LongConsumer commitLatencyNanos = n -> { };
+    private final AppliedIndexWaiters appliedWaiters = new AppliedIndexWaiters();
+    private final ReplicaCatchUp catchUp = new ReplicaCatchUp();
 
     public ClusterStore(Proposer proposer, Clock clock) {
         this.proposer = proposer;
@@ -48,6 +50,20 @@ public final class ClusterStore implements CommandApplier {
     /** Starts replication: the store is then up to date with what the log had on disk. */
     public void start() throws java.io.IOException {
         proposer.start(this);
+        catchUp.startInBackground(proposer, clock, appliedWaiters::await);
+    }
+
+    /**
+     * Completes once this replica has applied everything its group had committed when it started
+     * (see {@link ReplicaCatchUp}); until then, a missing object may only be one not applied yet.
+     */
+    public CompletableFuture<Long> caughtUp() {
+        return catchUp.future().copy();
+    }
+
+    /** Whether {@link #caughtUp()} has completed. */
+    public boolean isCaughtUp() {
+        return catchUp.future().isDone();
     }
 
     public Proposer proposer() {
@@ -189,6 +205,7 @@ public final class ClusterStore implements CommandApplier {
             return ApplyResult.ok(index);
         } finally {
             lock.writeLock().unlock();
+            appliedWaiters.applied(index);
         }
     }
 
@@ -257,6 +274,7 @@ public final class ClusterStore implements CommandApplier {
         } finally {
             lock.writeLock().unlock();
         }
+        appliedWaiters.applied(lastAppliedIndex());
     }
 
     @Override

@@ -31,6 +31,7 @@ class StoreReplayProperties {
         final LocalProposer delegate = new LocalProposer();
 
         @Override public void start(CommandApplier applier) { delegate.start(applier); }
+        @Override public boolean alwaysCaughtUp() { return delegate.alwaysCaughtUp(); }
         @Override public CompletableFuture<ApplyResult> propose(StoreCommand c) { log.add(c); return delegate.propose(c); }
         @Override public boolean isLeader() { return true; }
         @Override public void onLeadershipChange(Consumer<Boolean> l) { }
