@@ -52,7 +52,7 @@ class BadInputTest {
                 bad("invalid argument \"-1\" for \"--restart-max-attempts\"", "service", "create", "--restart-max-attempts", "-1", "busybox"),
                 bad("invalid argument \"sometimes\" for \"--restart-condition\": invalid restart condition", "service", "create", "--restart-condition", "sometimes", "busybox"),
                 bad("invalid argument \"daemon\" for \"--mode\": invalid mode", "service", "create", "--mode", "daemon", "busybox"),
-                bad("invalid argument for \"--replicas\": replicas can only be used with replicated mode", "service", "create", "--mode", "global", "--replicas", "2", "busybox"),
+                bad("invalid argument for \"--replicas\": replicas can only be used with replicated or replicated-job mode", "service", "create", "--mode", "global", "--replicas", "2", "busybox"),
                 bad("invalid argument \"kvm\" for \"--runtime\"", "service", "create", "--runtime", "kvm", "busybox"),
                 bad("invalid argument \"80:abc\" for \"--publish\": invalid target port", "service", "create", "-p", "80:abc", "busybox"),
                 bad("invalid argument \"published=8080\" for \"--publish\": invalid publish spec: missing target port", "service", "create", "--publish", "published=8080", "busybox"),
