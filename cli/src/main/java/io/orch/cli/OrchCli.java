@@ -39,7 +39,7 @@ public final class OrchCli implements Callable<Integer> {
     public static final String HOST_ENV = "ORCH_HOST";
 
     @Option(names = {"-H", "--host"}, paramLabel = "URL",
-            description = "Agent API address: unix:///path or tcp://host:port (env ORCH_HOST; default: the local socket, "
+            description = "Agent API address: unix:///path, tcp://host:port or host:port (env ORCH_HOST; default: the local socket, "
                     + "/run/orch/orch.sock as root, ~/.orch/orch.sock otherwise).")
     String host;
 

@@ -73,7 +73,7 @@ class BadInputTest {
                 bad("Missing required parameter: 'SERVICE'", "service", "ps"),
                 bad("Missing required parameter: 'SERVICE'", "service", "rm"),
                 bad("unknown flag: --bogus", "service", "ls", "--bogus"),
-                bad("unexpected argument: nothing", "nothing"));
+                bad("unknown command \"nothing\" for \"orch\"", "nothing"));
     }
 
     private static Arguments bad(String expectedStart, String... args) {
@@ -95,8 +95,8 @@ class BadInputTest {
 
     @Test
     void aMalformedHostIsAUsageErrorNamingWhereItCameFrom() {
-        CliRun r = CliRun.run(Map.of("ORCH_HOST", "localhost:2375"), "service", "ls");
+        CliRun r = CliRun.run(Map.of("ORCH_HOST", "http://localhost:2375"), "service", "ls");
         assertEquals(2, r.exitCode());
-        assertEquals(List.of("Error: invalid host \"localhost:2375\": expected unix:///path or tcp://host:port (from ORCH_HOST)"), r.errLines());
+        assertEquals(List.of("Error: invalid host \"http://localhost:2375\": expected unix:///path, tcp://host:port or host:port (from ORCH_HOST)"), r.errLines());
     }
 }
