@@ -30,13 +30,14 @@ final class Normalizer {
     static final Set<String> TOP_LEVEL = Set.of("version", "name", "services", "networks", "volumes", "secrets", "configs");
     static final List<String> SERVICE_KEYS = List.of("image", "entrypoint", "command", "environment", "env_file", "labels",
             "ports", "volumes", "secrets", "configs", "networks", "healthcheck", "deploy", "user", "working_dir", "hostname",
-            "stop_grace_period", "stop_signal", "init", "read_only", "tmpfs", "ulimits", "depends_on");
+            "stop_grace_period", "stop_signal", "init", "read_only", "tmpfs", "ulimits", "depends_on",
+            "cap_add", "cap_drop", "dns", "dns_opt", "dns_search", "extra_hosts", "sysctls", "tty", "logging", "privileged");
     /** Keys of the compose format that a Swarm deployment ignores (docker warns about them too). */
-    static final Set<String> IGNORED_SERVICE_KEYS = new TreeSet<>(List.of("build", "cap_add", "cap_drop", "cgroup_parent",
-            "cgroupns_mode", "container_name", "cpu_shares", "cpus", "credential_spec", "devices", "dns", "dns_opt",
-            "dns_search", "domainname", "expose", "external_links", "extra_hosts", "ipc", "isolation", "links", "logging",
-            "mac_address", "mem_limit", "memswap_limit", "network_mode", "oom_score_adj", "pid", "platform", "privileged",
-            "profiles", "pull_policy", "restart", "security_opt", "shm_size", "stdin_open", "sysctls", "tty", "userns_mode"));
+    static final Set<String> IGNORED_SERVICE_KEYS = new TreeSet<>(List.of("build", "cgroup_parent",
+            "cgroupns_mode", "container_name", "cpu_shares", "cpus", "credential_spec", "devices",
+            "domainname", "expose", "external_links", "ipc", "isolation", "links",
+            "mac_address", "mem_limit", "memswap_limit", "network_mode", "oom_score_adj", "pid", "platform",
+            "profiles", "pull_policy", "restart", "security_opt", "shm_size", "stdin_open", "userns_mode"));
 
     private final Values values;
     private final Path baseDir;
@@ -131,6 +132,15 @@ final class Normalizer {
                 case "tmpfs" -> out.set(key, Values.toArray(values.strings(v, p)));
                 case "ulimits" -> out.set(key, ulimits(v, p));
                 case "depends_on" -> out.set(key, dependsOn(v, p));
+                case "cap_add", "cap_drop", "dns", "dns_opt", "dns_search" -> out.set(key, Values.toArray(values.strings(v, p)));
+                case "extra_hosts" -> out.set(key, extraHosts(v, p));
+                case "sysctls" -> out.set(key, Values.toObject(required(values.keyValues(v, p), p)));
+                case "tty" -> out.put(key, values.bool(v, p));
+                case "logging" -> out.set(key, logging(v, p));
+                case "privileged" -> {
+                    // docker drops it with a warning; a service that needs it would then fail in ways hard to trace
+                    if (values.bool(v, p)) throw values.error(p, "privileged is not supported by swarm services (use cap_add)");
+                }
                 default -> throw new IllegalStateException(key);
             }
         }
@@ -285,9 +295,13 @@ final class Normalizer {
                 if (in.has("read_only") && values.bool(in.get("read_only"), Locations.child(p, "read_only"))) {
                     o.put("read_only", true);
                 }
+                if (in.has("consistency")) {
+                    o.put("consistency", values.oneOf(in.get("consistency"), Locations.child(p, "consistency"),
+                            List.of("default", "consistent", "cached", "delegated")));
+                }
                 for (String sub : List.of("volume", "bind", "tmpfs")) {
                     if (in.has(sub)) {
-                        o.set(sub, values.object(in.get(sub), Locations.child(p, sub)));
+                        o.set(sub, mountOptions(type, sub, in.get(sub), Locations.child(p, sub)));
                     }
                 }
             } else {
@@ -528,6 +542,76 @@ final class Normalizer {
         }
         if (in.has("max_replicas_per_node")) {
             out.put("max_replicas_per_node", values.nonNegative(in.get("max_replicas_per_node"), Locations.child(path, "max_replicas_per_node")));
+        }
+        return out;
+    }
+
+    /** {@code ["host:ip"]} or {@code {host: ip}}, canonical as the list; each checked as docker's --host. */
+    private ArrayNode extraHosts(JsonNode v, String path) {
+        List<String> hosts = new ArrayList<>();
+        if (v.isObject()) {
+            for (String host : sortedNames((ObjectNode) v)) {
+                hosts.add(host + ":" + values.string(v.get(host), Locations.child(path, host)));
+            }
+        } else {
+            hosts.addAll(values.list(v, path));
+        }
+        for (int i = 0; i < hosts.size(); i++) {
+            try {
+                io.orch.cli.parse.ExtraHosts.toSwarm(hosts.get(i));
+            } catch (io.orch.cli.parse.InvalidValueException e) {
+                throw values.error(v.isObject() ? path : Locations.index(path, i), e.getMessage());
+            }
+        }
+        return Values.toArray(hosts);
+    }
+
+    private Map<String, String> required(Map<String, String> map, String path) {
+        map.forEach((k, val) -> {
+            if (val == null) throw values.error(Locations.child(path, k), "needs a value");
+        });
+        return map;
+    }
+
+    private ObjectNode logging(JsonNode v, String path) {
+        ObjectNode in = values.object(v, path);
+        values.onlyKeys(in, path, Set.of("driver", "options"));
+        ObjectNode out = Values.NODES.objectNode();
+        if (in.has("driver")) out.put("driver", values.string(in.get("driver"), Locations.child(path, "driver")));
+        if (in.has("options")) {
+            if (!in.has("driver")) throw values.error(Locations.child(path, "options"), "options need a driver");
+            out.set("options", Values.toObject(required(values.keyValues(in.get("options"), Locations.child(path, "options")),
+                    Locations.child(path, "options"))));
+        }
+        return out;
+    }
+
+    /** The volume/bind/tmpfs sub-options of a long-syntax volume, as docker converts them; only with their own type. */
+    private ObjectNode mountOptions(String type, String sub, JsonNode v, String p) {
+        if (!sub.equals(type)) throw values.error(p, sub + " options cannot be used with a volume of type " + type);
+        ObjectNode in = values.object(v, p);
+        ObjectNode out = Values.NODES.objectNode();
+        switch (sub) {
+            case "volume" -> {
+                values.onlyKeys(in, p, Set.of("nocopy", "subpath"));
+                if (in.has("nocopy")) out.put("nocopy", values.bool(in.get("nocopy"), Locations.child(p, "nocopy")));
+                if (in.has("subpath")) out.put("subpath", values.string(in.get("subpath"), Locations.child(p, "subpath")));
+            }
+            case "bind" -> {
+                values.onlyKeys(in, p, Set.of("propagation", "create_host_path"));
+                if (in.has("propagation")) {
+                    out.put("propagation", values.oneOf(in.get("propagation"), Locations.child(p, "propagation"),
+                            List.of("private", "rprivate", "shared", "rshared", "slave", "rslave")));
+                }
+                if (in.has("create_host_path") && values.bool(in.get("create_host_path"), Locations.child(p, "create_host_path"))) {
+                    throw values.error(Locations.child(p, "create_host_path"), "swarm services do not create bind sources (create the path on the nodes)");
+                }
+            }
+            default -> {
+                values.onlyKeys(in, p, Set.of("size", "mode"));
+                if (in.has("size")) out.put("size", values.bytes(in.get("size"), Locations.child(p, "size")));
+                if (in.has("mode")) out.put("mode", values.nonNegative(in.get("mode"), Locations.child(p, "mode")));
+            }
         }
         return out;
     }
