@@ -123,6 +123,24 @@ class ServiceFlagParityTest {
     }
 
     @Test
+    void anUnknownSecretIsRefusedBeforeAnythingIsCreated() {
+        int before = agent.requests().size();
+        CliRun r = CliRun.run(env, "-H", agent.url(), "service", "create", "-d", "--secret", "nope", "busybox");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals(List.of("Error: invalid argument for \"--secret\": secret not found: nope"), r.errLines());
+        assertTrue(agent.requests().subList(before, agent.requests().size()).stream().noneMatch(q -> q.method().equals("POST")));
+    }
+
+    @Test
+    void rollbackTakesNoOtherSpecFlag() {
+        int before = agent.requests().size();
+        CliRun r = CliRun.run(env, "-H", agent.url(), "service", "update", "--rollback", "--replicas", "2", "web");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals(List.of("Error: other flags may not be combined with --rollback"), r.errLines());
+        assertEquals(before, agent.requests().size());
+    }
+
+    @Test
     void everyCreateFlagOfDockerIsInTheTable() {
         assertCovered("create", "docker-flags/service-create.txt");
     }
