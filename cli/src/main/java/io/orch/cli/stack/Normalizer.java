@@ -31,12 +31,13 @@ final class Normalizer {
     static final List<String> SERVICE_KEYS = List.of("image", "entrypoint", "command", "environment", "env_file", "labels",
             "ports", "volumes", "secrets", "configs", "networks", "healthcheck", "deploy", "user", "working_dir", "hostname",
             "stop_grace_period", "stop_signal", "init", "read_only", "tmpfs", "ulimits", "depends_on",
-            "cap_add", "cap_drop", "dns", "dns_opt", "dns_search", "extra_hosts", "sysctls", "tty", "logging", "privileged");
+            "cap_add", "cap_drop", "dns", "dns_opt", "dns_search", "extra_hosts", "sysctls", "tty", "logging", "privileged",
+            "isolation", "oom_score_adj", "credential_spec");
     /** Keys of the compose format that a Swarm deployment ignores (docker warns about them too). */
     static final Set<String> IGNORED_SERVICE_KEYS = new TreeSet<>(List.of("build", "cgroup_parent",
-            "cgroupns_mode", "container_name", "cpu_shares", "cpus", "credential_spec", "devices",
-            "domainname", "expose", "external_links", "ipc", "isolation", "links",
-            "mac_address", "mem_limit", "memswap_limit", "network_mode", "oom_score_adj", "pid", "platform",
+            "cgroupns_mode", "container_name", "cpu_shares", "cpus", "devices",
+            "domainname", "expose", "external_links", "ipc", "links",
+            "mac_address", "mem_limit", "memswap_limit", "network_mode", "pid", "platform",
             "profiles", "pull_policy", "restart", "security_opt", "shm_size", "stdin_open", "userns_mode"));
 
     private final Values values;
@@ -132,7 +133,15 @@ final class Normalizer {
                 case "tmpfs" -> out.set(key, Values.toArray(values.strings(v, p)));
                 case "ulimits" -> out.set(key, ulimits(v, p));
                 case "depends_on" -> out.set(key, dependsOn(v, p));
-                case "cap_add", "cap_drop", "dns", "dns_opt", "dns_search" -> out.set(key, Values.toArray(values.strings(v, p)));
+                case "cap_add", "cap_drop" -> out.set(key, capabilities(v, p));
+                case "dns", "dns_opt", "dns_search" -> out.set(key, Values.toArray(values.strings(v, p)));
+                case "isolation" -> out.put(key, values.oneOf(v, p, List.of("default", "process", "hyperv")));
+                case "oom_score_adj" -> {
+                    long n = values.integer(v, p);
+                    if (n < -1000 || n > 1000) throw values.error(p, "must be from -1000 to 1000, got " + n);
+                    out.put(key, n);
+                }
+                case "credential_spec" -> out.set(key, credentialSpec(v, p));
                 case "extra_hosts" -> out.set(key, extraHosts(v, p));
                 case "sysctls" -> out.set(key, Values.toObject(required(values.keyValues(v, p), p)));
                 case "tty" -> out.put(key, values.bool(v, p));
@@ -564,6 +573,28 @@ final class Normalizer {
             }
         }
         return Values.toArray(hosts);
+    }
+
+    private ArrayNode capabilities(JsonNode v, String path) {
+        List<String> caps = values.list(v, path);
+        for (int i = 0; i < caps.size(); i++) {
+            if (caps.get(i).isBlank()) throw values.error(Locations.index(path, i), "empty capability");
+        }
+        return Values.toArray(caps);
+    }
+
+    /** {file: NAME} or {registry: NAME}; docker's config form also adds a config to the service, which orch does not do. */
+    private ObjectNode credentialSpec(JsonNode v, String path) {
+        ObjectNode in = values.object(v, path);
+        values.onlyKeys(in, path, Set.of("file", "registry", "config"));
+        if (in.has("config")) {
+            throw values.error(Locations.child(path, "config"), "credential_spec config is not supported by orch (use file or registry)");
+        }
+        if (in.size() != 1) throw values.error(path, "needs exactly one of file or registry");
+        ObjectNode out = Values.NODES.objectNode();
+        String k = in.fieldNames().next();
+        out.put(k, values.string(in.get(k), Locations.child(path, k)));
+        return out;
     }
 
     private Map<String, String> required(Map<String, String> map, String path) {

@@ -234,7 +234,12 @@ public final class StackConverter {
         if (s.has("stop_signal")) c.put("StopSignal", s.get("stop_signal").asText());
         if (s.has("read_only")) c.put("ReadOnly", s.get("read_only").asBoolean());
         ObjectNode privileges = c.putObject("Privileges");
-        privileges.putNull("CredentialSpec");
+        if (s.has("credential_spec")) {
+            JsonNode cred = s.get("credential_spec");
+            privileges.putObject("CredentialSpec").put(cred.has("file") ? "File" : "Registry", cred.path(cred.has("file") ? "file" : "registry").asText());
+        } else {
+            privileges.putNull("CredentialSpec");
+        }
         privileges.putNull("SELinuxContext");
         privileges.put("NoNewPrivileges", false);
         if (s.has("init")) c.put("Init", s.get("init").asBoolean());
@@ -244,6 +249,8 @@ public final class StackConverter {
         ArrayNode configs = fileRefs(s.path("configs"), "configs", "ConfigID", "ConfigName", configIds);
         if (!configs.isEmpty()) c.set("Configs", configs);
         if (s.has("tty")) c.put("TTY", s.get("tty").asBoolean());
+        if (s.has("isolation")) c.put("Isolation", s.get("isolation").asText());
+        if (s.has("oom_score_adj")) c.put("OomScoreAdj", s.get("oom_score_adj").asLong());
         if (s.has("cap_add") || s.has("cap_drop")) {
             Capabilities.Effective caps = Capabilities.effective(texts(s.path("cap_add")), texts(s.path("cap_drop")));
             if (!caps.add().isEmpty()) c.set("CapabilityAdd", Values.toArray(caps.add()));

@@ -160,6 +160,9 @@ class StackDeployTest {
                 "    init: true",
                 "    tty: true",
                 "    privileged: false",
+                "    isolation: default",
+                "    oom_score_adj: -100",
+                "    credential_spec: {file: spec.json}",
                 "    logging: {driver: json-file, options: {max-size: 10m}}",
                 "    tmpfs: /run",
                 "    volumes:",
@@ -183,12 +186,23 @@ class StackDeployTest {
         assertJsonEquals(Fixtures.parse("[{\"Name\":\"nofile\",\"Soft\":10,\"Hard\":20}]"), c.path("Ulimits"));
         assertEquals(true, c.path("Init").asBoolean());
         assertEquals(true, c.path("TTY").asBoolean());
+        assertEquals("default", c.path("Isolation").asText());
+        assertEquals(-100, c.path("OomScoreAdj").asLong());
+        assertJsonEquals(Fixtures.parse("{\"File\":\"spec.json\"}"), c.path("Privileges").path("CredentialSpec"));
         assertJsonEquals(Fixtures.parse("{\"Name\":\"json-file\",\"Options\":{\"max-size\":\"10m\"}}"), spec.path("TaskTemplate").path("LogDriver"));
         JsonNode mounts = c.path("Mounts");
         assertJsonEquals(Fixtures.parse("{\"Propagation\":\"rslave\"}"), mounts.get(0).path("BindOptions"));
         assertEquals(true, mounts.get(1).path("VolumeOptions").path("NoCopy").asBoolean());
         assertJsonEquals(Fixtures.parse("{\"SizeBytes\":67108864,\"Mode\":1777}"), mounts.get(2).path("TmpfsOptions"));
         assertJsonEquals(Fixtures.parse("{\"Type\":\"tmpfs\",\"Target\":\"/run\"}"), mounts.get(3));
+
+        // stack config writes these keys in a form that loads back to the same stack
+        CliRun config = orch("stack", "config", "-c", f.toString());
+        assertEquals(0, config.exitCode(), config.toString());
+        assertTrue(config.out().contains("cap_add") && config.out().contains("propagation: rslave"), config.out());
+        Path again = dir.resolve("fields-again.yml");
+        Files.writeString(again, config.out());
+        assertEquals(config.out(), orch("stack", "config", "-c", again.toString()).out());
     }
 
     @Test

@@ -53,6 +53,7 @@ class StackErrorsTest {
             log opts no driver | services:\\n  web:\\n    image: x\\n    logging: {options: {a: b}}\\n | 4:24 services.web.logging.options: options need a driver
             bad extra host     | services:\\n  web:\\n    image: x\\n    extra_hosts: [nohost]\\n | 4:19 services.web.extra_hosts[0]: bad format for add-host: "nohost": expected HOST:IP
             sysctl no value    | services:\\n  web:\\n    image: x\\n    sysctls: [net.core.x]\\n | 4:14 services.web.sysctls.net.core.x: needs a value
+            empty capability   | services:\\n  web:\\n    image: x\\n    cap_add: [""]\\n | 4:15 services.web.cap_add[0]: empty capability
             jobs               | services:\\n  web:\\n    image: x\\n    deploy: {mode: replicated-job}\\n | 4:20 services.web.deploy.mode: mode replicated-job: jobs are not supported by orch yet
             """)
     void badFileIsOneLineAndNothingIsSent(String name, String yaml, String expected) throws IOException {
