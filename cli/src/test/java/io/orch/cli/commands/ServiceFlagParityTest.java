@@ -123,6 +123,19 @@ class ServiceFlagParityTest {
     }
 
     @Test
+    void helpListsEveryDockerFlag() {
+        for (String command : List.of("create", "update")) {
+            CliRun r = CliRun.run("service", command, "--help");
+            assertEquals(0, r.exitCode(), r.toString());
+            List<String> missing = resource("docker-flags/service-" + command + ".txt").lines().filter(l -> l.startsWith("--"))
+                    .filter(f -> !java.util.regex.Pattern.compile("(^|[ ,])" + java.util.regex.Pattern.quote(f) + "([=,\\s\\[]|$)", java.util.regex.Pattern.MULTILINE)
+                            .matcher(r.out()).find())
+                    .toList();
+            assertEquals(List.of(), missing, "service " + command + " --help");
+        }
+    }
+
+    @Test
     void anUnknownSecretIsRefusedBeforeAnythingIsCreated() {
         int before = agent.requests().size();
         CliRun r = CliRun.run(env, "-H", agent.url(), "service", "create", "-d", "--secret", "nope", "busybox");
