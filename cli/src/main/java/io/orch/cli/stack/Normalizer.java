@@ -41,6 +41,7 @@ final class Normalizer {
             "profiles", "pull_policy", "restart", "security_opt", "shm_size", "stdin_open", "userns_mode"));
 
     private final Values values;
+    private final ContainerKeys containerKeys;
     private final Path baseDir;
     private final Function<String, String> env;
     private final Set<String> ignored;
@@ -52,6 +53,7 @@ final class Normalizer {
      */
     Normalizer(Locations locations, Path baseDir, Function<String, String> env, Set<String> ignored) {
         this.values = new Values(locations);
+        this.containerKeys = new ContainerKeys(values);
         this.baseDir = baseDir;
         this.env = env;
         this.ignored = ignored;
@@ -133,7 +135,7 @@ final class Normalizer {
                 case "tmpfs" -> out.set(key, Values.toArray(values.strings(v, p)));
                 case "ulimits" -> out.set(key, ulimits(v, p));
                 case "depends_on" -> out.set(key, dependsOn(v, p));
-                case "cap_add", "cap_drop" -> out.set(key, capabilities(v, p));
+                case "cap_add", "cap_drop" -> out.set(key, containerKeys.capabilities(v, p));
                 case "dns", "dns_opt", "dns_search" -> out.set(key, Values.toArray(values.strings(v, p)));
                 case "isolation" -> out.put(key, values.oneOf(v, p, List.of("default", "process", "hyperv")));
                 case "oom_score_adj" -> {
@@ -141,11 +143,11 @@ final class Normalizer {
                     if (n < -1000 || n > 1000) throw values.error(p, "must be from -1000 to 1000, got " + n);
                     out.put(key, n);
                 }
-                case "credential_spec" -> out.set(key, credentialSpec(v, p));
-                case "extra_hosts" -> out.set(key, extraHosts(v, p));
-                case "sysctls" -> out.set(key, Values.toObject(required(values.keyValues(v, p), p)));
+                case "credential_spec" -> out.set(key, containerKeys.credentialSpec(v, p));
+                case "extra_hosts" -> out.set(key, containerKeys.extraHosts(v, p));
+                case "sysctls" -> out.set(key, Values.toObject(containerKeys.required(values.keyValues(v, p), p)));
                 case "tty" -> out.put(key, values.bool(v, p));
-                case "logging" -> out.set(key, logging(v, p));
+                case "logging" -> out.set(key, containerKeys.logging(v, p));
                 case "privileged" -> {
                     // docker drops it with a warning; a service that needs it would then fail in ways hard to trace
                     if (values.bool(v, p)) throw values.error(p, "privileged is not supported by swarm services (use cap_add)");
@@ -310,7 +312,7 @@ final class Normalizer {
                 }
                 for (String sub : List.of("volume", "bind", "tmpfs")) {
                     if (in.has(sub)) {
-                        o.set(sub, mountOptions(type, sub, in.get(sub), Locations.child(p, sub)));
+                        o.set(sub, containerKeys.mountOptions(type, sub, in.get(sub), Locations.child(p, sub)));
                     }
                 }
             } else {
@@ -551,98 +553,6 @@ final class Normalizer {
         }
         if (in.has("max_replicas_per_node")) {
             out.put("max_replicas_per_node", values.nonNegative(in.get("max_replicas_per_node"), Locations.child(path, "max_replicas_per_node")));
-        }
-        return out;
-    }
-
-    /** {@code ["host:ip"]} or {@code {host: ip}}, canonical as the list; each checked as docker's --host. */
-    private ArrayNode extraHosts(JsonNode v, String path) {
-        List<String> hosts = new ArrayList<>();
-        if (v.isObject()) {
-            for (String host : sortedNames((ObjectNode) v)) {
-                hosts.add(host + ":" + values.string(v.get(host), Locations.child(path, host)));
-            }
-        } else {
-            hosts.addAll(values.list(v, path));
-        }
-        for (int i = 0; i < hosts.size(); i++) {
-            try {
-                io.orch.cli.parse.ExtraHosts.toSwarm(hosts.get(i));
-            } catch (io.orch.cli.parse.InvalidValueException e) {
-                throw values.error(v.isObject() ? path : Locations.index(path, i), e.getMessage());
-            }
-        }
-        return Values.toArray(hosts);
-    }
-
-    private ArrayNode capabilities(JsonNode v, String path) {
-        List<String> caps = values.list(v, path);
-        for (int i = 0; i < caps.size(); i++) {
-            if (caps.get(i).isBlank()) throw values.error(Locations.index(path, i), "empty capability");
-        }
-        return Values.toArray(caps);
-    }
-
-    /** {file: NAME} or {registry: NAME}; docker's config form also adds a config to the service, which orch does not do. */
-    private ObjectNode credentialSpec(JsonNode v, String path) {
-        ObjectNode in = values.object(v, path);
-        values.onlyKeys(in, path, Set.of("file", "registry", "config"));
-        if (in.has("config")) {
-            throw values.error(Locations.child(path, "config"), "credential_spec config is not supported by orch (use file or registry)");
-        }
-        if (in.size() != 1) throw values.error(path, "needs exactly one of file or registry");
-        ObjectNode out = Values.NODES.objectNode();
-        String k = in.fieldNames().next();
-        out.put(k, values.string(in.get(k), Locations.child(path, k)));
-        return out;
-    }
-
-    private Map<String, String> required(Map<String, String> map, String path) {
-        map.forEach((k, val) -> {
-            if (val == null) throw values.error(Locations.child(path, k), "needs a value");
-        });
-        return map;
-    }
-
-    private ObjectNode logging(JsonNode v, String path) {
-        ObjectNode in = values.object(v, path);
-        values.onlyKeys(in, path, Set.of("driver", "options"));
-        ObjectNode out = Values.NODES.objectNode();
-        if (in.has("driver")) out.put("driver", values.string(in.get("driver"), Locations.child(path, "driver")));
-        if (in.has("options")) {
-            if (!in.has("driver")) throw values.error(Locations.child(path, "options"), "options need a driver");
-            out.set("options", Values.toObject(required(values.keyValues(in.get("options"), Locations.child(path, "options")),
-                    Locations.child(path, "options"))));
-        }
-        return out;
-    }
-
-    /** The volume/bind/tmpfs sub-options of a long-syntax volume, as docker converts them; only with their own type. */
-    private ObjectNode mountOptions(String type, String sub, JsonNode v, String p) {
-        if (!sub.equals(type)) throw values.error(p, sub + " options cannot be used with a volume of type " + type);
-        ObjectNode in = values.object(v, p);
-        ObjectNode out = Values.NODES.objectNode();
-        switch (sub) {
-            case "volume" -> {
-                values.onlyKeys(in, p, Set.of("nocopy", "subpath"));
-                if (in.has("nocopy")) out.put("nocopy", values.bool(in.get("nocopy"), Locations.child(p, "nocopy")));
-                if (in.has("subpath")) out.put("subpath", values.string(in.get("subpath"), Locations.child(p, "subpath")));
-            }
-            case "bind" -> {
-                values.onlyKeys(in, p, Set.of("propagation", "create_host_path"));
-                if (in.has("propagation")) {
-                    out.put("propagation", values.oneOf(in.get("propagation"), Locations.child(p, "propagation"),
-                            List.of("private", "rprivate", "shared", "rshared", "slave", "rslave")));
-                }
-                if (in.has("create_host_path") && values.bool(in.get("create_host_path"), Locations.child(p, "create_host_path"))) {
-                    throw values.error(Locations.child(p, "create_host_path"), "swarm services do not create bind sources (create the path on the nodes)");
-                }
-            }
-            default -> {
-                values.onlyKeys(in, p, Set.of("size", "mode"));
-                if (in.has("size")) out.put("size", values.bytes(in.get("size"), Locations.child(p, "size")));
-                if (in.has("mode")) out.put("mode", values.nonNegative(in.get("mode"), Locations.child(p, "mode")));
-            }
         }
         return out;
     }
