@@ -28,6 +28,8 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
     public int handleParseException(ParameterException ex, String[] args) {
         PrintWriter err = root.err();
         err.println("Error: " + usageMessage(ex));
+        String suggestion = suggestion(ex);
+        if (suggestion != null) err.println(suggestion);
         if (root.debug() || List.of(args).contains("--debug")) ex.printStackTrace(err);
         err.flush();
         return ExitCodes.USAGE;
@@ -53,11 +55,23 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         return code;
     }
 
+    /** "Did you mean: service?" for a mistyped subcommand or flag; null when nothing is close. */
+    static String suggestion(ParameterException ex) {
+        if (!(ex instanceof UnmatchedArgumentException ue) || ue.getUnmatched().isEmpty() || ue.getCommandLine() == null) return null;
+        List<String> names = Suggestions.forArgument(ue.getCommandLine(), ue.getUnmatched().get(0));
+        return names.isEmpty() ? null : "Did you mean: " + String.join(", ", names) + "?";
+    }
+
     /** docker's wording where it has one: {@code invalid argument "x" for "--flag": reason}. */
     static String usageMessage(ParameterException ex) {
         if (ex instanceof UnmatchedArgumentException ue && !ue.getUnmatched().isEmpty()) {
             String first = ue.getUnmatched().get(0);
-            return first.startsWith("-") ? "unknown flag: " + first : "unexpected argument: " + first;
+            if (first.startsWith("-")) return "unknown flag: " + first;
+            CommandLine at = ue.getCommandLine();
+            if (at != null && !at.getSubcommands().isEmpty()) {
+                return "unknown command \"" + first + "\" for \"" + at.getCommandSpec().qualifiedName() + "\"";
+            }
+            return "unexpected argument: " + first;
         }
         Throwable cause = ex.getCause();
         ArgSpec arg = ex.getArgSpec();

@@ -12,6 +12,7 @@ import io.orch.cli.commands.NetworkCommand;
 import io.orch.cli.commands.NodeCommand;
 import io.orch.cli.commands.ServiceCommand;
 import io.orch.cli.commands.ClusterCommand;
+import io.orch.cli.commands.CompletionCommand;
 import io.orch.cli.commands.ConfigCommand;
 import io.orch.cli.commands.SecretCommand;
 import io.orch.cli.commands.StackCommand;
@@ -34,12 +35,12 @@ import picocli.CommandLine.Option;
         versionProvider = OrchCli.VersionProvider.class,
         subcommands = {VersionCommand.class, InfoCommand.class, NodeCommand.class, ServiceCommand.class,
                 StackCommand.class, SecretCommand.class, ConfigCommand.class, ClusterCommand.class,
-                ImageCommand.class, JoinTokenCommand.class, NetworkCommand.class})
+                ImageCommand.class, JoinTokenCommand.class, NetworkCommand.class, CompletionCommand.class})
 public final class OrchCli implements Callable<Integer> {
     public static final String HOST_ENV = "ORCH_HOST";
 
     @Option(names = {"-H", "--host"}, paramLabel = "URL",
-            description = "Agent API address: unix:///path or tcp://host:port (env ORCH_HOST; default: the local socket, "
+            description = "Agent API address: unix:///path, tcp://host:port or host:port (env ORCH_HOST; default: the local socket, "
                     + "/run/orch/orch.sock as root, ~/.orch/orch.sock otherwise).")
     String host;
 

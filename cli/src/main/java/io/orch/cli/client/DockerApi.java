@@ -52,6 +52,19 @@ public final class DockerApi {
         return call("POST", "/services/" + Filters.encode(id) + "/update?version=" + version, spec);
     }
 
+    /** Create with an X-Registry-Auth header (--with-registry-auth); null sends none. */
+    public String createService(JsonNode spec, String registryAuth) {
+        return call("POST", "/services/create", spec, authHeader(registryAuth)).path("ID").asText();
+    }
+
+    public JsonNode updateService(String id, long version, JsonNode spec, String registryAuth) {
+        return call("POST", "/services/" + Filters.encode(id) + "/update?version=" + version, spec, authHeader(registryAuth));
+    }
+
+    private static java.util.Map<String, String> authHeader(String registryAuth) {
+        return registryAuth == null ? java.util.Map.of() : java.util.Map.of("X-Registry-Auth", registryAuth);
+    }
+
     public void removeService(String idOrName) {
         call("DELETE", "/services/" + Filters.encode(idOrName), null);
     }
@@ -162,10 +175,14 @@ public final class DockerApi {
     }
 
     private JsonNode call(String method, String path, JsonNode body) {
+        return call(method, path, body, java.util.Map.of());
+    }
+
+    private JsonNode call(String method, String path, JsonNode body, java.util.Map<String, String> headers) {
         HttpResponse response;
         try {
             byte[] bytes = body == null ? null : JSON.writeValueAsBytes(body);
-            response = http.send(method, prefix + path, bytes);
+            response = http.send(method, prefix + path, bytes, headers);
         } catch (AgentUnreachableException e) {
             throw e;
         } catch (SocketTimeoutException e) {

@@ -40,6 +40,11 @@ public final class HttpClient {
      * @throws IOException when the connection broke or timed out mid-request
      */
     public HttpResponse send(String method, String pathAndQuery, byte[] body) throws IOException {
+        return send(method, pathAndQuery, body, Map.of());
+    }
+
+    /** {@link #send(String, String, byte[])} with extra request headers (X-Registry-Auth). */
+    public HttpResponse send(String method, String pathAndQuery, byte[] body, Map<String, String> extraHeaders) throws IOException {
         Connection conn;
         try {
             conn = Transports.open(address, connectTimeout, readTimeout);
@@ -47,7 +52,7 @@ public final class HttpClient {
             throw new AgentUnreachableException(address, e);
         }
         try (conn) {
-            writeRequest(conn.output(), method, pathAndQuery, body);
+            writeRequest(conn.output(), method, pathAndQuery, body, extraHeaders);
             return readResponse(new BufferedInputStream(conn.input()), method);
         }
     }
@@ -84,7 +89,7 @@ public final class HttpClient {
     public StreamedResponse open(String method, String pathAndQuery) throws IOException {
         Connection conn = connect(Duration.ZERO);
         try {
-            writeRequest(conn.output(), method, pathAndQuery, null);
+            writeRequest(conn.output(), method, pathAndQuery, null, Map.of());
             InputStream in = new BufferedInputStream(conn.input());
             Head head = readHead(in);
             InputStream body;
@@ -110,13 +115,14 @@ public final class HttpClient {
         }
     }
 
-    private void writeRequest(OutputStream out, String method, String path, byte[] body) throws IOException {
+    private void writeRequest(OutputStream out, String method, String path, byte[] body, Map<String, String> extraHeaders) throws IOException {
         StringBuilder head = new StringBuilder()
                 .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(address.hostHeader()).append("\r\n")
                 .append("User-Agent: orch-cli\r\n")
                 .append("Accept: application/json\r\n")
                 .append("Connection: close\r\n");
+        extraHeaders.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
         if (body != null) {
             head.append("Content-Type: application/json\r\n");
             head.append("Content-Length: ").append(body.length).append("\r\n");

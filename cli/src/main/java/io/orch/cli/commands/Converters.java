@@ -109,12 +109,82 @@ public final class Converters {
         }
     }
 
+    public static final class Mount implements ITypeConverter<com.fasterxml.jackson.databind.node.ObjectNode> {
+        public com.fasterxml.jackson.databind.node.ObjectNode convert(String value) {
+            try { return io.orch.cli.parse.MountSpecs.parse(value); } catch (InvalidValueException e) { throw fail(e); }
+        }
+    }
+
+    public static final class Ulimit implements ITypeConverter<com.fasterxml.jackson.databind.node.ObjectNode> {
+        public com.fasterxml.jackson.databind.node.ObjectNode convert(String value) {
+            try { return io.orch.cli.parse.Ulimits.parse(value); } catch (InvalidValueException e) { throw fail(e); }
+        }
+    }
+
+    public static final class GenericResource implements ITypeConverter<com.fasterxml.jackson.databind.node.ObjectNode> {
+        public com.fasterxml.jackson.databind.node.ObjectNode convert(String value) {
+            try { return io.orch.cli.parse.GenericResources.parse(value); } catch (InvalidValueException e) { throw fail(e); }
+        }
+    }
+
+    public static final class FileReference implements ITypeConverter<io.orch.cli.parse.FileReferences.FileReference> {
+        public io.orch.cli.parse.FileReferences.FileReference convert(String value) {
+            try { return io.orch.cli.parse.FileReferences.parse(value); } catch (InvalidValueException e) { throw fail(e); }
+        }
+    }
+
+    /** --host NAME:IP, stored in the swarm form "IP NAME". */
+    public static final class ExtraHost implements ITypeConverter<String> {
+        public String convert(String value) {
+            try { return io.orch.cli.parse.ExtraHosts.toSwarm(value); } catch (InvalidValueException e) { throw fail(e); }
+        }
+    }
+
+    /** KEY=VALUE with a non-empty key (--sysctl, --log-opt). */
+    public static final class KeyValue implements ITypeConverter<String> {
+        public String convert(String value) {
+            int eq = value.indexOf('=');
+            if (eq <= 0) throw new TypeConversionException("expected KEY=VALUE");
+            return value;
+        }
+    }
+
+    public static final class Capability implements ITypeConverter<String> {
+        public String convert(String value) {
+            try { return io.orch.cli.parse.Capabilities.normalize(value); } catch (InvalidValueException e) { throw fail(e); }
+        }
+    }
+
+    public static final class OomScoreAdj implements ITypeConverter<Long> {
+        public Long convert(String value) {
+            try {
+                long v = Long.parseLong(value.trim());
+                if (v >= -1000 && v <= 1000) return v;
+            } catch (NumberFormatException e) {
+                // fall through to the same message
+            }
+            throw new TypeConversionException("must be an integer from -1000 to 1000");
+        }
+    }
+
+    /** file://NAME, registry://NAME or config://NAME (docker's credentialSpecOpt). */
+    public static final class CredentialSpec implements ITypeConverter<String> {
+        public String convert(String value) {
+            if (value.isEmpty() || value.matches("(file|registry|config)://.+")) return value;
+            throw new TypeConversionException("invalid credential spec: value must be prefixed with \"config://\", \"file://\", or \"registry://\"");
+        }
+    }
+
+    public static final class Isolation extends OneOf {
+        public Isolation() { super("invalid isolation", "default", "process", "hyperv"); }
+    }
+
     public static final class RestartCondition extends OneOf {
         public RestartCondition() { super("invalid restart condition", "none", "on-failure", "any"); }
     }
 
     public static final class ServiceMode extends OneOf {
-        public ServiceMode() { super("invalid mode", "replicated", "global"); }
+        public ServiceMode() { super("invalid mode", "replicated", "global", "replicated-job", "global-job"); }
     }
 
     public static final class Runtime extends OneOf {

@@ -5,7 +5,14 @@ import io.orch.cli.spec.ServiceCreateOptions;
 import io.orch.cli.spec.RolloutOptions;
 import io.orch.cli.spec.RolloutSpecs;
 import io.orch.cli.spec.ServiceSpecBuilder;
+import io.orch.cli.client.RegistryAuth;
+import io.orch.cli.parse.EnvFiles;
+import io.orch.cli.parse.FileReferences.FileReference;
+import io.orch.cli.parse.InvalidValueException;
+import io.orch.cli.spec.ContainerListOptions;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
 import java.io.Writer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,6 +39,16 @@ public final class ServiceCreateCommand extends OrchCommand {
 
     @Override
     public Integer call() {
+        ContainerListOptions lists = options.lists;
+        for (String file : lists.envFiles) {
+            try {
+                lists.envFromFiles.addAll(EnvFiles.read(Path.of(file), environment().env()));
+            } catch (InvalidValueException e) {
+                throw new ParameterException(spec.commandLine(), "invalid argument for \"--env-file\": " + e.getMessage());
+            }
+        }
+        lists.secretIds = FileObjectIds.lookup(api(), "secrets", lists.secrets.stream().map(FileReference::source).collect(Collectors.toSet()));
+        lists.configIds = FileObjectIds.lookup(api(), "configs", lists.configs.stream().map(FileReference::source).collect(Collectors.toSet()));
         ObjectNode body;
         try {
             body = ServiceSpecBuilder.build(options);
@@ -39,7 +56,8 @@ public final class ServiceCreateCommand extends OrchCommand {
         } catch (ServiceSpecBuilder.InvalidCombinationException e) {
             throw new ParameterException(spec.commandLine(), "invalid argument for \"" + e.flag + "\": " + e.getMessage());
         }
-        String id = api().createService(body);
+        String auth = options.container.withRegistryAuth ? RegistryAuth.forImage(options.image, environment().env()) : null;
+        String id = api().createService(body, auth);
         out().println(id);
         out().flush();
         if (!detach) {

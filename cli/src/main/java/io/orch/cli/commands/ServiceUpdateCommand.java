@@ -8,7 +8,11 @@ import io.orch.cli.spec.RolloutOptions;
 import io.orch.cli.spec.ServiceSpecBuilder;
 import io.orch.cli.spec.ServiceSpecUpdater;
 import io.orch.cli.spec.ServiceUpdateOptions;
+import io.orch.cli.client.RegistryAuth;
+import io.orch.cli.parse.FileReferences.FileReference;
+import io.orch.cli.spec.ContainerListUpdateOptions;
 import java.io.PrintWriter;
+import java.util.stream.Collectors;
 import java.io.Writer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,6 +46,9 @@ public final class ServiceUpdateCommand extends OrchCommand {
     @Option(names = {"-q", "--quiet"}, description = "Suppress progress output.")
     boolean quiet;
 
+    @Option(names = "--rollback", description = "Rollback to previous specification (as `service rollback`; no other flag).")
+    boolean rollback;
+
     @Parameters(index = "0", paramLabel = "SERVICE")
     String service;
 
@@ -50,11 +57,24 @@ public final class ServiceUpdateCommand extends OrchCommand {
         if (pause && resume) {
             throw new ParameterException(spec.commandLine(), "--pause and --resume cannot be used together");
         }
+        if (rollback && changesSpec("--rollback")) {
+            throw new ParameterException(spec.commandLine(), "other flags may not be combined with --rollback");
+        }
         JsonNode current = api().service(service, false);
         String id = current.path("ID").asText();
         long version = current.path("Version").path("Index").asLong();
+        if (rollback) {
+            api().post("/services/" + Filters.encode(id) + "/update?rollback=previous&version=" + version, current.path("Spec"));
+            out().println(service);
+            out().flush();
+            if (!detach) {
+                PrintWriter progress = quiet ? new PrintWriter(Writer.nullWriter()) : out();
+                ConvergenceWait.await(api(), id, progress, environment().terminal(), UpdateProgress.Goal.ROLLBACK, current.path("UpdateStatus"));
+            }
+            return 0;
+        }
         if (pause || resume) {
-            if (changesSpec()) {
+            if (changesSpec("--pause", "--resume")) {
                 throw new ParameterException(spec.commandLine(), "--pause and --resume change nothing else: give no other flag");
             }
             api().post("/services/" + Filters.encode(id) + "/update?version=" + version + "&updateAction=" + (pause ? "pause" : "resume"),
@@ -73,13 +93,18 @@ public final class ServiceUpdateCommand extends OrchCommand {
                 options.networkIds.put(n.path("Name").asText(), n.path("Id").asText());
             }
         }
+        ContainerListUpdateOptions lists = options.lists;
+        lists.secretIds = FileObjectIds.lookup(api(), "secrets", lists.secretAdd.stream().map(FileReference::source).collect(Collectors.toSet()));
+        lists.configIds = FileObjectIds.lookup(api(), "configs", lists.configAdd.stream().map(FileReference::source).collect(Collectors.toSet()));
         ObjectNode next;
         try {
             next = ServiceSpecUpdater.apply(current.path("Spec"), options, rollout);
         } catch (ServiceSpecBuilder.InvalidCombinationException e) {
             throw new ParameterException(spec.commandLine(), "invalid argument for \"" + e.flag + "\": " + e.getMessage());
         }
-        api().updateService(id, version, next);
+        String auth = options.container.withRegistryAuth
+                ? RegistryAuth.forImage(next.path("TaskTemplate").path("ContainerSpec").path("Image").asText(), environment().env()) : null;
+        api().updateService(id, version, next, auth);
         out().println(service);
         out().flush();
         if (!detach) {
@@ -93,10 +118,11 @@ public final class ServiceUpdateCommand extends OrchCommand {
         ConvergenceWait.await(api(), id, progress, environment().terminal(), UpdateProgress.Goal.UPDATE, statusBefore);
     }
 
-    /** Whether any spec-changing flag was given (the mixins' fields are null/empty/false otherwise). */
-    private boolean changesSpec() {
-        return spec.commandLine().getParseResult().matchedOptions().stream()
-                .anyMatch(o -> !o.longestName().equals("--pause") && !o.longestName().equals("--resume")
-                        && !o.longestName().equals("--detach") && !o.longestName().equals("--quiet"));
+    /** Whether any flag other than {@code allowed}, --detach and --quiet was given. */
+    private boolean changesSpec(String... allowed) {
+        java.util.Set<String> ok = new java.util.HashSet<>(java.util.List.of(allowed));
+        ok.add("--detach");
+        ok.add("--quiet");
+        return spec.commandLine().getParseResult().matchedOptions().stream().anyMatch(o -> !ok.contains(o.longestName()));
     }
 }

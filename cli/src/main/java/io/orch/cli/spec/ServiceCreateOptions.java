@@ -19,7 +19,7 @@ public class ServiceCreateOptions {
     @Option(names = "--replicas", converter = Converters.NonNegativeLong.class, description = "Number of tasks.")
     public Long replicas;
 
-    @Option(names = "--mode", converter = Converters.ServiceMode.class, description = "replicated or global (default replicated).")
+    @Option(names = "--mode", converter = Converters.ServiceMode.class, description = "replicated, global, replicated-job or global-job (default replicated).")
     public String mode;
 
     @Option(names = {"-e", "--env"}, description = "Set environment variables.")
@@ -99,6 +99,12 @@ public class ServiceCreateOptions {
 
     @Option(names = "--runtime", converter = Converters.Runtime.class, description = "orch runtime: process, runc or docker.")
     public String runtime;
+
+    @picocli.CommandLine.Mixin
+    public ContainerOptions container = new ContainerOptions();
+
+    @picocli.CommandLine.Mixin
+    public ContainerListOptions lists = new ContainerListOptions();
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "Image to run.")
     public String image;

@@ -32,11 +32,6 @@ public final class ServiceSpecBuilder {
     }
 
     public static ObjectNode build(ServiceCreateOptions o) {
-        boolean global = "global".equals(o.mode);
-        if (global && o.replicas != null) throw new InvalidCombinationException("--replicas", "replicas can only be used with replicated mode");
-        if (global && o.maxReplicasPerNode != null) {
-            throw new InvalidCombinationException("--replicas-max-per-node", "replicas-max-per-node can only be used with replicated mode");
-        }
         Map<String, String> labels = labels(o.labels, "--label");
         Map<String, String> containerLabels = labels(o.containerLabels, "--container-label");
 
@@ -51,7 +46,8 @@ public final class ServiceSpecBuilder {
         if (o.entrypoint != null) putList(cs.putArray("Command"), splitWords(o.entrypoint));
         if (!o.args.isEmpty()) putList(cs.putArray("Args"), o.args);
         if (o.hostname != null) cs.put("Hostname", o.hostname);
-        if (!o.env.isEmpty()) putList(cs.putArray("Env"), o.env);
+        List<String> env = ContainerSpecFields.mergeEnv(o.lists.envFromFiles, o.env);
+        if (!env.isEmpty()) putList(cs.putArray("Env"), env);
         if (o.workdir != null) cs.put("Dir", o.workdir);
         if (o.user != null) cs.put("User", o.user);
         if (o.stopSignal != null) cs.put("StopSignal", o.stopSignal);
@@ -87,12 +83,8 @@ public final class ServiceSpecBuilder {
         // orch extension: which runtime the tasks need (the scheduler filters nodes on it)
         if (o.runtime != null) tt.put("Runtime", o.runtime);
 
-        ObjectNode mode = spec.putObject("Mode");
-        if (global) {
-            mode.putObject("Global");
-        } else {
-            mode.putObject("Replicated").put("Replicas", o.replicas == null ? 1 : o.replicas);
-        }
+        spec.set("Mode", ServiceModes.forCreate(o.mode, o.replicas, o.container.maxConcurrent, o.maxReplicasPerNode));
+        ContainerSpecFields.apply(tt, o.container, o.lists);
 
         if (!o.networks.isEmpty()) {
             ArrayNode networks = tt.putArray("Networks");

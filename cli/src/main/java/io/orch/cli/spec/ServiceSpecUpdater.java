@@ -37,11 +37,15 @@ public final class ServiceSpecUpdater {
             env.values().forEach(out::add);
         }
         if (o.replicas != null) {
-            if (!spec.path("Mode").has("Replicated")) {
-                throw new ServiceSpecBuilder.InvalidCombinationException("--replicas", "replicas can only be used with replicated mode");
+            if (spec.path("Mode").get("ReplicatedJob") instanceof ObjectNode job) {
+                job.put("TotalCompletions", o.replicas);
+            } else if (spec.path("Mode").get("Replicated") instanceof ObjectNode replicated) {
+                replicated.put("Replicas", o.replicas);
+            } else {
+                throw new ServiceSpecBuilder.InvalidCombinationException("--replicas", "replicas can only be used with replicated or replicated-job mode");
             }
-            ((ObjectNode) spec.path("Mode").path("Replicated")).put("Replicas", o.replicas);
         }
+        ContainerSpecUpdates.apply(spec, tt, cs, o);
         if (!o.publishAdd.isEmpty() || !o.publishRm.isEmpty()) {
             updatePorts(RolloutSpecs.object(spec, "EndpointSpec"), o);
         }

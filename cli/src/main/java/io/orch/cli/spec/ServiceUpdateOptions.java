@@ -84,6 +84,33 @@ public class ServiceUpdateOptions {
     @Option(names = "--restart-window", converter = Converters.Duration.class, description = "Window used to evaluate the restart policy.")
     public Long restartWindow;
 
+    @Option(names = "--replicas-max-per-node", converter = Converters.NonNegativeLong.class, description = "Maximum tasks per node (0 = unlimited).")
+    public Long maxReplicasPerNode;
+
+    @Option(names = "--stop-grace-period", converter = Converters.Duration.class, description = "Time to wait before force killing a container.")
+    public Long stopGracePeriod;
+
+    @Option(names = "--stop-signal", description = "Signal to stop the container.")
+    public String stopSignal;
+
+    @Option(names = {"-w", "--workdir"}, description = "Working directory inside the container.")
+    public String workdir;
+
+    @Option(names = {"-u", "--user"}, description = "Username or UID (format: <name|uid>[:<group|gid>]).")
+    public String user;
+
+    @Option(names = "--hostname", description = "Container hostname.")
+    public String hostname;
+
+    @Option(names = "--entrypoint", description = "Overwrite the default ENTRYPOINT of the image (\"\" clears it).")
+    public String entrypoint;
+
+    @picocli.CommandLine.Mixin
+    public ContainerOptions container = new ContainerOptions();
+
+    @picocli.CommandLine.Mixin
+    public ContainerListUpdateOptions lists = new ContainerListUpdateOptions();
+
     @Option(names = "--force", description = "Force update even if no changes require it (replaces every task).")
     public boolean force;
 }

@@ -30,15 +30,18 @@ final class Normalizer {
     static final Set<String> TOP_LEVEL = Set.of("version", "name", "services", "networks", "volumes", "secrets", "configs");
     static final List<String> SERVICE_KEYS = List.of("image", "entrypoint", "command", "environment", "env_file", "labels",
             "ports", "volumes", "secrets", "configs", "networks", "healthcheck", "deploy", "user", "working_dir", "hostname",
-            "stop_grace_period", "stop_signal", "init", "read_only", "tmpfs", "ulimits", "depends_on");
+            "stop_grace_period", "stop_signal", "init", "read_only", "tmpfs", "ulimits", "depends_on",
+            "cap_add", "cap_drop", "dns", "dns_opt", "dns_search", "extra_hosts", "sysctls", "tty", "logging", "privileged",
+            "isolation", "oom_score_adj", "credential_spec");
     /** Keys of the compose format that a Swarm deployment ignores (docker warns about them too). */
-    static final Set<String> IGNORED_SERVICE_KEYS = new TreeSet<>(List.of("build", "cap_add", "cap_drop", "cgroup_parent",
-            "cgroupns_mode", "container_name", "cpu_shares", "cpus", "credential_spec", "devices", "dns", "dns_opt",
-            "dns_search", "domainname", "expose", "external_links", "extra_hosts", "ipc", "isolation", "links", "logging",
-            "mac_address", "mem_limit", "memswap_limit", "network_mode", "oom_score_adj", "pid", "platform", "privileged",
-            "profiles", "pull_policy", "restart", "security_opt", "shm_size", "stdin_open", "sysctls", "tty", "userns_mode"));
+    static final Set<String> IGNORED_SERVICE_KEYS = new TreeSet<>(List.of("build", "cgroup_parent",
+            "cgroupns_mode", "container_name", "cpu_shares", "cpus", "devices",
+            "domainname", "expose", "external_links", "ipc", "links",
+            "mac_address", "mem_limit", "memswap_limit", "network_mode", "pid", "platform",
+            "profiles", "pull_policy", "restart", "security_opt", "shm_size", "stdin_open", "userns_mode"));
 
     private final Values values;
+    private final ContainerKeys containerKeys;
     private final Path baseDir;
     private final Function<String, String> env;
     private final Set<String> ignored;
@@ -50,6 +53,7 @@ final class Normalizer {
      */
     Normalizer(Locations locations, Path baseDir, Function<String, String> env, Set<String> ignored) {
         this.values = new Values(locations);
+        this.containerKeys = new ContainerKeys(values);
         this.baseDir = baseDir;
         this.env = env;
         this.ignored = ignored;
@@ -131,6 +135,23 @@ final class Normalizer {
                 case "tmpfs" -> out.set(key, Values.toArray(values.strings(v, p)));
                 case "ulimits" -> out.set(key, ulimits(v, p));
                 case "depends_on" -> out.set(key, dependsOn(v, p));
+                case "cap_add", "cap_drop" -> out.set(key, containerKeys.capabilities(v, p));
+                case "dns", "dns_opt", "dns_search" -> out.set(key, Values.toArray(values.strings(v, p)));
+                case "isolation" -> out.put(key, values.oneOf(v, p, List.of("default", "process", "hyperv")));
+                case "oom_score_adj" -> {
+                    long n = values.integer(v, p);
+                    if (n < -1000 || n > 1000) throw values.error(p, "must be from -1000 to 1000, got " + n);
+                    out.put(key, n);
+                }
+                case "credential_spec" -> out.set(key, containerKeys.credentialSpec(v, p));
+                case "extra_hosts" -> out.set(key, containerKeys.extraHosts(v, p));
+                case "sysctls" -> out.set(key, Values.toObject(containerKeys.required(values.keyValues(v, p), p)));
+                case "tty" -> out.put(key, values.bool(v, p));
+                case "logging" -> out.set(key, containerKeys.logging(v, p));
+                case "privileged" -> {
+                    // docker drops it with a warning; a service that needs it would then fail in ways hard to trace
+                    if (values.bool(v, p)) throw values.error(p, "privileged is not supported by swarm services (use cap_add)");
+                }
                 default -> throw new IllegalStateException(key);
             }
         }
@@ -285,9 +306,13 @@ final class Normalizer {
                 if (in.has("read_only") && values.bool(in.get("read_only"), Locations.child(p, "read_only"))) {
                     o.put("read_only", true);
                 }
+                if (in.has("consistency")) {
+                    o.put("consistency", values.oneOf(in.get("consistency"), Locations.child(p, "consistency"),
+                            List.of("default", "consistent", "cached", "delegated")));
+                }
                 for (String sub : List.of("volume", "bind", "tmpfs")) {
                     if (in.has(sub)) {
-                        o.set(sub, values.object(in.get(sub), Locations.child(p, sub)));
+                        o.set(sub, containerKeys.mountOptions(type, sub, in.get(sub), Locations.child(p, sub)));
                     }
                 }
             } else {

@@ -3,7 +3,9 @@ package io.orch.cli.stack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orch.cli.parse.Capabilities;
 import io.orch.cli.parse.Cpus;
+import io.orch.cli.parse.ExtraHosts;
 import io.orch.cli.parse.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -192,6 +194,11 @@ public final class StackConverter {
         task.set("Placement", placement(deploy.path("placement")));
         task.set("Networks", networkAttachments(key, s));
         task.put("ForceUpdate", 0);
+        if (s.has("logging")) {
+            // docker: TaskTemplate.LogDriver {Name, Options} from the logging key
+            ObjectNode driver = task.putObject("LogDriver").put("Name", s.get("logging").path("driver").asText(""));
+            if (s.get("logging").has("options")) driver.set("Options", s.get("logging").get("options").deepCopy());
+        }
 
         ObjectNode mode = spec.putObject("Mode");
         if (deploy.path("mode").asText("replicated").equals("global")) {
@@ -227,7 +234,12 @@ public final class StackConverter {
         if (s.has("stop_signal")) c.put("StopSignal", s.get("stop_signal").asText());
         if (s.has("read_only")) c.put("ReadOnly", s.get("read_only").asBoolean());
         ObjectNode privileges = c.putObject("Privileges");
-        privileges.putNull("CredentialSpec");
+        if (s.has("credential_spec")) {
+            JsonNode cred = s.get("credential_spec");
+            privileges.putObject("CredentialSpec").put(cred.has("file") ? "File" : "Registry", cred.path(cred.has("file") ? "file" : "registry").asText());
+        } else {
+            privileges.putNull("CredentialSpec");
+        }
         privileges.putNull("SELinuxContext");
         privileges.put("NoNewPrivileges", false);
         if (s.has("init")) c.put("Init", s.get("init").asBoolean());
@@ -236,12 +248,36 @@ public final class StackConverter {
         if (!secrets.isEmpty()) c.set("Secrets", secrets);
         ArrayNode configs = fileRefs(s.path("configs"), "configs", "ConfigID", "ConfigName", configIds);
         if (!configs.isEmpty()) c.set("Configs", configs);
+        if (s.has("tty")) c.put("TTY", s.get("tty").asBoolean());
+        if (s.has("isolation")) c.put("Isolation", s.get("isolation").asText());
+        if (s.has("oom_score_adj")) c.put("OomScoreAdj", s.get("oom_score_adj").asLong());
+        if (s.has("cap_add") || s.has("cap_drop")) {
+            Capabilities.Effective caps = Capabilities.effective(texts(s.path("cap_add")), texts(s.path("cap_drop")));
+            if (!caps.add().isEmpty()) c.set("CapabilityAdd", Values.toArray(caps.add()));
+            if (!caps.drop().isEmpty()) c.set("CapabilityDrop", Values.toArray(caps.drop()));
+        }
+        if (s.has("dns") || s.has("dns_search") || s.has("dns_opt")) {
+            ObjectNode dns = c.putObject("DNSConfig");
+            if (!s.path("dns").isEmpty()) dns.set("Nameservers", s.get("dns").deepCopy());
+            if (!s.path("dns_search").isEmpty()) dns.set("Search", s.get("dns_search").deepCopy());
+            if (!s.path("dns_opt").isEmpty()) dns.set("Options", s.get("dns_opt").deepCopy());
+        }
+        if (!s.path("extra_hosts").isEmpty()) {
+            c.set("Hosts", Values.toArray(texts(s.get("extra_hosts")).stream().map(ExtraHosts::toSwarm).toList()));
+        }
+        if (!s.path("sysctls").isEmpty()) c.set("Sysctls", s.get("sysctls").deepCopy());
         if (s.has("ulimits") && !s.get("ulimits").isEmpty()) {
             ArrayNode u = c.putArray("Ulimits");
             s.get("ulimits").fields().forEachRemaining(e -> u.addObject().put("Name", e.getKey())
                     .put("Soft", e.getValue().path("soft").asLong()).put("Hard", e.getValue().path("hard").asLong()));
         }
         return c;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     private ArrayNode fileRefs(JsonNode refs, String section, String idField, String nameField, Map<String, String> ids) {
@@ -278,9 +314,21 @@ public final class StackConverter {
             }
             m.put("Target", v.path("target").asText());
             if (v.path("read_only").asBoolean(false)) m.put("ReadOnly", true);
+            if (v.has("consistency")) m.put("Consistency", v.get("consistency").asText());
+            if (v.has("bind")) {
+                ObjectNode bind = m.putObject("BindOptions");
+                if (v.get("bind").has("propagation")) bind.put("Propagation", v.get("bind").get("propagation").asText());
+            }
+            if (v.has("tmpfs")) {
+                ObjectNode tmpfs = m.putObject("TmpfsOptions");
+                if (v.get("tmpfs").has("size")) tmpfs.put("SizeBytes", v.get("tmpfs").get("size").asLong());
+                if (v.get("tmpfs").has("mode")) tmpfs.put("Mode", v.get("tmpfs").get("mode").asLong());
+            }
             if (type.equals("volume")) {
                 JsonNode decl = v.hasNonNull("source") ? stack.section("volumes").path(v.get("source").asText()) : Values.NODES.objectNode();
                 ObjectNode options = m.putObject("VolumeOptions");
+                if (v.path("volume").path("nocopy").asBoolean(false)) options.put("NoCopy", true);
+                if (v.path("volume").has("subpath")) options.put("Subpath", v.get("volume").get("subpath").asText());
                 options.set("Labels", sorted(withNamespace(decl.path("labels"))));
                 if (decl.has("driver")) {
                     ObjectNode driver = options.putObject("DriverConfig").put("Name", decl.get("driver").asText());

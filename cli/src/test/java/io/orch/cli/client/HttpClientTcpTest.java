@@ -114,13 +114,38 @@ class HttpClientTcpTest {
     }
 
     @Test
+    void theCliReachesAnAgentGivenAsHostColonPort() {
+        String hostPort = "127.0.0.1:" + server.getAddress().getPort();
+        io.orch.cli.testing.CliRun r = io.orch.cli.testing.CliRun.run("-H", hostPort, "version");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(seen.stream().anyMatch(s -> s.startsWith("GET /v1.47/version") || s.startsWith("GET /version")), seen.toString());
+        seen.clear();
+        io.orch.cli.testing.CliRun fromEnv = io.orch.cli.testing.CliRun.run(java.util.Map.of("ORCH_HOST", hostPort), "version");
+        assertEquals(0, fromEnv.exitCode(), fromEnv.toString());
+        assertTrue(!seen.isEmpty());
+    }
+
+    @Test
+    void aHostWithoutSchemeIsTcpAsWithDocker() {
+        HostAddress a = HostAddress.parse("10.0.0.1:2376");
+        assertEquals(HostAddress.Scheme.TCP, a.scheme());
+        assertEquals("10.0.0.1", a.host());
+        assertEquals(2376, a.port());
+        assertEquals("tcp://10.0.0.1:2376", a.url());
+        assertEquals("tcp://localhost:2375", HostAddress.parse(":2375").url());
+        assertEquals("tcp://node1:2375", HostAddress.parse("node1").url());
+        assertEquals("tcp://node1:2375", HostAddress.parse("tcp://node1").url());
+        assertEquals("tcp://[::1]:2375", HostAddress.parse("[::1]:2375").url());
+    }
+
+    @Test
     void hostAddressesParseBothSchemes() {
         assertEquals(HostAddress.Scheme.UNIX, HostAddress.parse("unix:///run/orch/orch.sock").scheme());
         HostAddress tcp = HostAddress.parse("tcp://10.0.0.1:2375");
         assertEquals("10.0.0.1", tcp.host());
         assertEquals(2375, tcp.port());
         assertEquals("::1", HostAddress.parse("tcp://[::1]:2375").host());
-        for (String bad : List.of("foo", "unix://", "tcp://host", "tcp://host:0", "tcp://host:x", "http://h:1")) {
+        for (String bad : List.of("unix://", "tcp://host:0", "tcp://host:x", "http://h:1", "h:99999", "tcp://h:1/path")) {
             assertThrows(IllegalArgumentException.class, () -> HostAddress.parse(bad), bad);
         }
     }

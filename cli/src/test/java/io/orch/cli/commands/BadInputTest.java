@@ -52,7 +52,7 @@ class BadInputTest {
                 bad("invalid argument \"-1\" for \"--restart-max-attempts\"", "service", "create", "--restart-max-attempts", "-1", "busybox"),
                 bad("invalid argument \"sometimes\" for \"--restart-condition\": invalid restart condition", "service", "create", "--restart-condition", "sometimes", "busybox"),
                 bad("invalid argument \"daemon\" for \"--mode\": invalid mode", "service", "create", "--mode", "daemon", "busybox"),
-                bad("invalid argument for \"--replicas\": replicas can only be used with replicated mode", "service", "create", "--mode", "global", "--replicas", "2", "busybox"),
+                bad("invalid argument for \"--replicas\": replicas can only be used with replicated or replicated-job mode", "service", "create", "--mode", "global", "--replicas", "2", "busybox"),
                 bad("invalid argument \"kvm\" for \"--runtime\"", "service", "create", "--runtime", "kvm", "busybox"),
                 bad("invalid argument \"80:abc\" for \"--publish\": invalid target port", "service", "create", "-p", "80:abc", "busybox"),
                 bad("invalid argument \"published=8080\" for \"--publish\": invalid publish spec: missing target port", "service", "create", "--publish", "published=8080", "busybox"),
@@ -60,6 +60,26 @@ class BadInputTest {
                 bad("invalid argument \"zone\" for \"--placement-pref\"", "service", "create", "--placement-pref", "zone", "busybox"),
                 bad("invalid argument \"-2\" for \"--replicas-max-per-node\"", "service", "create", "--replicas-max-per-node", "-2", "busybox"),
                 bad("unknown flag: --colour", "service", "create", "--colour", "red", "busybox"),
+                bad("invalid argument \"type=bind,source=/a\" for \"--mount\": target is required", "service", "create", "--mount", "type=bind,source=/a", "busybox"),
+                bad("invalid argument \"type=bind,target=/a,volume-nocopy\" for \"--mount\": cannot mix 'volume-*' options with mount type 'bind'",
+                        "service", "create", "--mount", "type=bind,target=/a,volume-nocopy", "busybox"),
+                bad("invalid argument \"type=tmpfs,target=/t,tmpfs-mode=999\" for \"--mount\": invalid tmpfs-mode", "service", "create", "--mount", "type=tmpfs,target=/t,tmpfs-mode=999", "busybox"),
+                bad("invalid argument \"target=/a,color=red\" for \"--mount\": unexpected key 'color'", "service", "create", "--mount", "target=/a,color=red", "busybox"),
+                bad("invalid argument \"nofile=20:10\" for \"--ulimit\": ulimit soft limit must be less than or equal to hard limit", "service", "create", "--ulimit", "nofile=20:10", "busybox"),
+                bad("invalid argument \"nofiles=1\" for \"--ulimit\": invalid ulimit type: nofiles", "service", "create", "--ulimit", "nofiles=1", "busybox"),
+                bad("invalid argument \"source=s,mode=9\" for \"--secret\": invalid mode specified: 9", "service", "create", "--secret", "source=s,mode=9", "busybox"),
+                bad("invalid argument \"target=/x\" for \"--config\": source is required", "service", "create", "--config", "target=/x", "busybox"),
+                bad("invalid argument \"db\" for \"--host\": bad format for add-host", "service", "create", "--host", "db", "busybox"),
+                bad("invalid argument \"gpu\" for \"--generic-resource\"", "service", "create", "--generic-resource", "gpu", "busybox"),
+                bad("invalid argument \"net.ipv4.ip_forward\" for \"--sysctl\": expected KEY=VALUE", "service", "create", "--sysctl", "net.ipv4.ip_forward", "busybox"),
+                bad("invalid argument \"2000\" for \"--oom-score-adj\"", "service", "create", "--oom-score-adj", "2000", "busybox"),
+                bad("invalid argument \"vm\" for \"--isolation\"", "service", "create", "--isolation", "vm", "busybox"),
+                bad("invalid argument \"spec.json\" for \"--credential-spec\"", "service", "create", "--credential-spec", "spec.json", "busybox"),
+                bad("invalid argument for \"--log-opt\": --log-opt needs --log-driver", "service", "create", "--log-opt", "max-size=1m", "busybox"),
+                bad("invalid argument for \"--max-concurrent\": max-concurrent can only be used with replicated-job mode", "service", "create", "--max-concurrent", "2", "busybox"),
+                bad("invalid argument for \"--replicas\": replicas can only be used with replicated or replicated-job mode", "service", "create", "--mode", "global-job", "--replicas", "2", "busybox"),
+                bad("invalid argument for \"--env-file\": cannot read env file", "service", "create", "--env-file", "/nonexistent/env", "busybox"),
+                bad("invalid argument \"fish\" for \"SHELL\"", "completion", "fish"),
                 bad("Missing required parameter: 'IMAGE'", "service", "create", "--name", "web"),
                 bad("invalid replicas value '-1' in 'web=-1'", "service", "scale", "web=-1"),
                 bad("invalid replicas value 'abc' in 'web=abc'", "service", "scale", "web=abc"),
@@ -73,7 +93,7 @@ class BadInputTest {
                 bad("Missing required parameter: 'SERVICE'", "service", "ps"),
                 bad("Missing required parameter: 'SERVICE'", "service", "rm"),
                 bad("unknown flag: --bogus", "service", "ls", "--bogus"),
-                bad("unexpected argument: nothing", "nothing"));
+                bad("unknown command \"nothing\" for \"orch\"", "nothing"));
     }
 
     private static Arguments bad(String expectedStart, String... args) {
@@ -95,8 +115,8 @@ class BadInputTest {
 
     @Test
     void aMalformedHostIsAUsageErrorNamingWhereItCameFrom() {
-        CliRun r = CliRun.run(Map.of("ORCH_HOST", "localhost:2375"), "service", "ls");
+        CliRun r = CliRun.run(Map.of("ORCH_HOST", "http://localhost:2375"), "service", "ls");
         assertEquals(2, r.exitCode());
-        assertEquals(List.of("Error: invalid host \"localhost:2375\": expected unix:///path or tcp://host:port (from ORCH_HOST)"), r.errLines());
+        assertEquals(List.of("Error: invalid host \"http://localhost:2375\": expected unix:///path, tcp://host:port or host:port (from ORCH_HOST)"), r.errLines());
     }
 }

@@ -143,6 +143,69 @@ class StackDeployTest {
     }
 
     @Test
+    void containerFieldsAreConvertedAsDockerStackDeployDoes() throws IOException {
+        Path f = dir.resolve("fields.yml");
+        Files.writeString(f, String.join("\n",
+                "services:",
+                "  a:",
+                "    image: busybox",
+                "    cap_add: [net_admin, CAP_SYS_TIME]",
+                "    cap_drop: [chown, net_admin]",
+                "    dns: 8.8.8.8",
+                "    dns_search: [example.com]",
+                "    dns_opt: [ndots:2]",
+                "    extra_hosts: [\"db:10.0.0.5\"]",
+                "    sysctls: {net.core.somaxconn: 1024}",
+                "    ulimits: {nofile: {soft: 10, hard: 20}}",
+                "    init: true",
+                "    tty: true",
+                "    privileged: false",
+                "    isolation: default",
+                "    oom_score_adj: -100",
+                "    credential_spec: {file: spec.json}",
+                "    logging: {driver: json-file, options: {max-size: 10m}}",
+                "    tmpfs: /run",
+                "    volumes:",
+                "      - {type: bind, source: /srv, target: /srv, bind: {propagation: rslave}}",
+                "      - {type: volume, source: data, target: /data, volume: {nocopy: true}}",
+                "      - {type: tmpfs, target: /t, tmpfs: {size: 64m, mode: 1777}}",
+                "volumes:",
+                "  data: {}",
+                ""));
+        CliRun r = orch("stack", "deploy", "-c", f.toString(), "st");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(List.of(), r.errLines());
+        JsonNode spec = agent.services.values().stream().filter(s -> s.path("Spec").path("Name").asText().equals("st_a"))
+                .findFirst().orElseThrow().path("Spec");
+        JsonNode c = spec.path("TaskTemplate").path("ContainerSpec");
+        assertJsonEquals(Fixtures.parse("[\"CAP_NET_ADMIN\",\"CAP_SYS_TIME\"]"), c.path("CapabilityAdd"));
+        assertJsonEquals(Fixtures.parse("[\"CAP_CHOWN\"]"), c.path("CapabilityDrop"));
+        assertJsonEquals(Fixtures.parse("{\"Nameservers\":[\"8.8.8.8\"],\"Search\":[\"example.com\"],\"Options\":[\"ndots:2\"]}"), c.path("DNSConfig"));
+        assertJsonEquals(Fixtures.parse("[\"10.0.0.5 db\"]"), c.path("Hosts"));
+        assertJsonEquals(Fixtures.parse("{\"net.core.somaxconn\":\"1024\"}"), c.path("Sysctls"));
+        assertJsonEquals(Fixtures.parse("[{\"Name\":\"nofile\",\"Soft\":10,\"Hard\":20}]"), c.path("Ulimits"));
+        assertEquals(true, c.path("Init").asBoolean());
+        assertEquals(true, c.path("TTY").asBoolean());
+        assertEquals("default", c.path("Isolation").asText());
+        assertEquals(-100, c.path("OomScoreAdj").asLong());
+        assertJsonEquals(Fixtures.parse("{\"File\":\"spec.json\"}"), c.path("Privileges").path("CredentialSpec"));
+        assertJsonEquals(Fixtures.parse("{\"Name\":\"json-file\",\"Options\":{\"max-size\":\"10m\"}}"), spec.path("TaskTemplate").path("LogDriver"));
+        JsonNode mounts = c.path("Mounts");
+        assertJsonEquals(Fixtures.parse("{\"Propagation\":\"rslave\"}"), mounts.get(0).path("BindOptions"));
+        assertEquals(true, mounts.get(1).path("VolumeOptions").path("NoCopy").asBoolean());
+        assertJsonEquals(Fixtures.parse("{\"SizeBytes\":67108864,\"Mode\":1777}"), mounts.get(2).path("TmpfsOptions"));
+        assertJsonEquals(Fixtures.parse("{\"Type\":\"tmpfs\",\"Target\":\"/run\"}"), mounts.get(3));
+
+        // stack config writes these keys in a form that loads back to the same stack
+        CliRun config = orch("stack", "config", "-c", f.toString());
+        assertEquals(0, config.exitCode(), config.toString());
+        assertTrue(config.out().contains("cap_add") && config.out().contains("propagation: rslave"), config.out());
+        Path again = dir.resolve("fields-again.yml");
+        Files.writeString(again, config.out());
+        assertEquals(config.out(), orch("stack", "config", "-c", again.toString()).out());
+    }
+
+    @Test
     void ignoredKeysAreOneWarningLine() throws IOException {
         Path f = dir.resolve("ignored.yml");
         Files.writeString(f, "services:\n  a:\n    image: busybox\n    build: .\n    container_name: x\n");

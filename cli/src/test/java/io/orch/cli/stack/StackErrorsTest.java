@@ -47,6 +47,13 @@ class StackErrorsTest {
             secret without file| services:\\n  web: {image: x}\\nsecrets:\\n  s: {}\\n              | 4:6 secrets.s: a secret needs a file (or external: true)
             missing secret file| services:\\n  web: {image: x}\\nsecrets:\\n  s: {file: ./none.txt}\\n | 4:13 secrets.s.file: cannot read DIR/none.txt (NoSuchFileException)
             global replicas    | services:\\n  web:\\n    image: x\\n    deploy: {mode: global, replicas: 2}\\n | 4:38 services.web.deploy.replicas: replicas cannot be used with mode global
+            privileged         | services:\\n  web:\\n    image: x\\n    privileged: true\\n     | 4:17 services.web.privileged: privileged is not supported by swarm services (use cap_add)
+            bind opts on volume| services:\\n  web:\\n    image: x\\n    volumes: [{type: volume, target: /d, bind: {propagation: shared}}]\\n | 4:48 services.web.volumes[0].bind: bind options cannot be used with a volume of type volume
+            unknown volume opt | services:\\n  web:\\n    image: x\\n    volumes: [{type: volume, target: /d, volume: {nocopy: true, labels: {}}}]\\n | 4:73 services.web.volumes[0].volume.labels: additional property labels is not allowed
+            log opts no driver | services:\\n  web:\\n    image: x\\n    logging: {options: {a: b}}\\n | 4:24 services.web.logging.options: options need a driver
+            bad extra host     | services:\\n  web:\\n    image: x\\n    extra_hosts: [nohost]\\n | 4:19 services.web.extra_hosts[0]: bad format for add-host: "nohost": expected HOST:IP
+            sysctl no value    | services:\\n  web:\\n    image: x\\n    sysctls: [net.core.x]\\n | 4:14 services.web.sysctls.net.core.x: needs a value
+            empty capability   | services:\\n  web:\\n    image: x\\n    cap_add: [""]\\n | 4:15 services.web.cap_add[0]: empty capability
             jobs               | services:\\n  web:\\n    image: x\\n    deploy: {mode: replicated-job}\\n | 4:20 services.web.deploy.mode: mode replicated-job: jobs are not supported by orch yet
             """)
     void badFileIsOneLineAndNothingIsSent(String name, String yaml, String expected) throws IOException {
