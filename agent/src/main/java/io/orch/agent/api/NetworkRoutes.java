@@ -116,10 +116,11 @@ final class NetworkRoutes {
     }
 
     ApiResponse create(ApiRequest request) throws ApiException, StoreException {
-        JsonNode body = request.jsonBody();
-        if (!body.isObject()) {
+        JsonNode sent = request.jsonBody();
+        if (!sent.isObject()) {
             throw ApiException.badRequest("invalid network spec: body: must be an object");
         }
+        JsonNode body = NetworkCreateFields.checked((ObjectNode) sent);
         String name = text(body, "Name");
         if (name.isEmpty()) {
             throw ApiException.badRequest("invalid network spec: Name: is required");
@@ -153,7 +154,8 @@ final class NetworkRoutes {
         }
         Network network = createAllocated(Network.newBuilder().setId(Ids.newId()).setSpec(spec).build());
         return ApiResponse.json(HttpResponseStatus.CREATED,
-                DockerJson.MAPPER.createObjectNode().put("Id", network.getId()).put("Warning", ""));
+                DockerJson.MAPPER.createObjectNode().put("Id", network.getId())
+                        .put("Warning", NetworkCreateFields.warning(network.getSpec())));
     }
 
     /**
