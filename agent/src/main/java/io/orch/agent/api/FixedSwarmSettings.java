@@ -106,8 +106,11 @@ final class FixedSwarmSettings {
                     : !ca.getSigningCaKey().isEmpty() ? "CAConfig.SigningCAKey" : "CAConfig.ForceRotate",
                     "orch cannot rotate or replace its root CA");
         }
-        if (requested.getTaskDefaults().hasLogDriver() && !requested.getTaskDefaults().getLogDriver().getName().isEmpty()) {
-            throw refused("TaskDefaults.LogDriver", "orch captures task logs itself and has no log drivers");
+        if (!requested.getTaskDefaults().getLogDriver().getName().isEmpty()) {
+            throw refused("TaskDefaults.LogDriver.Name", "orch captures task logs itself and has no log drivers");
+        }
+        if (requested.getTaskDefaults().getLogDriver().getOptionsCount() > 0) {
+            throw refused("TaskDefaults.LogDriver.Options", "orch captures task logs itself and has no log drivers");
         }
         if (requested.getEncryptionConfig().getAutoLockManagers()) {
             throw refused("EncryptionConfig.AutoLockManagers", "orch managers cannot be locked");

@@ -183,9 +183,15 @@ public final class DockerJson {
     private static final Map<String, String> KNOWN_DEFAULTS = Map.of("isolation", "default");
 
     /**
+     * Fields whose mere presence is the value, even as {} (Go pointers to empty structs):
+     * {@code "Configs": [{"Runtime": {}}]} asks for a runtime config, {@code "GlobalJob": {}} for a mode.
+     */
+    private static final java.util.Set<String> MARKERS = java.util.Set.of("runtime", "global", "globaljob", "replicatedjob");
+
+    /**
      * The path of the first value under {@code value} that is not a "not set" value, or null if
      * there is none: null, false, 0, "", {}, [] and the {@link #KNOWN_DEFAULTS} are unset, and so
-     * is an object holding only unset values (the docker CLI sends
+     * is an object holding only unset values (except the {@link #MARKERS}) (the docker CLI sends
      * {@code "Privileges": {"CredentialSpec": null, "NoNewPrivileges": false}} for no privileges).
      */
     public static String firstSetPath(JsonNode value, String path) {
@@ -207,6 +213,9 @@ public final class DockerJson {
             return value.isEmpty() ? null : path;
         }
         if (value.isObject()) {
+            if (MARKERS.contains(lastName(path).toLowerCase(java.util.Locale.ROOT))) {
+                return path;
+            }
             Iterator<Map.Entry<String, JsonNode>> it = value.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
