@@ -43,6 +43,17 @@ class StrictBodiesRoutesTest {
     }
 
     @Test
+    void aReasonIsFoundThroughListIndexes() throws Exception {
+        ObjectNode body = recorded();
+        ((ObjectNode) body.at("/TaskTemplate/ContainerSpec")).putArray("Configs").addObject()
+                .put("ConfigName", "c").putObject("Runtime");
+        ApiFixture.Reply r = api.post("/v1.47/services/create", body.toString());
+        assertEquals(400, r.status());
+        assertEquals("invalid ServiceSpec: TaskTemplate.ContainerSpec.Configs[0].Runtime: not supported by orch: "
+                + "orch has no runtime configs (Windows credential specs)", r.message());
+    }
+
+    @Test
     void anUpdateIsReadAsStrictly() throws Exception {
         String id = api.createService(RecordedBodies.SERVICE_CREATE_11);
         ObjectNode body = recorded();
