@@ -17,7 +17,7 @@ final class RefusedFields {
             "taskTemplate.resources.reservations.genericresources",
             "orch nodes advertise no generic resources, so a task reserving them could never be placed",
             "templating", "orch has no template drivers; the data is given to tasks as stored",
-            "driver", "orch keeps secrets in its own store and has no secret drivers",
+            "driver", "orch keeps secrets and configs in its own store and has no secret drivers",
             "tasktemplate.pluginspec", "orch runs containers, not plugins",
             "tasktemplate.networkattachmentspec", "orch runs containers, not network attachments",
             "tasktemplate.containerspec.openstdin", "swarm tasks have no stdin to keep open",

@@ -74,7 +74,7 @@ class StrictBodiesRoutesTest {
         ApiFixture.Reply secret = api.post("/v1.47/secrets/create",
                 "{\"Name\":\"s\",\"Data\":\"eA==\",\"Driver\":{\"Name\":\"vault\"}}");
         assertEquals(400, secret.status());
-        assertEquals("invalid secret spec: Driver.Name: not supported by orch: orch keeps secrets in its own store and has "
+        assertEquals("invalid secret spec: Driver.Name: not supported by orch: orch keeps secrets and configs in its own store and has "
                 + "no secret drivers", secret.message());
         assertEquals(201, api.post("/v1.47/configs/create", "{\"Name\":\"c\",\"Data\":\"eA==\",\"Templating\":null}").status());
     }
