@@ -8,6 +8,7 @@ import com.google.protobuf.Message;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.orch.api.json.DockerJson;
 import io.orch.api.json.JsonModelException;
+import io.orch.api.json.UnsupportedFieldException;
 import io.orch.raft.store.Ids;
 import io.orch.raft.store.ObjectKind;
 import io.orch.raft.store.ReadTx;
@@ -88,7 +89,9 @@ final class FileObjectRoutes<T extends Message, S extends Message> {
         JsonNode body = request.jsonBody();
         FileObjectRules.checkObject(noun, body);
         try {
-            return (S) DockerJson.merge(body, kind.newSpecBuilder()).build();
+            return (S) DockerJson.mergeStrict(body, kind.newSpecBuilder()).build();
+        } catch (UnsupportedFieldException e) {
+            throw ApiException.badRequest("invalid " + noun + " spec: " + RefusedFields.message(e));
         } catch (JsonModelException | IllegalArgumentException e) {
             // the message names the field; Data is base64 and its content is never quoted
             throw ApiException.badRequest("invalid " + noun + " spec: " + (body.has("Data") && e.getMessage() != null

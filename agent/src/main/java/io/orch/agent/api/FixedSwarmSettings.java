@@ -1,9 +1,12 @@
 package io.orch.agent.api;
 
+import io.orch.agent.dispatch.DispatcherService;
 import io.orch.agent.pki.RootCa;
 import io.orch.api.proto.CAConfig;
 import io.orch.api.proto.ClusterSpec;
+import io.orch.api.proto.DispatcherConfig;
 import io.orch.api.proto.EncryptionConfig;
+import io.orch.api.proto.OrchestrationConfig;
 import io.orch.api.proto.RaftConfig;
 import io.orch.api.proto.TaskDefaults;
 import io.orch.raft.ratis.RaftSettings;
@@ -11,8 +14,9 @@ import io.orch.raft.ratis.RaftSettings;
 import java.time.Duration;
 
 /**
- * The parts of Docker's swarm spec (Raft, CAConfig, TaskDefaults, EncryptionConfig) that orch
- * does not let an operator change: each value is what orch's code actually uses, read from the
+ * The parts of Docker's swarm spec (Name, Raft, Dispatcher, CAConfig, TaskDefaults,
+ * EncryptionConfig, and a negative Orchestration.TaskHistoryRetentionLimit) that orch does not
+ * let an operator change: each value is what orch's code actually uses, read from the
  * constant that code uses, never a value Docker would have. {@code GET /swarm} shows them, and
  * {@code POST /swarm/update} accepts a spec only if it repeats them, because the docker CLI sends
  * the whole spec back on every {@code docker swarm update}; a different value is refused with the
@@ -43,13 +47,18 @@ final class FixedSwarmSettings {
             .build();
     static final TaskDefaults TASK_DEFAULTS = TaskDefaults.getDefaultInstance();
     static final EncryptionConfig ENCRYPTION = EncryptionConfig.newBuilder().setAutoLockManagers(false).build();
+    /** The period every manager's dispatcher really heartbeats its workers with (ManagerNode uses the defaults). */
+    static final Duration HEARTBEAT_PERIOD = DispatcherService.Settings.defaults().heartbeatPeriod();
+    static final DispatcherConfig DISPATCHER = DispatcherConfig.newBuilder().setHeartbeatPeriod(HEARTBEAT_PERIOD.toNanos()).build();
+    /** A cluster has one name, and Docker's is always "default". */
+    static final String NAME = "default";
 
     private FixedSwarmSettings() {}
 
     /** The spec as orch runs it: the stored spec with the fixed parts filled in. */
     static ClusterSpec shown(ClusterSpec stored) {
-        return stored.toBuilder().setRaft(RAFT).setCaConfig(CA).setTaskDefaults(TASK_DEFAULTS)
-                .setEncryptionConfig(ENCRYPTION).build();
+        return stored.toBuilder().setName(NAME).setRaft(RAFT).setDispatcher(DISPATCHER).setCaConfig(CA)
+                .setTaskDefaults(TASK_DEFAULTS).setEncryptionConfig(ENCRYPTION).build();
     }
 
     /**
@@ -58,6 +67,19 @@ final class FixedSwarmSettings {
      * orch uses.
      */
     static ClusterSpec checked(ClusterSpec requested) throws ApiException {
+        if (!requested.getName().isEmpty() && !requested.getName().equals(NAME)) {
+            throw refused("Name", "a swarm's name is always \"" + NAME + "\"; got \"" + requested.getName() + "\"");
+        }
+        same("Dispatcher.HeartbeatPeriod", requested.getDispatcher().getHeartbeatPeriod(), DISPATCHER.getHeartbeatPeriod(),
+                "orch's managers heartbeat their workers every " + HEARTBEAT_PERIOD.toMillis() + " ms ("
+                        + DISPATCHER.getHeartbeatPeriod() + " ns)");
+        // the orchestrator keeps this many tasks per slot (the live one included), as swarmkit's
+        // task reaper; a negative limit (Docker: keep every task) it cannot honour
+        OrchestrationConfig orchestration = requested.getOrchestration();
+        if (orchestration.hasTaskHistoryRetentionLimit() && orchestration.getTaskHistoryRetentionLimit() < 0) {
+            throw refused("Orchestration.TaskHistoryRetentionLimit", "orch does not keep an unlimited task history; "
+                    + "give 0 or more, got " + orchestration.getTaskHistoryRetentionLimit());
+        }
         RaftConfig raft = requested.getRaft();
         same("Raft.SnapshotInterval", raft.getSnapshotInterval(), RAFT.getSnapshotInterval(),
                 "orch snapshots the store every " + RAFT.getSnapshotInterval() + " entries");
@@ -84,13 +106,17 @@ final class FixedSwarmSettings {
                     : !ca.getSigningCaKey().isEmpty() ? "CAConfig.SigningCAKey" : "CAConfig.ForceRotate",
                     "orch cannot rotate or replace its root CA");
         }
-        if (requested.getTaskDefaults().hasLogDriver() && !requested.getTaskDefaults().getLogDriver().getName().isEmpty()) {
-            throw refused("TaskDefaults.LogDriver", "orch captures task logs itself and has no log drivers");
+        if (!requested.getTaskDefaults().getLogDriver().getName().isEmpty()) {
+            throw refused("TaskDefaults.LogDriver.Name", "orch captures task logs itself and has no log drivers");
+        }
+        if (requested.getTaskDefaults().getLogDriver().getOptionsCount() > 0) {
+            throw refused("TaskDefaults.LogDriver.Options", "orch captures task logs itself and has no log drivers");
         }
         if (requested.getEncryptionConfig().getAutoLockManagers()) {
             throw refused("EncryptionConfig.AutoLockManagers", "orch managers cannot be locked");
         }
-        return requested.toBuilder().clearRaft().clearCaConfig().clearTaskDefaults().clearEncryptionConfig().build();
+        return requested.toBuilder().setName(NAME).clearRaft().clearDispatcher().clearCaConfig().clearTaskDefaults()
+                .clearEncryptionConfig().build();
     }
 
     private static void same(String field, long asked, long used, String why) throws ApiException {

@@ -62,6 +62,7 @@ final class NetworkRoutes {
         o.put("Created", n.hasCreatedAt() ? DockerJson.formatTimestamp(n.getCreatedAt()) : "0001-01-01T00:00:00Z");
         o.put("Scope", "swarm");
         o.put("Driver", s.getDriver());
+        o.put("EnableIPv4", true); // orch's overlay networks are IPv4 networks (API 1.47 shows the flag)
         o.put("EnableIPv6", false);
         ObjectNode ipam = o.putObject("IPAM");
         ipam.put("Driver", "default");
@@ -116,10 +117,11 @@ final class NetworkRoutes {
     }
 
     ApiResponse create(ApiRequest request) throws ApiException, StoreException {
-        JsonNode body = request.jsonBody();
-        if (!body.isObject()) {
+        JsonNode sent = request.jsonBody();
+        if (!sent.isObject()) {
             throw ApiException.badRequest("invalid network spec: body: must be an object");
         }
+        JsonNode body = NetworkCreateFields.checked((ObjectNode) sent);
         String name = text(body, "Name");
         if (name.isEmpty()) {
             throw ApiException.badRequest("invalid network spec: Name: is required");
@@ -135,8 +137,12 @@ final class NetworkRoutes {
         if (!scope.isEmpty() && !scope.equals("swarm")) {
             throw ApiException.badRequest("invalid network spec: Scope: orch networks are swarm-scoped, got \"" + scope + "\"");
         }
-        if (body.path("Ingress").asBoolean(false) || body.path("ConfigOnly").asBoolean(false)) {
-            throw ApiException.badRequest("invalid network spec: ingress and config-only networks are not supported by orch");
+        if (body.path("Ingress").asBoolean(false)) {
+            throw ApiException.badRequest("invalid network spec: Ingress: orch's routing mesh needs no ingress network; "
+                    + "ingress networks are not supported");
+        }
+        if (body.path("ConfigOnly").asBoolean(false)) {
+            throw ApiException.badRequest("invalid network spec: ConfigOnly: config-only networks are not supported by orch");
         }
         NetworkSpec.Builder spec = NetworkSpec.newBuilder().setName(name).setDriver(driver)
                 .setAttachable(body.path("Attachable").asBoolean(false)).setInternal(body.path("Internal").asBoolean(false));
@@ -153,7 +159,8 @@ final class NetworkRoutes {
         }
         Network network = createAllocated(Network.newBuilder().setId(Ids.newId()).setSpec(spec).build());
         return ApiResponse.json(HttpResponseStatus.CREATED,
-                DockerJson.MAPPER.createObjectNode().put("Id", network.getId()).put("Warning", ""));
+                DockerJson.MAPPER.createObjectNode().put("Id", network.getId())
+                        .put("Warning", NetworkCreateFields.warning(network.getSpec())));
     }
 
     /**

@@ -101,7 +101,7 @@ final class NodeRoutes {
         long version = request.requiredVersion();
         NodeSpec spec;
         try {
-            spec = DockerJson.merge(request.jsonBody(), NodeSpec.newBuilder()).build();
+            spec = DockerJson.mergeStrict(request.jsonBody(), NodeSpec.newBuilder()).build();
         } catch (JsonModelException e) {
             throw ApiException.badRequest("invalid NodeSpec: " + e.getMessage());
         }

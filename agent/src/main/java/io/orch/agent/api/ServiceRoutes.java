@@ -87,8 +87,24 @@ final class ServiceRoutes {
             throw e;
         }
         ObjectNode out = DockerJson.MAPPER.createObjectNode().put("ID", service.getId());
-        out.putArray("Warnings");
+        warnings(out, spec);
         return ApiResponse.json(HttpResponseStatus.CREATED, out);
+    }
+
+    /**
+     * The fields of the spec its tasks' runtime keeps but does not apply ({@link RuntimeFieldSupport}):
+     * the runtime it names, else the default runtime of each node. Only in this answer: Docker has
+     * no place for warnings in a service's inspect output, and the docker CLI prints these.
+     */
+    private void warnings(ObjectNode out, ServiceSpec spec) {
+        Set<String> runtimes = context.store().read(tx -> tx.nodes().stream()
+                .filter(n -> n.getRuntimesCount() > 0).map(n -> n.getRuntimes(0)).collect(Collectors.toSet()));
+        String named = spec.getTaskTemplate().getRuntime();
+        if (!named.isEmpty() && !named.equals("container")) {
+            runtimes = Set.of(named);
+        }
+        ArrayNode array = out.putArray("Warnings");
+        RuntimeFieldSupport.warnings(spec.getTaskTemplate(), runtimes).forEach(array::add);
     }
 
     private static String nameConflict(String name) {
@@ -128,7 +144,7 @@ final class ServiceRoutes {
             throw e;
         }
         ObjectNode out = DockerJson.MAPPER.createObjectNode();
-        out.putArray("Warnings");
+        warnings(out, next.getSpec());
         return ApiResponse.ok(out);
     }
 

@@ -17,7 +17,8 @@ import java.util.Map;
  * Turns a request body into a validated ServiceSpec. The checks that need the raw JSON live
  * here (the proto's Mode is a oneof, so "both Global and Replicated" is invisible after
  * parsing; unknown modes would be silently dropped); everything else is
- * {@link ServiceSpecValidator}'s.
+ * {@link ServiceSpecValidator}'s. The body is read strictly: a field orch does not keep is
+ * refused with its path unless it carries Docker's "not set" value ({@link DockerJson#mergeStrict}).
  */
 final class ServiceSpecReader {
     static final String PREFIX = "invalid ServiceSpec: ";
@@ -44,9 +45,9 @@ final class ServiceSpecReader {
         body = withTopLevelNetworksMoved((ObjectNode) body);
         ServiceSpec.Builder spec;
         try {
-            spec = DockerJson.merge(body, ServiceSpec.newBuilder());
+            spec = DockerJson.mergeStrict(body, ServiceSpec.newBuilder());
         } catch (JsonModelException e) {
-            throw ApiException.badRequest(PREFIX + e.getMessage());
+            throw ApiException.badRequest(PREFIX + RefusedFields.message(e));
         }
         return ServiceSpecValidator.validate(spec.build());
     }
@@ -91,10 +92,10 @@ final class ServiceSpecReader {
         ObjectNode wrapper = DockerJson.MAPPER.createObjectNode();
         wrapper.set("Networks", list);
         try {
-            return DockerJson.merge(wrapper, TaskSpec.newBuilder()).getNetworksList();
+            return DockerJson.mergeStrict(wrapper, TaskSpec.newBuilder()).getNetworksList();
         } catch (JsonModelException e) {
             // the wrapper's field is always called Networks; say where the list really was
-            throw ApiException.badRequest(PREFIX + path + e.getMessage().substring("Networks".length()));
+            throw ApiException.badRequest(PREFIX + path + RefusedFields.message(e).substring("Networks".length()));
         }
     }
 

@@ -55,9 +55,9 @@ final class SwarmRoutes {
         JsonNode body = request.jsonBody();
         ClusterSpec.Builder spec;
         try {
-            spec = DockerJson.merge(body, ClusterSpec.newBuilder());
+            spec = DockerJson.mergeStrict(body, ClusterSpec.newBuilder());
         } catch (JsonModelException e) {
-            throw ApiException.badRequest("invalid ClusterSpec: " + e.getMessage());
+            throw ApiException.badRequest("invalid ClusterSpec: " + RefusedFields.message(e));
         }
         Cluster current = context.store().read(tx -> tx.cluster()).orElseThrow(
                 () -> ApiException.unavailable("the cluster store has no cluster object yet; is this node initialised?"));

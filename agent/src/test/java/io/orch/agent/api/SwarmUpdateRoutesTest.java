@@ -136,7 +136,7 @@ class SwarmUpdateRoutesTest {
 
         ApiFixture.Reply logDriver = api.post(path, "{\"TaskDefaults\":{\"LogDriver\":{\"Name\":\"syslog\"}}}");
         assertEquals(400, logDriver.status(), logDriver.body());
-        assertTrue(logDriver.message().startsWith("invalid swarm spec: TaskDefaults.LogDriver: "), logDriver.message());
+        assertTrue(logDriver.message().startsWith("invalid swarm spec: TaskDefaults.LogDriver.Name: "), logDriver.message());
         assertEquals(before, cluster(), "nothing was applied");
     }
 

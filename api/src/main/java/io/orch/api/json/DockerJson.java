@@ -152,16 +152,90 @@ public final class DockerJson {
     // ------------------------------------------------------------------ JSON -> proto
 
     /**
-     * Parses {@code json} into {@code builder}. Unknown fields are ignored (as Docker does); a
-     * value of the wrong type or out of range fails with the field's path, e.g.
+     * Parses {@code json} into {@code builder}, leniently: unknown fields are ignored (as Docker
+     * does). For JSON orch wrote itself (stored or printed objects read back, e.g. by the CLI);
+     * a request body is read with {@link #mergeStrict}. A value of the wrong type or out of range
+     * fails with the field's path, e.g.
      * {@code Mode.Replicated.Replicas: must be a non-negative integer, got -1}.
      */
     public static <B extends Message.Builder> B merge(JsonNode json, B builder) throws JsonModelException {
-        mergeObject(json, builder, "");
+        mergeObject(json, builder, "", false);
         return builder;
     }
 
-    private static void mergeObject(JsonNode json, Message.Builder builder, String path) throws JsonModelException {
+    /**
+     * Parses a request body into {@code builder}: as {@link #merge}, but a field the model does
+     * not have fails with {@link UnsupportedFieldException} naming its path unless its value is
+     * one Docker itself sends for "not set" ({@link #firstSetPath}). That covers both fields the
+     * Docker Engine API defines and orch does not keep, and keys that are in no API at all: Docker
+     * would ignore the latter, but then a typo in an SDK client's field name is silently lost,
+     * which is exactly what a refusal prevents.
+     */
+    public static <B extends Message.Builder> B mergeStrict(JsonNode json, B builder) throws JsonModelException {
+        mergeObject(json, builder, "", true);
+        return builder;
+    }
+
+    /**
+     * Values Docker sends for an unset field that are not JSON's zero values (the docker CLI sends
+     * {@code "Isolation": "default"}), by field name, lower case.
+     */
+    private static final Map<String, String> KNOWN_DEFAULTS = Map.of("isolation", "default");
+
+    /**
+     * Fields whose mere presence is the value, even as {} (Go pointers to empty structs):
+     * {@code "Configs": [{"Runtime": {}}]} asks for a runtime config, {@code "GlobalJob": {}} for a mode.
+     */
+    private static final java.util.Set<String> MARKERS = java.util.Set.of("runtime", "global", "globaljob", "replicatedjob");
+
+    /**
+     * The path of the first value under {@code value} that is not a "not set" value, or null if
+     * there is none: null, false, 0, "", {}, [] and the {@link #KNOWN_DEFAULTS} are unset, and so
+     * is an object holding only unset values (except the {@link #MARKERS}) (the docker CLI sends
+     * {@code "Privileges": {"CredentialSpec": null, "NoNewPrivileges": false}} for no privileges).
+     */
+    public static String firstSetPath(JsonNode value, String path) {
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            return null;
+        }
+        if (value.isBoolean()) {
+            return value.asBoolean() ? path : null;
+        }
+        if (value.isNumber()) {
+            return value.asDouble() == 0 && value.asLong() == 0 ? null : path;
+        }
+        if (value.isTextual()) {
+            String known = KNOWN_DEFAULTS.get(lastName(path).toLowerCase(java.util.Locale.ROOT));
+            return value.asText().isEmpty() || value.asText().equals(known) ? null : path;
+        }
+        if (value.isArray()) {
+            // a list with elements is set even when they are zero ("Groups": [""] is not "no groups")
+            return value.isEmpty() ? null : path;
+        }
+        if (value.isObject()) {
+            if (MARKERS.contains(lastName(path).toLowerCase(java.util.Locale.ROOT))) {
+                return path;
+            }
+            Iterator<Map.Entry<String, JsonNode>> it = value.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String inner = firstSetPath(e.getValue(), path + "." + e.getKey());
+                if (inner != null) {
+                    return inner;
+                }
+            }
+            return null;
+        }
+        return path;
+    }
+
+    private static String lastName(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? path : path.substring(dot + 1);
+    }
+
+    private static void mergeObject(JsonNode json, Message.Builder builder, String path, boolean strict)
+            throws JsonModelException {
         if (!json.isObject()) {
             throw new JsonModelException(path.isEmpty() ? "body" : path, "must be an object, got " + describe(json));
         }
@@ -170,16 +244,23 @@ public final class DockerJson {
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> e = fields.next();
             FieldDescriptor field = FieldIndex.of(descriptor).find(e.getKey());
-            if (field == null || e.getValue().isNull()) {
+            if (field == null) {
+                String set = strict ? firstSetPath(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey()) : null;
+                if (set != null) {
+                    throw new UnsupportedFieldException(set);
+                }
+                continue;
+            }
+            if (e.getValue().isNull()) {
                 continue;
             }
             String fieldPath = path.isEmpty() ? dockerName(field) : path + "." + dockerName(field);
-            mergeField(e.getValue(), builder, field, fieldPath);
+            mergeField(e.getValue(), builder, field, fieldPath, strict);
         }
     }
 
-    private static void mergeField(JsonNode value, Message.Builder builder, FieldDescriptor field, String path)
-            throws JsonModelException {
+    private static void mergeField(JsonNode value, Message.Builder builder, FieldDescriptor field, String path,
+                                   boolean strict) throws JsonModelException {
         if (field.isMapField()) {
             if (!value.isObject()) {
                 throw new JsonModelException(path, "must be an object, got " + describe(value));
@@ -191,7 +272,7 @@ public final class DockerJson {
                 Map.Entry<String, JsonNode> e = it.next();
                 Message.Builder entry = builder.newBuilderForField(field);
                 entry.setField(entryType.findFieldByName("key"), e.getKey());
-                entry.setField(valueField, scalar(e.getValue(), valueField, path + "." + e.getKey(), entry));
+                entry.setField(valueField, scalar(e.getValue(), valueField, path + "." + e.getKey(), entry, strict));
                 builder.addRepeatedField(field, entry.build());
             }
             return;
@@ -203,17 +284,17 @@ public final class DockerJson {
             int i = 0;
             for (JsonNode item : value) {
                 if (!item.isNull()) {
-                    builder.addRepeatedField(field, scalar(item, field, path + "[" + i + "]", builder));
+                    builder.addRepeatedField(field, scalar(item, field, path + "[" + i + "]", builder, strict));
                 }
                 i++;
             }
             return;
         }
-        builder.setField(field, scalar(value, field, path, builder));
+        builder.setField(field, scalar(value, field, path, builder, strict));
     }
 
-    private static Object scalar(JsonNode value, FieldDescriptor field, String path, Message.Builder parent)
-            throws JsonModelException {
+    private static Object scalar(JsonNode value, FieldDescriptor field, String path, Message.Builder parent,
+                                 boolean strict) throws JsonModelException {
         switch (field.getJavaType()) {
             case MESSAGE: {
                 if (field.getMessageType().getFullName().equals(Timestamp.getDescriptor().getFullName())) {
@@ -227,7 +308,7 @@ public final class DockerJson {
                     }
                 }
                 Message.Builder child = parent.newBuilderForField(field);
-                mergeObject(value, child, path);
+                mergeObject(value, child, path, strict);
                 return child.build();
             }
             case ENUM: {
