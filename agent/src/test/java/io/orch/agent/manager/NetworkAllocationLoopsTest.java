@@ -248,11 +248,25 @@ class NetworkAllocationLoopsTest {
         store.updateAndWait(tx -> tx.create(s));
     }
 
+    /**
+     * A read-modify-write as an API client does it: the manager loops may rewrite the service in
+     * between (its VIPs), and then the write is refused as out of sequence and done again on the
+     * newer version, as `docker service update` does.
+     */
     private void changeService(String id, java.util.function.UnaryOperator<Service.Builder> change) throws Exception {
-        store.updateAndWait(tx -> {
-            Service s = tx.read().service(id).orElseThrow();
-            tx.update(change.apply(s.toBuilder()).build());
-        });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.updateAndWait(tx -> {
+                    Service s = tx.read().service(id).orElseThrow();
+                    tx.update(change.apply(s.toBuilder()).build());
+                });
+                return;
+            } catch (io.orch.raft.store.StoreException e) {
+                if (e.reason() != io.orch.raft.store.StoreException.Reason.CONFLICT || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private void scale(String id, long replicas) throws Exception {
