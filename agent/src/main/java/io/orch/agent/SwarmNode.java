@@ -1,0 +1,191 @@
+package io.orch.agent;
+
+import io.orch.agent.api.ApiException;
+import io.orch.agent.api.ApiServer;
+import io.orch.agent.api.InactiveNodeApi;
+import io.orch.agent.api.SwarmInitRequest;
+import io.orch.agent.api.SwarmJoinRequest;
+import io.orch.agent.api.SwarmMembership;
+import io.orch.agent.join.JoinClient;
+import io.orch.agent.metrics.AgentMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintWriter;
+
+/**
+ * One agent process across its swarm memberships, as dockerd: in no swarm it serves the
+ * {@link InactiveNodeApi} (`docker swarm init` / `join` reach it there); in a swarm it runs an
+ * {@link Agent}; `docker swarm leave` takes it back to no swarm. The API addresses stay the same
+ * throughout: each step stops one API listening before the next binds.
+ */
+final class SwarmNode implements SwarmMembership, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SwarmNode.class);
+
+    /** For an agent started outside a SwarmNode (tests): its API cannot make it leave. */
+    static final SwarmMembership CANNOT_LEAVE = new SwarmMembership() {
+        @Override
+        public Transition<String> init(SwarmInitRequest request) throws ApiException {
+            throw ApiException.unavailable(io.orch.agent.api.SwarmMessages.ALREADY_IN_SWARM);
+        }
+
+        @Override
+        public Transition<Void> join(SwarmJoinRequest request) throws ApiException {
+            throw ApiException.unavailable(io.orch.agent.api.SwarmMessages.ALREADY_IN_SWARM);
+        }
+
+        @Override
+        public Runnable leave(boolean force) throws ApiException {
+            throw ApiException.unavailable("this agent cannot leave its swarm from the API; stop it instead");
+        }
+    };
+
+    private final AgentConfig flags;
+    private final PrintWriter out;
+    private final AgentMetrics inactiveMetrics = new AgentMetrics();
+    private Agent agent;          // in a swarm
+    private ApiServer inactiveApi; // in no swarm
+    private boolean closed;
+
+    private SwarmNode(AgentConfig flags, PrintWriter out) {
+        this.flags = flags;
+        this.out = out;
+    }
+
+    /**
+     * @param waitInSwarmless true (`orch agent`): a data directory with no swarm state gives a node
+     *                        in no swarm; false (`orch init` / `orch join`): it creates or joins one
+     */
+    static SwarmNode start(AgentConfig flags, boolean waitInSwarmless, PrintWriter out) throws Exception {
+        SwarmNode node = new SwarmNode(flags, out);
+        synchronized (node) {
+            if (waitInSwarmless && flags.join() == null && !SwarmState.present(flags.dataDir())) {
+                node.startInactive();
+            } else {
+                node.agent = Agent.start(flags, out, node);
+            }
+        }
+        return node;
+    }
+
+    private void startInactive() throws Exception {
+        inactiveApi = new ApiServer(InactiveNodeApi.handler(flags.hostname(), inactiveMetrics.registry(), Agent.VERSION, this),
+                null);
+        try {
+            listen(inactiveApi);
+        } catch (Exception e) {
+            inactiveApi.close();
+            inactiveApi = null;
+            throw e;
+        }
+        out.println("This node is not part of a swarm: use `docker swarm init` or `docker swarm join` against its API.");
+        if (flags.apiSocket() != null) {
+            out.printf("API listening on unix://%s%n", flags.apiSocket());
+        }
+        if (flags.apiAddr() != null) {
+            out.printf("API listening on tcp://%s%n", flags.apiAddr());
+        }
+        out.flush();
+    }
+
+    private void listen(ApiServer api) throws Exception {
+        if (flags.apiSocket() != null) {
+            api.startUnix(flags.apiSocket());
+        }
+        if (flags.apiAddr() != null) {
+            api.startTcp(flags.apiAddr().socketAddress());
+        }
+    }
+
+    @Override
+    public synchronized Transition<String> init(SwarmInitRequest request) throws ApiException {
+        AgentConfig config = SwarmRequestConfigs.forInit(flags, request);
+        Agent started = becomeMember(() -> Agent.start(config, out, this));
+        return new Transition<>(started.nodeId(), closeInactive());
+    }
+
+    @Override
+    public synchronized Transition<Void> join(SwarmJoinRequest request) throws ApiException {
+        ApiException last = null;
+        for (String remote : request.remoteAddrs()) {
+            AgentConfig config = SwarmRequestConfigs.forJoin(flags, request, remote);
+            try {
+                becomeMember(() -> Agent.start(config, out, this));
+                return new Transition<>(null, closeInactive());
+            } catch (ApiException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private interface Starter {
+        Agent start() throws Exception;
+    }
+
+    /** Stops the swarmless API listening, starts the agent (which binds the same addresses); on failure listens again. */
+    private Agent becomeMember(Starter starter) throws ApiException {
+        if (agent != null || inactiveApi == null || closed) {
+            throw ApiException.unavailable(io.orch.agent.api.SwarmMessages.ALREADY_IN_SWARM);
+        }
+        inactiveApi.stopListening();
+        try {
+            agent = starter.start();
+            return agent;
+        } catch (Exception e) {
+            try {
+                listen(inactiveApi);
+            } catch (Exception again) {
+                log.error("the API could not listen again after a failed init/join: {}", again.toString());
+            }
+            if (e instanceof JoinClient.JoinRefusedException || e instanceof IllegalArgumentException) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+            log.warn("init/join failed", e);
+            throw ApiException.unavailable("could not start the node: " + e.getMessage());
+        }
+    }
+
+    /** What runs once the init/join answer is sent: the swarmless API (still sending it) closes. */
+    private Runnable closeInactive() {
+        ApiServer old = inactiveApi;
+        inactiveApi = null;
+        return old::close;
+    }
+
+    @Override
+    public synchronized Runnable leave(boolean force) throws ApiException {
+        Agent current = agent;
+        if (current == null || closed) {
+            throw ApiException.unavailable(io.orch.agent.api.SwarmMessages.NOT_IN_SWARM);
+        }
+        current.checkLeave(force);
+        return () -> leaveNow(current);
+    }
+
+    private synchronized void leaveNow(Agent leaving) {
+        if (agent != leaving || closed) {
+            return;
+        }
+        String nodeId = leaving.nodeId();
+        leaving.leaveSwarm();
+        agent = null;
+        out.printf("Node %s left the swarm.%n", nodeId);
+        try {
+            startInactive();
+        } catch (Exception e) {
+            log.error("the API could not listen after leaving the swarm: {}", e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (agent != null) {
+            agent.close();
+        }
+        if (inactiveApi != null) {
+            inactiveApi.close();
+        }
+    }
+}
