@@ -1,6 +1,7 @@
 package io.orch.agent;
 
 import io.orch.agent.api.ApiException;
+import io.orch.agent.api.ApiServer;
 import io.orch.agent.api.ManagerLeaveCheck;
 import io.orch.agent.api.SwarmMembership;
 import io.orch.agent.join.JoinClient;
@@ -314,12 +315,20 @@ public final class Agent implements AutoCloseable {
      * Leaves the swarm for good (`docker swarm leave`): the managers are told through gossip (the
      * node goes Down with "node left"), this node's tasks are stopped and removed, the agent
      * stops, and the swarm state is removed from the data directory (images stay, as with dockerd).
+     *
+     * @return the node's API, no longer listening but still answering the request that asked;
+     *         the caller closes it once that answer is sent
      */
-    void leaveSwarm() {
+    ApiServer leaveSwarm() {
         Gossip gossip;
         Worker worker;
+        ApiServer api;
         synchronized (this) {
             roleSwitcher.shutdownNow();
+            api = node instanceof ManagerNode m ? m.releaseApi() : node instanceof WorkerNode w ? w.releaseApi() : null;
+            if (api != null) {
+                api.stopListening();
+            }
             gossip = node instanceof ManagerNode m ? m.releaseGossip() : node instanceof WorkerNode w ? w.releaseGossip() : null;
             worker = node instanceof ManagerNode m ? m.worker() : node instanceof WorkerNode w ? w.worker() : null;
             closeQuietly(node);
@@ -343,6 +352,7 @@ public final class Agent implements AutoCloseable {
         } catch (IOException e) {
             log.warn("could not remove the swarm state from {}: {}", context.dataDir(), e.toString());
         }
+        return api;
     }
 
     /** The manager part of this node, or null on a worker-only node (tests use its store). */

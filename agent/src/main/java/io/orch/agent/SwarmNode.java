@@ -153,22 +153,20 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
         return old::close;
     }
 
+    /**
+     * Leaves before answering, as dockerd: when `docker swarm leave` returns, the node is in no
+     * swarm and its API (the swarmless one) answers on the same addresses. The old API, still
+     * sending this answer, is closed after it.
+     */
     @Override
     public synchronized Runnable leave(boolean force) throws ApiException {
-        Agent current = agent;
-        if (current == null || closed) {
+        Agent leaving = agent;
+        if (leaving == null || closed) {
             throw ApiException.unavailable(io.orch.agent.api.SwarmMessages.NOT_IN_SWARM);
         }
-        current.checkLeave(force);
-        return () -> leaveNow(current);
-    }
-
-    private synchronized void leaveNow(Agent leaving) {
-        if (agent != leaving || closed) {
-            return;
-        }
+        leaving.checkLeave(force);
         String nodeId = leaving.nodeId();
-        leaving.leaveSwarm();
+        ApiServer oldApi = leaving.leaveSwarm();
         agent = null;
         out.printf("Node %s left the swarm.%n", nodeId);
         try {
@@ -176,6 +174,7 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
         } catch (Exception e) {
             log.error("the API could not listen after leaving the swarm: {}", e.toString());
         }
+        return oldApi == null ? () -> { } : oldApi::close;
     }
 
     @Override

@@ -153,6 +153,16 @@ final class WorkerNode implements AutoCloseable {
         return reattached;
     }
 
+    /**
+     * Hands this node's API over (close() leaves it open): it answers the `swarm leave` that
+     * stops this node, and is closed once that answer is sent.
+     */
+    ApiServer releaseApi() {
+        ApiServer a = api;
+        api = null;
+        return a;
+    }
+
     /** This node's task supervisor (closed with the node; {@link Worker#destroyAll} after that). */
     Worker worker() {
         return worker;

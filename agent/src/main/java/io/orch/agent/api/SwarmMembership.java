@@ -18,9 +18,10 @@ public interface SwarmMembership {
     Transition<Void> join(SwarmJoinRequest request) throws ApiException;
 
     /**
-     * Checks that this node may leave its swarm ({@code force} as {@code docker swarm leave --force});
-     * the leave itself (tasks stopped, state removed, back to no swarm) is the returned step, run once
-     * the answer is sent, because it closes the API that answers.
+     * Leaves the swarm ({@code force} as {@code docker swarm leave --force}; a manager only with it):
+     * tasks stopped, swarm state removed, back to no swarm, before this returns.
+     *
+     * @return what must run once the answer is sent (closing the API that received the request)
      */
     Runnable leave(boolean force) throws ApiException;
 
