@@ -12,16 +12,19 @@ import java.util.concurrent.Callable;
  * swarm init` or `docker swarm join` reaches its API, or resuming the swarm its data directory holds.
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,
-        description = {"Run this node's agent in the foreground; the node enters a swarm through its API, as dockerd does.",
-                "With a --data-dir that holds no swarm, the node is in no swarm until one of:",
-                "  docker -H HOST swarm init [--advertise-addr A] [--default-addr-pool CIDR] ...   (the first manager)",
-                "  docker -H HOST swarm join --token TOKEN MANAGER:PORT                             (a worker or manager)",
-                "After that it keeps its role across restarts (the data directory holds it), until",
-                "  docker -H HOST swarm leave [--force]",
-                "stops its tasks, removes the swarm state (images stay) and takes it back to no swarm.",
-                "A manager leaves only with --force; the last manager's --force erases the swarm on that node.",
-                "`orch init` and `orch join` are the short way: they start the agent and init or join at once.",
-                "Raft traffic uses the --listen-addr port + 2; docker's default ListenAddr (0.0.0.0:2377) means --listen-addr."})
+        description = {"Run this node's agent in the foreground. As with dockerd, the node enters a swarm",
+                "through its API:",
+                "  docker -H H swarm init          first manager of a new swarm",
+                "  docker -H H swarm join --token T MANAGER:PORT",
+                "                                  worker or manager, as the token says",
+                "  docker -H H swarm leave [--force]",
+                "                                  stop its tasks, erase its swarm state (images",
+                "                                  stay), back to no swarm; a manager needs --force",
+                "It keeps its role across restarts on the same --data-dir until it leaves.",
+                "`orch init` / `orch join` do the same in one step.",
+                "Raft uses the --listen-addr port + 2. The docker CLI's default ListenAddr",
+                "(0.0.0.0:2377) means this agent's --listen-addr.",
+                ""})
 public final class AgentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
