@@ -283,7 +283,7 @@ public final class Agent implements AutoCloseable {
         out.flush();
     }
 
-    private static Path prepareDataDir(Path dir) throws IOException {
+    static Path prepareDataDir(Path dir) throws IOException {
         Files.createDirectories(dir);
         try {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));

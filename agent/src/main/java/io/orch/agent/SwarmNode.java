@@ -8,6 +8,7 @@ import io.orch.agent.api.SwarmJoinRequest;
 import io.orch.agent.api.SwarmMembership;
 import io.orch.agent.join.JoinClient;
 import io.orch.agent.metrics.AgentMetrics;
+import io.orch.runtime.image.ImageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,8 +70,9 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
     }
 
     private void startInactive() throws Exception {
-        inactiveApi = new ApiServer(InactiveNodeApi.handler(flags.hostname(), inactiveMetrics.registry(), Agent.VERSION, this),
-                null);
+        ImageStore images = new ImageStore(Agent.prepareDataDir(flags.dataDir()).resolve("images"));
+        inactiveApi = new ApiServer(InactiveNodeApi.handler(flags.hostname(), inactiveMetrics.registry(), Agent.VERSION,
+                images, this), images.root().resolve("tmp"));
         try {
             listen(inactiveApi);
         } catch (Exception e) {

@@ -7,12 +7,17 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.orch.api.json.DockerJson;
 
+import io.orch.raft.LocalProposer;
+import io.orch.raft.store.ClusterStore;
+import io.orch.runtime.image.ImageStore;
+
+import java.time.Clock;
 import java.util.Map;
 
 /**
  * The API of a node in no swarm ({@code orch agent} before {@code docker swarm init} or {@code join},
  * and after {@code leave}): who it is ({@code /_ping}, {@code /version}, {@code /info} with
- * LocalNodeState "inactive", {@code /metrics}), {@code POST /swarm/init} and {@code /swarm/join};
+ * LocalNodeState "inactive", {@code /metrics}), its image store, {@code POST /swarm/init} and {@code /swarm/join};
  * every cluster endpoint answers Docker's 503 for a node in no swarm.
  */
 public final class InactiveNodeApi {
@@ -25,10 +30,18 @@ public final class InactiveNodeApi {
 
     private InactiveNodeApi() {}
 
+    /**
+     * @param images the node's own image store ({@code docker load / pull / image ls / rm} work in no
+     *               swarm too), or null for none (those routes then answer 501)
+     */
     public static ApiHandler handler(String hostname, PrometheusMeterRegistry metrics, String orchVersion,
-                                     SwarmMembership membership) {
+                                     ImageStore images, SwarmMembership membership) {
         HostFacts host = HostFacts.detect();
         Router router = new Router();
+        // a node in no swarm runs no tasks: the image routes see an empty, local store (nothing blocks an image rm)
+        ApiContext local = new ApiContext(new ClusterStore(new LocalProposer(), Clock.systemUTC()), "", metrics,
+                Clock.systemUTC(), orchVersion, new ApiServices(images, null));
+        new ImageRoutes(local).register(router);
         router.get("/_ping", r -> ApiResponse.text(HttpResponseStatus.OK, "text/plain; charset=utf-8", "OK")
                 .withHeaders(Map.of("OSType", "linux", "Swarm", "inactive", "Docker-Experimental", "false")));
         router.get("/version", r -> SystemRoutes.version(orchVersion, host));

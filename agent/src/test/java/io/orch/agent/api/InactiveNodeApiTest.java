@@ -60,7 +60,7 @@ class InactiveNodeApiTest {
     @BeforeEach
     void start() throws Exception {
         server = new ApiServer(InactiveNodeApi.handler("host-a", new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "0.1.0",
-                membership), null);
+                null, membership), null);
         address = server.startTcp("127.0.0.1:0");
     }
 
@@ -77,6 +77,18 @@ class InactiveNodeApiTest {
         assertEquals("inactive", swarm.get("LocalNodeState").asText());
         assertFalse(swarm.get("ControlAvailable").asBoolean());
         assertTrue(request("HEAD", "/_ping", null).head.contains("Swarm: inactive"));
+    }
+
+    @Test
+    void servesTheNodesOwnImageStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        server.close();
+        server = new ApiServer(InactiveNodeApi.handler("host-a", new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "0.1.0",
+                new io.orch.runtime.image.ImageStore(dir.resolve("images")), membership), dir.resolve("images/tmp"));
+        address = server.startTcp("127.0.0.1:0");
+        Reply r = request("GET", "/v1.47/images/json", null);
+        assertEquals(200, r.status, r.body);
+        assertTrue(DockerJson.MAPPER.readTree(r.body).isArray());
+        assertEquals(404, request("DELETE", "/v1.47/images/nosuch:1", null).status);
     }
 
     @Test
