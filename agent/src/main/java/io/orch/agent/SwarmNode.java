@@ -103,6 +103,23 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
     public synchronized Transition<String> init(SwarmInitRequest request) throws ApiException {
         AgentConfig config = SwarmRequestConfigs.forInit(flags, request);
         Agent started = becomeMember(() -> Agent.start(config, out, this));
+        try {
+            // the swarm settings asked for (checked before anything started); the first manager leads at once
+            started.manager().store().updateAndWait(tx -> tx.read().cluster()
+                    .ifPresent(c -> tx.update(request.appliedTo(c))));
+        } catch (Exception e) {
+            // undone, so that a refused init changes nothing: the node is back in no swarm
+            log.warn("the new swarm's settings could not be stored; undoing the init", e);
+            agent = null;
+            started.close();
+            try {
+                SwarmState.remove(flags.dataDir());
+                listen(inactiveApi);
+            } catch (Exception again) {
+                log.error("could not undo the init completely: {}", again.toString());
+            }
+            throw ApiException.unavailable("the swarm's settings could not be stored: " + e.getMessage());
+        }
         return new Transition<>(started.nodeId(), closeInactive());
     }
 

@@ -2,6 +2,10 @@ package io.orch.agent.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orch.api.json.DockerJson;
+import io.orch.api.proto.Cluster;
+import io.orch.api.proto.ClusterSpec;
+import io.orch.api.proto.DispatcherConfig;
+import io.orch.api.proto.OrchestrationConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -41,15 +45,32 @@ class SwarmRequestsTest {
 
     @Test
     void initRefusesSettingsOrchCannotHonourNamingThem() {
-        assertTrue(refusal(() -> SwarmInitRequest.read(json("{\"Spec\": {\"Orchestration\": {\"TaskHistoryRetentionLimit\": 3}}}")))
-                .startsWith("Spec.Orchestration.TaskHistoryRetentionLimit: "));
         assertTrue(refusal(() -> SwarmInitRequest.read(json("{\"Spec\": {\"EncryptionConfig\": {\"AutoLockManagers\": true}}}")))
-                .startsWith("Spec.EncryptionConfig.AutoLockManagers: "));
+                .contains("EncryptionConfig.AutoLockManagers: "));
+        assertTrue(refusal(() -> SwarmInitRequest.read(json("{\"Spec\": {\"Raft\": {\"SnapshotInterval\": 7}}}")))
+                .contains("Raft.SnapshotInterval: "));
         assertTrue(refusal(() -> SwarmInitRequest.read(json("{\"Availability\": \"drain\"}"))).startsWith("Availability: drain"));
         assertTrue(refusal(() -> SwarmInitRequest.read(json("{\"DataPathPort\": 80}"))).startsWith("DataPathPort: 80 is out of range"));
         assertTrue(refusal(() -> SwarmInitRequest.read(json("{\"SubnetSize\": 30}"))).startsWith("SubnetSize: "));
         assertEquals("Bogus: unknown field", refusal(() -> SwarmInitRequest.read(json("{\"Bogus\": 1}"))));
         assertTrue(refusal(() -> SwarmInitRequest.read(json("[]"))).contains("JSON object"));
+    }
+
+    @Test
+    void initSpecSetsOnlyWhatItNames() throws Exception {
+        // docker swarm init --task-history-limit 9 --dispatcher-heartbeat 7s: the rest of the Spec is zero
+        SwarmInitRequest r = SwarmInitRequest.read(json(InactiveNodeApiTest.CLI_INIT_BODY.replace("\"Orchestration\": {}",
+                "\"Orchestration\": {\"TaskHistoryRetentionLimit\": 9}").replace("\"Dispatcher\": {}",
+                "\"Dispatcher\": {\"HeartbeatPeriod\": 7000000000}")));
+        Cluster created = Cluster.newBuilder().setId("c").setSpec(ClusterSpec.newBuilder().setName("default")
+                .setOrchestration(OrchestrationConfig.newBuilder().setTaskHistoryRetentionLimit(5))
+                .setDispatcher(DispatcherConfig.newBuilder().setHeartbeatPeriod(5_000_000_000L))).build();
+        ClusterSpec applied = r.appliedTo(created).getSpec();
+        assertEquals(9, applied.getOrchestration().getTaskHistoryRetentionLimit());
+        assertEquals(7_000_000_000L, applied.getDispatcher().getHeartbeatPeriod());
+        assertEquals("default", applied.getName(), "what the request leaves zero keeps orch's default");
+        assertEquals(created, SwarmInitRequest.read(json(InactiveNodeApiTest.CLI_INIT_BODY)).appliedTo(created),
+                "the CLI's defaults change nothing");
     }
 
     @Test
