@@ -12,8 +12,8 @@ import java.util.concurrent.Callable;
  * swarm init` or `docker swarm join` reaches its API, or resuming the swarm its data directory holds.
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,
-        description = {"Run this node's agent in the foreground. As with dockerd, the node enters a swarm",
-                "through its API:",
+        description = {"Run this node's agent in the foreground; it joins a swarm through its API, as dockerd.",
+                "In no swarm until one of:",
                 "  docker -H H swarm init          first manager of a new swarm",
                 "  docker -H H swarm join --token T MANAGER:PORT",
                 "                                  worker or manager, as the token says",
