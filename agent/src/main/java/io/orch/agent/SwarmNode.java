@@ -12,7 +12,9 @@ import io.orch.runtime.image.ImageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.Optional;
 
 /**
  * One agent process across its swarm memberships, as dockerd: in no swarm it serves the
@@ -63,7 +65,9 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
             if (waitInSwarmless && flags.join() == null && !SwarmState.present(flags.dataDir())) {
                 node.startInactive();
             } else {
-                node.agent = Agent.start(flags, out, node);
+                AgentConfig resumed = SwarmState.present(flags.dataDir())
+                        ? SwarmAddresses.load(flags.dataDir()).map(a -> a.appliedTo(flags)).orElse(flags) : flags;
+                node.agent = Agent.start(resumed, out, node);
             }
         }
         return node;
@@ -102,7 +106,7 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
     @Override
     public synchronized Transition<String> init(SwarmInitRequest request) throws ApiException {
         AgentConfig config = SwarmRequestConfigs.forInit(flags, request);
-        Agent started = becomeMember(() -> Agent.start(config, out, this));
+        Agent started = becomeMember(config);
         try {
             // the swarm settings asked for (checked before anything started); the first manager leads at once
             started.manager().store().updateAndWait(tx -> tx.read().cluster()
@@ -129,7 +133,7 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
         for (String remote : request.remoteAddrs()) {
             AgentConfig config = SwarmRequestConfigs.forJoin(flags, request, remote);
             try {
-                becomeMember(() -> Agent.start(config, out, this));
+                becomeMember(config);
                 return new Transition<>(null, closeInactive());
             } catch (ApiException e) {
                 last = e;
@@ -138,19 +142,17 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
         throw last;
     }
 
-    private interface Starter {
-        Agent start() throws Exception;
-    }
-
-    /** Stops the swarmless API listening, starts the agent (which binds the same addresses); on failure listens again. */
-    private Agent becomeMember(Starter starter) throws ApiException {
+    /**
+     * Stops the swarmless API listening and starts the agent (which binds the same addresses); on
+     * failure listens again. Addresses the request chose over the flags are remembered for restarts.
+     */
+    private Agent becomeMember(AgentConfig config) throws ApiException {
         if (agent != null || inactiveApi == null || closed) {
             throw ApiException.unavailable(io.orch.agent.api.SwarmMessages.ALREADY_IN_SWARM);
         }
         inactiveApi.stopListening();
         try {
-            agent = starter.start();
-            return agent;
+            agent = Agent.start(config, out, this);
         } catch (Exception e) {
             try {
                 listen(inactiveApi);
@@ -163,6 +165,15 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
             log.warn("init/join failed", e);
             throw ApiException.unavailable("could not start the node: " + e.getMessage());
         }
+        Optional<SwarmAddresses> chosen = SwarmAddresses.chosen(flags, config);
+        if (chosen.isPresent()) {
+            try {
+                chosen.get().save(config.dataDir());
+            } catch (IOException e) {
+                log.warn("could not remember the swarm's addresses; a restart uses the flags' ones: {}", e.toString());
+            }
+        }
+        return agent;
     }
 
     /** What runs once the init/join answer is sent: the swarmless API (still sending it) closes. */

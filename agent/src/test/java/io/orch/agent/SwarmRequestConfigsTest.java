@@ -71,6 +71,20 @@ class SwarmRequestConfigsTest {
     }
 
     @Test
+    void addressesTheRequestChoseAreRememberedForRestarts(@TempDir Path dir) throws Exception {
+        assertTrue(SwarmAddresses.chosen(flags, SwarmRequestConfigs.forInit(flags, init(null, null, null))).isEmpty(),
+                "the flags' own addresses need no remembering");
+        AgentConfig chosen = SwarmRequestConfigs.forInit(flags, init("127.0.0.1:4000", null, null));
+        SwarmAddresses.chosen(flags, chosen).orElseThrow().save(dir);
+        AgentConfig resumed = SwarmAddresses.load(dir).orElseThrow().appliedTo(flags);
+        assertEquals(new AgentConfig.HostPort("127.0.0.1", 4000), resumed.listenAddr());
+        assertEquals("127.0.0.1", resumed.advertiseHost());
+        assertEquals(flags.apiAddr(), resumed.apiAddr(), "the rest stays the flags'");
+        SwarmState.remove(dir);
+        assertTrue(SwarmAddresses.load(dir).isEmpty(), "leaving forgets them");
+    }
+
+    @Test
     void leavingRemovesTheSwarmStateButKeepsImages(@TempDir Path dir) throws Exception {
         new ClusterIdentity("c1", "n1").save(dir);
         Files.createDirectories(dir.resolve("raft/group"));
