@@ -6,6 +6,7 @@ import io.orch.agent.api.InactiveNodeApi;
 import io.orch.agent.api.SwarmInitRequest;
 import io.orch.agent.api.SwarmJoinRequest;
 import io.orch.agent.api.SwarmMembership;
+import io.orch.agent.api.SwarmMessages;
 import io.orch.agent.join.JoinClient;
 import io.orch.agent.metrics.AgentMetrics;
 import io.orch.runtime.image.ImageStore;
@@ -29,12 +30,12 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
     static final SwarmMembership CANNOT_LEAVE = new SwarmMembership() {
         @Override
         public Transition<String> init(SwarmInitRequest request) throws ApiException {
-            throw ApiException.unavailable(io.orch.agent.api.SwarmMessages.ALREADY_IN_SWARM);
+            throw ApiException.unavailable(SwarmMessages.ALREADY_IN_SWARM);
         }
 
         @Override
         public Transition<Void> join(SwarmJoinRequest request) throws ApiException {
-            throw ApiException.unavailable(io.orch.agent.api.SwarmMessages.ALREADY_IN_SWARM);
+            throw ApiException.unavailable(SwarmMessages.ALREADY_IN_SWARM);
         }
 
         @Override
@@ -148,7 +149,7 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
      */
     private Agent becomeMember(AgentConfig config) throws ApiException {
         if (agent != null || inactiveApi == null || closed) {
-            throw ApiException.unavailable(io.orch.agent.api.SwarmMessages.ALREADY_IN_SWARM);
+            throw ApiException.unavailable(SwarmMessages.ALREADY_IN_SWARM);
         }
         inactiveApi.stopListening();
         try {
@@ -192,7 +193,7 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
     public synchronized Runnable leave(boolean force) throws ApiException {
         Agent leaving = agent;
         if (leaving == null || closed) {
-            throw ApiException.unavailable(io.orch.agent.api.SwarmMessages.NOT_IN_SWARM);
+            throw ApiException.unavailable(SwarmMessages.NOT_IN_SWARM);
         }
         leaving.checkLeave(force);
         String nodeId = leaving.nodeId();
