@@ -298,11 +298,6 @@ public final class Agent implements AutoCloseable {
         return identity.nodeId();
     }
 
-    /** The role this node holds now. */
-    NodeRole role() {
-        return credentials.role();
-    }
-
     /** Refuses an unforced leave by a manager, with Docker's explanation of what it would cost. */
     synchronized void checkLeave(boolean force) throws ApiException {
         if (node instanceof ManagerNode m && !force) {
