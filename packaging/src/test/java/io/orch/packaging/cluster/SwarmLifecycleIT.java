@@ -66,10 +66,14 @@ class SwarmLifecycleIT {
         assertTrue(notInSwarm.out.contains("This node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\""),
                 notInSwarm.out);
 
+        assertTrue(ok(w, "image", "ls").out.startsWith("REPOSITORY"), "a node in no swarm serves its own images");
+
         Docker init = ok(m, "swarm", "init");
         assertTrue(init.out.contains("Swarm initialized: current node ("), init.out);
         Docker again = docker(m, "swarm", "init");
         assertTrue(again.exit != 0 && again.out.contains("This node is already part of a swarm."), again.out);
+        Docker unlockKey = docker(m, "swarm", "unlock-key");
+        assertTrue(unlockKey.exit != 0 && unlockKey.out.contains("no unlock key is set"), unlockKey.out);
         String token = ok(m, "swarm", "join-token", "-q", "worker").out.trim();
         assertTrue(token.startsWith("SWMTKN-1-"), "a worker token");
         assertTrue(ok(w, "swarm", "join", "--token", token, manager.listenAddr()).out.contains("This node joined a swarm as a worker."));
