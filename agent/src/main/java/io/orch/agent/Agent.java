@@ -1,6 +1,11 @@
 package io.orch.agent;
 
+import io.orch.agent.api.ApiException;
+import io.orch.agent.api.ApiServer;
+import io.orch.agent.api.ManagerLeaveCheck;
+import io.orch.agent.api.SwarmMembership;
 import io.orch.agent.join.JoinClient;
+import io.orch.agent.worker.Worker;
 import io.orch.agent.manager.NodeRegistrar;
 import io.orch.agent.metrics.AgentMetrics;
 import io.orch.agent.pki.NodeCredentials;
@@ -21,8 +26,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -55,13 +62,21 @@ public final class Agent implements AutoCloseable {
     });
     private final java.util.concurrent.atomic.AtomicBoolean switching = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private Agent(AgentConfig config) {
+    private final SwarmMembership membership;
+
+    private Agent(AgentConfig config, SwarmMembership membership) {
         this.config = config;
+        this.membership = membership;
     }
 
     /** Starts this node in {@code config.dataDir()}: creates, joins or resumes its cluster. */
     public static Agent start(AgentConfig config, PrintWriter out) throws Exception {
-        Agent agent = new Agent(config);
+        return start(config, out, SwarmNode.CANNOT_LEAVE);
+    }
+
+    /** @param membership what this node's API calls for `docker swarm leave` (see {@link SwarmNode}) */
+    public static Agent start(AgentConfig config, PrintWriter out, SwarmMembership membership) throws Exception {
+        Agent agent = new Agent(config, membership);
         try {
             agent.startAll(out);
             return agent;
@@ -98,7 +113,7 @@ public final class Agent implements AutoCloseable {
             }
         });
         runc.useOverlays(networking);
-        context = new NodeContext(config, dataDir, clock, metrics, runtimes, images, VERSION, networking);
+        context = new NodeContext(config, dataDir, clock, metrics, runtimes, images, VERSION, networking, membership);
 
         if (existing.isPresent()) {
             resume(context, existing.get(), out);
@@ -268,7 +283,7 @@ public final class Agent implements AutoCloseable {
         out.flush();
     }
 
-    private static Path prepareDataDir(Path dir) throws IOException {
+    static Path prepareDataDir(Path dir) throws IOException {
         Files.createDirectories(dir);
         try {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
@@ -276,6 +291,63 @@ public final class Agent implements AutoCloseable {
             // not a POSIX file system: nothing to tighten
         }
         return dir.toRealPath();
+    }
+
+    /** This node's id in its swarm. */
+    public String nodeId() {
+        return identity.nodeId();
+    }
+
+    /** Refuses an unforced leave by a manager, with Docker's explanation of what it would cost. */
+    synchronized void checkLeave(boolean force) throws ApiException {
+        if (node instanceof ManagerNode m && !force) {
+            int[] counts = m.managersReachableUnreachable();
+            throw ManagerLeaveCheck.refusal(counts[0], counts[1]);
+        }
+    }
+
+    /**
+     * Leaves the swarm for good (`docker swarm leave`): the managers are told through gossip (the
+     * node goes Down with "node left"), this node's tasks are stopped and removed, the agent
+     * stops, and the swarm state is removed from the data directory (images stay, as with dockerd).
+     *
+     * @return the node's API, no longer listening but still answering the request that asked;
+     *         the caller closes it once that answer is sent
+     */
+    ApiServer leaveSwarm() {
+        Gossip gossip;
+        Worker worker;
+        ApiServer api;
+        synchronized (this) {
+            roleSwitcher.shutdownNow();
+            api = node instanceof ManagerNode m ? m.releaseApi() : node instanceof WorkerNode w ? w.releaseApi() : null;
+            if (api != null) {
+                api.stopListening();
+            }
+            gossip = node instanceof ManagerNode m ? m.releaseGossip() : node instanceof WorkerNode w ? w.releaseGossip() : null;
+            worker = node instanceof ManagerNode m ? m.worker() : node instanceof WorkerNode w ? w.worker() : null;
+            closeQuietly(node);
+            node = null;
+        }
+        if (worker != null) {
+            int removed = worker.destroyAll(Duration.ofSeconds(10));
+            log.info("left the swarm: removed {} task(s)", removed);
+        }
+        if (gossip != null) {
+            try {
+                gossip.membership().leave(Duration.ofSeconds(5)).get(6, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("the leave announcement did not complete: {}", e.toString());
+            }
+            closeQuietly(gossip);
+        }
+        close();
+        try {
+            SwarmState.remove(context.dataDir());
+        } catch (IOException e) {
+            log.warn("could not remove the swarm state from {}: {}", context.dataDir(), e.toString());
+        }
+        return api;
     }
 
     /** The manager part of this node, or null on a worker-only node (tests use its store). */

@@ -7,18 +7,27 @@ import java.util.concurrent.CountDownLatch;
 final class AgentRunner {
     private AgentRunner() {}
 
+    /** `orch init` / `orch join`: the node creates, joins or resumes its swarm at once. */
     static int runUntilStopped(AgentConfig config, PrintWriter out) throws Exception {
-        Agent agent = Agent.start(config, out);
+        return runUntilStopped(config, false, out);
+    }
+
+    /**
+     * @param waitInSwarmless `orch agent`: with no swarm state in the data directory, the node waits
+     *                        in no swarm for `docker swarm init` / `join` through its API
+     */
+    static int runUntilStopped(AgentConfig config, boolean waitInSwarmless, PrintWriter out) throws Exception {
+        SwarmNode node = SwarmNode.start(config, waitInSwarmless, out);
         // SIGTERM and SIGINT ask for a clean stop: close the agent on this thread and exit 0
         // (as dockerd does), rather than letting the JVM die with 143 inside a shutdown hook.
         CountDownLatch stopRequested = new CountDownLatch(1);
         for (String name : new String[] {"TERM", "INT"}) {
             sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stopRequested.countDown());
         }
-        Thread hook = new Thread(agent::close, "orch-shutdown"); // any other exit path still closes cleanly
+        Thread hook = new Thread(node::close, "orch-shutdown"); // any other exit path still closes cleanly
         Runtime.getRuntime().addShutdownHook(hook);
         stopRequested.await();
-        agent.close();
+        node.close();
         Runtime.getRuntime().removeShutdownHook(hook);
         out.println("orch agent stopped");
         out.flush();

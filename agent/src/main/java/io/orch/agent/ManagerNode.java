@@ -7,7 +7,9 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.orch.agent.api.ApiContext;
+import io.orch.agent.api.ApiHandler;
 import io.orch.agent.api.ApiServer;
+import io.orch.agent.api.SwarmLifecycleRoutes;
 import io.orch.agent.api.ApiServices;
 import io.orch.agent.api.ManagerStatusView;
 import io.orch.agent.api.NodeControl;
@@ -219,9 +221,11 @@ public final class ManagerNode implements AutoCloseable {
         proposer.onLeadershipChange(this::leadershipChanged);
 
         // the API reads this node's images and the task output files the runtimes write under DATA/tasks
-        api = new ApiServer(new ApiContext(store, nodeId, context.metrics().registry(), context.clock(), context.version(),
+        ApiContext apiContext = new ApiContext(store, nodeId, context.metrics().registry(), context.clock(), context.version(),
                 new ApiServices(context.images(), context.dataDir().resolve("tasks"), nodeLogs),
-                new NodeControl(ManagerStatusView.of(proposer::leaderId, this::reachability), roleChanges())));
+                new NodeControl(ManagerStatusView.of(proposer::leaderId, this::reachability), roleChanges()));
+        api = new ApiServer(new ApiHandler(apiContext).withRoutesFirst(SwarmLifecycleRoutes.manager(context.membership())),
+                apiContext.services().spoolDir());
         context.listen(api);
         watchOwnRole();
         imageWatch = new ImageInventoryWatch(context.images(), this::registerInBackground);
@@ -376,6 +380,38 @@ public final class ManagerNode implements AutoCloseable {
 
     int reattached() {
         return reattached;
+    }
+
+    /** The managers reachable now (this one included) and those not, as `docker swarm leave` weighs them. */
+    int[] managersReachableUnreachable() {
+        int reachable = 0;
+        int unreachable = 0;
+        for (Node n : store.read(r -> r.nodes())) {
+            if (n.getSpec().getRole() != NodeSpec.Role.MANAGER) {
+                continue;
+            }
+            if (reachability(n.getId()) == ManagerStatus.Reachability.REACHABLE) {
+                reachable++;
+            } else {
+                unreachable++;
+            }
+        }
+        return new int[] {Math.max(reachable, 1), unreachable};
+    }
+
+    /**
+     * Hands this node's API over (close() leaves it open): it answers the `swarm leave` that
+     * stops this node, and is closed once that answer is sent.
+     */
+    ApiServer releaseApi() {
+        ApiServer a = api;
+        api = null;
+        return a;
+    }
+
+    /** This node's task supervisor (closed with the node; {@link Worker#destroyAll} after that). */
+    Worker worker() {
+        return worker;
     }
 
     /** Hands this node's gossip membership over to the role that replaces this one (close() leaves it running). */

@@ -3,6 +3,7 @@ package io.orch.agent;
 import io.orch.agent.net.NodeNetworking;
 
 import io.orch.agent.api.ApiServer;
+import io.orch.agent.api.SwarmMembership;
 import io.orch.agent.manager.NodeRegistrar;
 import io.orch.agent.metrics.AgentMetrics;
 import io.orch.api.proto.NodeDescription;
@@ -17,9 +18,13 @@ import io.orch.runtime.image.registry.RegistryConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 
-/** What every part of a running node shares: its flags, data directory, clock, metrics and runtimes. */
+/**
+ * What every part of a running node shares: its flags, data directory, clock, metrics and runtimes.
+ *
+ * @param membership what the node's API calls to make it leave its swarm
+ */
 record NodeContext(AgentConfig config, Path dataDir, Clock clock, AgentMetrics metrics, RuntimeRegistry runtimes,
-                   ImageStore images, String version, NodeNetworking networking) {
+                   ImageStore images, String version, NodeNetworking networking, SwarmMembership membership) {
 
     /** Opens the API on the unix socket and/or TCP address the flags name. */
     void listen(ApiServer api) throws IOException, InterruptedException {

@@ -3,6 +3,7 @@ package io.orch.agent;
 import io.orch.agent.net.PushedNetworkMapSource;
 
 import io.orch.agent.api.ApiServer;
+import io.orch.agent.api.SwarmLifecycleRoutes;
 import io.orch.agent.api.WorkerNodeApi;
 import io.orch.agent.dispatch.ChannelFactory;
 import io.orch.agent.dispatch.DispatchedWorkerView;
@@ -109,7 +110,8 @@ final class WorkerNode implements AutoCloseable {
         imageWatch = new ImageInventoryWatch(context.images(), dispatcher::describeAgain);
 
         api = new ApiServer(WorkerNodeApi.handler(identity.nodeId(), c.hostname(), c.advertiseHost(),
-                context.metrics().registry(), context.version(), () -> peers.managers()), null);
+                context.metrics().registry(), context.version(), () -> peers.managers())
+                .withRoutesFirst(SwarmLifecycleRoutes.worker(context.membership())), null);
         context.listen(api);
     }
 
@@ -149,6 +151,21 @@ final class WorkerNode implements AutoCloseable {
 
     int reattached() {
         return reattached;
+    }
+
+    /**
+     * Hands this node's API over (close() leaves it open): it answers the `swarm leave` that
+     * stops this node, and is closed once that answer is sent.
+     */
+    ApiServer releaseApi() {
+        ApiServer a = api;
+        api = null;
+        return a;
+    }
+
+    /** This node's task supervisor (closed with the node; {@link Worker#destroyAll} after that). */
+    Worker worker() {
+        return worker;
     }
 
     /** Hands this node's gossip membership over to the role that replaces this one (close() leaves it running). */

@@ -1,5 +1,6 @@
 package io.orch.packaging;
 
+import io.orch.agent.AgentCommand;
 import io.orch.agent.InitCommand;
 import io.orch.agent.JoinCommand;
 import io.orch.cli.OrchCli;
@@ -9,7 +10,7 @@ import java.io.PrintWriter;
 
 /**
  * The single entry point of bin/orch: the CLI's command tree plus the agent's commands
- * (`orch init`, `orch join`), so one binary is both the daemon and its client. Only this module sees both.
+ * (`orch init`, `orch join`, `orch agent`), so one binary is both the daemon and its client. Only this module sees both.
  */
 public final class Launcher {
     private Launcher() {}
@@ -24,6 +25,10 @@ public final class Launcher {
         join.setOut(out);
         join.setErr(err);
         cli.addSubcommand("join", join);
+        CommandLine agent = new CommandLine(new AgentCommand());
+        agent.setOut(out);
+        agent.setErr(err);
+        cli.addSubcommand("agent", agent);
         return cli;
     }
 

@@ -49,9 +49,18 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     ApiHandler(Router router, io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry, String orchVersion) {
+        this(router, new RequestMetrics(registry), "orch/" + orchVersion);
+    }
+
+    private ApiHandler(Router router, RequestMetrics metrics, String serverHeader) {
         this.router = router;
-        this.metrics = new RequestMetrics(registry);
-        this.serverHeader = "orch/" + orchVersion;
+        this.metrics = metrics;
+        this.serverHeader = serverHeader;
+    }
+
+    /** This handler with {@code first}'s routes tried before its own (the swarm lifecycle routes of a node). */
+    public ApiHandler withRoutesFirst(Router first) {
+        return new ApiHandler(new Router().addAll(first).addAll(router), metrics, serverHeader);
     }
 
     @Override

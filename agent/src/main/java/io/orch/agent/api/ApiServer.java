@@ -133,13 +133,22 @@ public final class ApiServer implements AutoCloseable {
     /** Stops listening, lets in-flight requests finish briefly, removes the socket files. */
     @Override
     public void close() {
+        stopListening();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        blocking.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Stops accepting connections and removes the socket files, but keeps the connections already
+     * open (and the threads serving them): the request that makes a node join or leave a swarm is
+     * answered here while the node's next API binds the same addresses. {@link #close()} afterwards.
+     */
+    public void stopListening() {
         for (Channel ch : listeners) {
             ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         listeners.clear();
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        blocking.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         for (Path p : socketFiles) {
             try {
                 Files.deleteIfExists(p);

@@ -27,6 +27,12 @@ public final class Router {
         return this;
     }
 
+    /** Appends {@code other}'s routes after this router's own (the first match wins). */
+    public Router addAll(Router other) {
+        routes.addAll(other.routes);
+        return this;
+    }
+
     public Router get(String template, RouteHandler handler) {
         return add(HttpMethod.GET, template, handler);
     }

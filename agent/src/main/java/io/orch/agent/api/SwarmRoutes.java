@@ -12,7 +12,11 @@ import io.orch.api.proto.JoinTokens;
 import io.orch.api.proto.Version;
 import io.orch.raft.store.StoreException;
 
-/** {@code /swarm}: the Cluster object (inspect, update); init and join are done by {@code orch init/join}, not here. */
+/**
+ * {@code /swarm} on a manager: the Cluster object (inspect, update). A node already in a swarm
+ * refuses init and join as Docker does; a node in no swarm takes them ({@link InactiveNodeApi}),
+ * and leave, unlockkey and unlock are {@link SwarmLifecycleRoutes}'.
+ */
 final class SwarmRoutes {
     static final String ALREADY_IN_SWARM =
             "This node is already part of a swarm. Use \"docker swarm leave\" to leave this swarm and join another one.";
@@ -25,7 +29,7 @@ final class SwarmRoutes {
 
     void register(Router router) {
         router.get("/swarm", r -> inspect());
-        // every orch agent is in a cluster from its first start; Docker answers 503 here
+        // this node is in a swarm already: Docker answers 503 here
         router.post("/swarm/init", r -> {
             throw ApiException.unavailable(ALREADY_IN_SWARM);
         });

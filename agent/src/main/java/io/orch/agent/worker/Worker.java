@@ -409,4 +409,31 @@ public final class Worker implements AutoCloseable {
         }
         executor.shutdownNow();
     }
+    /**
+     * After {@link #close()}: stops and removes every task this node still runs, because the node
+     * leaves its swarm (nothing will re-attach to them; as dockerd removes a leaving node's containers).
+     *
+     * @return how many tasks were removed
+     */
+    public int destroyAll(Duration grace) {
+        List<TaskHandle> all;
+        try {
+            all = handles.loadAll();
+        } catch (IOException e) {
+            log.warn("could not list this node's tasks to stop them: {}", e.toString());
+            return 0;
+        }
+        for (TaskHandle h : all) {
+            runtimes.get(h.runtime()).ifPresent(runtime -> {
+                try {
+                    runtime.stop(h.taskId(), grace, null);
+                    runtime.destroy(h.taskId());
+                } catch (RuntimeException e) {
+                    log.warn("could not remove task {}: {}", h.taskId(), e.toString());
+                }
+            });
+            handles.remove(h.taskId());
+        }
+        return all.size();
+    }
 }

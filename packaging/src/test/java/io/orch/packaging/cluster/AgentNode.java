@@ -58,6 +58,13 @@ final class AgentNode {
         return a;
     }
 
+    /** `orch agent`: a node in no swarm until `docker swarm init` / `join` reaches its API. */
+    static List<String> agentArgs(AgentNode n) {
+        List<String> a = new ArrayList<>(List.of("agent"));
+        a.addAll(n.agentFlags());
+        return a;
+    }
+
     static List<String> joinArgs(AgentNode n, String token, String managerAddr) {
         List<String> a = new ArrayList<>(List.of("join", "--token", token));
         a.addAll(n.agentFlags());

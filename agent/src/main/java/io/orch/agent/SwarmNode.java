@@ -1,0 +1,221 @@
+package io.orch.agent;
+
+import io.orch.agent.api.ApiException;
+import io.orch.agent.api.ApiServer;
+import io.orch.agent.api.InactiveNodeApi;
+import io.orch.agent.api.SwarmInitRequest;
+import io.orch.agent.api.SwarmJoinRequest;
+import io.orch.agent.api.SwarmMembership;
+import io.orch.agent.api.SwarmMessages;
+import io.orch.agent.join.JoinClient;
+import io.orch.agent.metrics.AgentMetrics;
+import io.orch.runtime.image.ImageStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Optional;
+
+/**
+ * One agent process across its swarm memberships, as dockerd: in no swarm it serves the
+ * {@link InactiveNodeApi} (`docker swarm init` / `join` reach it there); in a swarm it runs an
+ * {@link Agent}; `docker swarm leave` takes it back to no swarm. The API addresses stay the same
+ * throughout: each step stops one API listening before the next binds.
+ */
+final class SwarmNode implements SwarmMembership, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SwarmNode.class);
+
+    /** For an agent started outside a SwarmNode (tests): its API cannot make it leave. */
+    static final SwarmMembership CANNOT_LEAVE = new SwarmMembership() {
+        @Override
+        public Transition<String> init(SwarmInitRequest request) throws ApiException {
+            throw ApiException.unavailable(SwarmMessages.ALREADY_IN_SWARM);
+        }
+
+        @Override
+        public Transition<Void> join(SwarmJoinRequest request) throws ApiException {
+            throw ApiException.unavailable(SwarmMessages.ALREADY_IN_SWARM);
+        }
+
+        @Override
+        public Runnable leave(boolean force) throws ApiException {
+            throw ApiException.unavailable("this agent cannot leave its swarm from the API; stop it instead");
+        }
+    };
+
+    private final AgentConfig flags;
+    private final PrintWriter out;
+    private final AgentMetrics inactiveMetrics = new AgentMetrics();
+    private Agent agent;          // in a swarm
+    private ApiServer inactiveApi; // in no swarm
+    private boolean closed;
+
+    private SwarmNode(AgentConfig flags, PrintWriter out) {
+        this.flags = flags;
+        this.out = out;
+    }
+
+    /**
+     * @param waitInSwarmless true (`orch agent`): a data directory with no swarm state gives a node
+     *                        in no swarm; false (`orch init` / `orch join`): it creates or joins one
+     */
+    static SwarmNode start(AgentConfig flags, boolean waitInSwarmless, PrintWriter out) throws Exception {
+        SwarmNode node = new SwarmNode(flags, out);
+        synchronized (node) {
+            if (waitInSwarmless && flags.join() == null && !SwarmState.present(flags.dataDir())) {
+                node.startInactive();
+            } else {
+                AgentConfig resumed = SwarmState.present(flags.dataDir())
+                        ? SwarmAddresses.load(flags.dataDir()).map(a -> a.appliedTo(flags)).orElse(flags) : flags;
+                node.agent = Agent.start(resumed, out, node);
+            }
+        }
+        return node;
+    }
+
+    private void startInactive() throws Exception {
+        ImageStore images = new ImageStore(Agent.prepareDataDir(flags.dataDir()).resolve("images"));
+        inactiveApi = new ApiServer(InactiveNodeApi.handler(flags.hostname(), inactiveMetrics.registry(), Agent.VERSION,
+                images, this), images.root().resolve("tmp"));
+        try {
+            listen(inactiveApi);
+        } catch (Exception e) {
+            inactiveApi.close();
+            inactiveApi = null;
+            throw e;
+        }
+        out.println("This node is not part of a swarm: use `docker swarm init` or `docker swarm join` against its API.");
+        if (flags.apiSocket() != null) {
+            out.printf("API listening on unix://%s%n", flags.apiSocket());
+        }
+        if (flags.apiAddr() != null) {
+            out.printf("API listening on tcp://%s%n", flags.apiAddr());
+        }
+        out.flush();
+    }
+
+    private void listen(ApiServer api) throws Exception {
+        if (flags.apiSocket() != null) {
+            api.startUnix(flags.apiSocket());
+        }
+        if (flags.apiAddr() != null) {
+            api.startTcp(flags.apiAddr().socketAddress());
+        }
+    }
+
+    @Override
+    public synchronized Transition<String> init(SwarmInitRequest request) throws ApiException {
+        AgentConfig config = SwarmRequestConfigs.forInit(flags, request);
+        Agent started = becomeMember(config);
+        try {
+            // the swarm settings asked for (checked before anything started); the first manager leads at once
+            started.manager().store().updateAndWait(tx -> tx.read().cluster()
+                    .ifPresent(c -> tx.update(request.appliedTo(c))));
+        } catch (Exception e) {
+            // undone, so that a refused init changes nothing: the node is back in no swarm
+            log.warn("the new swarm's settings could not be stored; undoing the init", e);
+            agent = null;
+            started.close();
+            try {
+                SwarmState.remove(flags.dataDir());
+                listen(inactiveApi);
+            } catch (Exception again) {
+                log.error("could not undo the init completely: {}", again.toString());
+            }
+            throw ApiException.unavailable("the swarm's settings could not be stored: " + e.getMessage());
+        }
+        return new Transition<>(started.nodeId(), closeInactive());
+    }
+
+    @Override
+    public synchronized Transition<Void> join(SwarmJoinRequest request) throws ApiException {
+        ApiException last = null;
+        for (String remote : request.remoteAddrs()) {
+            AgentConfig config = SwarmRequestConfigs.forJoin(flags, request, remote);
+            try {
+                becomeMember(config);
+                return new Transition<>(null, closeInactive());
+            } catch (ApiException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    /**
+     * Stops the swarmless API listening and starts the agent (which binds the same addresses); on
+     * failure listens again. Addresses the request chose over the flags are remembered for restarts.
+     */
+    private Agent becomeMember(AgentConfig config) throws ApiException {
+        if (agent != null || inactiveApi == null || closed) {
+            throw ApiException.unavailable(SwarmMessages.ALREADY_IN_SWARM);
+        }
+        inactiveApi.stopListening();
+        try {
+            agent = Agent.start(config, out, this);
+        } catch (Exception e) {
+            try {
+                listen(inactiveApi);
+            } catch (Exception again) {
+                log.error("the API could not listen again after a failed init/join: {}", again.toString());
+            }
+            if (e instanceof JoinClient.JoinRefusedException || e instanceof IllegalArgumentException) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+            log.warn("init/join failed", e);
+            throw ApiException.unavailable("could not start the node: " + e.getMessage());
+        }
+        Optional<SwarmAddresses> chosen = SwarmAddresses.chosen(flags, config);
+        if (chosen.isPresent()) {
+            try {
+                chosen.get().save(config.dataDir());
+            } catch (IOException e) {
+                log.warn("could not remember the swarm's addresses; a restart uses the flags' ones: {}", e.toString());
+            }
+        }
+        return agent;
+    }
+
+    /** What runs once the init/join answer is sent: the swarmless API (still sending it) closes. */
+    private Runnable closeInactive() {
+        ApiServer old = inactiveApi;
+        inactiveApi = null;
+        return old::close;
+    }
+
+    /**
+     * Leaves before answering, as dockerd: when `docker swarm leave` returns, the node is in no
+     * swarm and its API (the swarmless one) answers on the same addresses. The old API, still
+     * sending this answer, is closed after it.
+     */
+    @Override
+    public synchronized Runnable leave(boolean force) throws ApiException {
+        Agent leaving = agent;
+        if (leaving == null || closed) {
+            throw ApiException.unavailable(SwarmMessages.NOT_IN_SWARM);
+        }
+        leaving.checkLeave(force);
+        String nodeId = leaving.nodeId();
+        ApiServer oldApi = leaving.leaveSwarm();
+        agent = null;
+        out.printf("Node %s left the swarm.%n", nodeId);
+        try {
+            startInactive();
+        } catch (Exception e) {
+            log.error("the API could not listen after leaving the swarm: {}", e.toString());
+        }
+        return oldApi == null ? () -> { } : oldApi::close;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (agent != null) {
+            agent.close();
+        }
+        if (inactiveApi != null) {
+            inactiveApi.close();
+        }
+    }
+}

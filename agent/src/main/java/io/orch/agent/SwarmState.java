@@ -1,0 +1,61 @@
+package io.orch.agent;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The part of a data directory that makes a node a member of a swarm: everything but the image
+ * store. Its marker is the cluster identity file: a data directory with it resumes its swarm.
+ */
+final class SwarmState {
+    /** Kept when a node leaves its swarm: pulled and loaded images are the node's, not the swarm's. */
+    static final Set<String> KEPT = Set.of("images");
+
+    private SwarmState() {}
+
+    static boolean present(Path dataDir) {
+        return Files.isRegularFile(dataDir.resolve(ClusterIdentity.FILE));
+    }
+
+    /** Removes the swarm state; the identity file first, so an interrupted removal never resumes half a node. */
+    static void remove(Path dataDir) throws IOException {
+        Files.deleteIfExists(dataDir.resolve(ClusterIdentity.FILE));
+        List<Path> entries;
+        try (Stream<Path> s = Files.list(dataDir)) {
+            entries = s.filter(p -> !KEPT.contains(p.getFileName().toString())).toList();
+        }
+        for (Path p : entries) {
+            deleteTree(p);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.deleteIfExists(root);
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.deleteIfExists(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
