@@ -67,7 +67,7 @@ class TaskFilesTest {
         assertEquals(dir.resolve("t1/configs").toString(), out.env().get(TaskFiles.CONFIGS_ENV));
         assertEquals("1", out.env().get("A"));
         assertEquals("pw", Files.readString(secrets.resolve("db")));
-        assertEquals("r--------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets.resolve("db"))));
+        assertEquals("r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets.resolve("db"))));
         assertEquals("r--r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets.resolve("db2"))));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets)));
         Path conf = dir.resolve("t1/configs/etc/app.conf");
