@@ -60,6 +60,7 @@ public final class RuncRuntime implements ContainerRuntime {
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     private static final long POLL_MILLIS = 200;
     private static final int MAX_EXEC_OUTPUT = 64 * 1024;
+    private static final LogFiles DISCARDED = new LogFiles(Path.of("/dev/null"), Path.of("/dev/null"));
     /**
      * Containers started at once. Most of a start is runc and the kernel working (namespaces,
      * mounts, cgroups), so a few per core keep the cores busy; many more only make each slower.
@@ -274,7 +275,9 @@ public final class RuncRuntime implements ContainerRuntime {
         LogFiles logs = logFilesIn(bundle);
         Process shim;
         try {
-            shim = Shim.launch(runc(), bundle, id, logs.stdout(), logs.stderr());
+            // LogDriver none: the container's output is discarded (and so are runc's own errors)
+            LogFiles output = config.logs() == TaskConfig.Logs.NONE ? DISCARDED : logs;
+            shim = Shim.launch(runc(), bundle, id, output.stdout(), output.stderr());
         } catch (IOException e) {
             abandon(config, bundle, net);
             throw new RuntimeFailure("could not launch runc: " + e.getMessage(), true, e);
