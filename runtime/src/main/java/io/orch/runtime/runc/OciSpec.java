@@ -240,12 +240,8 @@ final class OciSpec {
                 }
             }
             if (embeddedDns) {
-                if (dns.isPresent() && !dns.get().nameservers().isEmpty()) {
-                    // Docker makes them the embedded server's upstreams for this container; orch's
-                    // embedded DNS forwards to the node's resolvers for every container.
-                    throw new RuntimeFailure("DNSConfig.Nameservers: not supported for tasks on overlay networks "
-                            + "(they resolve through orch's embedded DNS, which forwards to the node's resolvers)", false);
-                }
+                // DNSConfig.Nameservers are where the embedded DNS forwards this container's other
+                // names (RuncRuntime hands them to the overlay attacher), as in Docker
                 Path resolv = taskDir.resolve("resolv.conf");
                 Files.writeString(resolv, dns.isPresent() ? ResolvConfFile.embedded(dns.get()) : EMBEDDED_DNS);
                 mount(mounts, "/etc/resolv.conf", "bind", resolv.toString(), List.of("rbind", "rw"));
