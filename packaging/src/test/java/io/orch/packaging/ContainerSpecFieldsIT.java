@@ -3,13 +3,16 @@ package io.orch.packaging;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orch.runtime.image.ImageStore;
 import io.orch.runtime.image.TestImages;
+import io.orch.runtime.net.NodeNetwork;
 import io.orch.runtime.runc.RuncRequirements;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.math.BigInteger;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +43,13 @@ class ContainerSpecFieldsIT {
     void cleanUp() throws Exception {
         if (agent != null) {
             try {
+                List<String> taskIds = new ArrayList<>();
+                agent.get("/tasks").forEach(t -> taskIds.add(t.path("ID").asText()));
                 agent.request("DELETE", "/services/cf", null);
                 await().atMost(Duration.ofSeconds(30)).until(() -> agent.get("/tasks").isEmpty());
+                // the worker tears the containers' network namespaces down after the tasks are gone
+                await().atMost(Duration.ofSeconds(30)).until(() -> taskIds.stream()
+                        .noneMatch(id -> Files.exists(Path.of("/var/run/netns", NodeNetwork.netnsName(id)))));
             } finally {
                 agent.close();
             }
@@ -148,5 +156,64 @@ class ContainerSpecFieldsIT {
         assertTrue(scratch.contains("size=1024k") && scratch.contains("mode=1770"), scratch);
         // --secret with uid, gid and mode
         assertEquals("1000 1001 440", inside(taskId, "stat", "-c", "%u %g %a", "/run/secrets/pw").trim());
+    }
+
+    /**
+     * On an overlay network the container resolves through the embedded DNS (127.0.0.11); its
+     * --dns nameservers are where that server forwards the names that are not orch's, for this
+     * container only. A stand-in upstream on the host's loopback answers every A query with 192.0.2.99.
+     */
+    @Test
+    void onAnOverlayNetworkDnsNameserversAreTheEmbeddedDnssUpstreams() throws Exception {
+        Optional<String> reason = RuncRequirements.unavailableReason();
+        Assumptions.assumeTrue(reason.isEmpty(), () -> reason.get());
+        Assumptions.assumeTrue(dockerInstalled(), "the docker CLI is not installed (.ci/run installs docker.io)");
+        Path data = tmp.resolve("data");
+        new ImageStore(data.resolve("images")).load(TestImages.busybox()
+                .writeDockerArchive(Files.createDirectories(tmp.resolve("img")).resolve("busybox.tar"), "busybox:latest"));
+        agent = new AgentProcess(data).runtime("runc").start();
+        try (java.net.DatagramSocket upstream = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.153", 53))) {
+            Thread responder = new Thread(() -> answerEverything(upstream), "fake-upstream");
+            responder.setDaemon(true);
+            responder.start();
+            docker("network", "create", "-d", "overlay", "cfnet");
+            docker("service", "create", "-d", "--name", "cf", "--network", "cfnet", "--dns", "127.0.0.153",
+                    "--dns-search", "example.org", "busybox", "sleep", "600");
+            await().atMost(Duration.ofSeconds(30)).until(() -> agent.runningPids("cf").size() == 1);
+            String taskId = agent.tasksOf("cf").get(0).path("ID").asText();
+            String resolv = inside(taskId, "cat", "/etc/resolv.conf");
+            assertEquals("nameserver 127.0.0.11\nsearch example.org\noptions ndots:0\n", resolv);
+            String answer = inside(taskId, "nslookup", "probe.invalid");
+            assertTrue(answer.contains("192.0.2.99"), answer);
+        }
+    }
+
+    /** A minimal DNS server: every query gets one A record, 192.0.2.99, for its question. */
+    private static void answerEverything(java.net.DatagramSocket socket) {
+        byte[] buf = new byte[512];
+        while (!socket.isClosed()) {
+            try {
+                java.net.DatagramPacket in = new java.net.DatagramPacket(buf, buf.length);
+                socket.receive(in);
+                int len = in.getLength();
+                int end = 12;
+                while (end < len && buf[end] != 0) {
+                    end += (buf[end] & 0xff) + 1;
+                }
+                end += 5; // the root label, QTYPE, QCLASS
+                boolean isA = buf[end - 4] == 0 && buf[end - 3] == 1;
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                out.write(buf, 0, 2);
+                out.write(new byte[] {(byte) 0x81, (byte) 0x80, 0, 1, 0, (byte) (isA ? 1 : 0), 0, 0, 0, 0});
+                out.write(buf, 12, end - 12);
+                if (isA) {
+                    out.write(new byte[] {(byte) 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4, (byte) 192, 0, 2, 99});
+                }
+                byte[] reply = out.toByteArray();
+                socket.send(new java.net.DatagramPacket(reply, reply.length, in.getSocketAddress()));
+            } catch (IOException | RuntimeException e) {
+                return;
+            }
+        }
     }
 }
