@@ -17,6 +17,7 @@ import io.orch.runtime.runc.Sysctls;
 
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -75,6 +76,42 @@ final class ContainerSpecRules {
             fileTarget(C + "Configs[" + i + "].File", c.getConfigs(i).getFile());
         }
         logDriver(task.getLogDriver());
+        String runtime = task.getRuntime();
+        if (runtime.equals("process") || runtime.equals("docker")) {
+            Optional<String> field = runcOnly(task);
+            if (field.isPresent()) {
+                throw ServiceSpecValidator.invalid(field.get(), "only the runc runtime applies it, and TaskTemplate.Runtime is "
+                        + runtime);
+            }
+        }
+    }
+
+    /** The first setting only the runc runtime applies, if the task has one. */
+    static Optional<String> runcOnly(TaskSpec task) {
+        ContainerSpec c = task.getContainerSpec();
+        Privileges p = c.getPrivileges();
+        String field = c.getCapabilityAddCount() > 0 ? "CapabilityAdd"
+                : c.getCapabilityDropCount() > 0 ? "CapabilityDrop"
+                : c.getSysctlsCount() > 0 ? "Sysctls"
+                : c.getUlimitsCount() > 0 ? "Ulimits"
+                : c.getDnsConfig().getNameserversCount() + c.getDnsConfig().getSearchCount()
+                        + c.getDnsConfig().getOptionsCount() > 0 ? "DNSConfig"
+                : c.getHostsCount() > 0 ? "Hosts"
+                : c.getGroupsCount() > 0 ? "Groups"
+                : c.getInit() ? "Init"
+                : p.getNoNewPrivileges() ? "Privileges.NoNewPrivileges"
+                : p.hasSelinuxContext() && !p.getSelinuxContext().getDisable() ? "Privileges.SELinuxContext"
+                : null;
+        if (field != null) {
+            return Optional.of(C + field);
+        }
+        for (int i = 0; i < c.getMountsCount(); i++) {
+            Mount m = c.getMounts(i);
+            if (m.hasBindOptions() || m.hasTmpfsOptions() || !m.getVolumeOptions().getSubpath().isEmpty()) {
+                return Optional.of(C + "Mounts[" + i + "]");
+            }
+        }
+        return task.getLogDriver().getName().equals("none") ? Optional.of("TaskTemplate.LogDriver") : Optional.empty();
     }
 
     private static void capabilities(String field, java.util.List<String> names) throws ApiException {

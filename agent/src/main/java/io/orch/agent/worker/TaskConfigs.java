@@ -1,6 +1,7 @@
 package io.orch.agent.worker;
 
 import io.orch.api.proto.ContainerSpec;
+import io.orch.api.proto.DNSConfig;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskSpec;
 import io.orch.runtime.ContainerOptions;
@@ -81,7 +82,9 @@ final class TaskConfigs {
         for (var u : c.getUlimitsList()) {
             ulimits.add(new ContainerOptions.Ulimit(u.getName(), u.getSoft(), u.getHard()));
         }
-        Optional<ContainerOptions.Dns> dns = c.hasDnsConfig()
+        DNSConfig d = c.getDnsConfig();
+        // the docker CLI sends "DNSConfig": {} on every create: only a non-empty one is a setting
+        Optional<ContainerOptions.Dns> dns = d.getNameserversCount() + d.getSearchCount() + d.getOptionsCount() > 0
                 ? Optional.of(new ContainerOptions.Dns(c.getDnsConfig().getNameserversList(),
                         c.getDnsConfig().getSearchList(), c.getDnsConfig().getOptionsList()))
                 : Optional.empty();
@@ -113,8 +116,8 @@ final class TaskConfigs {
                         ? "Mount options"
                         : logs(task.getSpec()) == TaskConfig.Logs.NONE ? "LogDriver none" : null;
         if (field != null) {
-            throw new IllegalStateException(field + " need the runc runtime; this node runs the task with the " + runtime
-                    + " runtime");
+            throw new IllegalStateException("only the runc runtime applies " + field + "; this node runs the task with the "
+                    + runtime + " runtime");
         }
     }
 

@@ -83,6 +83,8 @@ class ContainerSpecRulesTest {
         ",\"Mounts\":[{\"Type\":\"volume\",\"Source\":\"v\",\"Target\":\"/v\",\"VolumeOptions\":{\"Subpath\":\"../etc\"}}] || TaskTemplate.ContainerSpec.Mounts[0].VolumeOptions.Subpath: must be a relative path inside the volume",
         ",\"Secrets\":[{\"SecretName\":\"s\",\"File\":{\"Name\":\"s\",\"UID\":\"root\"}}] || TaskTemplate.ContainerSpec.Secrets[0].File.UID: must be a numeric user id",
         "                                  |,\"LogDriver\":{\"Name\":\"syslog\"} | TaskTemplate.LogDriver.Name: log driver \"syslog\" is not supported",
+        ",\"Init\":true                   |,\"Runtime\":\"process\" | TaskTemplate.ContainerSpec.Init: only the runc runtime applies it, and TaskTemplate.Runtime is process",
+        "                                  |,\"Runtime\":\"docker\",\"LogDriver\":{\"Name\":\"none\"} | TaskTemplate.LogDriver: only the runc runtime applies it",
         "                                  |,\"LogDriver\":{\"Name\":\"json-file\",\"Options\":{\"max-size\":\"10m\"}} | TaskTemplate.LogDriver.Options.max-size: orch's task log files are not rotated",
     })
     void eachProblemIsOneLineNamingTheField(String containerSpec, String taskExtra, String expected) {
@@ -90,6 +92,13 @@ class ContainerSpecRulesTest {
                 taskExtra == null ? "" : taskExtra)).getMessage();
         assertTrue(message.startsWith("invalid ServiceSpec: " + expected), message);
         assertEquals(-1, message.indexOf('\n'));
+    }
+
+    @Test
+    void whatTheDockerCliSendsOnEveryCreateIsNoRuncOnlySetting() throws Exception {
+        ServiceSpec s = read(",\"Init\":false,\"DNSConfig\":{},\"Privileges\":{\"CredentialSpec\":null,\"SELinuxContext\":null,"
+                + "\"NoNewPrivileges\":false}", ",\"Runtime\":\"process\"");
+        assertEquals(java.util.Optional.empty(), ContainerSpecRules.runcOnly(s.getTaskTemplate()));
     }
 
     @Test

@@ -39,6 +39,12 @@ class TaskConfigsOptionsTest {
                 Optional.of(new ContainerOptions.Dns(List.of("9.9.9.9"), List.of("example.org"), List.of("ndots:1"))),
                 List.of("10.0.0.1 db"), List.of("staff"), true, true, Optional.of("u:r:t:s0")), o);
         assertEquals(ContainerOptions.NONE, TaskConfigs.options(ContainerSpec.newBuilder().setImage("busybox").build()));
+        // what the docker CLI sends on every create ("DNSConfig": {}, "Init": false, Privileges with nothing set)
+        ContainerSpec cliDefaults = ContainerSpec.newBuilder().setImage("busybox").setDnsConfig(DNSConfig.getDefaultInstance())
+                .setInit(false).setPrivileges(Privileges.getDefaultInstance()).build();
+        assertEquals(ContainerOptions.NONE, TaskConfigs.options(cliDefaults));
+        TaskConfigs.checkRuntimeApplies(Task.newBuilder().setSpec(TaskSpec.newBuilder().setContainerSpec(cliDefaults)).build(),
+                "process");
     }
 
     @Test
@@ -69,7 +75,7 @@ class TaskConfigsOptionsTest {
         TaskConfigs.checkRuntimeApplies(withCaps, "runc");
         String why = assertThrows(IllegalStateException.class, () -> TaskConfigs.checkRuntimeApplies(withCaps, "process"))
                 .getMessage();
-        assertTrue(why.contains("runc runtime") && why.contains("process"), why);
+        assertTrue(why.startsWith("only the runc runtime applies") && why.contains("process runtime"), why);
         Task plain = Task.newBuilder().setId("t").setSpec(TaskSpec.newBuilder().setContainerSpec(
                 ContainerSpec.newBuilder().setImage("busybox"))).build();
         TaskConfigs.checkRuntimeApplies(plain, "process");
