@@ -16,6 +16,9 @@ import java.util.Map;
  * capabilities (bounding, effective and permitted; ambient empty), rlimits over the default
  * nofile, supplementary groups, no-new-privileges, the SELinux label, namespaced sysctls, and
  * tini as PID 1 for {@code --init}. Whatever cannot be applied fails the task with a line naming it.
+ *
+ * <p>No seccomp filter and no AppArmor profile are set (orch has neither): Privileges.Seccomp
+ * "default" and "unconfined" both run unfiltered, so the API refuses "custom" and AppArmor "default".
  */
 final class OciOptions {
     /** Debian's tini package; Docker's docker.io package depends on it for the same purpose. */
