@@ -111,6 +111,11 @@ public final class Agent implements AutoCloseable {
             public Optional<String> bridgeAddressOf(String taskId) {
                 return runc.bridgeAddressOf(taskId);
             }
+
+            @Override
+            public List<String> dnsNameservers(String taskId) {
+                return runc.dnsNameserversOf(taskId);
+            }
         });
         runc.useOverlays(networking);
         context = new NodeContext(config, dataDir, clock, metrics, runtimes, images, VERSION, networking, membership);

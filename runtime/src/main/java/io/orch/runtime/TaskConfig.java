@@ -25,7 +25,8 @@ public record TaskConfig(
         Map<String, String> labels,
         Path taskDir,
         Container container,
-        Network network) {
+        Network network,
+        Logs logs) {
 
     public TaskConfig {
         argv = List.copyOf(argv);
@@ -33,7 +34,26 @@ public record TaskConfig(
         labels = Map.copyOf(labels);
         container = container == null ? Container.command(argv) : container;
         network = network == null ? Network.DEFAULT : network;
+        logs = logs == null ? Logs.FILES : logs;
     }
+
+    public TaskConfig(String taskId, String name, String image, List<String> argv, Map<String, String> env,
+                      String workingDir, String user, String hostname, Resources limits, Map<String, String> labels,
+                      Path taskDir, Container container, Network network) {
+        this(taskId, name, image, argv, env, workingDir, user, hostname, limits, labels, taskDir, container, network, null);
+    }
+
+    public TaskConfig withLogs(Logs logs) {
+        return new TaskConfig(taskId, name, image, argv, env, workingDir, user, hostname, limits, labels, taskDir,
+                container, network, logs);
+    }
+
+    /**
+     * What becomes of the task's output (the service's LogDriver, decided by the worker): FILES,
+     * the task's own stdout/stderr log files that {@code docker service logs} reads (Docker's
+     * json-file and local drivers); NONE, nothing is kept (Docker's none driver).
+     */
+    public enum Logs { FILES, NONE }
 
     /** With the default network: the container's own namespace on the node's bridge, no published ports. */
     public TaskConfig(String taskId, String name, String image, List<String> argv, Map<String, String> env,
@@ -44,7 +64,7 @@ public record TaskConfig(
 
     public TaskConfig withNetwork(Network network) {
         return new TaskConfig(taskId, name, image, argv, env, workingDir, user, hostname, limits, labels, taskDir,
-                container, network);
+                container, network, logs);
     }
 
     /** For runtimes without images: the argv is the whole command. */
@@ -64,12 +84,18 @@ public record TaskConfig(
      * replaces the image's entrypoint (and then its cmd too), {@code args} replace its cmd.
      */
     public record Container(List<String> command, List<String> args, boolean readOnlyRootfs, List<Mount> mounts,
-                            Optional<HealthSpec> healthcheck) {
+                            Optional<HealthSpec> healthcheck, ContainerOptions options) {
         public Container {
             command = List.copyOf(command);
             args = List.copyOf(args);
             mounts = List.copyOf(mounts);
             healthcheck = healthcheck == null ? Optional.empty() : healthcheck;
+            options = options == null ? ContainerOptions.NONE : options;
+        }
+
+        public Container(List<String> command, List<String> args, boolean readOnlyRootfs, List<Mount> mounts,
+                         Optional<HealthSpec> healthcheck) {
+            this(command, args, readOnlyRootfs, mounts, healthcheck, null);
         }
 
         public static Container command(List<String> argv) {
@@ -78,8 +104,32 @@ public record TaskConfig(
     }
 
     /** A mount into the container: bind (host path), volume (named, under the node's data dir) or tmpfs. */
-    public record Mount(Type type, String source, String target, boolean readOnly) {
+    public record Mount(Type type, String source, String target, boolean readOnly, MountOptions options) {
         public enum Type { BIND, VOLUME, TMPFS }
+
+        public Mount {
+            options = options == null ? MountOptions.NONE : options;
+        }
+
+        public Mount(Type type, String source, String target, boolean readOnly) {
+            this(type, source, target, readOnly, null);
+        }
+    }
+
+    /**
+     * Docker's per-type mount options. Bind: {@code propagation} (empty: rprivate), {@code nonRecursive}
+     * (bind, not rbind), {@code createMountpoint} (create a missing source dir), {@code readOnlyForceRecursive}
+     * (rro). Volume: {@code subpath} (a dir inside the volume). Tmpfs: {@code tmpfsSizeBytes} (0: no limit),
+     * {@code tmpfsMode} (0: 1777).
+     */
+    public record MountOptions(String propagation, boolean nonRecursive, boolean createMountpoint,
+                               boolean readOnlyForceRecursive, String subpath, long tmpfsSizeBytes, int tmpfsMode) {
+        public static final MountOptions NONE = new MountOptions("", false, false, false, "", 0, 0);
+
+        public MountOptions {
+            propagation = propagation == null ? "" : propagation;
+            subpath = subpath == null ? "" : subpath;
+        }
     }
 
     /**

@@ -79,6 +79,7 @@ final class ServiceSpecValidator {
                 throw invalid("TaskTemplate.Placement.Constraints[" + i + "]", e.getMessage());
             }
         }
+        ContainerSpecRules.validate(task);
         if (!RUNTIMES.contains(task.getRuntime())) {
             throw invalid("TaskTemplate.Runtime", "unknown runtime \"" + task.getRuntime()
                     + "\" (want one of: container, process, runc, docker)");

@@ -2,6 +2,7 @@ package io.orch.agent.dns;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,6 +38,16 @@ public interface DnsDirectory {
      * @return the host name, without a trailing dot; empty to forward the query upstream
      */
     default Optional<String> reverse(InetAddress client, Inet4Address address) {
+        return Optional.empty();
+    }
+
+    /**
+     * Where {@code client}'s queries that are not orch's go, when not to the server's own
+     * upstreams: a container's DNSConfig.Nameservers, as Docker's embedded DNS forwards them.
+     *
+     * @return empty: the server's upstreams (the host's resolvers)
+     */
+    default Optional<List<InetSocketAddress>> upstreams(InetAddress client) {
         return Optional.empty();
     }
 }

@@ -1,5 +1,7 @@
 package io.orch.agent.dns;
 
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** Where {@link DnsQueryHandler} sends the queries that are not orch's. */
@@ -15,4 +17,9 @@ interface DnsForwarder {
      *         upstream answered. Null when too many forwards are in flight: drop the query.
      */
     CompletableFuture<byte[]> forward(byte[] query, boolean tcp);
+
+    /** The same, to {@code upstreams} (in order) rather than the server's own. */
+    default CompletableFuture<byte[]> forward(byte[] query, boolean tcp, List<InetSocketAddress> upstreams) {
+        return forward(query, tcp);
+    }
 }

@@ -131,7 +131,9 @@ final class DnsQueryHandler extends SimpleChannelInboundHandler<DnsRequest> {
     }
 
     private void forward(ChannelHandlerContext ctx, DnsRequest request) {
-        CompletableFuture<byte[]> answer = forwarder.forward(request.wire(), request.tcp());
+        Optional<List<java.net.InetSocketAddress>> own = directory.upstreams(request.client().getAddress());
+        CompletableFuture<byte[]> answer = own.isPresent() ? forwarder.forward(request.wire(), request.tcp(), own.get())
+                : forwarder.forward(request.wire(), request.tcp());
         if (answer == null) {
             return; // too many in flight: dropped, the client will retry
         }

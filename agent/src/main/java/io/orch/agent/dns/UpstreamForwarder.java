@@ -50,7 +50,11 @@ final class UpstreamForwarder implements DnsForwarder {
 
     @Override
     public CompletableFuture<byte[]> forward(byte[] query, boolean tcp) {
-        List<InetSocketAddress> targets = upstreams.get();
+        return forward(query, tcp, upstreams.get());
+    }
+
+    @Override
+    public CompletableFuture<byte[]> forward(byte[] query, boolean tcp, List<InetSocketAddress> targets) {
         if (targets.isEmpty()) {
             return CompletableFuture.failedFuture(new IOException("no upstream resolver configured"));
         }

@@ -58,7 +58,9 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
     static final String BRIDGE_INTERFACE = "eth0";
 
     /** One overlay container on this node. */
-    private record Local(String taskId, String netns, String bridgeIp, String gateway, List<TaskConfig.Overlay> overlays) {
+    /** {@code upstreams}: the task's DNSConfig.Nameservers (port 53), where its queries that are not orch's go; empty: the host's. */
+    private record Local(String taskId, String netns, String bridgeIp, String gateway, List<TaskConfig.Overlay> overlays,
+                         List<InetSocketAddress> upstreams) {
         Set<String> networkIds() {
             Set<String> out = new HashSet<>();
             overlays.forEach(o -> out.add(o.networkId()));
@@ -81,6 +83,11 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
 
         /** The task's address on the node bridge ("10.212.3.2/24"). */
         Optional<String> bridgeAddressOf(String taskId);
+
+        /** The task's DNSConfig.Nameservers (IP literals), known from before its overlays are attached. */
+        default List<String> dnsNameservers(String taskId) {
+            return List.of();
+        }
     }
     private final Map<String, Local> locals = new ConcurrentHashMap<>();
     private final Map<String, Local> byBridgeIp = new ConcurrentHashMap<>();
@@ -206,7 +213,7 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
                 int prefix = Integer.parseInt(bridgeCidr.get().substring(bridgeCidr.get().indexOf('/') + 1));
                 int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
                 Subnet bridgeSubnet = new Subnet(Subnet.parseAddress(ip) & mask, prefix);
-                Local l = new Local(taskId, netns, ip, Subnet.format(bridgeSubnet.gateway()), overlays);
+                Local l = new Local(taskId, netns, ip, Subnet.format(bridgeSubnet.gateway()), overlays, upstreamsOf(taskId));
                 bindDns(l.gateway());
                 for (TaskConfig.Overlay o : overlays) {
                     ensureNetwork(o);
@@ -228,7 +235,7 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
             throw new IOException("overlay networks are unavailable on this node: " + unavailable.get());
         }
         bindDns(bridge.gateway());
-        Local l = new Local(taskId, bridge.netns(), bridge.ip(), bridge.gateway(), List.copyOf(overlays));
+        Local l = new Local(taskId, bridge.netns(), bridge.ip(), bridge.gateway(), List.copyOf(overlays), upstreamsOf(taskId));
         List<OverlaySpec> specs = new ArrayList<>();
         synchronized (this) {
             // known as a user of its networks before their devices are touched: a container
@@ -273,6 +280,25 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
                 removeIdleNetworks(NetworkMaps.networks(map).keySet());
             }
         }
+    }
+
+    /** The task's own DNS upstreams, resolved once here so that answering a query does no lookup. */
+    private List<InetSocketAddress> upstreamsOf(String taskId) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (String ns : containers.dnsNameservers(taskId)) {
+            try {
+                out.add(new InetSocketAddress(InetAddress.getByName(ns), DNS_PORT)); // IP literals (checked by the API): no lookup
+            } catch (UnknownHostException e) {
+                log.warn("task {}: DNS nameserver {} is not an address; ignored", taskId, ns);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
+    public Optional<List<InetSocketAddress>> upstreams(InetAddress client) {
+        Local l = byBridgeIp.get(client.getHostAddress());
+        return l == null || l.upstreams().isEmpty() ? Optional.empty() : Optional.of(l.upstreams());
     }
 
     private void remember(Local l) {

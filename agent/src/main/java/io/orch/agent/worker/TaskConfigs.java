@@ -1,7 +1,10 @@
 package io.orch.agent.worker;
 
 import io.orch.api.proto.ContainerSpec;
+import io.orch.api.proto.DNSConfig;
 import io.orch.api.proto.Task;
+import io.orch.api.proto.TaskSpec;
+import io.orch.runtime.ContainerOptions;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.health.HealthSpec;
 
@@ -11,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Turns a task's spec into what a runtime needs to start it. */
 final class TaskConfigs {
@@ -58,9 +62,63 @@ final class TaskConfigs {
                 case TMPFS -> TaskConfig.Mount.Type.TMPFS;
                 default -> throw new IllegalArgumentException("mount type " + m.getType() + " is not supported on this node");
             };
-            mounts.add(new TaskConfig.Mount(type, m.getSource(), m.getTarget(), m.getReadOnly()));
+            mounts.add(new TaskConfig.Mount(type, m.getSource(), m.getTarget(), m.getReadOnly(), mountOptions(m)));
         }
-        return new TaskConfig.Container(c.getCommandList(), c.getArgsList(), c.getReadOnly(), mounts, healthcheck(c));
+        return new TaskConfig.Container(c.getCommandList(), c.getArgsList(), c.getReadOnly(), mounts, healthcheck(c),
+                options(c));
+    }
+
+    /** Docker's Bind/Volume/TmpfsOptions that a runtime applies (Labels and NoCopy need nothing of it). */
+    static TaskConfig.MountOptions mountOptions(io.orch.api.proto.Mount m) {
+        var b = m.getBindOptions();
+        return new TaskConfig.MountOptions(b.getPropagation(), b.getNonRecursive(), b.getCreateMountpoint(),
+                b.getReadOnlyForceRecursive(), m.getVolumeOptions().getSubpath(), m.getTmpfsOptions().getSizeBytes(),
+                m.getTmpfsOptions().getMode());
+    }
+
+    /** The ContainerSpec's process and security settings (the API has checked their form). */
+    static ContainerOptions options(ContainerSpec c) {
+        List<ContainerOptions.Ulimit> ulimits = new ArrayList<>();
+        for (var u : c.getUlimitsList()) {
+            ulimits.add(new ContainerOptions.Ulimit(u.getName(), u.getSoft(), u.getHard()));
+        }
+        DNSConfig d = c.getDnsConfig();
+        // the docker CLI sends "DNSConfig": {} on every create: only a non-empty one is a setting
+        Optional<ContainerOptions.Dns> dns = d.getNameserversCount() + d.getSearchCount() + d.getOptionsCount() > 0
+                ? Optional.of(new ContainerOptions.Dns(c.getDnsConfig().getNameserversList(),
+                        c.getDnsConfig().getSearchList(), c.getDnsConfig().getOptionsList()))
+                : Optional.empty();
+        var se = c.getPrivileges().getSelinuxContext();
+        Optional<String> selinux = c.getPrivileges().hasSelinuxContext() && !se.getDisable()
+                && !(se.getUser() + se.getRole() + se.getType() + se.getLevel()).isEmpty()
+                ? Optional.of(se.getUser() + ":" + se.getRole() + ":" + se.getType() + ":" + se.getLevel())
+                : Optional.empty();
+        return new ContainerOptions(c.getCapabilityAddList(), c.getCapabilityDropList(), c.getSysctlsMap(), ulimits, dns,
+                c.getHostsList(), c.getGroupsList(), c.getInit(), c.getPrivileges().getNoNewPrivileges(), selinux);
+    }
+
+    /** LogDriver none keeps no logs; json-file, local and no driver are orch's own log files. */
+    static TaskConfig.Logs logs(TaskSpec spec) {
+        return spec.getLogDriver().getName().equals("none") ? TaskConfig.Logs.NONE : TaskConfig.Logs.FILES;
+    }
+
+    /**
+     * Only the runc runtime applies the container settings; a task that has any and would run
+     * on another runtime fails with the first one named, rather than run without it.
+     */
+    static void checkRuntimeApplies(Task task, String runtime) {
+        if (runtime.equals("runc")) {
+            return;
+        }
+        ContainerSpec c = task.getSpec().getContainerSpec();
+        String field = !options(c).equals(ContainerOptions.NONE) ? "the ContainerSpec's process and security settings"
+                : c.getMountsList().stream().anyMatch(m -> !mountOptions(m).equals(TaskConfig.MountOptions.NONE))
+                        ? "Mount options"
+                        : logs(task.getSpec()) == TaskConfig.Logs.NONE ? "LogDriver none" : null;
+        if (field != null) {
+            throw new IllegalStateException("only the runc runtime applies " + field + "; this node runs the task with the "
+                    + runtime + " runtime");
+        }
     }
 
     /** The service's health check, if it sets one (fields it leaves zero come from the image). */

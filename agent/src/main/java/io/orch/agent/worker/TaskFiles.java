@@ -29,7 +29,7 @@ import java.util.Set;
  * Delivers a task's secrets and configs as files before it starts: each secret to
  * {@code <taskDir>/secrets/<File.Name>}, each config to {@code <taskDir>/configs/<target>}
  * (an absolute target keeps its path below that directory), with the reference's mode (secrets
- * 0400 and configs 0444 when none is given), and tells the task where they are through
+ * and configs 0444 when none is given, as Docker; owned by the reference's UID/GID, 0:0 by default), and tells the task where they are through
  * {@code ORCH_SECRETS_DIR} / {@code ORCH_CONFIGS_DIR}. The process runtime has no mount
  * namespace, so these directories are what the task reads; a container runtime bind-mounts
  * them at /run/secrets and at the config targets instead. Secret data is never logged.
@@ -37,7 +37,7 @@ import java.util.Set;
 final class TaskFiles {
     static final String SECRETS_ENV = "ORCH_SECRETS_DIR";
     static final String CONFIGS_ENV = "ORCH_CONFIGS_DIR";
-    static final int DEFAULT_SECRET_MODE = 0400;
+    static final int DEFAULT_SECRET_MODE = 0444;
     static final int DEFAULT_CONFIG_MODE = 0444;
 
     private TaskFiles() {}
@@ -66,6 +66,7 @@ final class TaskFiles {
                     String target = fileName(r.getFile(), r.getSecretName());
                     Path file = write(secretsDir, target, s.getSpec().getData().toByteArray(),
                             mode(r.getFile(), DEFAULT_SECRET_MODE));
+                    own(file, r.getFile());
                     mounts.add(readOnlyBind(file, target.startsWith("/") ? target : "/run/secrets/" + target));
                 }
                 env.put(SECRETS_ENV, secretsDir.toString());
@@ -78,6 +79,7 @@ final class TaskFiles {
                     String target = fileName(r.getFile(), r.getConfigName());
                     Path file = write(configsDir, target, cfg.getSpec().getData().toByteArray(),
                             mode(r.getFile(), DEFAULT_CONFIG_MODE));
+                    own(file, r.getFile());
                     mounts.add(readOnlyBind(file, target.startsWith("/") ? target : "/" + target));
                 }
                 env.put(CONFIGS_ENV, configsDir.toString());
@@ -87,7 +89,7 @@ final class TaskFiles {
         }
         TaskConfig.Container c0 = config.container();
         TaskConfig.Container container = new TaskConfig.Container(c0.command(), c0.args(), c0.readOnlyRootfs(), mounts,
-                c0.healthcheck());
+                c0.healthcheck(), c0.options());
         return new TaskConfig(config.taskId(), config.name(), config.image(), config.argv(), env, config.workingDir(),
                 config.user(), config.hostname(), config.limits(), config.labels(), config.taskDir(), container);
     }
@@ -119,6 +121,31 @@ final class TaskFiles {
             });
         } catch (IOException ignored) {
             // best effort: the task dir itself is private to the agent
+        }
+    }
+
+    /**
+     * Gives the file the reference's owner (numeric UID/GID, the API checked them; empty is 0). An
+     * agent that is not root cannot: its tasks run as its own user, which owns the file, so the
+     * default 0:0 is left as is and any other owner fails the task.
+     */
+    static void own(Path file, FileTarget target) throws IOException {
+        int uid = target.getUid().isEmpty() ? 0 : Integer.parseInt(target.getUid());
+        int gid = target.getGid().isEmpty() ? 0 : Integer.parseInt(target.getGid());
+        int currentUid = (Integer) Files.getAttribute(file, "unix:uid");
+        int currentGid = (Integer) Files.getAttribute(file, "unix:gid");
+        if (uid == currentUid && gid == currentGid) {
+            return;
+        }
+        if (currentUid != 0 && uid == 0 && gid == 0) {
+            return;
+        }
+        try {
+            Files.setAttribute(file, "unix:uid", uid);
+            Files.setAttribute(file, "unix:gid", gid);
+        } catch (IOException | SecurityException e) {
+            throw new IllegalStateException("cannot give " + file.getFileName() + " owner " + uid + ":" + gid + ": "
+                    + e.getMessage());
         }
     }
 

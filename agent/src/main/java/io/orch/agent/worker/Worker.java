@@ -307,8 +307,9 @@ public final class Worker implements AutoCloseable {
                         runtime.name());
             }
         }
+        TaskConfigs.checkRuntimeApplies(t, runtime.name());
         // the network goes last: TaskFiles.prepare rebuilds the config without it
-        return TaskFiles.prepare(view, t, config).withNetwork(network);
+        return TaskFiles.prepare(view, t, config).withNetwork(network).withLogs(TaskConfigs.logs(t.getSpec()));
     }
 
     private ContainerRuntime runtimeFor(Task t) {

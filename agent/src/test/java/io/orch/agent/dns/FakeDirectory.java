@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * web → 10.0.1.2; tasks.web → 10.0.1.3, 10.0.1.4; idle (a dnsrr service at 0 replicas) → none;
  * and 10.0.1.3 reverses to web.1.task3.
  */
-final class FakeDirectory implements DnsDirectory {
+class FakeDirectory implements DnsDirectory {
     private final Set<InetAddress> clients;
     private final Map<String, List<Inet4Address>> names = Map.of(
             "web", List.of(v4("10.0.1.2")),

@@ -67,7 +67,7 @@ class TaskFilesTest {
         assertEquals(dir.resolve("t1/configs").toString(), out.env().get(TaskFiles.CONFIGS_ENV));
         assertEquals("1", out.env().get("A"));
         assertEquals("pw", Files.readString(secrets.resolve("db")));
-        assertEquals("r--------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets.resolve("db"))));
+        assertEquals("r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets.resolve("db"))));
         assertEquals("r--r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets.resolve("db2"))));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets)));
         Path conf = dir.resolve("t1/configs/etc/app.conf");
@@ -95,5 +95,33 @@ class TaskFilesTest {
         Task none = task(ContainerSpec.newBuilder());
         TaskConfig c = config();
         assertSame(c, TaskFiles.prepare(new StoreWorkerView(store, "n1"), none, c));
+    }
+
+    @Test
+    void filesGetTheReferencesOwnerAndTheContainerKeepsItsOptions() throws Exception {
+        store.start();
+        store.updateAndWait(tx -> tx.create(Secret.newBuilder().setId("sec1").setSpec(SecretSpec.newBuilder().setName("s")
+                .setData(ByteString.copyFromUtf8("pw"))).build()));
+        Task t = task(ContainerSpec.newBuilder().setInit(true).addSecrets(SecretReference.newBuilder().setSecretId("sec1")
+                .setSecretName("s").setFile(FileTarget.newBuilder().setName("s").setUid("1234").setGid("5678").setMode(0440))));
+        TaskConfig base = config();
+        TaskConfig withOptions = new TaskConfig(base.taskId(), base.name(), base.image(), base.argv(), base.env(), "", "", "",
+                base.limits(), Map.of(), base.taskDir(), TaskConfigs.container(t.getSpec().getContainerSpec()));
+        TaskConfig out = TaskFiles.prepare(new StoreWorkerView(store, "n1"), t, withOptions);
+        Path file = dir.resolve("t1/secrets/s");
+        if (RootCheck.isRoot()) {
+            assertEquals(1234, Files.getAttribute(file, "unix:uid"));
+            assertEquals(5678, Files.getAttribute(file, "unix:gid"));
+        }
+        assertEquals("r--r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(true, out.container().options().init(), "the rebuilt container keeps the ContainerSpec's settings");
+    }
+
+    /** Whether this JVM runs as root (only root can give files away). */
+    static final class RootCheck {
+        static boolean isRoot() throws java.io.IOException {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
+                    .anyMatch(l -> l.split("\\s+")[2].equals("0"));
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.orch.runtime.runc;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orch.runtime.ContainerOptions;
 import io.orch.runtime.RuntimeFailure;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.image.ImageConfig;
@@ -28,9 +29,7 @@ final class OciSpec {
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     /** CFS period; the quota is nanoCpus scaled to it (0.5 CPU = 50 ms per 100 ms). */
     static final long CPU_PERIOD_MICROS = 100_000;
-    private static final List<String> CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER",
-            "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
-            "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
+    private static final List<String> CAPABILITIES = Capabilities.DEFAULT;
     private static final List<String> MASKED = List.of("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
             "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
             "/sys/firmware");
@@ -81,6 +80,8 @@ final class OciSpec {
         if (argv.isEmpty()) {
             throw new RuntimeFailure("no command specified: the image has no Cmd or Entrypoint and the service gives none", false);
         }
+        ContainerOptions options = config.container().options();
+        argv = OciOptions.argv(options, argv);
         UserSpec user = UserSpec.resolve(config.user() == null || config.user().isBlank() ? image.user() : config.user(),
                 rootfs);
         ObjectNode spec = JSON.createObjectNode().put("ociVersion", "1.0.2");
@@ -103,6 +104,7 @@ final class OciSpec {
         process.putArray("rlimits").addObject().put("type", "RLIMIT_NOFILE")
                 .put("hard", nofile.hard()).put("soft", nofile.soft());
         process.put("noNewPrivileges", false);
+        OciOptions.process(process, options, rootfs);
 
         spec.putObject("root").put("path", rootfs.toString()).put("readonly", config.container().readOnlyRootfs());
         spec.put("hostname", hostname);
@@ -117,10 +119,11 @@ final class OciSpec {
         for (TaskConfig.Mount m : config.container().mounts()) {
             userMount(mounts, m, volumesDir);
         }
+        OciOptions.initMount(mounts, options, OciOptions.TINI);
         List<TaskConfig.Overlay> overlays = config.network().overlays();
         // on an overlay, the hostname resolves to the task's first overlay address, as in Docker
         String ownAddress = !overlays.isEmpty() ? overlays.get(0).ip() : bridged.map(Attachment::ip).orElse("127.0.1.1");
-        hostFiles(mounts, config.taskDir(), hostname, ownAddress, !overlays.isEmpty());
+        hostFiles(mounts, config.taskDir(), hostname, ownAddress, !overlays.isEmpty(), options);
 
         ObjectNode linux = spec.putObject("linux");
         linux.put("cgroupsPath", cgroupsPath);
@@ -147,6 +150,7 @@ final class OciSpec {
         } else if (config.network().mode() == TaskConfig.Network.Mode.NONE) {
             ns.addObject().put("type", "network"); // runc brings up loopback in a new one
         }
+        OciOptions.sysctls(linux, options, config.network().mode() != TaskConfig.Network.Mode.HOST);
         strings(linux.putArray("maskedPaths"), MASKED);
         strings(linux.putArray("readonlyPaths"), READONLY);
         return spec;
@@ -157,14 +161,22 @@ final class OciSpec {
             throw new RuntimeFailure("mount target " + m.target() + " is not an absolute path", false);
         }
         String rw = m.readOnly() ? "ro" : "rw";
+        TaskConfig.MountOptions o = m.options();
         switch (m.type()) {
             case BIND: {
                 Path source = Path.of(m.source() == null ? "" : m.source());
+                if (source.isAbsolute() && !Files.exists(source) && o.createMountpoint()) {
+                    try {
+                        Files.createDirectories(source); // BindOptions.CreateMountpoint
+                    } catch (IOException e) {
+                        throw new RuntimeFailure("cannot create bind source " + source + ": " + e.getMessage(), false, e);
+                    }
+                }
                 if (!source.isAbsolute() || !Files.exists(source)) {
                     throw new RuntimeFailure("invalid mount config for type \"bind\": bind source path does not exist: "
                             + m.source(), false);
                 }
-                mount(mounts, m.target(), "bind", source.toString(), List.of("rbind", rw));
+                mount(mounts, m.target(), "bind", source.toString(), MountFlags.bind(m));
                 break;
             }
             case VOLUME: {
@@ -178,11 +190,11 @@ final class OciSpec {
                 } catch (IOException e) {
                     throw new RuntimeFailure("cannot create volume " + name + ": " + e.getMessage(), true, e);
                 }
-                mount(mounts, m.target(), "bind", data.toString(), List.of("rbind", rw));
+                mount(mounts, m.target(), "bind", MountFlags.volumeSource(data, m).toString(), List.of("rbind", rw));
                 break;
             }
             case TMPFS:
-                mount(mounts, m.target(), "tmpfs", "tmpfs", List.of("nosuid", "nodev", "mode=1777", rw));
+                mount(mounts, m.target(), "tmpfs", "tmpfs", MountFlags.tmpfs(m));
                 break;
             default:
                 throw new RuntimeFailure("unsupported mount type " + m.type(), false);
@@ -199,19 +211,43 @@ final class OciSpec {
      * to the host's resolvers), like Docker's containers on user-defined networks; others get a
      * copy of the host's resolv.conf.
      */
-    private static void hostFiles(ArrayNode mounts, Path taskDir, String hostname, String ownAddress, boolean embeddedDns)
-            throws RuntimeFailure {
+    private static void hostFiles(ArrayNode mounts, Path taskDir, String hostname, String ownAddress, boolean embeddedDns,
+                                  ContainerOptions options) throws RuntimeFailure {
         try {
             Path hostnameFile = taskDir.resolve("hostname");
             Files.writeString(hostnameFile, hostname + "\n");
             Path hosts = taskDir.resolve("hosts");
+            StringBuilder extraHosts = new StringBuilder();
+            for (String entry : options.hosts()) {
+                try {
+                    extraHosts.append(HostsEntries.line(entry)).append('\n'); // the service's Hosts, as Docker appends them
+                } catch (IllegalArgumentException e) {
+                    throw new RuntimeFailure("Hosts: " + e.getMessage(), false);
+                }
+            }
             Files.writeString(hosts, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n" + ownAddress + "\t"
-                    + hostname + "\n");
+                    + hostname + "\n" + extraHosts);
             mount(mounts, "/etc/hostname", "bind", hostnameFile.toString(), List.of("rbind", "rw"));
             mount(mounts, "/etc/hosts", "bind", hosts.toString(), List.of("rbind", "rw"));
+            Optional<ContainerOptions.Dns> dns = options.dns();
+            if (dns.isPresent()) {
+                try {
+                    ResolvConfFile.check(dns.get());
+                } catch (IllegalArgumentException e) {
+                    throw new RuntimeFailure("DNSConfig: " + e.getMessage(), false);
+                }
+            }
             if (embeddedDns) {
+                // DNSConfig.Nameservers are where the embedded DNS forwards this container's other
+                // names (RuncRuntime hands them to the overlay attacher), as in Docker
                 Path resolv = taskDir.resolve("resolv.conf");
-                Files.writeString(resolv, EMBEDDED_DNS);
+                Files.writeString(resolv, dns.isPresent() ? ResolvConfFile.embedded(dns.get()) : EMBEDDED_DNS);
+                mount(mounts, "/etc/resolv.conf", "bind", resolv.toString(), List.of("rbind", "rw"));
+            } else if (dns.isPresent()) {
+                Path hostResolv = Path.of("/etc/resolv.conf");
+                String host = Files.isRegularFile(hostResolv) ? Files.readString(hostResolv) : "";
+                Path resolv = taskDir.resolve("resolv.conf");
+                Files.writeString(resolv, ResolvConfFile.forContainer(host, dns.get()));
                 mount(mounts, "/etc/resolv.conf", "bind", resolv.toString(), List.of("rbind", "rw"));
             } else if (Files.isRegularFile(Path.of("/etc/resolv.conf"))) {
                 Path resolv = taskDir.resolve("resolv.conf");

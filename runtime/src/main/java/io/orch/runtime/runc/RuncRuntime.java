@@ -1,5 +1,6 @@
 package io.orch.runtime.runc;
 
+import io.orch.runtime.ContainerOptions;
 import io.orch.runtime.ContainerRuntime;
 import io.orch.runtime.ExecResult;
 import io.orch.runtime.ExitResult;
@@ -60,6 +61,7 @@ public final class RuncRuntime implements ContainerRuntime {
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     private static final long POLL_MILLIS = 200;
     private static final int MAX_EXEC_OUTPUT = 64 * 1024;
+    private static final LogFiles DISCARDED = new LogFiles(Path.of("/dev/null"), Path.of("/dev/null"));
     /**
      * Containers started at once. Most of a start is runc and the kernel working (namespaces,
      * mounts, cgroups), so a few per core keep the cores busy; many more only make each slower.
@@ -73,6 +75,8 @@ public final class RuncRuntime implements ContainerRuntime {
     private final NodeNetwork network;
     private volatile OverlayAttacher overlays = OverlayAttacher.UNAVAILABLE;
     private final ConcurrentHashMap<String, RuncTask> tasks = new ConcurrentHashMap<>();
+    private static final String DNS_NAMESERVERS_FILE = "dns-nameservers";
+    private final ConcurrentHashMap<String, List<String>> dnsNameservers = new ConcurrentHashMap<>();
     /** Ids of the tasks being started now. */
     private final Set<String> starting = ConcurrentHashMap.newKeySet();
     private final Semaphore startSlots = new Semaphore(PARALLEL_STARTS);
@@ -116,6 +120,36 @@ public final class RuncRuntime implements ContainerRuntime {
     /** Who joins containers to overlay networks on this node (the agent); without one such tasks fail. */
     public void useOverlays(OverlayAttacher attacher) {
         this.overlays = attacher;
+    }
+
+    /**
+     * The DNSConfig.Nameservers of a task on overlay networks: its embedded-DNS queries that are
+     * not orch's go there, as in Docker. Kept in the bundle too, for an agent that re-attaches.
+     */
+    public List<String> dnsNameserversOf(String taskId) {
+        return dnsNameservers.getOrDefault(taskId, List.of());
+    }
+
+    private void rememberDnsNameservers(String taskId, Path bundle, List<String> nameservers) throws IOException {
+        Path file = bundle.resolve(DNS_NAMESERVERS_FILE);
+        if (nameservers.isEmpty()) {
+            Files.deleteIfExists(file);
+            dnsNameservers.remove(taskId);
+            return;
+        }
+        Files.write(file, nameservers);
+        dnsNameservers.put(taskId, List.copyOf(nameservers));
+    }
+
+    private void recallDnsNameservers(String taskId, Path bundle) {
+        try {
+            Path file = bundle.resolve(DNS_NAMESERVERS_FILE);
+            if (Files.isRegularFile(file)) {
+                dnsNameservers.put(taskId, List.copyOf(Files.readAllLines(file)));
+            }
+        } catch (IOException e) {
+            log.warn("task {}: could not read its DNS nameservers: {}", taskId, e.toString());
+        }
     }
 
     /** The task's address on the node bridge ("10.212.3.2/24"), while it has one: how the node recognises its containers' requests. */
@@ -257,6 +291,8 @@ public final class RuncRuntime implements ContainerRuntime {
             if (config.network().mode() == TaskConfig.Network.Mode.BRIDGE) {
                 bridged = Optional.of(network.attach(config.taskId()));
                 if (!config.network().overlays().isEmpty()) {
+                    rememberDnsNameservers(config.taskId(), bundle,
+                            config.container().options().dns().map(ContainerOptions.Dns::nameservers).orElse(List.of()));
                     overlays.attach(config.taskId(), bridged.get(), config.network().overlays());
                 }
             }
@@ -274,7 +310,9 @@ public final class RuncRuntime implements ContainerRuntime {
         LogFiles logs = logFilesIn(bundle);
         Process shim;
         try {
-            shim = Shim.launch(runc(), bundle, id, logs.stdout(), logs.stderr());
+            // LogDriver none: the container's output is discarded (and so are runc's own errors)
+            LogFiles output = config.logs() == TaskConfig.Logs.NONE ? DISCARDED : logs;
+            shim = Shim.launch(runc(), bundle, id, output.stdout(), output.stderr());
         } catch (IOException e) {
             abandon(config, bundle, net);
             throw new RuntimeFailure("could not launch runc: " + e.getMessage(), true, e);
@@ -336,6 +374,7 @@ public final class RuncRuntime implements ContainerRuntime {
     /** Undoes a start that failed part way: the proxy, the network namespace and address, the rootfs. */
     private void abandon(TaskConfig config, Path bundle, RuncTask.Net net) {
         stopProxy(net);
+        dnsNameservers.remove(config.taskId());
         if (config.network().mode() == TaskConfig.Network.Mode.BRIDGE) {
             detachNetwork(config.taskId());
         }
@@ -479,6 +518,7 @@ public final class RuncRuntime implements ContainerRuntime {
             detachNetwork(taskId);
         }
         tasks.remove(taskId, task);
+        dnsNameservers.remove(taskId);
         log.debug("task {} destroyed", taskId);
     }
 
@@ -650,6 +690,7 @@ public final class RuncRuntime implements ContainerRuntime {
         if (state.equals("running")) {
             net = keepPublishing(handle.taskId(), bundle, net);
         }
+        recallDnsNameservers(handle.taskId(), bundle);
         RuncTask task = new RuncTask(handle.taskId(), id, bundle, handle.pid(), shimPid, shimTicks,
                 handle.startTimeMillis(), s.getOrDefault(RuncTask.STATE_CGROUP, Cgroups.pathFor(id)),
                 s.getOrDefault(RuncTask.STATE_IMAGE, ""), net);

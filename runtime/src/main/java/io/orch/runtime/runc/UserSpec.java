@@ -45,6 +45,24 @@ record UserSpec(long uid, long gid) {
         return new UserSpec(uid, gid);
     }
 
+    /**
+     * The supplementary group ids of the ContainerSpec's Groups: numbers as given, names looked up
+     * in the image's /etc/group, as Docker does.
+     */
+    static List<Long> groups(List<String> groups, Path rootfs) throws RuntimeFailure {
+        List<Long> gids = new java.util.ArrayList<>();
+        for (String g : groups) {
+            if (numeric(g)) {
+                gids.add(Long.parseLong(g));
+            } else {
+                gids.add(entry(rootfs.resolve("etc/group"), g).map(f -> Long.parseLong(f[2]))
+                        .orElseThrow(() -> new RuntimeFailure("unable to find group " + g
+                                + ": no matching entries in the image's /etc/group", false)));
+            }
+        }
+        return gids;
+    }
+
     private static boolean numeric(String s) {
         return !s.isEmpty() && s.chars().allMatch(Character::isDigit);
     }
