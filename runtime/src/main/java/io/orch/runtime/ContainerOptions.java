@@ -13,9 +13,17 @@ import java.util.Optional;
  */
 public record ContainerOptions(List<String> capabilityAdd, List<String> capabilityDrop, Map<String, String> sysctls,
                                List<Ulimit> ulimits, Optional<Dns> dns, List<String> hosts, List<String> groups,
-                               boolean init, boolean noNewPrivileges, Optional<String> selinuxLabel) {
+                               boolean init, boolean noNewPrivileges, Optional<String> selinuxLabel,
+                               int oomScoreAdj) {
     public static final ContainerOptions NONE = new ContainerOptions(List.of(), List.of(), Map.of(), List.of(),
             Optional.empty(), List.of(), List.of(), false, false, Optional.empty());
+
+    /** Without an OOM score adjustment (the kernel's default, 0). */
+    public ContainerOptions(List<String> capabilityAdd, List<String> capabilityDrop, Map<String, String> sysctls,
+                            List<Ulimit> ulimits, Optional<Dns> dns, List<String> hosts, List<String> groups,
+                            boolean init, boolean noNewPrivileges, Optional<String> selinuxLabel) {
+        this(capabilityAdd, capabilityDrop, sysctls, ulimits, dns, hosts, groups, init, noNewPrivileges, selinuxLabel, 0);
+    }
 
     public ContainerOptions {
         capabilityAdd = List.copyOf(capabilityAdd);
@@ -26,6 +34,9 @@ public record ContainerOptions(List<String> capabilityAdd, List<String> capabili
         hosts = List.copyOf(hosts);
         groups = List.copyOf(groups);
         selinuxLabel = selinuxLabel == null ? Optional.empty() : selinuxLabel;
+        if (oomScoreAdj < -1000 || oomScoreAdj > 1000) {
+            throw new IllegalArgumentException("OomScoreAdj must be within -1000..1000, got " + oomScoreAdj);
+        }
     }
 
     /** {@code --ulimit nofile=1024:2048}: Docker's name (nofile), soft and hard limits. */

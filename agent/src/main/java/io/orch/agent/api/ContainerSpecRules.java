@@ -62,6 +62,9 @@ final class ContainerSpecRules {
             }
         }
         privileges(c.getPrivileges());
+        if (c.getOomScoreAdj() < -1000 || c.getOomScoreAdj() > 1000) {
+            throw ServiceSpecValidator.invalid(C + "OomScoreAdj", "must be within -1000..1000, got " + c.getOomScoreAdj());
+        }
         if (!c.getIsolation().isEmpty() && !c.getIsolation().equals("default")) {
             throw ServiceSpecValidator.invalid(C + "Isolation", "invalid isolation \"" + c.getIsolation()
                     + "\": only \"default\" exists on Linux");
@@ -99,6 +102,7 @@ final class ContainerSpecRules {
                 : c.getHostsCount() > 0 ? "Hosts"
                 : c.getGroupsCount() > 0 ? "Groups"
                 : c.getInit() ? "Init"
+                : c.getOomScoreAdj() != 0 ? "OomScoreAdj"
                 : p.getNoNewPrivileges() ? "Privileges.NoNewPrivileges"
                 : p.hasSelinuxContext() && !p.getSelinuxContext().getDisable() ? "Privileges.SELinuxContext"
                 : null;

@@ -21,7 +21,6 @@ final class RefusedFields {
             "tasktemplate.pluginspec", "orch runs containers, not plugins",
             "tasktemplate.networkattachmentspec", "orch runs containers, not network attachments",
             "tasktemplate.containerspec.openstdin", "swarm tasks have no stdin to keep open",
-            "tasktemplate.containerspec.oomscoreadj", "orch does not set a task's OOM score",
             "tasktemplate.containerspec.configs.runtime", "orch has no runtime configs (Windows credential specs)",
             "tasktemplate.containerspec.mounts.consistency", "a Docker Desktop option; orch's mounts are always consistent");
 

@@ -38,11 +38,11 @@ final class RuntimeFieldSupport {
                     "container_spec.mounts", "container_spec.tty", "container_spec.init", "container_spec.groups",
                     "container_spec.hosts", "container_spec.dns_config", "container_spec.capability_add",
                     "container_spec.capability_drop", "container_spec.sysctls", "container_spec.ulimits",
-                    "container_spec.privileges", "resources.limits", "log_driver"),
+                    "container_spec.privileges", "container_spec.oom_score_adj", "resources.limits", "log_driver"),
             "docker", unapplied(DOCKER_DRIVER, "container_spec.tty", "container_spec.init", "container_spec.groups",
                     "container_spec.hosts", "container_spec.dns_config", "container_spec.capability_add",
                     "container_spec.capability_drop", "container_spec.sysctls", "container_spec.ulimits",
-                    "container_spec.privileges", "container_spec.mounts.tmpfs_options",
+                    "container_spec.privileges", "container_spec.oom_score_adj", "container_spec.mounts.tmpfs_options",
                     "container_spec.mounts.bind_options", "container_spec.mounts.volume_options", "log_driver"),
             "runc", List.of());
 

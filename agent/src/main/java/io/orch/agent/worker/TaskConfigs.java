@@ -94,7 +94,8 @@ final class TaskConfigs {
                 ? Optional.of(se.getUser() + ":" + se.getRole() + ":" + se.getType() + ":" + se.getLevel())
                 : Optional.empty();
         return new ContainerOptions(c.getCapabilityAddList(), c.getCapabilityDropList(), c.getSysctlsMap(), ulimits, dns,
-                c.getHostsList(), c.getGroupsList(), c.getInit(), c.getPrivileges().getNoNewPrivileges(), selinux);
+                c.getHostsList(), c.getGroupsList(), c.getInit(), c.getPrivileges().getNoNewPrivileges(), selinux,
+                (int) c.getOomScoreAdj()); // range checked by the API (ContainerSpecRules)
     }
 
     /** LogDriver none keeps no logs; json-file, local and no driver are orch's own log files. */

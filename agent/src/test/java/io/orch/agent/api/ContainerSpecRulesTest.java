@@ -107,4 +107,14 @@ class ContainerSpecRulesTest {
             assertEquals(name, read("", ",\"LogDriver\":{\"Name\":\"" + name + "\"}").getTaskTemplate().getLogDriver().getName());
         }
     }
+
+    @Test
+    void oomScoreAdjIsKeptWithinTheKernelsRangeAndOnlyForRunc() throws Exception {
+        assertEquals(-500, read(",\"OomScoreAdj\":-500", "").getTaskTemplate().getContainerSpec().getOomScoreAdj());
+        String tooHigh = assertThrows(ApiException.class, () -> read(",\"OomScoreAdj\":1001", "")).getMessage();
+        assertTrue(tooHigh.contains("TaskTemplate.ContainerSpec.OomScoreAdj: must be within -1000..1000"), tooHigh);
+        String process = assertThrows(ApiException.class, () -> read(",\"OomScoreAdj\":100", ",\"Runtime\":\"process\""))
+                .getMessage();
+        assertTrue(process.contains("OomScoreAdj") && process.contains("only the runc runtime"), process);
+    }
 }

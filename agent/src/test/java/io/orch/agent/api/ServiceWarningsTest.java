@@ -18,17 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The create/update answer's Warnings: fields the task's runtime keeps but does not apply. */
 class ServiceWarningsTest {
-    /**
-     * Fields RuntimeFieldSupport names that the model does not have on this branch: another change
-     * adds them (with the runc driver applying them). Empty this list once that is merged; the
-     * test then checks that every named field exists.
-     */
-    private static final Set<String> PENDING_MODEL_FIELDS = Set.of("container_spec.groups", "container_spec.hosts",
-            "container_spec.dns_config", "container_spec.capability_add", "container_spec.capability_drop",
-            "container_spec.sysctls", "container_spec.ulimits", "container_spec.privileges",
-            "container_spec.mounts.tmpfs_options", "container_spec.mounts.bind_options",
-            "container_spec.mounts.volume_options", "log_driver");
-
     private final ApiFixture api = new ApiFixture();
 
     @AfterEach
@@ -115,7 +104,7 @@ class ServiceWarningsTest {
         List<RuntimeFieldSupport.Unapplied> all = new ArrayList<>(RuntimeFieldSupport.nowhere());
         RuntimeFieldSupport.byRuntime().values().forEach(all::addAll);
         for (RuntimeFieldSupport.Unapplied u : all) {
-            if (!exists(u.field()) && !PENDING_MODEL_FIELDS.contains(u.field())) {
+            if (!exists(u.field())) {
                 missing.add(u.field());
             }
         }

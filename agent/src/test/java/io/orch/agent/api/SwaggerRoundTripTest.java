@@ -39,46 +39,7 @@ class SwaggerRoundTripTest {
      * when that is merged: each must then round-trip.
      */
     private static final Set<String> PENDING = new TreeSet<>(List.of(
-            "ServiceSpec TaskTemplate.ContainerSpec.Groups",
-            "ServiceSpec TaskTemplate.ContainerSpec.Privileges.CredentialSpec.Config",
-            "ServiceSpec TaskTemplate.ContainerSpec.Privileges.CredentialSpec.File",
-            "ServiceSpec TaskTemplate.ContainerSpec.Privileges.CredentialSpec.Registry",
-            "ServiceSpec TaskTemplate.ContainerSpec.Privileges.SELinuxContext.Disable",
-            "ServiceSpec TaskTemplate.ContainerSpec.Privileges.SELinuxContext.User",
-            "ServiceSpec TaskTemplate.ContainerSpec.Privileges.SELinuxContext.Role",
-            "ServiceSpec TaskTemplate.ContainerSpec.Privileges.SELinuxContext.Type",
-            "ServiceSpec TaskTemplate.ContainerSpec.Privileges.SELinuxContext.Level",
-            "ServiceSpec TaskTemplate.ContainerSpec.Privileges.Seccomp.Mode",
-            "ServiceSpec TaskTemplate.ContainerSpec.Privileges.Seccomp.Profile",
-            "ServiceSpec TaskTemplate.ContainerSpec.Privileges.AppArmor.Mode",
-            "ServiceSpec TaskTemplate.ContainerSpec.Privileges.NoNewPrivileges",
-            "ServiceSpec TaskTemplate.ContainerSpec.Mounts[].BindOptions.Propagation",
-            "ServiceSpec TaskTemplate.ContainerSpec.Mounts[].BindOptions.NonRecursive",
-            "ServiceSpec TaskTemplate.ContainerSpec.Mounts[].BindOptions.CreateMountpoint",
-            "ServiceSpec TaskTemplate.ContainerSpec.Mounts[].BindOptions.ReadOnlyNonRecursive",
-            "ServiceSpec TaskTemplate.ContainerSpec.Mounts[].BindOptions.ReadOnlyForceRecursive",
-            "ServiceSpec TaskTemplate.ContainerSpec.Mounts[].VolumeOptions.NoCopy",
-            "ServiceSpec TaskTemplate.ContainerSpec.Mounts[].VolumeOptions.Labels",
-            "ServiceSpec TaskTemplate.ContainerSpec.Mounts[].VolumeOptions.DriverConfig.Name",
-            "ServiceSpec TaskTemplate.ContainerSpec.Mounts[].VolumeOptions.DriverConfig.Options",
-            "ServiceSpec TaskTemplate.ContainerSpec.Mounts[].VolumeOptions.Subpath",
-            "ServiceSpec TaskTemplate.ContainerSpec.Mounts[].TmpfsOptions.SizeBytes",
-            "ServiceSpec TaskTemplate.ContainerSpec.Mounts[].TmpfsOptions.Mode",
-            "ServiceSpec TaskTemplate.ContainerSpec.Hosts",
-            "ServiceSpec TaskTemplate.ContainerSpec.DNSConfig.Nameservers",
-            "ServiceSpec TaskTemplate.ContainerSpec.DNSConfig.Search",
-            "ServiceSpec TaskTemplate.ContainerSpec.DNSConfig.Options",
-            "ServiceSpec TaskTemplate.ContainerSpec.Isolation",
-            "ServiceSpec TaskTemplate.ContainerSpec.Sysctls",
-            "ServiceSpec TaskTemplate.ContainerSpec.CapabilityAdd",
-            "ServiceSpec TaskTemplate.ContainerSpec.CapabilityDrop",
-            "ServiceSpec TaskTemplate.ContainerSpec.Ulimits[].Name",
-            "ServiceSpec TaskTemplate.ContainerSpec.Ulimits[].Soft",
-            "ServiceSpec TaskTemplate.ContainerSpec.Ulimits[].Hard",
-            "ServiceSpec TaskTemplate.LogDriver.Name",
-            "ServiceSpec TaskTemplate.LogDriver.Options",
-            "ServiceSpec Mode.ReplicatedJob.MaxConcurrent",
-            "ServiceSpec Mode.ReplicatedJob.TotalCompletions",
+            "ServiceSpec Mode.ReplicatedJob.MaxConcurrent", "ServiceSpec Mode.ReplicatedJob.TotalCompletions",
             "ServiceSpec Mode.GlobalJob"));
 
     static {
@@ -90,7 +51,17 @@ class SwaggerRoundTripTest {
         REFUSED.put("ServiceSpec TaskTemplate.NetworkAttachmentSpec.ContainerID", plugins);
         REFUSED.put("ServiceSpec TaskTemplate.ContainerSpec.OpenStdin", "swarm tasks have no stdin to keep open (Docker ignores it for services too)");
         REFUSED.put("ServiceSpec TaskTemplate.ContainerSpec.Mounts[].Consistency", "a Docker Desktop (macOS) option; orch mounts are always consistent");
-        REFUSED.put("ServiceSpec TaskTemplate.ContainerSpec.OomScoreAdj", "orch does not set a task's OOM score");
+        String windows = "a Windows container setting (gMSA credential specs, isolation modes); orch runs Linux containers";
+        for (String p : List.of("Config", "File", "Registry")) {
+            REFUSED.put("ServiceSpec TaskTemplate.ContainerSpec.Privileges.CredentialSpec." + p, windows);
+        }
+        REFUSED.put("ServiceSpec TaskTemplate.ContainerSpec.Isolation", windows + "; only \"default\"");
+        REFUSED.put("ServiceSpec TaskTemplate.ContainerSpec.Privileges.Seccomp.Profile",
+                "orch's runc tasks run without a seccomp filter, so a custom profile would not be applied");
+        REFUSED.put("ServiceSpec TaskTemplate.ContainerSpec.Mounts[].VolumeOptions.DriverConfig.Options",
+                "orch's only volume driver is local, and it takes no options");
+        REFUSED.put("ServiceSpec TaskTemplate.LogDriver.Options",
+                "orch's task log files are not rotated, so max-size/max-file could not be applied");
         REFUSED.put("ServiceSpec TaskTemplate.ContainerSpec.Configs[].Runtime", "orch has no runtime configs (Windows credential specs)");
         for (String p : List.of("NamedResourceSpec.Kind", "NamedResourceSpec.Value", "DiscreteResourceSpec.Kind", "DiscreteResourceSpec.Value")) {
             REFUSED.put("ServiceSpec TaskTemplate.Resources.Reservations.GenericResources[]." + p,
@@ -153,7 +124,24 @@ class SwaggerRoundTripTest {
             Map.entry("NetworkCreateRequest IPAM.Config[].Subnet", "\"10.9.0.0/24\""),
             Map.entry("NetworkCreateRequest IPAM.Config[].IPRange", "\"10.9.0.0/25\""),
             Map.entry("NetworkCreateRequest IPAM.Config[].Gateway", "\"10.9.0.1\""),
-            Map.entry("SwarmSpec Orchestration.TaskHistoryRetentionLimit", "7"));
+            Map.entry("SwarmSpec Orchestration.TaskHistoryRetentionLimit", "7"),
+            Map.entry("ServiceSpec TaskTemplate.ContainerSpec.Hosts", "[\"10.1.2.3 db.local\"]"),
+            Map.entry("ServiceSpec TaskTemplate.ContainerSpec.DNSConfig.Nameservers", "[\"10.9.8.7\"]"),
+            Map.entry("ServiceSpec TaskTemplate.ContainerSpec.Sysctls", "{\"net.ipv4.ip_forward\":\"1\"}"),
+            Map.entry("ServiceSpec TaskTemplate.ContainerSpec.CapabilityAdd", "[\"CAP_NET_ADMIN\"]"),
+            Map.entry("ServiceSpec TaskTemplate.ContainerSpec.CapabilityDrop", "[\"CAP_CHOWN\"]"),
+            Map.entry("ServiceSpec TaskTemplate.ContainerSpec.Ulimits[].Name", "\"nproc\""),
+            Map.entry("ServiceSpec TaskTemplate.ContainerSpec.Mounts[].VolumeOptions.DriverConfig.Name", "\"local\""),
+            Map.entry("ServiceSpec TaskTemplate.LogDriver.Name", "\"local\""));
+
+    /**
+     * An element base for one kind of property inside a list element: mount options belong to
+     * mounts of their own type (a bind mount's options on a volume mount are refused).
+     */
+    private static final Map<String, String> ELEMENT_BASE_FOR = Map.of(
+            "TaskTemplate.ContainerSpec.Mounts[].BindOptions",
+            "{\"Type\":\"bind\",\"Source\":\"/tmp\",\"Target\":\"/m\",\"ReadOnly\":true}",
+            "TaskTemplate.ContainerSpec.Mounts[].TmpfsOptions", "{\"Type\":\"tmpfs\",\"Target\":\"/m\"}");
 
     /** What a list's element holds besides the property under test, so the element is valid. */
     private static final Map<String, String> ELEMENT_BASE = Map.of(
@@ -164,7 +152,8 @@ class SwaggerRoundTripTest {
             "Networks[]", "{\"Target\":\"sample\"}",
             "EndpointSpec.Ports[]", "{\"Protocol\":\"tcp\",\"TargetPort\":80,\"PublishedPort\":8080,\"PublishMode\":\"host\"}",
             "TaskTemplate.Placement.Platforms[]", "{\"Architecture\":\"amd64\",\"OS\":\"linux\"}",
-            "IPAM.Config[]", "{\"Subnet\":\"10.9.0.0/24\"}");
+            "IPAM.Config[]", "{\"Subnet\":\"10.9.0.0/24\"}",
+            "TaskTemplate.ContainerSpec.Ulimits[]", "{\"Name\":\"nofile\",\"Soft\":1,\"Hard\":200}");
 
     record Sample(String schema, String path, JsonNode value) {
         String key() {
@@ -325,7 +314,8 @@ class SwaggerRoundTripTest {
             boolean last = i == parts.length - 1;
             if (part.endsWith("[]")) {
                 String name = part.substring(0, part.length() - 2);
-                String base = ELEMENT_BASE.get(walked.toString());
+                String base = i + 1 < parts.length ? ELEMENT_BASE_FOR.get(walked + "." + parts[i + 1]) : null;
+                base = base != null ? base : ELEMENT_BASE.get(walked.toString());
                 if (base == null) {
                     base = ELEMENT_BASE.getOrDefault(walked.toString().substring(walked.indexOf(".") + 1), "{}");
                 }

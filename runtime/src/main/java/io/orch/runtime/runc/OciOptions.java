@@ -85,6 +85,9 @@ final class OciOptions {
             UserSpec.groups(o.groups(), rootfs).forEach(gids::add);
         }
         process.put("noNewPrivileges", o.noNewPrivileges());
+        if (o.oomScoreAdj() != 0) {
+            process.put("oomScoreAdj", o.oomScoreAdj()); // runc writes it to the container's /proc/PID/oom_score_adj
+        }
         if (o.selinuxLabel().isPresent()) {
             if (!Files.isDirectory(Path.of("/sys/fs/selinux"))) {
                 throw new RuntimeFailure("Privileges.SELinuxContext: this node's kernel has no SELinux", false);

@@ -268,4 +268,13 @@ class OciSpecOptionsTest {
                 new TaskConfig.MountOptions("", false, false, false, "nope", 0, 0));
         assertThrows(RuntimeFailure.class, () -> build(ContainerOptions.NONE, List.of(absent), TaskConfig.Network.DEFAULT));
     }
+
+    @Test
+    void oomScoreAdjGoesToTheProcessOnlyWhenSet() throws Exception {
+        ContainerOptions adjusted = new ContainerOptions(List.of(), List.of(), Map.of(), List.of(), Optional.empty(),
+                List.of(), List.of(), false, false, Optional.empty(), -300);
+        assertEquals(-300, build(adjusted).path("process").path("oomScoreAdj").asInt());
+        assertTrue(build(ContainerOptions.NONE).path("process").path("oomScoreAdj").isMissingNode(),
+                "unset: runc leaves the score the container inherits");
+    }
 }
