@@ -108,8 +108,12 @@ final class WorkerNode implements AutoCloseable {
                 List.of(new NodeLogsService(context.dataDir().resolve("tasks"), credentials.clusterId()))).start();
         imageWatch = new ImageInventoryWatch(context.images(), dispatcher::describeAgain);
 
+        // the image routes serve this node's own store, as on every node; uploads are spooled beside it
+        WorkerNodeApi.NodeImages images = new WorkerNodeApi.NodeImages(context.images(), worker::liveImages,
+                store -> context.imagePuller());
         api = new ApiServer(WorkerNodeApi.handler(identity.nodeId(), c.hostname(), c.advertiseHost(),
-                context.metrics().registry(), context.version(), () -> peers.managers()), null);
+                context.metrics().registry(), context.version(), () -> peers.managers(), images),
+                context.images().root().resolve("tmp"));
         context.listen(api);
     }
 

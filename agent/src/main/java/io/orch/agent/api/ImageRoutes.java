@@ -30,7 +30,14 @@ import java.util.function.Function;
  * has its own store.
  */
 final class ImageRoutes {
-    private final ApiContext context;
+    /** The image references of the tasks on this node that have not reached a final state. */
+    @FunctionalInterface
+    interface LiveImages {
+        List<String> refs() throws ApiException;
+    }
+
+    private final Optional<ImageStore> images;
+    private final LiveImages liveImages;
     private final Function<ImageStore, ImagePuller> pullers;
 
     ImageRoutes(ApiContext context) {
@@ -39,7 +46,16 @@ final class ImageRoutes {
 
     /** @param pullers how this node pulls into its store (its registry settings: insecure registries, logins) */
     ImageRoutes(ApiContext context, Function<ImageStore, ImagePuller> pullers) {
-        this.context = context;
+        this(context.services().imageStore(), () -> imagesOfLiveTasks(context), pullers);
+    }
+
+    /**
+     * A node's image routes without the cluster store (a worker-only node): {@code liveImages}
+     * says which images its running tasks use, so {@code image rm} refuses to remove them.
+     */
+    ImageRoutes(Optional<ImageStore> images, LiveImages liveImages, Function<ImageStore, ImagePuller> pullers) {
+        this.images = images;
+        this.liveImages = liveImages;
         this.pullers = pullers;
     }
 
@@ -51,7 +67,7 @@ final class ImageRoutes {
     }
 
     private ImageStore store() throws ApiException {
-        return context.services().imageStore().orElseThrow(() ->
+        return images.orElseThrow(() ->
                 new ApiException(HttpResponseStatus.NOT_IMPLEMENTED, "this node has no image store"));
     }
 
@@ -208,7 +224,7 @@ final class ImageRoutes {
             if (images.resolve(name).isEmpty()) {
                 throw ApiException.notFound("No such image: " + name);
             }
-            List<String> inUseRefs = imagesOfLiveTasks();
+            List<String> inUseRefs = liveImages.refs();
             report = images.remove(name, force, image -> usedBy(images, image, inUseRefs));
         } catch (ImageException e) {
             String m = e.getMessage();
@@ -225,7 +241,7 @@ final class ImageRoutes {
     }
 
     /** The image references of the tasks on this node that have not reached a final state. */
-    private List<String> imagesOfLiveTasks() throws ApiException {
+    private static List<String> imagesOfLiveTasks(ApiContext context) throws ApiException {
         return StoreReads.read(context.store(), tx -> {
             List<String> refs = new ArrayList<>();
             for (Task t : tx.tasks()) {

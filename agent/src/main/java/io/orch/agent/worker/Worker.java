@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -367,6 +368,17 @@ public final class Worker implements AutoCloseable {
         sink.report(taskId, TaskStatus.newBuilder().setState(state).setErr(err)
                 .setMessage(state.name().toLowerCase(Locale.ROOT))
                 .setTimestamp(Times.timestamp(clock.instant())).build());
+    }
+
+    /** The image references of the tasks this node supervises that have not reached a final state. */
+    public List<String> liveImages() {
+        List<String> refs = new ArrayList<>();
+        for (Task t : view.tasks()) {
+            if (t.getStatus().getState().getNumber() < TaskState.COMPLETE.getNumber()) {
+                refs.add(t.getSpec().getContainerSpec().getImage());
+            }
+        }
+        return refs;
     }
 
     /** This node's id. */
