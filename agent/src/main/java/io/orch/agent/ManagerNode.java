@@ -15,6 +15,8 @@ import io.orch.agent.api.RoleChangeHook;
 import io.orch.agent.dispatch.DispatcherService;
 import io.orch.agent.dispatch.NodeAuthenticator;
 import io.orch.agent.join.JoinService;
+import io.orch.agent.images.NodeImagesClient;
+import io.orch.agent.images.NodeImagesService;
 import io.orch.agent.logs.NodeLogsClient;
 import io.orch.agent.logs.NodeLogsService;
 import io.orch.agent.join.RaftMembership;
@@ -76,6 +78,7 @@ public final class ManagerNode implements AutoCloseable {
     private NodeHealthLoop nodeHealth;
     private ApiServer api;
     private NodeLogsClient nodeLogs;
+    private NodeImagesClient nodeImages;
     private Thread registrar;
     private boolean registerAgain; // guarded by this, with registrar: a registration is wanted (again)
     private ImageInventoryWatch imageWatch;
@@ -200,9 +203,12 @@ public final class ManagerNode implements AutoCloseable {
         dispatcher = new DispatcherService(store, NodeAuthenticator.peerCertificateCommonName(), this::managerAddresses);
         rpc = new RpcServer(c.listenAddr().socketAddress(), credentials.serverContext(ClientAuth.OPTIONAL),
                 List.of(new JoinService(store, raftMembership()), dispatcher,
-                        new NodeLogsService(context.dataDir().resolve("tasks"), credentials.clusterId()))).start();
+                        new NodeLogsService(context.dataDir().resolve("tasks"), credentials.clusterId()),
+                        new NodeImagesService(context.images(), credentials.clusterId()))).start();
         // reads other nodes' task logs for the API; any role: workers serve their own logs
         nodeLogs = new NodeLogsClient(credentials.clientContext());
+        // sends uploaded images to other nodes (image load --node/--all-nodes)
+        nodeImages = new NodeImagesClient(credentials.clientContext());
 
         gossip = gossip != null ? gossip.asManager(store) : Gossip.forManager(context, identity, store);
 
@@ -220,7 +226,7 @@ public final class ManagerNode implements AutoCloseable {
 
         // the API reads this node's images and the task output files the runtimes write under DATA/tasks
         api = new ApiServer(new ApiContext(store, nodeId, context.metrics().registry(), context.clock(), context.version(),
-                new ApiServices(context.images(), context.dataDir().resolve("tasks"), nodeLogs),
+                new ApiServices(context.images(), context.dataDir().resolve("tasks"), nodeLogs, nodeImages),
                 new NodeControl(ManagerStatusView.of(proposer::leaderId, this::reachability), roleChanges())));
         context.listen(api);
         watchOwnRole();
@@ -410,6 +416,7 @@ public final class ManagerNode implements AutoCloseable {
         }
         Agent.closeQuietly(api);
         Agent.closeQuietly(nodeLogs);
+        Agent.closeQuietly(nodeImages);
         Agent.closeQuietly(nodeHealth);
         Agent.closeQuietly(orchestrator);
         Agent.closeQuietly(updater);

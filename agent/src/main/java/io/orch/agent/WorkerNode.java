@@ -8,6 +8,7 @@ import io.orch.agent.dispatch.ChannelFactory;
 import io.orch.agent.dispatch.DispatchedWorkerView;
 import io.orch.agent.dispatch.DispatcherClient;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.orch.agent.images.NodeImagesService;
 import io.orch.agent.logs.NodeLogsService;
 import io.orch.agent.pki.NodeCredentials;
 import io.orch.agent.rpc.RpcServer;
@@ -105,7 +106,8 @@ final class WorkerNode implements AutoCloseable {
         dispatcher.start();
         // managers read this node's task logs from here (only managers' certificates are served)
         rpc = new RpcServer(c.listenAddr().socketAddress(), credentials.serverContext(ClientAuth.REQUIRE),
-                List.of(new NodeLogsService(context.dataDir().resolve("tasks"), credentials.clusterId()))).start();
+                List.of(new NodeLogsService(context.dataDir().resolve("tasks"), credentials.clusterId()),
+                        new NodeImagesService(context.images(), credentials.clusterId()))).start();
         imageWatch = new ImageInventoryWatch(context.images(), dispatcher::describeAgain);
 
         // the image routes serve this node's own store, as on every node; uploads are spooled beside it

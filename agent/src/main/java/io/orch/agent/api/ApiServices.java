@@ -1,5 +1,6 @@
 package io.orch.agent.api;
 
+import io.orch.agent.images.NodeImagesClient;
 import io.orch.agent.logs.NodeLogsClient;
 import io.orch.runtime.image.ImageStore;
 
@@ -15,10 +16,19 @@ import java.util.Optional;
  * @param images   this node's image store, or null when the node has none (images routes answer 501)
  * @param tasksDir where task directories live, or null when unknown (logs routes answer 501)
  * @param nodeLogs calls other nodes for the logs of their tasks (managers), or null: only this node's tasks are shown
+ * @param nodeImages sends image archives to other nodes (managers: {@code image load --node}), or null: this node only
  */
-public record ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeLogs) {
+public record ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeLogs, NodeImagesClient nodeImages) {
     public ApiServices(ImageStore images, Path tasksDir) {
         this(images, tasksDir, null);
+    }
+
+    public ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeLogs) {
+        this(images, tasksDir, nodeLogs, null);
+    }
+
+    public Optional<NodeImagesClient> nodeImagesClient() {
+        return Optional.ofNullable(nodeImages);
     }
 
     public static ApiServices none() {

@@ -14,7 +14,12 @@ import io.orch.runtime.image.registry.ImageReference;
 import io.orch.runtime.image.registry.RegistryConfig;
 import io.orch.runtime.image.registry.RegistryException;
 
+import io.orch.agent.images.LoadedLines;
+
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -39,6 +44,7 @@ final class ImageRoutes {
     private final Optional<ImageStore> images;
     private final LiveImages liveImages;
     private final Function<ImageStore, ImagePuller> pullers;
+    private final ImageLoadFanOut fanOut;
 
     ImageRoutes(ApiContext context) {
         this(context, store -> new ImagePuller(store, RegistryConfig.defaults()));
@@ -46,7 +52,9 @@ final class ImageRoutes {
 
     /** @param pullers how this node pulls into its store (its registry settings: insecure registries, logins) */
     ImageRoutes(ApiContext context, Function<ImageStore, ImagePuller> pullers) {
-        this(context.services().imageStore(), () -> imagesOfLiveTasks(context), pullers);
+        this(context.services().imageStore(), () -> imagesOfLiveTasks(context), pullers,
+                context.services().imageStore().map(local -> new ImageLoadFanOut(context.store(), context.nodeId(), local,
+                        context.services().nodeImagesClient())).orElse(null));
     }
 
     /**
@@ -54,9 +62,16 @@ final class ImageRoutes {
      * says which images its running tasks use, so {@code image rm} refuses to remove them.
      */
     ImageRoutes(Optional<ImageStore> images, LiveImages liveImages, Function<ImageStore, ImagePuller> pullers) {
+        this(images, liveImages, pullers, null);
+    }
+
+    /** @param fanOut loads an upload on other nodes (a manager's {@code image load --node}), or null where there is none */
+    private ImageRoutes(Optional<ImageStore> images, LiveImages liveImages, Function<ImageStore, ImagePuller> pullers,
+                        ImageLoadFanOut fanOut) {
         this.images = images;
         this.liveImages = liveImages;
         this.pullers = pullers;
+        this.fanOut = fanOut;
     }
 
     void register(Router router) {
@@ -81,6 +96,10 @@ final class ImageRoutes {
         if (request.bodyFile() == null && request.body().length == 0) {
             throw ApiException.badRequest("request body is empty; expected an image archive (docker-archive or oci-archive tar)");
         }
+        List<String> nodes = nodeNames(request);
+        if (!nodes.isEmpty() || request.flag("allNodes")) {
+            return loadOnNodes(request, images, nodes);
+        }
         List<Image> loaded;
         try (InputStream in = request.bodyStream()) {
             loaded = request.bodyFile() != null ? images.load(request.bodyFile()) : images.load(in);
@@ -90,15 +109,69 @@ final class ImageRoutes {
             throw ApiException.badRequest("loading the image archive failed: " + e.getMessage());
         }
         StringBuilder out = new StringBuilder();
-        for (Image image : loaded) {
-            if (image.repoTags().isEmpty()) {
-                out.append(streamLine("Loaded image ID: " + image.id()));
-            }
-            for (String tag : image.repoTags()) {
-                out.append(streamLine("Loaded image: " + tag));
-            }
+        for (String line : LoadedLines.of(loaded)) {
+            out.append(streamLine(line));
         }
         return ApiResponse.text(HttpResponseStatus.OK, ApiResponse.JSON, out.toString());
+    }
+
+    /** {@code node} query parameters, each possibly a comma-separated list (orch's own extension of the load endpoint). */
+    private static List<String> nodeNames(ApiRequest request) {
+        List<String> names = new ArrayList<>();
+        for (String value : request.query().getOrDefault("node", List.of())) {
+            for (String name : value.split(",")) {
+                if (!name.isBlank()) {
+                    names.add(name.trim());
+                }
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The upload loaded on the named nodes (or all nodes that are up): one stream line per node
+     * and image ("w1: Loaded image: app:1"), one per node that failed, then an error message
+     * naming the failed nodes so that the CLI exits non-zero.
+     */
+    private ApiResponse loadOnNodes(ApiRequest request, ImageStore images, List<String> names) throws ApiException {
+        if (fanOut == null) {
+            throw ApiException.badRequest("node: loading an image on other nodes goes through a manager; this node loads only into its own store");
+        }
+        Map<String, io.orch.api.proto.Node> targets = fanOut.targets(names, request.flag("allNodes"));
+        Path archive = request.bodyFile();
+        Path spooled = null;
+        try {
+            if (archive == null) { // a small body the server kept in memory: the transfers read a file
+                spooled = Files.createTempFile(Files.createDirectories(images.root().resolve("tmp")), "load-", ".tar");
+                Files.write(spooled, request.body());
+                archive = spooled;
+            }
+            StringBuilder out = new StringBuilder();
+            List<String> failed = new ArrayList<>();
+            for (ImageLoadFanOut.Outcome o : fanOut.load(targets, archive)) {
+                if (o.ok()) {
+                    o.loaded().forEach(line -> out.append(streamLine(o.node() + ": " + line)));
+                } else {
+                    failed.add(o.node());
+                    out.append(streamLine(o.node() + ": failed: " + o.error()));
+                }
+            }
+            if (!failed.isEmpty()) {
+                out.append(errorLine("the image was not loaded on " + failed.size() + " of " + targets.size() + " nodes: "
+                        + String.join(", ", failed)));
+            }
+            return ApiResponse.text(HttpResponseStatus.OK, ApiResponse.JSON, out.toString());
+        } catch (IOException e) {
+            throw new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR, "staging the image archive failed: " + e.getMessage());
+        } finally {
+            if (spooled != null) {
+                try {
+                    Files.deleteIfExists(spooled);
+                } catch (IOException ignored) {
+                    // the staging directory is cleared when the store opens
+                }
+            }
+        }
     }
 
     /**
