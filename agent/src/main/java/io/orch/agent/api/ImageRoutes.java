@@ -11,6 +11,7 @@ import io.orch.runtime.image.ImageException;
 import io.orch.runtime.image.ImageStore;
 import io.orch.runtime.image.registry.ImagePuller;
 import io.orch.runtime.image.registry.ImageReference;
+import io.orch.runtime.image.registry.RegistryAuth;
 import io.orch.runtime.image.registry.RegistryConfig;
 import io.orch.runtime.image.registry.RegistryException;
 
@@ -199,21 +200,30 @@ final class ImageRoutes {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        StringBuilder out = new StringBuilder();
+        ImagePuller puller;
         try {
-            pullers.apply(images).pull(ref, (status, id) -> out.append(progressLine(status, id)));
+            puller = pullers.apply(images).withAuth(ref, RegistryAuth.decode(request.header("X-Registry-Auth").orElse(null)));
+        } catch (IllegalArgumentException | ImageException e) {
+            throw ApiException.badRequest(e.getMessage()); // names the header, never its value
+        }
+        try {
+            return ApiResponse.streaming(HttpResponseStatus.OK, ApiResponse.JSON, PullStream.start(puller, ref).response());
         } catch (RegistryException e) {
             String m = e.getMessage();
             if (m.startsWith("manifest for ") || m.startsWith("pull access denied") || m.contains("NAME_UNKNOWN")) {
                 throw ApiException.notFound(m);
             }
-            out.append(errorLine(m));
+            return ApiResponse.text(HttpResponseStatus.OK, ApiResponse.JSON, errorLine(m));
         } catch (ImageException e) {
-            out.append(errorLine(e.getMessage()));
+            return ApiResponse.text(HttpResponseStatus.OK, ApiResponse.JSON, errorLine(e.getMessage()));
         } catch (IOException e) {
-            out.append(errorLine("pulling " + ref + " failed: " + e.getMessage()));
+            return ApiResponse.text(HttpResponseStatus.OK, ApiResponse.JSON, errorLine("pulling " + ref + " failed: " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "interrupted while pulling " + ref);
+        } catch (Exception e) {
+            return ApiResponse.text(HttpResponseStatus.OK, ApiResponse.JSON, errorLine(String.valueOf(e.getMessage())));
         }
-        return ApiResponse.text(HttpResponseStatus.OK, ApiResponse.JSON, out.toString());
     }
 
     /** Docker's client splits "name:tag" / "name@digest" into fromImage and tag (the digest travels as the tag). */
@@ -224,15 +234,7 @@ final class ImageRoutes {
         return fromImage + (tag.startsWith("sha256:") ? "@" : ":") + tag;
     }
 
-    private static String progressLine(String status, String id) {
-        ObjectNode line = DockerJson.MAPPER.createObjectNode().put("status", status);
-        if (!id.isEmpty()) {
-            line.put("id", id);
-        }
-        return line + "\r\n";
-    }
-
-    private static String errorLine(String message) {
+    static String errorLine(String message) {
         ObjectNode line = DockerJson.MAPPER.createObjectNode();
         line.putObject("errorDetail").put("message", message);
         line.put("error", message);
