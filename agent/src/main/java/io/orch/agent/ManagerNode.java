@@ -226,7 +226,8 @@ public final class ManagerNode implements AutoCloseable {
 
         // the API reads this node's images and the task output files the runtimes write under DATA/tasks
         api = new ApiServer(new ApiContext(store, nodeId, context.metrics().registry(), context.clock(), context.version(),
-                new ApiServices(context.images(), context.dataDir().resolve("tasks"), nodeLogs, nodeImages),
+                new ApiServices(context.images(), context.dataDir().resolve("tasks"), nodeLogs, nodeImages,
+                        context.registries()),
                 new NodeControl(ManagerStatusView.of(proposer::leaderId, this::reachability), roleChanges())));
         context.listen(api);
         watchOwnRole();

@@ -112,7 +112,7 @@ final class WorkerNode implements AutoCloseable {
 
         // the image routes serve this node's own store, as on every node; uploads are spooled beside it
         WorkerNodeApi.NodeImages images = new WorkerNodeApi.NodeImages(context.images(), worker::liveImages,
-                store -> context.imagePuller());
+                store -> context.imagePuller(), context.registries());
         api = new ApiServer(WorkerNodeApi.handler(identity.nodeId(), c.hostname(), c.advertiseHost(),
                 context.metrics().registry(), context.version(), () -> peers.managers(), images),
                 context.images().root().resolve("tmp"));

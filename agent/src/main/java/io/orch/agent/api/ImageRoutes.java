@@ -48,7 +48,7 @@ final class ImageRoutes {
     private final ImageLoadFanOut fanOut;
 
     ImageRoutes(ApiContext context) {
-        this(context, store -> new ImagePuller(store, RegistryConfig.defaults()));
+        this(context, store -> new ImagePuller(store, context.services().registries()));
     }
 
     /** @param pullers how this node pulls into its store (its registry settings: insecure registries, logins) */

@@ -9,6 +9,7 @@ import io.orch.api.json.DockerJson;
 
 import io.orch.runtime.image.ImageStore;
 import io.orch.runtime.image.registry.ImagePuller;
+import io.orch.runtime.image.registry.RegistryConfig;
 
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,7 @@ public final class WorkerNodeApi {
         }
         if (images != null) {
             new ImageRoutes(Optional.of(images.store()), images.liveImages()::get, images.pullers()).register(router);
+            new AuthRoutes(images.registries()).register(router);
         }
         return new ApiHandler(router, metrics, orchVersion);
     }
@@ -64,8 +66,10 @@ public final class WorkerNodeApi {
      *
      * @param liveImages the image references of the tasks this node runs (refused by {@code image rm})
      * @param pullers    how this node pulls (its registry settings)
+     * @param registries this node's registry settings, for logins ({@code POST /auth})
      */
-    public record NodeImages(ImageStore store, Supplier<List<String>> liveImages, Function<ImageStore, ImagePuller> pullers) {}
+    public record NodeImages(ImageStore store, Supplier<List<String>> liveImages, Function<ImageStore, ImagePuller> pullers,
+                             RegistryConfig registries) {}
 
     private static ApiResponse notAManager() throws ApiException {
         throw ApiException.unavailable(NOT_A_MANAGER);

@@ -10,6 +10,7 @@ import io.orch.runtime.ContainerRuntime;
 import io.orch.runtime.RuntimeRegistry;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.image.registry.ImagePuller;
+import io.orch.runtime.image.registry.RegistryAuth;
 import io.orch.runtime.TaskHandle;
 import io.orch.scheduler.filter.RuntimeFilter;
 import io.orch.scheduler.orchestrator.TaskStates;
@@ -332,7 +333,9 @@ public final class Worker implements AutoCloseable {
                     public void prepare(TaskConfig config, java.util.function.Consumer<String> progress) throws Exception {
                         ImagePuller puller = imagePuller;
                         if (puller != null && runtime.name().equals("runc")) { // the others run no images
-                            puller.ensure(config.image(), progress);
+                            // the service's --with-registry-auth login, carried by the task (never logged)
+                            puller.ensure(config.image(),
+                                    RegistryAuth.decode(t.getSpec().getContainerSpec().getPullOptions().getRegistryAuth()), progress);
                         }
                     }
 
