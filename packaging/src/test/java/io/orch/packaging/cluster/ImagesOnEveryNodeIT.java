@@ -33,9 +33,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class ImagesOnEveryNodeIT {
     private static final Duration DEADLINE = Duration.ofSeconds(90); // a deadline, not a goal
+    private ClusterFixture cluster;
     @RegisterExtension
     final KeepRunOnFailure keepRunOnFailure = new KeepRunOnFailure(() -> cluster);
-    private ClusterFixture cluster;
     private AgentNode m1;
     private AgentNode w1;
 
