@@ -4,6 +4,7 @@ import io.orch.agent.manager.ClusterBootstrap;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * Everything an agent process is started with. Ports the agent needs beyond the flags are
@@ -17,15 +18,27 @@ import java.nio.file.Path;
  * @param join      the cluster to join (`orch join`), or null to create or resume one (`orch init`)
  * @param forceNewCluster `orch init --force-new-cluster`: make this manager the sole voter of its cluster
  * @param addressPools `orch init --default-addr-pool...`: what a new cluster allocates overlay subnets from
+ * @param insecureRegistries `--insecure-registry HOST:PORT`: registries this node pulls from over plain http
+ *                           (loopback registries always are)
  */
 public record AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr, Path apiSocket,
                           HostPort apiAddr, String runtime, String hostname, String advertiseHost,
-                          JoinTarget join, boolean forceNewCluster, ClusterBootstrap.AddressPools addressPools) {
+                          JoinTarget join, boolean forceNewCluster, ClusterBootstrap.AddressPools addressPools,
+                          Set<String> insecureRegistries) {
 
     public AgentConfig {
         if (addressPools == null) {
             addressPools = ClusterBootstrap.AddressPools.defaults();
         }
+        insecureRegistries = insecureRegistries == null ? Set.of() : Set.copyOf(insecureRegistries);
+    }
+
+    /** With no insecure registries. */
+    public AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr, Path apiSocket,
+                       HostPort apiAddr, String runtime, String hostname, String advertiseHost,
+                       JoinTarget join, boolean forceNewCluster, ClusterBootstrap.AddressPools addressPools) {
+        this(dataDir, listenAddr, gossipAddr, apiSocket, apiAddr, runtime, hostname, advertiseHost, join, forceNewCluster,
+                addressPools, Set.of());
     }
 
     /** With Swarm's default address pools. */

@@ -7,7 +7,11 @@ import picocli.CommandLine.Option;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /** The flags `orch init` and `orch join` share: where the node keeps its state and listens. */
 public final class AgentOptions {
@@ -37,6 +41,10 @@ public final class AgentOptions {
     @Option(names = "--hostname", paramLabel = "NAME", description = "Node hostname as shown by `node ls` (default: this host's name).")
     String hostname;
 
+    @Option(names = "--insecure-registry", paramLabel = "HOST:PORT", description = "A registry to pull from over plain "
+            + "HTTP (repeatable); registries on a loopback address always are.")
+    List<String> insecureRegistries = new ArrayList<>();
+
     AgentConfig config(AgentConfig.JoinTarget join, boolean forceNewCluster) throws Exception {
         return config(join, forceNewCluster, null);
     }
@@ -58,7 +66,21 @@ public final class AgentOptions {
         String host = hostname != null ? hostname : InetAddress.getLocalHost().getHostName();
         String advertise = advertiseAddr != null ? advertiseAddr : defaultAdvertiseHost(listen);
         return new AgentConfig(dataDir.toAbsolutePath(), listen, gossip, socket, api, runtime, host, advertise,
-                join, forceNewCluster, addressPools);
+                join, forceNewCluster, addressPools, insecureRegistries(insecureRegistries));
+    }
+
+    /** Each value as Docker's --insecure-registry takes a registry: host[:port], with no scheme or path. */
+    static Set<String> insecureRegistries(List<String> values) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String v : values) {
+            String r = v.trim();
+            if (r.isEmpty() || r.contains("/") || r.contains("://") || r.contains(" ")) {
+                throw new IllegalArgumentException("--insecure-registry " + v + ": expected HOST[:PORT], e.g. registry.lan:5000");
+            }
+            AgentConfig.HostPort.parse("--insecure-registry", r, 443); // checks the port
+            out.add(r);
+        }
+        return out;
     }
 
     /** The listen host, unless it is a wildcard: then the first up, non-loopback IPv4 address. */

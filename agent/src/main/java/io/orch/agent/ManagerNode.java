@@ -17,6 +17,8 @@ import io.orch.agent.api.RoleChangeHook;
 import io.orch.agent.dispatch.DispatcherService;
 import io.orch.agent.dispatch.NodeAuthenticator;
 import io.orch.agent.join.JoinService;
+import io.orch.agent.images.NodeImagesClient;
+import io.orch.agent.images.NodeImagesService;
 import io.orch.agent.logs.NodeLogsClient;
 import io.orch.agent.logs.NodeLogsService;
 import io.orch.agent.join.RaftMembership;
@@ -78,6 +80,7 @@ public final class ManagerNode implements AutoCloseable {
     private NodeHealthLoop nodeHealth;
     private ApiServer api;
     private NodeLogsClient nodeLogs;
+    private NodeImagesClient nodeImages;
     private Thread registrar;
     private boolean registerAgain; // guarded by this, with registrar: a registration is wanted (again)
     private ImageInventoryWatch imageWatch;
@@ -202,9 +205,12 @@ public final class ManagerNode implements AutoCloseable {
         dispatcher = new DispatcherService(store, NodeAuthenticator.peerCertificateCommonName(), this::managerAddresses);
         rpc = new RpcServer(c.listenAddr().socketAddress(), credentials.serverContext(ClientAuth.OPTIONAL),
                 List.of(new JoinService(store, raftMembership()), dispatcher,
-                        new NodeLogsService(context.dataDir().resolve("tasks"), credentials.clusterId()))).start();
+                        new NodeLogsService(context.dataDir().resolve("tasks"), credentials.clusterId()),
+                        new NodeImagesService(context.images(), credentials.clusterId()))).start();
         // reads other nodes' task logs for the API; any role: workers serve their own logs
         nodeLogs = new NodeLogsClient(credentials.clientContext());
+        // sends uploaded images to other nodes (image load --node/--all-nodes)
+        nodeImages = new NodeImagesClient(credentials.clientContext());
 
         gossip = gossip != null ? gossip.asManager(store) : Gossip.forManager(context, identity, store);
 
@@ -222,7 +228,8 @@ public final class ManagerNode implements AutoCloseable {
 
         // the API reads this node's images and the task output files the runtimes write under DATA/tasks
         ApiContext apiContext = new ApiContext(store, nodeId, context.metrics().registry(), context.clock(), context.version(),
-                new ApiServices(context.images(), context.dataDir().resolve("tasks"), nodeLogs),
+                new ApiServices(context.images(), context.dataDir().resolve("tasks"), nodeLogs, nodeImages,
+                        context.registries()),
                 new NodeControl(ManagerStatusView.of(proposer::leaderId, this::reachability), roleChanges()));
         api = new ApiServer(new ApiHandler(apiContext).withRoutesFirst(SwarmLifecycleRoutes.manager(context.membership())),
                 apiContext.services().spoolDir());
@@ -446,6 +453,7 @@ public final class ManagerNode implements AutoCloseable {
         }
         Agent.closeQuietly(api);
         Agent.closeQuietly(nodeLogs);
+        Agent.closeQuietly(nodeImages);
         Agent.closeQuietly(nodeHealth);
         Agent.closeQuietly(orchestrator);
         Agent.closeQuietly(updater);

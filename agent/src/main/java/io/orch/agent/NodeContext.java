@@ -36,9 +36,14 @@ record NodeContext(AgentConfig config, Path dataDir, Clock clock, AgentMetrics m
         }
     }
 
-    /** Pulls what tasks need from registries (plain HTTP only for localhost registries). */
+    /** Pulls what tasks need from registries (plain HTTP only for loopback and --insecure-registry registries). */
     ImagePuller imagePuller() {
-        return new ImagePuller(images, RegistryConfig.defaults());
+        return new ImagePuller(images, registries());
+    }
+
+    /** How this node talks to registries: the defaults plus its --insecure-registry list. */
+    RegistryConfig registries() {
+        return RegistryConfig.defaults().withInsecure(config.insecureRegistries());
     }
 
     /** What this node is: hostname, platform, resources, engine version. */

@@ -9,6 +9,7 @@ import io.orch.agent.dispatch.ChannelFactory;
 import io.orch.agent.dispatch.DispatchedWorkerView;
 import io.orch.agent.dispatch.DispatcherClient;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.orch.agent.images.NodeImagesService;
 import io.orch.agent.logs.NodeLogsService;
 import io.orch.agent.pki.NodeCredentials;
 import io.orch.agent.rpc.RpcServer;
@@ -106,12 +107,17 @@ final class WorkerNode implements AutoCloseable {
         dispatcher.start();
         // managers read this node's task logs from here (only managers' certificates are served)
         rpc = new RpcServer(c.listenAddr().socketAddress(), credentials.serverContext(ClientAuth.REQUIRE),
-                List.of(new NodeLogsService(context.dataDir().resolve("tasks"), credentials.clusterId()))).start();
+                List.of(new NodeLogsService(context.dataDir().resolve("tasks"), credentials.clusterId()),
+                        new NodeImagesService(context.images(), credentials.clusterId()))).start();
         imageWatch = new ImageInventoryWatch(context.images(), dispatcher::describeAgain);
 
+        // the image routes serve this node's own store, as on every node; uploads are spooled beside it
+        WorkerNodeApi.NodeImages images = new WorkerNodeApi.NodeImages(context.images(), worker::liveImages,
+                store -> context.imagePuller(), context.registries());
         api = new ApiServer(WorkerNodeApi.handler(identity.nodeId(), c.hostname(), c.advertiseHost(),
-                context.metrics().registry(), context.version(), () -> peers.managers())
-                .withRoutesFirst(SwarmLifecycleRoutes.worker(context.membership())), null);
+                context.metrics().registry(), context.version(), () -> peers.managers(), images)
+                .withRoutesFirst(SwarmLifecycleRoutes.worker(context.membership())),
+                context.images().root().resolve("tmp"));
         context.listen(api);
     }
 

@@ -84,7 +84,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 route = match.route().template();
                 Path spooled = request instanceof UploadSpooler.SpooledRequest s ? s.bodyFile() : null;
                 ApiRequest apiRequest = new ApiRequest(request.method(), versioned.path(), match.params(),
-                        uri.parameters(), ByteBufUtil.getBytes(request.content()), spooled);
+                        uri.parameters(), ByteBufUtil.getBytes(request.content()), spooled, request.headers());
                 response = match.route().handler().handle(apiRequest);
             } catch (ApiException e) {
                 response = ApiResponse.error(e.status(), e.getMessage());

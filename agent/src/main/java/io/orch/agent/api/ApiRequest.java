@@ -1,6 +1,8 @@
 package io.orch.agent.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.orch.api.json.DockerJson;
 
@@ -23,9 +25,20 @@ import java.util.Optional;
  * @param query      the decoded query parameters
  * @param body       the request body (empty when none, or when it was spooled to {@code bodyFile})
  * @param bodyFile   a large body spooled to disk by {@link UploadSpooler} (image uploads), or null
+ * @param headers    the request's headers (looked up case-insensitively); never logged, they may carry credentials
  */
 public record ApiRequest(HttpMethod method, String path, Map<String, String> pathParams,
-                         Map<String, List<String>> query, byte[] body, Path bodyFile) {
+                         Map<String, List<String>> query, byte[] body, Path bodyFile, HttpHeaders headers) {
+
+    public ApiRequest(HttpMethod method, String path, Map<String, String> pathParams,
+                      Map<String, List<String>> query, byte[] body, Path bodyFile) {
+        this(method, path, pathParams, query, body, bodyFile, EmptyHttpHeaders.INSTANCE);
+    }
+
+    /** A header's value, if the request has it (case-insensitive name). */
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(headers.get(name));
+    }
 
     public ApiRequest(HttpMethod method, String path, Map<String, String> pathParams,
                       Map<String, List<String>> query, byte[] body) {

@@ -15,6 +15,7 @@ final class ApiRoutes {
         new FileObjectRoutes<>(context, FileObjectKind.CONFIGS).register(router);
         new NetworkRoutes(context).register(router);
         new ImageRoutes(context).register(router);
+        new AuthRoutes(context.services().registries()).register(router);
         new LogRoutes(context).register(router);
         new ContainerRoutes().register(router);
         return router;

@@ -1,7 +1,9 @@
 package io.orch.agent.api;
 
+import io.orch.agent.images.NodeImagesClient;
 import io.orch.agent.logs.NodeLogsClient;
 import io.orch.runtime.image.ImageStore;
+import io.orch.runtime.image.registry.RegistryConfig;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -15,10 +17,27 @@ import java.util.Optional;
  * @param images   this node's image store, or null when the node has none (images routes answer 501)
  * @param tasksDir where task directories live, or null when unknown (logs routes answer 501)
  * @param nodeLogs calls other nodes for the logs of their tasks (managers), or null: only this node's tasks are shown
+ * @param nodeImages sends image archives to other nodes (managers: {@code image load --node}), or null: this node only
+ * @param registries how this node talks to registries (pulls, logins), or null for {@link RegistryConfig#defaults()}
  */
-public record ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeLogs) {
+public record ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeLogs, NodeImagesClient nodeImages,
+                          RegistryConfig registries) {
+    public ApiServices {
+        if (registries == null) {
+            registries = RegistryConfig.defaults();
+        }
+    }
+
     public ApiServices(ImageStore images, Path tasksDir) {
         this(images, tasksDir, null);
+    }
+
+    public ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeLogs) {
+        this(images, tasksDir, nodeLogs, null, null);
+    }
+
+    public Optional<NodeImagesClient> nodeImagesClient() {
+        return Optional.ofNullable(nodeImages);
     }
 
     public static ApiServices none() {

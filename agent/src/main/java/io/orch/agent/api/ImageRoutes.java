@@ -11,10 +11,16 @@ import io.orch.runtime.image.ImageException;
 import io.orch.runtime.image.ImageStore;
 import io.orch.runtime.image.registry.ImagePuller;
 import io.orch.runtime.image.registry.ImageReference;
+import io.orch.runtime.image.registry.RegistryAuth;
 import io.orch.runtime.image.registry.RegistryConfig;
 import io.orch.runtime.image.registry.RegistryException;
 
+import io.orch.agent.images.LoadedLines;
+
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -30,17 +36,43 @@ import java.util.function.Function;
  * has its own store.
  */
 final class ImageRoutes {
-    private final ApiContext context;
+    /** The image references of the tasks on this node that have not reached a final state. */
+    @FunctionalInterface
+    interface LiveImages {
+        List<String> refs() throws ApiException;
+    }
+
+    private final Optional<ImageStore> images;
+    private final LiveImages liveImages;
     private final Function<ImageStore, ImagePuller> pullers;
+    private final ImageLoadFanOut fanOut;
 
     ImageRoutes(ApiContext context) {
-        this(context, store -> new ImagePuller(store, RegistryConfig.defaults()));
+        this(context, store -> new ImagePuller(store, context.services().registries()));
     }
 
     /** @param pullers how this node pulls into its store (its registry settings: insecure registries, logins) */
     ImageRoutes(ApiContext context, Function<ImageStore, ImagePuller> pullers) {
-        this.context = context;
+        this(context.services().imageStore(), () -> imagesOfLiveTasks(context), pullers,
+                context.services().imageStore().map(local -> new ImageLoadFanOut(context.store(), context.nodeId(), local,
+                        context.services().nodeImagesClient())).orElse(null));
+    }
+
+    /**
+     * A node's image routes without the cluster store (a worker-only node): {@code liveImages}
+     * says which images its running tasks use, so {@code image rm} refuses to remove them.
+     */
+    ImageRoutes(Optional<ImageStore> images, LiveImages liveImages, Function<ImageStore, ImagePuller> pullers) {
+        this(images, liveImages, pullers, null);
+    }
+
+    /** @param fanOut loads an upload on other nodes (a manager's {@code image load --node}), or null where there is none */
+    private ImageRoutes(Optional<ImageStore> images, LiveImages liveImages, Function<ImageStore, ImagePuller> pullers,
+                        ImageLoadFanOut fanOut) {
+        this.images = images;
+        this.liveImages = liveImages;
         this.pullers = pullers;
+        this.fanOut = fanOut;
     }
 
     void register(Router router) {
@@ -51,7 +83,7 @@ final class ImageRoutes {
     }
 
     private ImageStore store() throws ApiException {
-        return context.services().imageStore().orElseThrow(() ->
+        return images.orElseThrow(() ->
                 new ApiException(HttpResponseStatus.NOT_IMPLEMENTED, "this node has no image store"));
     }
 
@@ -65,6 +97,10 @@ final class ImageRoutes {
         if (request.bodyFile() == null && request.body().length == 0) {
             throw ApiException.badRequest("request body is empty; expected an image archive (docker-archive or oci-archive tar)");
         }
+        List<String> nodes = nodeNames(request);
+        if (!nodes.isEmpty() || request.flag("allNodes")) {
+            return loadOnNodes(request, images, nodes);
+        }
         List<Image> loaded;
         try (InputStream in = request.bodyStream()) {
             loaded = request.bodyFile() != null ? images.load(request.bodyFile()) : images.load(in);
@@ -74,15 +110,69 @@ final class ImageRoutes {
             throw ApiException.badRequest("loading the image archive failed: " + e.getMessage());
         }
         StringBuilder out = new StringBuilder();
-        for (Image image : loaded) {
-            if (image.repoTags().isEmpty()) {
-                out.append(streamLine("Loaded image ID: " + image.id()));
-            }
-            for (String tag : image.repoTags()) {
-                out.append(streamLine("Loaded image: " + tag));
-            }
+        for (String line : LoadedLines.of(loaded)) {
+            out.append(streamLine(line));
         }
         return ApiResponse.text(HttpResponseStatus.OK, ApiResponse.JSON, out.toString());
+    }
+
+    /** {@code node} query parameters, each possibly a comma-separated list (orch's own extension of the load endpoint). */
+    private static List<String> nodeNames(ApiRequest request) {
+        List<String> names = new ArrayList<>();
+        for (String value : request.query().getOrDefault("node", List.of())) {
+            for (String name : value.split(",")) {
+                if (!name.isBlank()) {
+                    names.add(name.trim());
+                }
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The upload loaded on the named nodes (or all nodes that are up): one stream line per node
+     * and image ("w1: Loaded image: app:1"), one per node that failed, then an error message
+     * naming the failed nodes so that the CLI exits non-zero.
+     */
+    private ApiResponse loadOnNodes(ApiRequest request, ImageStore images, List<String> names) throws ApiException {
+        if (fanOut == null) {
+            throw ApiException.badRequest("node: loading an image on other nodes goes through a manager; this node loads only into its own store");
+        }
+        Map<String, io.orch.api.proto.Node> targets = fanOut.targets(names, request.flag("allNodes"));
+        Path archive = request.bodyFile();
+        Path spooled = null;
+        try {
+            if (archive == null) { // a small body the server kept in memory: the transfers read a file
+                spooled = Files.createTempFile(Files.createDirectories(images.root().resolve("tmp")), "load-", ".tar");
+                Files.write(spooled, request.body());
+                archive = spooled;
+            }
+            StringBuilder out = new StringBuilder();
+            List<String> failed = new ArrayList<>();
+            for (ImageLoadFanOut.Outcome o : fanOut.load(targets, archive)) {
+                if (o.ok()) {
+                    o.loaded().forEach(line -> out.append(streamLine(o.node() + ": " + line)));
+                } else {
+                    failed.add(o.node());
+                    out.append(streamLine(o.node() + ": failed: " + o.error()));
+                }
+            }
+            if (!failed.isEmpty()) {
+                out.append(errorLine("the image was not loaded on " + failed.size() + " of " + targets.size() + " nodes: "
+                        + String.join(", ", failed)));
+            }
+            return ApiResponse.text(HttpResponseStatus.OK, ApiResponse.JSON, out.toString());
+        } catch (IOException e) {
+            throw new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR, "staging the image archive failed: " + e.getMessage());
+        } finally {
+            if (spooled != null) {
+                try {
+                    Files.deleteIfExists(spooled);
+                } catch (IOException ignored) {
+                    // the staging directory is cleared when the store opens
+                }
+            }
+        }
     }
 
     /**
@@ -110,21 +200,30 @@ final class ImageRoutes {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        StringBuilder out = new StringBuilder();
+        ImagePuller puller;
         try {
-            pullers.apply(images).pull(ref, (status, id) -> out.append(progressLine(status, id)));
+            puller = pullers.apply(images).withAuth(ref, RegistryAuth.decode(request.header("X-Registry-Auth").orElse(null)));
+        } catch (IllegalArgumentException | ImageException e) {
+            throw ApiException.badRequest(e.getMessage()); // names the header, never its value
+        }
+        try {
+            return ApiResponse.streaming(HttpResponseStatus.OK, ApiResponse.JSON, PullStream.start(puller, ref).response());
         } catch (RegistryException e) {
             String m = e.getMessage();
             if (m.startsWith("manifest for ") || m.startsWith("pull access denied") || m.contains("NAME_UNKNOWN")) {
                 throw ApiException.notFound(m);
             }
-            out.append(errorLine(m));
+            return ApiResponse.text(HttpResponseStatus.OK, ApiResponse.JSON, errorLine(m));
         } catch (ImageException e) {
-            out.append(errorLine(e.getMessage()));
+            return ApiResponse.text(HttpResponseStatus.OK, ApiResponse.JSON, errorLine(e.getMessage()));
         } catch (IOException e) {
-            out.append(errorLine("pulling " + ref + " failed: " + e.getMessage()));
+            return ApiResponse.text(HttpResponseStatus.OK, ApiResponse.JSON, errorLine("pulling " + ref + " failed: " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "interrupted while pulling " + ref);
+        } catch (Exception e) {
+            return ApiResponse.text(HttpResponseStatus.OK, ApiResponse.JSON, errorLine(String.valueOf(e.getMessage())));
         }
-        return ApiResponse.text(HttpResponseStatus.OK, ApiResponse.JSON, out.toString());
     }
 
     /** Docker's client splits "name:tag" / "name@digest" into fromImage and tag (the digest travels as the tag). */
@@ -135,15 +234,7 @@ final class ImageRoutes {
         return fromImage + (tag.startsWith("sha256:") ? "@" : ":") + tag;
     }
 
-    private static String progressLine(String status, String id) {
-        ObjectNode line = DockerJson.MAPPER.createObjectNode().put("status", status);
-        if (!id.isEmpty()) {
-            line.put("id", id);
-        }
-        return line + "\r\n";
-    }
-
-    private static String errorLine(String message) {
+    static String errorLine(String message) {
         ObjectNode line = DockerJson.MAPPER.createObjectNode();
         line.putObject("errorDetail").put("message", message);
         line.put("error", message);
@@ -208,7 +299,7 @@ final class ImageRoutes {
             if (images.resolve(name).isEmpty()) {
                 throw ApiException.notFound("No such image: " + name);
             }
-            List<String> inUseRefs = imagesOfLiveTasks();
+            List<String> inUseRefs = liveImages.refs();
             report = images.remove(name, force, image -> usedBy(images, image, inUseRefs));
         } catch (ImageException e) {
             String m = e.getMessage();
@@ -225,7 +316,7 @@ final class ImageRoutes {
     }
 
     /** The image references of the tasks on this node that have not reached a final state. */
-    private List<String> imagesOfLiveTasks() throws ApiException {
+    private static List<String> imagesOfLiveTasks(ApiContext context) throws ApiException {
         return StoreReads.read(context.store(), tx -> {
             List<String> refs = new ArrayList<>();
             for (Task t : tx.tasks()) {

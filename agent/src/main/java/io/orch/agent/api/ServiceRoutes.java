@@ -70,7 +70,8 @@ final class ServiceRoutes {
 
     ApiResponse create(ApiRequest request) throws ApiException, StoreException {
         ServiceSpec read = ServiceSpecReader.read(request.jsonBody());
-        ServiceSpec spec = StoreReads.read(context.store(), tx -> ServiceReferences.resolve(tx, read));
+        ServiceSpec spec = ServiceRegistryAuth.onCreate(StoreReads.read(context.store(), tx -> ServiceReferences.resolve(tx, read)),
+                request);
         Service service = ServiceChange.created(Ids.newId(), spec);
         try {
             context.store().updateAndWait(tx -> {
@@ -134,7 +135,8 @@ final class ServiceRoutes {
         Optional<String> action = request.query("updateAction");
         Service next = action.isPresent()
                 ? ServiceChange.updateAction(current, action.get(), version, context.clock().instant())
-                : ServiceChange.updated(current, requested, version, rollback, context.clock().instant());
+                : ServiceChange.updated(current, ServiceRegistryAuth.onUpdate(requested, current, request), version, rollback,
+                        context.clock().instant());
         try {
             context.store().updateAndWait(tx -> tx.update(next));
         } catch (StoreException e) {

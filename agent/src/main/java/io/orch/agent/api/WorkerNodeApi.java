@@ -7,13 +7,21 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.orch.api.json.DockerJson;
 
+import io.orch.runtime.image.ImageStore;
+import io.orch.runtime.image.registry.ImagePuller;
+import io.orch.runtime.image.registry.RegistryConfig;
+
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The API of a worker-only node, which holds no copy of the cluster state: it answers who it is
  * ({@code /_ping}, {@code /version}, {@code /info}, {@code /metrics}) and, like Docker on a
- * worker, refuses every cluster endpoint with 503 and a pointer to a manager.
+ * worker, refuses every cluster endpoint with 503 and a pointer to a manager. Its own image store
+ * is served as on every node ({@code docker load}, {@code docker pull}, {@code docker image ls|rm}).
  */
 public final class WorkerNodeApi {
     static final String NOT_A_MANAGER = "This node is not a swarm manager. Worker nodes can't be used to view or modify "
@@ -27,6 +35,12 @@ public final class WorkerNodeApi {
      */
     public static ApiHandler handler(String nodeId, String hostname, String nodeAddr, PrometheusMeterRegistry metrics,
                                      String orchVersion, Supplier<Map<String, String>> managers) {
+        return handler(nodeId, hostname, nodeAddr, metrics, orchVersion, managers, null);
+    }
+
+    /** @param images this node's image routes (its store, what its tasks use, how it pulls), or null for none */
+    public static ApiHandler handler(String nodeId, String hostname, String nodeAddr, PrometheusMeterRegistry metrics,
+                                     String orchVersion, Supplier<Map<String, String>> managers, NodeImages images) {
         HostFacts host = HostFacts.detect();
         Router router = new Router();
         router.get("/_ping", r -> ApiResponse.text(HttpResponseStatus.OK, "text/plain; charset=utf-8", "OK")
@@ -40,8 +54,22 @@ public final class WorkerNodeApi {
                 router.add(method, "/" + resource + "/{rest*}", r -> notAManager());
             }
         }
+        if (images != null) {
+            new ImageRoutes(Optional.of(images.store()), images.liveImages()::get, images.pullers()).register(router);
+            new AuthRoutes(images.registries()).register(router);
+        }
         return new ApiHandler(router, metrics, orchVersion);
     }
+
+    /**
+     * A worker's image store and what the image routes need around it.
+     *
+     * @param liveImages the image references of the tasks this node runs (refused by {@code image rm})
+     * @param pullers    how this node pulls (its registry settings)
+     * @param registries this node's registry settings, for logins ({@code POST /auth})
+     */
+    public record NodeImages(ImageStore store, Supplier<List<String>> liveImages, Function<ImageStore, ImagePuller> pullers,
+                             RegistryConfig registries) {}
 
     private static ApiResponse notAManager() throws ApiException {
         throw ApiException.unavailable(NOT_A_MANAGER);

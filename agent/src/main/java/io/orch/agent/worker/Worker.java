@@ -10,6 +10,7 @@ import io.orch.runtime.ContainerRuntime;
 import io.orch.runtime.RuntimeRegistry;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.image.registry.ImagePuller;
+import io.orch.runtime.image.registry.RegistryAuth;
 import io.orch.runtime.TaskHandle;
 import io.orch.scheduler.filter.RuntimeFilter;
 import io.orch.scheduler.orchestrator.TaskStates;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -332,7 +334,9 @@ public final class Worker implements AutoCloseable {
                     public void prepare(TaskConfig config, java.util.function.Consumer<String> progress) throws Exception {
                         ImagePuller puller = imagePuller;
                         if (puller != null && runtime.name().equals("runc")) { // the others run no images
-                            puller.ensure(config.image(), progress);
+                            // the service's --with-registry-auth login, carried by the task (never logged)
+                            puller.ensure(config.image(),
+                                    RegistryAuth.decode(t.getSpec().getContainerSpec().getPullOptions().getRegistryAuth()), progress);
                         }
                     }
 
@@ -368,6 +372,17 @@ public final class Worker implements AutoCloseable {
         sink.report(taskId, TaskStatus.newBuilder().setState(state).setErr(err)
                 .setMessage(state.name().toLowerCase(Locale.ROOT))
                 .setTimestamp(Times.timestamp(clock.instant())).build());
+    }
+
+    /** The image references of the tasks this node supervises that have not reached a final state. */
+    public List<String> liveImages() {
+        List<String> refs = new ArrayList<>();
+        for (Task t : view.tasks()) {
+            if (t.getStatus().getState().getNumber() < TaskState.COMPLETE.getNumber()) {
+                refs.add(t.getSpec().getContainerSpec().getImage());
+            }
+        }
+        return refs;
     }
 
     /** This node's id. */

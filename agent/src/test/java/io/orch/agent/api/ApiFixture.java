@@ -128,9 +128,15 @@ final class ApiFixture implements AutoCloseable {
     }
 
     Reply call(HttpMethod method, String uri, String json) {
+        return call(method, uri, json, java.util.Map.of());
+    }
+
+    /** With extra request headers (X-Registry-Auth). */
+    Reply call(HttpMethod method, String uri, String json, java.util.Map<String, String> headers) {
         byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, Unpooled.wrappedBuffer(body));
         HttpUtil.setContentLength(request, body.length);
+        headers.forEach((k, v) -> request.headers().set(k, v));
         if (json != null) {
             request.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         }

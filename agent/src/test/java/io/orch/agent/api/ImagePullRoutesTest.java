@@ -66,6 +66,13 @@ class ImagePullRoutesTest {
         assertEquals("1.0", messages.get(0).path("id").asText());
         assertEquals("Digest: " + registry.listDigest, messages.get(messages.size() - 2).path("status").asText());
         assertEquals("Status: Downloaded newer image for " + name + ":1.0", messages.get(messages.size() - 1).path("status").asText());
+        JsonNode downloading = messages.stream().filter(m -> m.has("progressDetail")).findFirst()
+                .orElseThrow(() -> new AssertionError("no Downloading message with progressDetail: " + messages));
+        assertEquals("Downloading", downloading.path("status").asText());
+        assertTrue(downloading.path("progressDetail").path("current").asLong() > 0, downloading.toString());
+        assertTrue(downloading.path("progressDetail").path("total").asLong()
+                >= downloading.path("progressDetail").path("current").asLong(), downloading.toString());
+        assertTrue(!downloading.path("id").asText().isEmpty(), "per layer: " + downloading);
 
         ApiFixture.RawReply listed = api.raw(HttpMethod.GET, "/v1.47/images/json", new byte[0]);
         JsonNode image = DockerJson.MAPPER.readTree(listed.body()).get(0);

@@ -55,12 +55,20 @@ public final class DockerJson {
     public static ObjectNode toJson(Message message) {
         ObjectNode out = NODES.objectNode();
         for (FieldDescriptor field : message.getDescriptorForType().getFields()) {
+            if (internal(field)) {
+                continue;
+            }
             JsonNode value = fieldToJson(message, field);
             if (value != null) {
                 out.set(dockerName(field), value);
             }
         }
         return out;
+    }
+
+    /** Whether the field is the cluster's own, never written to nor read from Docker JSON (the {@code (internal)} option). */
+    public static boolean internal(FieldDescriptor field) {
+        return field.getOptions().getExtension(io.orch.api.proto.Json.internal);
     }
 
     /** Whether Docker sends this field even at its zero value (the {@code (always)} option). */

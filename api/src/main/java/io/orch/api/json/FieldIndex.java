@@ -20,6 +20,9 @@ final class FieldIndex {
 
     private FieldIndex(Descriptor descriptor) {
         for (FieldDescriptor f : descriptor.getFields()) {
+            if (DockerJson.internal(f)) {
+                continue; // never read from a request body
+            }
             String name = DockerJson.dockerName(f);
             exact.put(name, f);
             folded.put(name.toLowerCase(Locale.ROOT), f);

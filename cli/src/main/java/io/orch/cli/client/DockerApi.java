@@ -71,8 +71,13 @@ public final class DockerApi {
 
     /** {@code POST /images/load} with the archive as the body; the agent's messages (one JSON object a line). */
     public java.util.List<JsonNode> loadImage(java.nio.file.Path archive) {
+        return loadImage(archive, "");
+    }
+
+    /** @param extraQuery more query parameters, each as {@code &name=value} (already encoded), or "" */
+    public java.util.List<JsonNode> loadImage(java.nio.file.Path archive, String extraQuery) {
         HttpResponse response;
-        String path = "/images/load?quiet=0";
+        String path = "/images/load?quiet=0" + extraQuery;
         try {
             response = http.sendFile("POST", prefix + path, archive, "application/x-tar");
         } catch (AgentUnreachableException e) {

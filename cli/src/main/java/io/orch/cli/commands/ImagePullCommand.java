@@ -29,7 +29,8 @@ public final class ImagePullCommand extends OrchCommand {
             if (message.has("error")) {
                 throw new CliException(1, "Error: " + message.path("error").asText());
             }
-            if (!quiet && message.has("status")) {
+            // byte progress ("Downloading" with progressDetail) is for terminals' progress bars, not line output
+            if (!quiet && message.has("status") && !message.has("progressDetail")) {
                 String id = message.path("id").asText("");
                 out().println(id.isEmpty() ? message.path("status").asText() : id + ": " + message.path("status").asText());
             }

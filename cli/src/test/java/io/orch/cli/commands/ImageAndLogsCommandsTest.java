@@ -56,6 +56,32 @@ class ImageAndLogsCommandsTest {
     }
 
     @Test
+    void imageLoadOnNodesAsksTheManagerForThemAndFailsWhenOneNodeFailed() throws IOException {
+        Path tar = Files.write(dir.resolve("img.tar"), new byte[] {1, 2, 3});
+        CliRun run = orch(r -> StubResponse.ok("{\"stream\":\"w1: Loaded image: tiny:1\\n\"}\r\n"
+                        + "{\"stream\":\"w2: failed: cannot reach the node\\n\"}\r\n"
+                        + "{\"errorDetail\":{\"message\":\"the image was not loaded on 1 of 2 nodes: w2\"},"
+                        + "\"error\":\"the image was not loaded on 1 of 2 nodes: w2\"}\r\n"),
+                "image", "load", "--node", "w1", "--node", "w 2", "-i", tar.toString());
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("w1: Loaded image: tiny:1\nw2: failed: cannot reach the node\n", run.out());
+        assertTrue(run.err().contains("the image was not loaded on 1 of 2 nodes: w2"), run.err());
+        assertTrue(agent.requests().get(0).target().endsWith("/images/load?quiet=0&node=w1&node=w+2"), agent.requests().get(0).target());
+    }
+
+    @Test
+    void imageLoadOnAllNodesSaysSo() throws IOException {
+        Path tar = Files.write(dir.resolve("img.tar"), new byte[] {1, 2, 3});
+        CliRun run = orch(r -> StubResponse.ok("{\"stream\":\"w1: Loaded image: tiny:1\\n\"}\r\n"),
+                "image", "load", "--all-nodes", "-i", tar.toString());
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(agent.requests().get(0).target().endsWith("/images/load?quiet=0&allNodes=1"), agent.requests().get(0).target());
+        agent.close();
+        CliRun both = orch(r -> StubResponse.ok(""), "image", "load", "--all-nodes", "--node", "w1", "-i", tar.toString());
+        assertEquals(2, both.exitCode(), both.toString());
+    }
+
+    @Test
     void imageLoadOfAMissingFileFailsWithoutCallingTheAgent() throws IOException {
         CliRun run = orch(r -> StubResponse.ok("[]"), "image", "load", "-i", dir.resolve("nope.tar").toString());
         assertEquals(1, run.exitCode(), run.toString());

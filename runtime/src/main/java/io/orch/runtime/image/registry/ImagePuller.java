@@ -28,17 +28,50 @@ public final class ImagePuller {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ImageStore store;
+    private final RegistryConfig config;
     private final RegistryClient client;
     private final String architecture;
 
     public ImagePuller(ImageStore store, RegistryConfig config) {
-        this(store, new RegistryClient(config), PlatformSelector.hostArchitecture());
+        this(store, config, new RegistryClient(config), PlatformSelector.hostArchitecture());
     }
 
     ImagePuller(ImageStore store, RegistryClient client, String architecture) {
+        this(store, null, client, architecture);
+    }
+
+    private ImagePuller(ImageStore store, RegistryConfig config, RegistryClient client, String architecture) {
         this.store = store;
+        this.config = config;
         this.client = client;
         this.architecture = architecture;
+    }
+
+    /** This node's registry settings (insecure registries, timeouts). */
+    public RegistryConfig config() {
+        return config != null ? config : RegistryConfig.defaults();
+    }
+
+    /**
+     * A puller that logs in to {@code ref}'s registry with {@code auth} (the credentials a pull
+     * request or a service's --with-registry-auth carries), or this one when there are none.
+     *
+     * @throws ImageException when the credentials cannot be used (only an identity token)
+     */
+    public ImagePuller withAuth(String ref, Optional<RegistryAuth> auth) throws ImageException {
+        if (auth.isEmpty()) {
+            return this;
+        }
+        String registry;
+        RegistryConfig.Credentials credentials;
+        try {
+            registry = ImageReference.parse(ref).registry();
+            credentials = auth.get().credentials();
+        } catch (IllegalArgumentException e) {
+            throw new ImageException(e.getMessage());
+        }
+        RegistryConfig withLogin = config().withCredentials(registry, credentials);
+        return new ImagePuller(store, withLogin, new RegistryClient(withLogin), architecture);
     }
 
     public ImageStore store() {
@@ -63,6 +96,12 @@ public final class ImagePuller {
      * {@code status} hears "pulling image REF" before a pull starts.
      */
     public Image ensure(String ref, java.util.function.Consumer<String> status) throws IOException, ImageException {
+        return ensure(ref, Optional.empty(), status);
+    }
+
+    /** {@link #ensure(String, java.util.function.Consumer)}, pulling with the task's registry login when it has one. */
+    public Image ensure(String ref, Optional<RegistryAuth> auth, java.util.function.Consumer<String> status)
+            throws IOException, ImageException {
         Optional<Image> present = store.resolve(ref);
         if (present.isPresent()) {
             return present.get();
@@ -72,7 +111,7 @@ public final class ImagePuller {
                     + " (load it with: orch image load -i FILE)");
         }
         status.accept("pulling image " + ref);
-        return pull(ref, PullProgress.NONE).image();
+        return withAuth(ref, auth).pull(ref, PullProgress.NONE).image();
     }
 
     /** Pulls {@code ref} (a tag or a digest), reporting progress as docker's pull does. */
@@ -113,7 +152,8 @@ public final class ImagePuller {
             for (PlatformSelector.Descriptor l : layers) {
                 Path target = blobs.resolve(l.digest().hex());
                 if (!Files.exists(target)) { // an image may list the same layer twice
-                    client.blob(ref, l.digest(), l.size(), target);
+                    String id = l.digest().shortId();
+                    client.blob(ref, l.digest(), l.size(), target, (current, total) -> progress.downloading(id, current, total));
                 }
                 progress.report("Download complete", l.digest().shortId());
             }

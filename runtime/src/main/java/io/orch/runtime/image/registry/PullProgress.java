@@ -11,4 +11,11 @@ public interface PullProgress {
 
     /** @param id the layer's short id or the tag the line is about, "" for none */
     void report(String status, String id);
+
+    /**
+     * A layer's download moved on: docker's "Downloading" line with {@code progressDetail}
+     * {current, total} (total 0 when the registry did not give the size).
+     */
+    default void downloading(String id, long current, long total) {
+    }
 }

@@ -43,6 +43,8 @@ public final class RegistryClient {
     /** A manifest or index larger than this is refused (real ones are a few KiB). */
     static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     private static final int MAX_REDIRECTS = 5;
+    /** Download progress is told after every this many bytes (docker's progress bars move about as often). */
+    static final long PROGRESS_STEP = 512 * 1024;
 
     private final RegistryConfig config;
     private final HttpClient http;
@@ -72,6 +74,71 @@ public final class RegistryClient {
             if (r.status() != 200) {
                 throw failure(ref, "/v2/", r);
             }
+        }
+    }
+
+    /**
+     * Checks this client's login for {@code registry} the way {@code docker login} does: GET /v2/,
+     * and when the registry challenges, Basic auth on /v2/ or a token from its Bearer realm with
+     * the login (no scope). Answers the refresh token the token server handed out, if any (Docker's
+     * IdentityToken), else "".
+     *
+     * @throws RegistryException "unauthorized: incorrect username or password" when the registry refuses the login
+     */
+    public String login(String registry) throws IOException, RegistryException {
+        ImageReference probe = ImageReference.parse(registry + "/login-probe");
+        RegistryConfig.Credentials login = config.credentialsFor(probe.registry()).orElseThrow(() ->
+                new RegistryException("no login given for registry " + registry));
+        URI v2 = URI.create(baseUrl(probe) + "/v2/");
+        Optional<AuthChallenge> challenge;
+        try (Response r = send(v2, null, null)) {
+            if (r.status() == 200) {
+                return ""; // the registry needs no login: docker says Login Succeeded too
+            }
+            if (r.status() != 401) {
+                throw failure(probe, "/v2/", r);
+            }
+            challenge = AuthChallenge.parse(r.response().headers().firstValue("WWW-Authenticate").orElse(null));
+        }
+        if (challenge.isEmpty()) {
+            throw new RegistryException("registry " + registry + " answered 401 Unauthorized without an authentication challenge");
+        }
+        if (challenge.get().isBasic()) {
+            try (Response r = send(v2, null, login.basicHeader())) {
+                if (r.status() == 200) {
+                    return "";
+                }
+                if (r.status() == 401 || r.status() == 403) {
+                    throw new RegistryException("unauthorized: incorrect username or password");
+                }
+                throw failure(probe, "/v2/", r);
+            }
+        }
+        if (!challenge.get().isBearer()) {
+            throw new RegistryException("registry " + registry + " asks for unsupported authentication scheme " + challenge.get().scheme());
+        }
+        String realm = challenge.get().param("realm").orElseThrow(() ->
+                new RegistryException("registry " + registry + " sent a Bearer challenge without a realm"));
+        if (!realm.startsWith("https://") && !realm.startsWith("http://")) {
+            throw new RegistryException("registry " + registry + " sent a token realm that is not an http(s) URL");
+        }
+        StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? '&' : '?').append("account=")
+                .append(URLEncoder.encode(login.username(), StandardCharsets.UTF_8));
+        challenge.get().param("service").ifPresent(s -> url.append("&service=").append(URLEncoder.encode(s, StandardCharsets.UTF_8)));
+        try (Response r = send(URI.create(url.toString()), "application/json", login.basicHeader())) {
+            if (r.status() == 401 || r.status() == 403) {
+                throw new RegistryException("unauthorized: incorrect username or password");
+            }
+            if (r.status() != 200) {
+                throw new RegistryException("token server of " + registry + " answered HTTP " + r.status());
+            }
+            JsonNode body;
+            try {
+                body = JSON.readTree(r.body().readNBytes(MAX_MANIFEST_BYTES));
+            } catch (IOException e) {
+                throw new RegistryException("token server of " + registry + " answered something that is not JSON");
+            }
+            return body.path("refresh_token").asText("");
         }
     }
 
@@ -109,6 +176,18 @@ public final class RegistryClient {
      * bytes than {@code size} promises, when positive) the file is deleted and the pull fails.
      */
     public void blob(ImageReference ref, Digest digest, long size, Path target) throws IOException, RegistryException {
+        blob(ref, digest, size, target, (current, whole) -> { });
+    }
+
+    /** What a download has received so far (bytes, and the size the descriptor gives, 0 when unknown). */
+    @FunctionalInterface
+    public interface BytesReceived {
+        void received(long current, long total);
+    }
+
+    /** {@link #blob(ImageReference, Digest, long, Path)}, telling {@code received} as the bytes arrive (at most every 512 KiB). */
+    public void blob(ImageReference ref, Digest digest, long size, Path target, BytesReceived received)
+            throws IOException, RegistryException {
         String path = "/v2/" + ref.repository() + "/blobs/" + digest;
         try (Response r = get(ref, path, null)) {
             if (r.status() == 404) {
@@ -119,6 +198,7 @@ public final class RegistryClient {
             }
             MessageDigest md = sha256();
             long total = 0;
+            long told = 0;
             boolean ok = false;
             try (InputStream in = r.body(); OutputStream out = Files.newOutputStream(target)) {
                 byte[] buf = new byte[64 * 1024];
@@ -131,6 +211,10 @@ public final class RegistryClient {
                     }
                     md.update(buf, 0, n);
                     out.write(buf, 0, n);
+                    if (total - told >= PROGRESS_STEP) {
+                        told = total;
+                        received.received(total, size);
+                    }
                 }
                 Digest actual = new Digest(HexFormat.of().formatHex(md.digest()));
                 if (!actual.equals(digest)) {
