@@ -165,6 +165,8 @@ final class AgentNode {
             kill9();
         }
         HostProcesses.killUnder(dataDir);
+        HostMounts.deleteTaskNamespaces(dataDir); // runc tasks' namespaces and mounts outlive the agent too
+        HostMounts.unmountUnder(dataDir);
     }
 
     /** The node as this agent's own API reports it (throws if it is not in the store). */
