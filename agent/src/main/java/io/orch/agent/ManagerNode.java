@@ -220,7 +220,9 @@ public final class ManagerNode implements AutoCloseable {
 
         // the API reads this node's images and the task output files the runtimes write under DATA/tasks
         api = new ApiServer(new ApiContext(store, nodeId, context.metrics().registry(), context.clock(), context.version(),
-                new ApiServices(context.images(), context.dataDir().resolve("tasks"), nodeLogs),
+                new ApiServices(context.images(), context.dataDir().resolve("tasks"), nodeLogs,
+                        new io.orch.agent.api.NodeContainers(nodeId, worker::localTasks, context.dataDir().resolve("tasks"),
+                                context.images(), context.clock())),
                 new NodeControl(ManagerStatusView.of(proposer::leaderId, this::reachability), roleChanges())));
         context.listen(api);
         watchOwnRole();

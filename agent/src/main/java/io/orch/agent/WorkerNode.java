@@ -109,7 +109,9 @@ final class WorkerNode implements AutoCloseable {
         imageWatch = new ImageInventoryWatch(context.images(), dispatcher::describeAgain);
 
         api = new ApiServer(WorkerNodeApi.handler(identity.nodeId(), c.hostname(), c.advertiseHost(),
-                context.metrics().registry(), context.version(), () -> peers.managers()), null);
+                context.metrics().registry(), context.version(), () -> peers.managers(),
+                new io.orch.agent.api.NodeContainers(identity.nodeId(), worker::localTasks, context.dataDir().resolve("tasks"),
+                        context.images(), context.clock())), null);
         context.listen(api);
     }
 

@@ -111,6 +111,10 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private void write(ChannelHandlerContext ctx, FullHttpRequest request, ApiResponse response, boolean keepAlive) {
         boolean head = HttpMethod.HEAD.equals(request.method());
+        if (response.stream() instanceof ExecRoutes.Hijack hijack) {
+            writeUpgrade(ctx, request, response, hijack);
+            return;
+        }
         if (response.stream() != null && !head) {
             writeStreaming(ctx, response, keepAlive);
             return;
@@ -148,6 +152,40 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         HttpUtil.setKeepAlive(out, keepAlive);
         ctx.writeAndFlush(out);
         response.stream().start(ctx.channel(), keepAlive);
+    }
+
+    /**
+     * Docker's hijack ({@code docker exec}, attach): {@code 101 UPGRADED} when the client asked
+     * for {@code Upgrade: tcp} (200 for an old client that did not), then the connection stops
+     * being HTTP: the HTTP handlers leave the pipeline and the stream owns the raw bytes.
+     */
+    private void writeUpgrade(ChannelHandlerContext ctx, FullHttpRequest request, ApiResponse response,
+                              ExecRoutes.Hijack hijack) {
+        boolean upgrade = request.headers().containsValue(HttpHeaderNames.CONNECTION, "upgrade", true);
+        HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                upgrade ? new HttpResponseStatus(101, "UPGRADED") : HttpResponseStatus.OK);
+        out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
+        out.headers().set("Api-Version", ApiVersions.CURRENT);
+        out.headers().set(HttpHeaderNames.SERVER, serverHeader);
+        if (upgrade) {
+            out.headers().set(HttpHeaderNames.CONNECTION, "Upgrade");
+            out.headers().set(HttpHeaderNames.UPGRADE, "tcp");
+        }
+        var channel = ctx.channel();
+        channel.config().setAutoRead(false); // nothing is read until the raw handler is in place
+        ctx.writeAndFlush(out).addListener(f -> {
+            if (!f.isSuccess()) {
+                channel.close();
+                return;
+            }
+            var pipeline = channel.pipeline();
+            for (String name : new String[] {"aggregate", "spool-uploads", "api", "http"}) {
+                if (pipeline.get(name) != null) {
+                    pipeline.remove(name);
+                }
+            }
+            hijack.start(channel, false);
+        });
     }
 
     @Override

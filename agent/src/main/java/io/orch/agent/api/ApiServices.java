@@ -15,10 +15,15 @@ import java.util.Optional;
  * @param images   this node's image store, or null when the node has none (images routes answer 501)
  * @param tasksDir where task directories live, or null when unknown (logs routes answer 501)
  * @param nodeLogs calls other nodes for the logs of their tasks (managers), or null: only this node's tasks are shown
+ * @param containers this node's tasks as containers ({@code docker ps} on the node), or null: only the refusals
  */
-public record ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeLogs) {
+public record ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeLogs, NodeContainers containers) {
     public ApiServices(ImageStore images, Path tasksDir) {
         this(images, tasksDir, null);
+    }
+
+    public ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeLogs) {
+        this(images, tasksDir, nodeLogs, null);
     }
 
     public static ApiServices none() {

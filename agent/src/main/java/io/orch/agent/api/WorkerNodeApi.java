@@ -27,6 +27,12 @@ public final class WorkerNodeApi {
      */
     public static ApiHandler handler(String nodeId, String hostname, String nodeAddr, PrometheusMeterRegistry metrics,
                                      String orchVersion, Supplier<Map<String, String>> managers) {
+        return handler(nodeId, hostname, nodeAddr, metrics, orchVersion, managers, null);
+    }
+
+    /** @param containers this node's tasks as containers ({@code docker ps}, exec...), served as on a manager; null: none */
+    public static ApiHandler handler(String nodeId, String hostname, String nodeAddr, PrometheusMeterRegistry metrics,
+                                     String orchVersion, Supplier<Map<String, String>> managers, NodeContainers containers) {
         HostFacts host = HostFacts.detect();
         Router router = new Router();
         router.get("/_ping", r -> ApiResponse.text(HttpResponseStatus.OK, "text/plain; charset=utf-8", "OK")
@@ -34,6 +40,7 @@ public final class WorkerNodeApi {
         router.get("/version", r -> SystemRoutes.version(orchVersion, host));
         router.get("/info", r -> ApiResponse.ok(info(nodeId, hostname, nodeAddr, orchVersion, host, managers.get())));
         router.get("/metrics", r -> ApiResponse.text(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+        new ContainerRoutes(containers, hostname).register(router);
         for (String resource : CLUSTER_RESOURCES) {
             for (HttpMethod method : new HttpMethod[] {HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE}) {
                 router.add(method, "/" + resource, r -> notAManager());

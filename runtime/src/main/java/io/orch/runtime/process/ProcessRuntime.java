@@ -286,6 +286,31 @@ public final class ProcessRuntime implements ContainerRuntime {
                 .run(command, env, task.workingDir, timeout);
     }
 
+    /** The signal goes to the task's process group: the task and what it forked, as a container's processes. */
+    @Override
+    public void signal(String taskId, String signal) throws RuntimeFailure {
+        ProcessTask task = tasks.get(taskId);
+        if (task == null || !task.running()) {
+            throw new RuntimeFailure("task " + taskId + " is not running", false);
+        }
+        Signal parsed;
+        try {
+            parsed = Signal.parse(signal);
+        } catch (IllegalArgumentException e) {
+            throw new RuntimeFailure(e.getMessage(), false);
+        }
+        new ProcessGroupSignaller(killBinary.orElseThrow()).signal(task.pgid(), parsed);
+    }
+
+    @Override
+    public List<Long> processIds(String taskId) {
+        ProcessTask task = tasks.get(taskId);
+        if (task == null || !task.running()) {
+            return List.of();
+        }
+        return ProcFs.liveGroupMembers(task.pgid()).stream().map(ProcStat::pid).toList();
+    }
+
     @Override
     public boolean recover(TaskHandle handle) {
         if (!NAME.equals(handle.runtime()) || unavailableReason().isPresent()) {

@@ -586,6 +586,58 @@ public final class RuncRuntime implements ContainerRuntime {
         }
     }
 
+    /** {@code runc exec} with pipes, or under a terminal (see {@link RuncExec} for how resizing works). */
+    @Override
+    public io.orch.runtime.InteractiveExec startExec(String taskId, io.orch.runtime.ExecSpec spec) throws RuntimeFailure {
+        RuncTask task = runningTask(taskId);
+        String user = spec.user().isEmpty() ? null : UserSpec.resolve(spec.user(), task.bundle.resolve("rootfs")).asRuncUser();
+        return RuncExec.start(List.of(runc().binary().toString(), "--root", stateRoot.toString()), task.bundle.resolve("exec"),
+                task.containerId, spec, user);
+    }
+
+    /** {@code runc kill}: the signal goes to the container's init process, as {@code docker kill} does. */
+    @Override
+    public void signal(String taskId, String signal) throws RuntimeFailure {
+        RuncTask task = runningTask(taskId);
+        try {
+            RuncBinary.Result r = runc().run("kill", task.containerId, signal);
+            if (!r.ok()) {
+                throw new RuntimeFailure("runc kill " + signal + " failed: " + r.output(), false);
+            }
+        } catch (IOException e) {
+            throw new RuntimeFailure("runc kill failed: " + e.getMessage(), true, e);
+        }
+    }
+
+    @Override
+    public List<Long> processIds(String taskId) {
+        RuncTask task = tasks.get(taskId);
+        if (task == null || !task.running()) {
+            return List.of();
+        }
+        return CgroupStats.dir(task.cgroupsPath).map(CgroupStats::processes).orElse(List.of());
+    }
+
+    @Override
+    public Optional<io.orch.runtime.ContainerStats> containerStats(String taskId) {
+        RuncTask task = tasks.get(taskId);
+        if (task == null || !task.running() || Cgroups.mode() != Cgroups.Mode.V2) {
+            return Optional.empty();
+        }
+        return Optional.of(CgroupStats.read(Cgroups.ROOT.resolve(task.cgroupsPath.substring(1)), task.pid));
+    }
+
+    private RuncTask runningTask(String taskId) throws RuntimeFailure {
+        RuncTask task = tasks.get(taskId);
+        if (task == null) {
+            throw new RuntimeFailure("unknown task " + taskId, false);
+        }
+        if (!task.running()) {
+            throw new RuntimeFailure("task " + taskId + " is not running", false);
+        }
+        return task;
+    }
+
     private static Optional<Long> readPid(Path pidFile) {
         try {
             return Optional.of(Long.parseLong(Files.readString(pidFile).trim()));

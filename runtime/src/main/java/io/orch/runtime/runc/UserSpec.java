@@ -45,6 +45,11 @@ record UserSpec(long uid, long gid) {
         return new UserSpec(uid, gid);
     }
 
+    /** As {@code runc exec --user} takes it. */
+    String asRuncUser() {
+        return uid + ":" + gid;
+    }
+
     private static boolean numeric(String s) {
         return !s.isEmpty() && s.chars().allMatch(Character::isDigit);
     }
