@@ -53,7 +53,20 @@ public interface ContainerRuntime extends AutoCloseable {
      * cannot refuse with a {@link RuntimeFailure} saying so.
      */
     default InteractiveExec startExec(String taskId, ExecSpec spec) throws RuntimeFailure {
-        throw new RuntimeFailure("the " + name() + " runtime cannot run interactive commands in its tasks", false);
+        throw new RuntimeFailure(interactiveExecRefusal(), false);
+    }
+
+    /**
+     * Whether {@link #startExec} works, so {@code POST /containers/{id}/exec} can refuse up front:
+     * the docker CLI prints a refusal of the create, but only "unable to upgrade" for one of the start.
+     */
+    default boolean supportsInteractiveExec() {
+        return false;
+    }
+
+    /** Why {@link #startExec} is refused by a runtime that does not support it. */
+    default String interactiveExecRefusal() {
+        return "the " + name() + " runtime cannot run commands in its tasks (docker exec needs a task of the runc runtime)";
     }
 
     /** Sends {@code signal} ("KILL", "SIGHUP", "9") to the task's main process ({@code docker kill}). */

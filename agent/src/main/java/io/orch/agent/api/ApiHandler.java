@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -22,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -157,34 +159,40 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     /**
      * Docker's hijack ({@code docker exec}, attach): {@code 101 UPGRADED} when the client asked
      * for {@code Upgrade: tcp} (200 for an old client that did not), then the connection stops
-     * being HTTP: the HTTP handlers leave the pipeline and the stream owns the raw bytes.
+     * being HTTP. The client sends its stdin, and half-closes, as soon as it has read the head, so
+     * the HTTP handlers must be gone before the head goes out (else they would eat those bytes, or
+     * close the connection on the half-close): reading stops, half-closure is allowed, the HTTP
+     * handlers leave on the event loop, the head is written there as raw bytes, and only then does
+     * the stream take the connection and read again.
      */
     private void writeUpgrade(ChannelHandlerContext ctx, FullHttpRequest request, ApiResponse response,
                               ExecRoutes.Hijack hijack) {
         boolean upgrade = request.headers().containsValue(HttpHeaderNames.CONNECTION, "upgrade", true);
-        HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
-                upgrade ? new HttpResponseStatus(101, "UPGRADED") : HttpResponseStatus.OK);
-        out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
-        out.headers().set("Api-Version", ApiVersions.CURRENT);
-        out.headers().set(HttpHeaderNames.SERVER, serverHeader);
+        StringBuilder head = new StringBuilder(upgrade ? "HTTP/1.1 101 UPGRADED\r\n" : "HTTP/1.1 200 OK\r\n");
+        head.append("Content-Type: ").append(response.contentType()).append("\r\n")
+                .append("Api-Version: ").append(ApiVersions.CURRENT).append("\r\n")
+                .append("Server: ").append(serverHeader).append("\r\n");
         if (upgrade) {
-            out.headers().set(HttpHeaderNames.CONNECTION, "Upgrade");
-            out.headers().set(HttpHeaderNames.UPGRADE, "tcp");
+            head.append("Connection: Upgrade\r\nUpgrade: tcp\r\n");
         }
+        head.append("\r\n");
         var channel = ctx.channel();
-        channel.config().setAutoRead(false); // nothing is read until the raw handler is in place
-        ctx.writeAndFlush(out).addListener(f -> {
-            if (!f.isSuccess()) {
-                channel.close();
-                return;
-            }
+        channel.config().setAutoRead(false);
+        channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        channel.eventLoop().execute(() -> {
             var pipeline = channel.pipeline();
             for (String name : new String[] {"aggregate", "spool-uploads", "api", "http"}) {
                 if (pipeline.get(name) != null) {
                     pipeline.remove(name);
                 }
             }
-            hijack.start(channel, false);
+            channel.writeAndFlush(Unpooled.copiedBuffer(head, StandardCharsets.US_ASCII)).addListener(f -> {
+                if (f.isSuccess()) {
+                    hijack.start(channel, false);
+                } else {
+                    channel.close();
+                }
+            });
         });
     }
 

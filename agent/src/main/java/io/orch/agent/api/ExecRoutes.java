@@ -40,6 +40,9 @@ final class ExecRoutes {
         if (!c.running() || c.local().runtime() == null) {
             throw NodeContainers.notRunning(c);
         }
+        if (!c.local().runtime().supportsInteractiveExec()) {
+            throw ApiException.conflict(c.local().runtime().interactiveExecRefusal());
+        }
         JsonNode body = request.jsonBody();
         if (body.path("Privileged").asBoolean(false)) {
             throw ApiException.badRequest("Privileged: privileged exec is not supported by orch (the command gets the task's own privileges)");

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +85,9 @@ final class ExecStream implements ResponseStream {
                 ctx.close();
             }
         });
+        if (channel instanceof DuplexChannel duplex && duplex.isInputShutdown()) {
+            stdin.add(EOF); // the client half-closed before this handler was in place
+        }
         channel.config().setAutoRead(true);
         channel.read();
         if (session.attachStdin) {

@@ -15,7 +15,7 @@ import java.util.Optional;
  * Reads a container's {@code docker stats} numbers from its cgroup v2 files ({@code cpu.stat},
  * {@code memory.current/max/stat}, {@code pids.current/max}, {@code io.stat}) and its network
  * namespace's {@code /proc/PID/net/dev}; and its processes from {@code cgroup.procs}. On cgroup
- * v1 only the processes and the network are read (the other values are -1).
+ * v1 the same numbers come from each controller's hierarchy (see {@link #readV1}).
  */
 final class CgroupStats {
     private CgroupStats() {}
@@ -29,6 +29,44 @@ final class CgroupStats {
                 number(cgroupDir.resolve("pids.current")), number(cgroupDir.resolve("pids.max")),
                 io.getOrDefault("rbytes", -1L), io.getOrDefault("wbytes", -1L),
                 pid > 0 ? networks(Path.of("/proc/" + pid + "/net/dev")) : Map.of());
+    }
+
+    /**
+     * cgroup v1: {@code cpuacct.usage(_user,_sys)}, {@code memory.usage_in_bytes/limit_in_bytes/stat},
+     * {@code pids.current/max}, {@code blkio.throttle.io_service_bytes}, each under its controller's
+     * hierarchy at the same relative path. An unlimited v1 memory limit is a huge number, reported as -1.
+     */
+    static ContainerStats readV1(Path root, String relative, long pid) {
+        Path cpuacct = root.resolve("cpuacct").resolve(relative);
+        Path memory = root.resolve("memory").resolve(relative);
+        Path pids = root.resolve("pids").resolve(relative);
+        long limit = number(memory.resolve("memory.limit_in_bytes"));
+        Map<String, Long> io = blkioTotals(root.resolve("blkio").resolve(relative).resolve("blkio.throttle.io_service_bytes"));
+        return new ContainerStats(number(cpuacct.resolve("cpuacct.usage")), number(cpuacct.resolve("cpuacct.usage_user")),
+                number(cpuacct.resolve("cpuacct.usage_sys")), number(memory.resolve("memory.usage_in_bytes")),
+                limit >= V1_UNLIMITED ? -1 : limit, flat(memory.resolve("memory.stat")),
+                number(pids.resolve("pids.current")), number(pids.resolve("pids.max")),
+                io.getOrDefault("Read", -1L), io.getOrDefault("Write", -1L),
+                pid > 0 ? networks(Path.of("/proc/" + pid + "/net/dev")) : Map.of());
+    }
+
+    /** The kernel writes "no limit" as LONG_MAX rounded down to a page; anything this large is no limit. */
+    private static final long V1_UNLIMITED = 1L << 62;
+
+    /** blkio.throttle.io_service_bytes ("MAJ:MIN Read N" lines, then "Total N") summed per operation over devices. */
+    static Map<String, Long> blkioTotals(Path file) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String line : lines(file)) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 3) {
+                try {
+                    out.merge(f[1], Long.parseLong(f[2]), Long::sum);
+                } catch (NumberFormatException e) {
+                    // not a counter
+                }
+            }
+        }
+        return out;
     }
 
     /** The pids in the cgroup (cgroup.procs: one per line). */

@@ -586,6 +586,11 @@ public final class RuncRuntime implements ContainerRuntime {
         }
     }
 
+    @Override
+    public boolean supportsInteractiveExec() {
+        return true;
+    }
+
     /** {@code runc exec} with pipes, or under a terminal (see {@link RuncExec} for how resizing works). */
     @Override
     public io.orch.runtime.InteractiveExec startExec(String taskId, io.orch.runtime.ExecSpec spec) throws RuntimeFailure {
@@ -621,10 +626,15 @@ public final class RuncRuntime implements ContainerRuntime {
     @Override
     public Optional<io.orch.runtime.ContainerStats> containerStats(String taskId) {
         RuncTask task = tasks.get(taskId);
-        if (task == null || !task.running() || Cgroups.mode() != Cgroups.Mode.V2) {
+        if (task == null || !task.running()) {
             return Optional.empty();
         }
-        return Optional.of(CgroupStats.read(Cgroups.ROOT.resolve(task.cgroupsPath.substring(1)), task.pid));
+        String relative = task.cgroupsPath.substring(1);
+        return switch (Cgroups.mode()) {
+            case V2 -> Optional.of(CgroupStats.read(Cgroups.ROOT.resolve(relative), task.pid));
+            case V1 -> Optional.of(CgroupStats.readV1(Cgroups.ROOT, relative, task.pid));
+            case NONE -> Optional.empty();
+        };
     }
 
     private RuncTask runningTask(String taskId) throws RuntimeFailure {

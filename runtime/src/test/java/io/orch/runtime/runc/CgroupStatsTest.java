@@ -39,6 +39,38 @@ class CgroupStatsTest {
     }
 
     @Test
+    void cgroupV1ControllerHierarchiesBecomeOneSample() throws IOException {
+        String rel = "orch/abc";
+        Path cpuacct = Files.createDirectories(dir.resolve("cpuacct").resolve(rel));
+        Path memory = Files.createDirectories(dir.resolve("memory").resolve(rel));
+        Path pids = Files.createDirectories(dir.resolve("pids").resolve(rel));
+        Path blkio = Files.createDirectories(dir.resolve("blkio").resolve(rel));
+        Files.writeString(cpuacct.resolve("cpuacct.usage"), "1500\n");
+        Files.writeString(cpuacct.resolve("cpuacct.usage_user"), "1000\n");
+        Files.writeString(cpuacct.resolve("cpuacct.usage_sys"), "500\n");
+        Files.writeString(memory.resolve("memory.usage_in_bytes"), "8192\n");
+        Files.writeString(memory.resolve("memory.limit_in_bytes"), "9223372036854771712\n");
+        Files.writeString(memory.resolve("memory.stat"), "cache 0\ntotal_inactive_file 1024\n");
+        Files.writeString(pids.resolve("pids.current"), "2\n");
+        Files.writeString(pids.resolve("pids.max"), "max\n");
+        Files.writeString(blkio.resolve("blkio.throttle.io_service_bytes"),
+                "8:0 Read 10\n8:0 Write 20\n8:16 Read 5\n8:16 Write 0\nTotal 35\n");
+        ContainerStats s = CgroupStats.readV1(dir, rel, -1);
+        assertEquals(1500, s.cpuTotalNanos());
+        assertEquals(500, s.cpuSystemNanos());
+        assertEquals(8192, s.memoryUsage());
+        assertEquals(-1, s.memoryLimit(), "the kernel's page-rounded LONG_MAX is no limit");
+        assertEquals(1024L, s.memoryStat().get("total_inactive_file"));
+        assertEquals(2, s.pids());
+        assertEquals(-1, s.pidsLimit());
+        assertEquals(15, s.ioReadBytes());
+        assertEquals(20, s.ioWriteBytes());
+
+        Files.writeString(memory.resolve("memory.limit_in_bytes"), "67108864\n");
+        assertEquals(67108864, CgroupStats.readV1(dir, rel, -1).memoryLimit());
+    }
+
+    @Test
     void netDevIsReadPerInterfaceWithoutLoopback() throws IOException {
         Path dev = dir.resolve("dev");
         Files.writeString(dev, "Inter-|   Receive                                                |  Transmit\n"
