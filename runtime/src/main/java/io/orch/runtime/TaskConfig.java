@@ -62,14 +62,21 @@ public record TaskConfig(
     /**
      * What image-based runtimes need beyond the argv. Docker's rule applies: {@code command}
      * replaces the image's entrypoint (and then its cmd too), {@code args} replace its cmd.
+     * {@code tty}: the process gets a terminal ({@code docker service create -t}).
      */
     public record Container(List<String> command, List<String> args, boolean readOnlyRootfs, List<Mount> mounts,
-                            Optional<HealthSpec> healthcheck) {
+                            Optional<HealthSpec> healthcheck, boolean tty) {
         public Container {
             command = List.copyOf(command);
             args = List.copyOf(args);
             mounts = List.copyOf(mounts);
             healthcheck = healthcheck == null ? Optional.empty() : healthcheck;
+        }
+
+        /** Without a terminal. */
+        public Container(List<String> command, List<String> args, boolean readOnlyRootfs, List<Mount> mounts,
+                         Optional<HealthSpec> healthcheck) {
+            this(command, args, readOnlyRootfs, mounts, healthcheck, false);
         }
 
         public static Container command(List<String> argv) {

@@ -156,6 +156,9 @@ final class ContainerRoutes {
             return stillRunning || !options.follow() ? Optional.of(List.of(task)) : Optional.empty();
         };
         LogStream stream = new LogStream(options, source, feeds, node.clock(), LogFollowers.shared());
+        if (c.tty()) {
+            return ApiResponse.streaming(HttpResponseStatus.OK, LogFrames.RAW_CONTENT_TYPE, stream.raw());
+        }
         return ApiResponse.streaming(HttpResponseStatus.OK, LogFrames.CONTENT_TYPE, stream);
     }
 

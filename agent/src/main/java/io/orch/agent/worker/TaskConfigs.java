@@ -60,7 +60,7 @@ final class TaskConfigs {
             };
             mounts.add(new TaskConfig.Mount(type, m.getSource(), m.getTarget(), m.getReadOnly()));
         }
-        return new TaskConfig.Container(c.getCommandList(), c.getArgsList(), c.getReadOnly(), mounts, healthcheck(c));
+        return new TaskConfig.Container(c.getCommandList(), c.getArgsList(), c.getReadOnly(), mounts, healthcheck(c), c.getTty());
     }
 
     /** The service's health check, if it sets one (fields it leaves zero come from the image). */

@@ -274,7 +274,7 @@ public final class RuncRuntime implements ContainerRuntime {
         LogFiles logs = logFilesIn(bundle);
         Process shim;
         try {
-            shim = Shim.launch(runc(), bundle, id, logs.stdout(), logs.stderr());
+            shim = Shim.launch(runc(), bundle, id, logs.stdout(), logs.stderr(), config.container().tty());
         } catch (IOException e) {
             abandon(config, bundle, net);
             throw new RuntimeFailure("could not launch runc: " + e.getMessage(), true, e);
