@@ -15,6 +15,7 @@ final class ApiRoutes {
         new FileObjectRoutes<>(context, FileObjectKind.CONFIGS).register(router);
         new NetworkRoutes(context).register(router);
         new ImageRoutes(context).register(router);
+        new ImageInspectRoutes(context).register(router);
         new LogRoutes(context).register(router);
         new ContainerRoutes(context.services().containers(), HostFacts.detect().hostname()).register(router);
         return router;
