@@ -99,6 +99,13 @@ class NodeContainersIT {
                 .writeDockerArchive(Files.createDirectories(tmp.resolve("img")).resolve("busybox.tar"), "busybox:latest"));
         agent = new AgentProcess(data).runtime("runc").start();
 
+        String image = docker("image", "inspect", "--format", "{{.Id}} {{index .RepoTags 0}} {{.Os}}", "busybox").strip();
+        assertTrue(image.matches("sha256:[0-9a-f]{64} busybox:latest linux"), image);
+        docker("tag", "busybox", "example.com/team/bb:v1");
+        assertEquals(image.split(" ")[0], docker("image", "inspect", "--format", "{{.Id}}", "example.com/team/bb:v1").strip());
+        String history = docker("history", "busybox");
+        assertTrue(history.lines().count() >= 2 && history.contains("IMAGE"), history);
+
         docker("service", "create", "--detach", "--name", "c", "busybox", "sh", "-c", "echo started-$HOSTNAME; sleep 600");
         await().atMost(Duration.ofSeconds(30)).until(() -> containersOf("c").size() == 1);
         String id = containersOf("c").get(0);
