@@ -41,6 +41,7 @@ class NodeContainersIT {
             try {
                 agent.request("DELETE", "/services/c", null);
                 agent.request("DELETE", "/services/t", null);
+                agent.request("DELETE", "/services/p", null);
                 await().atMost(Duration.ofSeconds(30)).until(() -> agent.get("/tasks").isEmpty());
             } finally {
                 agent.close();
@@ -154,5 +155,13 @@ class NodeContainersIT {
         });
         String tid = containersOf("t").get(0);
         assertTrue(docker("logs", tid).startsWith("/dev/pts/"), "raw, not multiplexed");
+
+        // a task of the process runtime has no container to exec in: the create is refused, and the CLI says why
+        assertEquals(0, Dist.run("-H", agent.host(), "service", "create", "--detach", "--name", "p", "--runtime", "process",
+                "busybox", "sleep", "1001").exit());
+        await().atMost(Duration.ofSeconds(30)).until(() -> containersOf("p").size() == 1);
+        Out refused = run(null, "docker", "exec", containersOf("p").get(0), "true");
+        assertNotEquals(0, refused.exit(), refused.text());
+        assertTrue(refused.text().contains("the process runtime cannot run commands in its tasks"), refused.text());
     }
 }

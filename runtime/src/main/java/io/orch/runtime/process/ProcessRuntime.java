@@ -146,6 +146,10 @@ public final class ProcessRuntime implements ContainerRuntime {
             // Silently running as the agent's user (often root) instead would be worse than refusing.
             throw new RuntimeFailure("process runtime cannot run tasks as another user (" + config.user() + ")", false);
         }
+        if (config.container().tty()) {
+            // a process with plain pipes for a task that asked for a terminal would be a silently ignored setting
+            throw new RuntimeFailure("process runtime cannot give a task a terminal (TTY): use the runc runtime", false);
+        }
     }
 
     private void complete(ProcessTask task, ExitResult result) {
