@@ -57,6 +57,9 @@ final class OciSpec {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", DEFAULT_PATH);
         env.put("HOSTNAME", hostname);
+        if (config.container().tty()) {
+            env.put("TERM", "xterm"); // as Docker sets for a container with a terminal; the image or service may override it
+        }
         for (String kv : image.env()) {
             int eq = kv.indexOf('=');
             if (eq > 0) {
