@@ -146,6 +146,7 @@ class NodeContainersIT {
             return now.size() == 1 && !now.get(0).equals(id);
         });
         assertNotEquals(id, containersOf("c").get(0), "the task was replaced after the kill");
+        assertEquals("137", docker("wait", id).strip(), "docker wait reports the killed container's exit code");
 
         // a task with a terminal: its stdio is a pty and its logs are raw, as Docker's
         docker("service", "create", "--detach", "-t", "--name", "t", "busybox", "sh", "-c", "tty; sleep 600");
