@@ -115,7 +115,9 @@ final class WorkerNode implements AutoCloseable {
         WorkerNodeApi.NodeImages images = new WorkerNodeApi.NodeImages(context.images(), worker::liveImages,
                 store -> context.imagePuller(), context.registries());
         api = new ApiServer(WorkerNodeApi.handler(identity.nodeId(), c.hostname(), c.advertiseHost(),
-                context.metrics().registry(), context.version(), () -> peers.managers(), images)
+                context.metrics().registry(), context.version(), () -> peers.managers(), images,
+                new io.orch.agent.api.NodeContainers(identity.nodeId(), worker::localTasks, context.dataDir().resolve("tasks"),
+                        context.images(), context.clock()))
                 .withRoutesFirst(SwarmLifecycleRoutes.worker(context.membership())),
                 context.images().root().resolve("tmp"));
         context.listen(api);

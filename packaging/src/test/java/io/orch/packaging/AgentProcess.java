@@ -38,7 +38,12 @@ final class AgentProcess implements AutoCloseable {
     AgentProcess(Path dataDir) throws IOException {
         this.dataDir = dataDir;
         this.listenPort = Dist.freePorts(2);
-        this.apiPort = Dist.freePorts(0);
+        // listen, gossip and raft (listen..listen+2) are not bound yet, so a free port may be one of them
+        int api = Dist.freePorts(0);
+        while (api >= listenPort && api <= listenPort + 2) {
+            api = Dist.freePorts(0);
+        }
+        this.apiPort = api;
         this.log = dataDir.resolveSibling(dataDir.getFileName() + "-agent.log");
     }
 

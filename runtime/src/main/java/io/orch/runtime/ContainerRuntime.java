@@ -49,6 +49,42 @@ public interface ContainerRuntime extends AutoCloseable {
     ExecResult exec(String taskId, List<String> command, Duration timeout) throws RuntimeFailure;
 
     /**
+     * Starts an interactive command in the task's container ({@code docker exec}). Runtimes that
+     * cannot refuse with a {@link RuntimeFailure} saying so.
+     */
+    default InteractiveExec startExec(String taskId, ExecSpec spec) throws RuntimeFailure {
+        throw new RuntimeFailure(interactiveExecRefusal(), false);
+    }
+
+    /**
+     * Whether {@link #startExec} works, so {@code POST /containers/{id}/exec} can refuse up front:
+     * the docker CLI prints a refusal of the create, but only "unable to upgrade" for one of the start.
+     */
+    default boolean supportsInteractiveExec() {
+        return false;
+    }
+
+    /** Why {@link #startExec} is refused by a runtime that does not support it. */
+    default String interactiveExecRefusal() {
+        return "the " + name() + " runtime cannot run commands in its tasks (docker exec needs a task of the runc runtime)";
+    }
+
+    /** Sends {@code signal} ("KILL", "SIGHUP", "9") to the task's main process ({@code docker kill}). */
+    default void signal(String taskId, String signal) throws RuntimeFailure {
+        throw new RuntimeFailure("the " + name() + " runtime cannot signal its tasks", false);
+    }
+
+    /** The host pids of the task's processes ({@code docker top}); empty when unknown. */
+    default List<Long> processIds(String taskId) {
+        return List.of();
+    }
+
+    /** A detailed resource sample ({@code docker stats}), or empty when the runtime cannot tell. */
+    default Optional<ContainerStats> containerStats(String taskId) {
+        return Optional.empty();
+    }
+
+    /**
      * Re-attaches to a task started by an earlier agent process from its persisted handle.
      * Returns true when the task still runs and is now supervised again.
      */

@@ -82,9 +82,10 @@ public record TaskConfig(
     /**
      * What image-based runtimes need beyond the argv. Docker's rule applies: {@code command}
      * replaces the image's entrypoint (and then its cmd too), {@code args} replace its cmd.
+     * {@code tty}: the process gets a terminal ({@code docker service create -t}).
      */
     public record Container(List<String> command, List<String> args, boolean readOnlyRootfs, List<Mount> mounts,
-                            Optional<HealthSpec> healthcheck, ContainerOptions options) {
+                            Optional<HealthSpec> healthcheck, ContainerOptions options, boolean tty) {
         public Container {
             command = List.copyOf(command);
             args = List.copyOf(args);
@@ -93,9 +94,22 @@ public record TaskConfig(
             options = options == null ? ContainerOptions.NONE : options;
         }
 
+        /** Without process options, without a terminal. */
         public Container(List<String> command, List<String> args, boolean readOnlyRootfs, List<Mount> mounts,
                          Optional<HealthSpec> healthcheck) {
-            this(command, args, readOnlyRootfs, mounts, healthcheck, null);
+            this(command, args, readOnlyRootfs, mounts, healthcheck, null, false);
+        }
+
+        /** Without a terminal. */
+        public Container(List<String> command, List<String> args, boolean readOnlyRootfs, List<Mount> mounts,
+                         Optional<HealthSpec> healthcheck, ContainerOptions options) {
+            this(command, args, readOnlyRootfs, mounts, healthcheck, options, false);
+        }
+
+        /** Without process options. */
+        public Container(List<String> command, List<String> args, boolean readOnlyRootfs, List<Mount> mounts,
+                         Optional<HealthSpec> healthcheck, boolean tty) {
+            this(command, args, readOnlyRootfs, mounts, healthcheck, null, tty);
         }
 
         public static Container command(List<String> argv) {

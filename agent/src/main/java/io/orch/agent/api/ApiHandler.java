@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -22,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -120,6 +122,10 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private void write(ChannelHandlerContext ctx, FullHttpRequest request, ApiResponse response, boolean keepAlive) {
         boolean head = HttpMethod.HEAD.equals(request.method());
+        if (response.stream() instanceof ExecRoutes.Hijack hijack) {
+            writeUpgrade(ctx, request, response, hijack);
+            return;
+        }
         if (response.stream() != null && !head) {
             writeStreaming(ctx, response, keepAlive);
             return;
@@ -157,6 +163,46 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         HttpUtil.setKeepAlive(out, keepAlive);
         ctx.writeAndFlush(out);
         response.stream().start(ctx.channel(), keepAlive);
+    }
+
+    /**
+     * Docker's hijack ({@code docker exec}, attach): {@code 101 UPGRADED} when the client asked
+     * for {@code Upgrade: tcp} (200 for an old client that did not), then the connection stops
+     * being HTTP. The client sends its stdin, and half-closes, as soon as it has read the head, so
+     * the HTTP handlers must be gone before the head goes out (else they would eat those bytes, or
+     * close the connection on the half-close): reading stops, half-closure is allowed, the HTTP
+     * handlers leave on the event loop, the head is written there as raw bytes, and only then does
+     * the stream take the connection and read again.
+     */
+    private void writeUpgrade(ChannelHandlerContext ctx, FullHttpRequest request, ApiResponse response,
+                              ExecRoutes.Hijack hijack) {
+        boolean upgrade = request.headers().containsValue(HttpHeaderNames.CONNECTION, "upgrade", true);
+        StringBuilder head = new StringBuilder(upgrade ? "HTTP/1.1 101 UPGRADED\r\n" : "HTTP/1.1 200 OK\r\n");
+        head.append("Content-Type: ").append(response.contentType()).append("\r\n")
+                .append("Api-Version: ").append(ApiVersions.CURRENT).append("\r\n")
+                .append("Server: ").append(serverHeader).append("\r\n");
+        if (upgrade) {
+            head.append("Connection: Upgrade\r\nUpgrade: tcp\r\n");
+        }
+        head.append("\r\n");
+        var channel = ctx.channel();
+        channel.config().setAutoRead(false);
+        channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        channel.eventLoop().execute(() -> {
+            var pipeline = channel.pipeline();
+            for (String name : new String[] {"aggregate", "spool-uploads", "api", "http"}) {
+                if (pipeline.get(name) != null) {
+                    pipeline.remove(name);
+                }
+            }
+            channel.writeAndFlush(Unpooled.copiedBuffer(head, StandardCharsets.US_ASCII)).addListener(f -> {
+                if (f.isSuccess()) {
+                    hijack.start(channel, false);
+                } else {
+                    channel.close();
+                }
+            });
+        });
     }
 
     @Override

@@ -19,13 +19,23 @@ import java.util.Optional;
  * @param nodeLogs calls other nodes for the logs of their tasks (managers), or null: only this node's tasks are shown
  * @param nodeImages sends image archives to other nodes (managers: {@code image load --node}), or null: this node only
  * @param registries how this node talks to registries (pulls, logins), or null for {@link RegistryConfig#defaults()}
+ * @param containers this node's tasks as containers ({@code docker ps} on the node), or null: only the refusals
  */
 public record ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeLogs, NodeImagesClient nodeImages,
-                          RegistryConfig registries) {
+                          RegistryConfig registries, NodeContainers containers) {
     public ApiServices {
         if (registries == null) {
             registries = RegistryConfig.defaults();
         }
+    }
+
+    public ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeLogs, NodeImagesClient nodeImages,
+                       RegistryConfig registries) {
+        this(images, tasksDir, nodeLogs, nodeImages, registries, null);
+    }
+
+    public ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeLogs, NodeContainers containers) {
+        this(images, tasksDir, nodeLogs, null, null, containers);
     }
 
     public ApiServices(ImageStore images, Path tasksDir) {
@@ -33,7 +43,7 @@ public record ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeL
     }
 
     public ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeLogs) {
-        this(images, tasksDir, nodeLogs, null, null);
+        this(images, tasksDir, nodeLogs, null, null, null);
     }
 
     public Optional<NodeImagesClient> nodeImagesClient() {

@@ -18,6 +18,9 @@ final class LogFrames {
     static final byte STDOUT = 1;
     static final byte STDERR = 2;
     static final String CONTENT_TYPE = "application/vnd.docker.multiplexed-stream";
+    /** A TTY's logs: no headers, the payloads alone. */
+    static final String RAW_CONTENT_TYPE = "application/vnd.docker.raw-stream";
+    static final byte RAW = 0;
     /** Go's RFC3339NanoFixed, as Docker prints timestamps: always nine fraction digits. */
     static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX").withZone(ZoneOffset.UTC);
 
@@ -30,6 +33,7 @@ final class LogFrames {
     }
 
     /**
+     * @param stream    {@link #STDOUT}, {@link #STDERR}, or {@link #RAW} for the payload without a header
      * @param details   the details prefix or null
      * @param timestamp the line's time or null
      */
@@ -38,7 +42,9 @@ final class LogFrames {
                 + (details == null ? "" : details + " ")).getBytes(StandardCharsets.UTF_8);
         int length = prefix.length + line.length;
         ByteBuf buf = Unpooled.buffer(8 + length);
-        buf.writeByte(stream).writeByte(0).writeByte(0).writeByte(0).writeInt(length);
+        if (stream != RAW) {
+            buf.writeByte(stream).writeByte(0).writeByte(0).writeByte(0).writeInt(length);
+        }
         buf.writeBytes(prefix).writeBytes(line);
         return buf;
     }

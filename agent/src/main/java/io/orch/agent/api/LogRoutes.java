@@ -39,10 +39,11 @@ final class LogRoutes {
     ApiResponse serviceLogs(ApiRequest request) throws ApiException {
         LogOptions options = LogOptions.of(request);
         TaskFeeds feeds = feeds(options);
-        String serviceId = StoreReads.read(context.store(), tx -> ObjectResolver.service(tx, request.pathParam("id"))).getId();
+        var service = StoreReads.read(context.store(), tx -> ObjectResolver.service(tx, request.pathParam("id")));
+        String serviceId = service.getId();
         LogStream.TaskSource source = () -> context.store().read(tx ->
                 tx.service(serviceId).map(s -> tasksOf(tx, s, feeds)));
-        return stream(options, source, feeds);
+        return stream(options, source, feeds, service.getSpec().getTaskTemplate().getContainerSpec().getTty());
     }
 
     ApiResponse taskLogs(ApiRequest request) throws ApiException {
@@ -56,7 +57,7 @@ final class LogRoutes {
         }
         String taskId = task.getId();
         LogStream.TaskSource source = () -> context.store().read(tx -> tx.task(taskId).map(List::of));
-        return stream(options, source, feeds);
+        return stream(options, source, feeds, task.getSpec().getContainerSpec().getTty());
     }
 
     private TaskFeeds feeds(LogOptions options) throws ApiException {
@@ -64,8 +65,12 @@ final class LogRoutes {
                 id -> context.store().read(tx -> tx.node(id)), options.query());
     }
 
-    private ApiResponse stream(LogOptions options, LogStream.TaskSource source, TaskFeeds feeds) {
+    /** @param tty the service's tasks have a terminal: raw output, as Docker's */
+    private ApiResponse stream(LogOptions options, LogStream.TaskSource source, TaskFeeds feeds, boolean tty) {
         LogStream stream = new LogStream(options, source, feeds, context.clock(), LogFollowers.shared());
+        if (tty) {
+            return ApiResponse.streaming(HttpResponseStatus.OK, LogFrames.RAW_CONTENT_TYPE, stream.raw());
+        }
         return ApiResponse.streaming(HttpResponseStatus.OK, LogFrames.CONTENT_TYPE, stream);
     }
 

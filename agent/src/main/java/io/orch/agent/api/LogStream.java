@@ -56,6 +56,8 @@ final class LogStream implements ResponseStream {
     static final AtomicInteger FOLLOWING = new AtomicInteger();
 
     private final LogOptions options;
+    /** A TTY container's logs: raw bytes, no frame headers, as Docker (see {@link #raw()}). */
+    private boolean raw;
     private final TaskSource source;
     private final TaskFeeds feeds;
     private final Clock clock;
@@ -78,6 +80,15 @@ final class LogStream implements ResponseStream {
         this.feeds = feeds;
         this.clock = clock;
         this.scheduler = scheduler;
+    }
+
+    /**
+     * For a service or container with a terminal: its output is one stream (the pty), so Docker
+     * sends it without the multiplexing headers ({@link LogFrames#RAW_CONTENT_TYPE}).
+     */
+    LogStream raw() {
+        this.raw = true;
+        return this;
     }
 
     @Override
@@ -187,7 +198,8 @@ final class LogStream implements ResponseStream {
     }
 
     private void write(byte stream, Instant time, String details, byte[] line) {
-        ByteBuf frame = LogFrames.frame(stream, options.timestamps() ? time : null, options.details() ? details : null, line);
+        ByteBuf frame = LogFrames.frame(raw ? LogFrames.RAW : stream, options.timestamps() ? time : null,
+                options.details() ? details : null, line);
         unflushed += frame.readableBytes();
         var written = channel.write(new DefaultHttpContent(frame));
         if (unflushed >= FLUSH_BYTES && mayWait) {

@@ -35,12 +35,16 @@ public final class WorkerNodeApi {
      */
     public static ApiHandler handler(String nodeId, String hostname, String nodeAddr, PrometheusMeterRegistry metrics,
                                      String orchVersion, Supplier<Map<String, String>> managers) {
-        return handler(nodeId, hostname, nodeAddr, metrics, orchVersion, managers, null);
+        return handler(nodeId, hostname, nodeAddr, metrics, orchVersion, managers, null, null);
     }
 
-    /** @param images this node's image routes (its store, what its tasks use, how it pulls), or null for none */
+    /**
+     * @param images     this node's image routes (its store, what its tasks use, how it pulls), or null for none
+     * @param containers this node's tasks as containers ({@code docker ps}, exec...), served as on a manager; null: none
+     */
     public static ApiHandler handler(String nodeId, String hostname, String nodeAddr, PrometheusMeterRegistry metrics,
-                                     String orchVersion, Supplier<Map<String, String>> managers, NodeImages images) {
+                                     String orchVersion, Supplier<Map<String, String>> managers, NodeImages images,
+                                     NodeContainers containers) {
         HostFacts host = HostFacts.detect();
         Router router = new Router();
         router.get("/_ping", r -> ApiResponse.text(HttpResponseStatus.OK, "text/plain; charset=utf-8", "OK")
@@ -48,6 +52,7 @@ public final class WorkerNodeApi {
         router.get("/version", r -> SystemRoutes.version(orchVersion, host));
         router.get("/info", r -> ApiResponse.ok(info(nodeId, hostname, nodeAddr, orchVersion, host, managers.get())));
         router.get("/metrics", r -> ApiResponse.text(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+        new ContainerRoutes(containers, hostname).register(router);
         for (String resource : CLUSTER_RESOURCES) {
             for (HttpMethod method : new HttpMethod[] {HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE}) {
                 router.add(method, "/" + resource, r -> notAManager());

@@ -65,7 +65,7 @@ final class TaskConfigs {
             mounts.add(new TaskConfig.Mount(type, m.getSource(), m.getTarget(), m.getReadOnly(), mountOptions(m)));
         }
         return new TaskConfig.Container(c.getCommandList(), c.getArgsList(), c.getReadOnly(), mounts, healthcheck(c),
-                options(c));
+                options(c), c.getTty());
     }
 
     /** Docker's Bind/Volume/TmpfsOptions that a runtime applies (Labels and NoCopy need nothing of it). */

@@ -89,7 +89,7 @@ final class TaskFiles {
         }
         TaskConfig.Container c0 = config.container();
         TaskConfig.Container container = new TaskConfig.Container(c0.command(), c0.args(), c0.readOnlyRootfs(), mounts,
-                c0.healthcheck(), c0.options());
+                c0.healthcheck(), c0.options(), c0.tty());
         return new TaskConfig(config.taskId(), config.name(), config.image(), config.argv(), env, config.workingDir(),
                 config.user(), config.hostname(), config.limits(), config.labels(), config.taskDir(), container);
     }

@@ -1,6 +1,7 @@
 package io.orch.agent.worker;
 
 import io.orch.api.proto.ContainerStatus;
+import io.orch.runtime.ContainerIds;
 import io.orch.api.proto.PortConfig;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.net.NetworkState;
@@ -247,7 +248,12 @@ final class TaskRunner {
     private TaskStatus report(TaskState state, String message, String err, Integer exitCode) {
         TaskStatus.Builder s = status(state, message, err);
         if (exitCode != null) {
-            s.setContainerStatus(ContainerStatus.newBuilder().setExitCode(exitCode));
+            ContainerStatus.Builder c = ContainerStatus.newBuilder().setExitCode(exitCode);
+            TaskHandle h = running;
+            if (h != null) {
+                c.setContainerId(ContainerIds.of(taskId, h.containerId())); // kept after the exit, as Docker does
+            }
+            s.setContainerStatus(c);
         }
         TaskStatus built = s.build();
         reporter.accept(built);
@@ -264,7 +270,7 @@ final class TaskRunner {
                 .setTimestamp(Times.timestamp(clock.instant()));
         TaskHandle h = running;
         if (state == TaskState.RUNNING && h != null) {
-            b.setContainerStatus(ContainerStatus.newBuilder().setContainerId(h.containerId()).setPid(h.pid()));
+            b.setContainerStatus(ContainerStatus.newBuilder().setContainerId(ContainerIds.of(taskId, h.containerId())).setPid(h.pid()));
             NetworkState.address(h).ifPresent(b::addNetworkAddresses);
             for (TaskConfig.PublishedPort p : NetworkState.publishedPorts(h)) {
                 b.addPortStatus(PortConfig.newBuilder()
@@ -275,6 +281,10 @@ final class TaskRunner {
             }
         }
         return b;
+    }
+
+    ContainerRuntime runtime() {
+        return runtime;
     }
 
     /** The running container, once started or re-attached. */

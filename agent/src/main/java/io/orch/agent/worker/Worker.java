@@ -385,6 +385,32 @@ public final class Worker implements AutoCloseable {
         return refs;
     }
 
+    /**
+     * The tasks assigned to this node that have (or had) a container: accepted by this worker,
+     * running or finished. What {@code docker ps} on the node lists.
+     */
+    public List<LocalTask> localTasks() {
+        List<LocalTask> out = new java.util.ArrayList<>();
+        for (Task t : view.tasks()) {
+            TaskRunner runner = runners.get(t.getId());
+            if (runner == null && t.getStatus().getContainerStatus().getContainerId().isEmpty()) {
+                continue; // never got a container here
+            }
+            ContainerRuntime runtime = runner != null ? runner.runtime() : null;
+            if (runtime == null) {
+                try {
+                    runtime = runtimeFor(t);
+                } catch (RuntimeException e) {
+                    runtime = null; // its runtime is gone from this node: shown without live facts
+                }
+            }
+            Optional<TaskHandle> handle = runtime == null ? Optional.empty() : runtime.inspect(t.getId());
+            String serviceName = view.serviceName(t.getServiceId()).orElse(t.getServiceId());
+            out.add(new LocalTask(t, serviceName, runtime, handle));
+        }
+        return out;
+    }
+
     /** This node's id. */
     public String nodeId() {
         return nodeId;

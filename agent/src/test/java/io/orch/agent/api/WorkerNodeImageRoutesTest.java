@@ -45,7 +45,7 @@ class WorkerNodeImageRoutesTest {
         WorkerNodeApi.NodeImages images = new WorkerNodeApi.NodeImages(store, () -> List.copyOf(live),
                 s -> new ImagePuller(s, RegistryConfig.defaults()), RegistryConfig.defaults());
         channel = new EmbeddedChannel(WorkerNodeApi.handler("w0rker", "w1", "10.0.0.2",
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "0.1.0-test", Map::of, images));
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "0.1.0-test", Map::of, images, null));
         archive = Files.readAllBytes(new TestImages.Spec().layer(new TestImages.Layer().file("a.txt", "a\n")).cmd("/a")
                 .writeDockerArchive(dir.resolve("tiny.tar"), "tiny:1"));
     }

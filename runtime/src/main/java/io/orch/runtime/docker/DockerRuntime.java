@@ -128,6 +128,10 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public TaskHandle start(TaskConfig config) throws RuntimeFailure {
+        if (config.container().tty()) {
+            // its log copying reads Docker's multiplexed stream, which a TTY container does not have
+            throw new RuntimeFailure("docker runtime cannot give a task a terminal (TTY) yet: use the runc runtime", false);
+        }
         DockerTask previous = tasks.get(config.taskId());
         if (previous != null && previous.running()) {
             throw new RuntimeFailure("task " + config.taskId() + " is already running as container " + previous.containerId, false);

@@ -146,6 +146,10 @@ public final class ProcessRuntime implements ContainerRuntime {
             // Silently running as the agent's user (often root) instead would be worse than refusing.
             throw new RuntimeFailure("process runtime cannot run tasks as another user (" + config.user() + ")", false);
         }
+        if (config.container().tty()) {
+            // a process with plain pipes for a task that asked for a terminal would be a silently ignored setting
+            throw new RuntimeFailure("process runtime cannot give a task a terminal (TTY): use the runc runtime", false);
+        }
     }
 
     private void complete(ProcessTask task, ExitResult result) {
@@ -284,6 +288,31 @@ public final class ProcessRuntime implements ContainerRuntime {
                 .orElse(Map.of("PATH", ProcessLauncher.DEFAULT_PATH));
         return new BoundedExec(setsid, perl, new ProcessGroupSignaller(killBinary.orElseThrow()))
                 .run(command, env, task.workingDir, timeout);
+    }
+
+    /** The signal goes to the task's process group: the task and what it forked, as a container's processes. */
+    @Override
+    public void signal(String taskId, String signal) throws RuntimeFailure {
+        ProcessTask task = tasks.get(taskId);
+        if (task == null || !task.running()) {
+            throw new RuntimeFailure("task " + taskId + " is not running", false);
+        }
+        Signal parsed;
+        try {
+            parsed = Signal.parse(signal);
+        } catch (IllegalArgumentException e) {
+            throw new RuntimeFailure(e.getMessage(), false);
+        }
+        new ProcessGroupSignaller(killBinary.orElseThrow()).signal(task.pgid(), parsed);
+    }
+
+    @Override
+    public List<Long> processIds(String taskId) {
+        ProcessTask task = tasks.get(taskId);
+        if (task == null || !task.running()) {
+            return List.of();
+        }
+        return ProcFs.liveGroupMembers(task.pgid()).stream().map(ProcStat::pid).toList();
     }
 
     @Override

@@ -56,6 +56,9 @@ final class OciSpec {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", DEFAULT_PATH);
         env.put("HOSTNAME", hostname);
+        if (config.container().tty()) {
+            env.put("TERM", "xterm"); // as Docker sets for a container with a terminal; the image or service may override it
+        }
         for (String kv : image.env()) {
             int eq = kv.indexOf('=');
             if (eq > 0) {
@@ -85,7 +88,8 @@ final class OciSpec {
         UserSpec user = UserSpec.resolve(config.user() == null || config.user().isBlank() ? image.user() : config.user(),
                 rootfs);
         ObjectNode spec = JSON.createObjectNode().put("ociVersion", "1.0.2");
-        ObjectNode process = spec.putObject("process").put("terminal", false);
+        // with a terminal, runc makes the container's pty and copies it to its own stdout (see Shim)
+        ObjectNode process = spec.putObject("process").put("terminal", config.container().tty());
         process.putObject("user").put("uid", user.uid()).put("gid", user.gid());
         strings(process.putArray("args"), argv);
         strings(process.putArray("env"), env(config, image, hostname));

@@ -312,7 +312,7 @@ public final class RuncRuntime implements ContainerRuntime {
         try {
             // LogDriver none: the container's output is discarded (and so are runc's own errors)
             LogFiles output = config.logs() == TaskConfig.Logs.NONE ? DISCARDED : logs;
-            shim = Shim.launch(runc(), bundle, id, output.stdout(), output.stderr());
+            shim = Shim.launch(runc(), bundle, id, output.stdout(), output.stderr(), config.container().tty());
         } catch (IOException e) {
             abandon(config, bundle, net);
             throw new RuntimeFailure("could not launch runc: " + e.getMessage(), true, e);
@@ -624,6 +624,68 @@ public final class RuncRuntime implements ContainerRuntime {
                 log.debug("could not clean exec files of {}", taskId);
             }
         }
+    }
+
+    @Override
+    public boolean supportsInteractiveExec() {
+        return true;
+    }
+
+    /** {@code runc exec} with pipes, or under a terminal (see {@link RuncExec} for how resizing works). */
+    @Override
+    public io.orch.runtime.InteractiveExec startExec(String taskId, io.orch.runtime.ExecSpec spec) throws RuntimeFailure {
+        RuncTask task = runningTask(taskId);
+        String user = spec.user().isEmpty() ? null : UserSpec.resolve(spec.user(), task.bundle.resolve("rootfs")).asRuncUser();
+        return RuncExec.start(List.of(runc().binary().toString(), "--root", stateRoot.toString()), task.bundle.resolve("exec"),
+                task.containerId, spec, user);
+    }
+
+    /** {@code runc kill}: the signal goes to the container's init process, as {@code docker kill} does. */
+    @Override
+    public void signal(String taskId, String signal) throws RuntimeFailure {
+        RuncTask task = runningTask(taskId);
+        try {
+            RuncBinary.Result r = runc().run("kill", task.containerId, signal);
+            if (!r.ok()) {
+                throw new RuntimeFailure("runc kill " + signal + " failed: " + r.output(), false);
+            }
+        } catch (IOException e) {
+            throw new RuntimeFailure("runc kill failed: " + e.getMessage(), true, e);
+        }
+    }
+
+    @Override
+    public List<Long> processIds(String taskId) {
+        RuncTask task = tasks.get(taskId);
+        if (task == null || !task.running()) {
+            return List.of();
+        }
+        return CgroupStats.dir(task.cgroupsPath).map(CgroupStats::processes).orElse(List.of());
+    }
+
+    @Override
+    public Optional<io.orch.runtime.ContainerStats> containerStats(String taskId) {
+        RuncTask task = tasks.get(taskId);
+        if (task == null || !task.running()) {
+            return Optional.empty();
+        }
+        String relative = task.cgroupsPath.substring(1);
+        return switch (Cgroups.mode()) {
+            case V2 -> Optional.of(CgroupStats.read(Cgroups.ROOT.resolve(relative), task.pid));
+            case V1 -> Optional.of(CgroupStats.readV1(Cgroups.ROOT, relative, task.pid));
+            case NONE -> Optional.empty();
+        };
+    }
+
+    private RuncTask runningTask(String taskId) throws RuntimeFailure {
+        RuncTask task = tasks.get(taskId);
+        if (task == null) {
+            throw new RuntimeFailure("unknown task " + taskId, false);
+        }
+        if (!task.running()) {
+            throw new RuntimeFailure("task " + taskId + " is not running", false);
+        }
+        return task;
     }
 
     private static Optional<Long> readPid(Path pidFile) {

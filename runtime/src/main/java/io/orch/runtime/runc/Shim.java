@@ -3,6 +3,7 @@ package io.orch.runtime.runc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,6 +14,13 @@ import java.util.Optional;
  * inherit them), then writes that status to a file. Because the shell is not the agent and
  * survives it, a container that exits while the agent is down still leaves its exit code, and
  * {@code --keep} leaves its cgroup so an OOM kill can be read afterwards.
+ *
+ * <p>A container with a terminal ({@code process.terminal}): runc makes its pty and copies it to
+ * runc's own stdout, but only when runc itself has a terminal (it puts that one in raw mode, and
+ * fails with "open /dev/tty" without one). So runc runs inside a pty made by util-linux
+ * {@code script}, whose output is appended to the stdout log: the task's log is the terminal's
+ * raw output, as Docker's for a TTY container. script's stdin is a FIFO opened read-write, which
+ * never ends: on the EOF of /dev/null script would type an EOF into the container's terminal.
  */
 final class Shim {
     static final String EXIT_FILE = "exitcode";
@@ -20,15 +28,33 @@ final class Shim {
     private static final String SCRIPT = "\"$1\" --root \"$2\" run --keep --bundle \"$3\" --pid-file \"$4\" \"$5\" "
             + "</dev/null >>\"$6\" 2>>\"$7\"; echo $? > \"$8.tmp\" && mv \"$8.tmp\" \"$8\"";
 
+    static final String TTY_INPUT = "tty.in";
+    /** $9: the whole runc command line, quoted in Java (script hands its -c string to a new shell, without parameters). */
+    private static final String TTY_SCRIPT = "rm -f \"$3/" + TTY_INPUT + "\"; mkfifo \"$3/" + TTY_INPUT + "\" && "
+            + "script -qfec \"$9\" /dev/null 0<>\"$3/" + TTY_INPUT + "\" >>\"$6\"; "
+            + "echo $? > \"$8.tmp\" && mv \"$8.tmp\" \"$8\"";
+
     private Shim() {}
 
     static Process launch(RuncBinary runc, Path bundle, String containerId, Path stdout, Path stderr) throws IOException {
+        return launch(runc, bundle, containerId, stdout, stderr, false);
+    }
+
+    static Process launch(RuncBinary runc, Path bundle, String containerId, Path stdout, Path stderr, boolean tty)
+            throws IOException {
         Files.deleteIfExists(bundle.resolve(EXIT_FILE));
         Files.deleteIfExists(bundle.resolve(PID_FILE));
-        List<String> argv = List.of("/usr/bin/setsid", "/bin/sh", "-c", SCRIPT, "orch-shim", runc.binary().toString(),
-                runc.stateRoot().toString(), bundle.toString(), bundle.resolve(PID_FILE).toString(), containerId,
-                stdout.toString(), stderr.toString(), bundle.resolve(EXIT_FILE).toString());
-        return new ProcessBuilder(argv).directory(bundle.toFile())
+        List<String> argv = new ArrayList<>(List.of("/usr/bin/setsid", "/bin/sh", "-c", tty ? TTY_SCRIPT : SCRIPT, "orch-shim",
+                runc.binary().toString(), runc.stateRoot().toString(), bundle.toString(), bundle.resolve(PID_FILE).toString(),
+                containerId, stdout.toString(), stderr.toString(), bundle.resolve(EXIT_FILE).toString()));
+        if (tty) {
+            argv.add("exec " + RuncExec.join(List.of(runc.binary().toString(), "--root", runc.stateRoot().toString(), "run",
+                    "--keep", "--bundle", bundle.toString(), "--pid-file", bundle.resolve(PID_FILE).toString(), containerId))
+                    + " 2>>" + RuncExec.quote(stderr.toString()));
+        }
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().put("SHELL", "/bin/sh"); // the shell script runs its command with
+        return pb.directory(bundle.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()))

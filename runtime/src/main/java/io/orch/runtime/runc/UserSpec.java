@@ -63,6 +63,11 @@ record UserSpec(long uid, long gid) {
         return gids;
     }
 
+    /** As {@code runc exec --user} takes it. */
+    String asRuncUser() {
+        return uid + ":" + gid;
+    }
+
     private static boolean numeric(String s) {
         return !s.isEmpty() && s.chars().allMatch(Character::isDigit);
     }

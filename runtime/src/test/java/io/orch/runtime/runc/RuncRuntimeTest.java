@@ -134,6 +134,16 @@ class RuncRuntimeTest {
     }
 
     @Test
+    void aTtyTaskRunsOnATerminalWhoseRawOutputIsItsLogAndKeepsItsExitCode() throws Exception {
+        TaskConfig c = task("tty", TaskConfig.Resources.NONE, new TaskConfig.Container(
+                List.of("sh", "-c", "tty; echo $TERM; exit 5"), List.of(), false, List.of(), Optional.empty(), true));
+        runtime.start(c);
+        assertEquals(5, exit(c.taskId(), 20).exitCode());
+        String out = Files.readString(runtime.logs(c.taskId()).stdout());
+        assertTrue(out.matches("/dev/pts/[0-9]+\\r?\nxterm\\r?\n"), "the terminal's output, nothing typed into it: " + out);
+    }
+
+    @Test
     void aMissingImageIsAPermanentFailureNamingIt() {
         TaskConfig c = new TaskConfig("t-missing", "x", "nope:1", List.of("true"), Map.of(), "", "", "",
                 TaskConfig.Resources.NONE, Map.of(), dataDir.resolve("tasks/t-missing"));
