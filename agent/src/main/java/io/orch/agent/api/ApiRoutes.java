@@ -16,7 +16,7 @@ final class ApiRoutes {
         new NetworkRoutes(context).register(router);
         new ImageRoutes(context).register(router);
         new AuthRoutes(context.services().registries()).register(router);
-        new ImageInspectRoutes(context).register(router);
+        new ImageInspectRoutes(context.services().imageStore()).register(router);
         new LogRoutes(context).register(router);
         new ContainerRoutes(context.services().containers(), HostFacts.detect().hostname()).register(router);
         return router;

@@ -13,6 +13,7 @@ import io.orch.runtime.image.ImageStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -31,10 +32,11 @@ final class ImageInspectRoutes {
             "^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$");
     private static final Pattern TAG = Pattern.compile("^[\\w][\\w.-]{0,127}$");
 
-    private final ApiContext context;
+    private final Optional<ImageStore> store;
 
-    ImageInspectRoutes(ApiContext context) {
-        this.context = context;
+    /** @param store this node's image store (managers and workers alike), or empty where the node has none */
+    ImageInspectRoutes(Optional<ImageStore> store) {
+        this.store = store;
     }
 
     void register(Router router) {
@@ -44,7 +46,7 @@ final class ImageInspectRoutes {
     }
 
     private ImageStore store() throws ApiException {
-        return context.services().imageStore().orElseThrow(() ->
+        return store.orElseThrow(() ->
                 new ApiException(HttpResponseStatus.NOT_IMPLEMENTED, "this node has no image store"));
     }
 

@@ -42,6 +42,7 @@ public final class InactiveNodeApi {
         ApiContext local = new ApiContext(new ClusterStore(new LocalProposer(), Clock.systemUTC()), "", metrics,
                 Clock.systemUTC(), orchVersion, new ApiServices(images, null));
         new ImageRoutes(local).register(router);
+        new ImageInspectRoutes(java.util.Optional.ofNullable(images)).register(router);
         router.get("/_ping", r -> ApiResponse.text(HttpResponseStatus.OK, "text/plain; charset=utf-8", "OK")
                 .withHeaders(Map.of("OSType", "linux", "Swarm", "inactive", "Docker-Experimental", "false")));
         router.get("/version", r -> SystemRoutes.version(orchVersion, host));

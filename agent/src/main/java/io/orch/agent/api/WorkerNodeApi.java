@@ -61,6 +61,7 @@ public final class WorkerNodeApi {
         }
         if (images != null) {
             new ImageRoutes(Optional.of(images.store()), images.liveImages()::get, images.pullers()).register(router);
+            new ImageInspectRoutes(Optional.of(images.store())).register(router);
             new AuthRoutes(images.registries()).register(router);
         }
         return new ApiHandler(router, metrics, orchVersion);

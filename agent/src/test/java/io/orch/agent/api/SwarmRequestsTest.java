@@ -58,16 +58,16 @@ class SwarmRequestsTest {
 
     @Test
     void initSpecSetsOnlyWhatItNames() throws Exception {
-        // docker swarm init --task-history-limit 9 --dispatcher-heartbeat 7s: the rest of the Spec is zero
+        // docker swarm init --task-history-limit 9: the rest of the Spec is zero (a heartbeat other than
+        // the dispatcher's fixed 500 ms is refused, as by swarm update)
         SwarmInitRequest r = SwarmInitRequest.read(json(InactiveNodeApiTest.CLI_INIT_BODY.replace("\"Orchestration\": {}",
-                "\"Orchestration\": {\"TaskHistoryRetentionLimit\": 9}").replace("\"Dispatcher\": {}",
-                "\"Dispatcher\": {\"HeartbeatPeriod\": 7000000000}")));
+                "\"Orchestration\": {\"TaskHistoryRetentionLimit\": 9}")));
         Cluster created = Cluster.newBuilder().setId("c").setSpec(ClusterSpec.newBuilder().setName("default")
                 .setOrchestration(OrchestrationConfig.newBuilder().setTaskHistoryRetentionLimit(5))
                 .setDispatcher(DispatcherConfig.newBuilder().setHeartbeatPeriod(5_000_000_000L))).build();
         ClusterSpec applied = r.appliedTo(created).getSpec();
         assertEquals(9, applied.getOrchestration().getTaskHistoryRetentionLimit());
-        assertEquals(7_000_000_000L, applied.getDispatcher().getHeartbeatPeriod());
+        assertEquals(5_000_000_000L, applied.getDispatcher().getHeartbeatPeriod(), "left zero: unchanged");
         assertEquals("default", applied.getName(), "what the request leaves zero keeps orch's default");
         assertEquals(created, SwarmInitRequest.read(json(InactiveNodeApiTest.CLI_INIT_BODY)).appliedTo(created),
                 "the CLI's defaults change nothing");

@@ -37,8 +37,8 @@ class DockerJsonStrictTest {
     @Test
     void theDeepestSetValueOfAnUnknownObjectIsNamed() {
         UnsupportedFieldException e = assertThrows(UnsupportedFieldException.class,
-                () -> strict("{\"TaskTemplate\":{\"ContainerSpec\":{\"Privileges\":{\"CredentialSpec\":null,\"NoNewPrivileges\":true}}}}"));
-        assertEquals("TaskTemplate.ContainerSpec.Privileges.NoNewPrivileges", e.field());
+                () -> strict("{\"TaskTemplate\":{\"PluginSpec\":{\"Name\":\"\",\"Disabled\":null,\"Remote\":\"x\"}}}"));
+        assertEquals("TaskTemplate.PluginSpec.Remote", e.field());
     }
 
     @Test
