@@ -6,6 +6,7 @@ import io.orch.api.proto.ServiceSpec;
 import io.orch.api.proto.UpdateStatus;
 import io.orch.api.proto.Version;
 import io.orch.api.json.DockerJson;
+import io.orch.scheduler.orchestrator.TaskInputs;
 import io.orch.scheduler.orchestrator.UpdateStatuses;
 
 import java.time.Instant;
@@ -25,7 +26,7 @@ final class ServiceChange {
 
     /**
      * The service after {@code POST /services/{id}/update}. The previous spec is kept for
-     * rollback; SpecVersion moves only when the task template changed (tasks of the old version
+     * rollback; SpecVersion moves only when what tasks are built from changed (tasks of the old version
      * must be replaced; a replica count change alone must not restart anything).
      *
      * @param version  the Version.Index the client read (the store rejects the write if it moved)
@@ -46,7 +47,8 @@ final class ServiceChange {
         if (next.getMode().hasGlobal() != current.getSpec().getMode().hasGlobal()) {
             throw ApiException.badRequest("service mode change is not allowed");
         }
-        boolean templateChanged = !next.getTaskTemplate().equals(current.getSpec().getTaskTemplate());
+        // the task template or the endpoint (published ports, endpoint mode): what tasks are built from
+        boolean templateChanged = TaskInputs.changed(current.getSpec(), next);
         Service.Builder b = current.toBuilder()
                 .setVersion(Version.newBuilder().setIndex(version))
                 .setSpec(next)
