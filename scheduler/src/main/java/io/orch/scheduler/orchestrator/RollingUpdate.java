@@ -81,6 +81,9 @@ public final class RollingUpdate {
                             Map<String, Instant> runningSince, Readiness readiness) {
         Instant now = factory.now();
         Step step = new Step();
+        if (JobModes.isJob(service)) {
+            return step; // a job is not rolled: an update starts a new run (JobPlanner)
+        }
         UpdateStatus status = service.getUpdateStatus();
         UpdateConfig config = UpdateConfigs.effective(service);
         boolean global = service.getSpec().getMode().hasGlobal();

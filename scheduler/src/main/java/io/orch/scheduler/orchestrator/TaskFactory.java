@@ -18,9 +18,13 @@ public final class TaskFactory {
         this.now = now;
     }
 
-    /** A task for {@code slot} (replicated) or for {@code nodeId} (global, slot 0). */
+    /** A task for {@code slot} (replicated) or for {@code nodeId} (global, slot 0); a job's task names its run. */
     public Task newTask(Service service, long slot, String nodeId) {
-        return Task.newBuilder()
+        Task.Builder task = Task.newBuilder();
+        if (JobModes.isJob(service)) {
+            task.setJobIteration(service.getJobStatus().getJobIteration());
+        }
+        return task
                 .setId(ids.get())
                 .setServiceId(service.getId())
                 .setSlot(slot)
