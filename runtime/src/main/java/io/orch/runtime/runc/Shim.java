@@ -1,5 +1,7 @@
 package io.orch.runtime.runc;
 
+import io.orch.runtime.logs.LineStamper;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,16 +11,30 @@ import java.util.Optional;
 /**
  * The supervisor of one container: a host shell in its own session that runs
  * {@code runc run --keep} in the foreground (so runc reaps the container and knows its exit
- * status), with the container's stdio on the task's log files (never pipes: runc's children
- * inherit them), then writes that status to a file. Because the shell is not the agent and
+ * status), with the container's stdout and stderr on named pipes read by two line stampers of the
+ * shim's own (never pipes to the agent: runc's children inherit them), then writes that status
+ * to a file. Because the shell is not the agent and
  * survives it, a container that exits while the agent is down still leaves its exit code, and
  * {@code --keep} leaves its cgroup so an OOM kill can be read afterwards.
  */
 final class Shim {
     static final String EXIT_FILE = "exitcode";
     static final String PID_FILE = "container.pid";
-    private static final String SCRIPT = "\"$1\" --root \"$2\" run --keep --bundle \"$3\" --pid-file \"$4\" \"$5\" "
-            + "</dev/null >>\"$6\" 2>>\"$7\"; echo $? > \"$8.tmp\" && mv \"$8.tmp\" \"$8\"";
+    static final String STDOUT_PIPE = "stdout.pipe";
+    static final String STDERR_PIPE = "stderr.pipe";
+    /**
+     * The container's stdout and stderr go through a {@link LineStamper} each (in this session, so
+     * they outlive the agent as the shim does) into the log files. The exit code is written once
+     * both have drained: the container's PID namespace dies with it, so nothing keeps the pipes
+     * open. Should the pipes not be made, the output goes to the files raw, as before.
+     */
+    private static final String SCRIPT = "o=\"$3/" + STDOUT_PIPE + "\"; e=\"$3/" + STDERR_PIPE + "\"; rm -f \"$o\" \"$e\"; "
+            + "if mkfifo -m 600 \"$o\" \"$e\"; then "
+            + "\"$9\" -e \"${10}\" stdout \"$o\" \"$6\" >/dev/null & "
+            + "\"$9\" -e \"${10}\" stderr \"$e\" \"$7\" >/dev/null & "
+            + "\"$1\" --root \"$2\" run --keep --bundle \"$3\" --pid-file \"$4\" \"$5\" </dev/null >\"$o\" 2>\"$e\"; c=$?; wait; "
+            + "else \"$1\" --root \"$2\" run --keep --bundle \"$3\" --pid-file \"$4\" \"$5\" </dev/null >>\"$6\" 2>>\"$7\"; c=$?; fi; "
+            + "echo $c > \"$8.tmp\" && mv \"$8.tmp\" \"$8\"";
 
     private Shim() {}
 
@@ -27,7 +43,8 @@ final class Shim {
         Files.deleteIfExists(bundle.resolve(PID_FILE));
         List<String> argv = List.of("/usr/bin/setsid", "/bin/sh", "-c", SCRIPT, "orch-shim", runc.binary().toString(),
                 runc.stateRoot().toString(), bundle.toString(), bundle.resolve(PID_FILE).toString(), containerId,
-                stdout.toString(), stderr.toString(), bundle.resolve(EXIT_FILE).toString());
+                stdout.toString(), stderr.toString(), bundle.resolve(EXIT_FILE).toString(),
+                LineStamper.PERL.toString(), LineStamper.SCRIPT);
         return new ProcessBuilder(argv).directory(bundle.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
