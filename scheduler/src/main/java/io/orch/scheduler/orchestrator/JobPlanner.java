@@ -20,7 +20,8 @@ import java.util.Map;
  * <li>A task that fails is restarted in its slot per its restart policy (a job's default is
  *     on-failure); when the policy gives up, the slot stays failed and counts as neither running
  *     nor completed (the job does not reach its total, which {@code service ls} shows).</li>
- * <li>Replicated job: slots 1..TotalCompletions, each needing one completion; new slots start
+ * <li>Replicated job: slots 0..TotalCompletions-1 (numbered from 0 as swarmkit's: the docker
+ *     CLI's job progress counts slot 0 first), each needing one completion; new slots start
  *     while fewer than MaxConcurrent tasks run.</li>
  * <li>Global job: one task per eligible node, once per run; a node that joins later gets one.</li>
  * <li>A task on a down, drained or removed node is stopped; a replicated job's slot gets a new
@@ -94,7 +95,7 @@ public final class JobPlanner {
         } else {
             long room = Math.min(MAX_NEW_SLOTS_PER_PASS, JobModes.maxConcurrent(service) - running);
             long total = JobModes.totalCompletions(service);
-            for (long slot = 1; slot <= total && room > 0; slot++) {
+            for (long slot = 0; slot < total && room > 0; slot++) {
                 if (!slots.containsKey(Long.toString(slot))) {
                     plan.create.add(factory.newTask(service, slot, ""));
                     room--;

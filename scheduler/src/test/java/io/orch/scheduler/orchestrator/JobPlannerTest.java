@@ -63,17 +63,17 @@ class JobPlannerTest {
     void aReplicatedJobStartsAtMostMaxConcurrentTasksOfItsRun() {
         Service s = replicatedJob(2, 3, ON_FAILURE, 1);
         Plan plan = plan(s, List.of(), T0);
-        assertEquals(List.of(1L, 2L), plan.create.stream().map(Task::getSlot).toList());
+        assertEquals(List.of(0L, 1L), plan.create.stream().map(Task::getSlot).toList()); // from 0, as swarmkit
         assertTrue(plan.create.stream().allMatch(t -> t.getJobIteration().getIndex() == 1));
     }
 
     @Test
     void aCompletedTaskIsDoneAndFreesItsPlaceForTheNextSlot() {
         Service s = replicatedJob(2, 3, ON_FAILURE, 1);
-        Task done = task("a", s, 1, "n1", TaskState.COMPLETE, T0.plusSeconds(1));
-        Task busy = task("b", s, 2, "n1", TaskState.RUNNING, T0);
+        Task done = task("a", s, 0, "n1", TaskState.COMPLETE, T0.plusSeconds(1));
+        Task busy = task("b", s, 1, "n1", TaskState.RUNNING, T0);
         Plan plan = plan(s, List.of(done, busy), T0.plusSeconds(2));
-        assertEquals(List.of(3L), plan.create.stream().map(Task::getSlot).toList());
+        assertEquals(List.of(2L), plan.create.stream().map(Task::getSlot).toList());
         assertEquals(List.of("a"), plan.update.stream().map(Task::getId).toList());
         assertEquals(TaskState.COMPLETE, plan.update.get(0).getDesiredState());
     }
@@ -82,7 +82,7 @@ class JobPlannerTest {
     void aJobWhoseTasksAllCompletedStartsNothingMore() {
         Service s = replicatedJob(2, 3, RestartPolicy.getDefaultInstance(), 1); // condition any
         List<Task> tasks = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
+        for (int i = 0; i < 3; i++) {
             tasks.add(task("t" + i, s, i, "n1", TaskState.COMPLETE, T0.plusSeconds(i)).toBuilder()
                     .setDesiredState(TaskState.COMPLETE).build());
         }
@@ -94,31 +94,31 @@ class JobPlannerTest {
     @Test
     void aFailedTaskIsRestartedInItsSlot() {
         Service s = replicatedJob(1, 1, ON_FAILURE, 1);
-        Task failed = task("a", s, 1, "n1", TaskState.FAILED, T0.plusSeconds(30));
+        Task failed = task("a", s, 0, "n1", TaskState.FAILED, T0.plusSeconds(30));
         Plan plan = plan(s, List.of(failed), T0.plusSeconds(30));
         assertEquals(TaskState.SHUTDOWN, plan.update.get(0).getDesiredState());
-        assertEquals(List.of(1L), plan.create.stream().map(Task::getSlot).toList());
+        assertEquals(List.of(0L), plan.create.stream().map(Task::getSlot).toList());
     }
 
     @Test
     void whenTheRestartPolicyGivesUpTheSlotStaysFailedAndTheNextSlotStarts() {
         Service s = replicatedJob(1, 2, ON_FAILURE.toBuilder().setMaxAttempts(1).build(), 1);
-        Task first = task("a", s, 1, "n1", TaskState.FAILED, T0.plusSeconds(30)).toBuilder().setDesiredState(TaskState.SHUTDOWN).build();
-        Task second = task("b", s, 1, "n1", TaskState.FAILED, T0.plusSeconds(60)).toBuilder()
+        Task first = task("a", s, 0, "n1", TaskState.FAILED, T0.plusSeconds(30)).toBuilder().setDesiredState(TaskState.SHUTDOWN).build();
+        Task second = task("b", s, 0, "n1", TaskState.FAILED, T0.plusSeconds(60)).toBuilder()
                 .setCreatedAt(Times.timestamp(T0.plusSeconds(31))).build();
         Plan plan = plan(s, List.of(first, second), T0.plusSeconds(60));
         assertEquals(List.of("b"), plan.update.stream().map(Task::getId).toList());
         assertEquals(TaskState.SHUTDOWN, plan.update.get(0).getDesiredState());
-        // slot 1 gave up and is no longer running: slot 2 may start (MaxConcurrent 1 counts running tasks)
-        assertEquals(List.of(2L), plan.create.stream().map(Task::getSlot).toList());
+        // slot 0 gave up and is no longer running: slot 1 may start (MaxConcurrent 1 counts running tasks)
+        assertEquals(List.of(1L), plan.create.stream().map(Task::getSlot).toList());
         Plan after = plan(s, List.of(first, plan.update.get(0)), T0.plusSeconds(61));
-        assertEquals(List.of(2L), after.create.stream().map(Task::getSlot).toList());
+        assertEquals(List.of(1L), after.create.stream().map(Task::getSlot).toList());
     }
 
     @Test
     void aNewRunStopsTheTasksOfTheLastOneAndStartsAfresh() {
         Service run1 = replicatedJob(1, 1, ON_FAILURE, 1);
-        Task old = task("a", run1, 1, "n1", TaskState.RUNNING, T0);
+        Task old = task("a", run1, 0, "n1", TaskState.RUNNING, T0);
         Service run2 = replicatedJob(1, 1, ON_FAILURE, 2);
         Plan plan = plan(run2, List.of(old), T0.plusSeconds(5));
         assertEquals(List.of("a"), plan.update.stream().map(Task::getId).toList());
