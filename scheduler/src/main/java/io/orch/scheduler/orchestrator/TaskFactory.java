@@ -30,7 +30,9 @@ public final class TaskFactory {
                 .setSlot(slot)
                 .setNodeId(nodeId)
                 .setSpec(service.getSpec().getTaskTemplate())
-                .setEndpoint(service.getEndpoint())
+                // the endpoint spec the task is built from is the service spec's, whether or not the
+                // service's Endpoint has caught up with it yet (TaskInputs compares the two)
+                .setEndpoint(service.getEndpoint().toBuilder().setSpec(service.getSpec().getEndpointSpec()))
                 .setSpecVersion(service.getSpecVersion())
                 .setDesiredState(TaskState.RUNNING)
                 .putAllLabels(service.getSpec().getTaskTemplate().getContainerSpec().getLabelsMap())
