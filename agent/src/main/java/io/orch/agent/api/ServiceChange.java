@@ -1,11 +1,16 @@
 package io.orch.agent.api;
 
+import com.google.protobuf.Timestamp;
 import io.orch.api.proto.Endpoint;
+import io.orch.api.proto.JobStatus;
 import io.orch.api.proto.Service;
+import io.orch.api.proto.ServiceMode;
 import io.orch.api.proto.ServiceSpec;
 import io.orch.api.proto.UpdateStatus;
 import io.orch.api.proto.Version;
 import io.orch.api.json.DockerJson;
+import io.orch.scheduler.orchestrator.JobModes;
+import io.orch.scheduler.orchestrator.TaskInputs;
 import io.orch.scheduler.orchestrator.UpdateStatuses;
 
 import java.time.Instant;
@@ -15,17 +20,47 @@ final class ServiceChange {
     private ServiceChange() {}
 
     static Service created(String id, ServiceSpec spec) {
-        return Service.newBuilder()
+        return created(id, spec, Instant.now());
+    }
+
+    /** A new service; a job's first run starts at {@code now} (iteration 1). */
+    static Service created(String id, ServiceSpec spec, Instant now) {
+        Service.Builder b = Service.newBuilder()
                 .setId(id)
                 .setSpec(spec)
                 .setSpecVersion(1)
-                .setEndpoint(endpoint(spec))
+                .setEndpoint(endpoint(spec));
+        if (JobModes.isJob(spec.getMode())) {
+            b.setJobStatus(jobRun(1, now));
+        }
+        return b.build();
+    }
+
+    /**
+     * As swarmkit: every update of a job (changed or not, so {@code --force} reruns it) starts a
+     * new run; the tasks of the previous one are stopped by the orchestrator.
+     */
+    private static JobStatus jobRun(long iteration, Instant now) {
+        return JobStatus.newBuilder()
+                .setJobIteration(Version.newBuilder().setIndex(iteration))
+                .setLastExecution(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
                 .build();
+    }
+
+    /** Docker's mode names, also the {@code mode} filter's values. */
+    static String modeName(ServiceMode mode) {
+        if (mode.hasGlobal()) {
+            return "global";
+        }
+        if (mode.hasReplicatedJob()) {
+            return "replicated-job";
+        }
+        return mode.hasGlobalJob() ? "global-job" : "replicated";
     }
 
     /**
      * The service after {@code POST /services/{id}/update}. The previous spec is kept for
-     * rollback; SpecVersion moves only when the task template changed (tasks of the old version
+     * rollback; SpecVersion moves only when what tasks are built from changed (tasks of the old version
      * must be replaced; a replica count change alone must not restart anything).
      *
      * @param version  the Version.Index the client read (the store rejects the write if it moved)
@@ -43,16 +78,20 @@ final class ServiceChange {
         if (!next.getName().equals(current.getSpec().getName())) {
             throw ApiException.badRequest("renaming services is not supported");
         }
-        if (next.getMode().hasGlobal() != current.getSpec().getMode().hasGlobal()) {
+        if (!modeName(next.getMode()).equals(modeName(current.getSpec().getMode()))) {
             throw ApiException.badRequest("service mode change is not allowed");
         }
-        boolean templateChanged = !next.getTaskTemplate().equals(current.getSpec().getTaskTemplate());
+        // the task template or the endpoint (published ports, endpoint mode): what tasks are built from
+        boolean templateChanged = TaskInputs.changed(current.getSpec(), next);
         Service.Builder b = current.toBuilder()
                 .setVersion(Version.newBuilder().setIndex(version))
                 .setSpec(next)
                 .setPreviousSpec(current.getSpec())
                 // the VIPs stay the service's: the orchestrator drops those of networks it left
                 .setEndpoint(endpoint(next).toBuilder().addAllVirtualIps(current.getEndpoint().getVirtualIpsList()));
+        if (JobModes.isJob(next.getMode())) {
+            b.setJobStatus(jobRun(current.getJobStatus().getJobIteration().getIndex() + 1, now));
+        }
         if (templateChanged) {
             b.setSpecVersion(current.getSpecVersion() + 1);
             // As swarmkit does: a new rollout starts with no status (the update loop sets

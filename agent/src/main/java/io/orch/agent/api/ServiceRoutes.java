@@ -37,7 +37,8 @@ final class ServiceRoutes {
     ApiResponse list(ApiRequest request) throws ApiException {
         DockerFilters filters = DockerFilters.parse(request.query("filters")).accept(FILTERS);
         for (String mode : filters.get("mode")) {
-            if (!mode.equals("replicated") && !mode.equals("global")) {
+            if (!mode.equals("replicated") && !mode.equals("global") && !mode.equals("replicated-job")
+                    && !mode.equals("global-job")) {
                 throw ApiException.badRequest("Invalid filter: 'mode'='" + mode + "'");
             }
         }
@@ -65,14 +66,14 @@ final class ServiceRoutes {
         return f.matchesPrefix("id", s.getId())
                 && f.matchesPrefix("name", s.getSpec().getName())
                 && f.matchesLabels("label", s.getSpec().getLabelsMap())
-                && f.matchesExact("mode", s.getSpec().getMode().hasGlobal() ? "global" : "replicated");
+                && f.matchesExact("mode", ServiceChange.modeName(s.getSpec().getMode()));
     }
 
     ApiResponse create(ApiRequest request) throws ApiException, StoreException {
         ServiceSpec read = ServiceSpecReader.read(request.jsonBody());
         ServiceSpec spec = ServiceRegistryAuth.onCreate(StoreReads.read(context.store(), tx -> ServiceReferences.resolve(tx, read)),
                 request);
-        Service service = ServiceChange.created(Ids.newId(), spec);
+        Service service = ServiceChange.created(Ids.newId(), spec, context.clock().instant());
         try {
             context.store().updateAndWait(tx -> {
                 if (tx.read().serviceByName(spec.getName()).isPresent()) {

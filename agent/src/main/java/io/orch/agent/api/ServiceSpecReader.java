@@ -31,15 +31,12 @@ final class ServiceSpecReader {
         }
         JsonNode mode = field(body, "Mode");
         if (mode != null && mode.isObject()) {
-            boolean replicated = present(field(mode, "Replicated"));
-            boolean global = present(field(mode, "Global"));
-            if (replicated && global) {
-                throw ApiException.badRequest(PREFIX + "Mode: set either Replicated or Global, not both");
+            int modes = 0;
+            for (String m : new String[] {"Replicated", "Global", "ReplicatedJob", "GlobalJob"}) {
+                modes += present(field(mode, m)) ? 1 : 0;
             }
-            for (String job : new String[] {"ReplicatedJob", "GlobalJob"}) {
-                if (present(field(mode, job))) {
-                    throw ApiException.badRequest(PREFIX + "Mode." + job + ": jobs are not supported by orch yet");
-                }
+            if (modes > 1) {
+                throw ApiException.badRequest(PREFIX + "Mode: set only one of Replicated, Global, ReplicatedJob or GlobalJob");
             }
         }
         body = withTopLevelNetworksMoved((ObjectNode) body);

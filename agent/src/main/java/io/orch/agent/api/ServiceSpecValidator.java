@@ -12,6 +12,7 @@ import io.orch.api.proto.ServiceSpec;
 import io.orch.api.proto.TaskSpec;
 import io.orch.api.proto.UpdateConfig;
 import io.orch.scheduler.filter.Constraint;
+import io.orch.scheduler.orchestrator.JobModes;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -40,12 +41,16 @@ final class ServiceSpecValidator {
         validateUpdate("UpdateConfig", spec.getUpdateConfig());
         validateUpdate("RollbackConfig", spec.getRollbackConfig());
         validateEndpoint(spec.getEndpointSpec());
+        JobSpecDefaults.check(spec.getMode());
         return withDefaultMode(spec);
     }
 
     /** No mode means one replica, and so does Replicated without Replicas (Docker's defaults). */
     static ServiceSpec withDefaultMode(ServiceSpec spec) {
         ServiceMode mode = spec.getMode();
+        if (JobModes.isJob(mode)) {
+            return JobSpecDefaults.apply(spec);
+        }
         if (mode.hasGlobal() || (mode.hasReplicated() && mode.getReplicated().hasReplicas())) {
             return spec;
         }

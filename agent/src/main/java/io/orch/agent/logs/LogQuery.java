@@ -7,9 +7,9 @@ import java.time.Instant;
 
 /**
  * What a logs reader asks for, the same for a node's own files and another node's: which streams,
- * whether to follow, how many lines per stream to start with, and the time window.
+ * whether to follow, how many lines (of both streams together) to start with, and the time window.
  *
- * @param tail  lines per task and stream to start with; negative for all, 0 for only what comes next
+ * @param tail  lines per task (its streams merged in time order) to start with; negative for all, 0 for only what comes next
  * @param since only lines timed at or after this, or null
  * @param until only lines timed at or before this, or null; a follower stops once it has passed
  */

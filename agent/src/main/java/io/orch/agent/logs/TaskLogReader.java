@@ -1,12 +1,15 @@
 package io.orch.agent.logs;
 
 import io.orch.api.proto.LogChunk;
+import io.orch.runtime.logs.LogRecord;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -14,13 +17,17 @@ import java.util.regex.Pattern;
  * {@link LogQuery}: first what is there ({@link #readExisting}), then, when following, what the
  * files gained since ({@link #readNew}). Not thread-safe: one reader owns it.
  *
- * <p>Times: the runtimes write raw lines, so the lines already in a file all carry the file's
- * last-modified time, and lines read while following the time they were read. {@code since} and
- * {@code until} therefore keep or drop a file's existing lines as a whole.
+ * <p>Times: the runtimes' line stampers write every line as a {@link LogRecord} with the time it
+ * was received, so {@code since}/{@code until} keep or drop single lines, and the two streams are
+ * merged in time order ({@code tail} counts lines of both together, as Docker's does). Raw lines
+ * (files from before the stampers) carry the file's last-modified time, or when followed the
+ * time they were read.
  */
 public final class TaskLogReader {
     /** Task ids are generated names; anything else (a path) is refused before it touches the disk. */
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    /** Bytes read per stream at a time while merging what is there (bounds the records held). */
+    private static final long BATCH_BYTES = 64 * 1024;
 
     private final LogQuery query;
     private final TaskLogCursor stdout;
@@ -40,60 +47,111 @@ public final class TaskLogReader {
         return new TaskLogReader(tasksDir.resolve(taskId), query);
     }
 
-    /** The last {@code tail} lines of each stream asked for; without follow also a last line that lacks its newline. */
-    public void readExisting(LineSink sink) throws IOException {
-        if (query.stdout()) {
-            readExisting(stdout, LogChunk.Stream.STDOUT, sink);
+    /** One line as read, with its stream. */
+    private record Line(LogChunk.Stream stream, LogRecord record) {}
+
+    /** One stream's records, a batch at a time. */
+    private final class Source {
+        final TaskLogCursor cursor;
+        final LogChunk.Stream stream;
+        final Instant fallback;
+        final Deque<Line> ready = new ArrayDeque<>();
+        boolean exhausted;
+
+        Source(TaskLogCursor cursor, LogChunk.Stream stream) {
+            this.cursor = cursor;
+            this.stream = stream;
+            this.fallback = cursor.lastModified();
         }
-        if (query.stderr()) {
-            readExisting(stderr, LogChunk.Stream.STDERR, sink);
+
+        Line peek() throws IOException {
+            while (ready.isEmpty() && !exhausted) {
+                if (cursor.readLines(BATCH_BYTES, this::add) == 0) {
+                    exhausted = true;
+                    if (!query.follow()) {
+                        cursor.drainPartial(this::add); // a last line still without its newline
+                    }
+                }
+            }
+            return ready.peekFirst();
+        }
+
+        private void add(byte[] raw) {
+            ready.addLast(new Line(stream, LogRecord.parse(raw, fallback)));
         }
     }
 
-    private void readExisting(TaskLogCursor cursor, LogChunk.Stream stream, LineSink sink) throws IOException {
-        Instant time = cursor.lastModified();
-        int tail = query.admits(time) ? query.tail() : 0; // outside the window: skip what is there
+    /**
+     * The last {@code tail} lines of the streams asked for, merged in time order (all for a
+     * negative tail; none for 0, only what comes next); without follow also a last line that
+     * lacks its newline.
+     */
+    public void readExisting(LineSink sink) throws IOException {
+        List<Source> sources = new ArrayList<>(2);
+        if (query.stdout()) {
+            sources.add(new Source(stdout, LogChunk.Stream.STDOUT));
+        }
+        if (query.stderr()) {
+            sources.add(new Source(stderr, LogChunk.Stream.STDERR));
+        }
+        int tail = query.tail();
         if (tail == 0) {
-            cursor.readAll(line -> { }); // only what comes next
+            for (Source s : sources) {
+                s.cursor.readAll(line -> { }); // only what comes next
+            }
             return;
         }
-        Deque<byte[]> last = new ArrayDeque<>();
-        java.util.function.Consumer<byte[]> keep = line -> {
+        Deque<Line> last = new ArrayDeque<>();
+        while (true) {
+            Source next = null;
+            for (Source s : sources) {
+                Line head = s.peek();
+                if (head != null && (next == null || head.record().time().isBefore(next.ready.peekFirst().record().time()))) {
+                    next = s;
+                }
+            }
+            if (next == null) {
+                break;
+            }
+            Line line = next.ready.pollFirst();
+            if (!query.admits(line.record().time())) {
+                continue;
+            }
             if (tail < 0) {
-                sink.line(stream, time, line);
-                return;
+                emit(line, sink);
+            } else {
+                last.addLast(line);
+                if (last.size() > tail) {
+                    last.removeFirst();
+                }
             }
-            last.addLast(line);
-            if (last.size() > tail) {
-                last.removeFirst();
-            }
-        };
-        cursor.readAll(keep);
-        if (!query.follow()) {
-            cursor.drainPartial(keep);
         }
-        last.forEach(line -> sink.line(stream, time, line));
+        for (Line line : last) {
+            emit(line, sink);
+        }
     }
 
     /**
      * What the files gained since the last read, at most {@code maxBytes} per stream (so one
-     * chatty task does not starve the others), timed {@code now}.
+     * chatty task does not starve the others), merged in time order; raw lines are timed {@code now}.
      */
     public void readNew(Instant now, long maxBytes, LineSink sink) throws IOException {
-        boolean admitted = query.admits(now);
+        List<Line> lines = new ArrayList<>();
         if (query.stdout()) {
-            stdout.readLines(maxBytes, line -> {
-                if (admitted) {
-                    sink.line(LogChunk.Stream.STDOUT, now, line);
-                }
-            });
+            stdout.readLines(maxBytes, raw -> lines.add(new Line(LogChunk.Stream.STDOUT, LogRecord.parse(raw, now))));
         }
         if (query.stderr()) {
-            stderr.readLines(maxBytes, line -> {
-                if (admitted) {
-                    sink.line(LogChunk.Stream.STDERR, now, line);
-                }
-            });
+            stderr.readLines(maxBytes, raw -> lines.add(new Line(LogChunk.Stream.STDERR, LogRecord.parse(raw, now))));
         }
+        lines.sort((a, b) -> a.record().time().compareTo(b.record().time())); // stable: stdout first on a tie
+        for (Line line : lines) {
+            if (query.admits(line.record().time())) {
+                emit(line, sink);
+            }
+        }
+    }
+
+    private static void emit(Line line, LineSink sink) {
+        sink.line(line.stream(), line.record().time(), line.record().content());
     }
 }

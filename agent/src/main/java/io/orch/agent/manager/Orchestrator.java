@@ -10,6 +10,8 @@ import io.orch.raft.store.ObjectKind;
 import io.orch.raft.store.ReadTx;
 import io.orch.raft.store.StoreEvent;
 import io.orch.raft.store.StoreException;
+import io.orch.scheduler.orchestrator.JobModes;
+import io.orch.scheduler.orchestrator.JobPlanner;
 import io.orch.scheduler.orchestrator.Plan;
 import io.orch.scheduler.orchestrator.ServicePlanner;
 import io.orch.scheduler.orchestrator.TaskFactory;
@@ -25,9 +27,9 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The replicated and global orchestrator: keeps every service's slots filled with tasks of its
+ * The replicated, global and job orchestrator: keeps every service's slots filled with tasks of its
  * current spec, applies restart policies, removes tasks of removed services and prunes task
- * history. Creates tasks with no node; placing them is the scheduler's job.
+ * history; runs jobs to completion ({@link JobPlanner}). Creates tasks with no node; placing them is the scheduler's job.
  */
 public final class Orchestrator extends ServiceLoop {
     public static final int DEFAULT_HISTORY_LIMIT = 5;
@@ -63,7 +65,10 @@ public final class Orchestrator extends ServiceLoop {
             } else {
                 Map<String, Node> nodes = new HashMap<>();
                 read.nodes().forEach(n -> nodes.put(n.getId(), n));
-                plan = ServicePlanner.plan(service.get(), tasks, nodes, new TaskFactory(Ids::newId, now), historyLimit(read));
+                TaskFactory factory = new TaskFactory(Ids::newId, now);
+                plan = JobModes.isJob(service.get())
+                        ? JobPlanner.plan(service.get(), tasks, nodes, factory, historyLimit(read))
+                        : ServicePlanner.plan(service.get(), tasks, nodes, factory, historyLimit(read));
             }
             Instant wake = plan.wakeAt();
             List<Task> creates = boundedCreates(plan);

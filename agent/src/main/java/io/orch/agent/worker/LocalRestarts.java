@@ -38,6 +38,9 @@ final class LocalRestarts {
         if (s != TaskState.COMPLETE && s != TaskState.FAILED) {
             return; // a requested stop, a rejection: nothing to restart
         }
+        if (s == TaskState.COMPLETE && task.hasJobIteration()) {
+            return; // a job's task that completed is done, whatever its restart condition
+        }
         Instant started = restartedAt.get(task.getId());
         Task attempt = task.toBuilder()
                 .setCreatedAt(started != null ? Times.timestamp(started) : task.getCreatedAt())

@@ -165,7 +165,7 @@ class ClusterLogRoutesTest {
         try (ApiServer server = new ApiServer(api.context)) {
             server.startTcp("127.0.0.1:" + API_PORT);
             HttpResponse<InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:" + API_PORT + "/v1.47/services/web/logs?stdout=1&stderr=1&follow=1&tail=1")).build(),
+                    "http://127.0.0.1:" + API_PORT + "/v1.47/services/web/logs?stdout=1&stderr=1&follow=1&tail=2")).build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             assertEquals(200, response.statusCode());
             InputStream body = response.body();
@@ -187,7 +187,7 @@ class ClusterLogRoutesTest {
             for (int i = 0; i < 4; i++) {
                 first.add(next(frames).payload());
             }
-            assertEquals(Set.of("l2\n", "lerr\n", "r2\n", "rerr\n"), first);
+            assertEquals(Set.of("l2\n", "lerr\n", "r2\n", "rerr\n"), first); // tail=2 over both streams of each task
             await().atMost(Duration.ofSeconds(10)).until(() -> worker.service.following() == 1);
 
             worker.append("remote2", "stdout.log", "r3\n");

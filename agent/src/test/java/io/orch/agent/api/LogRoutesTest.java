@@ -84,9 +84,11 @@ class LogRoutesTest {
     }
 
     @Test
-    void tailIsPerTaskAndStream() {
+    void tailIsPerTaskOverTheStreamsAskedFor() {
         List<LogFrameReader.Frame> frames = logs("/services/web/logs?stdout=1&tail=1");
         assertEquals(List.of(new LogFrameReader.Frame(1, "three\n"), new LogFrameReader.Frame(1, "2b\n")), frames);
+        assertEquals(List.of(new LogFrameReader.Frame(2, "oops\n"), new LogFrameReader.Frame(1, "2b\n")),
+                logs("/services/web/logs?stdout=1&stderr=1&tail=1"));
         assertEquals(List.of(), logs("/services/web/logs?stdout=1&tail=0"));
         assertEquals(400, api.raw(HttpMethod.GET, "/services/web/logs?stdout=1&tail=lots", new byte[0]).status());
     }
@@ -143,7 +145,7 @@ class LogRoutesTest {
             reader.setDaemon(true);
             reader.start();
 
-            assertTrue(next(frames).payload().endsWith("task1 three\n"));
+            // tail=1 counts both streams: task1's last line is its stderr one (written last)
             assertTrue(next(frames).payload().endsWith("task1 oops\n"));
             assertTrue(next(frames).payload().endsWith("task2 2b\n"));
 

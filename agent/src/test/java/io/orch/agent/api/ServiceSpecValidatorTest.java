@@ -23,8 +23,8 @@ class ServiceSpecValidatorTest {
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
         "{\"Name\":\"-bad\"," + IMAGE + "}}                                   | Name: invalid name \"-bad\"",
-        "{\"Name\":\"w\"," + IMAGE + "},\"Mode\":{\"Replicated\":{\"Replicas\":1},\"Global\":{}}} | Mode: set either Replicated or Global, not both",
-        "{\"Name\":\"w\"," + IMAGE + "},\"Mode\":{\"ReplicatedJob\":{}}}        | Mode.ReplicatedJob: jobs are not supported",
+        "{\"Name\":\"w\"," + IMAGE + "},\"Mode\":{\"Replicated\":{\"Replicas\":1},\"Global\":{}}} | Mode: set only one of Replicated, Global, ReplicatedJob or GlobalJob",
+        "{\"Name\":\"w\"," + IMAGE + "},\"Mode\":{\"ReplicatedJob\":{\"MaxConcurrent\":0}}} | Mode.ReplicatedJob.MaxConcurrent: must be at least 1",
         "{\"Name\":\"w\"," + IMAGE + ",\"Resources\":{\"Limits\":{\"MemoryBytes\":-5}}}} | TaskTemplate.Resources.Limits.MemoryBytes: must not be negative, got -5",
         "{\"Name\":\"w\"," + IMAGE + ",\"Placement\":{\"Constraints\":[\"node.role=worker\"]}}} | TaskTemplate.Placement.Constraints[0]: invalid constraint",
         "{\"Name\":\"w\"," + IMAGE + ",\"RestartPolicy\":{\"Condition\":\"sometimes\"}}} | TaskTemplate.RestartPolicy.Condition: invalid value \"sometimes\"",

@@ -1,5 +1,7 @@
 package io.orch.runtime.docker;
 
+import io.orch.runtime.logs.LogRecord;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +24,7 @@ final class Multiplexed {
 
     /**
      * Copies every frame of a stream asked with {@code timestamps=1} to {@code stdout} or
-     * {@code stderr} without its timestamp prefix (flushed per frame), until the stream ends, and
+     * {@code stderr} as a {@link LogRecord} timed by Docker (flushed per frame), until the stream ends, and
      * tells {@code written} each frame's timestamp once the frame is in the file.
      */
     static void demuxTimestamped(InputStream in, OutputStream stdout, OutputStream stderr, Written written) throws IOException {
@@ -49,9 +51,20 @@ final class Multiplexed {
             }
             OutputStream target = header[0] == 2 ? stderr : stdout;
             int from = Math.min(space + 1, frame.length);
-            target.write(frame, from, frame.length - from);
+            String timestamp = new String(frame, 0, space, java.nio.charset.StandardCharsets.US_ASCII);
+            target.write(record(timestamp, header[0] == 2 ? "stderr" : "stdout", java.util.Arrays.copyOfRange(frame, from, frame.length)));
             target.flush();
-            written.frame(new String(frame, 0, space, java.nio.charset.StandardCharsets.US_ASCII));
+            written.frame(timestamp);
+        }
+    }
+
+    /** The line as a log record with Docker's own time for it (raw should the time not parse). */
+    private static byte[] record(String timestamp, String stream, byte[] content) {
+        try {
+            boolean partial = content.length == 0 || content[content.length - 1] != '\n';
+            return LogRecord.format(java.time.Instant.parse(timestamp), stream, content, partial);
+        } catch (java.time.format.DateTimeParseException e) {
+            return content;
         }
     }
 

@@ -2,6 +2,7 @@ package io.orch.runtime.process;
 
 import io.orch.runtime.RuntimeFailure;
 import io.orch.runtime.TaskConfig;
+import io.orch.runtime.logs.LineStamper;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +21,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Why {@code setsid}: the task becomes the leader of a new session and process group
  * (pid == pgid == sid). That lets us signal the task together with everything it forks, and it
  * unties the task from the agent: no signal aimed at the agent's group or terminal (Ctrl-C, SIGHUP
- * on logout) reaches the task, so it survives an agent restart. Output goes straight to files and
+ * on logout) reaches the task, so it survives an agent restart. Output goes through named pipes to
+ * two {@link LineStamper}s in sessions of their own, which time each line into the log files, and
  * stdin is /dev/null (no pipes to the JVM), so nothing breaks when the JVM dies. Under systemd the
  * agent's unit still needs KillMode=process, or stopping the unit kills its whole cgroup.
  *
@@ -31,8 +33,12 @@ final class ProcessLauncher {
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final long SESSION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
+    /** How long an exit waits for the stampers to write the task's last lines. */
+    static final long OUTPUT_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
+
     private final Path setsid;
     private final Path perl;
+    private final List<Path> pipes = new ArrayList<>();
 
     ProcessLauncher(Path setsid, Path perl) {
         this.setsid = setsid;
@@ -68,6 +74,19 @@ final class ProcessLauncher {
         } catch (IOException e) {
             throw new RuntimeFailure("cannot create task dir " + config.taskDir() + ": " + e.getMessage(), true, e);
         }
+        // each line timed by a stamper of its own session, which outlives the agent as the task does;
+        // pipes named per start, so a restart never meets the pipe of a stamper still draining
+        String run = Long.toString(System.nanoTime(), 36);
+        Path stdout = config.taskDir().resolve("stdout-" + run + ".pipe");
+        Path stderr = config.taskDir().resolve("stderr-" + run + ".pipe");
+        pipes.add(stdout);
+        pipes.add(stderr);
+        try {
+            LineStamper.start(setsid, perl, "stdout", stdout, stdoutFile(config.taskDir()));
+            LineStamper.start(setsid, perl, "stderr", stderr, stderrFile(config.taskDir()));
+        } catch (IOException e) {
+            throw new RuntimeFailure("cannot start the log stampers: " + e.getMessage(), true, e);
+        }
         List<String> cleanExec = CleanSignals.wrap(perl, config.argv());
         List<String> argv = new ArrayList<>();
         argv.add(setsid.toString());
@@ -75,18 +94,43 @@ final class ProcessLauncher {
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .directory(workingDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(stdoutFile(config.taskDir()).toFile()))
-                .redirectError(ProcessBuilder.Redirect.appendTo(stderrFile(config.taskDir()).toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
         pb.environment().clear();
         pb.environment().putAll(env);
         Process process;
         try {
             process = pb.start();
         } catch (IOException e) {
+            releaseStampers(stdout, stderr);
             throw new RuntimeFailure("cannot start process: " + e.getMessage(), true, e);
         }
         awaitTaskExec(process, List.of(argv, cleanExec));
         return process;
+    }
+
+    /**
+     * After the task exited: waits (bounded) until its stampers have written its last lines and
+     * left (each removes its pipe), so whoever learns of the exit finds all the output in the
+     * files. A child the task left running in the background may keep a pipe open: then the
+     * exit is reported anyway once the bound has passed.
+     */
+    void awaitOutputDrained() {
+        long deadline = System.nanoTime() + OUTPUT_DRAIN_NANOS;
+        while (System.nanoTime() < deadline && pipes.stream().anyMatch(Files::exists)) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    /** No task will write: a writer that opens and closes each pipe lets its stamper see the end and exit. */
+    private static void releaseStampers(Path... pipes) {
+        for (Path pipe : pipes) {
+            try (var ignored = new java.io.FileOutputStream(pipe.toFile(), true)) {
+                // opened and closed
+            } catch (IOException e) {
+                // no stamper there (it failed to start): nothing to release
+            }
+        }
     }
 
     /**

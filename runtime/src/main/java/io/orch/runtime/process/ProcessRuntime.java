@@ -117,14 +117,18 @@ public final class ProcessRuntime implements ContainerRuntime {
         if (!Files.isDirectory(workingDir) && !workingDir.equals(config.taskDir())) {
             throw new RuntimeFailure("working dir " + workingDir + " does not exist", false);
         }
-        Process process = new ProcessLauncher(setsid, perl).launch(config, env, workingDir);
+        ProcessLauncher launcher = new ProcessLauncher(setsid, perl);
+        Process process = launcher.launch(config, env, workingDir);
         long startMillis = process.info().startInstant().map(Instant::toEpochMilli).orElse(System.currentTimeMillis());
         long startTicks = ProcStat.read(process.pid()).map(ProcStat::startTicks).orElse(-1L);
         ProcessTask task = new ProcessTask(config.taskId(), process.pid(), startMillis, startTicks, ProcFs.bootId(),
                 config.taskDir(), workingDir, Optional.of(env), false);
         // Our child: the JDK's reaper waits for it, so it never lingers as a zombie, and the exit
         // status it reports is the shell's convention (see ExitCodes).
-        process.onExit().thenAccept(p -> complete(task, ExitCodes.fromExitValue(p.exitValue())));
+        process.onExit().thenAccept(p -> {
+            launcher.awaitOutputDrained(); // the last lines in the files before the exit is known
+            complete(task, ExitCodes.fromExitValue(p.exitValue()));
+        });
         tasks.put(config.taskId(), task);
         // argv may carry secrets as much as env does: log only the program.
         log.info("task {} started as pid {} ({}, {} args)", config.taskId(), task.pid, config.argv().get(0),

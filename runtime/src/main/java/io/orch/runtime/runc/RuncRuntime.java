@@ -15,6 +15,7 @@ import io.orch.runtime.health.HealthSpec;
 import io.orch.runtime.image.Image;
 import io.orch.runtime.image.ImageStore;
 import io.orch.runtime.image.TaskRootfs;
+import io.orch.runtime.logs.LogRecord;
 import io.orch.runtime.net.Attachment;
 import io.orch.runtime.net.NetworkConfig;
 import io.orch.runtime.net.NodeNetwork;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -710,7 +712,11 @@ public final class RuncRuntime implements ContainerRuntime {
 
     private static String lastLines(Path file, int n) {
         try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            // the lines' contents, without the stamper's time and stream
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                    .map(l -> new String(LogRecord.parse(l.getBytes(StandardCharsets.UTF_8), Instant.EPOCH).content(),
+                            StandardCharsets.UTF_8).trim())
+                    .toList();
             return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size())).trim();
         } catch (IOException e) {
             return "";

@@ -1,5 +1,7 @@
 package io.orch.runtime.runc;
 
+import io.orch.runtime.logs.LineStamper;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,29 +12,52 @@ import java.util.Optional;
 /**
  * The supervisor of one container: a host shell in its own session that runs
  * {@code runc run --keep} in the foreground (so runc reaps the container and knows its exit
- * status), with the container's stdio on the task's log files (never pipes: runc's children
- * inherit them), then writes that status to a file. Because the shell is not the agent and
+ * status), with the container's stdout and stderr on named pipes read by two line stampers of the
+ * shim's own (never pipes to the agent: runc's children inherit them), then writes that status
+ * to a file. Because the shell is not the agent and
  * survives it, a container that exits while the agent is down still leaves its exit code, and
  * {@code --keep} leaves its cgroup so an OOM kill can be read afterwards.
  *
  * <p>A container with a terminal ({@code process.terminal}): runc makes its pty and copies it to
  * runc's own stdout, but only when runc itself has a terminal (it puts that one in raw mode, and
  * fails with "open /dev/tty" without one). So runc runs inside a pty made by util-linux
- * {@code script}, whose output is appended to the stdout log: the task's log is the terminal's
- * raw output, as Docker's for a TTY container. script's stdin is a FIFO opened read-write, which
- * never ends: on the EOF of /dev/null script would type an EOF into the container's terminal.
+ * {@code script}, whose output goes through the stdout stamper: the task's log is the terminal's
+ * raw output (split into records at its newlines), as Docker's for a TTY container. script's
+ * stdin is a FIFO opened read-write, which never ends: on the EOF of /dev/null script would type
+ * an EOF into the container's terminal.
+ *
+ * <p>Output that is discarded (LogDriver none: both files are /dev/null) is not stamped.
  */
 final class Shim {
     static final String EXIT_FILE = "exitcode";
     static final String PID_FILE = "container.pid";
-    private static final String SCRIPT = "\"$1\" --root \"$2\" run --keep --bundle \"$3\" --pid-file \"$4\" \"$5\" "
-            + "</dev/null >>\"$6\" 2>>\"$7\"; echo $? > \"$8.tmp\" && mv \"$8.tmp\" \"$8\"";
-
+    static final String STDOUT_PIPE = "stdout.pipe";
+    static final String STDERR_PIPE = "stderr.pipe";
     static final String TTY_INPUT = "tty.in";
-    /** $9: the whole runc command line, quoted in Java (script hands its -c string to a new shell, without parameters). */
-    private static final String TTY_SCRIPT = "rm -f \"$3/" + TTY_INPUT + "\"; mkfifo \"$3/" + TTY_INPUT + "\" && "
-            + "script -qfec \"$9\" /dev/null 0<>\"$3/" + TTY_INPUT + "\" >>\"$6\"; "
-            + "echo $? > \"$8.tmp\" && mv \"$8.tmp\" \"$8\"";
+    private static final Path DISCARD = Path.of("/dev/null");
+
+    /**
+     * The container's stdout and stderr go through a {@link LineStamper} each (in this session, so
+     * they outlive the agent as the shim does) into the log files. The exit code is written once
+     * both have drained: the container's PID namespace dies with it, so nothing keeps the pipes
+     * open. Should the pipes not be made (or $9, the stamper, be empty), the output goes to the
+     * files raw. $11 is the command that runs runc: {@code "$RUNC"} below, or, for a terminal,
+     * {@code script} around it.
+     */
+    private static final String SCRIPT = "o=\"$3/" + STDOUT_PIPE + "\"; e=\"$3/" + STDERR_PIPE + "\"; rm -f \"$o\" \"$e\"; "
+            + "if [ -n \"$9\" ] && mkfifo -m 600 \"$o\" \"$e\"; then "
+            + "\"$9\" -e \"${10}\" stdout \"$o\" \"$6\" >/dev/null & "
+            + "\"$9\" -e \"${10}\" stderr \"$e\" \"$7\" >/dev/null & "
+            + "eval \"${11}\" >\"$o\" 2>\"$e\"; c=$?; wait; "
+            + "else eval \"${11}\" >>\"$6\" 2>>\"$7\"; c=$?; fi; "
+            + "echo $c > \"$8.tmp\" && mv \"$8.tmp\" \"$8\"";
+    private static final String RUN = "\"$1\" --root \"$2\" run --keep --bundle \"$3\" --pid-file \"$4\" \"$5\" </dev/null";
+    /**
+     * script hands its -c string to a new shell, without parameters: the whole runc command line
+     * is quoted in Java ($12). runc's own errors go to the shim's stderr (fd 3 through script), outside the terminal.
+     */
+    private static final String TTY_RUN = "rm -f \"$3/" + TTY_INPUT + "\"; mkfifo \"$3/" + TTY_INPUT + "\" && "
+            + "script -qfec \"${12}\" /dev/null 0<>\"$3/" + TTY_INPUT + "\" 3>&2";
 
     private Shim() {}
 
@@ -44,16 +69,18 @@ final class Shim {
             throws IOException {
         Files.deleteIfExists(bundle.resolve(EXIT_FILE));
         Files.deleteIfExists(bundle.resolve(PID_FILE));
-        List<String> argv = new ArrayList<>(List.of("/usr/bin/setsid", "/bin/sh", "-c", tty ? TTY_SCRIPT : SCRIPT, "orch-shim",
+        boolean stamped = !(stdout.equals(DISCARD) && stderr.equals(DISCARD));
+        List<String> argv = new ArrayList<>(List.of("/usr/bin/setsid", "/bin/sh", "-c", SCRIPT, "orch-shim",
                 runc.binary().toString(), runc.stateRoot().toString(), bundle.toString(), bundle.resolve(PID_FILE).toString(),
-                containerId, stdout.toString(), stderr.toString(), bundle.resolve(EXIT_FILE).toString()));
+                containerId, stdout.toString(), stderr.toString(), bundle.resolve(EXIT_FILE).toString(),
+                stamped ? LineStamper.PERL.toString() : "", LineStamper.SCRIPT, tty ? TTY_RUN : RUN));
         if (tty) {
             argv.add("exec " + RuncExec.join(List.of(runc.binary().toString(), "--root", runc.stateRoot().toString(), "run",
                     "--keep", "--bundle", bundle.toString(), "--pid-file", bundle.resolve(PID_FILE).toString(), containerId))
-                    + " 2>>" + RuncExec.quote(stderr.toString()));
+                    + " 2>&3 3>&-");
         }
         ProcessBuilder pb = new ProcessBuilder(argv);
-        pb.environment().put("SHELL", "/bin/sh"); // the shell script runs its command with
+        pb.environment().put("SHELL", "/bin/sh"); // script runs its -c command with $SHELL
         return pb.directory(bundle.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -14,9 +14,9 @@ import io.orch.runtime.TaskHandle;
 import io.orch.runtime.image.ImageStore;
 import io.orch.runtime.image.TestImages;
 import io.orch.runtime.net.NetworkState;
+import io.orch.runtime.logs.LogFileText;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,8 +96,8 @@ class DockerRuntimeTest {
         ExitResult result = exit(runtime, config.taskId());
         assertEquals(3, result.exitCode(), result.toString());
         assertFalse(result.oomKilled());
-        assertEquals("hello hello\n", Files.readString(config.taskDir().resolve("stdout.log")));
-        assertEquals("oops\n", Files.readString(config.taskDir().resolve("stderr.log")));
+        assertEquals("hello hello\n", LogFileText.read(config.taskDir().resolve("stdout.log")));
+        assertEquals("oops\n", LogFileText.read(config.taskDir().resolve("stderr.log")));
         assertEquals(config.taskDir().resolve("stdout.log"), runtime.logs(config.taskId()).stdout());
     }
 
@@ -205,7 +205,7 @@ class DockerRuntimeTest {
 
         next.stop(config.taskId(), Duration.ofSeconds(20), "SIGUSR1");
         assertEquals(5, exit(next, config.taskId()).exitCode());
-        assertEquals("before\nafter\n", Files.readString(config.taskDir().resolve("stdout.log")));
+        assertEquals("before\nafter\n", LogFileText.read(config.taskDir().resolve("stdout.log")));
     }
 
     @Test
@@ -231,7 +231,7 @@ class DockerRuntimeTest {
         TaskConfig config = task(tag, TaskConfig.Resources.NONE);
         runtime.start(config);
         assertEquals(0, exit(runtime, config.taskId()).exitCode());
-        assertEquals("from the store\n", Files.readString(config.taskDir().resolve("stdout.log")));
+        assertEquals("from the store\n", LogFileText.read(config.taskDir().resolve("stdout.log")));
         String dockerId = engine.inspectImage(tag).orElseThrow().path("Id").asText();
         assertEquals(images.resolve(tag).orElseThrow().id().toString(), dockerId, "same image id in Docker and the store");
     }

@@ -14,6 +14,7 @@ import io.orch.runtime.ResourceUsage;
 import io.orch.runtime.RuntimeFailure;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.TaskHandle;
+import io.orch.runtime.logs.LogFileText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -191,7 +192,7 @@ class ProcessRuntimeTest {
                 "sh", "-c", "echo \"$FOO\"; pwd; echo \"home=${HOME:-unset}\"; echo \"path=$PATH\""));
 
         assertEquals(0, exitOf(runtime, "env").exitCode());
-        List<String> out = Files.readAllLines(runtime.logs("env").stdout());
+        List<String> out = LogFileText.read(runtime.logs("env").stdout()).lines().toList();
         assertEquals("bar baz", out.get(0));
         assertEquals(workDir.toRealPath().toString(), out.get(1));
         assertEquals("home=unset", out.get(2), "nothing leaks from the agent's env");
@@ -204,7 +205,7 @@ class ProcessRuntimeTest {
 
         assertEquals(0, exitOf(runtime, "cwd").exitCode());
         assertEquals(tmp.resolve("cwd").toRealPath().toString(),
-                Files.readString(runtime.logs("cwd").stdout()).trim());
+                LogFileText.read(runtime.logs("cwd").stdout()).trim());
     }
 
     @Test
@@ -214,8 +215,8 @@ class ProcessRuntimeTest {
         start("err", "sh", "-c", "echo out2");
         assertEquals(0, exitOf(runtime, "err").exitCode());
 
-        assertEquals("oops\n", Files.readString(runtime.logs("err").stderr()));
-        assertEquals("out1\nout2\n", Files.readString(runtime.logs("err").stdout()));
+        assertEquals("oops\n", LogFileText.read(runtime.logs("err").stderr()));
+        assertEquals("out1\nout2\n", LogFileText.read(runtime.logs("err").stdout()));
         assertEquals(tmp.resolve("err").resolve("stdout.log"), ProcessRuntime.logFilesIn(tmp.resolve("err")).stdout());
     }
 

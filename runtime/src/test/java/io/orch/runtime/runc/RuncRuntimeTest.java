@@ -16,6 +16,7 @@ import io.orch.runtime.image.TestImages;
 import io.orch.runtime.net.Bridge;
 import io.orch.runtime.net.NetworkConfig;
 import io.orch.runtime.net.Subnet;
+import io.orch.runtime.logs.LogFileText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,8 +107,12 @@ class RuncRuntimeTest {
         ExitResult r = exit(c.taskId(), 20);
         assertEquals(7, r.exitCode());
         assertFalse(r.oomKilled());
-        assertEquals("yes 1 /tmp web-1\n", Files.readString(runtime.logs(c.taskId()).stdout()));
-        assertEquals("oops\n", Files.readString(runtime.logs(c.taskId()).stderr()));
+        assertEquals("yes 1 /tmp web-1\n", LogFileText.read(runtime.logs(c.taskId()).stdout()));
+        assertEquals("oops\n", LogFileText.read(runtime.logs(c.taskId()).stderr()));
+        // each line stamped with its own time by the shim's line stampers
+        assertTrue(Files.readString(runtime.logs(c.taskId()).stdout())
+                .matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z stdout F yes 1 /tmp web-1\n"),
+                Files.readString(runtime.logs(c.taskId()).stdout()));
     }
 
     @Test
@@ -120,7 +125,7 @@ class RuncRuntimeTest {
         runtime.start(c);
 
         assertEquals(0, exit(c.taskId(), 20).exitCode());
-        String row = Files.readString(runtime.logs(c.taskId()).stdout());
+        String row = LogFileText.read(runtime.logs(c.taskId()).stdout());
         assertEquals(Optional.of(agent), NofileLimit.parse(row), "container's PID 1: " + row);
     }
 
@@ -130,7 +135,7 @@ class RuncRuntimeTest {
                 new TaskConfig.Container(List.of(), List.of("echo", "from-args"), false, List.of(), Optional.empty()));
         runtime.start(c);
         assertEquals(0, exit(c.taskId(), 20).exitCode());
-        assertEquals("from-args\n", Files.readString(runtime.logs(c.taskId()).stdout()));
+        assertEquals("from-args\n", LogFileText.read(runtime.logs(c.taskId()).stdout()));
     }
 
     @Test
@@ -189,7 +194,7 @@ class RuncRuntimeTest {
                 "sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 30 & done; wait");
         runtime.start(c);
         assertTrue(exit(c.taskId(), 20).exitCode() != 0, "the shell gives up when it cannot fork");
-        assertTrue(Files.readString(runtime.logs(c.taskId()).stderr()).contains("fork"),
+        assertTrue(LogFileText.read(runtime.logs(c.taskId()).stderr()).contains("fork"),
                 "the shell reports that it could not fork past the limit");
     }
 
@@ -230,7 +235,7 @@ class RuncRuntimeTest {
                         new TaskConfig.Mount(TaskConfig.Mount.Type.VOLUME, "vol1", "/data", false)), Optional.empty()));
         runtime.start(c);
         assertEquals(0, exit(c.taskId(), 20).exitCode());
-        assertEquals("tmpfs-ok\nvolume-ok\n", Files.readString(runtime.logs(c.taskId()).stdout()));
+        assertEquals("tmpfs-ok\nvolume-ok\n", LogFileText.read(runtime.logs(c.taskId()).stdout()));
         assertEquals("v\n", Files.readString(dataDir.resolve("volumes/vol1/_data/v")));
     }
 

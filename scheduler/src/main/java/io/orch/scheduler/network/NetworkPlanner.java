@@ -89,7 +89,10 @@ public final class NetworkPlanner {
             }
             changed = service.toBuilder().setEndpoint(endpoint).build();
         }
-        Endpoint endpoint = (changed != null ? changed : service).getEndpoint();
+        // a task's endpoint spec is the service spec's (TaskInputs compares them), whether or not
+        // the service's Endpoint has caught up with its spec yet
+        Endpoint endpoint = (changed != null ? changed : service).getEndpoint().toBuilder()
+                .setSpec(service.getSpec().getEndpointSpec()).build();
 
         List<Task> out = new ArrayList<>(tasks.size());
         for (Task t : tasks) {

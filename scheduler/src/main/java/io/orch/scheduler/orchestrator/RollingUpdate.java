@@ -26,7 +26,8 @@ import java.util.Map;
  *
  * <p>Rules:
  * <ul>
- * <li>A task is <em>dirty</em> when its spec differs from the service's task template; a slot
+ * <li>A task is <em>dirty</em> when its spec differs from the service's task template or its
+ *     endpoint spec from the service's ({@link TaskInputs}); a slot
  *     whose live task is dirty needs updating. (Content, not version: after a rollback the
  *     tasks that were never replaced are simply adopted into the new spec version.)</li>
  * <li>At most {@code parallelism} slots (0 = all) are <em>busy</em> at a time: a slot is busy from
@@ -80,6 +81,9 @@ public final class RollingUpdate {
                             Map<String, Instant> runningSince, Readiness readiness) {
         Instant now = factory.now();
         Step step = new Step();
+        if (JobModes.isJob(service)) {
+            return step; // a job is not rolled: an update starts a new run (JobPlanner)
+        }
         UpdateStatus status = service.getUpdateStatus();
         UpdateConfig config = UpdateConfigs.effective(service);
         boolean global = service.getSpec().getMode().hasGlobal();
@@ -237,7 +241,7 @@ public final class RollingUpdate {
     }
 
     public static boolean dirty(Service service, Task t) {
-        return !t.getSpec().equals(service.getSpec().getTaskTemplate());
+        return TaskInputs.outdated(service, t);
     }
 
     private static Instant earliest(Instant a, Instant b) {

@@ -103,7 +103,7 @@ public final class ServicePlanner {
         }
     }
 
-    private static void removeSlot(List<Task> history, Plan plan) {
+    static void removeSlot(List<Task> history, Plan plan) {
         for (Task t : history) {
             if (TaskStates.finished(t) || t.getStatus().getState().getNumber() < TaskState.ASSIGNED.getNumber()) {
                 plan.delete.add(t);
@@ -113,7 +113,7 @@ public final class ServicePlanner {
         }
     }
 
-    private static void prune(List<Task> history, int historyLimit, Plan plan) {
+    static void prune(List<Task> history, int historyLimit, Plan plan) {
         int excess = history.size() - Math.max(1, historyLimit);
         for (int i = 0; i < history.size() && excess > 0; i++) {
             Task t = history.get(i);

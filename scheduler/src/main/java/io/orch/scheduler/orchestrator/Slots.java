@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 /**
  * A service's tasks grouped by slot: the slot number of a replicated service ("1", "2", ...),
- * the node of a global service. Each slot's tasks come oldest first; the last live one is the
+ * the node of a global service or global job. Each slot's tasks come oldest first; the last live one is the
  * slot's current task, the others are its history (or, during a start-first update, the old
  * task still serving while its replacement starts).
  */
@@ -19,7 +19,7 @@ public final class Slots {
     private Slots() {}
 
     public static Map<String, List<Task>> of(Service service, List<Task> tasks) {
-        boolean global = service.getSpec().getMode().hasGlobal();
+        boolean global = JobModes.perNode(service);
         Map<String, List<Task>> slots = new TreeMap<>(Slots::compareKeys);
         for (Task t : tasks) {
             slots.computeIfAbsent(key(t, global), k -> new ArrayList<>()).add(t);

@@ -18,15 +18,21 @@ public final class TaskFactory {
         this.now = now;
     }
 
-    /** A task for {@code slot} (replicated) or for {@code nodeId} (global, slot 0). */
+    /** A task for {@code slot} (replicated) or for {@code nodeId} (global, slot 0); a job's task names its run. */
     public Task newTask(Service service, long slot, String nodeId) {
-        return Task.newBuilder()
+        Task.Builder task = Task.newBuilder();
+        if (JobModes.isJob(service)) {
+            task.setJobIteration(service.getJobStatus().getJobIteration());
+        }
+        return task
                 .setId(ids.get())
                 .setServiceId(service.getId())
                 .setSlot(slot)
                 .setNodeId(nodeId)
                 .setSpec(service.getSpec().getTaskTemplate())
-                .setEndpoint(service.getEndpoint())
+                // the endpoint spec the task is built from is the service spec's, whether or not the
+                // service's Endpoint has caught up with it yet (TaskInputs compares the two)
+                .setEndpoint(service.getEndpoint().toBuilder().setSpec(service.getSpec().getEndpointSpec()))
                 .setSpecVersion(service.getSpecVersion())
                 .setDesiredState(TaskState.RUNNING)
                 .putAllLabels(service.getSpec().getTaskTemplate().getContainerSpec().getLabelsMap())

@@ -1,0 +1,131 @@
+package io.orch.runtime.logs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The small process that gives every line of a task's output its own time: it reads the task's
+ * stdout (or stderr) from a named pipe and appends each line to the log file as a
+ * {@link LogRecord} stamped with the time it was received.
+ *
+ * <p>Why a process of its own, and not the agent: tasks outlive the agent (an agent restart, an
+ * upgrade), and their output must still be captured, and timed, while no agent runs. So the
+ * stamper belongs to the task's own session (the runc shim's, or a session of its own next to a
+ * process-runtime task), holds the only read end of the pipe, and exits when the last writer
+ * (the task and everything it forked) has closed it.
+ *
+ * <p>Why perl: perl-base is Essential on Debian hosts, and Time::HiRes gives microseconds. The
+ * script opens the pipe non-blocking so opening never hangs, then waits with select (Linux reports
+ * a FIFO neither readable nor hung up before its first writer), stamps each read once, splits
+ * lines longer than {@link LogRecord#MAX_LINE} bytes into partial records as Docker does, and
+ * writes a last line that lacks its newline as a partial record at the end.
+ */
+public final class LineStamper {
+    public static final Path PERL = Path.of("/usr/bin/perl");
+    private static final long READY_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    /** Arguments: stream name (stdout|stderr), the FIFO to read, the log file to append to. */
+    public static final String SCRIPT = """
+            use strict;
+            use POSIX qw(strftime EAGAIN EINTR);
+            use Fcntl qw(O_RDONLY O_NONBLOCK O_WRONLY O_APPEND O_CREAT);
+            use Time::HiRes qw(gettimeofday);
+            $SIG{HUP} = $SIG{INT} = $SIG{PIPE} = 'IGNORE';
+            my ($stream, $fifo, $log) = @ARGV;
+            sysopen(my $in, $fifo, O_RDONLY | O_NONBLOCK) or die "orch log stamper: $fifo: $!\\n";
+            my $ino = (stat($in))[1];
+            sysopen(my $out, $log, O_WRONLY | O_APPEND | O_CREAT, 0640) or die "orch log stamper: $log: $!\\n";
+            syswrite(STDOUT, "ready\\n");
+            close(STDOUT);
+            my $max = MAX_LINE;
+            sub stamp { my ($s, $us) = gettimeofday(); strftime('%Y-%m-%dT%H:%M:%S', gmtime($s)) . sprintf('.%06d000Z', $us) }
+            sub put {
+                my ($r) = @_;
+                while (length $r) {
+                    my $w = syswrite($out, $r);
+                    if (!defined $w) { next if $! == EINTR; return; }
+                    substr($r, 0, $w, '');
+                }
+            }
+            my $rin = '';
+            vec($rin, fileno($in), 1) = 1;
+            my $buf = '';
+            while (1) {
+                select(my $ready = $rin, undef, undef, undef);
+                my $n = sysread($in, my $chunk, 65536);
+                if (!defined $n) { next if $! == EAGAIN || $! == EINTR; last; }
+                last if $n == 0;
+                $buf .= $chunk;
+                my $t = stamp();
+                while (1) {
+                    my $i = index($buf, "\\n");
+                    if ($i >= 0 && $i < $max) { put("$t $stream F " . substr($buf, 0, $i + 1, '')); next; }
+                    if (length($buf) >= $max) { put("$t $stream P " . substr($buf, 0, $max, '') . "\\n"); next; }
+                    last;
+                }
+            }
+            put(stamp() . " $stream P $buf\\n") if length $buf;
+            unlink($fifo) if ((stat($fifo))[1] // -1) == $ino; # unless a newer start made a new one
+            """.replace("MAX_LINE", Integer.toString(LogRecord.MAX_LINE));
+
+    private LineStamper() {}
+
+    /** {@code perl -e SCRIPT stream fifo log}. */
+    public static List<String> command(Path perl, String stream, Path fifo, Path log) {
+        return List.of(perl.toString(), "-e", SCRIPT, stream, fifo.toString(), log.toString());
+    }
+
+    /**
+     * For a task the JVM starts itself (the process runtime): makes {@code fifo}, starts a stamper
+     * on it in a session of its own (it must survive the agent), and returns once the stamper
+     * holds the read end, so that opening the FIFO for writing does not block.
+     */
+    public static void start(Path setsid, Path perl, String stream, Path fifo, Path log) throws IOException {
+        Files.deleteIfExists(fifo);
+        mkfifo(fifo);
+        List<String> argv = new java.util.ArrayList<>(List.of(setsid.toString()));
+        argv.addAll(command(perl, stream, fifo, log));
+        Process p = new ProcessBuilder(argv)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        awaitReady(p, fifo);
+    }
+
+    private static void mkfifo(Path fifo) throws IOException {
+        Process p = new ProcessBuilder("mkfifo", "-m", "600", fifo.toString())
+                .redirectErrorStream(true).start();
+        try {
+            String out = new String(p.getInputStream().readNBytes(4096));
+            if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IOException("mkfifo " + fifo + " failed: " + out.trim());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted making " + fifo, e);
+        }
+    }
+
+    private static void awaitReady(Process p, Path fifo) throws IOException {
+        long deadline = System.nanoTime() + READY_WAIT_NANOS;
+        try (InputStream in = p.getInputStream()) {
+            while (System.nanoTime() < deadline) {
+                if (in.available() > 0) {
+                    return; // "ready": it has the pipe open for reading
+                }
+                if (!p.isAlive()) {
+                    throw new IOException("log stamper for " + fifo + " exited with " + p.exitValue());
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        }
+        p.destroyForcibly();
+        throw new IOException("log stamper for " + fifo + " did not start within 5s");
+    }
+}

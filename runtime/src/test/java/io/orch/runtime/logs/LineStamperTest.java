@@ -1,0 +1,70 @@
+package io.orch.runtime.logs;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.FileOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real perl stamper on a real FIFO. */
+class LineStamperTest {
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
+    private static List<LogRecord> records(Path log) throws Exception {
+        List<LogRecord> out = new ArrayList<>();
+        for (String line : Files.readString(log, StandardCharsets.UTF_8).split("(?<=\n)")) {
+            if (!line.isEmpty()) {
+                out.add(LogRecord.parse(line.getBytes(StandardCharsets.UTF_8), Instant.EPOCH));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void eachLineGetsTheTimeItArrivedAndLongLinesAreSplit(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("stdout.pipe");
+        Path log = dir.resolve("stdout.log");
+        Instant before = Instant.now();
+        LineStamper.start(SETSID, LineStamper.PERL, "stdout", fifo, log);
+        byte[] longLine = ("x".repeat(LogRecord.MAX_LINE + 10) + "\n").getBytes(StandardCharsets.UTF_8);
+        try (FileOutputStream w = new FileOutputStream(fifo.toFile(), true)) {
+            w.write("first\n".getBytes(StandardCharsets.UTF_8));
+            w.flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log) && Files.size(log) > 0);
+            Instant firstSeen = Instant.now();
+            await().pollDelay(Duration.ofMillis(20)).atMost(Duration.ofSeconds(1)).until(() -> true);
+            w.write("second\n".getBytes(StandardCharsets.UTF_8));
+            w.write(longLine);
+            w.write("tail without newline".getBytes(StandardCharsets.UTF_8));
+            w.flush();
+            List<LogRecord> first = records(log);
+            assertEquals(1, first.size());
+            assertFalse(first.get(0).time().isBefore(before.minusMillis(1)));
+            assertFalse(first.get(0).time().isAfter(firstSeen));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(fifo)); // it saw the end and left
+        List<LogRecord> all = records(log);
+        assertEquals(5, all.size(), all.toString());
+        assertArrayEquals("second\n".getBytes(StandardCharsets.UTF_8), all.get(1).content());
+        assertTrue(all.get(1).time().isAfter(all.get(0).time()), "the second line arrived later");
+        assertTrue(all.get(2).partial());
+        assertEquals(LogRecord.MAX_LINE, all.get(2).content().length);
+        assertEquals("x".repeat(10) + "\n", new String(all.get(3).content(), StandardCharsets.UTF_8));
+        assertTrue(all.get(4).partial());
+        assertEquals("tail without newline", new String(all.get(4).content(), StandardCharsets.UTF_8));
+        assertEquals("first\nsecond\n" + new String(longLine, StandardCharsets.UTF_8) + "tail without newline",
+                LogFileText.read(log));
+    }
+}
