@@ -144,7 +144,7 @@ class RuncRuntimeTest {
                 List.of("sh", "-c", "tty; echo $TERM; exit 5"), List.of(), false, List.of(), Optional.empty(), true));
         runtime.start(c);
         assertEquals(5, exit(c.taskId(), 20).exitCode());
-        String out = Files.readString(runtime.logs(c.taskId()).stdout());
+        String out = LogFileText.read(runtime.logs(c.taskId()).stdout());
         assertTrue(out.matches("/dev/pts/[0-9]+\\r?\nxterm\\r?\n"), "the terminal's output, nothing typed into it: " + out);
     }
 
