@@ -1,6 +1,7 @@
 package io.orch.runtime;
 
 import io.orch.runtime.health.HealthSpec;
+import io.orch.runtime.logs.LogRotation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,11 +50,24 @@ public record TaskConfig(
     }
 
     /**
-     * What becomes of the task's output (the service's LogDriver, decided by the worker): FILES,
+     * What becomes of the task's output (the service's LogDriver, decided by the worker): kept in
      * the task's own stdout/stderr log files that {@code docker service logs} reads (Docker's
-     * json-file and local drivers); NONE, nothing is kept (Docker's none driver).
+     * json-file and local drivers), rotated as Docker's max-size/max-file say; or not kept at
+     * all (Docker's none driver).
      */
-    public enum Logs { FILES, NONE }
+    public record Logs(boolean kept, LogRotation rotation) {
+        /** Kept, never rotated (json-file's default). */
+        public static final Logs FILES = new Logs(true, LogRotation.NONE);
+        public static final Logs NONE = new Logs(false, LogRotation.NONE);
+
+        public Logs {
+            java.util.Objects.requireNonNull(rotation, "rotation");
+        }
+
+        public static Logs rotated(LogRotation rotation) {
+            return new Logs(true, rotation);
+        }
+    }
 
     /** With the default network: the container's own namespace on the node's bridge, no published ports. */
     public TaskConfig(String taskId, String name, String image, List<String> argv, Map<String, String> env,

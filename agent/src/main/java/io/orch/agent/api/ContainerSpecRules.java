@@ -9,6 +9,7 @@ import io.orch.api.proto.Privileges;
 import io.orch.api.proto.TaskSpec;
 import io.orch.api.proto.Ulimit;
 import io.orch.runtime.ContainerOptions;
+import io.orch.runtime.logs.LogDriverOptions;
 import io.orch.runtime.runc.Capabilities;
 import io.orch.runtime.runc.HostsEntries;
 import io.orch.runtime.runc.ResolvConfFile;
@@ -208,16 +209,23 @@ final class ContainerSpecRules {
         }
     }
 
-    /** orch keeps task logs in its own files ({@code docker service logs} reads them), without rotation. */
+    /** orch keeps task logs in its own files ({@code docker service logs} reads them), rotated as Docker's. */
     private static void logDriver(Driver d) throws ApiException {
         if (!LOG_DRIVERS.contains(d.getName())) {
             throw ServiceSpecValidator.invalid("TaskTemplate.LogDriver.Name", "log driver \"" + d.getName()
                     + "\" is not supported (orch keeps task logs itself: json-file, local or none)");
         }
-        for (String option : new java.util.TreeSet<>(d.getOptionsMap().keySet())) {
-            String why = option.equals("max-size") || option.equals("max-file")
-                    ? "orch's task log files are not rotated" : "orch's log files take no options";
-            throw ServiceSpecValidator.invalid("TaskTemplate.LogDriver.Options." + option, why);
+        if (d.getName().equals("none")) {
+            if (d.getOptionsCount() > 0) {
+                String first = new java.util.TreeSet<>(d.getOptionsMap().keySet()).first();
+                throw ServiceSpecValidator.invalid("TaskTemplate.LogDriver.Options." + first, "the none log driver takes no options");
+            }
+            return;
+        }
+        try {
+            LogDriverOptions.rotation(d.getName(), d.getOptionsMap());
+        } catch (LogDriverOptions.InvalidOption e) {
+            throw ServiceSpecValidator.invalid("TaskTemplate.LogDriver.Options." + e.option(), e.getMessage());
         }
     }
 

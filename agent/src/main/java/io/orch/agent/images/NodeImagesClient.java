@@ -3,11 +3,10 @@ package io.orch.agent.images;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.orch.agent.rpc.NodeChannels;
 import io.orch.api.proto.ImageArchiveChunk;
 import io.orch.api.proto.ImageLoadReply;
 import io.orch.api.proto.NodeImagesGrpc;
@@ -18,31 +17,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * A manager's side of {@code NodeImages}: streams an archive file to another node over mutual
- * TLS in {@link #CHUNK_BYTES} pieces, sending the next only when the transport is ready for it,
+ * TLS ({@link NodeChannels}) in {@link #CHUNK_BYTES} pieces, sending the next only when the transport is ready for it,
  * so at most a few chunks per transfer are ever in memory whatever the image's size.
  */
 public final class NodeImagesClient implements AutoCloseable {
     static final int CHUNK_BYTES = 1 << 20;
-    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    public static final Duration CONNECT_TIMEOUT = NodeChannels.CONNECT_TIMEOUT;
     /** How long a node may take to load the archive once it has it all (unpacking layers). */
     static final Duration LOAD_TIMEOUT = Duration.ofMinutes(10);
 
-    private final SslContext tls;
-    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    private final NodeChannels channels;
 
     /** @param tls client context: this manager's certificate, trusting the cluster root CA */
     public NodeImagesClient(SslContext tls) {
-        this.tls = tls;
+        this.channels = new NodeChannels(tls, "the node images client");
     }
 
     /** Why a node did not load an archive, in one line. */
@@ -123,31 +118,11 @@ public final class NodeImagesClient implements AutoCloseable {
     }
 
     private ManagedChannel channel(String address) {
-        if (closed) {
-            throw new IllegalStateException("the node images client is closed");
-        }
-        return channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a)
-                .sslContext(tls)
-                .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
-                .keepAliveTime(10, TimeUnit.SECONDS)
-                .keepAliveTimeout(5, TimeUnit.SECONDS)
-                .build());
+        return channels.to(address);
     }
 
     @Override
     public void close() {
-        closed = true;
-        for (ManagedChannel c : channels.values()) {
-            c.shutdownNow();
-        }
-        for (ManagedChannel c : channels.values()) {
-            try {
-                c.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        channels.clear();
+        channels.close();
     }
 }

@@ -2,36 +2,28 @@ package io.orch.agent.logs;
 
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.stub.ClientResponseObserver;
+import io.orch.agent.rpc.NodeChannels;
 import io.orch.api.proto.LogChunk;
 import io.orch.api.proto.NodeLogsGrpc;
 import io.orch.api.proto.TailRequest;
 
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A manager's side of {@code NodeLogs}: calls other nodes' RPC addresses over mutual TLS, one
- * channel per node kept for later requests. A node that does not answer is given up on within
- * {@link #CONNECT_TIMEOUT} (calls never wait for a connection that is failing), and keepalive
- * pings notice a node that vanishes mid-stream, so no request hangs on a dead node.
+ * A manager's side of {@code NodeLogs}: tails and follows tasks' logs on other nodes over the
+ * {@link NodeChannels} (mutual TLS, a node that does not answer given up on, keepalive).
  */
 public final class NodeLogsClient implements AutoCloseable {
-    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    public static final Duration CONNECT_TIMEOUT = NodeChannels.CONNECT_TIMEOUT;
 
-    private final SslContext tls;
-    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    private final NodeChannels channels;
 
     /** @param tls client context: this manager's certificate, trusting the cluster root CA (any role: workers serve logs too) */
     public NodeLogsClient(SslContext tls) {
-        this.tls = tls;
+        this.channels = new NodeChannels(tls, "the node logs client");
     }
 
     /** A running blocking call: its chunks in order; closing it cancels the call. */
@@ -80,34 +72,11 @@ public final class NodeLogsClient implements AutoCloseable {
     }
 
     private ManagedChannel channel(String address) {
-        if (closed) {
-            throw new IllegalStateException("the node logs client is closed");
-        }
-        return channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a)
-                .sslContext(tls)
-                .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
-                // the node RPC server permits pings every 500 ms; a follow may be idle for hours
-                .keepAliveTime(10, TimeUnit.SECONDS)
-                .keepAliveTimeout(5, TimeUnit.SECONDS)
-                .keepAliveWithoutCalls(false)
-                .maxInboundMessageSize(8 << 20)
-                .build());
+        return channels.to(address);
     }
 
     @Override
     public void close() {
-        closed = true;
-        for (ManagedChannel c : channels.values()) {
-            c.shutdownNow();
-        }
-        for (ManagedChannel c : channels.values()) {
-            try {
-                c.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        channels.clear();
+        channels.close();
     }
 }

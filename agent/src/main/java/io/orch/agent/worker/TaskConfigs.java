@@ -2,10 +2,13 @@ package io.orch.agent.worker;
 
 import io.orch.api.proto.ContainerSpec;
 import io.orch.api.proto.DNSConfig;
+import io.orch.api.proto.Driver;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskSpec;
 import io.orch.runtime.ContainerOptions;
 import io.orch.runtime.TaskConfig;
+import io.orch.runtime.logs.LogDriverOptions;
+import io.orch.runtime.logs.LogRotation;
 import io.orch.runtime.health.HealthSpec;
 
 import java.nio.file.Path;
@@ -98,9 +101,22 @@ final class TaskConfigs {
                 (int) c.getOomScoreAdj()); // range checked by the API (ContainerSpecRules)
     }
 
-    /** LogDriver none keeps no logs; json-file, local and no driver are orch's own log files. */
+    /**
+     * LogDriver none keeps no logs; json-file, local and no driver are orch's own log files,
+     * rotated as the driver's max-size and max-file say (checked by the API when the service was
+     * written; a spec from before that check that does not parse keeps its logs unrotated).
+     */
     static TaskConfig.Logs logs(TaskSpec spec) {
-        return spec.getLogDriver().getName().equals("none") ? TaskConfig.Logs.NONE : TaskConfig.Logs.FILES;
+        Driver d = spec.getLogDriver();
+        if (d.getName().equals("none")) {
+            return TaskConfig.Logs.NONE;
+        }
+        try {
+            LogRotation rotation = LogDriverOptions.rotation(d.getName(), d.getOptionsMap());
+            return rotation.equals(LogRotation.NONE) ? TaskConfig.Logs.FILES : TaskConfig.Logs.rotated(rotation);
+        } catch (LogDriverOptions.InvalidOption e) {
+            return TaskConfig.Logs.FILES;
+        }
     }
 
     /**
@@ -115,7 +131,9 @@ final class TaskConfigs {
         String field = !options(c).equals(ContainerOptions.NONE) ? "the ContainerSpec's process and security settings"
                 : c.getMountsList().stream().anyMatch(m -> !mountOptions(m).equals(TaskConfig.MountOptions.NONE))
                         ? "Mount options"
-                        : logs(task.getSpec()) == TaskConfig.Logs.NONE ? "LogDriver none" : null;
+                        : !logs(task.getSpec()).kept() ? "LogDriver none"
+                        : !logs(task.getSpec()).equals(TaskConfig.Logs.FILES) && !runtime.equals("process")
+                                ? "log rotation (LogDriver max-size, max-file)" : null;
         if (field != null) {
             throw new IllegalStateException("only the runc runtime applies " + field + "; this node runs the task with the "
                     + runtime + " runtime");

@@ -85,7 +85,8 @@ class ContainerSpecRulesTest {
         "                                  |,\"LogDriver\":{\"Name\":\"syslog\"} | TaskTemplate.LogDriver.Name: log driver \"syslog\" is not supported",
         ",\"Init\":true                   |,\"Runtime\":\"process\" | TaskTemplate.ContainerSpec.Init: only the runc runtime applies it, and TaskTemplate.Runtime is process",
         "                                  |,\"Runtime\":\"docker\",\"LogDriver\":{\"Name\":\"none\"} | TaskTemplate.LogDriver: only the runc runtime applies it",
-        "                                  |,\"LogDriver\":{\"Name\":\"json-file\",\"Options\":{\"max-size\":\"10m\"}} | TaskTemplate.LogDriver.Options.max-size: orch's task log files are not rotated",
+        "                                  |,\"LogDriver\":{\"Name\":\"json-file\",\"Options\":{\"max-size\":\"10m\",\"compress\":\"true\"}} | TaskTemplate.LogDriver.Options.compress: orch does not compress rotated log files",
+        "                                  |,\"LogDriver\":{\"Name\":\"json-file\",\"Options\":{\"max-size\":\"ten\"}} | TaskTemplate.LogDriver.Options.max-size: \"ten\" is not a size",
     })
     void eachProblemIsOneLineNamingTheField(String containerSpec, String taskExtra, String expected) {
         String message = assertThrows(ApiException.class, () -> read(containerSpec == null ? "" : containerSpec,

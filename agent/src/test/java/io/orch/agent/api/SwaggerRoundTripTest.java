@@ -57,7 +57,7 @@ class SwaggerRoundTripTest {
         REFUSED.put("ServiceSpec TaskTemplate.ContainerSpec.Mounts[].VolumeOptions.DriverConfig.Options",
                 "orch's only volume driver is local, and it takes no options");
         REFUSED.put("ServiceSpec TaskTemplate.LogDriver.Options",
-                "orch's task log files are not rotated, so max-size/max-file could not be applied");
+                "orch's log files take only max-size, max-file and compress=false (the sample's option is none of them)");
         REFUSED.put("ServiceSpec TaskTemplate.ContainerSpec.Configs[].Runtime", "orch has no runtime configs (Windows credential specs)");
         for (String p : List.of("NamedResourceSpec.Kind", "NamedResourceSpec.Value", "DiscreteResourceSpec.Kind", "DiscreteResourceSpec.Value")) {
             REFUSED.put("ServiceSpec TaskTemplate.Resources.Reservations.GenericResources[]." + p,

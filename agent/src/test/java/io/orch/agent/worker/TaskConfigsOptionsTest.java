@@ -17,6 +17,7 @@ import io.orch.api.proto.Ulimit;
 import io.orch.api.proto.VolumeOptions;
 import io.orch.runtime.ContainerOptions;
 import io.orch.runtime.TaskConfig;
+import io.orch.runtime.logs.LogRotation;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,6 +71,14 @@ class TaskConfigsOptionsTest {
         assertEquals(TaskConfig.Logs.NONE, TaskConfigs.logs(none));
         assertEquals(TaskConfig.Logs.FILES, TaskConfigs.logs(TaskSpec.newBuilder()
                 .setLogDriver(Driver.newBuilder().setName("json-file")).build()));
+        assertEquals(TaskConfig.Logs.rotated(new LogRotation(1_000_000, 3)), TaskConfigs.logs(TaskSpec.newBuilder()
+                .setLogDriver(Driver.newBuilder().setName("json-file").putOptions("max-size", "1m").putOptions("max-file", "3")).build()));
+        Task rotated = Task.newBuilder().setId("t").setSpec(TaskSpec.newBuilder().setContainerSpec(ContainerSpec.newBuilder()
+                .setImage("busybox")).setLogDriver(Driver.newBuilder().setName("local"))).build();
+        TaskConfigs.checkRuntimeApplies(rotated, "process"); // its stampers rotate too
+        String noRotation = assertThrows(IllegalStateException.class, () -> TaskConfigs.checkRuntimeApplies(rotated, "docker"))
+                .getMessage();
+        assertTrue(noRotation.contains("log rotation"), noRotation);
         Task withCaps = Task.newBuilder().setId("t").setSpec(TaskSpec.newBuilder().setContainerSpec(
                 ContainerSpec.newBuilder().setImage("busybox").addCapabilityAdd("NET_ADMIN"))).build();
         TaskConfigs.checkRuntimeApplies(withCaps, "runc");

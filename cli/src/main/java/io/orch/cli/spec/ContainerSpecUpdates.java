@@ -29,12 +29,7 @@ final class ContainerSpecUpdates {
     static void apply(ObjectNode spec, ObjectNode tt, ObjectNode cs, ServiceUpdateOptions o) {
         ContainerOptions c = o.container;
         ContainerListUpdateOptions l = o.lists;
-        if (o.maxReplicasPerNode != null) RolloutSpecs.object(tt, "Placement").put("MaxReplicas", o.maxReplicasPerNode);
-        if (o.stopGracePeriod != null) cs.put("StopGracePeriod", o.stopGracePeriod);
-        if (o.stopSignal != null) cs.put("StopSignal", o.stopSignal);
-        if (o.workdir != null) cs.put("Dir", o.workdir);
-        if (o.user != null) cs.put("User", o.user);
-        if (o.hostname != null) cs.put("Hostname", o.hostname);
+        o.task.applyTo(tt, cs);
         if (o.entrypoint != null) {
             List<String> words = ServiceSpecBuilder.splitWords(o.entrypoint);
             if (words.isEmpty()) cs.remove("Command"); else ContainerSpecFields.strings(cs.putArray("Command"), words);

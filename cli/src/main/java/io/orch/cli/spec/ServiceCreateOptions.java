@@ -37,9 +37,6 @@ public class ServiceCreateOptions {
     @Option(names = "--placement-pref", converter = PlacementPrefConverter.class, description = "Placement preference (spread=node.labels.X).")
     public List<String> placementPrefs = new ArrayList<>();
 
-    @Option(names = "--replicas-max-per-node", converter = Converters.NonNegativeLong.class, description = "Maximum tasks per node (0 = unlimited).")
-    public Long maxReplicasPerNode;
-
     @Option(names = {"-p", "--publish"}, converter = Converters.Publish.class, description = "Publish a port: 8080:80[/udp] or published=8080,target=80,mode=host,protocol=tcp.")
     public List<PortConfig> publish = new ArrayList<>();
 
@@ -52,53 +49,14 @@ public class ServiceCreateOptions {
             description = "vip (a virtual IP per network, load-balanced; default) or dnsrr (DNS answers with the tasks' addresses).")
     public String endpointMode;
 
-    @Option(names = "--limit-cpu", converter = Converters.NanoCpus.class, description = "Limit CPUs.")
-    public Long limitCpu;
-
-    @Option(names = "--limit-memory", converter = Converters.Size.class, description = "Limit memory.")
-    public Long limitMemory;
-
-    @Option(names = "--limit-pids", converter = Converters.NonNegativeLong.class, description = "Limit the number of processes (0 = unlimited).")
-    public Long limitPids;
-
-    @Option(names = "--reserve-cpu", converter = Converters.NanoCpus.class, description = "Reserve CPUs.")
-    public Long reserveCpu;
-
-    @Option(names = "--reserve-memory", converter = Converters.Size.class, description = "Reserve memory.")
-    public Long reserveMemory;
-
-    @Option(names = "--restart-condition", converter = Converters.RestartCondition.class, description = "none, on-failure or any.")
-    public String restartCondition;
-
-    @Option(names = "--restart-delay", converter = Converters.Duration.class, description = "Delay between restart attempts (ns|us|ms|s|m|h).")
-    public Long restartDelay;
-
-    @Option(names = "--restart-max-attempts", converter = Converters.NonNegativeLong.class, description = "Maximum number of restarts before giving up.")
-    public Long restartMaxAttempts;
-
-    @Option(names = "--restart-window", converter = Converters.Duration.class, description = "Window used to evaluate the restart policy.")
-    public Long restartWindow;
-
-    @Option(names = "--stop-grace-period", converter = Converters.Duration.class, description = "Time to wait before force killing a container.")
-    public Long stopGracePeriod;
-
-    @Option(names = "--stop-signal", description = "Signal to stop the container.")
-    public String stopSignal;
-
-    @Option(names = {"-w", "--workdir"}, description = "Working directory inside the container.")
-    public String workdir;
-
-    @Option(names = {"-u", "--user"}, description = "Username or UID (format: <name|uid>[:<group|gid>]).")
-    public String user;
-
-    @Option(names = "--hostname", description = "Container hostname.")
-    public String hostname;
-
     @Option(names = "--entrypoint", description = "Overwrite the default ENTRYPOINT of the image.")
     public String entrypoint;
 
     @Option(names = "--runtime", converter = Converters.Runtime.class, description = "orch runtime: process, runc or docker.")
     public String runtime;
+
+    @picocli.CommandLine.Mixin
+    public TaskSettingsOptions task = new TaskSettingsOptions();
 
     @picocli.CommandLine.Mixin
     public ContainerOptions container = new ContainerOptions();

@@ -45,45 +45,31 @@ public final class ServiceSpecBuilder {
         if (!containerLabels.isEmpty()) putMap(cs.putObject("Labels"), containerLabels);
         if (o.entrypoint != null) putList(cs.putArray("Command"), splitWords(o.entrypoint));
         if (!o.args.isEmpty()) putList(cs.putArray("Args"), o.args);
-        if (o.hostname != null) cs.put("Hostname", o.hostname);
         List<String> env = ContainerSpecFields.mergeEnv(o.lists.envFromFiles, o.env);
         if (!env.isEmpty()) putList(cs.putArray("Env"), env);
-        if (o.workdir != null) cs.put("Dir", o.workdir);
-        if (o.user != null) cs.put("User", o.user);
-        if (o.stopSignal != null) cs.put("StopSignal", o.stopSignal);
-        if (o.stopGracePeriod != null) cs.put("StopGracePeriod", o.stopGracePeriod);
-
+        // docker always sends both resource objects, empty when no flag fills them
         ObjectNode resources = tt.putObject("Resources");
-        ObjectNode limits = resources.putObject("Limits");
-        if (o.limitCpu != null) limits.put("NanoCPUs", o.limitCpu);
-        if (o.limitMemory != null) limits.put("MemoryBytes", o.limitMemory);
-        if (o.limitPids != null) limits.put("Pids", o.limitPids);
-        ObjectNode reservations = resources.putObject("Reservations");
-        if (o.reserveCpu != null) reservations.put("NanoCPUs", o.reserveCpu);
-        if (o.reserveMemory != null) reservations.put("MemoryBytes", o.reserveMemory);
-
-        if (o.restartCondition != null || o.restartDelay != null || o.restartMaxAttempts != null || o.restartWindow != null) {
-            ObjectNode rp = tt.putObject("RestartPolicy");
-            if (o.restartCondition != null) rp.put("Condition", o.restartCondition);
-            if (o.restartDelay != null) rp.put("Delay", o.restartDelay);
+        resources.putObject("Limits");
+        resources.putObject("Reservations");
+        o.task.applyTo(tt, cs);
+        if (o.task.restartGiven()) {
             // docker sends MaxAttempts (0 = unlimited) whenever it sends a restart policy
-            rp.put("MaxAttempts", o.restartMaxAttempts == null ? 0 : o.restartMaxAttempts);
-            if (o.restartWindow != null) rp.put("Window", o.restartWindow);
+            ObjectNode rp = (ObjectNode) tt.get("RestartPolicy");
+            if (!rp.has("MaxAttempts")) rp.put("MaxAttempts", 0);
         }
 
-        if (!o.constraints.isEmpty() || !o.placementPrefs.isEmpty() || o.maxReplicasPerNode != null) {
-            ObjectNode placement = tt.putObject("Placement");
+        if (!o.constraints.isEmpty() || !o.placementPrefs.isEmpty()) {
+            ObjectNode placement = RolloutSpecs.object(tt, "Placement");
             if (!o.constraints.isEmpty()) putList(placement.putArray("Constraints"), o.constraints);
             if (!o.placementPrefs.isEmpty()) {
                 ArrayNode prefs = placement.putArray("Preferences");
                 o.placementPrefs.forEach(d -> prefs.addObject().putObject("Spread").put("SpreadDescriptor", d));
             }
-            if (o.maxReplicasPerNode != null) placement.put("MaxReplicas", o.maxReplicasPerNode);
         }
         // orch extension: which runtime the tasks need (the scheduler filters nodes on it)
         if (o.runtime != null) tt.put("Runtime", o.runtime);
 
-        spec.set("Mode", ServiceModes.forCreate(o.mode, o.replicas, o.container.maxConcurrent, o.maxReplicasPerNode));
+        spec.set("Mode", ServiceModes.forCreate(o.mode, o.replicas, o.container.maxConcurrent, o.task.maxReplicasPerNode));
         ContainerSpecFields.apply(tt, o.container, o.lists);
 
         if (!o.networks.isEmpty()) {

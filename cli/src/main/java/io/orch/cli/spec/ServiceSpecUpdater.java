@@ -70,24 +70,6 @@ public final class ServiceSpecUpdater {
             ArrayNode p = placement.putArray("Preferences");
             prefs.forEach(d -> p.addObject().putObject("Spread").put("SpreadDescriptor", d));
         }
-        if (o.limitCpu != null || o.limitMemory != null || o.limitPids != null) {
-            ObjectNode limits = RolloutSpecs.object(RolloutSpecs.object(tt, "Resources"), "Limits");
-            if (o.limitCpu != null) limits.put("NanoCPUs", o.limitCpu);
-            if (o.limitMemory != null) limits.put("MemoryBytes", o.limitMemory);
-            if (o.limitPids != null) limits.put("Pids", o.limitPids);
-        }
-        if (o.reserveCpu != null || o.reserveMemory != null) {
-            ObjectNode res = RolloutSpecs.object(RolloutSpecs.object(tt, "Resources"), "Reservations");
-            if (o.reserveCpu != null) res.put("NanoCPUs", o.reserveCpu);
-            if (o.reserveMemory != null) res.put("MemoryBytes", o.reserveMemory);
-        }
-        if (o.restartCondition != null || o.restartDelay != null || o.restartMaxAttempts != null || o.restartWindow != null) {
-            ObjectNode rp = RolloutSpecs.object(tt, "RestartPolicy");
-            if (o.restartCondition != null) rp.put("Condition", o.restartCondition);
-            if (o.restartDelay != null) rp.put("Delay", o.restartDelay);
-            if (o.restartMaxAttempts != null) rp.put("MaxAttempts", o.restartMaxAttempts);
-            if (o.restartWindow != null) rp.put("Window", o.restartWindow);
-        }
         RolloutSpecs.apply(spec, rollout);
         if (o.force) tt.put("ForceUpdate", tt.path("ForceUpdate").asLong(0) + 1);
         return spec;

@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.orch.cli.testing.CliRun;
 import io.orch.cli.testing.RecordedRequest;
 import io.orch.cli.testing.StubResponse;
-import io.orch.cli.testing.UnixStubServer;
+import io.orch.cli.testing.StubAgentCli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code orch image load|ls|rm} and {@code orch service logs} against a stub agent. */
@@ -25,20 +25,11 @@ class ImageAndLogsCommandsTest {
 
     @TempDir
     Path dir;
-    private UnixStubServer agent;
-
-    @AfterEach
-    void stop() throws IOException {
-        if (agent != null) agent.close();
-    }
+    @RegisterExtension
+    final StubAgentCli cli = new StubAgentCli();
 
     private CliRun orch(Function<RecordedRequest, StubResponse> handler, String... args) throws IOException {
-        agent = new UnixStubServer(handler);
-        String[] all = new String[args.length + 2];
-        all[0] = "-H";
-        all[1] = agent.url();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return CliRun.run(all);
+        return cli.run(handler, args);
     }
 
     @Test
@@ -49,7 +40,7 @@ class ImageAndLogsCommandsTest {
         CliRun run = orch(r -> StubResponse.ok("{\"stream\":\"Loaded image: tiny:1\\n\"}\r\n"), "image", "load", "-i", tar.toString());
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals("Loaded image: tiny:1\n", run.out());
-        RecordedRequest req = agent.requests().get(0);
+        RecordedRequest req = cli.requests().get(0);
         assertEquals("POST", req.method());
         assertTrue(req.target().endsWith("/images/load?quiet=0"), req.target());
         assertArrayEquals(archive, req.body());
@@ -66,7 +57,7 @@ class ImageAndLogsCommandsTest {
         assertEquals(1, run.exitCode(), run.toString());
         assertEquals("w1: Loaded image: tiny:1\nw2: failed: cannot reach the node\n", run.out());
         assertTrue(run.err().contains("the image was not loaded on 1 of 2 nodes: w2"), run.err());
-        assertTrue(agent.requests().get(0).target().endsWith("/images/load?quiet=0&node=w1&node=w+2"), agent.requests().get(0).target());
+        assertTrue(cli.requests().get(0).target().endsWith("/images/load?quiet=0&node=w1&node=w+2"), cli.requests().get(0).target());
     }
 
     @Test
@@ -75,8 +66,7 @@ class ImageAndLogsCommandsTest {
         CliRun run = orch(r -> StubResponse.ok("{\"stream\":\"w1: Loaded image: tiny:1\\n\"}\r\n"),
                 "image", "load", "--all-nodes", "-i", tar.toString());
         assertEquals(0, run.exitCode(), run.toString());
-        assertTrue(agent.requests().get(0).target().endsWith("/images/load?quiet=0&allNodes=1"), agent.requests().get(0).target());
-        agent.close();
+        assertTrue(cli.requests().get(0).target().endsWith("/images/load?quiet=0&allNodes=1"), cli.requests().get(0).target());
         CliRun both = orch(r -> StubResponse.ok(""), "image", "load", "--all-nodes", "--node", "w1", "-i", tar.toString());
         assertEquals(2, both.exitCode(), both.toString());
     }
@@ -86,7 +76,7 @@ class ImageAndLogsCommandsTest {
         CliRun run = orch(r -> StubResponse.ok("[]"), "image", "load", "-i", dir.resolve("nope.tar").toString());
         assertEquals(1, run.exitCode(), run.toString());
         assertTrue(run.err().contains("nope.tar"), run.err());
-        assertEquals(0, agent.requests().size());
+        assertEquals(0, cli.requests().size());
     }
 
     private static final String IMAGES = "[{\"Id\":\"sha256:0123456789abcdef0123\",\"RepoTags\":[\"tiny:1\",\"reg.example/x/tiny:2\"],"
@@ -107,7 +97,6 @@ class ImageAndLogsCommandsTest {
     void imageLsQuietAndJson() throws IOException {
         CliRun quiet = orch(r -> StubResponse.ok(IMAGES), "image", "ls", "-q");
         assertEquals(List.of("0123456789ab", "fedcba987654"), quiet.outLines());
-        agent.close();
         CliRun json = orch(r -> StubResponse.ok(IMAGES), "image", "ls", "--format", "json");
         assertEquals(3, json.outLines().size(), json.toString());
         assertTrue(json.outLines().get(0).contains("\"Repository\":\"tiny\""), json.out());
@@ -122,7 +111,7 @@ class ImageAndLogsCommandsTest {
         assertEquals(1, run.exitCode(), run.toString());
         assertEquals(List.of("Untagged: tiny:1", "Deleted: sha256:0123"), run.outLines());
         assertTrue(run.err().startsWith("Error response from daemon: conflict"), run.err());
-        assertTrue(agent.requests().get(1).target().endsWith("/images/tiny%3A1"), agent.requests().get(1).target());
+        assertTrue(cli.requests().get(1).target().endsWith("/images/tiny%3A1"), cli.requests().get(1).target());
     }
 
     private static byte[] frames(String... streamAndPayload) {
@@ -157,7 +146,7 @@ class ImageAndLogsCommandsTest {
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals(List.of("web.2.task00000000@host1    | hello", "web.2.task00000000@host1    | bye"), run.outLines());
         assertEquals(List.of("web.2.task00000000@host1    | oops"), run.errLines());
-        String logsTarget = agent.requests().stream().map(RecordedRequest::target).filter(t -> t.contains("/logs")).findFirst().orElseThrow();
+        String logsTarget = cli.requests().stream().map(RecordedRequest::target).filter(t -> t.contains("/logs")).findFirst().orElseThrow();
         assertTrue(logsTarget.contains("/services/" + SERVICE + "/logs?"), logsTarget);
         assertTrue(logsTarget.contains("details=1") && logsTarget.contains("tail=2") && logsTarget.contains("stdout=1")
                 && logsTarget.contains("stderr=1") && !logsTarget.contains("follow"), logsTarget);
@@ -177,7 +166,7 @@ class ImageAndLogsCommandsTest {
                 : logsAgent(r, body), "service", "logs", TASK);
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals(List.of("web.2.task00000000@host1    | hi"), run.outLines());
-        assertTrue(agent.requests().stream().anyMatch(r -> r.target().contains("/tasks/" + TASK + "/logs?")));
+        assertTrue(cli.requests().stream().anyMatch(r -> r.target().contains("/tasks/" + TASK + "/logs?")));
     }
 
     @Test
@@ -185,9 +174,8 @@ class ImageAndLogsCommandsTest {
         CliRun none = orch(r -> StubResponse.error(404, "not found"), "service", "logs", "nosuch");
         assertEquals(1, none.exitCode(), none.toString());
         assertEquals("Error: no such task or service: nosuch", none.err().trim());
-        agent.close();
         CliRun bad = orch(r -> StubResponse.ok("{}"), "service", "logs", "--tail", "lots", "web");
         assertEquals(2, bad.exitCode(), bad.toString());
-        assertEquals(0, agent.requests().size());
+        assertEquals(0, cli.requests().size());
     }
 }

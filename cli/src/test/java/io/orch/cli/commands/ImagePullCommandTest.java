@@ -6,30 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.orch.cli.testing.CliRun;
 import io.orch.cli.testing.RecordedRequest;
 import io.orch.cli.testing.StubResponse;
-import io.orch.cli.testing.UnixStubServer;
+import io.orch.cli.testing.StubAgentCli;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code orch image pull} against a stub agent. */
 class ImagePullCommandTest {
     private static final String DIGEST = "sha256:" + "ab".repeat(32);
-    private UnixStubServer agent;
-
-    @AfterEach
-    void stop() throws IOException {
-        if (agent != null) agent.close();
-    }
+    @RegisterExtension
+    final StubAgentCli cli = new StubAgentCli();
 
     private CliRun orch(Function<RecordedRequest, StubResponse> handler, String... args) throws IOException {
-        agent = new UnixStubServer(handler);
-        String[] all = new String[args.length + 2];
-        all[0] = "-H";
-        all[1] = agent.url();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return CliRun.run(all);
+        return cli.run(handler, args);
     }
 
     private static final String PROGRESS = String.join("\r\n",
@@ -48,7 +39,7 @@ class ImagePullCommandTest {
                 "0123456789ab: Download complete", "0123456789ab: Pull complete", "Digest: " + DIGEST,
                 "Status: Downloaded newer image for reg.example:5000/test/busybox:1.0",
                 "reg.example:5000/test/busybox:1.0"), run.outLines());
-        RecordedRequest req = agent.requests().get(0);
+        RecordedRequest req = cli.requests().get(0);
         assertEquals("POST", req.method());
         assertEquals(true, req.decodedTarget().endsWith("/images/create?fromImage=reg.example:5000/test/busybox&tag=1.0"),
                 req.decodedTarget());
@@ -59,7 +50,7 @@ class ImagePullCommandTest {
         CliRun run = orch(r -> StubResponse.ok(PROGRESS), "image", "pull", "-q", "localhost:5000/app");
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals(List.of("localhost:5000/app:latest"), run.outLines());
-        assertEquals(true, agent.requests().get(0).decodedTarget().endsWith("fromImage=localhost:5000/app&tag=latest"));
+        assertEquals(true, cli.requests().get(0).decodedTarget().endsWith("fromImage=localhost:5000/app&tag=latest"));
     }
 
     @Test
@@ -90,6 +81,6 @@ class ImagePullCommandTest {
     void blankReferenceIsUsageErrorWithoutCallingTheAgent() throws IOException {
         CliRun run = orch(r -> StubResponse.ok(PROGRESS), "image", "pull", " ");
         assertEquals(2, run.exitCode(), run.toString());
-        assertEquals(0, agent.requests().size());
+        assertEquals(0, cli.requests().size());
     }
 }

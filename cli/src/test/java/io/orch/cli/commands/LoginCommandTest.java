@@ -9,29 +9,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orch.cli.testing.CliRun;
 import io.orch.cli.testing.RecordedRequest;
 import io.orch.cli.testing.StubResponse;
-import io.orch.cli.testing.UnixStubServer;
+import io.orch.cli.testing.StubAgentCli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code orch login} against a stub agent: POST /auth as docker login sends it. */
 class LoginCommandTest {
-    private UnixStubServer agent;
-
-    @AfterEach
-    void stop() throws IOException {
-        if (agent != null) agent.close();
-    }
+    @RegisterExtension
+    final StubAgentCli cli = new StubAgentCli();
 
     private CliRun orch(Function<RecordedRequest, StubResponse> handler, String... args) throws IOException {
-        agent = new UnixStubServer(handler);
-        String[] all = new String[args.length + 2];
-        all[0] = "-H";
-        all[1] = agent.url();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return CliRun.run(all);
+        return cli.run(handler, args);
     }
 
     @Test
@@ -40,7 +31,7 @@ class LoginCommandTest {
                 "login", "reg.lan:5000", "-u", "alice", "-p", "pw-1");
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals("Login Succeeded\n", run.out());
-        RecordedRequest req = agent.requests().get(0);
+        RecordedRequest req = cli.requests().get(0);
         assertEquals("POST", req.method());
         assertTrue(req.target().endsWith("/auth"), req.target());
         JsonNode body = new ObjectMapper().readTree(new String(req.body(), StandardCharsets.UTF_8));
@@ -62,6 +53,6 @@ class LoginCommandTest {
     void aPasswordIsRequired() throws IOException {
         CliRun run = orch(r -> StubResponse.ok("{}"), "login", "reg.lan:5000", "-u", "alice");
         assertEquals(2, run.exitCode(), run.toString());
-        assertEquals(0, agent.requests().size());
+        assertEquals(0, cli.requests().size());
     }
 }

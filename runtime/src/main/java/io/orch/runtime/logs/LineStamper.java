@@ -24,28 +24,59 @@ import java.util.concurrent.locks.LockSupport;
  * a FIFO neither readable nor hung up before its first writer), stamps each read once, splits
  * lines longer than {@link LogRecord#MAX_LINE} bytes into partial records as Docker does, and
  * writes a last line that lacks its newline as a partial record at the end.
+ *
+ * <p>Rotation (Docker's max-size and max-file): before a record would take the file past the
+ * maximum size, the file is renamed {@code LOG.1} (older ones move up, the one past max-file is
+ * overwritten), or with a single file removed once its successor exists, and a new one started. Records are never split
+ * across files, so every file starts and ends on a whole record. See {@link LogRotation} for
+ * how readers follow this.
  */
 public final class LineStamper {
     public static final Path PERL = Path.of("/usr/bin/perl");
     private static final long READY_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    /** Arguments: stream name (stdout|stderr), the FIFO to read, the log file to append to. */
+    /** Arguments: stream name (stdout|stderr), the FIFO to read, the log file to append to, max bytes (0: no rotation), max files. */
     public static final String SCRIPT = """
             use strict;
             use POSIX qw(strftime EAGAIN EINTR);
             use Fcntl qw(O_RDONLY O_NONBLOCK O_WRONLY O_APPEND O_CREAT);
             use Time::HiRes qw(gettimeofday);
             $SIG{HUP} = $SIG{INT} = $SIG{PIPE} = 'IGNORE';
-            my ($stream, $fifo, $log) = @ARGV;
+            my ($stream, $fifo, $log, $max_bytes, $max_files) = @ARGV;
+            $max_bytes ||= 0;
+            $max_files ||= 1;
             sysopen(my $in, $fifo, O_RDONLY | O_NONBLOCK) or die "orch log stamper: $fifo: $!\\n";
             my $ino = (stat($in))[1];
-            sysopen(my $out, $log, O_WRONLY | O_APPEND | O_CREAT, 0640) or die "orch log stamper: $log: $!\\n";
+            my $out;
+            sub open_log { sysopen($out, $log, O_WRONLY | O_APPEND | O_CREAT, 0640) or die "orch log stamper: $log: $!\\n"; }
+            open_log();
+            my $size = (stat($out))[7];
+            sub rotate {
+                close($out);
+                if ($max_files > 1) {
+                    for (my $i = $max_files - 1; $i >= 1; $i--) {
+                        my $from = $i == 1 ? $log : "$log." . ($i - 1);
+                        rename($from, "$log.$i") if -e $from;
+                    }
+                    open_log();
+                } else {
+                    # renamed away and removed only once the new file exists: a new file made
+                    # after the old one's inode is freed could get the same inode, and readers
+                    # tell a rotation by the inode
+                    rename($log, "$log.1");
+                    open_log();
+                    unlink("$log.1");
+                }
+                $size = 0;
+            }
             syswrite(STDOUT, "ready\\n");
             close(STDOUT);
             my $max = MAX_LINE;
             sub stamp { my ($s, $us) = gettimeofday(); strftime('%Y-%m-%dT%H:%M:%S', gmtime($s)) . sprintf('.%06d000Z', $us) }
             sub put {
                 my ($r) = @_;
+                rotate() if $max_bytes > 0 && $size > 0 && $size + length($r) > $max_bytes;
+                $size += length($r);
                 while (length $r) {
                     my $w = syswrite($out, $r);
                     if (!defined $w) { next if $! == EINTR; return; }
@@ -76,8 +107,9 @@ public final class LineStamper {
     private LineStamper() {}
 
     /** {@code perl -e SCRIPT stream fifo log}. */
-    public static List<String> command(Path perl, String stream, Path fifo, Path log) {
-        return List.of(perl.toString(), "-e", SCRIPT, stream, fifo.toString(), log.toString());
+    public static List<String> command(Path perl, String stream, Path fifo, Path log, LogRotation rotation) {
+        return List.of(perl.toString(), "-e", SCRIPT, stream, fifo.toString(), log.toString(),
+                Long.toString(rotation.maxBytes()), Integer.toString(rotation.maxFiles()));
     }
 
     /**
@@ -85,11 +117,11 @@ public final class LineStamper {
      * on it in a session of its own (it must survive the agent), and returns once the stamper
      * holds the read end, so that opening the FIFO for writing does not block.
      */
-    public static void start(Path setsid, Path perl, String stream, Path fifo, Path log) throws IOException {
+    public static void start(Path setsid, Path perl, String stream, Path fifo, Path log, LogRotation rotation) throws IOException {
         Files.deleteIfExists(fifo);
         mkfifo(fifo);
         List<String> argv = new java.util.ArrayList<>(List.of(setsid.toString()));
-        argv.addAll(command(perl, stream, fifo, log));
+        argv.addAll(command(perl, stream, fifo, log, rotation));
         Process p = new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))

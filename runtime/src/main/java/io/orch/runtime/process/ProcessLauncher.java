@@ -82,8 +82,8 @@ final class ProcessLauncher {
         pipes.add(stdout);
         pipes.add(stderr);
         try {
-            LineStamper.start(setsid, perl, "stdout", stdout, stdoutFile(config.taskDir()));
-            LineStamper.start(setsid, perl, "stderr", stderr, stderrFile(config.taskDir()));
+            LineStamper.start(setsid, perl, "stdout", stdout, stdoutFile(config.taskDir()), config.logs().rotation());
+            LineStamper.start(setsid, perl, "stderr", stderr, stderrFile(config.taskDir()), config.logs().rotation());
         } catch (IOException e) {
             throw new RuntimeFailure("cannot start the log stampers: " + e.getMessage(), true, e);
         }

@@ -313,8 +313,8 @@ public final class RuncRuntime implements ContainerRuntime {
         Process shim;
         try {
             // LogDriver none: the container's output is discarded (and so are runc's own errors)
-            LogFiles output = config.logs() == TaskConfig.Logs.NONE ? DISCARDED : logs;
-            shim = Shim.launch(runc(), bundle, id, output.stdout(), output.stderr(), config.container().tty());
+            LogFiles output = config.logs().kept() ? logs : DISCARDED;
+            shim = Shim.launch(runc(), bundle, id, output.stdout(), output.stderr(), config.container().tty(), config.logs());
         } catch (IOException e) {
             abandon(config, bundle, net);
             throw new RuntimeFailure("could not launch runc: " + e.getMessage(), true, e);

@@ -1,5 +1,6 @@
 package io.orch.runtime.runc;
 
+import io.orch.runtime.TaskConfig;
 import io.orch.runtime.logs.LineStamper;
 
 import java.io.IOException;
@@ -41,39 +42,40 @@ final class Shim {
      * they outlive the agent as the shim does) into the log files. The exit code is written once
      * both have drained: the container's PID namespace dies with it, so nothing keeps the pipes
      * open. Should the pipes not be made (or $9, the stamper, be empty), the output goes to the
-     * files raw. $11 is the command that runs runc: {@code "$RUNC"} below, or, for a terminal,
-     * {@code script} around it.
+     * files raw. $11 is the command that runs runc: {@code RUN} below, or, for a terminal,
+     * {@code script} around it; $12 and $13 the stampers' rotation (max bytes, max files).
      */
     private static final String SCRIPT = "o=\"$3/" + STDOUT_PIPE + "\"; e=\"$3/" + STDERR_PIPE + "\"; rm -f \"$o\" \"$e\"; "
             + "if [ -n \"$9\" ] && mkfifo -m 600 \"$o\" \"$e\"; then "
-            + "\"$9\" -e \"${10}\" stdout \"$o\" \"$6\" >/dev/null & "
-            + "\"$9\" -e \"${10}\" stderr \"$e\" \"$7\" >/dev/null & "
+            + "\"$9\" -e \"${10}\" stdout \"$o\" \"$6\" \"${12}\" \"${13}\" >/dev/null & "
+            + "\"$9\" -e \"${10}\" stderr \"$e\" \"$7\" \"${12}\" \"${13}\" >/dev/null & "
             + "eval \"${11}\" >\"$o\" 2>\"$e\"; c=$?; wait; "
             + "else eval \"${11}\" >>\"$6\" 2>>\"$7\"; c=$?; fi; "
             + "echo $c > \"$8.tmp\" && mv \"$8.tmp\" \"$8\"";
     private static final String RUN = "\"$1\" --root \"$2\" run --keep --bundle \"$3\" --pid-file \"$4\" \"$5\" </dev/null";
     /**
      * script hands its -c string to a new shell, without parameters: the whole runc command line
-     * is quoted in Java ($12). runc's own errors go to the shim's stderr (fd 3 through script), outside the terminal.
+     * is quoted in Java ($14). runc's own errors go to the shim's stderr (fd 3 through script), outside the terminal.
      */
     private static final String TTY_RUN = "rm -f \"$3/" + TTY_INPUT + "\"; mkfifo \"$3/" + TTY_INPUT + "\" && "
-            + "script -qfec \"${12}\" /dev/null 0<>\"$3/" + TTY_INPUT + "\" 3>&2";
+            + "script -qfec \"${14}\" /dev/null 0<>\"$3/" + TTY_INPUT + "\" 3>&2";
 
     private Shim() {}
 
     static Process launch(RuncBinary runc, Path bundle, String containerId, Path stdout, Path stderr) throws IOException {
-        return launch(runc, bundle, containerId, stdout, stderr, false);
+        return launch(runc, bundle, containerId, stdout, stderr, false, TaskConfig.Logs.FILES);
     }
 
-    static Process launch(RuncBinary runc, Path bundle, String containerId, Path stdout, Path stderr, boolean tty)
-            throws IOException {
+    static Process launch(RuncBinary runc, Path bundle, String containerId, Path stdout, Path stderr, boolean tty,
+                          TaskConfig.Logs logs) throws IOException {
         Files.deleteIfExists(bundle.resolve(EXIT_FILE));
         Files.deleteIfExists(bundle.resolve(PID_FILE));
         boolean stamped = !(stdout.equals(DISCARD) && stderr.equals(DISCARD));
         List<String> argv = new ArrayList<>(List.of("/usr/bin/setsid", "/bin/sh", "-c", SCRIPT, "orch-shim",
                 runc.binary().toString(), runc.stateRoot().toString(), bundle.toString(), bundle.resolve(PID_FILE).toString(),
                 containerId, stdout.toString(), stderr.toString(), bundle.resolve(EXIT_FILE).toString(),
-                stamped ? LineStamper.PERL.toString() : "", LineStamper.SCRIPT, tty ? TTY_RUN : RUN));
+                stamped ? LineStamper.PERL.toString() : "", LineStamper.SCRIPT, tty ? TTY_RUN : RUN,
+                Long.toString(logs.rotation().maxBytes()), Integer.toString(logs.rotation().maxFiles())));
         if (tty) {
             argv.add("exec " + RuncExec.join(List.of(runc.binary().toString(), "--root", runc.stateRoot().toString(), "run",
                     "--keep", "--bundle", bundle.toString(), "--pid-file", bundle.resolve(PID_FILE).toString(), containerId))

@@ -37,20 +37,20 @@ class LineStamperTest {
         Path fifo = dir.resolve("stdout.pipe");
         Path log = dir.resolve("stdout.log");
         Instant before = Instant.now();
-        LineStamper.start(SETSID, LineStamper.PERL, "stdout", fifo, log);
+        LineStamper.start(SETSID, LineStamper.PERL, "stdout", fifo, log, LogRotation.NONE);
         byte[] longLine = ("x".repeat(LogRecord.MAX_LINE + 10) + "\n").getBytes(StandardCharsets.UTF_8);
         try (FileOutputStream w = new FileOutputStream(fifo.toFile(), true)) {
             w.write("first\n".getBytes(StandardCharsets.UTF_8));
             w.flush();
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log) && Files.size(log) > 0);
             Instant firstSeen = Instant.now();
+            List<LogRecord> first = records(log);
+            assertEquals(1, first.size());
             await().pollDelay(Duration.ofMillis(20)).atMost(Duration.ofSeconds(1)).until(() -> true);
             w.write("second\n".getBytes(StandardCharsets.UTF_8));
             w.write(longLine);
             w.write("tail without newline".getBytes(StandardCharsets.UTF_8));
             w.flush();
-            List<LogRecord> first = records(log);
-            assertEquals(1, first.size());
             assertFalse(first.get(0).time().isBefore(before.minusMillis(1)));
             assertFalse(first.get(0).time().isAfter(firstSeen));
         }
@@ -66,5 +66,53 @@ class LineStamperTest {
         assertEquals("tail without newline", new String(all.get(4).content(), StandardCharsets.UTF_8));
         assertEquals("first\nsecond\n" + new String(longLine, StandardCharsets.UTF_8) + "tail without newline",
                 LogFileText.read(log));
+    }
+
+    @Test
+    void aRotatedLogKeepsAtMostMaxFilesOfAtMostMaxBytesEachStartingOnWholeRecords(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("stdout.pipe");
+        Path log = dir.resolve("stdout.log");
+        // a record is "<30-char time> stdout F line-NNN\n": 48 bytes; four fit in 200
+        LineStamper.start(SETSID, LineStamper.PERL, "stdout", fifo, log, new LogRotation(200, 3));
+        try (FileOutputStream w = new FileOutputStream(fifo.toFile(), true)) {
+            for (int i = 0; i < 30; i++) {
+                w.write(String.format("line-%03d%n", i).getBytes(StandardCharsets.UTF_8));
+                w.flush();
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(fifo));
+        assertEquals(List.of(dir.resolve("stdout.log.2"), dir.resolve("stdout.log.1")), LogRotation.rotatedFiles(log));
+        assertFalse(Files.exists(dir.resolve("stdout.log.3")), "max-file 3: the log and two rotated ones");
+        List<String> kept = new ArrayList<>();
+        for (Path f : List.of(dir.resolve("stdout.log.2"), dir.resolve("stdout.log.1"), log)) {
+            assertTrue(Files.size(f) <= 200, f + " is " + Files.size(f) + " bytes");
+            for (LogRecord r : records(f)) {
+                assertFalse(r.time().equals(Instant.EPOCH), "every line of " + f + " is a whole record");
+                kept.add(new String(r.content(), StandardCharsets.UTF_8).trim());
+            }
+        }
+        assertEquals("line-029", kept.get(kept.size() - 1));
+        int first = Integer.parseInt(kept.get(0).substring(5));
+        for (int i = 0; i < kept.size(); i++) {
+            assertEquals(String.format("line-%03d", first + i), kept.get(i), "the newest lines, in order, none missing");
+        }
+        assertTrue(kept.size() >= 9, "at least two full files and the current one: " + kept);
+    }
+
+    @Test
+    void withOneFileTheOldLogIsDroppedAtTheLimit(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("stdout.pipe");
+        Path log = dir.resolve("stdout.log");
+        LineStamper.start(SETSID, LineStamper.PERL, "stdout", fifo, log, new LogRotation(100, 1));
+        try (FileOutputStream w = new FileOutputStream(fifo.toFile(), true)) {
+            for (int i = 0; i < 10; i++) {
+                w.write(String.format("line-%03d%n", i).getBytes(StandardCharsets.UTF_8));
+                w.flush();
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(fifo));
+        assertEquals(List.of(), LogRotation.rotatedFiles(log));
+        assertTrue(Files.size(log) <= 100, Files.size(log) + " bytes");
+        assertTrue(LogFileText.read(log).endsWith("line-009\n"), LogFileText.read(log));
     }
 }
