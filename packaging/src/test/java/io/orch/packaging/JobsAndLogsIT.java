@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -48,7 +49,7 @@ class JobsAndLogsIT {
     @AfterEach
     void cleanUp() throws Exception {
         if (agent != null) {
-            for (String s : List.of("ticker", "web")) {
+            for (String s : List.of("ticker", "web", "chatty")) {
                 try {
                     taskPids.addAll(agent.runningPids(s));
                 } catch (AssertionError e) {
@@ -160,6 +161,32 @@ class JobsAndLogsIT {
 
         String since = docker("service", "logs", "--since", times.get(2).toString(), "ticker");
         assertTrue(!since.contains("line1") && !since.contains("warn") && since.contains("line3") && since.contains("line4"), since);
+    }
+
+    @Test
+    void logOptionsRotateTheLogsKeepingTheNewestLinesWithinMaxSizeTimesMaxFile() throws Exception {
+        docker("service", "create", "-d", "--name", "chatty", "--log-driver", "json-file",
+                "--log-opt", "max-size=1k", "--log-opt", "max-file=2", "busybox", "sh", "-c",
+                "i=0; while [ $i -lt 200 ]; do echo line-$i; i=$((i+1)); done; exec sleep 1000");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertTrue(docker("service", "logs", "chatty").contains("line-199"), "all lines written"));
+        taskPids.addAll(agent.runningPids("chatty"));
+
+        List<String> shown = docker("service", "logs", "--raw", "chatty").lines().filter(l -> !l.isBlank()).toList();
+        assertEquals("line-199", shown.get(shown.size() - 1), "the newest line is last");
+        int first = Integer.parseInt(shown.get(0).substring("line-".length()));
+        assertTrue(first > 0, "the oldest lines were rotated away: " + shown.get(0));
+        for (int i = 0; i < shown.size(); i++) {
+            assertEquals("line-" + (first + i), shown.get(i), "what is kept is whole and in order");
+        }
+        // on disk: the current file and one rotated one, each within 1000 bytes
+        String taskId = agent.tasksOf("chatty").get(0).path("ID").asText();
+        Path taskDir = agent.dataDir.resolve("tasks").resolve(taskId);
+        assertTrue(Files.exists(taskDir.resolve("stdout.log.1")), "rotated once at least");
+        assertFalse(Files.exists(taskDir.resolve("stdout.log.2")), "max-file 2");
+        for (String f : List.of("stdout.log", "stdout.log.1")) {
+            assertTrue(Files.size(taskDir.resolve(f)) <= 1000, f + " is " + Files.size(taskDir.resolve(f)) + " bytes");
+        }
     }
 
     @Test

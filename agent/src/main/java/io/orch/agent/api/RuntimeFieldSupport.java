@@ -38,7 +38,7 @@ final class RuntimeFieldSupport {
                     "container_spec.mounts", "container_spec.tty", "container_spec.init", "container_spec.groups",
                     "container_spec.hosts", "container_spec.dns_config", "container_spec.capability_add",
                     "container_spec.capability_drop", "container_spec.sysctls", "container_spec.ulimits",
-                    "container_spec.privileges", "container_spec.oom_score_adj", "resources.limits", "log_driver"),
+                    "container_spec.privileges", "container_spec.oom_score_adj", "resources.limits"),
             "docker", unapplied(DOCKER_DRIVER, "container_spec.tty", "container_spec.init", "container_spec.groups",
                     "container_spec.hosts", "container_spec.dns_config", "container_spec.capability_add",
                     "container_spec.capability_drop", "container_spec.sysctls", "container_spec.ulimits",
