@@ -112,7 +112,7 @@ class DockerServiceCreateFlagsIT {
             c("--workdir", "/TaskTemplate/ContainerSpec/Dir", "\"/tmp\"", "--workdir", "/tmp"));
 
     /**
-     * What orch refuses, and why (each reason is also in the README's compatibility list):
+     * What orch refuses, and why (each reason is also in docs/docker-compatibility.md):
      * --credential-spec is Windows' gMSA; --generic-resource needs nodes that advertise generic
      * resources (orch's do not, so the task could never be placed).
      */

@@ -4,6 +4,7 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.orch.api.json.DockerJson;
+import io.orch.api.proto.Privileges;
 import io.orch.api.proto.TaskSpec;
 
 import java.util.ArrayList;
@@ -57,6 +58,13 @@ final class RuntimeFieldSupport {
     private static final List<Unapplied> PROCESS_REFUSES = List.of(new Unapplied("container_spec.user",
             "the process runtime cannot run tasks as another user, so its tasks will be rejected"));
 
+    /**
+     * Seccomp "default" asks for Docker's default profile; orch's runc tasks run without a seccomp
+     * filter whatever the mode ("unconfined" is therefore honoured, custom profiles are refused).
+     */
+    static final String SECCOMP_DEFAULT = "TaskTemplate.ContainerSpec.Privileges.Seccomp.Mode: kept but not applied: "
+            + "orch runs containers without a seccomp filter (Docker's default profile is not applied)";
+
     private RuntimeFieldSupport() {}
 
     /**
@@ -69,6 +77,9 @@ final class RuntimeFieldSupport {
             if (isSet(task, u.field())) {
                 out.add(dockerPath(u.field()) + ": kept but not applied: " + u.why());
             }
+        }
+        if (task.getContainerSpec().getPrivileges().getSeccomp().getMode() == Privileges.SeccompOpts.Mode.DEFAULT) {
+            out.add(SECCOMP_DEFAULT);
         }
         boolean named = !task.getRuntime().isEmpty() && !task.getRuntime().equals("container");
         for (String runtime : new TreeSet<>(runtimes)) {

@@ -58,6 +58,14 @@ class ServiceWarningsTest {
     }
 
     @Test
+    void seccompDefaultIsKeptButNotAppliedWhileUnconfinedIsWhatOrchDoes() {
+        assertEquals(List.of(RuntimeFieldSupport.SECCOMP_DEFAULT), warnings(api.post("/v1.47/services/create",
+                spec("sd", "runc", ",\"Privileges\":{\"Seccomp\":{\"Mode\":\"default\"}}"))));
+        assertEquals(List.of(), warnings(api.post("/v1.47/services/create",
+                spec("su", "runc", ",\"Privileges\":{\"Seccomp\":{\"Mode\":\"unconfined\"}}"))));
+    }
+
+    @Test
     void withoutANamedRuntimeTheNodesDefaultRuntimesCount() {
         defaultRuntime("docker");
         List<String> w = warnings(api.post("/v1.47/services/create", spec("d", "", ",\"Init\":true,\"TTY\":true")));
