@@ -114,16 +114,12 @@ public record TaskConfig(
             this(command, args, readOnlyRootfs, mounts, healthcheck, null, false);
         }
 
-        /** Without a terminal. */
-        public Container(List<String> command, List<String> args, boolean readOnlyRootfs, List<Mount> mounts,
-                         Optional<HealthSpec> healthcheck, ContainerOptions options) {
-            this(command, args, readOnlyRootfs, mounts, healthcheck, options, false);
+        public Container withOptions(ContainerOptions options) {
+            return new Container(command, args, readOnlyRootfs, mounts, healthcheck, options, tty);
         }
 
-        /** Without process options. */
-        public Container(List<String> command, List<String> args, boolean readOnlyRootfs, List<Mount> mounts,
-                         Optional<HealthSpec> healthcheck, boolean tty) {
-            this(command, args, readOnlyRootfs, mounts, healthcheck, null, tty);
+        public Container withTty(boolean tty) {
+            return new Container(command, args, readOnlyRootfs, mounts, healthcheck, options, tty);
         }
 
         public static Container command(List<String> argv) {

@@ -236,7 +236,7 @@ class ProcessRuntimeTest {
     void aTaskAskingForATerminalIsRefusedNotRunWithPipes() {
         TaskConfig tty = new TaskConfig("tty", "tty", "x", List.of("true"), Map.of(), null, "", "",
                 TaskConfig.Resources.NONE, Map.of(), tmp.resolve("tty"),
-                new TaskConfig.Container(List.of("true"), List.of(), false, List.of(), java.util.Optional.empty(), true));
+                new TaskConfig.Container(List.of("true"), List.of(), false, List.of(), java.util.Optional.empty()).withTty(true));
         RuntimeFailure f = assertThrows(RuntimeFailure.class, () -> runtime.start(tty));
         assertFalse(f.temporary());
         assertEquals("process runtime cannot give a task a terminal (TTY): use the runc runtime", f.getMessage());

@@ -83,9 +83,4 @@ class CgroupStatsTest {
         assertEquals(30L, nets.get("eth0").get("tx_packets"));
         assertEquals(4L, nets.get("eth0").get("tx_dropped"));
     }
-
-    @Test
-    void anExecArgumentIsQuotedForTheShellByteForByte() {
-        assertEquals("'a b' 'it'\\''s'", RuncExec.join(List.of("a b", "it's")));
-    }
 }

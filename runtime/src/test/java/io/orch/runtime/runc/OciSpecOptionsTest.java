@@ -50,7 +50,7 @@ class OciSpecOptionsTest {
 
     private ObjectNode build(ContainerOptions o, List<TaskConfig.Mount> mounts, TaskConfig.Network network)
             throws RuntimeFailure {
-        TaskConfig.Container c = new TaskConfig.Container(List.of(), List.of(), false, mounts, Optional.empty(), o);
+        TaskConfig.Container c = new TaskConfig.Container(List.of(), List.of(), false, mounts, Optional.empty()).withOptions(o);
         TaskConfig config = new TaskConfig("t1", "svc.1.t1", "img", List.of(), Map.of(), "", "", "h", TaskConfig.Resources.NONE,
                 Map.of(), taskDir, c, network);
         return OciSpec.build(config, IMAGE, rootfs, "h", "/orch/t1", volumes);

@@ -27,7 +27,7 @@ class OciSpecTtyTest {
         ImageConfig image = new ImageConfig(List.of(), List.of("sh"), List.of(), "", "", Map.of(), "", Optional.empty(),
                 List.of(), "linux", "amd64", "", List.of());
         TaskConfig config = new TaskConfig("t1", "t1", "busybox", List.of(), env, null, "", "h", TaskConfig.Resources.NONE,
-                Map.of(), dir.resolve("task"), new TaskConfig.Container(List.of("sh"), List.of(), false, List.of(), Optional.empty(), tty));
+                Map.of(), dir.resolve("task"), new TaskConfig.Container(List.of("sh"), List.of(), false, List.of(), Optional.empty()).withTty(tty));
         return OciSpec.build(config, image, rootfs, "h", "/orch/t1", dir.resolve("volumes"));
     }
 

@@ -141,7 +141,7 @@ class RuncRuntimeTest {
     @Test
     void aTtyTaskRunsOnATerminalWhoseRawOutputIsItsLogAndKeepsItsExitCode() throws Exception {
         TaskConfig c = task("tty", TaskConfig.Resources.NONE, new TaskConfig.Container(
-                List.of("sh", "-c", "tty; echo $TERM; exit 5"), List.of(), false, List.of(), Optional.empty(), true));
+                List.of("sh", "-c", "tty; echo $TERM; exit 5"), List.of(), false, List.of(), Optional.empty()).withTty(true));
         runtime.start(c);
         assertEquals(5, exit(c.taskId(), 20).exitCode());
         String out = LogFileText.read(runtime.logs(c.taskId()).stdout());
