@@ -228,8 +228,9 @@ public final class ManagerNode implements AutoCloseable {
 
         // the API reads this node's images and the task output files the runtimes write under DATA/tasks
         ApiContext apiContext = new ApiContext(store, nodeId, context.metrics().registry(), context.clock(), context.version(),
-                new ApiServices(context.images(), context.dataDir().resolve("tasks"), nodeLogs, nodeImages,
-                        context.registries(), new io.orch.agent.api.NodeContainers(nodeId, worker::localTasks,
+                ApiServices.local(context.images(), context.dataDir().resolve("tasks")).withNodeLogs(nodeLogs)
+                        .withNodeImages(nodeImages).withRegistries(context.registries())
+                        .withContainers(new io.orch.agent.api.NodeContainers(nodeId, worker::localTasks,
                                 context.dataDir().resolve("tasks"), context.images(), context.clock())),
                 new NodeControl(ManagerStatusView.of(proposer::leaderId, this::reachability), roleChanges()));
         api = new ApiServer(new ApiHandler(apiContext).withRoutesFirst(SwarmLifecycleRoutes.manager(context.membership())),

@@ -29,21 +29,25 @@ public record ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeL
         }
     }
 
-    public ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeLogs, NodeImagesClient nodeImages,
-                       RegistryConfig registries) {
-        this(images, tasksDir, nodeLogs, nodeImages, registries, null);
+    /** This node's image store and task output only; the other parts are added with the withers below. */
+    public static ApiServices local(ImageStore images, Path tasksDir) {
+        return new ApiServices(images, tasksDir, null, null, null, null);
     }
 
-    public ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeLogs, NodeContainers containers) {
-        this(images, tasksDir, nodeLogs, null, null, containers);
+    public ApiServices withNodeLogs(NodeLogsClient client) {
+        return new ApiServices(images, tasksDir, client, nodeImages, registries, containers);
     }
 
-    public ApiServices(ImageStore images, Path tasksDir) {
-        this(images, tasksDir, null);
+    public ApiServices withNodeImages(NodeImagesClient client) {
+        return new ApiServices(images, tasksDir, nodeLogs, client, registries, containers);
     }
 
-    public ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeLogs) {
-        this(images, tasksDir, nodeLogs, null, null, null);
+    public ApiServices withRegistries(RegistryConfig config) {
+        return new ApiServices(images, tasksDir, nodeLogs, nodeImages, config, containers);
+    }
+
+    public ApiServices withContainers(NodeContainers nodeContainers) {
+        return new ApiServices(images, tasksDir, nodeLogs, nodeImages, registries, nodeContainers);
     }
 
     public Optional<NodeImagesClient> nodeImagesClient() {
@@ -51,7 +55,7 @@ public record ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeL
     }
 
     public static ApiServices none() {
-        return new ApiServices(null, null);
+        return local(null, null);
     }
 
     public Optional<NodeLogsClient> nodeLogsClient() {

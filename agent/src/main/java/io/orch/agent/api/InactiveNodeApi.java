@@ -40,7 +40,7 @@ public final class InactiveNodeApi {
         Router router = new Router();
         // a node in no swarm runs no tasks: the image routes see an empty, local store (nothing blocks an image rm)
         ApiContext local = new ApiContext(new ClusterStore(new LocalProposer(), Clock.systemUTC()), "", metrics,
-                Clock.systemUTC(), orchVersion, new ApiServices(images, null));
+                Clock.systemUTC(), orchVersion, ApiServices.local(images, null));
         new ImageRoutes(local).register(router);
         new ImageInspectRoutes(java.util.Optional.ofNullable(images)).register(router);
         router.get("/_ping", r -> ApiResponse.text(HttpResponseStatus.OK, "text/plain; charset=utf-8", "OK")

@@ -63,7 +63,7 @@ class ClusterLogRoutesTest {
         worker = new LogNode(ca, ApiFixture.WORKER, NodeRole.WORKER, dir.resolve("worker"), WORKER_RPC, Clock.systemUTC());
         NodeCredentials manager = NodeCredentials.selfIssued(ca, ApiFixture.SELF, NodeRole.MANAGER, List.of("127.0.0.1"));
         client = new NodeLogsClient(manager.clientContext());
-        api = new ApiFixture(new ApiServices(null, dir.resolve("manager/tasks"), client));
+        api = new ApiFixture(ApiServices.local(null, dir.resolve("manager/tasks")).withNodeLogs(client));
         api.write(tx -> {
             tx.create(node(ApiFixture.WORKER, "host2", NodeStatus.State.READY, worker.address));
             tx.create(node(SILENT, "host3", NodeStatus.State.READY, "127.0.0.1:" + NOTHING_LISTENS));

@@ -112,7 +112,7 @@ class ExecHijackTest {
         LocalTask local = new LocalTask(t, "web", new HostShellRuntime(),
                 Optional.of(new TaskHandle(TASK, "hostshell", 42, 0, "orch-" + TASK, Map.of())));
         NodeContainers node = new NodeContainers("node1", () -> List.of(local), null, null, Clock.systemUTC());
-        fixture = new ApiFixture(new ApiServices(null, null, null, node));
+        fixture = new ApiFixture(ApiServices.none().withContainers(node));
         server = new ApiServer(fixture.context);
         return server.startTcp("127.0.0.1:0");
     }

@@ -24,7 +24,7 @@ class ImageInspectRoutesTest {
     @BeforeEach
     void setUp() throws Exception {
         ImageStore store = new ImageStore(dir.resolve("images"));
-        api = new ApiFixture(new ApiServices(store, dir.resolve("tasks")));
+        api = new ApiFixture(ApiServices.local(store, dir.resolve("tasks")));
         store.load(new TestImages.Spec().layer(new TestImages.Layer().file("hello.txt", "hi\n")).cmd("/hello")
                 .writeDockerArchive(dir.resolve("tiny.tar"), "tiny:1"));
     }

@@ -56,7 +56,7 @@ class ImageLoadOnNodesTest {
         NodeCredentials manager = NodeCredentials.selfIssued(ca, ApiFixture.SELF, NodeRole.MANAGER, List.of("127.0.0.1"));
         client = new NodeImagesClient(manager.clientContext());
         managerImages = new ImageStore(dir.resolve("manager-images"));
-        api = new ApiFixture(new ApiServices(managerImages, dir.resolve("tasks"), null, client, null));
+        api = new ApiFixture(ApiServices.local(managerImages, dir.resolve("tasks")).withNodeImages(client));
         Node w = ApiFixture.node(ApiFixture.WORKER, "host2", NodeSpec.Role.WORKER, NodeStatus.State.READY);
         api.write(tx -> tx.create(w.toBuilder().setStatus(w.getStatus().toBuilder().setAddr("127.0.0.1:" + workerRpc.port())).build()));
         // bigger than one chunk, so the transfer is really streamed in pieces

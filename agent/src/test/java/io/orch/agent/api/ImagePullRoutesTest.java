@@ -33,7 +33,7 @@ class ImagePullRoutesTest {
         Assumptions.assumeTrue(TestImages.unavailableReason().isEmpty(), () -> TestImages.unavailableReason().get());
         registry = new FakeRegistry(TestImages.busybox().writeOciLayout(dir.resolve("layout"), null), "test/busybox", "1.0");
         store = new ImageStore(dir.resolve("images"));
-        api = new ApiFixture(new ApiServices(store, dir.resolve("tasks")));
+        api = new ApiFixture(ApiServices.local(store, dir.resolve("tasks")));
     }
 
     @AfterEach

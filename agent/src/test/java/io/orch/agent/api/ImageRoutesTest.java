@@ -28,7 +28,7 @@ class ImageRoutesTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        api = new ApiFixture(new ApiServices(new ImageStore(dir.resolve("images")), dir.resolve("tasks")));
+        api = new ApiFixture(ApiServices.local(new ImageStore(dir.resolve("images")), dir.resolve("tasks")));
         Path tar = new TestImages.Spec().layer(new TestImages.Layer().file("hello.txt", "hi\n")).cmd("/hello")
                 .writeDockerArchive(dir.resolve("tiny.tar"), "tiny:1");
         archive = Files.readAllBytes(tar);

@@ -37,7 +37,7 @@ class LogRoutesTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        api = new ApiFixture(new ApiServices(null, dir.resolve("tasks")));
+        api = new ApiFixture(ApiServices.local(null, dir.resolve("tasks")));
         web = api.createService("{\"Name\":\"web\",\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\"}},"
                 + "\"Mode\":{\"Replicated\":{\"Replicas\":2}}}");
         addTask("task1", 1, ApiFixture.SELF);
