@@ -20,6 +20,8 @@ import java.util.Optional;
  */
 public final class IngressNetwork {
     public static final String NAME = "ingress";
+    /** Docker's ingress network's VXLAN id: just below the first one user networks get (4097). */
+    public static final int VNI = 4096;
 
     private IngressNetwork() {}
 
@@ -40,7 +42,7 @@ public final class IngressNetwork {
      *
      * @param cluster the cluster (possibly being created in the same transaction), or null for Swarm's defaults
      */
-    static Optional<Network> createIn(WriteTx tx, Cluster cluster) {
+    public static Optional<Network> createIn(WriteTx tx, Cluster cluster) {
         ReadTx read = tx.read();
         if (find(read).isPresent() || read.networkByName(NAME).isPresent()) {
             return Optional.empty();
@@ -52,8 +54,9 @@ public final class IngressNetwork {
         } catch (NewNetwork.ExhaustedException e) {
             return Optional.empty(); // the pools are full: services without ingress ports still work
         }
+        boolean vniFree = read.networks().stream().noneMatch(n -> n.getVni() == VNI);
         Network n = Network.newBuilder().setId(Ids.newId()).setSpec(spec()).setIpam(allocation.ipam())
-                .setVni(allocation.vni()).build();
+                .setVni(vniFree ? VNI : allocation.vni()).build();
         tx.create(n);
         return Optional.of(n);
     }
