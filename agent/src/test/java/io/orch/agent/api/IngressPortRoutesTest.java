@@ -107,6 +107,23 @@ class IngressPortRoutesTest {
         assertEquals(List.of(8080), published(id));
     }
 
+    @Test
+    void publishAddOfAFurtherIngressPortRollsNothingButTheFirstAndTheLastDo() {
+        String id = api.createService(spec("web"));
+        assertEquals(1, api.service(id).getSpecVersion());
+        assertEquals(200, update(id, spec("web", "80:8080")).status());
+        assertEquals(2, api.service(id).getSpecVersion(), "the first ingress port: tasks join the ingress network");
+        assertEquals(200, update(id, spec("web", "80:8080", "443:8443")).status());
+        assertEquals(2, api.service(id).getSpecVersion(), "another ingress port: only the data path changes");
+        assertEquals(List.of(8080, 8443), published(id));
+        assertEquals(200, update(id, spec("web", "443:8443")).status());
+        assertEquals(2, api.service(id).getSpecVersion());
+        assertEquals(200, update(id, spec("web", "443:8443", "22:2222:host")).status());
+        assertEquals(3, api.service(id).getSpecVersion(), "a host-mode port binds on the task's node: tasks roll");
+        assertEquals(200, update(id, spec("web", "22:2222:host")).status());
+        assertEquals(4, api.service(id).getSpecVersion(), "the last ingress port: tasks leave the ingress network");
+    }
+
     private long clusterVersion() {
         return api.store.read(r -> r.cluster().orElseThrow().getVersion().getIndex());
     }
