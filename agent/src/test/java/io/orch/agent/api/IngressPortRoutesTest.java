@@ -124,6 +124,16 @@ class IngressPortRoutesTest {
         assertEquals(4, api.service(id).getSpecVersion(), "the last ingress port: tasks leave the ingress network");
     }
 
+    @Test
+    void anIngressPortOfAServiceThatNamesTheProcessRuntimeIsRefusedNamingTheField() {
+        ApiFixture.Reply r = api.post("/v1.47/services/create", spec("web", "80:8080").replace("\"ContainerSpec\":{\"Image\":\"busybox\"}",
+                "\"ContainerSpec\":{\"Image\":\"busybox\"},\"Runtime\":\"process\""));
+        assertEquals(400, r.status());
+        assertEquals("invalid ServiceSpec: EndpointSpec.Ports: the process runtime does not join orch's overlay networks: "
+                + "ingress-mode ports need the runc runtime (or publish with mode=host)", r.message());
+        assertEquals(0, api.serviceCount());
+    }
+
     private long clusterVersion() {
         return api.store.read(r -> r.cluster().orElseThrow().getVersion().getIndex());
     }
