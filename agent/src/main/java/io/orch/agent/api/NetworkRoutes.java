@@ -146,6 +146,10 @@ final class NetworkRoutes {
         NetworkSpec.Builder spec = NetworkSpec.newBuilder().setName(name).setDriver(driver)
                 .setAttachable(body.path("Attachable").asBoolean(false)).setInternal(body.path("Internal").asBoolean(false))
                 .setIngress(body.path("Ingress").asBoolean(false));
+        if (spec.getIngress() && spec.getAttachable()) {
+            // swarmkit's rule: the routing mesh's network is reached through published ports only
+            throw ApiException.badRequest("invalid network spec: Attachable: ingress network cannot be attachable");
+        }
         putStrings(body.path("Labels"), spec::putLabels);
         putStrings(body.path("Options"), spec::putOptions);
         if (spec.containsOptions("encrypted")) {

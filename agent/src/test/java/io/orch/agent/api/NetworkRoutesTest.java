@@ -228,6 +228,10 @@ class NetworkRoutesTest {
         assertEquals(409, second.status());
         assertEquals("ingress network (" + id + ") is already present", second.message());
         assertEquals(404, api.get("/v1.47/networks/mesh2").status());
+        ApiFixture.Reply attachable = api.post("/v1.47/networks/create",
+                "{\"Name\":\"mesh3\",\"Driver\":\"overlay\",\"Ingress\":true,\"Attachable\":true}");
+        assertEquals(400, attachable.status());
+        assertEquals("invalid network spec: Attachable: ingress network cannot be attachable", attachable.message());
     }
 
     @Test

@@ -107,4 +107,20 @@ class IngressAttachmentTest {
         assertEquals(1, plan.nodes().size(), "the second node has nothing to write");
         assertEquals(1, plan.waiting());
     }
+
+    @Test
+    void aRemovedNodesAddressIsNoLongerHeldAndGoesToTheNextNodeOnceTheCursorComesRound() {
+        Network tiny = ingress.toBuilder().setIpam(ingress.getIpam().toBuilder().setConfigs(0,
+                ingress.getIpam().getConfigs(0).toBuilder().setSubnet("10.0.0.0/29"))).build(); // .2 to .6
+        List<Node> five = List.of(node("n1"), node("n2"), node("n3"), node("n4"), node("n5"));
+        NodeAddresses.Plan full = NodeAddresses.plan(Optional.of(tiny), five, HeldAddresses::none);
+        assertEquals(0, full.waiting());
+        Network moved = full.network().orElseThrow();
+        List<Node> remaining = new java.util.ArrayList<>(full.nodes().subList(1, 5)); // docker node rm n1 (10.0.0.2)
+        remaining.add(node("n6"));
+        NodeAddresses.Plan next = NodeAddresses.plan(Optional.of(moved), remaining,
+                () -> HeldAddresses.of(List.of(), List.of(), remaining));
+        assertEquals(List.of("10.0.0.2/29"), next.nodes().stream()
+                .map(n -> NodeAddresses.address(n, moved).orElseThrow()).toList());
+    }
 }
