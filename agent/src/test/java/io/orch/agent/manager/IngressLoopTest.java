@@ -156,4 +156,28 @@ class IngressLoopTest {
         assertTrue(held.add(s.getEndpoint().getVirtualIps(0).getAddr()));
         assertEquals(List.of(port), s.getEndpoint().getPortsList(), "the allocation path keeps the allocated ports");
     }
+
+    @Test
+    void servicesStoredBeforePortsWereAllocatedGetTheirPortsFromTheNewLeaderWhichAlsoMakesTheIngressNetwork() throws Exception {
+        store.updateAndWait(tx -> tx.create(Cluster.newBuilder().setId("c1").build())); // an older cluster: no ingress network
+        PortConfig any = PortConfig.newBuilder().setTargetPort(80).build(); // ingress, PublishedPort 0
+        PortConfig fixed = PortConfig.newBuilder().setTargetPort(80).setPublishedPort(30000).build();
+        store.updateAndWait(tx -> {
+            for (String id : List.of("old1", "old2")) {
+                tx.create(Service.newBuilder().setId(id).setSpec(ServiceSpec.newBuilder().setName(id)
+                        .setEndpointSpec(EndpointSpec.newBuilder().addPorts(any)))
+                        .setEndpoint(io.orch.api.proto.Endpoint.newBuilder().addPorts(any)).build());
+            }
+            tx.create(Service.newBuilder().setId("fixed").setSpec(ServiceSpec.newBuilder().setName("fixed")
+                    .setEndpointSpec(EndpointSpec.newBuilder().addPorts(fixed)))
+                    .setEndpoint(io.orch.api.proto.Endpoint.newBuilder().addPorts(fixed)).build());
+        });
+        ingressLoop();
+        await().atMost(CONVERGE).until(() -> store.read(r -> r.services().stream()
+                .allMatch(s -> s.getEndpoint().getPorts(0).getPublishedPort() != 0)));
+        Set<Integer> ports = new HashSet<>();
+        store.read(r -> r.services()).forEach(s -> ports.add(s.getEndpoint().getPorts(0).getPublishedPort()));
+        assertEquals(Set.of(30000, 30001, 30002), ports, "distinct, and around the port a service already had");
+        await().atMost(CONVERGE).until(() -> ingress().isPresent());
+    }
 }
