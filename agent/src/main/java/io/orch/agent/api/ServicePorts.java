@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * A service's published ports as allocated (Endpoint.Ports), decided inside the transaction
  * that writes the service ({@link IngressPorts} decides): an ingress port another service owns
- * is refused with swarmkit's message, a PublishedPort of 0 gets a port of the dynamic range.
+ * (or one another service publishes in host mode) is refused with swarmkit's message, a
+ * PublishedPort of 0 gets a port of the dynamic range.
  *
  * <p>Race-free: a write whose ports differ from what the service had also rewrites the Cluster
  * object (version-checked, content unchanged). Two transactions that claim ports from the same
@@ -43,14 +44,10 @@ final class ServicePorts {
         } catch (IngressPorts.ConflictException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        if (!ports.equals(previous) && (hasIngress(ports) || hasIngress(previous))) {
-            read.cluster().ifPresent(tx::update); // the lock; see above
+        if (!ports.equals(previous)) {
+            read.cluster().ifPresent(tx::update); // the lock; see above (host-mode ports too: they may not meet ingress ones)
         }
         Endpoint.Builder endpoint = service.getEndpoint().toBuilder().clearPorts().addAllPorts(ports);
         return service.toBuilder().setEndpoint(endpoint).build();
-    }
-
-    private static boolean hasIngress(List<PortConfig> ports) {
-        return ports.stream().anyMatch(p -> p.getPublishMode() == PortConfig.PublishMode.INGRESS);
     }
 }

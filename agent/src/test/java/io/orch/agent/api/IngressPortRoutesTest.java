@@ -80,11 +80,15 @@ class IngressPortRoutesTest {
     }
 
     @Test
-    void hostModePortsAreLeftToTheScheduler() {
+    void hostModePortsAreLeftToTheSchedulerButNeverMeetAnIngressPort() {
         String a = api.createService(spec("a", "80:8080:host"));
         String b = api.createService(spec("b", "80:8080:host"));
         assertEquals(List.of(8080), published(a));
         assertEquals(List.of(8080), published(b));
+        ApiFixture.Reply r = api.post("/v1.47/services/create", spec("c", "80:8080"));
+        assertEquals(400, r.status());
+        assertTrue(r.message().matches("port '8080' is already in use by service '[ab]' \\([a-z0-9]+\\) as a host-published port"),
+                r.message());
     }
 
     /**
@@ -93,10 +97,13 @@ class IngressPortRoutesTest {
      * create is decided again (and refused). This checks the claim takes that lock, and only then.
      */
     @Test
-    void claimingOrReleasingAnIngressPortRewritesTheClusterLockAndOtherWritesDoNot() {
+    void claimingOrReleasingAPortRewritesTheClusterLockAndOtherWritesDoNot() {
         long start = clusterVersion();
-        String id = api.createService(spec("plain", "80:8080:host"));
-        assertEquals(start, clusterVersion(), "no ingress port: no lock");
+        api.createService(spec("plain"));
+        assertEquals(start, clusterVersion(), "no port: no lock");
+        String id = api.createService(spec("pinned", "80:8080:host"));
+        assertTrue(clusterVersion() > start, "a host-mode port may not meet an ingress port: it locks too");
+        start = clusterVersion();
         String web = api.createService(spec("web", "80:0"));
         long claimed = clusterVersion();
         assertTrue(claimed > start, "a claim rewrites the cluster object");

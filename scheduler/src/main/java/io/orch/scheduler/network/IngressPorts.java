@@ -16,7 +16,8 @@ import java.util.Set;
  * Ownership of the routing mesh's published ports: an INGRESS-mode port (per protocol) belongs
  * to one service cluster-wide, since every node forwards it to that service's tasks; a
  * PublishedPort of 0 gets a free port of Docker's dynamic range. Host-mode ports are copied as
- * they are (the scheduler checks them per node). Pure: the caller runs it inside the store
+ * they are (the scheduler checks them per node), but, as in swarmkit, a host-mode port and an
+ * ingress port of two services may not be the same port. Pure: the caller runs it inside the store
  * transaction that writes the service, with every other service, so two services never win the
  * same port.
  */
@@ -29,6 +30,18 @@ public final class IngressPorts {
 
     /** A port taken, and by whom (for the message). */
     public record Owner(String serviceId, String serviceName) {}
+
+    /**
+     * The published ports of the other services: their ingress ports (allocated, Endpoint.Ports)
+     * and their host-mode ones. Host-mode ports may repeat across services (the scheduler keeps
+     * them on different nodes), but never match an ingress port: the routing mesh takes an
+     * ingress port on every node.
+     */
+    public record Taken(Map<String, Owner> ingress, Map<String, Owner> host) {
+        public static Taken none() {
+            return new Taken(Map.of(), Map.of());
+        }
+    }
 
     /** A published port another service owns, or none left in the dynamic range: the service cannot have it. */
     public static final class ConflictException extends IllegalArgumentException {
@@ -53,20 +66,22 @@ public final class IngressPorts {
         return protocol.name() + "/" + Integer.toUnsignedString(publishedPort);
     }
 
-    /** The ingress ports every service but {@code exceptServiceId} owns now (its Endpoint.Ports, as allocated). */
-    public static Map<String, Owner> taken(Collection<Service> services, String exceptServiceId) {
-        Map<String, Owner> out = new HashMap<>();
+    /** The ports every service but {@code exceptServiceId} publishes now (its Endpoint.Ports, as allocated). */
+    public static Taken taken(Collection<Service> services, String exceptServiceId) {
+        Map<String, Owner> ingress = new HashMap<>();
+        Map<String, Owner> host = new HashMap<>();
         for (Service s : services) {
             if (s.getId().equals(exceptServiceId)) {
                 continue;
             }
             for (PortConfig p : s.getEndpoint().getPortsList()) {
-                if (p.getPublishMode() == PortConfig.PublishMode.INGRESS && p.getPublishedPort() != 0) {
-                    out.putIfAbsent(key(p.getProtocol(), p.getPublishedPort()), new Owner(s.getId(), s.getSpec().getName()));
+                if (p.getPublishedPort() != 0) {
+                    (p.getPublishMode() == PortConfig.PublishMode.INGRESS ? ingress : host)
+                            .putIfAbsent(key(p.getProtocol(), p.getPublishedPort()), new Owner(s.getId(), s.getSpec().getName()));
                 }
             }
         }
-        return out;
+        return new Taken(ingress, host);
     }
 
     /**
@@ -75,20 +90,28 @@ public final class IngressPorts {
      * for the same target port and protocol, else by the lowest free port of the dynamic range.
      *
      * @throws ConflictException with swarmkit's message when a port asked for is another
-     *                           service's, or the dynamic range is used up
+     *                           service's ingress port, an ingress port asked for is another
+     *                           service's host-mode port, or the dynamic range is used up
      */
-    public static List<PortConfig> allocate(EndpointSpec spec, List<PortConfig> previous, Map<String, Owner> taken) {
-        Set<String> used = new HashSet<>(taken.keySet());
+    public static List<PortConfig> allocate(EndpointSpec spec, List<PortConfig> previous, Taken taken) {
+        Set<String> used = new HashSet<>(taken.ingress().keySet());
+        used.addAll(taken.host().keySet());
         for (PortConfig p : spec.getPortsList()) {
-            if (p.getPublishMode() != PortConfig.PublishMode.INGRESS || p.getPublishedPort() == 0) {
+            if (p.getPublishedPort() == 0) {
                 continue;
             }
-            Owner owner = taken.get(key(p.getProtocol(), p.getPublishedPort()));
+            String key = key(p.getProtocol(), p.getPublishedPort());
+            Owner owner = taken.ingress().get(key);
+            String as = "an ingress port";
+            if (owner == null && p.getPublishMode() == PortConfig.PublishMode.INGRESS) {
+                owner = taken.host().get(key);
+                as = "a host-published port";
+            }
             if (owner != null) {
                 throw new ConflictException("port '" + Integer.toUnsignedString(p.getPublishedPort())
-                        + "' is already in use by service '" + owner.serviceName() + "' (" + owner.serviceId() + ") as an ingress port");
+                        + "' is already in use by service '" + owner.serviceName() + "' (" + owner.serviceId() + ") as " + as);
             }
-            used.add(key(p.getProtocol(), p.getPublishedPort()));
+            used.add(key);
         }
         // dynamic ports this service had: kept while the same (target, protocol) stays published,
         // so an update that changes something else does not move the port under its clients

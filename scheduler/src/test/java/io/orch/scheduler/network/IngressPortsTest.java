@@ -62,12 +62,12 @@ class IngressPortsTest {
                 Arguments.of("the same port number on the other protocol is free",
                         spec(port(PublishMode.INGRESS, Protocol.UDP, 53, 8080)), List.of(),
                         List.of(owner("o", "other", ingress(80, 8080))), List.of(8080)),
-                Arguments.of("host-mode ports are copied as they are, even one another service publishes in ingress mode",
+                Arguments.of("host-mode ports are copied as they are, even one another service publishes in host mode",
                         spec(port(PublishMode.HOST, Protocol.TCP, 80, 8080), port(PublishMode.HOST, Protocol.TCP, 81, 0)),
-                        List.of(), List.of(owner("o", "other", ingress(80, 8080))), List.of(8080, 0)),
-                Arguments.of("another service's host-mode port does not take an ingress port",
-                        spec(ingress(80, 8080)), List.of(),
-                        List.of(owner("o", "other", port(PublishMode.HOST, Protocol.TCP, 80, 8080))), List.of(8080)));
+                        List.of(), List.of(owner("o", "other", port(PublishMode.HOST, Protocol.TCP, 80, 8080))), List.of(8080, 0)),
+                Arguments.of("port 0 skips other services' host-mode ports too",
+                        spec(ingress(80, 0)), List.of(),
+                        List.of(owner("o", "other", port(PublishMode.HOST, Protocol.TCP, 80, 30000))), List.of(30001)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -85,10 +85,21 @@ class IngressPortsTest {
 
     @Test
     void aPortAnotherServiceOwnsIsRefusedWithSwarmsMessage() {
-        Map<String, IngressPorts.Owner> taken = IngressPorts.taken(List.of(owner("abc123", "web", ingress(80, 8080))), "self");
+        IngressPorts.Taken taken = IngressPorts.taken(List.of(owner("abc123", "web", ingress(80, 8080))), "self");
         IngressPorts.ConflictException e = assertThrows(IngressPorts.ConflictException.class,
                 () -> IngressPorts.allocate(spec(ingress(8000, 8080)), List.of(), taken));
         assertEquals("port '8080' is already in use by service 'web' (abc123) as an ingress port", e.getMessage());
+    }
+
+    @Test
+    void anIngressPortAndAnotherServicesHostModePortMayNotMeetEitherWay() {
+        IngressPorts.Taken host = IngressPorts.taken(List.of(owner("h1", "pinned", port(PublishMode.HOST, Protocol.TCP, 80, 8080))), "self");
+        assertEquals("port '8080' is already in use by service 'pinned' (h1) as a host-published port", assertThrows(
+                IngressPorts.ConflictException.class, () -> IngressPorts.allocate(spec(ingress(80, 8080)), List.of(), host)).getMessage());
+        IngressPorts.Taken ingress = IngressPorts.taken(List.of(owner("i1", "web", ingress(80, 8080))), "self");
+        assertEquals("port '8080' is already in use by service 'web' (i1) as an ingress port", assertThrows(
+                IngressPorts.ConflictException.class,
+                () -> IngressPorts.allocate(spec(port(PublishMode.HOST, Protocol.TCP, 80, 8080)), List.of(), ingress)).getMessage());
     }
 
     @Test
@@ -106,7 +117,7 @@ class IngressPortsTest {
             taken.put(IngressPorts.key(Protocol.TCP, p), new IngressPorts.Owner("o", "other"));
         }
         IngressPorts.ConflictException e = assertThrows(IngressPorts.ConflictException.class,
-                () -> IngressPorts.allocate(spec(ingress(80, 0)), List.of(), taken));
+                () -> IngressPorts.allocate(spec(ingress(80, 0)), List.of(), new IngressPorts.Taken(taken, Map.of())));
         assertTrue(e.getMessage().startsWith("no free port left in the dynamic range 30000-32767"), e.getMessage());
     }
 
