@@ -151,4 +151,30 @@ public final class IngressPorts {
         }
         return out;
     }
+
+    /**
+     * As {@link #allocate}, for a spec the managers put back themselves (an update rolled back
+     * after its tasks failed): there is no client to refuse, so a port that is no longer free
+     * (another service took it while the failed spec was out) is left unpublished, and said.
+     *
+     * @param refused told one line per port left out
+     */
+    public static List<PortConfig> allocateAvailable(EndpointSpec spec, List<PortConfig> previous, Taken taken,
+                                                     java.util.function.Consumer<String> refused) {
+        EndpointSpec.Builder free = spec.toBuilder().clearPorts();
+        for (PortConfig p : spec.getPortsList()) {
+            try {
+                allocate(EndpointSpec.newBuilder().addPorts(p).build(), List.of(), taken);
+                free.addPorts(p);
+            } catch (ConflictException e) {
+                refused.accept(e.getMessage());
+            }
+        }
+        try {
+            return allocate(free.build(), previous, taken);
+        } catch (ConflictException e) { // two dynamic ports and one free port left: rare enough to publish none of them
+            refused.accept(e.getMessage());
+            return free.getPortsList().stream().filter(p -> p.getPublishMode() == PortConfig.PublishMode.HOST).toList();
+        }
+    }
 }

@@ -103,6 +103,16 @@ class IngressPortsTest {
     }
 
     @Test
+    void aSpecPutBackByTheManagersLeavesOutOnlyThePortsNoLongerFree() {
+        IngressPorts.Taken taken = IngressPorts.taken(List.of(owner("w2", "web2", ingress(80, 8080))), "self");
+        List<String> said = new ArrayList<>();
+        List<PortConfig> out = IngressPorts.allocateAvailable(spec(ingress(80, 8080), ingress(443, 0)),
+                List.of(ingress(443, 30005)), taken, said::add);
+        assertEquals(List.of(ingress(443, 30005)), out);
+        assertEquals(List.of("port '8080' is already in use by service 'web2' (w2) as an ingress port"), said);
+    }
+
+    @Test
     void theServiceItselfDoesNotConflictWithItsOwnPorts() {
         Service self = owner("self", "web", ingress(80, 8080));
         List<PortConfig> out = IngressPorts.allocate(spec(ingress(80, 8080)), self.getEndpoint().getPortsList(),
