@@ -23,6 +23,7 @@ import io.orch.agent.logs.NodeLogsClient;
 import io.orch.agent.logs.NodeLogsService;
 import io.orch.agent.join.RaftMembership;
 import io.orch.agent.manager.ClusterBootstrap;
+import io.orch.agent.manager.IngressLoop;
 import io.orch.agent.manager.NodeHealthLoop;
 import io.orch.agent.manager.NodeRegistrar;
 import io.orch.agent.manager.Orchestrator;
@@ -78,6 +79,7 @@ public final class ManagerNode implements AutoCloseable {
     private SchedulerLoop scheduler;
     private Updater updater;
     private NodeHealthLoop nodeHealth;
+    private IngressLoop ingress;
     private ApiServer api;
     private NodeLogsClient nodeLogs;
     private NodeImagesClient nodeImages;
@@ -224,6 +226,7 @@ public final class ManagerNode implements AutoCloseable {
         scheduler = new SchedulerLoop(store, context.clock(), context.metrics().registry());
         updater = new Updater(store, context.clock(), context.metrics().registry());
         nodeHealth = new NodeHealthLoop(store, gossip.membership(), nodeId, context.clock(), context.metrics().registry());
+        ingress = new IngressLoop(store, context.clock(), context.metrics().registry());
         proposer.onLeadershipChange(this::leadershipChanged);
 
         // the API reads this node's images and the task output files the runtimes write under DATA/tasks
@@ -363,8 +366,10 @@ public final class ManagerNode implements AutoCloseable {
             updater.start();
             scheduler.start();
             nodeHealth.start();
+            ingress.start();
         } else {
             nodeHealth.close();
+            ingress.close();
             orchestrator.close();
             updater.close();
             scheduler.close();
@@ -457,6 +462,7 @@ public final class ManagerNode implements AutoCloseable {
         Agent.closeQuietly(nodeLogs);
         Agent.closeQuietly(nodeImages);
         Agent.closeQuietly(nodeHealth);
+        Agent.closeQuietly(ingress);
         Agent.closeQuietly(orchestrator);
         Agent.closeQuietly(updater);
         Agent.closeQuietly(scheduler);

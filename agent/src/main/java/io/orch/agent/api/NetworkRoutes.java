@@ -10,6 +10,7 @@ import io.orch.api.proto.IPAMConfig;
 import io.orch.api.proto.IPAMOptions;
 import io.orch.api.proto.Network;
 import io.orch.api.proto.NetworkSpec;
+import io.orch.api.proto.Service;
 import io.orch.api.proto.Task;
 import io.orch.raft.store.Ids;
 import io.orch.raft.store.ObjectKind;
@@ -17,6 +18,8 @@ import io.orch.raft.store.Subscription;
 import io.orch.raft.store.ReadTx;
 import io.orch.raft.store.StoreException;
 import io.orch.scheduler.network.ClusterAddressPools;
+import io.orch.scheduler.network.IngressPorts;
+import io.orch.scheduler.network.NetworkAllocations;
 import io.orch.scheduler.network.NewNetwork;
 import io.orch.scheduler.orchestrator.TaskStates;
 
@@ -77,7 +80,7 @@ final class NetworkRoutes {
         }
         o.put("Internal", s.getInternal());
         o.put("Attachable", s.getAttachable());
-        o.put("Ingress", false);
+        o.put("Ingress", s.getIngress());
         o.putObject("ConfigFrom").put("Network", "");
         o.put("ConfigOnly", false);
         o.putObject("Containers");
@@ -137,15 +140,16 @@ final class NetworkRoutes {
         if (!scope.isEmpty() && !scope.equals("swarm")) {
             throw ApiException.badRequest("invalid network spec: Scope: orch networks are swarm-scoped, got \"" + scope + "\"");
         }
-        if (body.path("Ingress").asBoolean(false)) {
-            throw ApiException.badRequest("invalid network spec: Ingress: orch's routing mesh needs no ingress network; "
-                    + "ingress networks are not supported");
-        }
         if (body.path("ConfigOnly").asBoolean(false)) {
             throw ApiException.badRequest("invalid network spec: ConfigOnly: config-only networks are not supported by orch");
         }
         NetworkSpec.Builder spec = NetworkSpec.newBuilder().setName(name).setDriver(driver)
-                .setAttachable(body.path("Attachable").asBoolean(false)).setInternal(body.path("Internal").asBoolean(false));
+                .setAttachable(body.path("Attachable").asBoolean(false)).setInternal(body.path("Internal").asBoolean(false))
+                .setIngress(body.path("Ingress").asBoolean(false));
+        if (spec.getIngress() && spec.getAttachable()) {
+            // swarmkit's rule: the routing mesh's network is reached through published ports only
+            throw ApiException.badRequest("invalid network spec: Attachable: ingress network cannot be attachable");
+        }
         putStrings(body.path("Labels"), spec::putLabels);
         putStrings(body.path("Options"), spec::putOptions);
         if (spec.containsOptions("encrypted")) {
@@ -179,6 +183,12 @@ final class NetworkRoutes {
                     ReadTx read = tx.read();
                     if (read.networkByName(name).isPresent()) {
                         refused[0] = ApiException.conflict("network with name " + name + " already exists");
+                        return;
+                    }
+                    Network ingress = network.getSpec().getIngress() ? NetworkAllocations.ingress(read.networks()).orElse(null) : null;
+                    if (ingress != null) {
+                        // swarmkit's words: a cluster has one routing mesh
+                        refused[0] = ApiException.conflict("ingress network (" + ingress.getId() + ") is already present");
                         return;
                     }
                     Cluster cluster = read.cluster().orElse(null);
@@ -330,6 +340,14 @@ final class NetworkRoutes {
     }
 
     private static ApiException inUse(ReadTx read, Network n) {
+        if (n.getSpec().getIngress()) {
+            // services join the ingress network through their published ports, not their spec's networks
+            for (Service s : read.services()) {
+                if (IngressPorts.needsIngress(s)) {
+                    return ApiException.badRequest("ingress network cannot be removed because service " + s.getId() + " depends on it");
+                }
+            }
+        }
         String users = FileObjectRules.usedBy(read.services(), spec -> spec.getTaskTemplate().getNetworksList()
                 .stream().anyMatch(a -> a.getTarget().equals(n.getId())));
         if (!users.isEmpty()) {

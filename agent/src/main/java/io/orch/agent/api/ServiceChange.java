@@ -142,7 +142,11 @@ final class ServiceChange {
                 : " (update status: " + DockerJson.dockerValue(status.getState().getValueDescriptor()) + ")";
     }
 
-    /** Ports are published as given (orch assigns no ports itself yet). */
+    /**
+     * The endpoint as the spec asks for it. Its Ports are the spec's as given here; the
+     * transaction that writes the service replaces them with the allocated ones ({@link ServicePorts}:
+     * ingress ports checked against every other service, PublishedPort 0 given a port).
+     */
     static Endpoint endpoint(ServiceSpec spec) {
         Endpoint.Builder e = Endpoint.newBuilder();
         if (spec.hasEndpointSpec()) {

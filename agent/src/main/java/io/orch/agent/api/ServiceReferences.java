@@ -31,6 +31,11 @@ final class ServiceReferences {
             } catch (ApiException e) {
                 throw ServiceSpecValidator.invalid("TaskTemplate.Networks[" + i + "].Target", e.getMessage());
             }
+            if (n.getSpec().getIngress()) {
+                // as swarmkit: a service joins the routing mesh by publishing a port in ingress mode
+                throw ServiceSpecValidator.invalid("TaskTemplate.Networks[" + i + "].Target",
+                        "service cannot be explicitly attached to the ingress network \"" + n.getSpec().getName() + "\"");
+            }
             if (a.getDriverOptsCount() > 0) {
                 // the overlay driver has no per-attachment options: refused, never kept and ignored
                 throw ServiceSpecValidator.invalid("TaskTemplate.Networks[" + i + "].DriverOpts",

@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
 /** {@code /services}: list (with status), create, inspect, update/rollback, remove. */
 final class ServiceRoutes {
     private static final Set<String> FILTERS = Set.of("id", "name", "label", "mode");
+    /** A write that lost a race (a concurrent port claim or network create rewrote the Cluster lock) is decided again this often. */
+    private static final int WRITE_ATTEMPTS = 5;
 
     private final ApiContext context;
 
@@ -73,24 +75,51 @@ final class ServiceRoutes {
         ServiceSpec read = ServiceSpecReader.read(request.jsonBody());
         ServiceSpec spec = ServiceRegistryAuth.onCreate(StoreReads.read(context.store(), tx -> ServiceReferences.resolve(tx, read)),
                 request);
-        Service service = ServiceChange.created(Ids.newId(), spec, context.clock().instant());
-        try {
-            context.store().updateAndWait(tx -> {
-                if (tx.read().serviceByName(spec.getName()).isPresent()) {
-                    throw new StoreException(StoreException.Reason.CONFLICT, nameConflict(spec.getName()));
-                }
-                tx.create(service);
-            });
-        } catch (StoreException e) {
-            if (e.reason() == StoreException.Reason.CONFLICT) {
-                // the store's own name check (a concurrent create won the race) says it differently
-                throw ApiException.conflict(nameConflict(spec.getName()));
-            }
-            throw e;
-        }
+        Service service = create(ServiceChange.created(Ids.newId(), spec, context.clock().instant()));
         ObjectNode out = DockerJson.MAPPER.createObjectNode().put("ID", service.getId());
         warnings(out, spec);
         return ApiResponse.json(HttpResponseStatus.CREATED, out);
+    }
+
+    /**
+     * Stores the new service with its published ports allocated ({@link ServicePorts}) in the same
+     * transaction. A transaction that lost a race (a concurrent create or port claim) is decided
+     * again from the new state; a name taken meanwhile is then found by the body itself.
+     */
+    private Service create(Service candidate) throws ApiException, StoreException {
+        String name = candidate.getSpec().getName();
+        for (int attempt = 1; ; attempt++) {
+            Service[] stored = {null};
+            ApiException[] refused = {null};
+            try {
+                context.store().updateAndWait(tx -> {
+                    if (tx.read().serviceByName(name).isPresent()) {
+                        refused[0] = ApiException.conflict(nameConflict(name));
+                        return;
+                    }
+                    try {
+                        stored[0] = ServicePorts.allocated(tx, candidate, java.util.List.of());
+                    } catch (ApiException e) {
+                        refused[0] = e;
+                        return;
+                    }
+                    tx.create(stored[0]);
+                });
+            } catch (StoreException e) {
+                if (e.reason() == StoreException.Reason.CONFLICT && attempt < WRITE_ATTEMPTS) {
+                    continue;
+                }
+                if (e.reason() == StoreException.Reason.CONFLICT) {
+                    // the store's own name check (a concurrent create won the race) says it differently
+                    throw ApiException.conflict(nameConflict(name));
+                }
+                throw e;
+            }
+            if (refused[0] != null) {
+                throw refused[0];
+            }
+            return stored[0];
+        }
     }
 
     /**
@@ -138,17 +167,54 @@ final class ServiceRoutes {
                 ? ServiceChange.updateAction(current, action.get(), version, context.clock().instant())
                 : ServiceChange.updated(current, ServiceRegistryAuth.onUpdate(requested, current, request), version, rollback,
                         context.clock().instant());
-        try {
-            context.store().updateAndWait(tx -> tx.update(next));
-        } catch (StoreException e) {
-            if (StoreErrors.outOfSequence(e)) {
-                throw ApiException.conflict("update out of sequence");
-            }
-            throw e;
-        }
+        Service stored = update(current, next, version);
         ObjectNode out = DockerJson.MAPPER.createObjectNode();
-        warnings(out, next.getSpec());
+        warnings(out, stored.getSpec());
         return ApiResponse.ok(out);
+    }
+
+    /**
+     * Writes {@code next} over {@code current} (read at {@code version}) with its published ports
+     * allocated in the same transaction. A rejected write is decided again: if the service itself
+     * moved, that is "update out of sequence"; if only the port lock did, the ports are allocated again.
+     */
+    private Service update(Service current, Service next, long version) throws ApiException, StoreException {
+        for (int attempt = 1; ; attempt++) {
+            Service[] stored = {null};
+            ApiException[] refused = {null};
+            try {
+                context.store().updateAndWait(tx -> {
+                    Service now = tx.read().service(current.getId()).orElse(null);
+                    if (now == null) {
+                        refused[0] = ApiException.notFound("service " + current.getId() + " not found");
+                        return;
+                    }
+                    if (now.getVersion().getIndex() != version) {
+                        refused[0] = ApiException.conflict("update out of sequence");
+                        return;
+                    }
+                    try {
+                        stored[0] = ServicePorts.allocated(tx, next, now.getEndpoint().getPortsList());
+                    } catch (ApiException e) {
+                        refused[0] = e;
+                        return;
+                    }
+                    tx.update(stored[0]);
+                });
+            } catch (StoreException e) {
+                if (e.reason() == StoreException.Reason.CONFLICT && attempt < WRITE_ATTEMPTS) {
+                    continue;
+                }
+                if (StoreErrors.outOfSequence(e)) {
+                    throw ApiException.conflict("update out of sequence");
+                }
+                throw e;
+            }
+            if (refused[0] != null) {
+                throw refused[0];
+            }
+            return stored[0];
+        }
     }
 
     /** Removes the service object only; the orchestrator shuts its tasks down when it sees that. */

@@ -41,6 +41,12 @@ final class ServiceSpecValidator {
         validateUpdate("UpdateConfig", spec.getUpdateConfig());
         validateUpdate("RollbackConfig", spec.getRollbackConfig());
         validateEndpoint(spec.getEndpointSpec());
+        String runtime = spec.getTaskTemplate().getRuntime();
+        if ((runtime.equals("process") || runtime.equals("docker")) && io.orch.scheduler.network.IngressPorts.needsIngress(spec.getEndpointSpec())) {
+            // the routing mesh reaches tasks through their address on the ingress network, an overlay
+            throw invalid("EndpointSpec.Ports", "the " + runtime + " runtime does not join orch's overlay networks: "
+                    + "ingress-mode ports need the runc runtime (or publish with mode=host)");
+        }
         JobSpecDefaults.check(spec.getMode());
         return withDefaultMode(spec);
     }

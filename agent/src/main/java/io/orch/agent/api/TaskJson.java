@@ -87,7 +87,7 @@ final class TaskJson {
             ObjectNode options = driverConfig.putObject("Options");
             s.getOptionsMap().forEach(options::put);
         }
-        spec.put("Internal", s.getInternal()).put("Attachable", s.getAttachable()).put("Ingress", false).put("Scope", "swarm");
+        spec.put("Internal", s.getInternal()).put("Attachable", s.getAttachable()).put("Ingress", s.getIngress()).put("Scope", "swarm");
         ipam(spec.putObject("IPAMOptions"), s.getIpam());
         ObjectNode state = o.putObject("DriverState").put("Name", s.getDriver());
         state.putObject("Options").put("com.docker.network.driver.overlay.vxlanid_list", Integer.toString(n.getVni()));

@@ -21,7 +21,7 @@ import java.util.Optional;
 /**
  * Creates the Cluster object of a new cluster (once: a resumed cluster already has it), with the
  * cluster's root CA, the join tokens derived from it, the gossip encryption key, and the address
- * pools overlay networks are allocated from.
+ * pools overlay networks are allocated from, and the ingress network ({@link IngressNetwork}).
  */
 public final class ClusterBootstrap {
     /**
@@ -86,7 +86,10 @@ public final class ClusterBootstrap {
         store.updateAndWait(tx -> {
             Optional<Cluster> existing = tx.read().cluster();
             if (existing.isEmpty()) {
-                tx.create(withPki(newCluster(clusterId, pools), ca));
+                Cluster cluster = withPki(newCluster(clusterId, pools), ca);
+                tx.create(cluster);
+                // the routing mesh's network comes with the cluster, as in Swarm
+                IngressNetwork.createIn(tx, cluster);
             } else if (!existing.get().hasRootCa() && existing.get().getId().equals(clusterId)) {
                 tx.update(withPki(existing.get().toBuilder(), ca));
             }

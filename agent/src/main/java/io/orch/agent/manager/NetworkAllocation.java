@@ -6,6 +6,7 @@ import io.orch.api.proto.Task;
 import io.orch.raft.store.ReadTx;
 import io.orch.raft.store.WriteTx;
 import io.orch.scheduler.network.HeldAddresses;
+import io.orch.scheduler.network.IngressPorts;
 import io.orch.scheduler.network.NetworkAttachments;
 import io.orch.scheduler.network.NetworkPlan;
 import io.orch.scheduler.network.NetworkPlanner;
@@ -78,7 +79,8 @@ final class NetworkAllocation {
         }
         List<Task> all = new ArrayList<>(creates);
         all.addAll(waiting);
-        NetworkPlanner planner = new NetworkPlanner(networks, () -> HeldAddresses.of(read.services(), read.tasks()));
+        // the nodes' own ingress addresses are held too: a task never gets one of them
+        NetworkPlanner planner = new NetworkPlanner(networks, () -> HeldAddresses.of(read.services(), read.tasks(), read.nodes()));
         if (!planner.needsWork(service, all)) {
             return Result.nothing(creates);
         }
@@ -96,16 +98,18 @@ final class NetworkAllocation {
 
     /** Whether anything here could involve a network: the service, its VIPs, or one of the tasks. */
     private static boolean namesNetworks(Service service, List<Task> creates, List<Task> existing) {
-        if (service.getSpec().getTaskTemplate().getNetworksCount() > 0 || service.getEndpoint().getVirtualIpsCount() > 0) {
+        if (service.getSpec().getTaskTemplate().getNetworksCount() > 0 || service.getEndpoint().getVirtualIpsCount() > 0
+                || IngressPorts.needsIngress(service.getSpec().getEndpointSpec())) {
             return true;
         }
         for (Task t : creates) {
-            if (t.getSpec().getNetworksCount() > 0) {
+            if (t.getSpec().getNetworksCount() > 0 || IngressPorts.needsIngress(t.getEndpoint().getSpec())) {
                 return true;
             }
         }
         for (Task t : existing) {
-            if (t.getSpec().getNetworksCount() > 0 && TaskStates.awaitingPlacement(t)) {
+            if ((t.getSpec().getNetworksCount() > 0 || IngressPorts.needsIngress(t.getEndpoint().getSpec()))
+                    && TaskStates.awaitingPlacement(t)) {
                 return true;
             }
         }

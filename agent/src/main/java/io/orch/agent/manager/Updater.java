@@ -9,6 +9,7 @@ import io.orch.raft.store.Ids;
 import io.orch.raft.store.ObjectKind;
 import io.orch.raft.store.StoreEvent;
 import io.orch.raft.store.StoreException;
+import io.orch.scheduler.network.IngressPorts;
 import io.orch.scheduler.orchestrator.Readiness;
 import io.orch.scheduler.orchestrator.RollingUpdate;
 import io.orch.scheduler.orchestrator.TaskFactory;
@@ -71,11 +72,30 @@ public final class Updater extends ServiceLoop {
             NetworkAllocation.Result addresses = NetworkAllocation.allocate(tx, service.get(), step.tasks.create,
                     List.of(), Set.of());
             Service serviceUpdate = NetworkAllocation.merged(step.service(), addresses);
+            if (serviceUpdate != null && !serviceUpdate.getSpec().getEndpointSpec().equals(service.get().getSpec().getEndpointSpec())) {
+                serviceUpdate = withPortsOfItsSpec(read, serviceUpdate);
+                if (!serviceUpdate.getEndpoint().getPortsList().equals(service.get().getEndpoint().getPortsList())) {
+                    read.cluster().ifPresent(tx::update); // the port lock, as the API takes it
+                }
+            }
             if (serviceUpdate != null) {
                 tx.update(serviceUpdate);
             }
             addresses.creates().forEach(tx::create);
             step.taskUpdates().forEach(tx::update);
         });
+    }
+
+    /**
+     * A rollback after failure puts the previous spec back: its published ports come back with it
+     * (allocated as the API would; {@code ServicePorts}), so the routing mesh and the ports other
+     * services may claim follow the spec that runs.
+     */
+    private Service withPortsOfItsSpec(io.orch.raft.store.ReadTx read, Service s) {
+        java.util.List<io.orch.api.proto.PortConfig> ports = IngressPorts.allocateAvailable(s.getSpec().getEndpointSpec(),
+                s.getEndpoint().getPortsList(), IngressPorts.taken(read.services(), s.getId()),
+                refused -> log.warn("service {}: a port of the rolled-back spec is not published: {}", s.getSpec().getName(), refused));
+        return s.toBuilder().setEndpoint(s.getEndpoint().toBuilder().setSpec(s.getSpec().getEndpointSpec())
+                .clearPorts().addAllPorts(ports)).build();
     }
 }

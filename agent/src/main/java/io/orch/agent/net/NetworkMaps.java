@@ -7,12 +7,15 @@ import io.orch.api.proto.NetworkAttachmentConfig;
 import io.orch.api.proto.NetworkEndpoint;
 import io.orch.api.proto.NetworkMap;
 import io.orch.api.proto.Node;
+import io.orch.api.proto.NodeNetworkAddress;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.ServiceEndpoint;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskState;
 import io.orch.api.proto.TaskStatus;
 import io.orch.raft.store.ReadTx;
+import io.orch.scheduler.network.IngressPorts;
+import io.orch.scheduler.network.NetworkAllocations;
 import io.orch.scheduler.orchestrator.TaskStates;
 
 import java.util.Comparator;
@@ -27,7 +30,9 @@ import java.util.TreeSet;
 /**
  * A node's network map as the store has it: the overlay networks its unfinished tasks attach
  * to, every unfinished task on those networks anywhere in the cluster, and the services attached
- * to them. Deterministic (sorted), so two reads of an unchanged store compare equal and a
+ * to them. The ingress network is in every node's map, with every task and service on it and
+ * every node's own address there, whether or not the node runs a task on it: the routing mesh
+ * serves a published port on every node. Deterministic (sorted), so two reads of an unchanged store compare equal and a
  * dispatcher sends a map only when it really changed.
  *
  * <p>It scans every task: fine for clusters of thousands of tasks, and computed only after a
@@ -48,6 +53,8 @@ public final class NetworkMaps {
                 t.getNetworksAttachmentsList().forEach(a -> networkIds.add(a.getNetwork().getId()));
             }
         }
+        Optional<Network> ingress = NetworkAllocations.ingress(r.networks());
+        ingress.ifPresent(n -> networkIds.add(n.getId()));
         NetworkMap.Builder map = NetworkMap.newBuilder();
         if (networkIds.isEmpty()) {
             return map.build();
@@ -83,7 +90,8 @@ public final class NetworkMaps {
         for (Service s : r.services()) {
             List<NetworkAttachmentConfig> attached = s.getSpec().getTaskTemplate().getNetworksList().stream()
                     .filter(n -> networkIds.contains(n.getTarget())).toList();
-            if (attached.isEmpty() && !serviceIds.contains(s.getId())) {
+            boolean meshed = ingress.isPresent() && IngressPorts.needsIngress(s);
+            if (attached.isEmpty() && !serviceIds.contains(s.getId()) && !meshed) {
                 continue;
             }
             map.addServices(ServiceEndpoint.newBuilder().setServiceId(s.getId()).setName(s.getSpec().getName())
@@ -91,11 +99,32 @@ public final class NetworkMaps {
                     .setMode(s.getSpec().hasEndpointSpec() ? s.getSpec().getEndpointSpec().getMode() : EndpointSpec.Mode.VIP)
                     .addAllVirtualIps(s.getEndpoint().getVirtualIpsList().stream()
                             .filter(v -> networkIds.contains(v.getNetworkId())).toList())
-                    .addAllNetworks(attached));
+                    .addAllNetworks(attached)
+                    .addAllPorts(s.getEndpoint().getPortsList()));
         }
         List<ServiceEndpoint> sorted = map.getServicesList().stream()
                 .sorted(Comparator.comparing(ServiceEndpoint::getServiceId)).toList();
-        return map.clearServices().addAllServices(sorted).build();
+        map.clearServices().addAllServices(sorted);
+        addNodeAddresses(r, networkIds, map);
+        return map.build();
+    }
+
+    /** Every node's own address on the map's networks (its end of the ingress network), by node id. */
+    private static void addNodeAddresses(ReadTx r, Set<String> networkIds, NetworkMap.Builder map) {
+        TreeMap<String, NodeNetworkAddress> out = new TreeMap<>();
+        for (Node n : r.nodes()) {
+            for (NetworkAttachment a : n.getAttachmentsList()) {
+                String networkId = a.getNetwork().getId();
+                if (!networkIds.contains(networkId) || a.getAddressesCount() == 0) {
+                    continue;
+                }
+                NodeNetworkAddress.Builder b = NodeNetworkAddress.newBuilder().setNodeId(n.getId()).setNetworkId(networkId)
+                        .setAddress(hostOf(a.getAddresses(0)));
+                underlay(n).ifPresent(b::setNodeAddr);
+                out.put(n.getId() + "/" + networkId, b.build());
+            }
+        }
+        map.addAllNodeAddresses(out.values());
     }
 
     /**

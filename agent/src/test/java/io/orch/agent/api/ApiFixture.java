@@ -72,10 +72,13 @@ final class ApiFixture implements AutoCloseable {
         context = new ApiContext(store, SELF, metrics, clock, "0.1.0-test", services, nodeControl);
         write(tx -> {
             tx.create(node(SELF, "host1", NodeSpec.Role.MANAGER, NodeStatus.State.READY));
-            tx.create(Cluster.newBuilder().setId("c1usterid0000000000000000")
+            Cluster cluster = Cluster.newBuilder().setId("c1usterid0000000000000000")
                     .setSpec(ClusterSpec.newBuilder().setName("default"))
                     .setJoinTokens(JoinTokens.newBuilder().setWorker("SWMTKN-worker").setManager("SWMTKN-manager"))
-                    .build());
+                    .build();
+            tx.create(cluster);
+            // as a real cluster: the routing mesh's network comes with it (10.0.0.0/24, VXLAN 4096)
+            io.orch.agent.manager.IngressNetwork.createIn(tx, cluster);
         });
         channel = new EmbeddedChannel(new ApiHandler(context));
     }

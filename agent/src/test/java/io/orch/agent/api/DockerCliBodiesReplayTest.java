@@ -75,6 +75,7 @@ class DockerCliBodiesReplayTest {
                 if (api.get("/services/" + name).status() == 200) {
                     assertEquals(200, api.call(HttpMethod.DELETE, "/services/" + name, null).status());
                 }
+                removePublishersOfTheSamePorts(r.body());
                 withReferenceIds(r.body());
                 uri = path;
             } else if (path.startsWith("/services/")) {
@@ -98,6 +99,24 @@ class DockerCliBodiesReplayTest {
             replayed++;
         }
         assertTrue(replayed >= 30, "replayed " + replayed);
+    }
+
+    /**
+     * The recording's swarm commands ran one scenario after another, removing their services in
+     * between; an ingress port is one service's at a time, so a service still holding a port the
+     * next scenario publishes is removed first, as it was when the recording was made.
+     */
+    private void removePublishersOfTheSamePorts(ObjectNode spec) {
+        java.util.Set<String> asked = new java.util.HashSet<>();
+        spec.at("/EndpointSpec/Ports").forEach(p -> asked.add(p.path("PublishedPort").asText()));
+        for (JsonNode s : api.get("/services").json()) {
+            for (JsonNode p : s.at("/Endpoint/Ports")) {
+                if ("ingress".equals(p.path("PublishMode").asText()) && asked.contains(p.path("PublishedPort").asText())) {
+                    assertEquals(200, api.call(HttpMethod.DELETE, "/services/" + s.get("ID").asText(), null).status());
+                    break;
+                }
+            }
+        }
     }
 
     /** Secrets and configs by the IDs this store gave them (the body names them too). */

@@ -108,6 +108,30 @@ class DockerCliTest {
         assertTrue(!r.err.contains("Unable to find image") && !r.out.contains("Pulling"), "no pull was tried: " + r);
     }
 
+    @Test
+    void theRoutingMeshAsTheDockerCliSeesIt() throws Exception {
+        Result ls = docker("network", "ls");
+        assertEquals(0, ls.exit, ls.toString());
+        assertTrue(ls.out.matches("(?s).*\\bingress\\s+overlay\\s+swarm\\b.*"), ls.toString());
+        Result inspect = docker("network", "inspect", "--format", "{{.Ingress}} {{(index .IPAM.Config 0).Subnet}}", "ingress");
+        assertEquals(0, inspect.exit, inspect.toString());
+        assertEquals("true 10.0.0.0/24", inspect.out.strip());
+
+        Result second = docker("network", "create", "--driver", "overlay", "--ingress", "mesh2");
+        assertEquals(1, second.exit, second.toString());
+        assertTrue(second.err.contains("ingress network (") && second.err.contains(") is already present"), second.toString());
+
+        Result taken = docker("service", "create", "-d", "--no-resolve-image", "--name", "other", "--publish", "8080:8000", "busybox");
+        assertEquals(1, taken.exit, taken.toString());
+        assertTrue(taken.err.contains("port '8080' is already in use by service 'web' ("), taken.toString());
+        assertTrue(taken.err.contains(") as an ingress port"), taken.toString());
+
+        Result dynamic = docker("service", "create", "-d", "--no-resolve-image", "--name", "dyn", "--publish", "target=80", "busybox");
+        assertEquals(0, dynamic.exit, dynamic.toString());
+        Result services = docker("service", "ls", "--filter", "name=dyn");
+        assertTrue(services.out.contains("*:30000->80/tcp"), services.toString());
+    }
+
     private Result docker(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(DOCKER.toString(), "-H", "tcp://127.0.0.1:" + address.getPort()));
         cmd.addAll(List.of(args));

@@ -123,8 +123,10 @@ class NetworkRoutesTest {
             subnets.put(n.get("Name").asText(), config.get("Subnet").asText() + " " + config.get("Gateway").asText());
             vnis.add(n.get("Options").get("com.docker.network.driver.overlay.vxlanid_list").asText());
         }
-        assertEquals(java.util.Map.of("a", "10.0.0.0/24 10.0.0.1", "b", "10.0.1.0/24 10.0.1.1", "c", "10.0.2.0/24 10.0.2.1"), subnets);
-        assertEquals(java.util.Set.of("4097", "4098", "4099"), vnis);
+        // the cluster's ingress network has the pool's first /24 and VXLAN 4096, as in Docker
+        assertEquals(java.util.Map.of("ingress", "10.0.0.0/24 10.0.0.1", "a", "10.0.1.0/24 10.0.1.1", "b", "10.0.2.0/24 10.0.2.1",
+                "c", "10.0.3.0/24 10.0.3.1"), subnets);
+        assertEquals(java.util.Set.of("4096", "4097", "4098", "4099"), vnis);
     }
 
     @Test
@@ -145,13 +147,11 @@ class NetworkRoutesTest {
         createNetwork("{\"Name\":\"front\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.0.1.0/24\"}]}}");
         assertEquals("invalid network spec: IPAM.Config[0].Subnet: 10.0.1.0/24 overlaps network \"front\" (10.0.1.0/24)",
                 refusal("{\"Name\":\"back\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.0.1.0/24\"}]}}"));
-        assertEquals("invalid network spec: IPAM.Config[0].Subnet: 10.0.0.0/16 overlaps network \"front\" (10.0.1.0/24)",
-                refusal("{\"Name\":\"back\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.0.0.0/16\"}]}}"));
+        assertEquals("invalid network spec: IPAM.Config[0].Subnet: 10.0.1.0/25 overlaps network \"front\" (10.0.1.0/24)",
+                refusal("{\"Name\":\"back\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.0.1.0/25\"}]}}"));
         createNetwork("{\"Name\":\"pooled\"}");
-        assertEquals("10.0.0.0/24", api.get("/v1.47/networks/pooled").json().get("IPAM").get("Config").get(0).get("Subnet").asText());
-        createNetwork("{\"Name\":\"pooled2\"}");
-        assertEquals("10.0.2.0/24", api.get("/v1.47/networks/pooled2").json().get("IPAM").get("Config").get(0).get("Subnet").asText(),
-                "the pool skips the user's subnet");
+        assertEquals("10.0.2.0/24", api.get("/v1.47/networks/pooled").json().get("IPAM").get("Config").get(0).get("Subnet").asText(),
+                "the pool skips the user's subnet (and the ingress network's 10.0.0.0/24)");
     }
 
     @Test
@@ -164,7 +164,7 @@ class NetworkRoutesTest {
                 refusal("{\"Name\":\"n\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.0.1.0/24\",\"IPRange\":\"10.0.2.0/25\"}]}}"));
         assertEquals("invalid network spec: IPAM.Config[0].Subnet: is required with Gateway",
                 refusal("{\"Name\":\"n\",\"IPAM\":{\"Config\":[{\"Gateway\":\"10.0.2.1\"}]}}"));
-        assertEquals(0, api.get("/v1.47/networks").json().size());
+        assertEquals(1, api.get("/v1.47/networks").json().size(), "only the cluster's ingress network");
     }
 
     @Test
@@ -202,6 +202,65 @@ class NetworkRoutesTest {
                 .setStatus(io.orch.api.proto.TaskStatus.newBuilder().setState(io.orch.api.proto.TaskState.SHUTDOWN)).build()));
         assertEquals(204, removal.get(10, java.util.concurrent.TimeUnit.SECONDS).status());
         assertEquals(404, api.get("/v1.47/networks/front").status());
+    }
+
+    private static final String PUBLISHING = "{\"Name\":\"web\",\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\"}},"
+            + "\"EndpointSpec\":{\"Ports\":[{\"Protocol\":\"tcp\",\"TargetPort\":80,\"PublishedPort\":8080,\"PublishMode\":\"ingress\"}]}}";
+
+    @Test
+    void theClusterHasAnIngressNetworkShownAsDockerShowsIt() {
+        JsonNode list = api.get("/v1.47/networks").json();
+        assertEquals(1, list.size());
+        JsonNode n = api.get("/v1.47/networks/ingress").json();
+        assertEquals("ingress", n.get("Name").asText());
+        assertTrue(n.get("Ingress").asBoolean());
+        assertEquals("overlay", n.get("Driver").asText());
+        assertEquals("swarm", n.get("Scope").asText());
+        assertEquals("10.0.0.0/24", n.at("/IPAM/Config/0/Subnet").asText());
+        assertEquals("10.0.0.1", n.at("/IPAM/Config/0/Gateway").asText());
+        assertEquals("4096", n.at("/Options/com.docker.network.driver.overlay.vxlanid_list").asText());
+    }
+
+    @Test
+    void aSecondIngressNetworkIsRefusedWithSwarmsMessage() {
+        String id = api.get("/v1.47/networks/ingress").json().get("Id").asText();
+        ApiFixture.Reply second = api.post("/v1.47/networks/create", "{\"Name\":\"mesh2\",\"Driver\":\"overlay\",\"Ingress\":true}");
+        assertEquals(409, second.status());
+        assertEquals("ingress network (" + id + ") is already present", second.message());
+        assertEquals(404, api.get("/v1.47/networks/mesh2").status());
+        ApiFixture.Reply attachable = api.post("/v1.47/networks/create",
+                "{\"Name\":\"mesh3\",\"Driver\":\"overlay\",\"Ingress\":true,\"Attachable\":true}");
+        assertEquals(400, attachable.status());
+        assertEquals("invalid network spec: Attachable: ingress network cannot be attachable", attachable.message());
+    }
+
+    @Test
+    void theIngressNetworkIsNotRemovedWhileAServicePublishesThroughItAndCanBeMadeAgainAfterwards() {
+        String service = api.createService(PUBLISHING);
+        ApiFixture.Reply refused = api.call(HttpMethod.DELETE, "/v1.47/networks/ingress", null);
+        assertEquals(400, refused.status());
+        assertEquals("ingress network cannot be removed because service " + service + " depends on it", refused.message());
+        assertEquals(200, api.get("/v1.47/networks/ingress").status());
+
+        assertEquals(200, api.call(HttpMethod.DELETE, "/v1.47/services/web", null).status());
+        assertEquals(204, api.call(HttpMethod.DELETE, "/v1.47/networks/ingress", null).status());
+        ApiFixture.Reply noMesh = api.post("/v1.47/services/create", PUBLISHING);
+        assertEquals(400, noMesh.status());
+        assertEquals("service needs ingress network, but no ingress network is present", noMesh.message());
+        assertEquals(0, api.serviceCount());
+
+        String mesh = createNetwork("{\"Name\":\"mesh\",\"Driver\":\"overlay\",\"Ingress\":true}");
+        assertTrue(api.get("/v1.47/networks/" + mesh).json().get("Ingress").asBoolean());
+        api.createService(PUBLISHING);
+    }
+
+    @Test
+    void aServiceCannotNameTheIngressNetworkAsOneOfItsNetworks() {
+        ApiFixture.Reply r = api.post("/v1.47/services/create", "{\"Name\":\"x\",\"TaskTemplate\":{\"ContainerSpec\":"
+                + "{\"Image\":\"busybox\"},\"Networks\":[{\"Target\":\"ingress\"}]}}");
+        assertEquals(400, r.status());
+        assertEquals("invalid ServiceSpec: TaskTemplate.Networks[0].Target: service cannot be explicitly attached to the ingress"
+                + " network \"ingress\"", r.message());
     }
 
     private static io.orch.api.proto.Task holder(String id, String serviceId, io.orch.api.proto.Network n) {

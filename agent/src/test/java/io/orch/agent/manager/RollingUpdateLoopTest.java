@@ -196,6 +196,24 @@ class RollingUpdateLoopTest {
     }
 
     @Test
+    void aRollbackAfterFailureTakesThePublishedPortsBackToThoseOfThePreviousSpec() throws Exception {
+        createService(2, config(1, UpdateConfig.Order.STOP_FIRST).setFailureAction(UpdateConfig.FailureAction.ROLLBACK).build());
+        crashOnStart("app:bad");
+        io.orch.api.proto.PortConfig added = io.orch.api.proto.PortConfig.newBuilder().setTargetPort(80).setPublishedPort(8080)
+                .setPublishMode(io.orch.api.proto.PortConfig.PublishMode.INGRESS).build();
+        store.updateAndWait(tx -> { // `docker service update --image app:bad --publish-add 8080:80` as the API stores it
+            Service s = tx.read().service(ID).orElseThrow();
+            ServiceSpec next = s.getSpec().toBuilder().setTaskTemplate(template("app:bad"))
+                    .setEndpointSpec(io.orch.api.proto.EndpointSpec.newBuilder().addPorts(added)).build();
+            tx.update(s.toBuilder().setPreviousSpec(s.getSpec()).setSpec(next)
+                    .setEndpoint(io.orch.api.proto.Endpoint.newBuilder().setSpec(next.getEndpointSpec()).addPorts(added))
+                    .setSpecVersion(s.getSpecVersion() + 1).clearUpdateStatus().build());
+        });
+        await().atMost(DEADLINE).until(() -> state() == UpdateStatus.State.ROLLBACK_COMPLETED);
+        assertEquals(List.of(), service().getEndpoint().getPortsList(), "the rolled-back spec publishes nothing: 8080 is free again");
+    }
+
+    @Test
     void startFirstNeverDropsBelowTheReplicaCount() throws Exception {
         createService(6, config(2, UpdateConfig.Order.START_FIRST).build());
         int from = runtime.calls().size();

@@ -142,4 +142,54 @@ class NetworkMapsTest {
         assertEquals("10.1.2.3", NetworkMaps.hostOf("10.1.2.3"));
         assertEquals("::1", NetworkMaps.hostOf("[::1]:2377"));
     }
+
+    @Test
+    void everyNodeHasTheIngressNetworkWithItsTasksPublishedPortsAndNodeAddressesEvenWithNoTaskOnIt() throws Exception {
+        Network ingress = network("ing", "ingress", 4096, "10.0.0.0/24").toBuilder()
+                .setSpec(NetworkSpec.newBuilder().setName("ingress").setDriver("overlay").setIngress(true)).build();
+        Network front = network("net1", "front", 4097, "10.0.1.0/24");
+        io.orch.api.proto.PortConfig published = io.orch.api.proto.PortConfig.newBuilder().setTargetPort(80).setPublishedPort(30000)
+                .setPublishMode(io.orch.api.proto.PortConfig.PublishMode.INGRESS).build();
+        Service web = Service.newBuilder().setId("s1").setSpec(ServiceSpec.newBuilder().setName("web")
+                        .setEndpointSpec(EndpointSpec.newBuilder().addPorts(published.toBuilder().setPublishedPort(0))))
+                .setEndpoint(Endpoint.newBuilder().addPorts(published)
+                        .addVirtualIps(EndpointVirtualIP.newBuilder().setNetworkId("ing").setAddr("10.0.0.2/24")))
+                .build();
+        store.updateAndWait(tx -> {
+            tx.create(ingress);
+            tx.create(front);
+            tx.create(Node.newBuilder().setId("n1").setStatus(NodeStatus.newBuilder().setAddr("192.168.9.1"))
+                    .addAttachments(NetworkAttachment.newBuilder().setNetwork(ingress).addAddresses("10.0.0.5/24")).build());
+            tx.create(Node.newBuilder().setId("n2").setStatus(NodeStatus.newBuilder().setAddr("192.168.9.2"))
+                    .addAttachments(NetworkAttachment.newBuilder().setNetwork(ingress).addAddresses("10.0.0.6/24")).build());
+            tx.create(web);
+            tx.create(service("s2", "db", front, "10.0.1.2/24"));
+            tx.create(task("t1", "s1", "n2", ingress, "10.0.0.3/24", TaskState.RUNNING));
+            tx.create(task("t2", "s2", "n2", front, "10.0.1.3/24", TaskState.RUNNING));
+        });
+        NetworkMap map = store.read(r -> NetworkMaps.of(r, "n1")); // n1 runs nothing
+
+        assertEquals(List.of("ing"), map.getNetworksList().stream().map(Network::getId).toList(),
+                "the ingress network, and no other network n1 has no task on");
+        assertEquals(List.of("t1"), map.getEndpointsList().stream().map(NetworkEndpoint::getTaskId).toList());
+        assertEquals(List.of("s1"), map.getServicesList().stream().map(s -> s.getServiceId()).toList());
+        assertEquals(List.of(published), map.getServices(0).getPortsList(), "the allocated port, not the spec's 0");
+        assertEquals(List.of("n1 ing 10.0.0.5 192.168.9.1", "n2 ing 10.0.0.6 192.168.9.2"), map.getNodeAddressesList().stream()
+                .map(a -> a.getNodeId() + " " + a.getNetworkId() + " " + a.getAddress() + " " + a.getNodeAddr()).toList());
+    }
+
+    @Test
+    void aServicePublishingIngressPortsIsInTheMapBeforeItHasATask() throws Exception {
+        Network ingress = network("ing", "ingress", 4096, "10.0.0.0/24").toBuilder()
+                .setSpec(NetworkSpec.newBuilder().setName("ingress").setDriver("overlay").setIngress(true)).build();
+        io.orch.api.proto.PortConfig published = io.orch.api.proto.PortConfig.newBuilder().setTargetPort(80).setPublishedPort(8080).build();
+        store.updateAndWait(tx -> {
+            tx.create(ingress);
+            tx.create(Service.newBuilder().setId("s1").setSpec(ServiceSpec.newBuilder().setName("web")
+                    .setEndpointSpec(EndpointSpec.newBuilder().addPorts(published))).setEndpoint(Endpoint.newBuilder().addPorts(published)).build());
+        });
+        NetworkMap map = store.read(r -> NetworkMaps.of(r, "n1"));
+        assertEquals(List.of("s1"), map.getServicesList().stream().map(s -> s.getServiceId()).toList(),
+                "so a node refuses the port's connections instead of passing them to whatever listens on the host");
+    }
 }

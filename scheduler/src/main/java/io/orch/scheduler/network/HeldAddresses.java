@@ -2,6 +2,7 @@ package io.orch.scheduler.network;
 
 import io.orch.api.proto.EndpointVirtualIP;
 import io.orch.api.proto.NetworkAttachment;
+import io.orch.api.proto.Node;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.Task;
 import io.orch.scheduler.orchestrator.TaskStates;
@@ -22,7 +23,22 @@ public final class HeldAddresses {
 
     /** Scans everything given: O(tasks). Callers only do it when something needs an address. */
     public static HeldAddresses of(Collection<Service> services, Collection<Task> tasks) {
+        return of(services, tasks, java.util.List.of());
+    }
+
+    /**
+     * As {@link #of(Collection, Collection)}, with the nodes' own addresses (Node.attachments: each
+     * node's end of the ingress network), which no task or VIP may get as well.
+     */
+    public static HeldAddresses of(Collection<Service> services, Collection<Task> tasks, Collection<Node> nodes) {
         HeldAddresses held = new HeldAddresses();
+        for (Node n : nodes) {
+            for (NetworkAttachment a : n.getAttachmentsList()) {
+                for (String addr : a.getAddressesList()) {
+                    held.add(a.getNetwork().getId(), addr);
+                }
+            }
+        }
         for (Service s : services) {
             for (EndpointVirtualIP vip : s.getEndpoint().getVirtualIpsList()) {
                 held.add(vip.getNetworkId(), vip.getAddr());

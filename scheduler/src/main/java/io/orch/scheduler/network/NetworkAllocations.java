@@ -3,6 +3,7 @@ package io.orch.scheduler.network;
 import io.orch.api.proto.IPAMConfig;
 import io.orch.api.proto.Network;
 
+import java.util.Collection;
 import java.util.Optional;
 
 /** Reads what the managers allocated to a network (Network.ipam) as address arithmetic. */
@@ -32,6 +33,14 @@ public final class NetworkAllocations {
     private static boolean isOverlay(Network n) {
         String driver = n.getSpec().getDriver();
         return driver.isEmpty() || driver.equals("overlay");
+    }
+
+    /**
+     * The cluster's ingress network (the routing mesh's; Docker allows one), if it has one that
+     * the managers allocated.
+     */
+    public static Optional<Network> ingress(Collection<Network> networks) {
+        return networks.stream().filter(n -> n.getSpec().getIngress() && allocated(n)).findFirst();
     }
 
     /** An empty pool for the network (only its gateway held), at its stored cursor. */

@@ -23,11 +23,29 @@ public final class NetworkAttachments {
      */
     public static List<Network> missing(Task task, Map<String, Network> networks) {
         List<Network> out = new ArrayList<>();
-        for (String id : targets(task.getSpec().getNetworksList())) {
+        for (String id : targets(configs(task, networks))) {
             Network n = networks.get(id);
             if (n != null && NetworkAllocations.allocated(n) && !hasAddressOn(task, id)) {
                 out.add(n);
             }
+        }
+        return out;
+    }
+
+    /**
+     * The networks the task attaches to: its spec's, and the ingress network when the endpoint
+     * it was built from publishes a port in ingress mode. As in swarmkit, the ingress network is
+     * not written into the service's spec: it follows from the published ports, so it comes and
+     * goes with them (and never shows in {@code docker service inspect}'s Networks).
+     */
+    public static List<NetworkAttachmentConfig> configs(Task task, Map<String, Network> networks) {
+        List<NetworkAttachmentConfig> out = new ArrayList<>(task.getSpec().getNetworksList());
+        if (IngressPorts.needsIngress(task.getEndpoint().getSpec())) {
+            NetworkAllocations.ingress(networks.values()).ifPresent(n -> {
+                if (out.stream().noneMatch(c -> c.getTarget().equals(n.getId()))) {
+                    out.add(NetworkAttachmentConfig.newBuilder().setTarget(n.getId()).build());
+                }
+            });
         }
         return out;
     }

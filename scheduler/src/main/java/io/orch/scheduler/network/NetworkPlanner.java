@@ -116,7 +116,7 @@ public final class NetworkPlanner {
         t.getNetworksAttachmentsList().forEach(a -> existing.put(a.getNetwork().getId(), a));
         List<NetworkAttachment> attachments = new ArrayList<>();
         String error = null;
-        for (NetworkAttachmentConfig config : distinct(t.getSpec().getNetworksList())) {
+        for (NetworkAttachmentConfig config : distinct(NetworkAttachments.configs(t, networks))) {
             Network n = networks.get(config.getTarget());
             if (n == null || !NetworkAllocations.allocated(n)) {
                 continue; // "host", "none", or a network this manager does not allocate: no attachment
@@ -151,7 +151,10 @@ public final class NetworkPlanner {
         return b.build();
     }
 
-    /** One VIP per allocated network the service's spec attaches to, in endpoint mode VIP; none for DNSRR. */
+    /**
+     * One VIP per allocated network the service's spec attaches to, in endpoint mode VIP; none for
+     * DNSRR. A service publishing ingress ports also gets one on the ingress network, as in Swarm.
+     */
     private List<Network> desiredVipNetworks(Service service) {
         List<Network> out = new ArrayList<>();
         if (service.getSpec().getEndpointSpec().getMode() == EndpointSpec.Mode.DNSRR) {
@@ -162,6 +165,9 @@ public final class NetworkPlanner {
             if (n != null && NetworkAllocations.allocated(n)) {
                 out.add(n);
             }
+        }
+        if (IngressPorts.needsIngress(service.getSpec().getEndpointSpec())) {
+            NetworkAllocations.ingress(networks.values()).filter(n -> !out.contains(n)).ifPresent(out::add);
         }
         return out;
     }

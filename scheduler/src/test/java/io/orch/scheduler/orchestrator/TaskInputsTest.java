@@ -109,4 +109,45 @@ class TaskInputsTest {
         assertTrue(step.isEmpty());
         assertEquals(UpdateStatus.State.UNSPECIFIED, after.getUpdateStatus().getState());
     }
+
+    private static PortConfig ingress(int target, int published) {
+        return PortConfig.newBuilder().setTargetPort(target).setPublishedPort(published)
+                .setPublishMode(PortConfig.PublishMode.INGRESS).build();
+    }
+
+    @Test
+    void theFirstIngressPortRollsTheTasksForTheirIngressAttachment() {
+        Service before = service();
+        Service after = with(before, b -> b.setEndpointSpec(EndpointSpec.newBuilder().addPorts(ingress(80, 8080))));
+        assertTrue(TaskInputs.changed(before.getSpec(), after.getSpec()));
+        assertTrue(TaskInputs.outdated(after, taskOf(before)));
+    }
+
+    @Test
+    void anotherIngressPortAddedOrRemovedRollsNothing() {
+        Service one = with(service(), b -> b.setEndpointSpec(EndpointSpec.newBuilder().addPorts(ingress(80, 8080))));
+        Service two = with(one, b -> b.setEndpointSpec(EndpointSpec.newBuilder().addPorts(ingress(80, 8080)).addPorts(ingress(443, 8443))));
+        assertFalse(TaskInputs.changed(one.getSpec(), two.getSpec()));
+        assertFalse(TaskInputs.outdated(two, taskOf(one)));
+        assertFalse(TaskInputs.changed(two.getSpec(), one.getSpec()));
+        assertFalse(TaskInputs.outdated(one, taskOf(two)));
+        Service moved = with(one, b -> b.setEndpointSpec(EndpointSpec.newBuilder().addPorts(ingress(80, 9090))));
+        assertFalse(TaskInputs.outdated(moved, taskOf(one)));
+    }
+
+    @Test
+    void theLastIngressPortRemovedRollsTheTasks() {
+        Service one = with(service(), b -> b.setEndpointSpec(EndpointSpec.newBuilder().addPorts(ingress(80, 8080))));
+        Service none = with(one, b -> b.setEndpointSpec(EndpointSpec.newBuilder()));
+        assertTrue(TaskInputs.changed(one.getSpec(), none.getSpec()));
+        assertTrue(TaskInputs.outdated(none, taskOf(one)));
+    }
+
+    @Test
+    void aHostPortAddedNextToIngressPortsStillRolls() {
+        Service one = with(service(), b -> b.setEndpointSpec(EndpointSpec.newBuilder().addPorts(ingress(80, 8080))));
+        Service withHost = with(one, b -> b.setEndpointSpec(EndpointSpec.newBuilder().addPorts(ingress(80, 8080)).addPorts(HOST_8080)));
+        assertTrue(TaskInputs.changed(one.getSpec(), withHost.getSpec()));
+        assertTrue(TaskInputs.outdated(withHost, taskOf(one)));
+    }
 }
