@@ -341,6 +341,46 @@ public final class OverlayDataPath {
     }
 
     /**
+     * Puts this node itself on the network (the ingress network of the routing mesh): its
+     * bridge holds {@code address} (no other IPv4 address) and takes the MAC derived from it, as
+     * a task's interface would, so that the other nodes, programming this node's address as a
+     * peer, send frames for it to a MAC that the bridge delivers to the host. Idempotent: one ip
+     * run to look when all is in place. {@link #ensure} must have run for the network.
+     */
+    public synchronized void assignNodeAddress(OverlaySpec net, int address) throws IOException {
+        if (!net.subnet().contains(address)) {
+            throw new IllegalArgumentException("node address " + Subnet.format(address) + " is not in " + net.networkId()
+                    + "'s subnet " + net.subnet());
+        }
+        String bridge = net.bridge();
+        String want = Subnet.format(address);
+        List<List<String>> cmds = new ArrayList<>();
+        boolean has = false;
+        for (JsonNode link : json(commands.check("ip", List.of("-j", "addr", "show", "dev", bridge), null))) {
+            if (!mac(address).equalsIgnoreCase(link.path("address").asText())) {
+                cmds.add(List.of("link", "set", bridge, "address", mac(address)));
+            }
+            for (JsonNode a : link.path("addr_info")) {
+                if (!"inet".equals(a.path("family").asText())) {
+                    continue;
+                }
+                if (want.equals(a.path("local").asText()) && a.path("prefixlen").asInt() == net.subnet().prefix()) {
+                    has = true;
+                } else {
+                    cmds.add(List.of("addr", "del", a.path("local").asText() + "/" + a.path("prefixlen").asInt(), "dev", bridge));
+                }
+            }
+        }
+        if (!has) {
+            cmds.add(List.of("addr", "add", want + "/" + net.subnet().prefix(), "dev", bridge));
+        }
+        if (!cmds.isEmpty()) {
+            commands.batch("ip", List.of(), cmds);
+            log.info("overlay {}: this node is {} on {}", net.networkId(), want, bridge);
+        }
+    }
+
+    /**
      * Takes the container's default route away: a task whose networks are all internal
      * ({@code --internal}) reaches its networks (and the node's DNS on the bridge subnet) and
      * nothing else, as Docker's internal networks do. Idempotent.
