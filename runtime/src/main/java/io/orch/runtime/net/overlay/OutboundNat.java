@@ -63,6 +63,19 @@ public final class OutboundNat {
         this.forward = new ForwardAccept(commands);
     }
 
+    /** Why outbound NAT cannot be set up here (a missing tool, not allowed to change forwarding), or empty. */
+    public static Optional<String> unavailableReason() {
+        for (String b : List.of("nft", "sysctl")) {
+            if (Commands.find(b).isEmpty()) {
+                return Optional.of("the " + b + " command is not installed (" + Commands.packageOf(b) + ")");
+            }
+        }
+        if (!java.nio.file.Files.isWritable(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_forward"))) {
+            return Optional.of("not allowed to turn IP forwarding on (not root)");
+        }
+        return Optional.empty();
+    }
+
     /** "orch-out-10.212.3.0-24" is not an nft identifier: "orch-out-0ad40300-24". */
     public static String table(Subnet subnet) {
         return TABLE_PREFIX + String.format("%08x", subnet.network()) + "-" + subnet.prefix();

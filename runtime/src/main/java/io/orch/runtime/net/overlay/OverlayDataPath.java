@@ -439,7 +439,9 @@ public final class OverlayDataPath {
      * {@link #sweep} keeping every network that still has a container on it: for agent start,
      * when what the store says may not be known yet but running containers (tasks outlive
      * agents) must keep their networks. What goes: bridges with no port but their VXLAN device,
-     * those VXLAN devices, and task veths on no kept bridge.
+     * those VXLAN devices, and task veths on no kept bridge. A bridge holding an address (the
+     * node's own on the ingress network) is kept too: the routing mesh keeps answering while the
+     * agent restarts, and the next agent's first map says whether it stays.
      */
     public void sweepIdle() {
         Set<Integer> inUse = new java.util.HashSet<>();
@@ -448,6 +450,12 @@ public final class OverlayDataPath {
                 Integer on = vniOf(link.path("master").asText(""), BRIDGE_NAME);
                 if (on != null && !"vxlan".equals(kind(link))) {
                     inUse.add(on);
+                }
+            }
+            for (JsonNode link : json(commands.check("ip", List.of("-4", "-j", "addr", "show"), null))) {
+                Integer bridge = vniOf(link.path("ifname").asText(""), BRIDGE_NAME);
+                if (bridge != null && link.path("addr_info").size() > 0) {
+                    inUse.add(bridge);
                 }
             }
         } catch (IOException e) {
