@@ -219,11 +219,11 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
         }
         if (mesh == null && plan.isEmpty()) {
             // the first map has no mesh here: an ingress bridge an earlier agent kept through its
-            // restart (OverlayDataPath.sweepIdle keeps it) goes, with any other network no one uses
+            // restart (OverlayDataPath.sweepIdle keeps it) goes; task networks are not touched
             Set<Integer> keep = new HashSet<>();
             ensured.values().forEach(spec -> keep.add(spec.vni()));
             map.getNetworksList().forEach(n -> keep.add(n.getVni()));
-            dataPath.sweep(keep);
+            dataPath.removeAddressedExcept(keep);
         }
         try {
             ingressNat.apply(plan.map(IngressPlan::rules));

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * after kill -9 can still tear down what an earlier one set up.
  *
  * <p>Containers reach beyond the node through it: forwarding and masquerading for the subnet
- * ({@link OutboundNat}) are set up with the bridge, except for the containers the agent names
- * ({@link #masqueradeExcept}).
+ * ({@link OutboundNat}) are set up with the bridge once the agent manages them, for every
+ * container but those it names ({@link #masqueradeExcept}).
  */
 public final class NodeNetwork {
     private static final Logger log = LoggerFactory.getLogger(NodeNetwork.class);
@@ -45,8 +45,12 @@ public final class NodeNetwork {
     private static volatile boolean netnsDirReady;
     private static final Object NETNS_DIR_LOCK = new Object();
     private final OutboundNat outbound = new OutboundNat();
-    /** Container addresses whose outbound traffic is not masqueraded. */
-    private volatile Set<Integer> noMasquerade = Set.of();
+    /**
+     * Container addresses whose outbound traffic is not masqueraded; null until an agent manages
+     * outbound NAT (a runtime used on its own, as in the runtime's tests, changes no forwarding).
+     */
+    private volatile Set<Integer> noMasquerade;
+    private volatile boolean outboundWarned;
 
     /**
      * @param stateDir this agent's network state (the chosen subnet and the IPAM file), under its data dir
@@ -178,13 +182,20 @@ public final class NodeNetwork {
 
     /** Best effort: a node without nft (or not root) runs its containers without a way out, and says so. */
     private void applyOutbound(Subnet subnet) {
+        Set<Integer> except = noMasquerade;
+        if (except == null) {
+            return;
+        }
         Optional<String> why = OutboundNat.unavailableReason();
         if (why.isPresent()) {
-            log.warn("containers on {} cannot reach beyond this node: {}", config.bridge(), why.get());
+            if (!outboundWarned) {
+                outboundWarned = true;
+                log.warn("containers on {} cannot reach beyond this node: {}", config.bridge(), why.get());
+            }
             return;
         }
         SortedSet<Integer> off = new TreeSet<>(Integer::compareUnsigned);
-        noMasquerade.stream().filter(subnet::contains).forEach(off::add);
+        except.stream().filter(subnet::contains).forEach(off::add);
         try {
             outbound.apply(new OutboundNat.Rules(config.bridge(), subnet, off));
         } catch (IOException e) {

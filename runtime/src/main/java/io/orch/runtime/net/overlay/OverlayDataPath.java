@@ -465,6 +465,33 @@ public final class OverlayDataPath {
         sweep(inUse);
     }
 
+    /**
+     * Deletes every network bridge holding an address (this node's own on an ingress network,
+     * see {@link #assignNodeAddress}) whose VNI is not in {@code keepVnis}, with its VXLAN device:
+     * for the first map after an agent restart when it has no routing mesh for this node any
+     * more. Bridges without an address (task networks) are never touched here. Never fails.
+     */
+    public void removeAddressedExcept(Set<Integer> keepVnis) {
+        Set<Integer> addressed = new java.util.HashSet<>();
+        try {
+            for (JsonNode link : json(commands.check("ip", List.of("-4", "-j", "addr", "show"), null))) {
+                Integer vni = vniOf(link.path("ifname").asText(""), BRIDGE_NAME);
+                if (vni != null && link.path("addr_info").size() > 0 && !keepVnis.contains(vni)) {
+                    addressed.add(vni);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("could not list overlay addresses: {}", e.toString());
+            return;
+        }
+        if (!addressed.isEmpty()) {
+            delete(name -> {
+                Integer vni = vniOf(name, BRIDGE_NAME.matcher(name).matches() ? BRIDGE_NAME : VXLAN_NAME);
+                return vni != null && addressed.contains(vni);
+            }, Set.of(), false);
+        }
+    }
+
     private synchronized void delete(java.util.function.Predicate<String> among, Set<Integer> keep, boolean veths) {
         try {
             Map<String, JsonNode> links = links();
