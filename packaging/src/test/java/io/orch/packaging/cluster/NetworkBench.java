@@ -122,10 +122,10 @@ public final class NetworkBench {
         double mr = median(meshRps);
         double dr = median(directRps);
         System.out.printf("%nrouting mesh, %d runs of %d s (host 2 runs no task; the task is on host 1):%n", runs, seconds);
-        System.out.printf("  TCP host 2 -> host 2:%d (mesh):             median %.0f MB/s %s%n", MESH_PORT, m, mesh);
-        System.out.printf("  TCP host 2 -> task's ingress address:       median %.0f MB/s %s%n", d, direct);
-        System.out.printf("  HTTP host 2 -> host 2:%d (mesh):            median %.0f req/s %s%n", MESH_HTTP_PORT, mr, meshRps);
-        System.out.printf("  HTTP host 2 -> task's ingress address:      median %.0f req/s %s%n", dr, directRps);
+        System.out.printf("  TCP host 2 -> host 2:%d (mesh):        median %.0f MB/s %s%n", MESH_PORT, m, mesh);
+        System.out.printf("  TCP host 2 -> task's ingress address:  median %.0f MB/s %s%n", d, direct);
+        System.out.printf("  HTTP host 2 -> host 2:%d (mesh):       median %.0f req/s %s%n", MESH_HTTP_PORT, mr, meshRps);
+        System.out.printf("  HTTP host 2 -> task's ingress address: median %.0f req/s %s%n", dr, directRps);
         System.out.printf("  mesh / direct: throughput %.0f%%, requests %.0f%% (goal >= 80%%)%n", 100 * m / d, 100 * mr / dr);
     }
 
