@@ -181,13 +181,19 @@ class MeshWiringTest {
     }
 
     @Test
-    void everyNodeAnswersOnThePublishedPortFromTheMapAndLeavingTakesItAway() throws Exception {
+    void everyNodeAnswersOnThePublishedPortFromTheMapAStopKeepsItAndLeavingTakesItAway() throws Exception {
         String n1 = nodes.get(0);
         assertTrue(run("ip", "-n", n1, "-4", "addr", "show", "dev", "obr4300").contains("10.81.0.2/24"),
                 "node 1 is on the ingress network with no task there");
         Set<String> seen = new TreeSet<>(connect(client, LAN[0], 8080, 24));
         assertEquals(Set.of("task2", "task3"), seen);
         assertEquals(Set.of("task2", "task3"), new TreeSet<>(connect(n1, "127.0.0.1", 8080, 24)));
+
+        // a plain stop of node 2's agent (tasks outlive it): its published port keeps answering
+        Process node2 = nodeProbes.get(1);
+        node2.getOutputStream().close();
+        assertTrue(node2.waitFor(30, TimeUnit.SECONDS), "node 2's networking stopped");
+        assertEquals(Set.of("task2", "task3"), new TreeSet<>(connect(client, LAN[1], 8080, 24)));
 
         Process node1 = nodeProbes.get(0);
         node1.getOutputStream().write("leave\n".getBytes(StandardCharsets.UTF_8));
