@@ -346,6 +346,7 @@ public final class Agent implements AutoCloseable {
             }
             closeQuietly(gossip);
         }
+        networking.leaveSwarm(); // the routing mesh and outbound NAT go; a plain stop keeps them
         close();
         try {
             SwarmState.remove(context.dataDir());

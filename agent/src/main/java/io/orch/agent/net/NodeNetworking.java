@@ -6,11 +6,13 @@ import io.orch.agent.dns.ResolvConf;
 import io.orch.api.proto.Network;
 import io.orch.api.proto.NetworkEndpoint;
 import io.orch.api.proto.NetworkMap;
+import io.orch.api.proto.NodeNetworkAddress;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.net.Attachment;
 import io.orch.runtime.net.NodeNetwork;
 import io.orch.runtime.net.OverlayAttacher;
 import io.orch.runtime.net.Subnet;
+import io.orch.runtime.net.overlay.IngressNat;
 import io.orch.runtime.net.overlay.NamespaceNat;
 import io.orch.runtime.net.overlay.OverlayDataPath;
 import io.orch.runtime.net.overlay.OverlayPeer;
@@ -46,8 +48,16 @@ import java.util.function.Function;
  *       allocated), joined when the runtime starts it ({@link OverlayAttacher});</li>
  *   <li>each such container's NAT table: 127.0.0.11:53 to this node's DNS server, and every VIP
  *       it may use spread over that service's serving tasks, replaced whole as tasks come and go;</li>
- *   <li>the embedded DNS server, answering from the same map.</li>
+ *   <li>the embedded DNS server, answering from the same map;</li>
+ *   <li>the routing mesh ({@link IngressPlan}): this node on the ingress network, and its
+ *       published ports DNATed to the serving tasks wherever they run ({@link IngressNat});</li>
+ *   <li>which containers on the node bridge are left out of its outbound NAT ({@link OutboundPolicy}).</li>
  * </ul>
+ *
+ * <p>The mesh and outbound NAT tables outlive the agent, as the tasks do: a plain stop (or a
+ * crash) leaves them, so published ports keep answering and containers keep reaching out while
+ * the agent restarts; the next agent's first map replaces them (or deletes them, when that map
+ * has no mesh for this node). Only leaving the swarm ({@link #leaveSwarm}) removes them.
  * One instance per node for the agent's life: it outlives role changes (a promoted worker's
  * containers keep their names), only the map's source changes ({@link #follow}).
  */
@@ -98,6 +108,11 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
     private volatile ServiceDirectory directory = new ServiceDirectory(map);
     private AutoCloseable following;
     private boolean swept;
+    private final IngressNat ingressNat = new IngressNat();
+    /** The runtime's node bridge, once it said (see {@link #useNodeNetwork}); null: no outbound NAT to manage. */
+    private volatile NodeNetwork nodeNetwork;
+    /** The mesh applied last; null until the first map (which always decides, replacing an earlier agent's). */
+    private Optional<IngressPlan> mesh;
 
     /**
      * @param vtep         this node's underlay address: the local end of its VXLAN tunnels
@@ -153,6 +168,8 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
         directory = new ServiceDirectory(next);
         adoptRecovered(next);
         Map<String, Network> networks = NetworkMaps.networks(next);
+        Optional<IngressPlan> plan = ingressPlan(next);
+        plan.ifPresent(this::joinIngress);
         for (Map.Entry<String, OverlaySpec> e : ensured.entrySet()) {
             if (networks.containsKey(e.getKey())) {
                 programPeers(e.getValue());
@@ -162,6 +179,103 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
             applyNat(l);
         }
         removeIdleNetworks(networks.keySet());
+        applyMesh(plan);
+        applyOutbound();
+    }
+
+    // ---------------------------------------------------------------- routing mesh and outbound NAT
+
+    private Optional<IngressPlan> ingressPlan(NetworkMap next) {
+        if (OverlayDataPath.unavailableReason().isPresent() || !mayConfigureNetwork()) {
+            return Optional.empty();
+        }
+        try {
+            return IngressPlan.of(next, nodeId);
+        } catch (RuntimeException e) {
+            log.warn("routing mesh: the network map cannot be used: {}", e.getMessage());
+            return mesh == null ? Optional.empty() : mesh; // keep what works
+        }
+    }
+
+    /**
+     * The ingress network's devices on this node whether or not a task here uses it (every node
+     * answers on every published port), with this node's own address on its bridge.
+     */
+    private void joinIngress(IngressPlan plan) {
+        try {
+            if (!plan.network().equals(ensured.get(plan.network().networkId()))) {
+                dataPath.ensure(plan.network());
+                ensured.put(plan.network().networkId(), plan.network());
+            }
+            dataPath.assignNodeAddress(plan.network(), plan.nodeAddress());
+        } catch (IOException | RuntimeException e) {
+            log.warn("routing mesh: could not put this node on the ingress network: {}", e.toString());
+        }
+    }
+
+    private void applyMesh(Optional<IngressPlan> plan) {
+        if (plan.equals(mesh) || OverlayDataPath.unavailableReason().isPresent() || !mayConfigureNetwork()) {
+            return;
+        }
+        if (mesh == null && plan.isEmpty()) {
+            // the first map has no mesh here: an ingress bridge an earlier agent kept through its
+            // restart (OverlayDataPath.sweepIdle keeps it) goes; task networks are not touched
+            Set<Integer> keep = new HashSet<>();
+            ensured.values().forEach(spec -> keep.add(spec.vni()));
+            map.getNetworksList().forEach(n -> keep.add(n.getVni()));
+            dataPath.removeAddressedExcept(keep);
+        }
+        try {
+            ingressNat.apply(plan.map(IngressPlan::rules));
+            mesh = plan;
+        } catch (IOException | RuntimeException e) {
+            mesh = null; // applied again with the next map
+            log.warn("routing mesh: could not apply the published ports: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void useNodeNetwork(NodeNetwork network) {
+        this.nodeNetwork = network;
+    }
+
+    /**
+     * Masquerading off for the containers on a network that turned it off (the node network
+     * masquerades the rest from when its subnet is claimed).
+     */
+    private void applyOutbound() {
+        NodeNetwork nn = nodeNetwork;
+        if (nn == null) {
+            return;
+        }
+        Map<String, Network> networks = NetworkMaps.networks(map);
+        Set<Integer> off = new HashSet<>();
+        for (Local l : locals.values()) {
+            if (!OutboundPolicy.masquerade(l.networkIds(), networks)) {
+                off.add(Subnet.parseAddress(l.bridgeIp()));
+            }
+        }
+        nn.masqueradeExcept(off);
+    }
+
+    /** Root, or whatever may write the namespace's network settings. */
+    private static boolean mayConfigureNetwork() {
+        return Files.isWritable(Path.of("/proc/sys/net/ipv4/ip_forward"));
+    }
+
+    /**
+     * The node leaves the swarm: its published ports stop answering and the containers' outbound
+     * NAT goes (their tasks are stopped with the swarm).
+     */
+    public synchronized void leaveSwarm() {
+        closeQuietly(following);
+        following = null;
+        ingressNat.clear();
+        mesh = Optional.empty();
+        NodeNetwork nn = nodeNetwork;
+        if (nn != null) {
+            nn.removeOutbound();
+        }
     }
 
     /**
@@ -264,6 +378,7 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
         }
         synchronized (this) {
             applyNat(l);
+            applyOutbound();
         }
         log.debug("task {}: on overlay networks {}", taskId, l.networkIds());
     }
@@ -278,6 +393,7 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
             // reported finished first): the last container out takes the devices with it
             synchronized (this) {
                 removeIdleNetworks(NetworkMaps.networks(map).keySet());
+                applyOutbound();
             }
         }
     }
@@ -324,6 +440,13 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
             if (e.getNetworkId().equals(spec.networkId()) && !nodeId.equals(e.getNodeId()) && !e.getNodeAddr().isEmpty()
                     && !e.getAddress().isEmpty()) {
                 peers.add(new OverlayPeer(Subnet.parseAddress(e.getAddress()), e.getNodeAddr()));
+            }
+        }
+        // other nodes' own addresses on it (the ingress network): where tasks here reply to the mesh
+        for (NodeNetworkAddress a : map.getNodeAddressesList()) {
+            if (a.getNetworkId().equals(spec.networkId()) && !nodeId.equals(a.getNodeId()) && !a.getNodeAddr().isEmpty()
+                    && !a.getAddress().isEmpty()) {
+                peers.add(new OverlayPeer(Subnet.parseAddress(NetworkMaps.hostOf(a.getAddress())), NetworkMaps.hostOf(a.getNodeAddr())));
             }
         }
         try {

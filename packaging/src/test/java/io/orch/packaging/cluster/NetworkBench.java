@@ -19,14 +19,23 @@ import java.util.concurrent.TimeUnit;
  * and between the two hosts directly (the underlay), each the median of several runs; and the
  * time from a task being seen RUNNING to {@code tasks.NAME} answering with its address in another container.
  * Goals: overlay >= 80% of underlay, VIP within 5% of the task's address, name < 1 s.
+ *
+ * <p>Then the routing mesh: a service published on an ingress port with its one task on host 1;
+ * from host 2 (which runs no task of it) TCP throughput and HTTP requests per second (busybox
+ * httpd, a new connection per request) to host 2's own address on the published port, against
+ * the same traffic sent by host 2 straight to the task's address on the ingress network (the same
+ * overlay path without the mesh's NAT). Goal: mesh >= 80% of direct.
  */
 public final class NetworkBench {
     private static final int PORT = 5001;
+    private static final int MESH_PORT = 30555;
+    private static final int HTTP_PORT = 8000;
+    private static final int MESH_HTTP_PORT = 30556;
 
     private NetworkBench() {}
 
     public static void main(String[] argv) throws Exception {
-        BenchArgs args = new BenchArgs(argv, Map.of("runs", "5", "seconds", "3", "names", "5"));
+        BenchArgs args = new BenchArgs(argv, Map.of("runs", "5", "seconds", "3", "names", "5", "mesh", "1"));
         int runs = args.integer("runs");
         int seconds = args.integer("seconds");
         int names = args.integer("names");
@@ -80,6 +89,75 @@ public final class NetworkBench {
             System.out.printf("  task RUNNING (as the API shows it) -> tasks.NAME answers with it: median %d ms (goal < 1000 ms) %s%n",
                     BenchArgs.median(nameMillis),
                     nameMillis);
+            if (args.integer("mesh") != 0) {
+                mesh(c, runs, seconds);
+            }
+        }
+    }
+
+    /** The routing mesh against the task's ingress address, from a host with no task of the service. */
+    static void mesh(OverlayCluster c, int runs, int seconds) throws Exception {
+        publish(c, "meshsink", List.of("sleep", "100000"), MESH_PORT, PORT);
+        publish(c, "meshweb", List.of("httpd", "-f", "-p", Integer.toString(HTTP_PORT), "-h", "/etc"), MESH_HTTP_PORT, HTTP_PORT);
+        Task sink = c.awaitRunning("meshsink", 1).get(0);
+        Task web = c.awaitRunning("meshweb", 1).get(0);
+        String host2 = "/var/run/netns/" + NetnsLab.netns(2);
+        List<Double> mesh = new ArrayList<>();
+        List<Double> direct = new ArrayList<>();
+        List<Double> meshRps = new ArrayList<>();
+        List<Double> directRps = new ArrayList<>();
+        try (Probe inSink = Probe.server("/var/run/netns/orch-" + sink.id())) {
+            awaitAnswer(() -> Probe.client(host2, NetnsLab.ip(2), MESH_PORT, 1));
+            for (int i = 0; i < runs; i++) {
+                mesh.add(Probe.client(host2, NetnsLab.ip(2), MESH_PORT, seconds));
+                direct.add(Probe.client(host2, sink.address("ingress"), PORT, seconds));
+                meshRps.add(Probe.rps(host2, NetnsLab.ip(2), MESH_HTTP_PORT, seconds));
+                directRps.add(Probe.rps(host2, web.address("ingress"), HTTP_PORT, seconds));
+                System.out.printf("mesh run %d: TCP mesh %.0f MB/s, direct %.0f MB/s; HTTP mesh %.0f req/s, direct %.0f req/s%n",
+                        i + 1, mesh.get(i), direct.get(i), meshRps.get(i), directRps.get(i));
+            }
+        }
+        double m = median(mesh);
+        double d = median(direct);
+        double mr = median(meshRps);
+        double dr = median(directRps);
+        System.out.printf("%nrouting mesh, %d runs of %d s (host 2 runs no task; the task is on host 1):%n", runs, seconds);
+        System.out.printf("  TCP host 2 -> host 2:%d (mesh):        median %.0f MB/s %s%n", MESH_PORT, m, mesh);
+        System.out.printf("  TCP host 2 -> task's ingress address:  median %.0f MB/s %s%n", d, direct);
+        System.out.printf("  HTTP host 2 -> host 2:%d (mesh):       median %.0f req/s %s%n", MESH_HTTP_PORT, mr, meshRps);
+        System.out.printf("  HTTP host 2 -> task's ingress address: median %.0f req/s %s%n", dr, directRps);
+        System.out.printf("  mesh / direct: throughput %.0f%%, requests %.0f%% (goal >= 80%%)%n", 100 * m / d, 100 * mr / dr);
+    }
+
+    private static void publish(OverlayCluster c, String name, List<String> command, int published, int target) {
+        String cmd = String.join(",", command.stream().map(a -> "\"" + a + "\"").toList());
+        String body = "{\"Name\":\"" + name + "\",\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\",\"Command\":[" + cmd + "]},"
+                + "\"Placement\":{\"Constraints\":[\"node.hostname==n1\"]}},"
+                + "\"Mode\":{\"Replicated\":{\"Replicas\":1}},"
+                + "\"EndpointSpec\":{\"Ports\":[{\"Protocol\":\"tcp\",\"TargetPort\":" + target + ",\"PublishedPort\":" + published + "}]}}";
+        NodeApi.Reply r = c.n1.api.call("POST", "/services/create", body);
+        if (!r.ok()) {
+            throw new AssertionError("service create " + name + ": " + r);
+        }
+    }
+
+    private interface Attempt {
+        double run() throws Exception;
+    }
+
+    /** Until the published port answers (the nodes apply the mesh a moment after the task runs). */
+    private static void awaitAnswer(Attempt attempt) throws Exception {
+        long deadline = System.nanoTime() + OverlayCluster.DEADLINE.toNanos();
+        while (true) {
+            try {
+                attempt.run();
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the published port never answered: " + e.getMessage());
+                }
+                TimeUnit.MILLISECONDS.sleep(200); // retrying a probe, not synchronising on time
+            }
         }
     }
 
@@ -133,8 +211,19 @@ public final class NetworkBench {
         }
 
         static double client(String netnsPath, String host, int seconds) throws IOException, InterruptedException {
-            Process p = new ProcessBuilder(command(netnsPath, "client", host, Integer.toString(PORT), Integer.toString(seconds)))
-                    .redirectErrorStream(true).start();
+            return client(netnsPath, host, PORT, seconds);
+        }
+
+        static double client(String netnsPath, String host, int port, int seconds) throws IOException, InterruptedException {
+            return run(netnsPath, host, seconds, "client", host, Integer.toString(port), Integer.toString(seconds));
+        }
+
+        static double rps(String netnsPath, String host, int port, int seconds) throws IOException, InterruptedException {
+            return run(netnsPath, host, seconds, "rps", host, Integer.toString(port), "/passwd", Integer.toString(seconds));
+        }
+
+        private static double run(String netnsPath, String host, int seconds, String... args) throws IOException, InterruptedException {
+            Process p = new ProcessBuilder(command(netnsPath, args)).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!p.waitFor(seconds + 30L, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();

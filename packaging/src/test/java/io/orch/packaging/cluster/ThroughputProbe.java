@@ -11,7 +11,9 @@ import java.net.Socket;
  * A TCP throughput probe for {@code bench/run network}, run by the host's JVM inside a network
  * namespace (nsenter --net): {@code server PORT} accepts connections and discards what they send
  * (one at a time, until killed); {@code client HOST PORT SECONDS} sends 64 KiB writes for that
- * long and prints the megabytes per second the server took in.
+ * long and prints the megabytes per second the server took in; {@code rps HOST PORT PATH SECONDS}
+ * sends HTTP/1.0 GETs one after another, each on a new connection, for that long and prints the
+ * requests per second answered with status 200.
  */
 public final class ThroughputProbe {
     private ThroughputProbe() {}
@@ -22,8 +24,10 @@ public final class ThroughputProbe {
         } else if (args.length == 4 && args[0].equals("client")) {
             double mbps = send(args[1], Integer.parseInt(args[2]), Double.parseDouble(args[3]));
             System.out.printf("%.1f%n", mbps);
+        } else if (args.length == 5 && args[0].equals("rps")) {
+            System.out.printf("%.1f%n", requests(args[1], Integer.parseInt(args[2]), args[3], Double.parseDouble(args[4])));
         } else {
-            System.err.println("usage: ThroughputProbe server PORT | client HOST PORT SECONDS");
+            System.err.println("usage: ThroughputProbe server PORT | client HOST PORT SECONDS | rps HOST PORT PATH SECONDS");
             System.exit(2);
         }
     }
@@ -63,5 +67,30 @@ public final class ThroughputProbe {
             s.getInputStream().read();
             return bytes / 1e6 / ((System.nanoTime() - start) / 1e9);
         }
+    }
+
+    private static double requests(String host, int port, String path, double seconds) throws IOException {
+        byte[] request = ("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] buffer = new byte[1 << 14];
+        long ok = 0;
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        while (System.nanoTime() < end) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(host, port), 5_000);
+                s.setSoTimeout(5_000);
+                s.getOutputStream().write(request);
+                InputStream in = s.getInputStream();
+                int n = in.read(buffer);
+                boolean status200 = n > 12 && new String(buffer, 0, 12, java.nio.charset.StandardCharsets.US_ASCII).endsWith(" 200");
+                while (n >= 0) {
+                    n = in.read(buffer); // the whole answer, as a client would
+                }
+                if (status200) {
+                    ok++;
+                }
+            }
+        }
+        return ok / ((System.nanoTime() - start) / 1e9);
     }
 }

@@ -9,6 +9,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import io.orch.runtime.net.overlay.OutboundNat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * inside with the task's address, loopback up, a default route via the bridge's gateway.
  * Everything is keyed by task id and persisted (named netns, IPAM file), so an agent restarted
  * after kill -9 can still tear down what an earlier one set up.
+ *
+ * <p>Containers reach beyond the node through it: forwarding and masquerading for the subnet
+ * ({@link OutboundNat}) are set up with the bridge once the agent manages them, for every
+ * container but those it names ({@link #masqueradeExcept}).
  */
 public final class NodeNetwork {
     private static final Logger log = LoggerFactory.getLogger(NodeNetwork.class);
@@ -36,6 +44,13 @@ public final class NodeNetwork {
      */
     private static volatile boolean netnsDirReady;
     private static final Object NETNS_DIR_LOCK = new Object();
+    private final OutboundNat outbound = new OutboundNat();
+    /**
+     * Container addresses whose outbound traffic is not masqueraded; null until an agent manages
+     * outbound NAT (a runtime used on its own, as in the runtime's tests, changes no forwarding).
+     */
+    private volatile Set<Integer> noMasquerade;
+    private volatile boolean outboundWarned;
 
     /**
      * @param stateDir this agent's network state (the chosen subnet and the IPAM file), under its data dir
@@ -68,6 +83,7 @@ public final class NodeNetwork {
             Subnet subnet = SubnetClaims.claim(config.claimsDir(), config.pool(), config.nodePrefix(), stateDir);
             Bridge.ensure(config.bridge(), subnet);
             bridgeChecked = interfaceIndex(config.bridge());
+            applyOutbound(subnet);
             ipam = Ipam.open(stateDir, subnet);
             log.info("container network: bridge {} with subnet {}", config.bridge(), subnet);
         }
@@ -138,7 +154,52 @@ public final class NodeNetwork {
             if (index == null || !index.equals(bridgeChecked)) {
                 Bridge.ensure(config.bridge(), subnet);
                 bridgeChecked = interfaceIndex(config.bridge());
+                applyOutbound(subnet);
             }
+        }
+    }
+
+    /**
+     * Containers at these addresses (on networks with masquerading turned off) leave the node
+     * with their own source address; every other one is masqueraded. Applied at once if the
+     * subnet is claimed, else when it is.
+     */
+    public void masqueradeExcept(Set<Integer> addresses) {
+        noMasquerade = Set.copyOf(addresses);
+        Ipam known = ipam;
+        if (known != null) {
+            applyOutbound(known.subnet());
+        }
+    }
+
+    /** Removes the subnet's outbound NAT (the node leaves the swarm). Never fails. */
+    public void removeOutbound() {
+        Ipam known = ipam;
+        if (known != null && OutboundNat.unavailableReason().isEmpty()) {
+            outbound.clear(Optional.of(known.subnet()));
+        }
+    }
+
+    /** Best effort: a node without nft (or not root) runs its containers without a way out, and says so. */
+    private void applyOutbound(Subnet subnet) {
+        Set<Integer> except = noMasquerade;
+        if (except == null) {
+            return;
+        }
+        Optional<String> why = OutboundNat.unavailableReason();
+        if (why.isPresent()) {
+            if (!outboundWarned) {
+                outboundWarned = true;
+                log.warn("containers on {} cannot reach beyond this node: {}", config.bridge(), why.get());
+            }
+            return;
+        }
+        SortedSet<Integer> off = new TreeSet<>(Integer::compareUnsigned);
+        except.stream().filter(subnet::contains).forEach(off::add);
+        try {
+            outbound.apply(new OutboundNat.Rules(config.bridge(), subnet, off));
+        } catch (IOException e) {
+            log.warn("containers on {} cannot reach beyond this node: {}", config.bridge(), e.toString());
         }
     }
 

@@ -22,6 +22,13 @@ public interface OverlayAttacher {
     /** The container's namespace is gone (the task stopped for good, or its start was abandoned). */
     void detached(String taskId);
 
+    /**
+     * The node bridge the runtime puts its containers on (their default route): where their
+     * traffic to the world outside the node leaves from, for whoever sets up its NAT.
+     */
+    default void useNodeNetwork(NodeNetwork network) {
+    }
+
     /** What a node without overlay support says: such tasks fail with this reason. */
     OverlayAttacher UNAVAILABLE = new OverlayAttacher() {
         @Override

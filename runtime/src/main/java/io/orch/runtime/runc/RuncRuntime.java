@@ -122,6 +122,7 @@ public final class RuncRuntime implements ContainerRuntime {
     /** Who joins containers to overlay networks on this node (the agent); without one such tasks fail. */
     public void useOverlays(OverlayAttacher attacher) {
         this.overlays = attacher;
+        attacher.useNodeNetwork(network);
     }
 
     /**

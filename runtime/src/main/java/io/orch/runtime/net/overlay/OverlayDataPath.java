@@ -341,6 +341,46 @@ public final class OverlayDataPath {
     }
 
     /**
+     * Puts this node itself on the network (the ingress network of the routing mesh): its
+     * bridge holds {@code address} (no other IPv4 address) and takes the MAC derived from it, as
+     * a task's interface would, so that the other nodes, programming this node's address as a
+     * peer, send frames for it to a MAC that the bridge delivers to the host. Idempotent: one ip
+     * run to look when all is in place. {@link #ensure} must have run for the network.
+     */
+    public synchronized void assignNodeAddress(OverlaySpec net, int address) throws IOException {
+        if (!net.subnet().contains(address)) {
+            throw new IllegalArgumentException("node address " + Subnet.format(address) + " is not in " + net.networkId()
+                    + "'s subnet " + net.subnet());
+        }
+        String bridge = net.bridge();
+        String want = Subnet.format(address);
+        List<List<String>> cmds = new ArrayList<>();
+        boolean has = false;
+        for (JsonNode link : json(commands.check("ip", List.of("-j", "addr", "show", "dev", bridge), null))) {
+            if (!mac(address).equalsIgnoreCase(link.path("address").asText())) {
+                cmds.add(List.of("link", "set", bridge, "address", mac(address)));
+            }
+            for (JsonNode a : link.path("addr_info")) {
+                if (!"inet".equals(a.path("family").asText())) {
+                    continue;
+                }
+                if (want.equals(a.path("local").asText()) && a.path("prefixlen").asInt() == net.subnet().prefix()) {
+                    has = true;
+                } else {
+                    cmds.add(List.of("addr", "del", a.path("local").asText() + "/" + a.path("prefixlen").asInt(), "dev", bridge));
+                }
+            }
+        }
+        if (!has) {
+            cmds.add(List.of("addr", "add", want + "/" + net.subnet().prefix(), "dev", bridge));
+        }
+        if (!cmds.isEmpty()) {
+            commands.batch("ip", List.of(), cmds);
+            log.info("overlay {}: this node is {} on {}", net.networkId(), want, bridge);
+        }
+    }
+
+    /**
      * Takes the container's default route away: a task whose networks are all internal
      * ({@code --internal}) reaches its networks (and the node's DNS on the bridge subnet) and
      * nothing else, as Docker's internal networks do. Idempotent.
@@ -399,7 +439,9 @@ public final class OverlayDataPath {
      * {@link #sweep} keeping every network that still has a container on it: for agent start,
      * when what the store says may not be known yet but running containers (tasks outlive
      * agents) must keep their networks. What goes: bridges with no port but their VXLAN device,
-     * those VXLAN devices, and task veths on no kept bridge.
+     * those VXLAN devices, and task veths on no kept bridge. A bridge holding an address (the
+     * node's own on the ingress network) is kept too: the routing mesh keeps answering while the
+     * agent restarts, and the next agent's first map says whether it stays.
      */
     public void sweepIdle() {
         Set<Integer> inUse = new java.util.HashSet<>();
@@ -410,11 +452,44 @@ public final class OverlayDataPath {
                     inUse.add(on);
                 }
             }
+            for (JsonNode link : json(commands.check("ip", List.of("-4", "-j", "addr", "show"), null))) {
+                Integer bridge = vniOf(link.path("ifname").asText(""), BRIDGE_NAME);
+                if (bridge != null && link.path("addr_info").size() > 0) {
+                    inUse.add(bridge);
+                }
+            }
         } catch (IOException e) {
             log.warn("could not list overlay devices: {}", e.toString());
             return;
         }
         sweep(inUse);
+    }
+
+    /**
+     * Deletes every network bridge holding an address (this node's own on an ingress network,
+     * see {@link #assignNodeAddress}) whose VNI is not in {@code keepVnis}, with its VXLAN device:
+     * for the first map after an agent restart when it has no routing mesh for this node any
+     * more. Bridges without an address (task networks) are never touched here. Never fails.
+     */
+    public void removeAddressedExcept(Set<Integer> keepVnis) {
+        Set<Integer> addressed = new java.util.HashSet<>();
+        try {
+            for (JsonNode link : json(commands.check("ip", List.of("-4", "-j", "addr", "show"), null))) {
+                Integer vni = vniOf(link.path("ifname").asText(""), BRIDGE_NAME);
+                if (vni != null && link.path("addr_info").size() > 0 && !keepVnis.contains(vni)) {
+                    addressed.add(vni);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("could not list overlay addresses: {}", e.toString());
+            return;
+        }
+        if (!addressed.isEmpty()) {
+            delete(name -> {
+                Integer vni = vniOf(name, BRIDGE_NAME.matcher(name).matches() ? BRIDGE_NAME : VXLAN_NAME);
+                return vni != null && addressed.contains(vni);
+            }, Set.of(), false);
+        }
     }
 
     private synchronized void delete(java.util.function.Predicate<String> among, Set<Integer> keep, boolean veths) {

@@ -3,6 +3,8 @@ package io.orch.runtime.net.overlay;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -24,6 +26,10 @@ public final class NetProbe {
     public static void main(String[] args) throws Exception {
         if (args[0].equals("listen")) {
             for (int i = 1; i < args.length; i++) {
+                if (args[i].startsWith("udp:")) {
+                    udpEcho(args[i].substring(4));
+                    continue;
+                }
                 String[] hostPort = args[i].substring(0, args[i].indexOf('=')).split(":");
                 byte[] reply = (args[i].substring(args[i].indexOf('=') + 1) + "\n").getBytes(StandardCharsets.UTF_8);
                 ServerSocket server = new ServerSocket();
@@ -47,6 +53,10 @@ public final class NetProbe {
             }
             System.exit(0);
         }
+        if (args[0].equals("connect-udp")) {
+            udpAsk(args);
+            return;
+        }
         InetAddress host = InetAddress.getByName(args[1]);
         int port = Integer.parseInt(args[2]);
         int timeout = Integer.parseInt(args[3]);
@@ -56,6 +66,48 @@ public final class NetProbe {
                 s.connect(new InetSocketAddress(host, port), timeout);
                 s.setSoTimeout(timeout);
                 System.out.println(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine());
+            } catch (Exception e) {
+                System.out.println("ERR " + e);
+            }
+        }
+    }
+
+    /** A UDP listener answering every datagram with REPLY (spec ADDR:PORT=REPLY). */
+    private static void udpEcho(String spec) throws Exception {
+        String[] hostPort = spec.substring(0, spec.indexOf('=')).split(":");
+        byte[] reply = spec.substring(spec.indexOf('=') + 1).getBytes(StandardCharsets.UTF_8);
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(hostPort[0]), Integer.parseInt(hostPort[1])));
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[512];
+            while (true) {
+                try {
+                    DatagramPacket in = new DatagramPacket(buf, buf.length);
+                    socket.receive(in);
+                    socket.send(new DatagramPacket(reply, reply.length, in.getSocketAddress()));
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** connect-udp ADDR PORT TIMEOUT_MS COUNT: one datagram from a new socket (a new flow) each, one reply or "ERR ..." line each. */
+    private static void udpAsk(String[] args) throws Exception {
+        InetAddress host = InetAddress.getByName(args[1]);
+        int port = Integer.parseInt(args[2]);
+        int timeout = Integer.parseInt(args[3]);
+        int count = Integer.parseInt(args[4]);
+        for (int i = 0; i < count; i++) {
+            try (DatagramSocket s = new DatagramSocket()) {
+                s.connect(host, port);
+                s.setSoTimeout(timeout);
+                byte[] ask = "?".getBytes(StandardCharsets.UTF_8);
+                s.send(new DatagramPacket(ask, ask.length));
+                DatagramPacket in = new DatagramPacket(new byte[512], 512);
+                s.receive(in);
+                System.out.println(new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8));
             } catch (Exception e) {
                 System.out.println("ERR " + e);
             }
@@ -90,7 +142,16 @@ public final class NetProbe {
 
         /** One line per connection: the reply, or "ERR ..." */
         List<String> connect(String netns, String address, int port, int timeoutMillis, int count) throws Exception {
-            Process p = new ProcessBuilder(command(netns, "connect", address, Integer.toString(port),
+            return ask(netns, "connect", address, port, timeoutMillis, count);
+        }
+
+        /** One line per datagram, each from a socket of its own: the reply, or "ERR ..." */
+        List<String> askUdp(String netns, String address, int port, int timeoutMillis, int count) throws Exception {
+            return ask(netns, "connect-udp", address, port, timeoutMillis, count);
+        }
+
+        private List<String> ask(String netns, String mode, String address, int port, int timeoutMillis, int count) throws Exception {
+            Process p = new ProcessBuilder(command(netns, mode, address, Integer.toString(port),
                     Integer.toString(timeoutMillis), Integer.toString(count))).redirectErrorStream(true).start();
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

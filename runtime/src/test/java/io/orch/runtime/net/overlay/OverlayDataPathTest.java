@@ -234,4 +234,37 @@ class OverlayDataPathTest {
         assertEquals("02:42:0a:4d:00:03", OverlayDataPath.mac(ip("10.77.0.3")));
         assertEquals("02:42:c0:a8:ff:fe", OverlayDataPath.mac(ip("192.168.255.254")));
     }
+
+    @Test
+    void theNodesOwnAddressIsOnTheBridgeWithItsMacAndOutlivesAnIdleSweep() throws Exception {
+        dp1.ensure(NET);
+        dp1.ensure(OTHER);
+        dp1.assignNodeAddress(NET, ip("10.77.0.250"));
+        String bridge = ipIn(h1, "-j", "addr", "show", "dev", NET.bridge());
+        assertTrue(bridge.contains("\"local\":\"10.77.0.250\",\"prefixlen\":24"), bridge);
+        assertTrue(bridge.contains("\"address\":\"02:42:0a:4d:00:fa\""), bridge);
+        int before = cmd1.runs();
+        dp1.assignNodeAddress(NET, ip("10.77.0.250"));
+        assertEquals(before + 1, cmd1.runs(), "in place: one look, no change");
+        // a new address replaces the old one
+        dp1.assignNodeAddress(NET, ip("10.77.0.251"));
+        bridge = ipIn(h1, "-j", "addr", "show", "dev", NET.bridge());
+        assertFalse(bridge.contains("10.77.0.250"), bridge);
+        assertTrue(bridge.contains("10.77.0.251"), bridge);
+
+        // an agent restart: the idle task network goes, the node's ingress bridge stays
+        new OverlayDataPath(VTEP1, OverlayDataPath.DEFAULT_PORT, cmd1).sweepIdle();
+        String links = ipIn(h1, "-j", "link", "show");
+        assertTrue(links.contains("\"ifname\":\"" + NET.bridge() + "\""), links);
+        assertTrue(links.contains("\"ifname\":\"" + NET.vxlan() + "\""), links);
+        assertFalse(links.contains("\"ifname\":\"" + OTHER.bridge() + "\""), links);
+
+        // the next map has no mesh: kept VNIs stay, the addressed bridge goes
+        dp1.ensure(OTHER);
+        dp1.removeAddressedExcept(Set.of(OTHER.vni()));
+        links = ipIn(h1, "-j", "link", "show");
+        assertFalse(links.contains("\"ifname\":\"" + NET.bridge() + "\""), links);
+        assertFalse(links.contains("\"ifname\":\"" + NET.vxlan() + "\""), links);
+        assertTrue(links.contains("\"ifname\":\"" + OTHER.bridge() + "\""), links);
+    }
 }
