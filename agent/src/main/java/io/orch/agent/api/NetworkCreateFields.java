@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orch.api.json.DockerJson;
 import io.orch.api.proto.NetworkSpec;
+import io.orch.runtime.net.overlay.OutboundNat;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -105,8 +106,11 @@ final class NetworkCreateFields {
         if (spec.getAttachable()) {
             out.add("Attachable is kept but has no effect: orch runs no standalone containers to attach");
         }
-        if (spec.getOptionsCount() > 0) {
-            out.add("driver options " + spec.getOptionsMap().keySet() + " are kept but not applied by orch's overlay driver");
+        // outbound NAT off per network is applied (by each node's outbound masquerade); the rest is kept only
+        List<String> unapplied = new ArrayList<>(new java.util.TreeSet<>(spec.getOptionsMap().keySet()));
+        unapplied.remove(OutboundNat.MASQUERADE_OPTION);
+        if (!unapplied.isEmpty()) {
+            out.add("driver options " + unapplied + " are kept but not applied by orch's overlay driver");
         }
         return String.join("; ", out);
     }

@@ -10,6 +10,7 @@ import io.orch.api.proto.IPAMConfig;
 import io.orch.api.proto.IPAMOptions;
 import io.orch.api.proto.Network;
 import io.orch.api.proto.NetworkSpec;
+import io.orch.runtime.net.overlay.OutboundNat;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.Task;
 import io.orch.raft.store.Ids;
@@ -154,6 +155,11 @@ final class NetworkRoutes {
         putStrings(body.path("Options"), spec::putOptions);
         if (spec.containsOptions("encrypted")) {
             throw ApiException.badRequest(ENCRYPTED_REFUSED);
+        }
+        String masquerade = spec.getOptionsOrDefault(OutboundNat.MASQUERADE_OPTION, "true").trim();
+        if (!masquerade.equalsIgnoreCase("true") && !masquerade.equalsIgnoreCase("false")) {
+            throw ApiException.badRequest("invalid network spec: Options." + OutboundNat.MASQUERADE_OPTION
+                    + ": must be true or false, got \"" + masquerade + "\"");
         }
         spec.setIpam(ipam(body.get("IPAM")));
         try {

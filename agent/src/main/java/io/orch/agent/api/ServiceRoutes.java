@@ -136,6 +136,18 @@ final class ServiceRoutes {
         }
         ArrayNode array = out.putArray("Warnings");
         RuntimeFieldSupport.warnings(spec.getTaskTemplate(), runtimes).forEach(array::add);
+        // the routing mesh reaches tasks over the ingress overlay, which only runc tasks join
+        // (a named process or docker runtime with ingress ports is refused outright)
+        boolean ingress = spec.getEndpointSpec().getPortsList().stream()
+                .anyMatch(p -> p.getPublishMode() == io.orch.api.proto.PortConfig.PublishMode.INGRESS);
+        if (ingress) {
+            for (String runtime : new java.util.TreeSet<>(runtimes)) {
+                if (!runtime.equals("runc")) {
+                    array.add("EndpointSpec.Ports: not applied on nodes whose default runtime is " + runtime
+                            + ": the routing mesh reaches only runc tasks (use --runtime runc, or mode=host ports)");
+                }
+            }
+        }
     }
 
     private static String nameConflict(String name) {

@@ -175,6 +175,17 @@ class NetworkRoutesTest {
     }
 
     @Test
+    void outboundNatOffIsAppliedSoNotWarnedAboutAndABadValueIsRefused() {
+        ApiFixture.Reply off = api.post("/v1.47/networks/create",
+                "{\"Name\":\"quiet\",\"Options\":{\"com.docker.network.bridge.enable_ip_masquerade\":\"false\",\"com.docker.network.driver.mtu\":\"1400\"}}");
+        assertEquals(201, off.status(), off.body());
+        assertEquals("driver options [com.docker.network.driver.mtu] are kept but not applied by orch's overlay driver",
+                off.json().path("Warning").asText());
+        assertEquals("invalid network spec: Options.com.docker.network.bridge.enable_ip_masquerade: must be true or false, got \"no\"",
+                refusal("{\"Name\":\"n2\",\"Options\":{\"com.docker.network.bridge.enable_ip_masquerade\":\"no\"}}"));
+    }
+
+    @Test
     void aNetworkIsNotRemovedWhileAnUnfinishedTaskHoldsAnAddressOnIt() {
         String id = createNetwork("{\"Name\":\"front\"}");
         io.orch.api.proto.Network n = api.store.read(r -> r.network(id)).orElseThrow();

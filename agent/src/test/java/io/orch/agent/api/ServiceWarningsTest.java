@@ -66,6 +66,20 @@ class ServiceWarningsTest {
     }
 
     @Test
+    void ingressPortsWarnWhereNodesRunTasksOutsideTheOverlay() {
+        String ports = ",\"EndpointSpec\":{\"Ports\":[{\"TargetPort\":80,\"PublishedPort\":8080}]}}";
+        defaultRuntime("process");
+        String processSpec = spec("m1", "", "");
+        List<String> w = warnings(api.post("/v1.47/services/create", processSpec.substring(0, processSpec.length() - 1) + ports));
+        assertTrue(w.contains("EndpointSpec.Ports: not applied on nodes whose default runtime is process: the routing mesh "
+                + "reaches only runc tasks (use --runtime runc, or mode=host ports)"), w.toString());
+        defaultRuntime("runc");
+        String runcSpec = spec("m2", "", "");
+        String published9090 = ports.replace("8080", "9090");
+        assertEquals(List.of(), warnings(api.post("/v1.47/services/create", runcSpec.substring(0, runcSpec.length() - 1) + published9090)));
+    }
+
+    @Test
     void withoutANamedRuntimeTheNodesDefaultRuntimesCount() {
         defaultRuntime("docker");
         List<String> w = warnings(api.post("/v1.47/services/create", spec("d", "", ",\"Init\":true,\"TTY\":true")));
