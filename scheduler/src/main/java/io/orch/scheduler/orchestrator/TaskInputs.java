@@ -29,13 +29,13 @@ public final class TaskInputs {
 
     /** The task was built from a different template or endpoint than the service has now. */
     public static boolean outdated(Service service, Task task) {
-        return !task.getSpec().equals(service.getSpec().getTaskTemplate())
+        return !SpecEquality.same(task.getSpec(), service.getSpec().getTaskTemplate())
                 || endpointRolls(task.getEndpoint().getSpec(), service.getSpec().getEndpointSpec());
     }
 
     /** An update from {@code before} to {@code after} needs the tasks replaced (a new spec version). */
     public static boolean changed(ServiceSpec before, ServiceSpec after) {
-        return !before.getTaskTemplate().equals(after.getTaskTemplate())
+        return !SpecEquality.same(before.getTaskTemplate(), after.getTaskTemplate())
                 || endpointRolls(before.getEndpointSpec(), after.getEndpointSpec());
     }
 

@@ -70,6 +70,23 @@ class TaskInputsTest {
     }
 
     @Test
+    void emptyObjectsSentBackByTheDockerCliAreNoChange() {
+        Service before = service();
+        Service after = with(before, b -> b.setTaskTemplate(b.getTaskTemplate().toBuilder()
+                .setResources(io.orch.api.proto.ResourceRequirements.newBuilder()
+                        .setLimits(io.orch.api.proto.ResourceSet.getDefaultInstance())
+                        .setReservations(io.orch.api.proto.ResourceSet.getDefaultInstance()))
+                .setContainerSpec(b.getTaskTemplate().getContainerSpec().toBuilder()
+                        .setPrivileges(io.orch.api.proto.Privileges.getDefaultInstance()))));
+        assertFalse(TaskInputs.changed(before.getSpec(), after.getSpec()));
+        assertFalse(TaskInputs.outdated(after, taskOf(before)));
+        Service limited = with(before, b -> b.setTaskTemplate(b.getTaskTemplate().toBuilder()
+                .setResources(io.orch.api.proto.ResourceRequirements.newBuilder()
+                        .setLimits(io.orch.api.proto.ResourceSet.newBuilder().setMemoryBytes(1 << 20)))));
+        assertTrue(TaskInputs.outdated(limited, taskOf(before)), "a value inside still counts");
+    }
+
+    @Test
     void serviceLabelsReplicasAndUpdateConfigDoNotTouchTasks() {
         Service before = service();
         Service after = with(before, b -> b.putLabels("team", "a")
