@@ -8,8 +8,13 @@ import java.util.Optional;
  * "busybox:latest", Docker Hub's "docker.io/library/" prefix is dropped, and a reference names
  * a registry when its first component contains '.' or ':' or is "localhost".
  */
-final class ImageNames {
+public final class ImageNames {
     private ImageNames() {}
+
+    /** One spelling per reference: "busybox", "busybox:latest" and "docker.io/library/busybox:latest" are one; a digest stays. */
+    public static String canonical(String ref) {
+        return familiarTag(ref) + digest(ref).map(d -> "@" + d).orElse("");
+    }
 
     /** "name:tag" (tag defaults to latest) without any digest, as nodes list their tags. */
     static String familiarTag(String ref) {

@@ -5,6 +5,8 @@ import io.orch.api.proto.PortConfig;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.ServiceSpec;
 import io.orch.api.proto.Task;
+import io.orch.api.proto.TaskSpec;
+import io.orch.scheduler.filter.ImageNames;
 import io.orch.scheduler.network.IngressPorts;
 
 import java.util.List;
@@ -29,14 +31,29 @@ public final class TaskInputs {
 
     /** The task was built from a different template or endpoint than the service has now. */
     public static boolean outdated(Service service, Task task) {
-        return !SpecEquality.same(task.getSpec(), service.getSpec().getTaskTemplate())
+        return !sameTemplate(task.getSpec(), service.getSpec().getTaskTemplate())
                 || endpointRolls(task.getEndpoint().getSpec(), service.getSpec().getEndpointSpec());
     }
 
     /** An update from {@code before} to {@code after} needs the tasks replaced (a new spec version). */
     public static boolean changed(ServiceSpec before, ServiceSpec after) {
-        return !SpecEquality.same(before.getTaskTemplate(), after.getTaskTemplate())
+        return !sameTemplate(before.getTaskTemplate(), after.getTaskTemplate())
                 || endpointRolls(before.getEndpointSpec(), after.getEndpointSpec());
+    }
+
+    /**
+     * The same template as a user means it: empty objects are absent ({@link SpecEquality}) and
+     * "busybox" is "busybox:latest" (the docker CLI writes the second when it sends back a spec
+     * created through the API with the first).
+     */
+    static boolean sameTemplate(TaskSpec a, TaskSpec b) {
+        return a.equals(b) || SpecEquality.same(canonicalImage(a), canonicalImage(b));
+    }
+
+    private static TaskSpec canonicalImage(TaskSpec t) {
+        String image = t.getContainerSpec().getImage();
+        return image.isEmpty() ? t : t.toBuilder().setContainerSpec(t.getContainerSpec().toBuilder()
+                .setImage(ImageNames.canonical(image))).build();
     }
 
     /** Whether going from endpoint {@code before} to {@code after} must replace the tasks. */

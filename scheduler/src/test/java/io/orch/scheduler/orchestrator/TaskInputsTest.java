@@ -87,6 +87,22 @@ class TaskInputsTest {
     }
 
     @Test
+    void anImageNameSpelledOutIsTheSameImageButAnotherTagOrADigestIsNot() {
+        Service before = with(service(), b -> b.setTaskTemplate(b.getTaskTemplate().toBuilder()
+                .setContainerSpec(b.getTaskTemplate().getContainerSpec().toBuilder().setImage("busybox"))));
+        for (String same : java.util.List.of("busybox:latest", "docker.io/library/busybox:latest")) {
+            Service after = with(before, b -> b.setTaskTemplate(b.getTaskTemplate().toBuilder()
+                    .setContainerSpec(b.getTaskTemplate().getContainerSpec().toBuilder().setImage(same))));
+            assertFalse(TaskInputs.outdated(after, taskOf(before)), same);
+        }
+        for (String other : java.util.List.of("busybox:1.36", "busybox@sha256:" + "a".repeat(64))) {
+            Service after = with(before, b -> b.setTaskTemplate(b.getTaskTemplate().toBuilder()
+                    .setContainerSpec(b.getTaskTemplate().getContainerSpec().toBuilder().setImage(other))));
+            assertTrue(TaskInputs.outdated(after, taskOf(before)), other);
+        }
+    }
+
+    @Test
     void serviceLabelsReplicasAndUpdateConfigDoNotTouchTasks() {
         Service before = service();
         Service after = with(before, b -> b.putLabels("team", "a")
