@@ -106,6 +106,7 @@ final class Commands {
             case "nft" -> "apt-get install nftables";
             case "nsenter", "unshare" -> "apt-get install util-linux";
             case "sysctl" -> "apt-get install procps";
+            case "conntrack" -> "apt-get install conntrack";
             default -> "install " + binary;
         };
     }

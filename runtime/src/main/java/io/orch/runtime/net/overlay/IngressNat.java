@@ -29,6 +29,13 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * The table is replaced as a whole by one {@code nft -f} run (one transaction: no moment with
  * half a ruleset), and not at all when the text is the one applied last.
+ *
+ * <p>A task that leaves the set also has its conntrack entries deleted ({@code conntrack -D
+ * --reply-src TASK}). Otherwise a connection attempt DNATed to it just before it died leaves an
+ * unanswered entry (SYN_SENT, two minutes) bound to it; the client gives up and frees its port,
+ * and when it later reuses that port the new SYN matches the old entry and goes to the dead task
+ * again, never reaching the NAT rules that would pick a live one. UDP flows are rebound the same
+ * way instead of staying pinned to a dead task until their entry expires.
  */
 public final class IngressNat {
     private static final Logger log = LoggerFactory.getLogger(IngressNat.class);
@@ -40,6 +47,9 @@ public final class IngressNat {
     private String applied;
     /** The bridge whose route_localnet and forwarding rules were set, or null. */
     private String preparedBridge;
+    /** Every backend of the rules applied last, to tell which ones left. */
+    private java.util.Set<Integer> backends = java.util.Set.of();
+    private boolean conntrackMissingLogged;
 
     /** In the agent's own network namespace. */
     public IngressNat() {
@@ -134,6 +144,33 @@ public final class IngressNat {
         }
         applied = script;
         log.info("routing mesh: {}", r);
+        java.util.Set<Integer> now = new java.util.HashSet<>();
+        r.ports().forEach(p -> now.addAll(p.backends()));
+        for (int gone : backends) {
+            if (!now.contains(gone)) {
+                forgetConnections(gone);
+            }
+        }
+        backends = now;
+    }
+
+    /** Deletes the conntrack entries whose replies come from {@code backend}: best effort. */
+    private void forgetConnections(int backend) {
+        if (Commands.find("conntrack").isEmpty()) {
+            if (!conntrackMissingLogged) {
+                conntrackMissingLogged = true;
+                log.warn("the conntrack command is not installed (apt-get install conntrack): connections DNATed to a task "
+                        + "that stopped are not forgotten, and a client reusing such a port can reach the stopped task");
+            }
+            return;
+        }
+        try {
+            // exit 1 with "0 flow entries have been deleted" when there were none: not a failure
+            Commands.Result res = commands.run("conntrack", List.of("-D", "--reply-src", Subnet.format(backend)), null);
+            log.debug("routing mesh: forgot {}'s connections: {}", Subnet.format(backend), res.output().strip());
+        } catch (IOException e) {
+            log.warn("routing mesh: could not forget {}'s connections: {}", Subnet.format(backend), e.toString());
+        }
     }
 
     /**
@@ -142,6 +179,7 @@ public final class IngressNat {
      */
     public synchronized void clear() {
         applied = null;
+        backends = java.util.Set.of();
         if (preparedBridge != null) {
             forward.remove(meshForwarding(preparedBridge));
             preparedBridge = null;
