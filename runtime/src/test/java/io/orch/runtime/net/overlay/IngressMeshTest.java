@@ -168,4 +168,24 @@ class IngressMeshTest {
         List<String> after = probes.connect(client, LAN[0], 8080, 3000, 1);
         assertTrue(after.get(0).startsWith("ERR"), after.toString());
     }
+
+    @Test
+    void aTaskLeavingTheSetHasItsConnectionsForgottenByTheNode() throws Exception {
+        Assumptions.assumeTrue(Commands.find("conntrack").isPresent(), "the conntrack command is not installed");
+        publishEverywhere(List.of(TASK2, TASK3));
+        probes.connect(client, LAN[0], 8080, 3000, 12);
+        probes.askUdp(client, LAN[0], 5300, 3000, 12);
+        assertTrue(trackedFrom(nodes.get(0), TASK2) > 0, "connections through node 1 went to task 2");
+
+        publishEverywhere(List.of(TASK3)); // task 2 stopped serving
+        assertEquals(0, trackedFrom(nodes.get(0), TASK2), "node 1 forgot what it had sent to task 2");
+        assertTrue(trackedFrom(nodes.get(0), TASK3) > 0, "and kept what goes to task 3");
+    }
+
+    /** How many of {@code node}'s conntrack entries have their replies from {@code backend}. */
+    private static long trackedFrom(String node, int backend) throws Exception {
+        Commands.Result r = Commands.inNetns(TestNetns.file(node)).run("conntrack",
+                List.of("-L", "--reply-src", Subnet.format(backend)), null);
+        return r.output().lines().filter(l -> l.contains("src=")).count();
+    }
 }
