@@ -43,8 +43,7 @@ public final class IngressNat {
 
     private final Commands commands;
     private final ForwardAccept forward;
-    /** The text last applied, or null when not known (first use, after a failure or a clear). */
-    private String applied;
+    private final NftTable table;
     /** The bridge whose route_localnet and forwarding rules were set, or null. */
     private String preparedBridge;
     /** Every backend of the rules applied last, to tell which ones left. */
@@ -60,6 +59,7 @@ public final class IngressNat {
     IngressNat(Commands commands) {
         this.commands = commands;
         this.forward = new ForwardAccept(commands);
+        this.table = new NftTable(commands, "ip", TABLE);
     }
 
     /**
@@ -85,7 +85,7 @@ public final class IngressNat {
                         + p.target());
             }
         }
-        StringBuilder out = new StringBuilder(clearScript()).append("table ip ").append(TABLE).append(" {\n");
+        StringBuilder out = new StringBuilder(NftTable.clearScript("ip", TABLE)).append("table ip ").append(TABLE).append(" {\n");
         chain(out, "prerouting", "type nat hook prerouting priority dstnat; policy accept;", dnat);
         chain(out, "output", "type nat hook output priority -100; policy accept;", dnat);
         if (!dnat.isEmpty()) {
@@ -95,10 +95,6 @@ public final class IngressNat {
         // input sees both: traffic from outside and the node's own (through lo) that no rule DNATed
         chain(out, "input", "type filter hook input priority filter; policy accept;", refuse);
         return out.append("}\n").toString();
-    }
-
-    private static String clearScript() {
-        return "table ip " + TABLE + " {}\ndelete table ip " + TABLE + "\n";
     }
 
     private static void chain(StringBuilder out, String name, String hook, List<String> rules) {
@@ -122,7 +118,7 @@ public final class IngressNat {
         }
         IngressRules r = rules.get();
         String script = render(r);
-        if (script.equals(applied) && r.bridge().equals(preparedBridge)) {
+        if (table.holds(script) && r.bridge().equals(preparedBridge)) {
             return;
         }
         if (!r.bridge().equals(preparedBridge)) {
@@ -136,13 +132,7 @@ public final class IngressNat {
             forward.allow(meshForwarding(r.bridge()));
             preparedBridge = r.bridge();
         }
-        try {
-            commands.check("nft", List.of("-f", "-"), script);
-        } catch (IOException e) {
-            applied = null;
-            throw e;
-        }
-        applied = script;
+        table.replace(script);
         log.info("routing mesh: {}", r);
         java.util.Set<Integer> now = new java.util.HashSet<>();
         r.ports().forEach(p -> now.addAll(p.backends()));
@@ -178,14 +168,13 @@ public final class IngressNat {
      * leaves the swarm, or at agent start for what an earlier agent left. Never fails (logs a warning).
      */
     public synchronized void clear() {
-        applied = null;
         backends = java.util.Set.of();
         if (preparedBridge != null) {
             forward.remove(meshForwarding(preparedBridge));
             preparedBridge = null;
         }
         try {
-            commands.check("nft", List.of("-f", "-"), clearScript());
+            table.delete();
         } catch (IOException e) {
             log.warn("could not delete the routing mesh's table: {}", e.toString());
         }

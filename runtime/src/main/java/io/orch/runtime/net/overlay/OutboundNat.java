@@ -51,7 +51,8 @@ public final class OutboundNat {
 
     private final Commands commands;
     private final ForwardAccept forward;
-    private String applied;
+    /** The subnet's table as last applied, or null. */
+    private NftTable table;
     private String preparedBridge;
 
     public OutboundNat() {
@@ -91,16 +92,12 @@ public final class OutboundNat {
                     .append(" }");
         }
         rule.append(" masquerade");
-        return clearScript(table) + "table ip " + table + " {\n"
+        return NftTable.clearScript("ip", table) + "table ip " + table + " {\n"
                 + "\tchain postrouting {\n"
                 + "\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
                 + "\t\t" + rule + "\n"
                 + "\t}\n"
                 + "}\n";
-    }
-
-    private static String clearScript(String table) {
-        return "table ip " + table + " {}\ndelete table ip " + table + "\n";
     }
 
     /**
@@ -110,7 +107,7 @@ public final class OutboundNat {
      */
     public synchronized void apply(Rules rules) throws IOException {
         String script = render(rules);
-        if (script.equals(applied)) {
+        if (table != null && table.holds(script)) {
             return;
         }
         if (!rules.bridge().equals(preparedBridge)) {
@@ -118,20 +115,18 @@ public final class OutboundNat {
             forward.allow(forwarding(rules.bridge()));
             preparedBridge = rules.bridge();
         }
-        try {
-            commands.check("nft", List.of("-f", "-"), script);
-        } catch (IOException e) {
-            applied = null;
-            throw e;
+        String name = table(rules.subnet());
+        if (table == null || !table.name().equals(name)) {
+            table = new NftTable(commands, "ip", name);
         }
-        applied = script;
+        table.replace(script);
         log.info("outbound NAT for {} on {}{}", rules.subnet(), rules.bridge(),
                 rules.noMasquerade().isEmpty() ? "" : " (" + rules.noMasquerade().size() + " container(s) not masqueraded)");
     }
 
     /** Deletes the subnet's table and the forwarding rules, if there. Never fails (logs a warning). */
     public synchronized void clear(Optional<Subnet> subnet) {
-        applied = null;
+        table = null;
         if (preparedBridge != null) {
             forward.remove(forwarding(preparedBridge));
             preparedBridge = null;
@@ -140,7 +135,7 @@ public final class OutboundNat {
             return;
         }
         try {
-            commands.check("nft", List.of("-f", "-"), clearScript(table(subnet.get())));
+            new NftTable(commands, "ip", table(subnet.get())).delete();
         } catch (IOException e) {
             log.warn("could not delete the outbound NAT table: {}", e.toString());
         }
