@@ -1,5 +1,6 @@
 package io.orch.agent;
 
+import io.orch.api.concurrent.DaemonThreads;
 import io.orch.api.proto.NodeImage;
 import io.orch.runtime.image.ImageStore;
 import io.orch.runtime.image.registry.NodeImageInventory;
@@ -21,11 +22,7 @@ final class ImageInventoryWatch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ImageInventoryWatch.class);
 
     // the store calls back on the thread that changed it (an API request, a pull): publish elsewhere
-    private final ExecutorService publisher = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "orch-image-inventory");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService publisher = Executors.newSingleThreadExecutor(DaemonThreads.factory("orch-image-inventory"));
     private final AutoCloseable subscription;
     private volatile boolean closed;
     private List<NodeImage> last; // publisher thread only, after construction

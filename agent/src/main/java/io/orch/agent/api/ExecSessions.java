@@ -1,5 +1,6 @@
 package io.orch.agent.api;
 
+import io.orch.api.concurrent.DaemonThreads;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.orch.runtime.ExecSpec;
 import io.orch.runtime.InteractiveExec;
@@ -54,11 +55,7 @@ public final class ExecSessions {
 
     private final Map<String, Session> sessions = new LinkedHashMap<>();
     /** Copies the exec's stdio; bounded by MAX_RUNNING * 3 in practice. */
-    final ExecutorService io = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "orch-exec-io");
-        t.setDaemon(true);
-        return t;
-    });
+    final ExecutorService io = Executors.newCachedThreadPool(DaemonThreads.factory("orch-exec-io"));
 
     synchronized Session create(String taskId, String containerId, ExecSpec spec, boolean stdin, boolean stdout,
                                 boolean stderr) throws ApiException {

@@ -1,5 +1,6 @@
 package io.orch.agent.api;
 
+import io.orch.api.concurrent.DaemonThreads;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.orch.agent.images.LoadedLines;
 import io.orch.agent.images.NodeImagesClient;
@@ -32,11 +33,7 @@ import java.util.concurrent.Future;
  */
 final class ImageLoadFanOut {
     static final int MAX_TRANSFERS = 2;
-    private static final ExecutorService TRANSFERS = Executors.newFixedThreadPool(MAX_TRANSFERS, r -> {
-        Thread t = new Thread(r, "orch-image-transfer");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService TRANSFERS = Executors.newFixedThreadPool(MAX_TRANSFERS, DaemonThreads.factory("orch-image-transfer"));
 
     /** One node's outcome: the lines docker load prints, or why it failed. */
     record Outcome(String node, List<String> loaded, String error) {

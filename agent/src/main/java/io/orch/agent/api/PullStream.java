@@ -1,5 +1,6 @@
 package io.orch.agent.api;
 
+import io.orch.api.concurrent.DaemonThreads;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -33,11 +34,7 @@ final class PullStream {
     static final int MAX_PULLS = 4;
     /** Progress messages waiting for a slow client; beyond this, byte-progress updates are dropped (statuses never are). */
     static final int MAX_QUEUED = 4096;
-    private static final ExecutorService PULLS = Executors.newFixedThreadPool(MAX_PULLS, r -> {
-        Thread t = new Thread(r, "orch-image-pull");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService PULLS = Executors.newFixedThreadPool(MAX_PULLS, DaemonThreads.factory("orch-image-pull"));
     private static final String END = "";
 
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();

@@ -1,5 +1,6 @@
 package io.orch.agent.cluster;
 
+import io.orch.api.concurrent.DaemonThreads;
 import io.orch.api.proto.ManagerStatus;
 import io.orch.api.proto.MemberMeta;
 import io.orch.api.proto.NodeSpec;
@@ -77,11 +78,7 @@ public final class NodeMembership implements MembershipView, AutoCloseable {
 
     private NodeMembership(Settings settings, MemberMeta initial) {
         this.maxMetadataBytes = settings.config().maxMetadataBytes();
-        this.events = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "orch-membership-events");
-            t.setDaemon(true);
-            return t;
-        });
+        this.events = Executors.newSingleThreadExecutor(DaemonThreads.factory("orch-membership-events"));
         Keyring keyring = settings.gossipKey() == null ? null : Keyring.of(settings.gossipKey());
         Transport transport = new NettyTransport(Address.parse(settings.bindAddr()), settings.config(), keyring);
         if (settings.advertiseAddr() != null) {

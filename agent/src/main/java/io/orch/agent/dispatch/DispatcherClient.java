@@ -1,5 +1,7 @@
 package io.orch.agent.dispatch;
 
+import io.orch.api.concurrent.Backoff;
+import io.orch.api.concurrent.DaemonThreads;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -78,6 +80,7 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
     private final Supplier<WorkerHello> hello;
     private final Settings settings;
     private final Random random;
+    private final Backoff reconnectBackoff;
     private final ScheduledExecutorService loop;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, TaskStatus> unacked = new LinkedHashMap<>(); // guarded by itself
@@ -108,11 +111,9 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
         this.settings = settings;
         this.random = random;
         this.nextManager = random.nextInt(1 << 16);
-        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "orch-dispatcher-client");
-            t.setDaemon(true);
-            return t;
-        });
+        // jitter of a third spreads the reconnects of many workers that lost the same manager
+        this.reconnectBackoff = new Backoff(settings.minBackoff(), 2, settings.maxBackoff(), 1.0 / 3, random::nextDouble);
+        this.loop = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("orch-dispatcher-client"));
     }
 
     public DispatcherClient(Supplier<List<String>> managers, ChannelFactory channels, Supplier<WorkerHello> hello) {
@@ -390,9 +391,8 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
         if (closed) {
             return;
         }
-        long base = Math.min(settings.maxBackoff().toMillis(), settings.minBackoff().toMillis() << Math.min(failures, 20));
+        long delay = reconnectBackoff.delay(failures).toMillis();
         failures++;
-        long delay = base / 2 + (long) (random.nextDouble() * (base / 2 + 1)); // jitter: [base/2, base]
         log.debug("reconnecting to a manager in {} ms ({})", delay, why);
         loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }

@@ -1,5 +1,6 @@
 package io.orch.agent.dispatch;
 
+import io.orch.api.concurrent.DaemonThreads;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -72,11 +73,7 @@ public final class DispatcherService extends DispatcherGrpc.DispatcherImplBase i
         this.authenticator = authenticator;
         this.managers = managers;
         this.settings = settings;
-        this.timer = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "orch-dispatcher");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newScheduledThreadPool(2, DaemonThreads.factory("orch-dispatcher"));
     }
 
     public DispatcherService(ClusterStore store, NodeAuthenticator authenticator, Supplier<List<String>> managers) {

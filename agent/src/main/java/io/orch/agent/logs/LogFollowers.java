@@ -1,5 +1,6 @@
 package io.orch.agent.logs;
 
+import io.orch.api.concurrent.DaemonThreads;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -13,11 +14,7 @@ public final class LogFollowers {
     /** Per poll and file: keeps one chatty task from starving the others or flooding a connection. */
     public static final long MAX_BYTES_PER_POLL = 1024 * 1024;
 
-    private static final ScheduledExecutorService SHARED = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "orch-log-follow");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService SHARED = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("orch-log-follow"));
 
     private LogFollowers() {}
 

@@ -1,5 +1,6 @@
 package io.orch.agent.net;
 
+import io.orch.api.concurrent.DaemonThreads;
 import io.orch.api.proto.NetworkMap;
 import io.orch.api.proto.Task;
 import io.orch.raft.store.ClusterStore;
@@ -33,9 +34,7 @@ public final class StoreNetworkMapSource implements NetworkMapSource {
     @Override
     public AutoCloseable subscribe(Consumer<NetworkMap> listener) {
         Subscription events = store.watch(StoreNetworkMapSource::relevant);
-        Thread t = new Thread(() -> run(events, listener), "orch-network-map");
-        t.setDaemon(true);
-        t.start();
+        Thread t = DaemonThreads.start("orch-network-map", () -> run(events, listener));
         return () -> {
             events.close();
             t.interrupt();
