@@ -1,10 +1,11 @@
 package io.orch.agent.api;
 
+import io.orch.api.model.Times;
+import io.orch.api.model.TaskStates;
 import io.orch.agent.worker.LocalTask;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskState;
 import io.orch.runtime.ContainerIds;
-import io.orch.scheduler.orchestrator.Times;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -35,7 +36,7 @@ record ContainerView(LocalTask local, String nodeId) {
 
     /** Whether the container runs now: the runtime still supervises it and the task has not finished. */
     boolean running() {
-        return local.handle().isPresent() && task().getStatus().getState().getNumber() <= TaskState.RUNNING.getNumber();
+        return local.handle().isPresent() && !TaskStates.finished(task());
     }
 
     /** Docker's State.Status: "running", "created" or "exited". */
@@ -44,7 +45,7 @@ record ContainerView(LocalTask local, String nodeId) {
             return "running";
         }
         TaskState s = task().getStatus().getState();
-        return s.getNumber() >= TaskState.COMPLETE.getNumber() || local.handle().isEmpty() ? "exited" : "created";
+        return TaskStates.finished(s) || local.handle().isEmpty() ? "exited" : "created";
     }
 
     long pid() {

@@ -1,5 +1,6 @@
 package io.orch.agent.api;
 
+import io.orch.api.model.TaskStates;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -320,7 +321,7 @@ final class ImageRoutes {
         return StoreReads.read(context.store(), tx -> {
             List<String> refs = new ArrayList<>();
             for (Task t : tx.tasks()) {
-                if (t.getNodeId().equals(context.nodeId()) && t.getStatus().getState().getNumber() < TaskState.COMPLETE.getNumber()) {
+                if (t.getNodeId().equals(context.nodeId()) && !TaskStates.finished(t)) {
                     refs.add(t.getSpec().getContainerSpec().getImage());
                 }
             }

@@ -1,6 +1,6 @@
 package io.orch.agent.api;
 
-import com.google.protobuf.Timestamp;
+import io.orch.api.model.Times;
 import io.orch.api.proto.Endpoint;
 import io.orch.api.proto.JobStatus;
 import io.orch.api.proto.Service;
@@ -43,7 +43,7 @@ final class ServiceChange {
     private static JobStatus jobRun(long iteration, Instant now) {
         return JobStatus.newBuilder()
                 .setJobIteration(Version.newBuilder().setIndex(iteration))
-                .setLastExecution(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setLastExecution(Times.timestamp(now))
                 .build();
     }
 

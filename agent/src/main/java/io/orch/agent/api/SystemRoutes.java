@@ -1,5 +1,6 @@
 package io.orch.agent.api;
 
+import io.orch.api.model.TaskStates;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -141,7 +142,7 @@ final class SystemRoutes {
     }
 
     private static boolean isRemoved(Task t) {
-        return t.getDesiredState().getNumber() >= TaskState.REMOVE.getNumber();
+        return TaskStates.atLeast(t.getDesiredState(), TaskState.REMOVE);
     }
 
     /** The CLI asks before create/update to pin a digest; a 404 only makes it warn and go on. */

@@ -1,5 +1,6 @@
 package io.orch.agent.api;
 
+import io.orch.api.model.TaskStates;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.orch.api.json.DockerJson;
 import io.orch.api.proto.Service;
@@ -90,7 +91,7 @@ final class TaskRoutes {
                 boolean hit = switch (s) {
                     case "running" -> d == TaskState.RUNNING;
                     case "accepted" -> d == TaskState.ACCEPTED;
-                    default -> d.getNumber() >= TaskState.SHUTDOWN.getNumber();
+                    default -> TaskStates.atLeast(d, TaskState.SHUTDOWN);
                 };
                 if (hit) {
                     return true;

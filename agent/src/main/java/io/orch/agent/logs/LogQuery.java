@@ -1,6 +1,6 @@
 package io.orch.agent.logs;
 
-import com.google.protobuf.Timestamp;
+import io.orch.api.model.Times;
 import io.orch.api.proto.TailRequest;
 
 import java.time.Instant;
@@ -30,10 +30,10 @@ public record LogQuery(boolean stdout, boolean stderr, boolean follow, int tail,
         TailRequest.Builder b = TailRequest.newBuilder().setTaskId(taskId).setStdout(stdout).setStderr(stderr)
                 .setFollow(follow).setTail(tail).setTimestamps(timestamps);
         if (since != null) {
-            b.setSince(timestamp(since));
+            b.setSince(Times.timestamp(since));
         }
         if (until != null) {
-            b.setUntil(timestamp(until));
+            b.setUntil(Times.timestamp(until));
         }
         return b.build();
     }
@@ -41,14 +41,6 @@ public record LogQuery(boolean stdout, boolean stderr, boolean follow, int tail,
     public static LogQuery of(TailRequest r) {
         int tail = (int) Math.max(-1, Math.min(Integer.MAX_VALUE, r.getTail()));
         return new LogQuery(r.getStdout(), r.getStderr(), r.getFollow(), tail,
-                r.hasSince() ? instant(r.getSince()) : null, r.hasUntil() ? instant(r.getUntil()) : null, r.getTimestamps());
-    }
-
-    static Timestamp timestamp(Instant t) {
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
-    }
-
-    static Instant instant(Timestamp t) {
-        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+                r.hasSince() ? Times.instant(r.getSince()) : null, r.hasUntil() ? Times.instant(r.getUntil()) : null, r.getTimestamps());
     }
 }

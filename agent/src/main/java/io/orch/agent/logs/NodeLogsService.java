@@ -1,5 +1,6 @@
 package io.orch.agent.logs;
 
+import io.orch.api.model.Times;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -197,6 +198,6 @@ public final class NodeLogsService extends NodeLogsGrpc.NodeLogsImplBase {
     }
 
     private static LogChunk chunk(LogChunk.Stream stream, Instant time, byte[] line) {
-        return LogChunk.newBuilder().setStream(stream).setLine(ByteString.copyFrom(line)).setTimestamp(LogQuery.timestamp(time)).build();
+        return LogChunk.newBuilder().setStream(stream).setLine(ByteString.copyFrom(line)).setTimestamp(Times.timestamp(time)).build();
     }
 }

@@ -1,5 +1,6 @@
 package io.orch.agent.logs;
 
+import io.orch.api.model.Times;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -46,7 +47,7 @@ public final class RemoteTaskFeed implements TaskLogFeed {
         try (NodeLogsClient.BlockingTail chunks = client.tail(address, request)) {
             while (wanted.getAsBoolean() && chunks.hasNext()) {
                 LogChunk c = chunks.next();
-                sink.line(c.getStream(), LogQuery.instant(c.getTimestamp()), c.getLine().toByteArray());
+                sink.line(c.getStream(), Times.instant(c.getTimestamp()), c.getLine().toByteArray());
             }
         } catch (StatusRuntimeException e) {
             throw new LogUnavailableException(explain(e.getStatus()));
@@ -67,7 +68,7 @@ public final class RemoteTaskFeed implements TaskLogFeed {
 
             @Override
             public void onNext(LogChunk c) {
-                sink.line(c.getStream(), LogQuery.instant(c.getTimestamp()), c.getLine().toByteArray());
+                sink.line(c.getStream(), Times.instant(c.getTimestamp()), c.getLine().toByteArray());
                 synchronized (RemoteTaskFeed.this) {
                     outstanding--;
                 }

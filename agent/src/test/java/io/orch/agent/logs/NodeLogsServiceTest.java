@@ -1,5 +1,6 @@
 package io.orch.agent.logs;
 
+import io.orch.api.model.Times;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -88,7 +89,7 @@ class NodeLogsServiceTest {
         // tail counts the lines of both streams, in time order (stderr's file changed later)
         assertEquals(List.of("STDOUT c\n", "STDERR e1\n"), readAll(manager, request("t1").setTail(2).build()));
         try (NodeLogsClient.BlockingTail t = manager.tail(worker.address, request("t1").setStderr(false).setTail(1).build())) {
-            assertEquals(written, LogQuery.instant(t.next().getTimestamp()));
+            assertEquals(written, Times.instant(t.next().getTimestamp()));
         }
         assertEquals(List.of("STDERR e1\n"), readAll(manager, request("t1").setStdout(false).build()));
         assertEquals(List.of(), readAll(manager, request("t1").setTail(0).build()));
@@ -109,10 +110,10 @@ class NodeLogsServiceTest {
     void sinceAndUntilKeepOrDropTheLinesAFileHolds() throws Exception {
         Files.setLastModifiedTime(worker.tasksDir.resolve("t1/stdout.log"), FileTime.from(T));
         Files.setLastModifiedTime(worker.tasksDir.resolve("t1/stderr.log"), FileTime.from(T.minusSeconds(3600)));
-        TailRequest.Builder window = request("t1").setSince(LogQuery.timestamp(T.minusSeconds(1))).setUntil(LogQuery.timestamp(T.plusSeconds(1)));
+        TailRequest.Builder window = request("t1").setSince(Times.timestamp(T.minusSeconds(1))).setUntil(Times.timestamp(T.plusSeconds(1)));
         assertEquals(List.of("STDOUT a\n", "STDOUT b\n", "STDOUT c\n"), readAll(manager, window.build()));
-        assertEquals(List.of(), readAll(manager, request("t1").setSince(LogQuery.timestamp(T.plusSeconds(1))).build()));
-        assertEquals(List.of("STDERR e1\n"), readAll(manager, request("t1").setUntil(LogQuery.timestamp(T.minusSeconds(1))).build()));
+        assertEquals(List.of(), readAll(manager, request("t1").setSince(Times.timestamp(T.plusSeconds(1))).build()));
+        assertEquals(List.of("STDERR e1\n"), readAll(manager, request("t1").setUntil(Times.timestamp(T.minusSeconds(1))).build()));
     }
 
     @Test
@@ -127,7 +128,7 @@ class NodeLogsServiceTest {
         worker.append("t1", "stdout.log", "d\n");
         LogChunk d = c.next();
         assertEquals("STDOUT d\n", text(d));
-        assertEquals(T.plusSeconds(5), LogQuery.instant(d.getTimestamp()), "a followed line is timed when it was read (the service's clock), not by the file");
+        assertEquals(T.plusSeconds(5), Times.instant(d.getTimestamp()), "a followed line is timed when it was read (the service's clock), not by the file");
 
         c.cancel();
         await().atMost(Duration.ofSeconds(10)).until(() -> worker.service.following() == 0);
@@ -137,7 +138,7 @@ class NodeLogsServiceTest {
     void aFollowEndsOnceUntilHasPassed() throws Exception {
         Collector c = new Collector();
         manager.follow(worker.address, request("t1").setFollow(true).setTail(0)
-                .setUntil(LogQuery.timestamp(T.plusSeconds(10))).build(), c);
+                .setUntil(Times.timestamp(T.plusSeconds(10))).build(), c);
         await().atMost(Duration.ofSeconds(10)).until(() -> worker.service.following() == 1);
         worker.append("t1", "stderr.log", "inside\n");
         assertEquals("STDERR inside\n", text(c.next()));

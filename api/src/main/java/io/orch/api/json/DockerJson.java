@@ -1,5 +1,6 @@
 package io.orch.api.json;
 
+import io.orch.api.model.Times;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -150,11 +151,7 @@ public final class DockerJson {
 
     /** RFC 3339 with nanoseconds, as Go prints time.Time. */
     public static String formatTimestamp(Timestamp ts) {
-        return Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos()).toString();
-    }
-
-    public static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+        return Times.instant(ts).toString();
     }
 
     // ------------------------------------------------------------------ JSON -> proto
@@ -310,7 +307,7 @@ public final class DockerJson {
                         throw new JsonModelException(path, "must be an RFC 3339 time, got " + describe(value));
                     }
                     try {
-                        return timestamp(Instant.parse(value.asText()));
+                        return Times.timestamp(Instant.parse(value.asText()));
                     } catch (DateTimeParseException e) {
                         throw new JsonModelException(path, "must be an RFC 3339 time, got \"" + value.asText() + "\"");
                     }

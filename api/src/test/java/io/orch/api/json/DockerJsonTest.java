@@ -1,5 +1,6 @@
 package io.orch.api.json;
 
+import io.orch.api.model.Times;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orch.api.proto.NodeSpec;
 import io.orch.api.proto.ReplicatedService;
@@ -79,7 +80,7 @@ class DockerJsonTest {
         assertEquals("rollback_completed", DockerJson.toJson(status).path("State").asText());
         assertFalse(DockerJson.toJson(UpdateStatus.getDefaultInstance()).has("State"), "UNSPECIFIED is unset");
         Task task = Task.newBuilder().setId("t1").setDesiredState(TaskState.RUNNING).setStatus(TaskStatus.newBuilder()
-                .setState(TaskState.FAILED).setTimestamp(DockerJson.timestamp(Instant.parse("2026-01-02T03:04:05.123456789Z")))).build();
+                .setState(TaskState.FAILED).setTimestamp(Times.timestamp(Instant.parse("2026-01-02T03:04:05.123456789Z")))).build();
         JsonNode json = DockerJson.toJson(task);
         assertEquals("t1", json.path("ID").asText());
         assertEquals("running", json.path("DesiredState").asText());
