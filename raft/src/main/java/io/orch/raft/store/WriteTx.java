@@ -13,8 +13,18 @@ import io.orch.api.proto.TaskStatus;
  * (optimistic concurrency, identical on every replica).
  */
 public final class WriteTx {
+    /**
+     * How many bytes of objects one transaction should carry. A transaction is one Raft entry:
+     * every replica holds it in memory, fsyncs it and sends it to each follower in one message,
+     * so writers that could make a large batch (the orchestrator creating replicas, the scheduler
+     * placing them) stop at {@link #full()} and write the rest in the next transaction. Well below
+     * the log segment size and gRPC's message limit.
+     */
+    public static final int ENTRY_BUDGET_BYTES = 2 << 20;
+
     private final ReadTx read;
     private final StoreCommand.Builder command = StoreCommand.newBuilder();
+    private long bytes;
 
     WriteTx(ReadTx read) {
         this.read = read;
@@ -60,7 +70,18 @@ public final class WriteTx {
         return command.getActionsCount();
     }
 
+    /** The serialized size of the objects written so far. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** The transaction has used its entry budget: a batch writer should stop adding and commit. */
+    public boolean full() {
+        return bytes >= ENTRY_BUDGET_BYTES;
+    }
+
     private void add(StoreAction.Kind kind, Message object, long expectedVersion) {
+        bytes += object.getSerializedSize(); // memoized by protobuf: serializing the entry later reuses it
         command.addActions(StoreAction.newBuilder().setKind(kind).setObject(ObjectKind.wrap(object)));
         command.addExpectedVersions(expectedVersion);
     }
