@@ -1,79 +1,41 @@
 package io.orch.cli.commands;
 
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "secret", description = "Manage secrets.", subcommands = {
         SecretCommand.Create.class, SecretCommand.Ls.class, SecretCommand.Inspect.class, SecretCommand.Rm.class})
 public final class SecretCommand extends GroupCommand {
-    /** {@code orch secret create [--label k=v] NAME FILE|-}. */
+    private static final String KIND = "secret";
+
     @Command(name = "create", description = "Create a secret from a file or STDIN (-).")
-    public static final class Create extends OrchCommand {
-        @Option(names = {"-l", "--label"}, description = "Secret labels (key=value).")
-        List<String> labels = new ArrayList<>();
-
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
-        @Parameters(index = "1", paramLabel = "FILE")
-        String file;
-
+    public static final class Create extends FileObjectCommands.Create {
         @Override
-        public Integer call() {
-            out().println(new FileObjects(api(), "secret").create(name, file, labels, System.in));
-            out().flush();
-            return 0;
+        String kind() {
+            return KIND;
         }
     }
 
     @Command(name = "ls", aliases = "list", description = "List secrets.")
-    public static final class Ls extends OrchCommand {
-        @Option(names = {"-q", "--quiet"}, description = "Only display IDs.")
-        boolean quiet;
-
-        @Option(names = {"-f", "--filter"}, converter = Converters.Filter.class, description = "Filter output (id=, name=, label=).")
-        List<String> filters = new ArrayList<>();
-
-        @Option(names = "--format", converter = Converters.ListFormat.class, description = "table (default) or json.")
-        String format = "table";
-
+    public static final class Ls extends FileObjectCommands.Ls {
         @Override
-        public Integer call() {
-            FileObjects objects = new FileObjects(api(), "secret");
-            objects.printList(objects.list(filters), quiet, format, environment().clock().instant(), out());
-            out().flush();
-            return 0;
+        String kind() {
+            return KIND;
         }
     }
 
     @Command(name = "inspect", description = "Display detailed information on one or more secrets.")
-    public static final class Inspect extends OrchCommand {
-        @Parameters(arity = "1..*", paramLabel = "SECRET")
-        List<String> names;
-
+    public static final class Inspect extends FileObjectCommands.Inspect {
         @Override
-        public Integer call() {
-            int failures = new FileObjects(api(), "secret").inspect(names, out(), err());
-            out().flush();
-            err().flush();
-            return failures == 0 ? 0 : 1;
+        String kind() {
+            return KIND;
         }
     }
 
     @Command(name = "rm", aliases = "remove", description = "Remove one or more secrets.")
-    public static final class Rm extends OrchCommand {
-        @Parameters(arity = "1..*", paramLabel = "SECRET")
-        List<String> names;
-
+    public static final class Rm extends FileObjectCommands.Rm {
         @Override
-        public Integer call() {
-            int failures = new FileObjects(api(), "secret").remove(names, out(), err());
-            out().flush();
-            err().flush();
-            return failures == 0 ? 0 : 1;
+        String kind() {
+            return KIND;
         }
     }
 }
