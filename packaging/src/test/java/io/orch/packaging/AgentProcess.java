@@ -153,5 +153,33 @@ final class AgentProcess implements AutoCloseable {
             process.destroyForcibly();
         }
         pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        if (runtime.equals("runc")) {
+            deleteHostNatTables();
+        }
+    }
+
+    /**
+     * A runc agent in the host's namespace installs the routing mesh's and the outbound NAT's
+     * nftables tables there; they outlive the agent by design (its tasks keep their NAT), so the
+     * test removes them with the tasks.
+     */
+    private static void deleteHostNatTables() {
+        try {
+            Process list = new ProcessBuilder("nft", "list", "tables").redirectErrorStream(true).start();
+            String tables = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            list.waitFor(10, TimeUnit.SECONDS);
+            for (String line : tables.split("\n")) {
+                String[] words = line.trim().split(" ");
+                if (words.length == 3 && words[0].equals("table") && words[1].equals("ip")
+                        && (words[2].equals("orch-mesh") || words[2].startsWith("orch-out-"))) {
+                    new ProcessBuilder("nft", "delete", "table", "ip", words[2]).redirectErrorStream(true)
+                            .start().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        } catch (IOException e) {
+            // no nft on this machine: nothing was installed either
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
