@@ -42,16 +42,24 @@ public final class ProcessRuntime implements ContainerRuntime {
     private final Path perl;
     private final Optional<Path> killBinary;
     private final ConcurrentHashMap<String, ProcessTask> tasks = new ConcurrentHashMap<>();
-    private final ReattachedWatcher watcher = new ReattachedWatcher();
+    private final PidProbe probe;
+    private final ReattachedWatcher watcher;
 
     public ProcessRuntime() {
         this(Path.of("/usr/bin/setsid"), CleanSignals.PERL, ProcessGroupSignaller.findKillBinary());
     }
 
     ProcessRuntime(Path setsid, Path perl, Optional<Path> killBinary) {
+        this(setsid, perl, killBinary, new PidProbe(PidProbe.PROC));
+    }
+
+    /** {@code probe} is the seam where tests make /proc unreadable (fd exhaustion). */
+    ProcessRuntime(Path setsid, Path perl, Optional<Path> killBinary, PidProbe probe) {
         this.setsid = setsid;
         this.perl = perl;
         this.killBinary = killBinary;
+        this.probe = probe;
+        this.watcher = new ReattachedWatcher(probe);
     }
 
     @Override
@@ -177,6 +185,10 @@ public final class ProcessRuntime implements ContainerRuntime {
         if (task == null) {
             return;
         }
+        if (!identityConfirmed(task)) {
+            log.warn("task {} (pid {}) not stopped: cannot check the pid is still the task's", taskId, task.pid);
+            return;
+        }
         Signal first = parseOrTerm(taskId, signal);
         ProcessGroupSignaller signaller = new ProcessGroupSignaller(killBinary.orElseThrow());
         if (groupAlive(task)) {
@@ -200,6 +212,14 @@ public final class ProcessRuntime implements ContainerRuntime {
             log.warn("task {}: {}; using SIGTERM", taskId, e.getMessage());
             return Signal.TERM;
         }
+    }
+
+    /** Whether signals to the task's group reach the task, not a stranger that got its pid. */
+    private boolean identityConfirmed(ProcessTask task) {
+        if (!task.identityConfirmed && ReattachCheck.check(task.handle(), probe) instanceof ReattachCheck.Same) {
+            task.identityConfirmed = true;
+        }
+        return task.identityConfirmed;
     }
 
     /** The leader still runs, or something it forked still holds the group. */
@@ -301,6 +321,9 @@ public final class ProcessRuntime implements ContainerRuntime {
         if (task == null || !task.running()) {
             throw new RuntimeFailure("task " + taskId + " is not running", false);
         }
+        if (!identityConfirmed(task)) {
+            throw new RuntimeFailure("task " + taskId + ": cannot check its pid is still the task's; try again", true);
+        }
         Signal parsed;
         try {
             parsed = Signal.parse(signal);
@@ -319,30 +342,55 @@ public final class ProcessRuntime implements ContainerRuntime {
         return ProcFs.liveGroupMembers(task.pgid()).stream().map(ProcStat::pid).toList();
     }
 
+    /**
+     * Re-attaches unless the handle's process is provably gone or another process. When the check
+     * cannot run (out of fds) the task is re-attached unconfirmed: the watcher decides later, and
+     * until then nothing starts a replacement beside a task that may well run on.
+     */
     @Override
     public boolean recover(TaskHandle handle) {
-        if (!NAME.equals(handle.runtime()) || unavailableReason().isPresent()) {
+        if (!NAME.equals(handle.runtime()) || !System.getProperty("os.name", "").toLowerCase().startsWith("linux")) {
             return false;
         }
         ProcessTask known = tasks.get(handle.taskId());
         if (known != null && known.running() && known.pid == handle.pid()) {
             return true;
         }
-        Optional<String> mismatch = ReattachCheck.mismatch(handle);
-        if (mismatch.isPresent()) {
-            log.info("task {} not recovered: {}", handle.taskId(), mismatch.get());
+        ReattachCheck.Verdict verdict = ReattachCheck.check(handle, probe);
+        if (verdict instanceof ReattachCheck.NotOurs notOurs) {
+            log.info("task {} not recovered: {}", handle.taskId(), notOurs.why());
             return false;
         }
         Map<String, String> state = handle.driverState();
         Path taskDir = Path.of(state.getOrDefault(ProcessTask.STATE_TASK_DIR, "/"));
-        ProcessTask task = new ProcessTask(handle.taskId(), handle.pid(), handle.startTimeMillis(),
-                ProcStat.read(handle.pid()).map(ProcStat::startTicks).orElse(-1L), ProcFs.bootId(), taskDir,
+        long startTicks = verdict instanceof ReattachCheck.Same same ? same.stat().startTicks()
+                : parseTicks(state.get(ProcessTask.STATE_START_TICKS));
+        ProcessTask task = new ProcessTask(handle.taskId(), handle.pid(), handle.startTimeMillis(), startTicks,
+                state.getOrDefault(ProcessTask.STATE_BOOT_ID, ProcFs.bootId()), taskDir,
                 Path.of(state.getOrDefault(ProcessTask.STATE_WORKING_DIR, taskDir.toString())),
                 Optional.empty(), true);
+        if (verdict instanceof ReattachCheck.Unknown unknown) {
+            task.identityConfirmed = false;
+            log.warn("task {} re-attached to pid {} unconfirmed: {}", handle.taskId(), handle.pid(), unknown.why());
+        } else {
+            log.info("task {} re-attached to pid {}", handle.taskId(), handle.pid());
+        }
         tasks.put(handle.taskId(), task);
         watcher.watch(task, this::complete);
-        log.info("task {} re-attached to pid {}", handle.taskId(), handle.pid());
         return true;
+    }
+
+    private static long parseTicks(String ticks) {
+        try {
+            return ticks == null ? -1 : Long.parseLong(ticks);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Drives one round of the re-attached tasks' watcher (tests). */
+    void pollReattached() {
+        watcher.poll();
     }
 
     /** Stops supervising. Tasks keep running on purpose: the next agent re-attaches to them. */

@@ -27,6 +27,11 @@ final class ProcessTask {
     final Path workingDir;
     final Optional<Map<String, String>> env;
     final boolean reattached;
+    /**
+     * False for a task re-attached while its identity could not be checked (no fd to read /proc
+     * with): it is supervised, never judged gone, but not signalled until the watcher confirms it.
+     */
+    volatile boolean identityConfirmed;
     /** Completed exactly once, by the JDK's reaper (our child) or the re-attach watcher. */
     final CompletableFuture<ExitResult> exit = new CompletableFuture<>();
 
@@ -41,6 +46,7 @@ final class ProcessTask {
         this.workingDir = workingDir;
         this.env = env.map(Map::copyOf);
         this.reattached = reattached;
+        this.identityConfirmed = true;
     }
 
     long pgid() {
