@@ -86,6 +86,27 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /**
+     * Before any task is re-attached or started: each runtime removes what an earlier agent left
+     * of tasks this node no longer has handles of (killed while removing them, say).
+     */
+    private void sweepLeftovers(Path dataDir) {
+        java.util.Set<String> known;
+        try {
+            known = io.orch.agent.worker.PersistedTasks.taskIds(dataDir);
+        } catch (IOException e) {
+            log.warn("leftovers of earlier tasks not swept: this node's task handles cannot be read: {}", e.toString());
+            return;
+        }
+        for (io.orch.runtime.ContainerRuntime runtime : runtimes.all()) {
+            try {
+                runtime.sweepLeftovers(known, io.orch.agent.worker.PersistedTasks.tasksDir(dataDir));
+            } catch (RuntimeException e) {
+                log.warn("the {} runtime's sweep of leftovers failed: {}", runtime.name(), e.toString());
+            }
+        }
+    }
+
     private void startAll(PrintWriter out) throws Exception {
         Optional<ClusterIdentity> existing = Files.isDirectory(config.dataDir())
                 ? ClusterIdentity.load(config.dataDir()) : Optional.empty();
@@ -100,7 +121,7 @@ public final class Agent implements AutoCloseable {
         runtimes = new RuntimeRegistry(List.of(new ProcessRuntime(), runc,
                 new DockerRuntime(DockerRuntime.socketFrom(System.getenv()), images)), config.runtime());
         runtimes.defaultRuntime(); // fails with the reason when the requested runtime cannot run here
-        runc.sweepLeftoverNamespaces();
+        sweepLeftovers(dataDir);
         networking = NodeNetworking.forNode(config.advertiseHost(), new NodeNetworking.Containers() {
             @Override
             public boolean hasContainer(String taskId) {

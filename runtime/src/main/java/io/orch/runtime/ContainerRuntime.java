@@ -98,6 +98,17 @@ public interface ContainerRuntime extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * At agent start, before any task is re-attached or started: removes everything of this
+     * runtime's (containers, shims, mounts, network namespaces, veths, cgroups) that an earlier
+     * agent of this data dir left behind for a task not in {@code knownTaskIds} (the tasks the
+     * agent has handles of). {@code tasksDir} holds the agent's task dirs. Returns what went, one
+     * entry each. Runtimes that leave nothing behind keep the default.
+     */
+    default List<String> sweepLeftovers(java.util.Set<String> knownTaskIds, java.nio.file.Path tasksDir) {
+        return List.of();
+    }
+
     @Override
     void close();
 }

@@ -89,8 +89,8 @@ public final class Worker implements AutoCloseable {
         this.nodeId = nodeId;
         this.runtimes = runtimes;
         this.clock = clock;
-        this.tasksDir = dataDir.resolve("tasks");
-        this.handles = new HandleStore(dataDir.resolve("worker").resolve("handles"));
+        this.tasksDir = PersistedTasks.tasksDir(dataDir);
+        this.handles = new HandleStore(PersistedTasks.handlesDir(dataDir));
         this.reconcileTimer = Timer.builder("orch.reconcile").tag("loop", "worker")
                 .description("duration of one reconcile pass of a control loop").register(metrics);
     }

@@ -109,14 +109,14 @@ public final class RuncRuntime implements ContainerRuntime {
         this.network = new NodeNetwork(network, dataDir.resolve("net"));
     }
 
-    /**
-     * At agent start: removes container network namespaces an earlier (killed) agent on this
-     * machine left behind with no process in them ({@link io.orch.runtime.net.NamespaceSweep}).
-     */
-    public void sweepLeftoverNamespaces() {
-        if (isRoot() && NodeNetwork.unavailableReason().isEmpty()) {
-            io.orch.runtime.net.NamespaceSweep.sweep(java.time.Duration.ofMinutes(1));
+    /** See {@link LeftoverSweep}: tasks this runtime supervises or is starting count as known too. */
+    @Override
+    public List<String> sweepLeftovers(Set<String> knownTaskIds, Path tasksDir) {
+        if (unavailableReason().isPresent()) {
+            return List.of();
         }
+        return new LeftoverSweep(runc(), network, tasksDir,
+                id -> knownTaskIds.contains(id) || tasks.containsKey(id) || starting.contains(id)).run();
     }
 
     /** Who joins containers to overlay networks on this node (the agent); without one such tasks fail. */
@@ -746,8 +746,13 @@ public final class RuncRuntime implements ContainerRuntime {
         String state = containerStatus(id);
         boolean exitRecorded = Shim.exitCode(bundle).isPresent();
         RuncTask.Net net = RuncTask.Net.from(s);
-        if (state.equals("missing") || (!state.equals("running") && !exitRecorded && !state.equals("created"))) {
+        if (state.equals(UNKNOWN)) {
+            // runc could not be asked (out of fds, say): that proves nothing; poll until it can be
+            log.warn("task {}: the state of container {} cannot be read now; re-attached, to be checked again", handle.taskId(), id);
+        } else if (state.equals("missing") || (!state.equals("running") && !exitRecorded && !state.equals("created"))) {
             log.info("task {} not recovered: container {} is {} and no exit code was recorded", handle.taskId(), id, state);
+            // its handle goes with this answer: free all it held now, or nothing ever would
+            destroyContainer(id, bundle);
             stopProxy(net);
             if (net.address().isPresent()) {
                 detachNetwork(handle.taskId());
@@ -803,25 +808,30 @@ public final class RuncRuntime implements ContainerRuntime {
         }
         // The shim is gone without a record: watch the container itself.
         String status = containerStatus(task.containerId);
-        if (status.equals("running") || status.equals("created") || status.equals("paused")) {
+        if (status.equals("running") || status.equals("created") || status.equals("paused") || status.equals(UNKNOWN)) {
             poller.schedule(() -> poll(task), POLL_MILLIS, TimeUnit.MILLISECONDS);
         } else {
             collect(task);
         }
     }
 
-    /** "running", "created", "stopped", "paused" or "missing", from {@code runc state}. */
+    /**
+     * "running", "created", "stopped", "paused" or "missing", from {@code runc state}; {@link #UNKNOWN}
+     * when runc could not be run or answered nothing readable, which proves nothing either way.
+     */
     private String containerStatus(String id) {
         try {
             RuncBinary.Result r = runc().run("state", id);
             if (!r.ok()) {
-                return "missing";
+                return r.output().contains("does not exist") || r.output().contains("not exist") ? "missing" : UNKNOWN;
             }
-            return OciSpec.JSON.readTree(r.output()).path("status").asText("missing");
+            return OciSpec.JSON.readTree(r.output()).path("status").asText(UNKNOWN);
         } catch (IOException e) {
-            return "missing";
+            return UNKNOWN;
         }
     }
+
+    private static final String UNKNOWN = "unknown";
 
     /** Stops supervising. Containers keep running on purpose: the next agent re-attaches to them. */
     @Override
