@@ -47,7 +47,8 @@ public final class DockerRuntime implements ContainerRuntime {
     public static final String NAME = "docker";
     public static final Path DEFAULT_SOCKET = Path.of("/var/run/docker.sock");
     private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
-    private static final RuntimeCapabilities CAPABILITIES = new RuntimeCapabilities(true, true, true, true);
+    public static final RuntimeCapabilities CAPABILITIES = new RuntimeCapabilities(true, true, true, true,
+            false, false, false, false);
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     /** After the container ended, how long its last output may take to reach the log files. */
@@ -137,7 +138,7 @@ public final class DockerRuntime implements ContainerRuntime {
             throw new RuntimeFailure("task " + config.taskId() + " is already running as container " + previous.containerId, false);
         }
         Path taskDir = config.taskDir().toAbsolutePath();
-        LogFiles logs = DockerTask.logFilesIn(taskDir);
+        LogFiles logs = LogFiles.in(taskDir);
         try {
             Files.createDirectories(taskDir);
             for (Path f : List.of(logs.stdout(), logs.stderr())) {

@@ -45,13 +45,8 @@ final class DockerTask {
         return !exit.isDone();
     }
 
-    /** Same file names as the runc and process runtimes: the agent's log reader finds them the same way. */
-    static LogFiles logFilesIn(Path taskDir) {
-        return new LogFiles(taskDir.resolve("stdout.log"), taskDir.resolve("stderr.log"));
-    }
-
     LogFiles logFiles() {
-        return logFilesIn(taskDir);
+        return LogFiles.in(taskDir);
     }
 
     TaskHandle handle() {

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class ProcessRuntime implements ContainerRuntime {
     public static final String NAME = "process";
     private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
-    private static final RuntimeCapabilities CAPABILITIES = new RuntimeCapabilities(false, false, true, true);
+    public static final RuntimeCapabilities CAPABILITIES = new RuntimeCapabilities(false, false, true, true,
+            false, false, false, true);
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
     private final Path setsid;
@@ -287,12 +288,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         if (task == null) {
             throw new NoSuchElementException("unknown task " + taskId);
         }
-        return logFilesIn(task.taskDir);
-    }
-
-    /** Where a task's output goes; usable after destroy, when the runtime has forgotten it. */
-    public static LogFiles logFilesIn(Path taskDir) {
-        return new LogFiles(ProcessLauncher.stdoutFile(taskDir), ProcessLauncher.stderrFile(taskDir));
+        return LogFiles.in(task.taskDir);
     }
 
     @Override

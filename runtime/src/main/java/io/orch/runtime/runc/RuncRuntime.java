@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
 public final class RuncRuntime implements ContainerRuntime {
     public static final String NAME = "runc";
     private static final Logger log = LoggerFactory.getLogger(RuncRuntime.class);
-    private static final RuntimeCapabilities CAPABILITIES = new RuntimeCapabilities(true, true, true, true);
+    public static final RuntimeCapabilities CAPABILITIES = new RuntimeCapabilities(true, true, true, true,
+            true, true, true, true);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     private static final long POLL_MILLIS = 200;
@@ -310,7 +311,7 @@ public final class RuncRuntime implements ContainerRuntime {
             abandon(config, bundle, net);
             throw e;
         }
-        LogFiles logs = logFilesIn(bundle);
+        LogFiles logs = LogFiles.in(bundle);
         Process shim;
         try {
             // LogDriver none: the container's output is discarded (and so are runc's own errors)
@@ -566,12 +567,7 @@ public final class RuncRuntime implements ContainerRuntime {
         if (task == null) {
             throw new NoSuchElementException("unknown task " + taskId);
         }
-        return logFilesIn(task.bundle);
-    }
-
-    /** Same files as the process runtime, so logs are found the same way after a task is gone. */
-    public static LogFiles logFilesIn(Path taskDir) {
-        return new LogFiles(taskDir.resolve("stdout.log"), taskDir.resolve("stderr.log"));
+        return LogFiles.in(task.bundle);
     }
 
     /**

@@ -217,7 +217,7 @@ class ProcessRuntimeTest {
 
         assertEquals("oops\n", LogFileText.read(runtime.logs("err").stderr()));
         assertEquals("out1\nout2\n", LogFileText.read(runtime.logs("err").stdout()));
-        assertEquals(tmp.resolve("err").resolve("stdout.log"), ProcessRuntime.logFilesIn(tmp.resolve("err")).stdout());
+        assertEquals(tmp.resolve("err").resolve("stdout.log"), io.orch.runtime.LogFiles.in(tmp.resolve("err")).stdout());
     }
 
     @Test
