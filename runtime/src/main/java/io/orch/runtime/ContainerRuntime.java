@@ -30,8 +30,8 @@ public interface ContainerRuntime extends AutoCloseable {
     /** Completes when the task exits (also for re-attached tasks). */
     CompletableFuture<ExitResult> waitFor(String taskId);
 
-    /** Sends {@code signal} (default SIGTERM), waits up to {@code grace}, then SIGKILL. Idempotent. */
-    void stop(String taskId, Duration grace, String signal);
+    /** Sends {@code signal} (null: SIGTERM), waits up to {@code grace}, then SIGKILL. Idempotent. */
+    void stop(String taskId, Duration grace, Signal signal);
 
     /** Frees everything the task held (logs stay). Kills it first if it still runs. Idempotent. */
     void destroy(String taskId);
@@ -69,8 +69,8 @@ public interface ContainerRuntime extends AutoCloseable {
         return "the " + name() + " runtime cannot run commands in its tasks (docker exec needs a task of the runc runtime)";
     }
 
-    /** Sends {@code signal} ("KILL", "SIGHUP", "9") to the task's main process ({@code docker kill}). */
-    default void signal(String taskId, String signal) throws RuntimeFailure {
+    /** Sends {@code signal} to the task's main process ({@code docker kill}). */
+    default void signal(String taskId, Signal signal) throws RuntimeFailure {
         throw new RuntimeFailure("the " + name() + " runtime cannot signal its tasks", false);
     }
 

@@ -223,8 +223,12 @@ final class TaskConfigs {
         return nanos > 0 ? Duration.ofNanos(nanos) : TaskConfig.defaultStopGrace();
     }
 
-    static String stopSignal(Task task) {
-        String s = task.getSpec().getContainerSpec().getStopSignal();
-        return s.isEmpty() ? "SIGTERM" : s;
+    /** The spec's StopSignal; SIGTERM when it has none, or one that is no signal (the API refuses those). */
+    static io.orch.runtime.Signal stopSignal(Task task) {
+        try {
+            return io.orch.runtime.Signal.parse(task.getSpec().getContainerSpec().getStopSignal());
+        } catch (IllegalArgumentException e) {
+            return io.orch.runtime.Signal.TERM;
+        }
     }
 }

@@ -9,6 +9,7 @@ import io.orch.runtime.LogFiles;
 import io.orch.runtime.ResourceUsage;
 import io.orch.runtime.RuntimeCapabilities;
 import io.orch.runtime.RuntimeFailure;
+import io.orch.runtime.Signal;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.TaskHandle;
 import io.orch.runtime.health.HealthSpec;
@@ -264,13 +265,13 @@ public final class DockerRuntime implements ContainerRuntime {
      * SIGKILL; returns once the container has ended (or after a last bounded wait).
      */
     @Override
-    public void stop(String taskId, Duration grace, String signal) {
+    public void stop(String taskId, Duration grace, Signal signal) {
         DockerTask task = tasks.get(taskId);
         if (task == null || !task.running()) {
             return;
         }
         Duration g = grace == null ? TaskConfig.defaultStopGrace() : grace;
-        String first = signalName(signal);
+        String first = (signal == null ? Signal.TERM : signal).name();
         log.info("stopping task {} (docker container {}): SIG{}, grace {}", taskId, shortId(task.containerId), first, g);
         try {
             if (first.equals("TERM")) {
@@ -289,15 +290,6 @@ public final class DockerRuntime implements ContainerRuntime {
         awaitExit(task, KILL_WAIT);
     }
 
-    /** Docker takes names with or without the SIG prefix, or numbers; default TERM. */
-    static String signalName(String signal) {
-        if (signal == null || signal.isBlank()) {
-            return "TERM";
-        }
-        String s = signal.trim().toUpperCase();
-        s = s.startsWith("SIG") ? s.substring(3) : s;
-        return s.matches("[A-Z0-9+]+") ? s : "TERM";
-    }
 
     private static boolean awaitExit(DockerTask task, Duration timeout) {
         try {

@@ -8,6 +8,7 @@ import io.orch.runtime.LogFiles;
 import io.orch.runtime.ResourceUsage;
 import io.orch.runtime.RuntimeCapabilities;
 import io.orch.runtime.RuntimeFailure;
+import io.orch.runtime.Signal;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.TaskHandle;
 import java.nio.file.Files;
@@ -181,7 +182,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
 
     @Override
-    public void stop(String taskId, Duration grace, String signal) {
+    public void stop(String taskId, Duration grace, Signal signal) {
         ProcessTask task = tasks.get(taskId);
         if (task == null) {
             return;
@@ -190,7 +191,7 @@ public final class ProcessRuntime implements ContainerRuntime {
             log.warn("task {} (pid {}) not stopped: cannot check the pid is still the task's", taskId, task.pid);
             return;
         }
-        Signal first = parseOrTerm(taskId, signal);
+        Signal first = signal == null ? Signal.TERM : signal;
         ProcessGroupSignaller signaller = new ProcessGroupSignaller(killBinary.orElseThrow());
         if (groupAlive(task)) {
             log.info("stopping task {} (pid {}): {} to its group, grace {}", taskId, task.pid, first.name(), grace);
@@ -203,15 +204,6 @@ public final class ProcessRuntime implements ContainerRuntime {
             log.info("task {} (pid {}) still running after grace: SIGKILL to its group", taskId, task.pid);
             signaller.signal(task.pgid(), Signal.KILL);
             awaitGroupExit(task, KILL_WAIT);
-        }
-    }
-
-    private Signal parseOrTerm(String taskId, String signal) {
-        try {
-            return Signal.parse(signal);
-        } catch (IllegalArgumentException e) {
-            log.warn("task {}: {}; using SIGTERM", taskId, e.getMessage());
-            return Signal.TERM;
         }
     }
 
@@ -251,7 +243,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         if (task == null) {
             return;
         }
-        stop(taskId, Duration.ZERO, "KILL");
+        stop(taskId, Duration.ZERO, Signal.KILL);
         tasks.remove(taskId, task);
         watcher.forget(task);
         log.debug("task {} destroyed", taskId);
@@ -312,7 +304,7 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     /** The signal goes to the task's process group: the task and what it forked, as a container's processes. */
     @Override
-    public void signal(String taskId, String signal) throws RuntimeFailure {
+    public void signal(String taskId, Signal signal) throws RuntimeFailure {
         ProcessTask task = tasks.get(taskId);
         if (task == null || !task.running()) {
             throw new RuntimeFailure("task " + taskId + " is not running", false);
@@ -320,13 +312,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         if (!identityConfirmed(task)) {
             throw new RuntimeFailure("task " + taskId + ": cannot check its pid is still the task's; try again", true);
         }
-        Signal parsed;
-        try {
-            parsed = Signal.parse(signal);
-        } catch (IllegalArgumentException e) {
-            throw new RuntimeFailure(e.getMessage(), false);
-        }
-        new ProcessGroupSignaller(killBinary.orElseThrow()).signal(task.pgid(), parsed);
+        new ProcessGroupSignaller(killBinary.orElseThrow()).signal(task.pgid(), signal);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.orch.runtime.LogFiles;
 import io.orch.runtime.ResourceUsage;
 import io.orch.runtime.RuntimeCapabilities;
 import io.orch.runtime.RuntimeFailure;
+import io.orch.runtime.Signal;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.TaskHandle;
 import io.orch.runtime.health.HealthSpec;
@@ -456,12 +457,12 @@ public final class RuncRuntime implements ContainerRuntime {
     }
 
     @Override
-    public void stop(String taskId, Duration grace, String signal) {
+    public void stop(String taskId, Duration grace, Signal signal) {
         RuncTask task = tasks.get(taskId);
         if (task == null || !task.running()) {
             return;
         }
-        String first = signalName(signal);
+        String first = (signal == null ? Signal.TERM : signal).name();
         log.info("stopping task {} (container {}): SIG{}, grace {}", taskId, task.containerId, first, grace);
         kill(task, first, false);
         if (!awaitExit(task, first.equals("KILL") ? KILL_WAIT : grace == null ? TaskConfig.defaultStopGrace() : grace)) {
@@ -469,16 +470,6 @@ public final class RuncRuntime implements ContainerRuntime {
             kill(task, "KILL", true);
             awaitExit(task, KILL_WAIT);
         }
-    }
-
-    /** runc takes names without the SIG prefix or numbers; default TERM. */
-    static String signalName(String signal) {
-        if (signal == null || signal.isBlank()) {
-            return "TERM";
-        }
-        String s = signal.trim().toUpperCase();
-        s = s.startsWith("SIG") ? s.substring(3) : s;
-        return s.matches("[A-Z0-9+]+") ? s : "TERM";
     }
 
     private void kill(RuncTask task, String signal, boolean all) {
@@ -514,7 +505,7 @@ public final class RuncRuntime implements ContainerRuntime {
             return;
         }
         if (task.running()) {
-            stop(taskId, Duration.ZERO, "KILL");
+            stop(taskId, Duration.ZERO, Signal.KILL);
         }
         destroyContainer(task.containerId, task.bundle);
         stopProxy(task.net);
@@ -641,10 +632,10 @@ public final class RuncRuntime implements ContainerRuntime {
 
     /** {@code runc kill}: the signal goes to the container's init process, as {@code docker kill} does. */
     @Override
-    public void signal(String taskId, String signal) throws RuntimeFailure {
+    public void signal(String taskId, Signal signal) throws RuntimeFailure {
         RuncTask task = runningTask(taskId);
         try {
-            RuncBinary.Result r = runc().run("kill", task.containerId, signal);
+            RuncBinary.Result r = runc().run("kill", task.containerId, signal.name());
             if (!r.ok()) {
                 throw new RuntimeFailure("runc kill " + signal + " failed: " + r.output(), false);
             }

@@ -89,7 +89,7 @@ class FdExhaustionTest {
         fdsExhausted.set(true);
 
         assertTrue(nextAgent.recover(h), "could not check is not proof of exit: no replacement");
-        nextAgent.stop("survivor", Duration.ZERO, "KILL");
+        nextAgent.stop("survivor", Duration.ZERO, io.orch.runtime.Signal.parse("KILL"));
         nextAgent.pollReattached();
 
         assertTrue(ProcessHandle.of(h.pid()).map(ProcessHandle::isAlive).orElse(false),
@@ -98,7 +98,7 @@ class FdExhaustionTest {
 
         fdsExhausted.set(false);
         nextAgent.pollReattached();
-        nextAgent.stop("survivor", Duration.ofSeconds(5), "TERM");
+        nextAgent.stop("survivor", Duration.ofSeconds(5), io.orch.runtime.Signal.parse("TERM"));
         await().atMost(DEADLINE).until(() -> !ProcessHandle.of(h.pid()).map(ProcessHandle::isAlive).orElse(false));
     }
 }
