@@ -12,6 +12,7 @@ import io.orch.runtime.RuntimeFailure;
 import io.orch.runtime.Signal;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.TaskHandle;
+import io.orch.runtime.TaskTable;
 import io.orch.runtime.health.HealthSpec;
 import io.orch.runtime.image.ImageStore;
 import java.io.IOException;
@@ -23,16 +24,12 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +56,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
     private final DockerEngine engine;
     private final DockerImages images;
-    private final ConcurrentHashMap<String, DockerTask> tasks = new ConcurrentHashMap<>();
+    private final TaskTable<DockerTask> tasks = new TaskTable<>();
     /** Blocking waits and log streams: one of each per running task. */
     private final ExecutorService blocking = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "orch-docker-task");
@@ -253,11 +250,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public CompletableFuture<ExitResult> waitFor(String taskId) {
-        DockerTask task = tasks.get(taskId);
-        if (task == null) {
-            return CompletableFuture.failedFuture(new NoSuchElementException("unknown task " + taskId));
-        }
-        return task.exit.copy();
+        return tasks.waitFor(taskId);
     }
 
     /**
@@ -278,7 +271,7 @@ public final class DockerRuntime implements ContainerRuntime {
                 engine.stopContainer(task.containerId, (g.toMillis() + 999) / 1000);
             } else {
                 engine.killContainer(task.containerId, first);
-                if (!awaitExit(task, first.equals("KILL") ? KILL_WAIT : g)) {
+                if (!TaskTable.awaitExit(task, first.equals("KILL") ? KILL_WAIT : g)) {
                     engine.killContainer(task.containerId, "KILL");
                 }
             }
@@ -287,23 +280,9 @@ public final class DockerRuntime implements ContainerRuntime {
         } catch (IOException e) {
             log.warn("stopping container {} failed: {}", shortId(task.containerId), e.toString());
         }
-        awaitExit(task, KILL_WAIT);
+        TaskTable.awaitExit(task, KILL_WAIT);
     }
 
-
-    private static boolean awaitExit(DockerTask task, Duration timeout) {
-        try {
-            task.exit.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            return true;
-        }
-    }
 
     @Override
     public void destroy(String taskId) {
@@ -312,7 +291,7 @@ public final class DockerRuntime implements ContainerRuntime {
             return;
         }
         removeQuietly(task.containerId); // force: kills it first if it still runs
-        awaitExit(task, KILL_WAIT);
+        TaskTable.awaitExit(task, KILL_WAIT);
         LogPump pump = task.logs;
         if (pump != null) {
             pump.cancel();
@@ -331,7 +310,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public Optional<TaskHandle> inspect(String taskId) {
-        return Optional.ofNullable(tasks.get(taskId)).map(DockerTask::handle);
+        return tasks.inspect(taskId);
     }
 
     @Override
@@ -351,22 +330,13 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public LogFiles logs(String taskId) {
-        DockerTask task = tasks.get(taskId);
-        if (task == null) {
-            throw new NoSuchElementException("unknown task " + taskId);
-        }
+        DockerTask task = tasks.known(taskId);
         return task.logFiles();
     }
 
     @Override
     public ExecResult exec(String taskId, List<String> command, Duration timeout) throws RuntimeFailure {
-        DockerTask task = tasks.get(taskId);
-        if (task == null) {
-            throw new RuntimeFailure("unknown task " + taskId, false);
-        }
-        if (!task.running()) {
-            throw new RuntimeFailure("task " + taskId + " is not running", false);
-        }
+        DockerTask task = tasks.running(taskId);
         if (command.isEmpty()) {
             throw new RuntimeFailure("empty exec command", false);
         }
@@ -451,7 +421,7 @@ public final class DockerRuntime implements ContainerRuntime {
     @Override
     public void close() {
         closed = true;
-        tasks.values().forEach(t -> {
+        tasks.all().forEach(t -> {
             LogPump pump = t.logs;
             if (pump != null) {
                 pump.cancel();

@@ -11,16 +11,15 @@ import io.orch.runtime.RuntimeFailure;
 import io.orch.runtime.Signal;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.TaskHandle;
+import io.orch.runtime.TaskTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,7 +42,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     private final Path setsid;
     private final Path perl;
     private final Optional<Path> killBinary;
-    private final ConcurrentHashMap<String, ProcessTask> tasks = new ConcurrentHashMap<>();
+    private final TaskTable<ProcessTask> tasks = new TaskTable<>();
     private final PidProbe probe;
     private final ReattachedWatcher watcher;
 
@@ -174,11 +173,7 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public CompletableFuture<ExitResult> waitFor(String taskId) {
-        ProcessTask task = tasks.get(taskId);
-        if (task == null) {
-            return CompletableFuture.failedFuture(new NoSuchElementException("unknown task " + taskId));
-        }
-        return task.exit.copy(); // callers cannot complete or cancel ours
+        return tasks.waitFor(taskId);
     }
 
     @Override
@@ -251,7 +246,7 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public Optional<TaskHandle> inspect(String taskId) {
-        return Optional.ofNullable(tasks.get(taskId)).map(ProcessTask::handle);
+        return tasks.inspect(taskId);
     }
 
     /** Sums over the live members of the task's process group: the task and what it forked. */
@@ -276,22 +271,13 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public LogFiles logs(String taskId) {
-        ProcessTask task = tasks.get(taskId);
-        if (task == null) {
-            throw new NoSuchElementException("unknown task " + taskId);
-        }
+        ProcessTask task = tasks.known(taskId);
         return LogFiles.in(task.taskDir);
     }
 
     @Override
     public ExecResult exec(String taskId, List<String> command, Duration timeout) throws RuntimeFailure {
-        ProcessTask task = tasks.get(taskId);
-        if (task == null) {
-            throw new RuntimeFailure("unknown task " + taskId, false);
-        }
-        if (!task.running()) {
-            throw new RuntimeFailure("task " + taskId + " is not running", false);
-        }
+        ProcessTask task = tasks.running(taskId);
         if (command.isEmpty()) {
             throw new RuntimeFailure("empty exec command", false);
         }
@@ -305,10 +291,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     /** The signal goes to the task's process group: the task and what it forked, as a container's processes. */
     @Override
     public void signal(String taskId, Signal signal) throws RuntimeFailure {
-        ProcessTask task = tasks.get(taskId);
-        if (task == null || !task.running()) {
-            throw new RuntimeFailure("task " + taskId + " is not running", false);
-        }
+        ProcessTask task = tasks.running(taskId);
         if (!identityConfirmed(task)) {
             throw new RuntimeFailure("task " + taskId + ": cannot check its pid is still the task's; try again", true);
         }

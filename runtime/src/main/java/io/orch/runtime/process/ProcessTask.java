@@ -2,6 +2,7 @@ package io.orch.runtime.process;
 
 import io.orch.runtime.ExitResult;
 import io.orch.runtime.TaskHandle;
+import io.orch.runtime.TaskTable;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  * (it was launched through setsid). {@code env} is empty for a re-attached task: the agent that
  * knew it is gone, and env values are never persisted in the handle because they may hold secrets.
  */
-final class ProcessTask {
+final class ProcessTask implements TaskTable.Entry {
     static final String STATE_BOOT_ID = "bootId";
     static final String STATE_START_TICKS = "startTicks";
     static final String STATE_TASK_DIR = "taskDir";
@@ -53,11 +54,13 @@ final class ProcessTask {
         return pid;
     }
 
-    boolean running() {
-        return !exit.isDone();
+    @Override
+    public CompletableFuture<ExitResult> exit() {
+        return exit;
     }
 
-    TaskHandle handle() {
+    @Override
+    public TaskHandle handle() {
         return new TaskHandle(taskId, ProcessRuntime.NAME, pid, startTimeMillis, "", Map.of(
                 STATE_BOOT_ID, bootId,
                 STATE_START_TICKS, Long.toString(startTicks),

@@ -12,6 +12,7 @@ import io.orch.runtime.RuntimeFailure;
 import io.orch.runtime.Signal;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.TaskHandle;
+import io.orch.runtime.TaskTable;
 import io.orch.runtime.health.HealthSpec;
 import io.orch.runtime.image.Image;
 import io.orch.runtime.image.ImageStore;
@@ -33,7 +34,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +42,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +77,7 @@ public final class RuncRuntime implements ContainerRuntime {
     private final ImageStore images;
     private final NodeNetwork network;
     private volatile OverlayAttacher overlays = OverlayAttacher.UNAVAILABLE;
-    private final ConcurrentHashMap<String, RuncTask> tasks = new ConcurrentHashMap<>();
+    private final TaskTable<RuncTask> tasks = new TaskTable<>();
     private static final String DNS_NAMESERVERS_FILE = "dns-nameservers";
     private final ConcurrentHashMap<String, List<String>> dnsNameservers = new ConcurrentHashMap<>();
     /** Ids of the tasks being started now. */
@@ -118,7 +117,7 @@ public final class RuncRuntime implements ContainerRuntime {
             return List.of();
         }
         return new LeftoverSweep(runc(), network, tasksDir,
-                id -> knownTaskIds.contains(id) || tasks.containsKey(id) || starting.contains(id)).run();
+                id -> knownTaskIds.contains(id) || tasks.contains(id) || starting.contains(id)).run();
     }
 
     /** Who joins containers to overlay networks on this node (the agent); without one such tasks fail. */
@@ -449,11 +448,7 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public CompletableFuture<ExitResult> waitFor(String taskId) {
-        RuncTask task = tasks.get(taskId);
-        if (task == null) {
-            return CompletableFuture.failedFuture(new NoSuchElementException("unknown task " + taskId));
-        }
-        return task.exit.copy();
+        return tasks.waitFor(taskId);
     }
 
     @Override
@@ -465,10 +460,10 @@ public final class RuncRuntime implements ContainerRuntime {
         String first = (signal == null ? Signal.TERM : signal).name();
         log.info("stopping task {} (container {}): SIG{}, grace {}", taskId, task.containerId, first, grace);
         kill(task, first, false);
-        if (!awaitExit(task, first.equals("KILL") ? KILL_WAIT : grace == null ? TaskConfig.defaultStopGrace() : grace)) {
+        if (!TaskTable.awaitExit(task, first.equals("KILL") ? KILL_WAIT : grace == null ? TaskConfig.defaultStopGrace() : grace)) {
             log.info("task {} still running after grace: SIGKILL", taskId);
             kill(task, "KILL", true);
-            awaitExit(task, KILL_WAIT);
+            TaskTable.awaitExit(task, KILL_WAIT);
         }
     }
 
@@ -481,20 +476,6 @@ public final class RuncRuntime implements ContainerRuntime {
             }
         } catch (IOException e) {
             log.warn("runc kill {} failed: {}", task.containerId, e.toString());
-        }
-    }
-
-    private static boolean awaitExit(RuncTask task, Duration timeout) {
-        try {
-            task.exit.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (java.util.concurrent.ExecutionException e) {
-            return true;
         }
     }
 
@@ -539,7 +520,7 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public Optional<TaskHandle> inspect(String taskId) {
-        return Optional.ofNullable(tasks.get(taskId)).map(RuncTask::handle);
+        return tasks.inspect(taskId);
     }
 
     @Override
@@ -554,10 +535,7 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public LogFiles logs(String taskId) {
-        RuncTask task = tasks.get(taskId);
-        if (task == null) {
-            throw new NoSuchElementException("unknown task " + taskId);
-        }
+        RuncTask task = tasks.known(taskId);
         return LogFiles.in(task.bundle);
     }
 
@@ -568,13 +546,7 @@ public final class RuncRuntime implements ContainerRuntime {
      */
     @Override
     public ExecResult exec(String taskId, List<String> command, Duration timeout) throws RuntimeFailure {
-        RuncTask task = tasks.get(taskId);
-        if (task == null) {
-            throw new RuntimeFailure("unknown task " + taskId, false);
-        }
-        if (!task.running()) {
-            throw new RuntimeFailure("task " + taskId + " is not running", false);
-        }
+        RuncTask task = tasks.running(taskId);
         if (command.isEmpty()) {
             throw new RuntimeFailure("empty exec command", false);
         }
@@ -624,7 +596,7 @@ public final class RuncRuntime implements ContainerRuntime {
     /** {@code runc exec} with pipes, or under a terminal (see {@link RuncExec} for how resizing works). */
     @Override
     public io.orch.runtime.InteractiveExec startExec(String taskId, io.orch.runtime.ExecSpec spec) throws RuntimeFailure {
-        RuncTask task = runningTask(taskId);
+        RuncTask task = tasks.running(taskId);
         String user = spec.user().isEmpty() ? null : UserSpec.resolve(spec.user(), task.bundle.resolve("rootfs")).asRuncUser();
         return RuncExec.start(List.of(runc().binary().toString(), "--root", stateRoot.toString()), task.bundle.resolve("exec"),
                 task.containerId, spec, user);
@@ -633,7 +605,7 @@ public final class RuncRuntime implements ContainerRuntime {
     /** {@code runc kill}: the signal goes to the container's init process, as {@code docker kill} does. */
     @Override
     public void signal(String taskId, Signal signal) throws RuntimeFailure {
-        RuncTask task = runningTask(taskId);
+        RuncTask task = tasks.running(taskId);
         try {
             RuncBinary.Result r = runc().run("kill", task.containerId, signal.name());
             if (!r.ok()) {
@@ -665,17 +637,6 @@ public final class RuncRuntime implements ContainerRuntime {
             case V1 -> Optional.of(CgroupStats.readV1(Cgroups.ROOT, relative, task.pid));
             case NONE -> Optional.empty();
         };
-    }
-
-    private RuncTask runningTask(String taskId) throws RuntimeFailure {
-        RuncTask task = tasks.get(taskId);
-        if (task == null) {
-            throw new RuntimeFailure("unknown task " + taskId, false);
-        }
-        if (!task.running()) {
-            throw new RuntimeFailure("task " + taskId + " is not running", false);
-        }
-        return task;
     }
 
     private static Optional<Long> readPid(Path pidFile) {
