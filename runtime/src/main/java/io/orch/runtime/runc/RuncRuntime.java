@@ -1,6 +1,5 @@
 package io.orch.runtime.runc;
 
-import io.orch.runtime.ContainerOptions;
 import io.orch.runtime.ContainerRuntime;
 import io.orch.runtime.ExecResult;
 import io.orch.runtime.ExitResult;
@@ -38,8 +37,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -62,7 +59,6 @@ public final class RuncRuntime implements ContainerRuntime {
             true, true, true, true);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
-    private static final long POLL_MILLIS = 200;
     private static final int MAX_EXEC_OUTPUT = 64 * 1024;
     private static final LogFiles DISCARDED = new LogFiles(Path.of("/dev/null"), Path.of("/dev/null"));
     /**
@@ -75,19 +71,12 @@ public final class RuncRuntime implements ContainerRuntime {
     private final Path stateRoot;
     private final Path volumesDir;
     private final ImageStore images;
-    private final NodeNetwork network;
-    private volatile OverlayAttacher overlays = OverlayAttacher.UNAVAILABLE;
+    private final RuncNetworking networking;
+    private final RuncRecovery recovery;
     private final TaskTable<RuncTask> tasks = new TaskTable<>();
-    private static final String DNS_NAMESERVERS_FILE = "dns-nameservers";
-    private final ConcurrentHashMap<String, List<String>> dnsNameservers = new ConcurrentHashMap<>();
     /** Ids of the tasks being started now. */
     private final Set<String> starting = ConcurrentHashMap.newKeySet();
     private final Semaphore startSlots = new Semaphore(PARALLEL_STARTS);
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "orch-runc-reattached");
-        t.setDaemon(true);
-        return t;
-    });
 
     /**
      * @param dataDir the node's data dir: runc state goes to {@code runc/}, named volumes to {@code volumes/}
@@ -107,7 +96,23 @@ public final class RuncRuntime implements ContainerRuntime {
         this.stateRoot = dataDir.resolve("runc").toAbsolutePath();
         this.volumesDir = dataDir.resolve("volumes").toAbsolutePath();
         this.images = images;
-        this.network = new NodeNetwork(network, dataDir.resolve("net"));
+        this.networking = new RuncNetworking(new NodeNetwork(network, dataDir.resolve("net")));
+        this.recovery = new RuncRecovery(this::runc, tasks, networking, this::collect, this::destroyContainer);
+    }
+
+    /** Who joins containers to overlay networks on this node (the agent); without one such tasks fail. */
+    public void useOverlays(OverlayAttacher attacher) {
+        networking.useOverlays(attacher);
+    }
+
+    /** See {@link RuncNetworking#dnsNameserversOf}. */
+    public List<String> dnsNameserversOf(String taskId) {
+        return networking.dnsNameserversOf(taskId);
+    }
+
+    /** See {@link RuncNetworking#bridgeAddressOf}. */
+    public Optional<String> bridgeAddressOf(String taskId) {
+        return networking.bridgeAddressOf(taskId);
     }
 
     /** See {@link LeftoverSweep}: tasks this runtime supervises or is starting count as known too. */
@@ -116,53 +121,8 @@ public final class RuncRuntime implements ContainerRuntime {
         if (unavailableReason().isPresent()) {
             return List.of();
         }
-        return new LeftoverSweep(runc(), network, tasksDir,
+        return new LeftoverSweep(runc(), networking.node(), tasksDir,
                 id -> knownTaskIds.contains(id) || tasks.contains(id) || starting.contains(id)).run();
-    }
-
-    /** Who joins containers to overlay networks on this node (the agent); without one such tasks fail. */
-    public void useOverlays(OverlayAttacher attacher) {
-        this.overlays = attacher;
-        attacher.useNodeNetwork(network);
-    }
-
-    /**
-     * The DNSConfig.Nameservers of a task on overlay networks: its embedded-DNS queries that are
-     * not orch's go there, as in Docker. Kept in the bundle too, for an agent that re-attaches.
-     */
-    public List<String> dnsNameserversOf(String taskId) {
-        return dnsNameservers.getOrDefault(taskId, List.of());
-    }
-
-    private void rememberDnsNameservers(String taskId, Path bundle, List<String> nameservers) throws IOException {
-        Path file = bundle.resolve(DNS_NAMESERVERS_FILE);
-        if (nameservers.isEmpty()) {
-            Files.deleteIfExists(file);
-            dnsNameservers.remove(taskId);
-            return;
-        }
-        Files.write(file, nameservers);
-        dnsNameservers.put(taskId, List.copyOf(nameservers));
-    }
-
-    private void recallDnsNameservers(String taskId, Path bundle) {
-        try {
-            Path file = bundle.resolve(DNS_NAMESERVERS_FILE);
-            if (Files.isRegularFile(file)) {
-                dnsNameservers.put(taskId, List.copyOf(Files.readAllLines(file)));
-            }
-        } catch (IOException e) {
-            log.warn("task {}: could not read its DNS nameservers: {}", taskId, e.toString());
-        }
-    }
-
-    /** The task's address on the node bridge ("10.212.3.2/24"), while it has one: how the node recognises its containers' requests. */
-    public Optional<String> bridgeAddressOf(String taskId) {
-        try {
-            return network.addressOf(taskId);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 
     @Override
@@ -190,7 +150,7 @@ public final class RuncRuntime implements ContainerRuntime {
             return Fingerprint.unavailable("runc --version failed: " + e.getMessage());
         }
         attrs.put("cgroup.mode", Cgroups.mode().name().toLowerCase());
-        attrs.put("network", NodeNetwork.unavailableReason().isEmpty() ? "bridge " + network.config().bridge() : "host");
+        attrs.put("network", NodeNetwork.unavailableReason().isEmpty() ? "bridge " + networking.node().config().bridge() : "host");
         return Fingerprint.available(attrs);
     }
 
@@ -279,7 +239,7 @@ public final class RuncRuntime implements ContainerRuntime {
             throw new RuntimeFailure("task " + config.taskId() + " is already running as pid " + previous.pid, false);
         }
         Image image = findImage(config.image());
-        checkNetwork(config.network());
+        RuncNetworking.check(config.network());
         String id = containerId(config.taskId());
         Path bundle = config.taskDir().toAbsolutePath();
         String cgroupsPath = Cgroups.pathFor(id);
@@ -292,18 +252,11 @@ public final class RuncRuntime implements ContainerRuntime {
             TaskRootfs.prepare(image.rootfs(), bundle);
             String hostname = config.hostname() == null || config.hostname().isBlank() ? id.substring(5, Math.min(17, id.length()))
                     : config.hostname();
-            if (config.network().mode() == TaskConfig.Network.Mode.BRIDGE) {
-                bridged = Optional.of(network.attach(config.taskId()));
-                if (!config.network().overlays().isEmpty()) {
-                    rememberDnsNameservers(config.taskId(), bundle,
-                            config.container().options().dns().map(ContainerOptions.Dns::nameservers).orElse(List.of()));
-                    overlays.attach(config.taskId(), bridged.get(), config.network().overlays());
-                }
-            }
+            bridged = networking.attach(config, bundle);
             var spec = OciSpec.build(config, image.config(), bundle.resolve("rootfs"), hostname, cgroupsPath, volumesDir,
                     bridged);
             Files.write(bundle.resolve("config.json"), OciSpec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(spec));
-            net = publish(config, bridged, bundle);
+            net = networking.publish(config, bridged, bundle);
         } catch (IOException e) {
             abandon(config, bundle, net);
             throw new RuntimeFailure("preparing container " + id + " failed: " + e.getMessage(), true, e);
@@ -338,63 +291,10 @@ public final class RuncRuntime implements ContainerRuntime {
         return task.handle();
     }
 
-    private static void checkNetwork(TaskConfig.Network n) throws RuntimeFailure {
-        if (n.mode() == TaskConfig.Network.Mode.NONE && !n.ports().isEmpty()) {
-            throw new RuntimeFailure("published ports " + n.ports() + " need a network: the task's network mode is none",
-                    false);
-        }
-        if (n.mode() == TaskConfig.Network.Mode.BRIDGE) {
-            Optional<String> why = NodeNetwork.unavailableReason();
-            if (why.isPresent()) {
-                throw new RuntimeFailure("bridge networking unavailable: " + why.get(), false);
-            }
-        }
-    }
-
-    /**
-     * Starts the proxy of the task's published ports before the container, so a taken port
-     * fails the task with nothing started. Host networking publishes nothing: the task binds
-     * the host's ports itself.
-     */
-    private RuncTask.Net publish(TaskConfig config, Optional<Attachment> bridged, Path bundle)
-            throws IOException, RuntimeFailure {
-        if (bridged.isEmpty()) {
-            return RuncTask.Net.HOST;
-        }
-        Attachment a = bridged.get();
-        List<TaskConfig.PublishedPort> ports = config.network().ports();
-        if (ports.isEmpty()) {
-            return new RuncTask.Net(Optional.of(a.cidr()), List.of(), -1, -1);
-        }
-        Files.deleteIfExists(bundle.resolve(Shim.EXIT_FILE)); // the proxy ends when this file appears
-        try {
-            PortProxyProcess.Running proxy = PortProxyProcess.start(ports, a.ip(), bundle, bundle.resolve(Shim.EXIT_FILE));
-            return new RuncTask.Net(Optional.of(a.cidr()), proxy.ports(), proxy.pid(), proxy.startMillis());
-        } catch (PortProxyProcess.PortUnavailable e) {
-            throw new RuntimeFailure("cannot publish port: " + e.getMessage() + " on this node", false, e);
-        }
-    }
-
     /** Undoes a start that failed part way: the proxy, the network namespace and address, the rootfs. */
     private void abandon(TaskConfig config, Path bundle, RuncTask.Net net) {
-        stopProxy(net);
-        dnsNameservers.remove(config.taskId());
-        if (config.network().mode() == TaskConfig.Network.Mode.BRIDGE) {
-            detachNetwork(config.taskId());
-        }
+        networking.abandon(config, net);
         releaseQuietly(bundle);
-    }
-
-    /** The namespace goes, with every interface in it (the overlay ones too). */
-    private void detachNetwork(String taskId) {
-        network.detach(taskId);
-        overlays.detached(taskId);
-    }
-
-    private static void stopProxy(RuncTask.Net net) {
-        if (net.proxyPid() > 0) {
-            PortProxyProcess.stop(net.proxyPid(), net.proxyStartMillis());
-        }
     }
 
     private Image findImage(String ref) throws RuntimeFailure {
@@ -489,12 +389,8 @@ public final class RuncRuntime implements ContainerRuntime {
             stop(taskId, Duration.ZERO, Signal.KILL);
         }
         destroyContainer(task.containerId, task.bundle);
-        stopProxy(task.net);
-        if (task.net.address().isPresent()) {
-            detachNetwork(taskId);
-        }
+        networking.release(taskId, task.net);
         tasks.remove(taskId, task);
-        dnsNameservers.remove(taskId);
         log.debug("task {} destroyed", taskId);
     }
 
@@ -673,117 +569,19 @@ public final class RuncRuntime implements ContainerRuntime {
     }
 
     /**
-     * Re-attaches to a container started by an earlier agent. While its shim runs, the shim is
-     * watched (by polling: it is not our child) and its recorded exit code collected when it ends.
-     * A container that ended while no agent ran but whose shim recorded the exit is re-attached
-     * too, and completes at once with the real exit code (and OOM). When the shim itself was
-     * killed while the container runs on, the exit code cannot be known (-1); OOM still can.
+     * Re-attaches to a container started by an earlier agent ({@link RuncRecovery}).
      */
     @Override
     public boolean recover(TaskHandle handle) {
         if (!NAME.equals(handle.runtime()) || unavailableReason().isPresent()) {
             return false;
         }
-        RuncTask known = tasks.get(handle.taskId());
-        if (known != null) {
-            return known.running();
-        }
-        Map<String, String> s = handle.driverState();
-        Path bundle = Path.of(s.getOrDefault(RuncTask.STATE_BUNDLE, "/nonexistent"));
-        String id = handle.containerId();
-        String state = containerStatus(id);
-        boolean exitRecorded = Shim.exitCode(bundle).isPresent();
-        RuncTask.Net net = RuncTask.Net.from(s);
-        if (state.equals(UNKNOWN)) {
-            // runc could not be asked (out of fds, say): that proves nothing; poll until it can be
-            log.warn("task {}: the state of container {} cannot be read now; re-attached, to be checked again", handle.taskId(), id);
-        } else if (state.equals("missing") || (!state.equals("running") && !exitRecorded && !state.equals("created"))) {
-            log.info("task {} not recovered: container {} is {} and no exit code was recorded", handle.taskId(), id, state);
-            // its handle goes with this answer: free all it held now, or nothing ever would
-            destroyContainer(id, bundle);
-            stopProxy(net);
-            if (net.address().isPresent()) {
-                detachNetwork(handle.taskId());
-            }
-            return false;
-        }
-        long shimPid = Long.parseLong(s.getOrDefault(RuncTask.STATE_SHIM_PID, "-1"));
-        long shimTicks = Long.parseLong(s.getOrDefault(RuncTask.STATE_SHIM_START, "-1"));
-        if (state.equals("running")) {
-            net = keepPublishing(handle.taskId(), bundle, net);
-        }
-        recallDnsNameservers(handle.taskId(), bundle);
-        RuncTask task = new RuncTask(handle.taskId(), id, bundle, handle.pid(), shimPid, shimTicks,
-                handle.startTimeMillis(), s.getOrDefault(RuncTask.STATE_CGROUP, Cgroups.pathFor(id)),
-                s.getOrDefault(RuncTask.STATE_IMAGE, ""), net);
-        tasks.put(handle.taskId(), task);
-        poll(task);
-        log.info("task {} re-attached to container {} ({})", handle.taskId(), id, state);
-        return true;
+        return recovery.recover(handle);
     }
-
-    /**
-     * A running container whose port proxy is gone (killed, or the machine's OOM killer took it)
-     * gets a new one on the same host ports, so re-attaching also restores publishing.
-     */
-    private static RuncTask.Net keepPublishing(String taskId, Path bundle, RuncTask.Net net) {
-        if (net.ports().isEmpty() || net.address().isEmpty() || PortProxyProcess.alive(net.proxyPid(), net.proxyStartMillis())) {
-            return net;
-        }
-        try {
-            String ip = net.address().get().split("/")[0];
-            PortProxyProcess.Running proxy = PortProxyProcess.start(net.ports(), ip, bundle, bundle.resolve(Shim.EXIT_FILE));
-            log.info("task {}: port proxy restarted for {}", taskId, proxy.ports());
-            return new RuncTask.Net(net.address(), proxy.ports(), proxy.pid(), proxy.startMillis());
-        } catch (IOException e) {
-            log.warn("task {}: its published ports {} could not be restored: {}", taskId, net.ports(), e.getMessage());
-            return net;
-        }
-    }
-
-    private void poll(RuncTask task) {
-        if (!task.running()) {
-            return;
-        }
-        boolean shimAlive = task.shimPid > 0 && Shim.startTicks(task.shimPid).filter(t -> t == task.shimStartTicks).isPresent();
-        if (shimAlive) {
-            poller.schedule(() -> poll(task), POLL_MILLIS, TimeUnit.MILLISECONDS);
-            return;
-        }
-        if (Shim.exitCode(task.bundle).isPresent()) {
-            collect(task);
-            return;
-        }
-        // The shim is gone without a record: watch the container itself.
-        String status = containerStatus(task.containerId);
-        if (status.equals("running") || status.equals("created") || status.equals("paused") || status.equals(UNKNOWN)) {
-            poller.schedule(() -> poll(task), POLL_MILLIS, TimeUnit.MILLISECONDS);
-        } else {
-            collect(task);
-        }
-    }
-
-    /**
-     * "running", "created", "stopped", "paused" or "missing", from {@code runc state}; {@link #UNKNOWN}
-     * when runc could not be run or answered nothing readable, which proves nothing either way.
-     */
-    private String containerStatus(String id) {
-        try {
-            RuncBinary.Result r = runc().run("state", id);
-            if (!r.ok()) {
-                return r.output().contains("does not exist") || r.output().contains("not exist") ? "missing" : UNKNOWN;
-            }
-            return OciSpec.JSON.readTree(r.output()).path("status").asText(UNKNOWN);
-        } catch (IOException e) {
-            return UNKNOWN;
-        }
-    }
-
-    private static final String UNKNOWN = "unknown";
 
     /** Stops supervising. Containers keep running on purpose: the next agent re-attaches to them. */
     @Override
     public void close() {
-        poller.shutdownNow();
+        recovery.close();
     }
 }
