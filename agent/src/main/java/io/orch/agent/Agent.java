@@ -5,6 +5,7 @@ import io.orch.agent.api.ApiServer;
 import io.orch.agent.api.ManagerLeaveCheck;
 import io.orch.agent.api.SwarmMembership;
 import io.orch.agent.join.JoinClient;
+import io.orch.agent.worker.PersistedTasks;
 import io.orch.agent.worker.Worker;
 import io.orch.agent.manager.NodeRegistrar;
 import io.orch.agent.metrics.AgentMetrics;
@@ -12,6 +13,7 @@ import io.orch.agent.pki.NodeCredentials;
 import io.orch.agent.pki.NodeRole;
 import io.orch.agent.pki.RootCa;
 import io.orch.agent.net.NodeNetworking;
+import io.orch.runtime.ContainerRuntime;
 import io.orch.runtime.RuntimeRegistry;
 import io.orch.runtime.image.ImageStore;
 import io.orch.runtime.docker.DockerRuntime;
@@ -29,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -91,16 +94,16 @@ public final class Agent implements AutoCloseable {
      * of tasks this node no longer has handles of (killed while removing them, say).
      */
     private void sweepLeftovers(Path dataDir) {
-        java.util.Set<String> known;
+        Set<String> known;
         try {
-            known = io.orch.agent.worker.PersistedTasks.taskIds(dataDir);
+            known = PersistedTasks.taskIds(dataDir);
         } catch (IOException e) {
             log.warn("leftovers of earlier tasks not swept: this node's task handles cannot be read: {}", e.toString());
             return;
         }
-        for (io.orch.runtime.ContainerRuntime runtime : runtimes.all()) {
+        for (ContainerRuntime runtime : runtimes.all()) {
             try {
-                runtime.sweepLeftovers(known, io.orch.agent.worker.PersistedTasks.tasksDir(dataDir));
+                runtime.sweepLeftovers(known, PersistedTasks.tasksDir(dataDir));
             } catch (RuntimeException e) {
                 log.warn("the {} runtime's sweep of leftovers failed: {}", runtime.name(), e.toString());
             }

@@ -1,9 +1,11 @@
 package io.orch.runtime;
 
 import io.orch.runtime.health.HealthSpec;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -105,7 +107,7 @@ public interface ContainerRuntime extends AutoCloseable {
      * agent has handles of). {@code tasksDir} holds the agent's task dirs. Returns what went, one
      * entry each. Runtimes that leave nothing behind keep the default.
      */
-    default List<String> sweepLeftovers(java.util.Set<String> knownTaskIds, java.nio.file.Path tasksDir) {
+    default List<String> sweepLeftovers(Set<String> knownTaskIds, Path tasksDir) {
         return List.of();
     }
 
