@@ -5,6 +5,7 @@ import io.orch.agent.api.ApiServer;
 import io.orch.agent.api.ManagerLeaveCheck;
 import io.orch.agent.api.SwarmMembership;
 import io.orch.agent.join.JoinClient;
+import io.orch.agent.worker.PersistedTasks;
 import io.orch.agent.worker.Worker;
 import io.orch.agent.manager.NodeRegistrar;
 import io.orch.agent.metrics.AgentMetrics;
@@ -12,6 +13,7 @@ import io.orch.agent.pki.NodeCredentials;
 import io.orch.agent.pki.NodeRole;
 import io.orch.agent.pki.RootCa;
 import io.orch.agent.net.NodeNetworking;
+import io.orch.runtime.ContainerRuntime;
 import io.orch.runtime.RuntimeRegistry;
 import io.orch.runtime.image.ImageStore;
 import io.orch.runtime.docker.DockerRuntime;
@@ -29,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -86,6 +89,27 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /**
+     * Before any task is re-attached or started: each runtime removes what an earlier agent left
+     * of tasks this node no longer has handles of (killed while removing them, say).
+     */
+    private void sweepLeftovers(Path dataDir) {
+        Set<String> known;
+        try {
+            known = PersistedTasks.taskIds(dataDir);
+        } catch (IOException e) {
+            log.warn("leftovers of earlier tasks not swept: this node's task handles cannot be read: {}", e.toString());
+            return;
+        }
+        for (ContainerRuntime runtime : runtimes.all()) {
+            try {
+                runtime.sweepLeftovers(known, PersistedTasks.tasksDir(dataDir));
+            } catch (RuntimeException e) {
+                log.warn("the {} runtime's sweep of leftovers failed: {}", runtime.name(), e.toString());
+            }
+        }
+    }
+
     private void startAll(PrintWriter out) throws Exception {
         Optional<ClusterIdentity> existing = Files.isDirectory(config.dataDir())
                 ? ClusterIdentity.load(config.dataDir()) : Optional.empty();
@@ -100,7 +124,7 @@ public final class Agent implements AutoCloseable {
         runtimes = new RuntimeRegistry(List.of(new ProcessRuntime(), runc,
                 new DockerRuntime(DockerRuntime.socketFrom(System.getenv()), images)), config.runtime());
         runtimes.defaultRuntime(); // fails with the reason when the requested runtime cannot run here
-        runc.sweepLeftoverNamespaces();
+        sweepLeftovers(dataDir);
         networking = NodeNetworking.forNode(config.advertiseHost(), new NodeNetworking.Containers() {
             @Override
             public boolean hasContainer(String taskId) {

@@ -1,9 +1,11 @@
 package io.orch.runtime;
 
 import io.orch.runtime.health.HealthSpec;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,8 +32,8 @@ public interface ContainerRuntime extends AutoCloseable {
     /** Completes when the task exits (also for re-attached tasks). */
     CompletableFuture<ExitResult> waitFor(String taskId);
 
-    /** Sends {@code signal} (default SIGTERM), waits up to {@code grace}, then SIGKILL. Idempotent. */
-    void stop(String taskId, Duration grace, String signal);
+    /** Sends {@code signal} (null: SIGTERM), waits up to {@code grace}, then SIGKILL. Idempotent. */
+    void stop(String taskId, Duration grace, Signal signal);
 
     /** Frees everything the task held (logs stay). Kills it first if it still runs. Idempotent. */
     void destroy(String taskId);
@@ -69,8 +71,8 @@ public interface ContainerRuntime extends AutoCloseable {
         return "the " + name() + " runtime cannot run commands in its tasks (docker exec needs a task of the runc runtime)";
     }
 
-    /** Sends {@code signal} ("KILL", "SIGHUP", "9") to the task's main process ({@code docker kill}). */
-    default void signal(String taskId, String signal) throws RuntimeFailure {
+    /** Sends {@code signal} to the task's main process ({@code docker kill}). */
+    default void signal(String taskId, Signal signal) throws RuntimeFailure {
         throw new RuntimeFailure("the " + name() + " runtime cannot signal its tasks", false);
     }
 
@@ -96,6 +98,17 @@ public interface ContainerRuntime extends AutoCloseable {
      */
     default Optional<HealthSpec> imageHealthcheck(String image) {
         return Optional.empty();
+    }
+
+    /**
+     * At agent start, before any task is re-attached or started: removes everything of this
+     * runtime's (containers, shims, mounts, network namespaces, veths, cgroups) that an earlier
+     * agent of this data dir left behind for a task not in {@code knownTaskIds} (the tasks the
+     * agent has handles of). {@code tasksDir} holds the agent's task dirs. Returns what went, one
+     * entry each. Runtimes that leave nothing behind keep the default.
+     */
+    default List<String> sweepLeftovers(Set<String> knownTaskIds, Path tasksDir) {
+        return List.of();
     }
 
     @Override

@@ -54,6 +54,11 @@ public final class RuntimeRegistry implements AutoCloseable {
         return fingerprints;
     }
 
+    /** Every runtime, available here or not. */
+    public List<ContainerRuntime> all() {
+        return List.copyOf(runtimes.values());
+    }
+
     public Optional<ContainerRuntime> get(String name) {
         return Optional.ofNullable(runtimes.get(name));
     }

@@ -209,11 +209,14 @@ final class ContainerRoutes {
         if (signal.isEmpty()) {
             signal = "KILL";
         }
-        if (!signal.matches("(?i)(SIG)?[A-Z0-9+-]{1,16}")) {
-            throw ApiException.badRequest("invalid signal: " + signal);
+        io.orch.runtime.Signal parsed;
+        try {
+            parsed = io.orch.runtime.Signal.parse(signal);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid signal: " + e.getMessage());
         }
         try {
-            c.local().runtime().signal(c.task().getId(), signal);
+            c.local().runtime().signal(c.task().getId(), parsed);
         } catch (RuntimeFailure e) {
             throw ApiException.badRequest("cannot kill container " + c.id() + ": " + e.getMessage());
         }

@@ -38,6 +38,8 @@ final class ContainerSpecRules {
         ContainerSpec c = task.getContainerSpec();
         capabilities("CapabilityAdd", c.getCapabilityAddList());
         capabilities("CapabilityDrop", c.getCapabilityDropList());
+        // a stop signal no runtime could send would turn into SIGTERM at every stop
+        check(C + "StopSignal", () -> io.orch.runtime.Signal.parse(c.getStopSignal()));
         for (Map.Entry<String, String> e : c.getSysctlsMap().entrySet()) {
             check(C + "Sysctls." + e.getKey(), () -> Sysctls.check(e.getKey(), e.getValue(), true));
         }

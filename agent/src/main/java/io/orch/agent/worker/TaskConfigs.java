@@ -120,11 +120,12 @@ final class TaskConfigs {
     }
 
     /**
-     * Only the runc runtime applies the container settings; a task that has any and would run
-     * on another runtime fails with the first one named, rather than run without it.
+     * Only a runtime with {@code containerSettings} (runc) applies the container settings; a task
+     * that has any and would run on another runtime fails with the first one named, rather than
+     * run without it.
      */
-    static void checkRuntimeApplies(Task task, String runtime) {
-        if (runtime.equals("runc")) {
+    static void checkRuntimeApplies(Task task, String runtime, io.orch.runtime.RuntimeCapabilities can) {
+        if (can.containerSettings()) {
             return;
         }
         ContainerSpec c = task.getSpec().getContainerSpec();
@@ -132,7 +133,7 @@ final class TaskConfigs {
                 : c.getMountsList().stream().anyMatch(m -> !mountOptions(m).equals(TaskConfig.MountOptions.NONE))
                         ? "Mount options"
                         : !logs(task.getSpec()).kept() ? "LogDriver none"
-                        : !logs(task.getSpec()).equals(TaskConfig.Logs.FILES) && !runtime.equals("process")
+                        : !logs(task.getSpec()).equals(TaskConfig.Logs.FILES) && !can.logRotation()
                                 ? "log rotation (LogDriver max-size, max-file)" : null;
         if (field != null) {
             throw new IllegalStateException("only the runc runtime applies " + field + "; this node runs the task with the "
@@ -222,8 +223,12 @@ final class TaskConfigs {
         return nanos > 0 ? Duration.ofNanos(nanos) : TaskConfig.defaultStopGrace();
     }
 
-    static String stopSignal(Task task) {
-        String s = task.getSpec().getContainerSpec().getStopSignal();
-        return s.isEmpty() ? "SIGTERM" : s;
+    /** The spec's StopSignal; SIGTERM when it has none, or one that is no signal (the API refuses those). */
+    static io.orch.runtime.Signal stopSignal(Task task) {
+        try {
+            return io.orch.runtime.Signal.parse(task.getSpec().getContainerSpec().getStopSignal());
+        } catch (IllegalArgumentException e) {
+            return io.orch.runtime.Signal.TERM;
+        }
     }
 }

@@ -89,8 +89,8 @@ public final class Worker implements AutoCloseable {
         this.nodeId = nodeId;
         this.runtimes = runtimes;
         this.clock = clock;
-        this.tasksDir = dataDir.resolve("tasks");
-        this.handles = new HandleStore(dataDir.resolve("worker").resolve("handles"));
+        this.tasksDir = PersistedTasks.tasksDir(dataDir);
+        this.handles = new HandleStore(PersistedTasks.handlesDir(dataDir));
         this.reconcileTimer = Timer.builder("orch.reconcile").tag("loop", "worker")
                 .description("duration of one reconcile pass of a control loop").register(metrics);
     }
@@ -300,7 +300,7 @@ public final class Worker implements AutoCloseable {
         TaskConfig config = TaskConfigs.of(t, serviceName, tasksDir.resolve(t.getId()));
         TaskConfig.Network network = TaskConfigs.network(t.getSpec(), t.getEndpoint().getSpec(), view::network);
         if (t.getNetworksAttachmentsCount() > 0) {
-            if (runtime.name().equals("runc")) {
+            if (runtime.capabilities().overlayNetworks()) {
                 network = TaskConfigs.withOverlays(network, t);
             } else {
                 // only a task that named no runtime gets here (the API refuses --network with an
@@ -309,7 +309,7 @@ public final class Worker implements AutoCloseable {
                         runtime.name());
             }
         }
-        TaskConfigs.checkRuntimeApplies(t, runtime.name());
+        TaskConfigs.checkRuntimeApplies(t, runtime.name(), runtime.capabilities());
         // the network goes last: TaskFiles.prepare rebuilds the config without it
         return TaskFiles.prepare(view, t, config).withNetwork(network).withLogs(TaskConfigs.logs(t.getSpec()));
     }
@@ -333,7 +333,7 @@ public final class Worker implements AutoCloseable {
                     @Override
                     public void prepare(TaskConfig config, java.util.function.Consumer<String> progress) throws Exception {
                         ImagePuller puller = imagePuller;
-                        if (puller != null && runtime.name().equals("runc")) { // the others run no images
+                        if (puller != null && runtime.capabilities().nodeImages()) { // the others run no images of the store
                             // the service's --with-registry-auth login, carried by the task (never logged)
                             puller.ensure(config.image(),
                                     RegistryAuth.decode(t.getSpec().getContainerSpec().getPullOptions().getRegistryAuth()), progress);

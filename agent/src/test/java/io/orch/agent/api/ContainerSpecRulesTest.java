@@ -65,6 +65,7 @@ class ContainerSpecRulesTest {
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
         ",\"CapabilityAdd\":[\"CAP_FLY\"]                     || TaskTemplate.ContainerSpec.CapabilityAdd[0]: unknown capability: \"CAP_FLY\"",
+        ",\"StopSignal\":\"SIGFLY\"                          || TaskTemplate.ContainerSpec.StopSignal: unknown signal: SIGFLY",
         ",\"CapabilityDrop\":[\"chown\",\"nope\"]             || TaskTemplate.ContainerSpec.CapabilityDrop[1]: unknown capability",
         ",\"Sysctls\":{\"vm.swappiness\":\"1\"}               || TaskTemplate.ContainerSpec.Sysctls.vm.swappiness: sysctl \"vm.swappiness\" is not allowed",
         ",\"Ulimits\":[{\"Name\":\"nofile\",\"Soft\":5,\"Hard\":1}] || TaskTemplate.ContainerSpec.Ulimits[0]: ulimit nofile: soft limit 5 is greater than hard limit 1",

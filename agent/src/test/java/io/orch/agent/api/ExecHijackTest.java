@@ -72,7 +72,7 @@ class ExecHijackTest {
         @Override public Fingerprint fingerprint() { return fake.fingerprint(); }
         @Override public TaskHandle start(TaskConfig config) throws RuntimeFailure { return fake.start(config); }
         @Override public CompletableFuture<ExitResult> waitFor(String taskId) { return fake.waitFor(taskId); }
-        @Override public void stop(String taskId, Duration grace, String signal) { fake.stop(taskId, grace, signal); }
+        @Override public void stop(String taskId, Duration grace, io.orch.runtime.Signal signal) { fake.stop(taskId, grace, signal); }
         @Override public void destroy(String taskId) { fake.destroy(taskId); }
         @Override public Optional<TaskHandle> inspect(String taskId) { return fake.inspect(taskId); }
         @Override public ResourceUsage stats(String taskId) { return fake.stats(taskId); }

@@ -44,7 +44,7 @@ class TaskConfigsOptionsTest {
         ContainerSpec cliDefaults = ContainerSpec.newBuilder().setImage("busybox").setDnsConfig(DNSConfig.getDefaultInstance())
                 .setInit(false).setPrivileges(Privileges.getDefaultInstance()).build();
         assertEquals(ContainerOptions.NONE, TaskConfigs.options(cliDefaults));
-        TaskConfigs.checkRuntimeApplies(Task.newBuilder().setSpec(TaskSpec.newBuilder().setContainerSpec(cliDefaults)).build(),
+        checkRuntimeApplies(Task.newBuilder().setSpec(TaskSpec.newBuilder().setContainerSpec(cliDefaults)).build(),
                 "process");
     }
 
@@ -75,20 +75,30 @@ class TaskConfigsOptionsTest {
                 .setLogDriver(Driver.newBuilder().setName("json-file").putOptions("max-size", "1m").putOptions("max-file", "3")).build()));
         Task rotated = Task.newBuilder().setId("t").setSpec(TaskSpec.newBuilder().setContainerSpec(ContainerSpec.newBuilder()
                 .setImage("busybox")).setLogDriver(Driver.newBuilder().setName("local"))).build();
-        TaskConfigs.checkRuntimeApplies(rotated, "process"); // its stampers rotate too
-        String noRotation = assertThrows(IllegalStateException.class, () -> TaskConfigs.checkRuntimeApplies(rotated, "docker"))
+        checkRuntimeApplies(rotated, "process"); // its stampers rotate too
+        String noRotation = assertThrows(IllegalStateException.class, () -> checkRuntimeApplies(rotated, "docker"))
                 .getMessage();
         assertTrue(noRotation.contains("log rotation"), noRotation);
         Task withCaps = Task.newBuilder().setId("t").setSpec(TaskSpec.newBuilder().setContainerSpec(
                 ContainerSpec.newBuilder().setImage("busybox").addCapabilityAdd("NET_ADMIN"))).build();
-        TaskConfigs.checkRuntimeApplies(withCaps, "runc");
-        String why = assertThrows(IllegalStateException.class, () -> TaskConfigs.checkRuntimeApplies(withCaps, "process"))
+        checkRuntimeApplies(withCaps, "runc");
+        String why = assertThrows(IllegalStateException.class, () -> checkRuntimeApplies(withCaps, "process"))
                 .getMessage();
         assertTrue(why.startsWith("only the runc runtime applies") && why.contains("process runtime"), why);
         Task plain = Task.newBuilder().setId("t").setSpec(TaskSpec.newBuilder().setContainerSpec(
                 ContainerSpec.newBuilder().setImage("busybox"))).build();
-        TaskConfigs.checkRuntimeApplies(plain, "process");
-        assertThrows(IllegalStateException.class, () -> TaskConfigs.checkRuntimeApplies(
+        checkRuntimeApplies(plain, "process");
+        assertThrows(IllegalStateException.class, () -> checkRuntimeApplies(
                 plain.toBuilder().setSpec(none.toBuilder().setContainerSpec(plain.getSpec().getContainerSpec())).build(), "docker"));
+    }
+
+    /** The check as the worker makes it, with the named runtime's real capabilities. */
+    private static void checkRuntimeApplies(Task task, String runtime) {
+        TaskConfigs.checkRuntimeApplies(task, runtime, switch (runtime) {
+            case "runc" -> io.orch.runtime.runc.RuncRuntime.CAPABILITIES;
+            case "process" -> io.orch.runtime.process.ProcessRuntime.CAPABILITIES;
+            case "docker" -> io.orch.runtime.docker.DockerRuntime.CAPABILITIES;
+            default -> throw new IllegalArgumentException(runtime);
+        });
     }
 }

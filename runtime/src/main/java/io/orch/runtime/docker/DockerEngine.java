@@ -1,5 +1,6 @@
 package io.orch.runtime.docker;
 
+import io.orch.api.http.StreamingResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,7 +50,7 @@ final class DockerEngine implements AutoCloseable {
     }
 
     boolean ping(Duration timeout) {
-        try (HttpResponse r = http.send("GET", "/_ping", null, timeout)) {
+        try (StreamingResponse r = http.send("GET", "/_ping", null, timeout)) {
             return r.ok() && new String(r.body().readAllBytes(), StandardCharsets.UTF_8).trim().equals("OK");
         } catch (IOException e) {
             return false;
@@ -68,13 +69,13 @@ final class DockerEngine implements AutoCloseable {
     void loadImage(Path archive) throws IOException {
         long size = Files.size(archive);
         UnixHttpClient.Body body = new UnixHttpClient.Body("application/x-tar", size, out -> Files.copy(archive, out));
-        try (HttpResponse r = http.send("POST", API + "/images/load?quiet=1", body, IMAGE_TRANSFER)) {
+        try (StreamingResponse r = http.send("POST", API + "/images/load?quiet=1", body, IMAGE_TRANSFER)) {
             checkStream(r, "loading the image");
         }
     }
 
     void pullImage(String normalizedRef) throws IOException {
-        try (HttpResponse r = http.send("POST", API + "/images/create?fromImage=" + q(normalizedRef), null, IMAGE_TRANSFER)) {
+        try (StreamingResponse r = http.send("POST", API + "/images/create?fromImage=" + q(normalizedRef), null, IMAGE_TRANSFER)) {
             checkStream(r, "pulling " + normalizedRef);
         }
     }
@@ -127,8 +128,8 @@ final class DockerEngine implements AutoCloseable {
      * The multiplexed stdout/stderr stream from {@code sinceSeconds} (0: from the start), following
      * until the container ends; every frame starts with Docker's RFC 3339 timestamp and a space.
      */
-    HttpResponse followLogs(String id, String sinceSeconds) throws IOException {
-        HttpResponse r = http.send("GET", API + "/containers/" + id + "/logs?follow=1&stdout=1&stderr=1&timestamps=1&since="
+    StreamingResponse followLogs(String id, String sinceSeconds) throws IOException {
+        StreamingResponse r = http.send("GET", API + "/containers/" + id + "/logs?follow=1&stdout=1&stderr=1&timestamps=1&since="
                 + q(sinceSeconds), null, null);
         return requireOk(r);
     }
@@ -144,7 +145,7 @@ final class DockerEngine implements AutoCloseable {
     }
 
     /** Starts an exec attached: the body is its multiplexed output until it ends (bounded by {@code timeout}). */
-    HttpResponse startExec(String execId, Duration timeout) throws IOException {
+    StreamingResponse startExec(String execId, Duration timeout) throws IOException {
         var body = JSON.createObjectNode().put("Detach", false).put("Tty", false);
         return requireOk(http.send("POST", API + "/exec/" + execId + "/start",
                 UnixHttpClient.Body.json(JSON.writeValueAsBytes(body)), timeout));
@@ -158,7 +159,7 @@ final class DockerEngine implements AutoCloseable {
 
     private JsonNode json(String method, String path, JsonNode body, Duration timeout) throws IOException {
         UnixHttpClient.Body b = body == null ? null : UnixHttpClient.Body.json(JSON.writeValueAsBytes(body));
-        HttpResponse r = requireOk(http.send(method, API + path, b, timeout));
+        StreamingResponse r = requireOk(http.send(method, API + path, b, timeout));
         byte[] bytes = r.readAll();
         return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
     }
@@ -167,7 +168,7 @@ final class DockerEngine implements AutoCloseable {
         requireOk(http.send(method, API + path, null, timeout)).readAll();
     }
 
-    private static HttpResponse requireOk(HttpResponse r) throws IOException {
+    private static StreamingResponse requireOk(StreamingResponse r) throws IOException {
         if (r.ok() || r.status() == 304) {
             return r;
         }
@@ -182,7 +183,7 @@ final class DockerEngine implements AutoCloseable {
     }
 
     /** Load and pull answer 200 and then report failures inside their JSON message stream. */
-    private static void checkStream(HttpResponse r, String what) throws IOException {
+    private static void checkStream(StreamingResponse r, String what) throws IOException {
         requireOk(r);
         try (InputStream in = r.body(); MappingIterator<JsonNode> messages = JSON.readerFor(JsonNode.class).readValues(in)) {
             while (messages.hasNextValue()) {

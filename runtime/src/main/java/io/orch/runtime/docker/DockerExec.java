@@ -1,5 +1,6 @@
 package io.orch.runtime.docker;
 
+import io.orch.api.http.StreamingResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orch.runtime.ExecResult;
 import io.orch.runtime.RuntimeFailure;
@@ -29,7 +30,7 @@ final class DockerExec {
         BoundedOutput output = new BoundedOutput(maxOutput);
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean timedOut = false;
-        try (HttpResponse r = engine.startExec(execId, timeout)) {
+        try (StreamingResponse r = engine.startExec(execId, timeout)) {
             Multiplexed.demux(r.body(), output, output);
         } catch (IOException e) {
             timedOut = System.nanoTime() >= deadline;

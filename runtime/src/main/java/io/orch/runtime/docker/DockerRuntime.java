@@ -9,8 +9,10 @@ import io.orch.runtime.LogFiles;
 import io.orch.runtime.ResourceUsage;
 import io.orch.runtime.RuntimeCapabilities;
 import io.orch.runtime.RuntimeFailure;
+import io.orch.runtime.Signal;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.TaskHandle;
+import io.orch.runtime.TaskTable;
 import io.orch.runtime.health.HealthSpec;
 import io.orch.runtime.image.ImageStore;
 import java.io.IOException;
@@ -22,16 +24,12 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +45,8 @@ public final class DockerRuntime implements ContainerRuntime {
     public static final String NAME = "docker";
     public static final Path DEFAULT_SOCKET = Path.of("/var/run/docker.sock");
     private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
-    private static final RuntimeCapabilities CAPABILITIES = new RuntimeCapabilities(true, true, true, true);
+    public static final RuntimeCapabilities CAPABILITIES = new RuntimeCapabilities(true, true, true, true,
+            false, false, false, false);
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     /** After the container ended, how long its last output may take to reach the log files. */
@@ -57,7 +56,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
     private final DockerEngine engine;
     private final DockerImages images;
-    private final ConcurrentHashMap<String, DockerTask> tasks = new ConcurrentHashMap<>();
+    private final TaskTable<DockerTask> tasks = new TaskTable<>();
     /** Blocking waits and log streams: one of each per running task. */
     private final ExecutorService blocking = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "orch-docker-task");
@@ -137,7 +136,7 @@ public final class DockerRuntime implements ContainerRuntime {
             throw new RuntimeFailure("task " + config.taskId() + " is already running as container " + previous.containerId, false);
         }
         Path taskDir = config.taskDir().toAbsolutePath();
-        LogFiles logs = DockerTask.logFilesIn(taskDir);
+        LogFiles logs = LogFiles.in(taskDir);
         try {
             Files.createDirectories(taskDir);
             for (Path f : List.of(logs.stdout(), logs.stderr())) {
@@ -251,11 +250,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public CompletableFuture<ExitResult> waitFor(String taskId) {
-        DockerTask task = tasks.get(taskId);
-        if (task == null) {
-            return CompletableFuture.failedFuture(new NoSuchElementException("unknown task " + taskId));
-        }
-        return task.exit.copy();
+        return tasks.waitFor(taskId);
     }
 
     /**
@@ -263,20 +258,20 @@ public final class DockerRuntime implements ContainerRuntime {
      * SIGKILL; returns once the container has ended (or after a last bounded wait).
      */
     @Override
-    public void stop(String taskId, Duration grace, String signal) {
+    public void stop(String taskId, Duration grace, Signal signal) {
         DockerTask task = tasks.get(taskId);
         if (task == null || !task.running()) {
             return;
         }
         Duration g = grace == null ? TaskConfig.defaultStopGrace() : grace;
-        String first = signalName(signal);
+        String first = (signal == null ? Signal.TERM : signal).name();
         log.info("stopping task {} (docker container {}): SIG{}, grace {}", taskId, shortId(task.containerId), first, g);
         try {
             if (first.equals("TERM")) {
                 engine.stopContainer(task.containerId, (g.toMillis() + 999) / 1000);
             } else {
                 engine.killContainer(task.containerId, first);
-                if (!awaitExit(task, first.equals("KILL") ? KILL_WAIT : g)) {
+                if (!TaskTable.awaitExit(task, first.equals("KILL") ? KILL_WAIT : g)) {
                     engine.killContainer(task.containerId, "KILL");
                 }
             }
@@ -285,32 +280,9 @@ public final class DockerRuntime implements ContainerRuntime {
         } catch (IOException e) {
             log.warn("stopping container {} failed: {}", shortId(task.containerId), e.toString());
         }
-        awaitExit(task, KILL_WAIT);
+        TaskTable.awaitExit(task, KILL_WAIT);
     }
 
-    /** Docker takes names with or without the SIG prefix, or numbers; default TERM. */
-    static String signalName(String signal) {
-        if (signal == null || signal.isBlank()) {
-            return "TERM";
-        }
-        String s = signal.trim().toUpperCase();
-        s = s.startsWith("SIG") ? s.substring(3) : s;
-        return s.matches("[A-Z0-9+]+") ? s : "TERM";
-    }
-
-    private static boolean awaitExit(DockerTask task, Duration timeout) {
-        try {
-            task.exit.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            return true;
-        }
-    }
 
     @Override
     public void destroy(String taskId) {
@@ -319,7 +291,7 @@ public final class DockerRuntime implements ContainerRuntime {
             return;
         }
         removeQuietly(task.containerId); // force: kills it first if it still runs
-        awaitExit(task, KILL_WAIT);
+        TaskTable.awaitExit(task, KILL_WAIT);
         LogPump pump = task.logs;
         if (pump != null) {
             pump.cancel();
@@ -338,7 +310,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public Optional<TaskHandle> inspect(String taskId) {
-        return Optional.ofNullable(tasks.get(taskId)).map(DockerTask::handle);
+        return tasks.inspect(taskId);
     }
 
     @Override
@@ -358,22 +330,13 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public LogFiles logs(String taskId) {
-        DockerTask task = tasks.get(taskId);
-        if (task == null) {
-            throw new NoSuchElementException("unknown task " + taskId);
-        }
+        DockerTask task = tasks.known(taskId);
         return task.logFiles();
     }
 
     @Override
     public ExecResult exec(String taskId, List<String> command, Duration timeout) throws RuntimeFailure {
-        DockerTask task = tasks.get(taskId);
-        if (task == null) {
-            throw new RuntimeFailure("unknown task " + taskId, false);
-        }
-        if (!task.running()) {
-            throw new RuntimeFailure("task " + taskId + " is not running", false);
-        }
+        DockerTask task = tasks.running(taskId);
         if (command.isEmpty()) {
             throw new RuntimeFailure("empty exec command", false);
         }
@@ -458,7 +421,7 @@ public final class DockerRuntime implements ContainerRuntime {
     @Override
     public void close() {
         closed = true;
-        tasks.values().forEach(t -> {
+        tasks.all().forEach(t -> {
             LogPump pump = t.logs;
             if (pump != null) {
                 pump.cancel();

@@ -4,6 +4,7 @@ import io.orch.runtime.ExitResult;
 import io.orch.runtime.LogFiles;
 import io.orch.runtime.TaskConfig.PublishedPort;
 import io.orch.runtime.TaskHandle;
+import io.orch.runtime.TaskTable;
 import io.orch.runtime.net.NetworkState;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -13,7 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** One task the docker runtime supervises: its container, its task dir (logs) and how it ended. */
-final class DockerTask {
+final class DockerTask implements TaskTable.Entry {
     static final String STATE_TASK_DIR = "taskDir";
     static final String STATE_IMAGE = "image";
 
@@ -41,20 +42,17 @@ final class DockerTask {
         this.ports = List.copyOf(ports);
     }
 
-    boolean running() {
-        return !exit.isDone();
-    }
-
-    /** Same file names as the runc and process runtimes: the agent's log reader finds them the same way. */
-    static LogFiles logFilesIn(Path taskDir) {
-        return new LogFiles(taskDir.resolve("stdout.log"), taskDir.resolve("stderr.log"));
+    @Override
+    public CompletableFuture<ExitResult> exit() {
+        return exit;
     }
 
     LogFiles logFiles() {
-        return logFilesIn(taskDir);
+        return LogFiles.in(taskDir);
     }
 
-    TaskHandle handle() {
+    @Override
+    public TaskHandle handle() {
         Map<String, String> state = new HashMap<>(Map.of(STATE_TASK_DIR, taskDir.toString(), STATE_IMAGE, image));
         NetworkState.put(state, address, ports);
         return new TaskHandle(taskId, DockerRuntime.NAME, pid, startTimeMillis, containerId, state);

@@ -1,5 +1,6 @@
 package io.orch.runtime.docker;
 
+import io.orch.api.http.StreamingResponse;
 import io.orch.runtime.LogFiles;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -23,7 +24,7 @@ final class LogPump {
     private static final Logger log = LoggerFactory.getLogger(LogPump.class);
 
     private final CountDownLatch done = new CountDownLatch(1);
-    private volatile HttpResponse stream;
+    private volatile StreamingResponse stream;
     private volatile boolean cancelled;
 
     private LogPump() {}
@@ -43,7 +44,7 @@ final class LogPump {
                 return;
             }
             Path cursor = cursorFile(files);
-            try (HttpResponse r = stream) {
+            try (StreamingResponse r = stream) {
                 // the last copied line's time is kept beside the files: a re-attached pump asks
                 // Docker for what came after it, so no line is copied twice or lost
                 Multiplexed.demuxTimestamped(r.body(), out, err, timestamp -> Files.writeString(cursor, timestamp));
@@ -53,7 +54,7 @@ final class LogPump {
                 log.debug("logs of container {} stopped: {}", containerId, e.toString());
             }
         } finally {
-            HttpResponse s = stream;
+            StreamingResponse s = stream;
             if (s != null) {
                 s.close();
             }
@@ -91,7 +92,7 @@ final class LogPump {
 
     void cancel() {
         cancelled = true;
-        HttpResponse s = stream;
+        StreamingResponse s = stream;
         if (s != null) {
             s.close();
         }

@@ -1,5 +1,7 @@
 package io.orch.runtime.docker;
 
+import io.orch.api.http.RequestHead;
+import io.orch.api.http.StreamingResponse;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,16 +10,17 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A minimal HTTP/1.1 client over a unix domain socket (JDK 16+ {@link UnixDomainSocketAddress}):
+ * A minimal HTTP/1.1 client over a unix domain socket (JDK 16+ {@link UnixDomainSocketAddress}),
+ * framing requests and responses with the code it shares with the CLI ({@code io.orch.api.http}):
  * one connection per request ({@code Connection: close}), blocking. Enough for the Docker Engine
  * API: fixed-length, chunked and read-to-close bodies, long-lived streams (logs, wait), and a
  * per-request deadline that closes the socket (a channel read has no timeout of its own).
@@ -54,32 +57,21 @@ final class UnixHttpClient implements AutoCloseable {
      * Sends a request and returns once the response head is read; the caller reads and closes the
      * body. {@code timeout} bounds the whole exchange (head and body); null for none (streams).
      */
-    HttpResponse send(String method, String target, Body body, Duration timeout) throws IOException {
+    StreamingResponse send(String method, String target, Body body, Duration timeout) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         ScheduledFuture<?> deadline = timeout == null ? null
                 : deadlines.schedule(() -> closeQuietly(channel), timeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
             OutputStream out = Channels.newOutputStream(channel);
-            StringBuilder head = new StringBuilder()
-                    .append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-                    .append("Host: docker\r\n")
-                    .append("User-Agent: orch\r\n")
-                    .append("Connection: close\r\n");
-            if (body != null) {
-                head.append("Content-Type: ").append(body.contentType()).append("\r\n");
-                head.append("Content-Length: ").append(body.length()).append("\r\n");
-            } else if (method.equals("POST") || method.equals("PUT")) {
-                head.append("Content-Length: 0\r\n");
-            }
-            head.append("\r\n");
-            out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+            RequestHead.write(out, method, target, "docker", "orch", Map.of(),
+                    body == null ? null : body.contentType(), body == null ? 0 : body.length());
             if (body != null) {
                 body.source().writeTo(out);
             }
             out.flush();
             InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024);
-            return HttpResponse.read(in, method.equals("HEAD"), () -> {
+            return StreamingResponse.read(in, method.equals("HEAD"), () -> {
                 if (deadline != null) {
                     deadline.cancel(false);
                 }

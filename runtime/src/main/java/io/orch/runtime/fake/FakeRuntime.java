@@ -8,6 +8,7 @@ import io.orch.runtime.LogFiles;
 import io.orch.runtime.ResourceUsage;
 import io.orch.runtime.RuntimeCapabilities;
 import io.orch.runtime.RuntimeFailure;
+import io.orch.runtime.Signal;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.TaskHandle;
 import java.nio.file.Path;
@@ -226,30 +227,17 @@ public final class FakeRuntime implements ContainerRuntime {
     }
 
     @Override
-    public void stop(String taskId, Duration grace, String signal) {
+    public void stop(String taskId, Duration grace, Signal signal) {
         FakeTask t;
         int code;
         synchronized (this) {
-            record("stop", taskId, (signal == null ? "SIGTERM" : signal) + " " + grace);
+            record("stop", taskId, (signal == null ? Signal.TERM : signal) + " " + grace);
             t = tasks.get(taskId);
-            code = stubborn.contains(taskId) ? 137 : 128 + signalNumber(signal);
+            code = stubborn.contains(taskId) ? 137 : 128 + (signal == null ? Signal.TERM : signal).number();
         }
         if (t != null) {
             t.exit.complete(new ExitResult(code, code - 128, false, "fake stop"));
         }
-    }
-
-    private static int signalNumber(String signal) {
-        String s = signal == null ? "TERM" : signal.toUpperCase(java.util.Locale.ROOT).replaceFirst("^SIG", "");
-        return switch (s) {
-            case "HUP", "1" -> 1;
-            case "INT", "2" -> 2;
-            case "QUIT", "3" -> 3;
-            case "KILL", "9" -> 9;
-            case "USR1", "10" -> 10;
-            case "USR2", "12" -> 12;
-            default -> 15;
-        };
     }
 
     @Override

@@ -228,6 +228,14 @@ public final class NodeNetwork {
         return Files.exists(stateDir.resolve("subnet"));
     }
 
+    /** The tasks holding an address on this node's bridge (each has a namespace and veth unless detached). */
+    public java.util.Set<String> attachedTasks() throws IOException {
+        if (ipam == null && !addressesKeptHere()) {
+            return java.util.Set.of();
+        }
+        return ready().allocations().keySet();
+    }
+
     /** The task's current address, if it has one. */
     public Optional<String> addressOf(String taskId) throws IOException {
         if (ipam == null && !addressesKeptHere()) {

@@ -2,6 +2,7 @@ package io.orch.runtime.process;
 
 import io.orch.runtime.ExecResult;
 import io.orch.runtime.RuntimeFailure;
+import io.orch.runtime.Signal;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;

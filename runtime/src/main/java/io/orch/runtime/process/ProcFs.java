@@ -81,8 +81,16 @@ final class ProcFs {
 
     /** Changes at every boot: with the start ticks it makes a process identity immune to PID reuse. */
     static String bootId() {
-        return readTrimmed(PROC.resolve("sys/kernel/random/boot_id")).orElse("");
+        String known = bootId;
+        if (known.isEmpty()) {
+            // read once: it cannot change while this process lives; "" (unknown) is retried
+            known = readTrimmed(PROC.resolve("sys/kernel/random/boot_id")).orElse("");
+            bootId = known;
+        }
+        return known;
     }
+
+    private static volatile String bootId = "";
 
     static Optional<String> readTrimmed(Path file) {
         try {

@@ -1,5 +1,6 @@
 package io.orch.runtime.process;
 
+import io.orch.runtime.Signal;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ final class ProcessGroupSignaller {
             // -1 would mean "every process we may signal", -0 our own group: never.
             throw new IllegalArgumentException("refusing to signal process group " + pgid);
         }
-        ProcessBuilder pb = new ProcessBuilder(killBinary.toString(), "-s", signal.name(), "--", "-" + pgid)
+        ProcessBuilder pb = new ProcessBuilder(killBinary.toString(), "-s", Integer.toString(signal.number()), "--", "-" + pgid)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

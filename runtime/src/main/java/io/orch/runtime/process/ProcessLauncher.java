@@ -1,5 +1,6 @@
 package io.orch.runtime.process;
 
+import io.orch.runtime.LogFiles;
 import io.orch.runtime.RuntimeFailure;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.logs.LineStamper;
@@ -45,14 +46,6 @@ final class ProcessLauncher {
         this.perl = perl;
     }
 
-    static Path stdoutFile(Path taskDir) {
-        return taskDir.resolve("stdout.log");
-    }
-
-    static Path stderrFile(Path taskDir) {
-        return taskDir.resolve("stderr.log");
-    }
-
     /** The task's environment: exactly what the spec says, plus a PATH so argv[0] can be found. */
     static Map<String, String> environment(TaskConfig config) {
         Map<String, String> env = new HashMap<>(config.env());
@@ -82,8 +75,8 @@ final class ProcessLauncher {
         pipes.add(stdout);
         pipes.add(stderr);
         try {
-            LineStamper.start(setsid, perl, "stdout", stdout, stdoutFile(config.taskDir()), config.logs().rotation());
-            LineStamper.start(setsid, perl, "stderr", stderr, stderrFile(config.taskDir()), config.logs().rotation());
+            LineStamper.start(setsid, perl, "stdout", stdout, LogFiles.in(config.taskDir()).stdout(), config.logs().rotation());
+            LineStamper.start(setsid, perl, "stderr", stderr, LogFiles.in(config.taskDir()).stderr(), config.logs().rotation());
         } catch (IOException e) {
             throw new RuntimeFailure("cannot start the log stampers: " + e.getMessage(), true, e);
         }

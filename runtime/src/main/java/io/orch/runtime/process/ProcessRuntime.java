@@ -8,18 +8,18 @@ import io.orch.runtime.LogFiles;
 import io.orch.runtime.ResourceUsage;
 import io.orch.runtime.RuntimeCapabilities;
 import io.orch.runtime.RuntimeFailure;
+import io.orch.runtime.Signal;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.TaskHandle;
+import io.orch.runtime.TaskTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,23 +35,32 @@ import org.slf4j.LoggerFactory;
 public final class ProcessRuntime implements ContainerRuntime {
     public static final String NAME = "process";
     private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
-    private static final RuntimeCapabilities CAPABILITIES = new RuntimeCapabilities(false, false, true, true);
+    public static final RuntimeCapabilities CAPABILITIES = new RuntimeCapabilities(false, false, true, true,
+            false, false, false, true);
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
     private final Path setsid;
     private final Path perl;
     private final Optional<Path> killBinary;
-    private final ConcurrentHashMap<String, ProcessTask> tasks = new ConcurrentHashMap<>();
-    private final ReattachedWatcher watcher = new ReattachedWatcher();
+    private final TaskTable<ProcessTask> tasks = new TaskTable<>();
+    private final PidProbe probe;
+    private final ReattachedWatcher watcher;
 
     public ProcessRuntime() {
         this(Path.of("/usr/bin/setsid"), CleanSignals.PERL, ProcessGroupSignaller.findKillBinary());
     }
 
     ProcessRuntime(Path setsid, Path perl, Optional<Path> killBinary) {
+        this(setsid, perl, killBinary, new PidProbe(PidProbe.PROC));
+    }
+
+    /** {@code probe} is the seam where tests make /proc unreadable (fd exhaustion). */
+    ProcessRuntime(Path setsid, Path perl, Optional<Path> killBinary, PidProbe probe) {
         this.setsid = setsid;
         this.perl = perl;
         this.killBinary = killBinary;
+        this.probe = probe;
+        this.watcher = new ReattachedWatcher(probe);
     }
 
     @Override
@@ -164,20 +173,20 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public CompletableFuture<ExitResult> waitFor(String taskId) {
-        ProcessTask task = tasks.get(taskId);
-        if (task == null) {
-            return CompletableFuture.failedFuture(new NoSuchElementException("unknown task " + taskId));
-        }
-        return task.exit.copy(); // callers cannot complete or cancel ours
+        return tasks.waitFor(taskId);
     }
 
     @Override
-    public void stop(String taskId, Duration grace, String signal) {
+    public void stop(String taskId, Duration grace, Signal signal) {
         ProcessTask task = tasks.get(taskId);
         if (task == null) {
             return;
         }
-        Signal first = parseOrTerm(taskId, signal);
+        if (!identityConfirmed(task)) {
+            log.warn("task {} (pid {}) not stopped: cannot check the pid is still the task's", taskId, task.pid);
+            return;
+        }
+        Signal first = signal == null ? Signal.TERM : signal;
         ProcessGroupSignaller signaller = new ProcessGroupSignaller(killBinary.orElseThrow());
         if (groupAlive(task)) {
             log.info("stopping task {} (pid {}): {} to its group, grace {}", taskId, task.pid, first.name(), grace);
@@ -193,13 +202,12 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
     }
 
-    private Signal parseOrTerm(String taskId, String signal) {
-        try {
-            return Signal.parse(signal);
-        } catch (IllegalArgumentException e) {
-            log.warn("task {}: {}; using SIGTERM", taskId, e.getMessage());
-            return Signal.TERM;
+    /** Whether signals to the task's group reach the task, not a stranger that got its pid. */
+    private boolean identityConfirmed(ProcessTask task) {
+        if (!task.identityConfirmed && ReattachCheck.check(task.handle(), probe) instanceof ReattachCheck.Same) {
+            task.identityConfirmed = true;
         }
+        return task.identityConfirmed;
     }
 
     /** The leader still runs, or something it forked still holds the group. */
@@ -230,7 +238,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         if (task == null) {
             return;
         }
-        stop(taskId, Duration.ZERO, "KILL");
+        stop(taskId, Duration.ZERO, Signal.KILL);
         tasks.remove(taskId, task);
         watcher.forget(task);
         log.debug("task {} destroyed", taskId);
@@ -238,7 +246,7 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public Optional<TaskHandle> inspect(String taskId) {
-        return Optional.ofNullable(tasks.get(taskId)).map(ProcessTask::handle);
+        return tasks.inspect(taskId);
     }
 
     /** Sums over the live members of the task's process group: the task and what it forked. */
@@ -263,27 +271,13 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public LogFiles logs(String taskId) {
-        ProcessTask task = tasks.get(taskId);
-        if (task == null) {
-            throw new NoSuchElementException("unknown task " + taskId);
-        }
-        return logFilesIn(task.taskDir);
-    }
-
-    /** Where a task's output goes; usable after destroy, when the runtime has forgotten it. */
-    public static LogFiles logFilesIn(Path taskDir) {
-        return new LogFiles(ProcessLauncher.stdoutFile(taskDir), ProcessLauncher.stderrFile(taskDir));
+        ProcessTask task = tasks.known(taskId);
+        return LogFiles.in(task.taskDir);
     }
 
     @Override
     public ExecResult exec(String taskId, List<String> command, Duration timeout) throws RuntimeFailure {
-        ProcessTask task = tasks.get(taskId);
-        if (task == null) {
-            throw new RuntimeFailure("unknown task " + taskId, false);
-        }
-        if (!task.running()) {
-            throw new RuntimeFailure("task " + taskId + " is not running", false);
-        }
+        ProcessTask task = tasks.running(taskId);
         if (command.isEmpty()) {
             throw new RuntimeFailure("empty exec command", false);
         }
@@ -296,18 +290,12 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     /** The signal goes to the task's process group: the task and what it forked, as a container's processes. */
     @Override
-    public void signal(String taskId, String signal) throws RuntimeFailure {
-        ProcessTask task = tasks.get(taskId);
-        if (task == null || !task.running()) {
-            throw new RuntimeFailure("task " + taskId + " is not running", false);
+    public void signal(String taskId, Signal signal) throws RuntimeFailure {
+        ProcessTask task = tasks.running(taskId);
+        if (!identityConfirmed(task)) {
+            throw new RuntimeFailure("task " + taskId + ": cannot check its pid is still the task's; try again", true);
         }
-        Signal parsed;
-        try {
-            parsed = Signal.parse(signal);
-        } catch (IllegalArgumentException e) {
-            throw new RuntimeFailure(e.getMessage(), false);
-        }
-        new ProcessGroupSignaller(killBinary.orElseThrow()).signal(task.pgid(), parsed);
+        new ProcessGroupSignaller(killBinary.orElseThrow()).signal(task.pgid(), signal);
     }
 
     @Override
@@ -319,30 +307,55 @@ public final class ProcessRuntime implements ContainerRuntime {
         return ProcFs.liveGroupMembers(task.pgid()).stream().map(ProcStat::pid).toList();
     }
 
+    /**
+     * Re-attaches unless the handle's process is provably gone or another process. When the check
+     * cannot run (out of fds) the task is re-attached unconfirmed: the watcher decides later, and
+     * until then nothing starts a replacement beside a task that may well run on.
+     */
     @Override
     public boolean recover(TaskHandle handle) {
-        if (!NAME.equals(handle.runtime()) || unavailableReason().isPresent()) {
+        if (!NAME.equals(handle.runtime()) || !System.getProperty("os.name", "").toLowerCase().startsWith("linux")) {
             return false;
         }
         ProcessTask known = tasks.get(handle.taskId());
         if (known != null && known.running() && known.pid == handle.pid()) {
             return true;
         }
-        Optional<String> mismatch = ReattachCheck.mismatch(handle);
-        if (mismatch.isPresent()) {
-            log.info("task {} not recovered: {}", handle.taskId(), mismatch.get());
+        ReattachCheck.Verdict verdict = ReattachCheck.check(handle, probe);
+        if (verdict instanceof ReattachCheck.NotOurs notOurs) {
+            log.info("task {} not recovered: {}", handle.taskId(), notOurs.why());
             return false;
         }
         Map<String, String> state = handle.driverState();
         Path taskDir = Path.of(state.getOrDefault(ProcessTask.STATE_TASK_DIR, "/"));
-        ProcessTask task = new ProcessTask(handle.taskId(), handle.pid(), handle.startTimeMillis(),
-                ProcStat.read(handle.pid()).map(ProcStat::startTicks).orElse(-1L), ProcFs.bootId(), taskDir,
+        long startTicks = verdict instanceof ReattachCheck.Same same ? same.stat().startTicks()
+                : parseTicks(state.get(ProcessTask.STATE_START_TICKS));
+        ProcessTask task = new ProcessTask(handle.taskId(), handle.pid(), handle.startTimeMillis(), startTicks,
+                state.getOrDefault(ProcessTask.STATE_BOOT_ID, ProcFs.bootId()), taskDir,
                 Path.of(state.getOrDefault(ProcessTask.STATE_WORKING_DIR, taskDir.toString())),
                 Optional.empty(), true);
+        if (verdict instanceof ReattachCheck.Unknown unknown) {
+            task.identityConfirmed = false;
+            log.warn("task {} re-attached to pid {} unconfirmed: {}", handle.taskId(), handle.pid(), unknown.why());
+        } else {
+            log.info("task {} re-attached to pid {}", handle.taskId(), handle.pid());
+        }
         tasks.put(handle.taskId(), task);
         watcher.watch(task, this::complete);
-        log.info("task {} re-attached to pid {}", handle.taskId(), handle.pid());
         return true;
+    }
+
+    private static long parseTicks(String ticks) {
+        try {
+            return ticks == null ? -1 : Long.parseLong(ticks);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Drives one round of the re-attached tasks' watcher (tests). */
+    void pollReattached() {
+        watcher.poll();
     }
 
     /** Stops supervising. Tasks keep running on purpose: the next agent re-attaches to them. */

@@ -2,6 +2,7 @@ package io.orch.runtime.process;
 
 import io.orch.runtime.ExitResult;
 import io.orch.runtime.TaskHandle;
+import io.orch.runtime.TaskTable;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  * (it was launched through setsid). {@code env} is empty for a re-attached task: the agent that
  * knew it is gone, and env values are never persisted in the handle because they may hold secrets.
  */
-final class ProcessTask {
+final class ProcessTask implements TaskTable.Entry {
     static final String STATE_BOOT_ID = "bootId";
     static final String STATE_START_TICKS = "startTicks";
     static final String STATE_TASK_DIR = "taskDir";
@@ -27,6 +28,11 @@ final class ProcessTask {
     final Path workingDir;
     final Optional<Map<String, String>> env;
     final boolean reattached;
+    /**
+     * False for a task re-attached while its identity could not be checked (no fd to read /proc
+     * with): it is supervised, never judged gone, but not signalled until the watcher confirms it.
+     */
+    volatile boolean identityConfirmed;
     /** Completed exactly once, by the JDK's reaper (our child) or the re-attach watcher. */
     final CompletableFuture<ExitResult> exit = new CompletableFuture<>();
 
@@ -41,17 +47,20 @@ final class ProcessTask {
         this.workingDir = workingDir;
         this.env = env.map(Map::copyOf);
         this.reattached = reattached;
+        this.identityConfirmed = true;
     }
 
     long pgid() {
         return pid;
     }
 
-    boolean running() {
-        return !exit.isDone();
+    @Override
+    public CompletableFuture<ExitResult> exit() {
+        return exit;
     }
 
-    TaskHandle handle() {
+    @Override
+    public TaskHandle handle() {
         return new TaskHandle(taskId, ProcessRuntime.NAME, pid, startTimeMillis, "", Map.of(
                 STATE_BOOT_ID, bootId,
                 STATE_START_TICKS, Long.toString(startTicks),

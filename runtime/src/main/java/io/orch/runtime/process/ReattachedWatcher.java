@@ -2,7 +2,6 @@ package io.orch.runtime.process;
 
 import io.orch.runtime.ExitResult;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,17 +11,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Notices when a re-attached task exits. We are not its parent, so we cannot wait(2) for it and
- * never learn its exit code. ProcessHandle.onExit() is no substitute: it polls with a back-off
- * growing to 5 s and takes a zombie (left behind when init does not reap) for a live process.
- * So poll /proc ourselves: gone, zombie or another start time all mean the task ended.
+ * Notices when a re-attached task exits: one thread for all of them. We are not their parent, so
+ * we cannot wait(2) for them and never learn an exit code. ProcessHandle.onExit() is no
+ * substitute: it costs a thread per process, polls with a back-off growing to 5 s and takes a
+ * zombie for a live process. So poll /proc ourselves, and end a task only on proof (its pid gone,
+ * a zombie, or another process); a poll that cannot read /proc proves nothing and changes nothing.
  */
 final class ReattachedWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReattachedWatcher.class);
     private static final long POLL_MILLIS = 250;
 
+    private final PidProbe probe;
     private final Map<ProcessTask, BiConsumer<ProcessTask, ExitResult>> watched = new ConcurrentHashMap<>();
+    /** Tasks whose last poll could not decide: warned about once until a poll decides again. */
+    private final Map<ProcessTask, Boolean> undecided = new ConcurrentHashMap<>();
     private ScheduledExecutorService poller;
+
+    ReattachedWatcher(PidProbe probe) {
+        this.probe = probe;
+    }
 
     synchronized void watch(ProcessTask task, BiConsumer<ProcessTask, ExitResult> onExit) {
         watched.put(task, onExit);
@@ -38,13 +45,29 @@ final class ReattachedWatcher implements AutoCloseable {
 
     void forget(ProcessTask task) {
         watched.remove(task);
+        undecided.remove(task);
     }
 
-    private void poll() {
+    /** One round over every watched task; package-private so tests can drive it. */
+    void poll() {
         watched.forEach((task, onExit) -> {
-            Optional<ProcStat> stat = ProcStat.read(task.pid);
-            boolean ended = stat.isEmpty() || stat.get().zombie() || stat.get().startTicks() != task.startTicks;
-            if (ended && watched.remove(task) != null) {
+            ReattachCheck.Verdict verdict = ReattachCheck.check(task.handle(), probe);
+            if (verdict instanceof ReattachCheck.Unknown u) {
+                if (undecided.put(task, Boolean.TRUE) == null) {
+                    log.warn("task {} (pid {}): cannot tell whether it still runs ({}); it stays supervised",
+                            task.taskId, task.pid, u.why());
+                }
+                return;
+            }
+            if (undecided.remove(task) != null) {
+                log.info("task {} (pid {}): supervision can read /proc again", task.taskId, task.pid);
+            }
+            if (verdict instanceof ReattachCheck.Same) {
+                task.identityConfirmed = true;
+                return;
+            }
+            if (watched.remove(task) != null) {
+                log.info("task {} (pid {}) ended: {}", task.taskId, task.pid, ((ReattachCheck.NotOurs) verdict).why());
                 try {
                     onExit.accept(task, ExitCodes.unknownAfterReattach());
                 } catch (RuntimeException e) {
@@ -62,5 +85,6 @@ final class ReattachedWatcher implements AutoCloseable {
             poller = null;
         }
         watched.clear();
+        undecided.clear();
     }
 }

@@ -1,6 +1,5 @@
 package io.orch.runtime.runc;
 
-import io.orch.runtime.ContainerOptions;
 import io.orch.runtime.ContainerRuntime;
 import io.orch.runtime.ExecResult;
 import io.orch.runtime.ExitResult;
@@ -9,8 +8,10 @@ import io.orch.runtime.LogFiles;
 import io.orch.runtime.ResourceUsage;
 import io.orch.runtime.RuntimeCapabilities;
 import io.orch.runtime.RuntimeFailure;
+import io.orch.runtime.Signal;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.TaskHandle;
+import io.orch.runtime.TaskTable;
 import io.orch.runtime.health.HealthSpec;
 import io.orch.runtime.image.Image;
 import io.orch.runtime.image.ImageStore;
@@ -32,16 +33,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,10 +55,10 @@ import org.slf4j.LoggerFactory;
 public final class RuncRuntime implements ContainerRuntime {
     public static final String NAME = "runc";
     private static final Logger log = LoggerFactory.getLogger(RuncRuntime.class);
-    private static final RuntimeCapabilities CAPABILITIES = new RuntimeCapabilities(true, true, true, true);
+    public static final RuntimeCapabilities CAPABILITIES = new RuntimeCapabilities(true, true, true, true,
+            true, true, true, true);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
-    private static final long POLL_MILLIS = 200;
     private static final int MAX_EXEC_OUTPUT = 64 * 1024;
     private static final LogFiles DISCARDED = new LogFiles(Path.of("/dev/null"), Path.of("/dev/null"));
     /**
@@ -74,19 +71,12 @@ public final class RuncRuntime implements ContainerRuntime {
     private final Path stateRoot;
     private final Path volumesDir;
     private final ImageStore images;
-    private final NodeNetwork network;
-    private volatile OverlayAttacher overlays = OverlayAttacher.UNAVAILABLE;
-    private final ConcurrentHashMap<String, RuncTask> tasks = new ConcurrentHashMap<>();
-    private static final String DNS_NAMESERVERS_FILE = "dns-nameservers";
-    private final ConcurrentHashMap<String, List<String>> dnsNameservers = new ConcurrentHashMap<>();
+    private final RuncNetworking networking;
+    private final RuncRecovery recovery;
+    private final TaskTable<RuncTask> tasks = new TaskTable<>();
     /** Ids of the tasks being started now. */
     private final Set<String> starting = ConcurrentHashMap.newKeySet();
     private final Semaphore startSlots = new Semaphore(PARALLEL_STARTS);
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "orch-runc-reattached");
-        t.setDaemon(true);
-        return t;
-    });
 
     /**
      * @param dataDir the node's data dir: runc state goes to {@code runc/}, named volumes to {@code volumes/}
@@ -106,62 +96,33 @@ public final class RuncRuntime implements ContainerRuntime {
         this.stateRoot = dataDir.resolve("runc").toAbsolutePath();
         this.volumesDir = dataDir.resolve("volumes").toAbsolutePath();
         this.images = images;
-        this.network = new NodeNetwork(network, dataDir.resolve("net"));
-    }
-
-    /**
-     * At agent start: removes container network namespaces an earlier (killed) agent on this
-     * machine left behind with no process in them ({@link io.orch.runtime.net.NamespaceSweep}).
-     */
-    public void sweepLeftoverNamespaces() {
-        if (isRoot() && NodeNetwork.unavailableReason().isEmpty()) {
-            io.orch.runtime.net.NamespaceSweep.sweep(java.time.Duration.ofMinutes(1));
-        }
+        this.networking = new RuncNetworking(new NodeNetwork(network, dataDir.resolve("net")));
+        this.recovery = new RuncRecovery(this::runc, tasks, networking, this::collect, this::destroyContainer);
     }
 
     /** Who joins containers to overlay networks on this node (the agent); without one such tasks fail. */
     public void useOverlays(OverlayAttacher attacher) {
-        this.overlays = attacher;
-        attacher.useNodeNetwork(network);
+        networking.useOverlays(attacher);
     }
 
-    /**
-     * The DNSConfig.Nameservers of a task on overlay networks: its embedded-DNS queries that are
-     * not orch's go there, as in Docker. Kept in the bundle too, for an agent that re-attaches.
-     */
+    /** See {@link RuncNetworking#dnsNameserversOf}. */
     public List<String> dnsNameserversOf(String taskId) {
-        return dnsNameservers.getOrDefault(taskId, List.of());
+        return networking.dnsNameserversOf(taskId);
     }
 
-    private void rememberDnsNameservers(String taskId, Path bundle, List<String> nameservers) throws IOException {
-        Path file = bundle.resolve(DNS_NAMESERVERS_FILE);
-        if (nameservers.isEmpty()) {
-            Files.deleteIfExists(file);
-            dnsNameservers.remove(taskId);
-            return;
-        }
-        Files.write(file, nameservers);
-        dnsNameservers.put(taskId, List.copyOf(nameservers));
-    }
-
-    private void recallDnsNameservers(String taskId, Path bundle) {
-        try {
-            Path file = bundle.resolve(DNS_NAMESERVERS_FILE);
-            if (Files.isRegularFile(file)) {
-                dnsNameservers.put(taskId, List.copyOf(Files.readAllLines(file)));
-            }
-        } catch (IOException e) {
-            log.warn("task {}: could not read its DNS nameservers: {}", taskId, e.toString());
-        }
-    }
-
-    /** The task's address on the node bridge ("10.212.3.2/24"), while it has one: how the node recognises its containers' requests. */
+    /** See {@link RuncNetworking#bridgeAddressOf}. */
     public Optional<String> bridgeAddressOf(String taskId) {
-        try {
-            return network.addressOf(taskId);
-        } catch (IOException e) {
-            return Optional.empty();
+        return networking.bridgeAddressOf(taskId);
+    }
+
+    /** See {@link LeftoverSweep}: tasks this runtime supervises or is starting count as known too. */
+    @Override
+    public List<String> sweepLeftovers(Set<String> knownTaskIds, Path tasksDir) {
+        if (unavailableReason().isPresent()) {
+            return List.of();
         }
+        return new LeftoverSweep(runc(), networking.node(), tasksDir,
+                id -> knownTaskIds.contains(id) || tasks.contains(id) || starting.contains(id)).run();
     }
 
     @Override
@@ -189,7 +150,7 @@ public final class RuncRuntime implements ContainerRuntime {
             return Fingerprint.unavailable("runc --version failed: " + e.getMessage());
         }
         attrs.put("cgroup.mode", Cgroups.mode().name().toLowerCase());
-        attrs.put("network", NodeNetwork.unavailableReason().isEmpty() ? "bridge " + network.config().bridge() : "host");
+        attrs.put("network", NodeNetwork.unavailableReason().isEmpty() ? "bridge " + networking.node().config().bridge() : "host");
         return Fingerprint.available(attrs);
     }
 
@@ -278,7 +239,7 @@ public final class RuncRuntime implements ContainerRuntime {
             throw new RuntimeFailure("task " + config.taskId() + " is already running as pid " + previous.pid, false);
         }
         Image image = findImage(config.image());
-        checkNetwork(config.network());
+        RuncNetworking.check(config.network());
         String id = containerId(config.taskId());
         Path bundle = config.taskDir().toAbsolutePath();
         String cgroupsPath = Cgroups.pathFor(id);
@@ -291,18 +252,11 @@ public final class RuncRuntime implements ContainerRuntime {
             TaskRootfs.prepare(image.rootfs(), bundle);
             String hostname = config.hostname() == null || config.hostname().isBlank() ? id.substring(5, Math.min(17, id.length()))
                     : config.hostname();
-            if (config.network().mode() == TaskConfig.Network.Mode.BRIDGE) {
-                bridged = Optional.of(network.attach(config.taskId()));
-                if (!config.network().overlays().isEmpty()) {
-                    rememberDnsNameservers(config.taskId(), bundle,
-                            config.container().options().dns().map(ContainerOptions.Dns::nameservers).orElse(List.of()));
-                    overlays.attach(config.taskId(), bridged.get(), config.network().overlays());
-                }
-            }
+            bridged = networking.attach(config, bundle);
             var spec = OciSpec.build(config, image.config(), bundle.resolve("rootfs"), hostname, cgroupsPath, volumesDir,
                     bridged);
             Files.write(bundle.resolve("config.json"), OciSpec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(spec));
-            net = publish(config, bridged, bundle);
+            net = networking.publish(config, bridged, bundle);
         } catch (IOException e) {
             abandon(config, bundle, net);
             throw new RuntimeFailure("preparing container " + id + " failed: " + e.getMessage(), true, e);
@@ -310,7 +264,7 @@ public final class RuncRuntime implements ContainerRuntime {
             abandon(config, bundle, net);
             throw e;
         }
-        LogFiles logs = logFilesIn(bundle);
+        LogFiles logs = LogFiles.in(bundle);
         Process shim;
         try {
             // LogDriver none: the container's output is discarded (and so are runc's own errors)
@@ -337,63 +291,10 @@ public final class RuncRuntime implements ContainerRuntime {
         return task.handle();
     }
 
-    private static void checkNetwork(TaskConfig.Network n) throws RuntimeFailure {
-        if (n.mode() == TaskConfig.Network.Mode.NONE && !n.ports().isEmpty()) {
-            throw new RuntimeFailure("published ports " + n.ports() + " need a network: the task's network mode is none",
-                    false);
-        }
-        if (n.mode() == TaskConfig.Network.Mode.BRIDGE) {
-            Optional<String> why = NodeNetwork.unavailableReason();
-            if (why.isPresent()) {
-                throw new RuntimeFailure("bridge networking unavailable: " + why.get(), false);
-            }
-        }
-    }
-
-    /**
-     * Starts the proxy of the task's published ports before the container, so a taken port
-     * fails the task with nothing started. Host networking publishes nothing: the task binds
-     * the host's ports itself.
-     */
-    private RuncTask.Net publish(TaskConfig config, Optional<Attachment> bridged, Path bundle)
-            throws IOException, RuntimeFailure {
-        if (bridged.isEmpty()) {
-            return RuncTask.Net.HOST;
-        }
-        Attachment a = bridged.get();
-        List<TaskConfig.PublishedPort> ports = config.network().ports();
-        if (ports.isEmpty()) {
-            return new RuncTask.Net(Optional.of(a.cidr()), List.of(), -1, -1);
-        }
-        Files.deleteIfExists(bundle.resolve(Shim.EXIT_FILE)); // the proxy ends when this file appears
-        try {
-            PortProxyProcess.Running proxy = PortProxyProcess.start(ports, a.ip(), bundle, bundle.resolve(Shim.EXIT_FILE));
-            return new RuncTask.Net(Optional.of(a.cidr()), proxy.ports(), proxy.pid(), proxy.startMillis());
-        } catch (PortProxyProcess.PortUnavailable e) {
-            throw new RuntimeFailure("cannot publish port: " + e.getMessage() + " on this node", false, e);
-        }
-    }
-
     /** Undoes a start that failed part way: the proxy, the network namespace and address, the rootfs. */
     private void abandon(TaskConfig config, Path bundle, RuncTask.Net net) {
-        stopProxy(net);
-        dnsNameservers.remove(config.taskId());
-        if (config.network().mode() == TaskConfig.Network.Mode.BRIDGE) {
-            detachNetwork(config.taskId());
-        }
+        networking.abandon(config, net);
         releaseQuietly(bundle);
-    }
-
-    /** The namespace goes, with every interface in it (the overlay ones too). */
-    private void detachNetwork(String taskId) {
-        network.detach(taskId);
-        overlays.detached(taskId);
-    }
-
-    private static void stopProxy(RuncTask.Net net) {
-        if (net.proxyPid() > 0) {
-            PortProxyProcess.stop(net.proxyPid(), net.proxyStartMillis());
-        }
     }
 
     private Image findImage(String ref) throws RuntimeFailure {
@@ -447,37 +348,23 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public CompletableFuture<ExitResult> waitFor(String taskId) {
-        RuncTask task = tasks.get(taskId);
-        if (task == null) {
-            return CompletableFuture.failedFuture(new NoSuchElementException("unknown task " + taskId));
-        }
-        return task.exit.copy();
+        return tasks.waitFor(taskId);
     }
 
     @Override
-    public void stop(String taskId, Duration grace, String signal) {
+    public void stop(String taskId, Duration grace, Signal signal) {
         RuncTask task = tasks.get(taskId);
         if (task == null || !task.running()) {
             return;
         }
-        String first = signalName(signal);
+        String first = (signal == null ? Signal.TERM : signal).name();
         log.info("stopping task {} (container {}): SIG{}, grace {}", taskId, task.containerId, first, grace);
         kill(task, first, false);
-        if (!awaitExit(task, first.equals("KILL") ? KILL_WAIT : grace == null ? TaskConfig.defaultStopGrace() : grace)) {
+        if (!TaskTable.awaitExit(task, first.equals("KILL") ? KILL_WAIT : grace == null ? TaskConfig.defaultStopGrace() : grace)) {
             log.info("task {} still running after grace: SIGKILL", taskId);
             kill(task, "KILL", true);
-            awaitExit(task, KILL_WAIT);
+            TaskTable.awaitExit(task, KILL_WAIT);
         }
-    }
-
-    /** runc takes names without the SIG prefix or numbers; default TERM. */
-    static String signalName(String signal) {
-        if (signal == null || signal.isBlank()) {
-            return "TERM";
-        }
-        String s = signal.trim().toUpperCase();
-        s = s.startsWith("SIG") ? s.substring(3) : s;
-        return s.matches("[A-Z0-9+]+") ? s : "TERM";
     }
 
     private void kill(RuncTask task, String signal, boolean all) {
@@ -492,20 +379,6 @@ public final class RuncRuntime implements ContainerRuntime {
         }
     }
 
-    private static boolean awaitExit(RuncTask task, Duration timeout) {
-        try {
-            task.exit.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (java.util.concurrent.ExecutionException e) {
-            return true;
-        }
-    }
-
     @Override
     public void destroy(String taskId) {
         RuncTask task = tasks.get(taskId);
@@ -513,15 +386,11 @@ public final class RuncRuntime implements ContainerRuntime {
             return;
         }
         if (task.running()) {
-            stop(taskId, Duration.ZERO, "KILL");
+            stop(taskId, Duration.ZERO, Signal.KILL);
         }
         destroyContainer(task.containerId, task.bundle);
-        stopProxy(task.net);
-        if (task.net.address().isPresent()) {
-            detachNetwork(taskId);
-        }
+        networking.release(taskId, task.net);
         tasks.remove(taskId, task);
-        dnsNameservers.remove(taskId);
         log.debug("task {} destroyed", taskId);
     }
 
@@ -547,7 +416,7 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public Optional<TaskHandle> inspect(String taskId) {
-        return Optional.ofNullable(tasks.get(taskId)).map(RuncTask::handle);
+        return tasks.inspect(taskId);
     }
 
     @Override
@@ -562,16 +431,8 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public LogFiles logs(String taskId) {
-        RuncTask task = tasks.get(taskId);
-        if (task == null) {
-            throw new NoSuchElementException("unknown task " + taskId);
-        }
-        return logFilesIn(task.bundle);
-    }
-
-    /** Same files as the process runtime, so logs are found the same way after a task is gone. */
-    public static LogFiles logFilesIn(Path taskDir) {
-        return new LogFiles(taskDir.resolve("stdout.log"), taskDir.resolve("stderr.log"));
+        RuncTask task = tasks.known(taskId);
+        return LogFiles.in(task.bundle);
     }
 
     /**
@@ -581,13 +442,7 @@ public final class RuncRuntime implements ContainerRuntime {
      */
     @Override
     public ExecResult exec(String taskId, List<String> command, Duration timeout) throws RuntimeFailure {
-        RuncTask task = tasks.get(taskId);
-        if (task == null) {
-            throw new RuntimeFailure("unknown task " + taskId, false);
-        }
-        if (!task.running()) {
-            throw new RuntimeFailure("task " + taskId + " is not running", false);
-        }
+        RuncTask task = tasks.running(taskId);
         if (command.isEmpty()) {
             throw new RuntimeFailure("empty exec command", false);
         }
@@ -637,7 +492,7 @@ public final class RuncRuntime implements ContainerRuntime {
     /** {@code runc exec} with pipes, or under a terminal (see {@link RuncExec} for how resizing works). */
     @Override
     public io.orch.runtime.InteractiveExec startExec(String taskId, io.orch.runtime.ExecSpec spec) throws RuntimeFailure {
-        RuncTask task = runningTask(taskId);
+        RuncTask task = tasks.running(taskId);
         String user = spec.user().isEmpty() ? null : UserSpec.resolve(spec.user(), task.bundle.resolve("rootfs")).asRuncUser();
         return RuncExec.start(List.of(runc().binary().toString(), "--root", stateRoot.toString()), task.bundle.resolve("exec"),
                 task.containerId, spec, user);
@@ -645,10 +500,10 @@ public final class RuncRuntime implements ContainerRuntime {
 
     /** {@code runc kill}: the signal goes to the container's init process, as {@code docker kill} does. */
     @Override
-    public void signal(String taskId, String signal) throws RuntimeFailure {
-        RuncTask task = runningTask(taskId);
+    public void signal(String taskId, Signal signal) throws RuntimeFailure {
+        RuncTask task = tasks.running(taskId);
         try {
-            RuncBinary.Result r = runc().run("kill", task.containerId, signal);
+            RuncBinary.Result r = runc().run("kill", task.containerId, signal.name());
             if (!r.ok()) {
                 throw new RuntimeFailure("runc kill " + signal + " failed: " + r.output(), false);
             }
@@ -678,17 +533,6 @@ public final class RuncRuntime implements ContainerRuntime {
             case V1 -> Optional.of(CgroupStats.readV1(Cgroups.ROOT, relative, task.pid));
             case NONE -> Optional.empty();
         };
-    }
-
-    private RuncTask runningTask(String taskId) throws RuntimeFailure {
-        RuncTask task = tasks.get(taskId);
-        if (task == null) {
-            throw new RuntimeFailure("unknown task " + taskId, false);
-        }
-        if (!task.running()) {
-            throw new RuntimeFailure("task " + taskId + " is not running", false);
-        }
-        return task;
     }
 
     private static Optional<Long> readPid(Path pidFile) {
@@ -725,107 +569,19 @@ public final class RuncRuntime implements ContainerRuntime {
     }
 
     /**
-     * Re-attaches to a container started by an earlier agent. While its shim runs, the shim is
-     * watched (by polling: it is not our child) and its recorded exit code collected when it ends.
-     * A container that ended while no agent ran but whose shim recorded the exit is re-attached
-     * too, and completes at once with the real exit code (and OOM). When the shim itself was
-     * killed while the container runs on, the exit code cannot be known (-1); OOM still can.
+     * Re-attaches to a container started by an earlier agent ({@link RuncRecovery}).
      */
     @Override
     public boolean recover(TaskHandle handle) {
         if (!NAME.equals(handle.runtime()) || unavailableReason().isPresent()) {
             return false;
         }
-        RuncTask known = tasks.get(handle.taskId());
-        if (known != null) {
-            return known.running();
-        }
-        Map<String, String> s = handle.driverState();
-        Path bundle = Path.of(s.getOrDefault(RuncTask.STATE_BUNDLE, "/nonexistent"));
-        String id = handle.containerId();
-        String state = containerStatus(id);
-        boolean exitRecorded = Shim.exitCode(bundle).isPresent();
-        RuncTask.Net net = RuncTask.Net.from(s);
-        if (state.equals("missing") || (!state.equals("running") && !exitRecorded && !state.equals("created"))) {
-            log.info("task {} not recovered: container {} is {} and no exit code was recorded", handle.taskId(), id, state);
-            stopProxy(net);
-            if (net.address().isPresent()) {
-                detachNetwork(handle.taskId());
-            }
-            return false;
-        }
-        long shimPid = Long.parseLong(s.getOrDefault(RuncTask.STATE_SHIM_PID, "-1"));
-        long shimTicks = Long.parseLong(s.getOrDefault(RuncTask.STATE_SHIM_START, "-1"));
-        if (state.equals("running")) {
-            net = keepPublishing(handle.taskId(), bundle, net);
-        }
-        recallDnsNameservers(handle.taskId(), bundle);
-        RuncTask task = new RuncTask(handle.taskId(), id, bundle, handle.pid(), shimPid, shimTicks,
-                handle.startTimeMillis(), s.getOrDefault(RuncTask.STATE_CGROUP, Cgroups.pathFor(id)),
-                s.getOrDefault(RuncTask.STATE_IMAGE, ""), net);
-        tasks.put(handle.taskId(), task);
-        poll(task);
-        log.info("task {} re-attached to container {} ({})", handle.taskId(), id, state);
-        return true;
-    }
-
-    /**
-     * A running container whose port proxy is gone (killed, or the machine's OOM killer took it)
-     * gets a new one on the same host ports, so re-attaching also restores publishing.
-     */
-    private static RuncTask.Net keepPublishing(String taskId, Path bundle, RuncTask.Net net) {
-        if (net.ports().isEmpty() || net.address().isEmpty() || PortProxyProcess.alive(net.proxyPid(), net.proxyStartMillis())) {
-            return net;
-        }
-        try {
-            String ip = net.address().get().split("/")[0];
-            PortProxyProcess.Running proxy = PortProxyProcess.start(net.ports(), ip, bundle, bundle.resolve(Shim.EXIT_FILE));
-            log.info("task {}: port proxy restarted for {}", taskId, proxy.ports());
-            return new RuncTask.Net(net.address(), proxy.ports(), proxy.pid(), proxy.startMillis());
-        } catch (IOException e) {
-            log.warn("task {}: its published ports {} could not be restored: {}", taskId, net.ports(), e.getMessage());
-            return net;
-        }
-    }
-
-    private void poll(RuncTask task) {
-        if (!task.running()) {
-            return;
-        }
-        boolean shimAlive = task.shimPid > 0 && Shim.startTicks(task.shimPid).filter(t -> t == task.shimStartTicks).isPresent();
-        if (shimAlive) {
-            poller.schedule(() -> poll(task), POLL_MILLIS, TimeUnit.MILLISECONDS);
-            return;
-        }
-        if (Shim.exitCode(task.bundle).isPresent()) {
-            collect(task);
-            return;
-        }
-        // The shim is gone without a record: watch the container itself.
-        String status = containerStatus(task.containerId);
-        if (status.equals("running") || status.equals("created") || status.equals("paused")) {
-            poller.schedule(() -> poll(task), POLL_MILLIS, TimeUnit.MILLISECONDS);
-        } else {
-            collect(task);
-        }
-    }
-
-    /** "running", "created", "stopped", "paused" or "missing", from {@code runc state}. */
-    private String containerStatus(String id) {
-        try {
-            RuncBinary.Result r = runc().run("state", id);
-            if (!r.ok()) {
-                return "missing";
-            }
-            return OciSpec.JSON.readTree(r.output()).path("status").asText("missing");
-        } catch (IOException e) {
-            return "missing";
-        }
+        return recovery.recover(handle);
     }
 
     /** Stops supervising. Containers keep running on purpose: the next agent re-attaches to them. */
     @Override
     public void close() {
-        poller.shutdownNow();
+        recovery.close();
     }
 }

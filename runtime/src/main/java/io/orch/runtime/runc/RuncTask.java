@@ -3,6 +3,7 @@ package io.orch.runtime.runc;
 import io.orch.runtime.ExitResult;
 import io.orch.runtime.TaskConfig.PublishedPort;
 import io.orch.runtime.TaskHandle;
+import io.orch.runtime.TaskTable;
 import io.orch.runtime.net.NetworkState;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -12,7 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** What the runtime keeps about one container: where it lives, who supervises it, how it ended. */
-final class RuncTask {
+final class RuncTask implements TaskTable.Entry {
     static final String STATE_BUNDLE = "bundle";
     static final String STATE_SHIM_PID = "shimPid";
     static final String STATE_SHIM_START = "shimStartTicks";
@@ -66,11 +67,13 @@ final class RuncTask {
         this.net = net;
     }
 
-    boolean running() {
-        return !exit.isDone();
+    @Override
+    public CompletableFuture<ExitResult> exit() {
+        return exit;
     }
 
-    TaskHandle handle() {
+    @Override
+    public TaskHandle handle() {
         Map<String, String> state = new HashMap<>(Map.of(
                 STATE_BUNDLE, bundle.toString(),
                 STATE_SHIM_PID, Long.toString(shimPid),

@@ -115,7 +115,7 @@ class DockerRuntimeTest {
         TaskConfig config = task("busybox", TaskConfig.Resources.NONE, "sleep", "1000"); // PID 1 ignores SIGTERM
         runtime.start(config);
         assertFalse(runtime.waitFor(config.taskId()).isDone());
-        runtime.stop(config.taskId(), Duration.ofSeconds(1), "SIGTERM");
+        runtime.stop(config.taskId(), Duration.ofSeconds(1), io.orch.runtime.Signal.parse("SIGTERM"));
         ExitResult result = runtime.waitFor(config.taskId()).getNow(null);
         assertTrue(result != null, "stop returned before the task ended");
         assertEquals(137, result.exitCode(), result.toString());
@@ -126,7 +126,7 @@ class DockerRuntimeTest {
     void stopWithAnotherSignalSendsThatSignal() throws Exception {
         TaskConfig config = task("busybox", TaskConfig.Resources.NONE, "sh", "-c", "trap 'exit 42' USR1; while true; do sleep 0.1; done");
         runtime.start(config);
-        runtime.stop(config.taskId(), Duration.ofSeconds(20), "SIGUSR1");
+        runtime.stop(config.taskId(), Duration.ofSeconds(20), io.orch.runtime.Signal.parse("SIGUSR1"));
         assertEquals(42, runtime.waitFor(config.taskId()).getNow(null).exitCode());
     }
 
@@ -203,7 +203,7 @@ class DockerRuntimeTest {
         assertEquals(before.path("Pid").asLong(), after.path("Pid").asLong());
         assertFalse(next.waitFor(config.taskId()).isDone());
 
-        next.stop(config.taskId(), Duration.ofSeconds(20), "SIGUSR1");
+        next.stop(config.taskId(), Duration.ofSeconds(20), io.orch.runtime.Signal.parse("SIGUSR1"));
         assertEquals(5, exit(next, config.taskId()).exitCode());
         assertEquals("before\nafter\n", LogFileText.read(config.taskDir().resolve("stdout.log")));
     }

@@ -66,7 +66,7 @@ class FakeRuntimeTest {
         fake.start(config("stubborn"));
         fake.ignoreStopSignal("stubborn");
 
-        fake.stop("polite", Duration.ofSeconds(10), "SIGTERM");
+        fake.stop("polite", Duration.ofSeconds(10), io.orch.runtime.Signal.parse("SIGTERM"));
         fake.stop("stubborn", Duration.ofSeconds(10), null);
 
         assertEquals(143, fake.waitFor("polite").get(1, TimeUnit.SECONDS).exitCode());

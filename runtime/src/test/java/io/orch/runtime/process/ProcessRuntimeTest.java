@@ -100,7 +100,7 @@ class ProcessRuntimeTest {
     void stopWithSigquitEndsTheTaskAtOnceBecauseItsMaskIsEmpty() throws Exception {
         start("quit", "sleep", "1000");
 
-        runtime.stop("quit", Duration.ofSeconds(20), "QUIT");
+        runtime.stop("quit", Duration.ofSeconds(20), io.orch.runtime.Signal.parse("QUIT"));
 
         assertEquals(131, exitOf(runtime, "quit").exitCode(), "128 + SIGQUIT(3), not SIGKILL after the grace");
     }
@@ -109,7 +109,7 @@ class ProcessRuntimeTest {
     void stopSendsTermToTheGroupAndTheTaskExitsWith143() throws Exception {
         start("term", "sleep", "1000");
 
-        runtime.stop("term", Duration.ofSeconds(10), "SIGTERM");
+        runtime.stop("term", Duration.ofSeconds(10), io.orch.runtime.Signal.parse("SIGTERM"));
 
         ExitResult exit = exitOf(runtime, "term");
         assertEquals(143, exit.exitCode());
@@ -121,7 +121,7 @@ class ProcessRuntimeTest {
     void stopAcceptsOtherSignalSpellings() throws Exception {
         start("int", "sleep", "1000");
 
-        runtime.stop("int", Duration.ofSeconds(10), "INT");
+        runtime.stop("int", Duration.ofSeconds(10), io.orch.runtime.Signal.parse("INT"));
 
         assertEquals(130, exitOf(runtime, "int").exitCode(), "128 + SIGINT(2)");
     }
@@ -136,7 +136,7 @@ class ProcessRuntimeTest {
         Duration grace = Duration.ofMillis(700);
 
         long t0 = System.nanoTime();
-        runtime.stop("stubborn", grace, "TERM");
+        runtime.stop("stubborn", grace, io.orch.runtime.Signal.parse("TERM"));
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
 
         assertTrue(tookMillis >= grace.toMillis(), "waited out the grace, took " + tookMillis + " ms");
@@ -217,7 +217,7 @@ class ProcessRuntimeTest {
 
         assertEquals("oops\n", LogFileText.read(runtime.logs("err").stderr()));
         assertEquals("out1\nout2\n", LogFileText.read(runtime.logs("err").stdout()));
-        assertEquals(tmp.resolve("err").resolve("stdout.log"), ProcessRuntime.logFilesIn(tmp.resolve("err")).stdout());
+        assertEquals(tmp.resolve("err").resolve("stdout.log"), io.orch.runtime.LogFiles.in(tmp.resolve("err")).stdout());
     }
 
     @Test

@@ -60,7 +60,7 @@ class TaskOfAnAgentIgnoringSigintTest {
 
         assertTrue(nextAgent.recover(handle), "this JVM takes the task over");
         CompletableFuture<Void> stop = CompletableFuture.runAsync(
-                () -> nextAgent.stop("survivor", LONG_GRACE, "SIGINT"));
+                () -> nextAgent.stop("survivor", LONG_GRACE, io.orch.runtime.Signal.parse("SIGINT")));
         await().atMost(Duration.ofSeconds(20)).until(stop::isDone);
         assertTrue(ProcStat.read(taskPid).map(ProcStat::zombie).orElse(true), "task gone after SIGINT");
     }

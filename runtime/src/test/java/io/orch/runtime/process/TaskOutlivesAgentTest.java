@@ -62,7 +62,7 @@ class TaskOutlivesAgentTest {
         assertEquals(taskPid, task.pgrp(), "own process group");
 
         assertTrue(nextAgent.recover(handle), "new agent re-attaches");
-        nextAgent.stop("survivor", Duration.ofSeconds(10), "TERM");
+        nextAgent.stop("survivor", Duration.ofSeconds(10), io.orch.runtime.Signal.parse("TERM"));
         ExitResult exit = nextAgent.waitFor("survivor").get(30, TimeUnit.SECONDS);
         assertEquals(-1, exit.exitCode(), "not our child: exit code unknown");
         assertTrue(ProcStat.read(taskPid).map(ProcStat::zombie).orElse(true), "task gone after stop");

@@ -204,14 +204,14 @@ class RuncRuntimeTest {
         TaskConfig c = task("stop", TaskConfig.Resources.NONE, "sh", "-c", "trap '' TERM; while :; do sleep 1; done");
         runtime.start(c);
         long t0 = System.nanoTime();
-        runtime.stop(c.taskId(), Duration.ofMillis(500), "SIGTERM");
+        runtime.stop(c.taskId(), Duration.ofMillis(500), io.orch.runtime.Signal.parse("SIGTERM"));
         ExitResult r = exit(c.taskId(), 1);
         assertEquals(9, r.signal(), r.toString());
         assertTrue(System.nanoTime() - t0 >= 500_000_000L, "waited for the grace period");
 
         TaskConfig graceful = task("term", TaskConfig.Resources.NONE, "sh", "-c", "trap 'exit 3' TERM; while :; do sleep 0.1; done");
         runtime.start(graceful);
-        runtime.stop(graceful.taskId(), Duration.ofSeconds(10), "TERM");
+        runtime.stop(graceful.taskId(), Duration.ofSeconds(10), io.orch.runtime.Signal.parse("TERM"));
         assertEquals(3, exit(graceful.taskId(), 1).exitCode());
     }
 
@@ -260,7 +260,7 @@ class RuncRuntimeTest {
         try {
             assertTrue(next.recover(h));
             assertTrue(next.waitFor(c.taskId()).isDone() == false, "still running");
-            next.stop(c.taskId(), Duration.ofSeconds(10), "TERM");
+            next.stop(c.taskId(), Duration.ofSeconds(10), io.orch.runtime.Signal.parse("TERM"));
             assertEquals(5, next.waitFor(c.taskId()).get(10, TimeUnit.SECONDS).exitCode());
         } finally {
             next.destroy(c.taskId());

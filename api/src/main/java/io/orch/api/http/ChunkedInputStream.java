@@ -1,4 +1,4 @@
-package io.orch.runtime.docker;
+package io.orch.api.http;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -9,13 +9,25 @@ import java.io.InputStream;
  * data, CRLF, ... a zero-size chunk, trailers, an empty line. Docker streams logs, pull progress
  * and event feeds this way, one chunk per message.
  */
-final class ChunkedInputStream extends InputStream {
+public final class ChunkedInputStream extends InputStream {
     private final InputStream in;
     private long remainingInChunk;
     private boolean done;
 
-    ChunkedInputStream(InputStream in) {
+    private final boolean endAtClose;
+
+    /** Strict: a connection that closes before the last chunk is an error. */
+    public ChunkedInputStream(InputStream in) {
+        this(in, false);
+    }
+
+    /**
+     * @param endAtClose a connection closed between chunks ends the body instead (a followed log
+     *                   whose server went away has simply ended)
+     */
+    public ChunkedInputStream(InputStream in, boolean endAtClose) {
         this.in = in;
+        this.endAtClose = endAtClose;
     }
 
     @Override
@@ -48,8 +60,12 @@ final class ChunkedInputStream extends InputStream {
         if (done) {
             return false;
         }
-        String line = HttpResponse.readLine(in);
+        String line = StreamingResponse.readLine(in);
         if (line == null) {
+            if (endAtClose) {
+                done = true;
+                return false;
+            }
             throw new EOFException("connection closed before the last chunk");
         }
         int semicolon = line.indexOf(';');
@@ -63,8 +79,8 @@ final class ChunkedInputStream extends InputStream {
             throw new IOException("bad chunk size line: " + line);
         }
         if (remainingInChunk == 0) {
-            for (String trailer = HttpResponse.readLine(in); trailer != null && !trailer.isEmpty();
-                 trailer = HttpResponse.readLine(in)) {
+            for (String trailer = StreamingResponse.readLine(in); trailer != null && !trailer.isEmpty();
+                 trailer = StreamingResponse.readLine(in)) {
                 // trailers are not used by Docker; skip them
             }
             done = true;
@@ -74,7 +90,7 @@ final class ChunkedInputStream extends InputStream {
     }
 
     private void expectLineEnd() throws IOException {
-        String rest = HttpResponse.readLine(in);
+        String rest = StreamingResponse.readLine(in);
         if (rest == null || !rest.isEmpty()) {
             throw new IOException("chunk not followed by CRLF");
         }

@@ -1,4 +1,4 @@
-package io.orch.runtime.docker;
+package io.orch.api.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -14,10 +14,11 @@ import java.util.Optional;
 /**
  * An HTTP/1.1 response read from a stream: status, headers (lower-cased names) and a body stream
  * that ends where the message ends (Content-Length, chunked, or the connection closing).
- * Closing it closes the connection.
+ * Closing it closes the connection. The one response parser of orch's HTTP clients (the CLI's
+ * to the agent, the docker driver's to dockerd), so both frame bodies the same way; JDK only.
  */
-final class HttpResponse implements AutoCloseable {
-    private static final int MAX_HEAD_LINE = 16 * 1024;
+public final class StreamingResponse implements AutoCloseable {
+    private static final int MAX_HEAD_LINE = 64 * 1024;
     private static final int MAX_HEADERS = 200;
 
     private final int status;
@@ -25,7 +26,7 @@ final class HttpResponse implements AutoCloseable {
     private final InputStream body;
     private final Runnable onClose;
 
-    private HttpResponse(int status, Map<String, String> headers, InputStream body, Runnable onClose) {
+    private StreamingResponse(int status, Map<String, String> headers, InputStream body, Runnable onClose) {
         this.status = status;
         this.headers = headers;
         this.body = body;
@@ -33,7 +34,16 @@ final class HttpResponse implements AutoCloseable {
     }
 
     /** Reads the status line and headers; the body is left in the stream for the caller. */
-    static HttpResponse read(InputStream in, boolean headRequest, Runnable onClose) throws IOException {
+    public static StreamingResponse read(InputStream in, boolean headRequest, Runnable onClose) throws IOException {
+        return read(in, headRequest, false, onClose);
+    }
+
+    /**
+     * @param endAtClose a chunked body whose connection closes between chunks ends there instead
+     *                   of failing ({@link ChunkedInputStream#ChunkedInputStream(InputStream, boolean)})
+     */
+    public static StreamingResponse read(InputStream in, boolean headRequest, boolean endAtClose, Runnable onClose)
+            throws IOException {
         String statusLine = readLine(in);
         if (statusLine == null || !statusLine.startsWith("HTTP/1.")) {
             throw new IOException("not an HTTP response: " + (statusLine == null ? "connection closed" : statusLine));
@@ -52,16 +62,17 @@ final class HttpResponse implements AutoCloseable {
                 headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
             }
         }
-        return new HttpResponse(status, headers, body(in, status, headers, headRequest), onClose);
+        return new StreamingResponse(status, headers, body(in, status, headers, headRequest, endAtClose), onClose);
     }
 
-    private static InputStream body(InputStream in, int status, Map<String, String> headers, boolean headRequest)
+    private static InputStream body(InputStream in, int status, Map<String, String> headers, boolean headRequest,
+                                    boolean endAtClose)
             throws IOException {
         if (headRequest || status == 204 || status == 304 || (status >= 100 && status < 200 && status != 101)) {
             return InputStream.nullInputStream();
         }
         if (headers.getOrDefault("transfer-encoding", "").toLowerCase(Locale.ROOT).contains("chunked")) {
-            return new ChunkedInputStream(in);
+            return new ChunkedInputStream(in, endAtClose);
         }
         String length = headers.get("content-length");
         if (length != null) {
@@ -75,7 +86,7 @@ final class HttpResponse implements AutoCloseable {
     }
 
     /** A CRLF- (or LF-) terminated line in ISO-8859-1, without its terminator; null at end of stream. */
-    static String readLine(InputStream in) throws IOException {
+    public static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int b;
         while ((b = in.read()) != -1) {
@@ -92,24 +103,29 @@ final class HttpResponse implements AutoCloseable {
         return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
     }
 
-    int status() {
+    public int status() {
         return status;
     }
 
-    boolean ok() {
+    public boolean ok() {
         return status >= 200 && status < 300;
     }
 
-    Optional<String> header(String name) {
+    /** All headers, by lower-case name. */
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    public Optional<String> header(String name) {
         return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
     }
 
-    InputStream body() {
+    public InputStream body() {
         return body;
     }
 
     /** The whole body (for small JSON answers), then closes. */
-    byte[] readAll() throws IOException {
+    public byte[] readAll() throws IOException {
         try (this) {
             return body.readAllBytes();
         }
@@ -121,12 +137,15 @@ final class HttpResponse implements AutoCloseable {
     }
 
     /** A body of Content-Length bytes. */
-    static final class FixedLengthInputStream extends FilterInputStream {
+    public static final class FixedLengthInputStream extends FilterInputStream {
         private long remaining;
 
-        FixedLengthInputStream(InputStream in, long length) {
+        private final long length;
+
+        public FixedLengthInputStream(InputStream in, long length) {
             super(in);
             this.remaining = length;
+            this.length = length;
         }
 
         @Override
@@ -142,7 +161,7 @@ final class HttpResponse implements AutoCloseable {
             }
             int n = in.read(b, off, (int) Math.min(len, remaining));
             if (n == -1) {
-                throw new EOFException("connection closed with " + remaining + " body bytes missing");
+                throw new EOFException("connection closed after " + (length - remaining) + " of " + length + " body bytes");
             }
             remaining -= n;
             return n;
