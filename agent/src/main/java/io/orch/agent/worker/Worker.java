@@ -56,12 +56,13 @@ public final class Worker implements AutoCloseable {
     private final HandleStore handles;
     private final Timer reconcileTimer;
     private final LocalRestarts localRestarts = new LocalRestarts();
+    private final RetryDelays retryDelays = new RetryDelays(new java.util.Random());
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "orch-task");
         t.setDaemon(true);
         return t;
     });
-    private final Map<String, TaskRunner> runners = new ConcurrentHashMap<>();
+    private final Map<String, TaskSupervisor> runners = new ConcurrentHashMap<>();
     /** Re-attached processes whose task the view does not show yet (a worker-only node before its first assignments). */
     private final Map<String, TaskHandle> unclaimed = new ConcurrentHashMap<>();
     private final Object wakeLock = new Object();
@@ -129,7 +130,7 @@ public final class Worker implements AutoCloseable {
         if (runtime == null || !runtime.recover(h)) {
             return false;
         }
-        TaskRunner runner = newRunner(task, runtime);
+        TaskSupervisor runner = newRunner(task, runtime, null, task.getStatus());
         runners.put(h.taskId(), runner);
         runner.reattached(h);
         log.info("re-attached task {} (pid {})", h.taskId(), h.pid());
@@ -224,7 +225,7 @@ public final class Worker implements AutoCloseable {
     }
 
     private void reconcileTask(Task t) {
-        TaskRunner runner = runners.get(t.getId());
+        TaskSupervisor runner = runners.get(t.getId());
         boolean wanted = t.getDesiredState() == TaskState.RUNNING;
         TaskState state = t.getStatus().getState();
         if (runner != null) {
@@ -265,9 +266,9 @@ public final class Worker implements AutoCloseable {
             report(t.getId(), TaskState.REJECTED, e.getMessage());
             return;
         }
-        TaskRunner runner = newRunner(t, runtime);
+        TaskSupervisor runner = newRunner(t, runtime, config, t.getStatus());
         runners.put(t.getId(), runner);
-        runner.start(config);
+        runner.start();
     }
 
     /**
@@ -289,10 +290,13 @@ public final class Worker implements AutoCloseable {
             return;
         }
         log.info("restarting task {} locally: no manager has been reachable", t.getId());
-        localRestarts.restarted(t.getId(), clock.instant());
-        TaskRunner runner = newRunner(t, runtime);
+        localRestarts.restarted(t, clock.instant());
+        // the same task id from the start: its status in the view is the last attempt's end
+        TaskStatus fresh = TaskStatus.newBuilder().setState(TaskState.ASSIGNED).setMessage("restarting locally")
+                .setTimestamp(Times.timestamp(clock.instant())).build();
+        TaskSupervisor runner = newRunner(t, runtime, config, fresh);
         runners.put(t.getId(), runner);
-        runner.start(config);
+        runner.start();
     }
 
     private TaskConfig configFor(Task t, ContainerRuntime runtime) {
@@ -326,20 +330,20 @@ public final class Worker implements AutoCloseable {
                 new IllegalStateException("runtime " + wanted + " is not available on this node"));
     }
 
-    private TaskRunner newRunner(Task t, ContainerRuntime runtime) {
+    private TaskSupervisor newRunner(Task t, ContainerRuntime runtime, TaskConfig config, TaskStatus initial) {
         String id = t.getId();
-        return new TaskRunner(t, runtime, executor, clock, status -> sink.report(id, status),
-                new TaskRunner.Listener() {
-                    @Override
-                    public void prepare(TaskConfig config, java.util.function.Consumer<String> progress) throws Exception {
-                        ImagePuller puller = imagePuller;
-                        if (puller != null && runtime.name().equals("runc")) { // the others run no images
-                            // the service's --with-registry-auth login, carried by the task (never logged)
-                            puller.ensure(config.image(),
-                                    RegistryAuth.decode(t.getSpec().getContainerSpec().getPullOptions().getRegistryAuth()), progress);
-                        }
-                    }
-
+        TaskController.Preparer preparer = (cfg, progress) -> {
+            ImagePuller puller = imagePuller;
+            if (puller != null && runtime.name().equals("runc")) { // the others run no images
+                // the service's --with-registry-auth login, carried by the task (never logged)
+                puller.ensure(cfg.image(),
+                        RegistryAuth.decode(t.getSpec().getContainerSpec().getPullOptions().getRegistryAuth()), progress);
+            }
+        };
+        return new TaskSupervisor(t, initial,
+                extra -> new TaskController(id, runtime, config, preparer, clock, retryDelays, executor, extra),
+                executor, status -> sink.report(id, status),
+                new TaskSupervisor.Listener() {
                     @Override
                     public void started(TaskHandle handle) {
                         try {
@@ -392,7 +396,7 @@ public final class Worker implements AutoCloseable {
     public List<LocalTask> localTasks() {
         List<LocalTask> out = new java.util.ArrayList<>();
         for (Task t : view.tasks()) {
-            TaskRunner runner = runners.get(t.getId());
+            TaskSupervisor runner = runners.get(t.getId());
             if (runner == null && t.getStatus().getContainerStatus().getContainerId().isEmpty()) {
                 continue; // never got a container here
             }
