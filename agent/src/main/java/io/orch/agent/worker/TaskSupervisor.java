@@ -156,13 +156,14 @@ final class TaskSupervisor {
             TaskStatus now = step.status();
             if (now != before) {
                 boolean startedNow = now.getState() == TaskState.RUNNING && before.getState() != TaskState.RUNNING;
+                if (startedNow && controller.handle() != null) {
+                    // kept before anyone hears it runs, so an agent restarted right after re-attaches it
+                    listener.started(controller.handle());
+                }
                 synchronized (this) {
                     status = now;
                 }
                 reporter.accept(now);
-                if (startedNow && controller.handle() != null) {
-                    listener.started(controller.handle());
-                }
                 if (now.getState().getNumber() >= TaskState.COMPLETE.getNumber()) {
                     finish(now);
                     return;

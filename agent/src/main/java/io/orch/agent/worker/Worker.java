@@ -53,6 +53,7 @@ public final class Worker implements AutoCloseable {
     private final RuntimeRegistry runtimes;
     private final Clock clock;
     private final Path tasksDir;
+    private final AssignmentSetFile keptSet; // a worker-only node's, if it keeps one
     private final HandleStore handles;
     private final Timer reconcileTimer;
     private final LocalRestarts localRestarts = new LocalRestarts();
@@ -65,6 +66,8 @@ public final class Worker implements AutoCloseable {
     private final Map<String, TaskSupervisor> runners = new ConcurrentHashMap<>();
     /** Re-attached processes whose task the view does not show yet (a worker-only node before its first assignments). */
     private final Map<String, TaskHandle> unclaimed = new ConcurrentHashMap<>();
+    /** Tasks reported lost (accepted here once, nothing supervises them): reported once each. */
+    private final java.util.Set<String> lost = ConcurrentHashMap.newKeySet();
     private final Object wakeLock = new Object();
     private boolean changed;
     private volatile boolean running;
@@ -91,6 +94,7 @@ public final class Worker implements AutoCloseable {
         this.runtimes = runtimes;
         this.clock = clock;
         this.tasksDir = dataDir.resolve("tasks");
+        this.keptSet = AssignmentSetFile.under(dataDir);
         this.handles = new HandleStore(dataDir.resolve("worker").resolve("handles"));
         this.reconcileTimer = Timer.builder("orch.reconcile").tag("loop", "worker")
                 .description("duration of one reconcile pass of a control loop").register(metrics);
@@ -219,6 +223,7 @@ public final class Worker implements AutoCloseable {
             }
         });
         localRestarts.retain(byId.keySet());
+        lost.retainAll(byId.keySet());
         LocalRestarts.Plan plan = localRestarts.plan(view, clock.instant());
         plan.restartNow().forEach(this::restartLocally);
         return plan.wake();
@@ -240,8 +245,15 @@ public final class Worker implements AutoCloseable {
                 return;
             }
             // It was accepted here before, but nothing supervises it now: the process is gone.
-            report(t.getId(), wanted ? TaskState.FAILED : TaskState.SHUTDOWN,
+            if (!lost.add(t.getId())) {
+                return; // said once; a kept assignment set goes on showing the old status
+            }
+            TaskStatus gone = status(wanted ? TaskState.FAILED : TaskState.SHUTDOWN,
                     wanted ? "task process lost (agent restarted and could not re-attach)" : "");
+            sink.report(t.getId(), gone);
+            if (wanted) {
+                localRestarts.exited(t, gone); // restarted here if no manager answers
+            }
             return;
         }
         if (!wanted) {
@@ -373,9 +385,13 @@ public final class Worker implements AutoCloseable {
     }
 
     private void report(String taskId, TaskState state, String err) {
-        sink.report(taskId, TaskStatus.newBuilder().setState(state).setErr(err)
+        sink.report(taskId, status(state, err));
+    }
+
+    private TaskStatus status(TaskState state, String err) {
+        return TaskStatus.newBuilder().setState(state).setErr(err)
                 .setMessage(state.name().toLowerCase(Locale.ROOT))
-                .setTimestamp(Times.timestamp(clock.instant())).build());
+                .setTimestamp(Times.timestamp(clock.instant())).build();
     }
 
     /** The image references of the tasks this node supervises that have not reached a final state. */
@@ -469,6 +485,7 @@ public final class Worker implements AutoCloseable {
             log.warn("could not list this node's tasks to stop them: {}", e.toString());
             return 0;
         }
+        keptSet.delete(); // nothing to resume from: the node leaves its swarm
         for (TaskHandle h : all) {
             runtimes.get(h.runtime()).ifPresent(runtime -> {
                 try {
