@@ -97,7 +97,7 @@ final class WorkerNode implements AutoCloseable {
                 }
             }
         });
-        DispatchedWorkerView view = new DispatchedWorkerView(dispatcher);
+        DispatchedWorkerView view = new DispatchedWorkerView(dispatcher, context.dataDir()); // resumes from the kept set
         worker = new Worker(view, dispatcher, identity.nodeId(), context.runtimes(), context.dataDir(), context.clock(),
                 context.metrics().registry());
         worker.pullImagesWith(context.imagePuller());

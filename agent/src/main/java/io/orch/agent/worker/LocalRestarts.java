@@ -3,6 +3,7 @@ package io.orch.agent.worker;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskState;
 import io.orch.api.proto.TaskStatus;
+import io.orch.scheduler.orchestrator.RestartCounter;
 import io.orch.scheduler.orchestrator.RestartDecider;
 import io.orch.scheduler.orchestrator.Times;
 
@@ -18,17 +19,25 @@ import java.util.Set;
  * Local reconciliation for a node cut off from every manager: a task that exits while no
  * manager can replace it is restarted in place (same task id) as its restart policy says.
  * The decision is the orchestrator's own ({@link RestartDecider}) over the attempts this node
- * has seen, so condition, delay, back-off and max attempts apply as far as they are visible here.
+ * has seen, so condition, delay, back-off and max attempts apply; the task's restart count (from
+ * the orchestrator) grows with every restart made here, so max attempts holds across both.
  * Once a manager is reachable again nothing is restarted locally: the reported status goes up
  * and the orchestrator decides.
  */
 final class LocalRestarts {
     /** How often to look again while an exit waits for the grace period to end. */
     private static final long GRACE_POLL_MILLIS = 200;
+    /**
+     * Attempts remembered per task, for the crash-loop back-off (which stops growing after a
+     * dozen quick failures); the restart count itself travels on the task ({@link RestartCounter}).
+     */
+    static final int ATTEMPTS_KEPT = 32;
 
     private final Map<String, List<Task>> attempts = new HashMap<>();
     private final Map<String, Instant> restartedAt = new HashMap<>();
     private final Map<String, Task> exited = new HashMap<>();
+    /** The task as restarted here: its restart count (and times) grown by every local restart. */
+    private final Map<String, Task> counted = new HashMap<>();
 
     record Plan(List<Task> restartNow, Instant wake) {}
 
@@ -42,16 +51,25 @@ final class LocalRestarts {
             return; // a job's task that completed is done, whatever its restart condition
         }
         Instant started = restartedAt.get(task.getId());
+        Task count = counted.getOrDefault(task.getId(), task);
         Task attempt = task.toBuilder()
                 .setCreatedAt(started != null ? Times.timestamp(started) : task.getCreatedAt())
                 .setStatus(last)
+                .setRestartCount(count.getRestartCount())
+                .clearRestartTimes().addAllRestartTimes(count.getRestartTimesList())
                 .build();
-        attempts.computeIfAbsent(task.getId(), k -> new ArrayList<>()).add(attempt);
+        List<Task> seen = attempts.computeIfAbsent(task.getId(), k -> new ArrayList<>());
+        seen.add(attempt);
+        if (seen.size() > ATTEMPTS_KEPT) {
+            seen.remove(0);
+        }
         exited.put(task.getId(), attempt);
     }
 
-    synchronized void restarted(String taskId, Instant at) {
-        restartedAt.put(taskId, at);
+    /** {@code task} was restarted here at {@code at}: one more restart of its slot. */
+    synchronized void restarted(Task task, Instant at) {
+        restartedAt.put(task.getId(), at);
+        counted.put(task.getId(), RestartCounter.carry(task, counted.getOrDefault(task.getId(), task), at));
     }
 
     /** Forgets tasks no longer assigned here. */
@@ -59,6 +77,7 @@ final class LocalRestarts {
         attempts.keySet().retainAll(taskIds);
         restartedAt.keySet().retainAll(taskIds);
         exited.keySet().retainAll(taskIds);
+        counted.keySet().retainAll(taskIds);
     }
 
     synchronized boolean waiting(String taskId) {

@@ -20,6 +20,7 @@ final class StatusReporter implements StatusSink, AutoCloseable {
     private final Map<String, TaskStatus> pending = new LinkedHashMap<>();
     private final Thread flusher;
     private volatile boolean running = true;
+    private boolean inFlight; // a batch taken from pending and not yet committed (guarded by this)
 
     StatusReporter(ClusterStore store) {
         this.store = store;
@@ -47,13 +48,19 @@ final class StatusReporter implements StatusSink, AutoCloseable {
                 }
                 batch = new LinkedHashMap<>(pending);
                 pending.clear();
+                inFlight = true;
             }
             try {
                 store.updateAndWait(tx -> batch.forEach(tx::updateTaskStatus), Duration.ofSeconds(10));
+                synchronized (this) {
+                    inFlight = false;
+                    notifyAll();
+                }
             } catch (Exception e) {
                 log.debug("status batch of {} tasks not committed, retrying: {}", batch.size(), e.getMessage());
                 synchronized (this) {
                     batch.forEach(pending::putIfAbsent);
+                    inFlight = false;
                 }
                 try {
                     Thread.sleep(100); // back off before retrying a store that just failed
@@ -69,7 +76,7 @@ final class StatusReporter implements StatusSink, AutoCloseable {
     public void flush(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
-            while (!pending.isEmpty() && System.nanoTime() < deadline) {
+            while ((!pending.isEmpty() || inFlight) && System.nanoTime() < deadline) {
                 try {
                     wait(10);
                 } catch (InterruptedException e) {

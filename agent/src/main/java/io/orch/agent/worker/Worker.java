@@ -53,17 +53,21 @@ public final class Worker implements AutoCloseable {
     private final RuntimeRegistry runtimes;
     private final Clock clock;
     private final Path tasksDir;
+    private final AssignmentSetFile keptSet; // a worker-only node's, if it keeps one
     private final HandleStore handles;
     private final Timer reconcileTimer;
     private final LocalRestarts localRestarts = new LocalRestarts();
+    private final RetryDelays retryDelays = new RetryDelays(new java.util.Random());
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "orch-task");
         t.setDaemon(true);
         return t;
     });
-    private final Map<String, TaskRunner> runners = new ConcurrentHashMap<>();
+    private final Map<String, TaskSupervisor> runners = new ConcurrentHashMap<>();
     /** Re-attached processes whose task the view does not show yet (a worker-only node before its first assignments). */
     private final Map<String, TaskHandle> unclaimed = new ConcurrentHashMap<>();
+    /** Tasks reported lost (accepted here once, nothing supervises them): reported once each. */
+    private final java.util.Set<String> lost = ConcurrentHashMap.newKeySet();
     private final Object wakeLock = new Object();
     private boolean changed;
     private volatile boolean running;
@@ -90,6 +94,7 @@ public final class Worker implements AutoCloseable {
         this.runtimes = runtimes;
         this.clock = clock;
         this.tasksDir = PersistedTasks.tasksDir(dataDir);
+        this.keptSet = AssignmentSetFile.under(dataDir);
         this.handles = new HandleStore(PersistedTasks.handlesDir(dataDir));
         this.reconcileTimer = Timer.builder("orch.reconcile").tag("loop", "worker")
                 .description("duration of one reconcile pass of a control loop").register(metrics);
@@ -129,7 +134,7 @@ public final class Worker implements AutoCloseable {
         if (runtime == null || !runtime.recover(h)) {
             return false;
         }
-        TaskRunner runner = newRunner(task, runtime);
+        TaskSupervisor runner = newRunner(task, runtime, null, task.getStatus());
         runners.put(h.taskId(), runner);
         runner.reattached(h);
         log.info("re-attached task {} (pid {})", h.taskId(), h.pid());
@@ -218,13 +223,14 @@ public final class Worker implements AutoCloseable {
             }
         });
         localRestarts.retain(byId.keySet());
+        lost.retainAll(byId.keySet());
         LocalRestarts.Plan plan = localRestarts.plan(view, clock.instant());
         plan.restartNow().forEach(this::restartLocally);
         return plan.wake();
     }
 
     private void reconcileTask(Task t) {
-        TaskRunner runner = runners.get(t.getId());
+        TaskSupervisor runner = runners.get(t.getId());
         boolean wanted = t.getDesiredState() == TaskState.RUNNING;
         TaskState state = t.getStatus().getState();
         if (runner != null) {
@@ -239,8 +245,15 @@ public final class Worker implements AutoCloseable {
                 return;
             }
             // It was accepted here before, but nothing supervises it now: the process is gone.
-            report(t.getId(), wanted ? TaskState.FAILED : TaskState.SHUTDOWN,
+            if (!lost.add(t.getId())) {
+                return; // said once; a kept assignment set goes on showing the old status
+            }
+            TaskStatus gone = status(wanted ? TaskState.FAILED : TaskState.SHUTDOWN,
                     wanted ? "task process lost (agent restarted and could not re-attach)" : "");
+            sink.report(t.getId(), gone);
+            if (wanted) {
+                localRestarts.exited(t, gone); // restarted here if no manager answers
+            }
             return;
         }
         if (!wanted) {
@@ -265,9 +278,9 @@ public final class Worker implements AutoCloseable {
             report(t.getId(), TaskState.REJECTED, e.getMessage());
             return;
         }
-        TaskRunner runner = newRunner(t, runtime);
+        TaskSupervisor runner = newRunner(t, runtime, config, t.getStatus());
         runners.put(t.getId(), runner);
-        runner.start(config);
+        runner.start();
     }
 
     /**
@@ -289,10 +302,13 @@ public final class Worker implements AutoCloseable {
             return;
         }
         log.info("restarting task {} locally: no manager has been reachable", t.getId());
-        localRestarts.restarted(t.getId(), clock.instant());
-        TaskRunner runner = newRunner(t, runtime);
+        localRestarts.restarted(t, clock.instant());
+        // the same task id from the start: its status in the view is the last attempt's end
+        TaskStatus fresh = TaskStatus.newBuilder().setState(TaskState.ASSIGNED).setMessage("restarting locally")
+                .setTimestamp(Times.timestamp(clock.instant())).build();
+        TaskSupervisor runner = newRunner(t, runtime, config, fresh);
         runners.put(t.getId(), runner);
-        runner.start(config);
+        runner.start();
     }
 
     private TaskConfig configFor(Task t, ContainerRuntime runtime) {
@@ -326,20 +342,20 @@ public final class Worker implements AutoCloseable {
                 new IllegalStateException("runtime " + wanted + " is not available on this node"));
     }
 
-    private TaskRunner newRunner(Task t, ContainerRuntime runtime) {
+    private TaskSupervisor newRunner(Task t, ContainerRuntime runtime, TaskConfig config, TaskStatus initial) {
         String id = t.getId();
-        return new TaskRunner(t, runtime, executor, clock, status -> sink.report(id, status),
-                new TaskRunner.Listener() {
-                    @Override
-                    public void prepare(TaskConfig config, java.util.function.Consumer<String> progress) throws Exception {
-                        ImagePuller puller = imagePuller;
-                        if (puller != null && runtime.capabilities().nodeImages()) { // the others run no images of the store
-                            // the service's --with-registry-auth login, carried by the task (never logged)
-                            puller.ensure(config.image(),
-                                    RegistryAuth.decode(t.getSpec().getContainerSpec().getPullOptions().getRegistryAuth()), progress);
-                        }
-                    }
-
+        TaskController.Preparer preparer = (cfg, progress) -> {
+            ImagePuller puller = imagePuller;
+            if (puller != null && runtime.capabilities().nodeImages()) { // the others run no images of the store
+                // the service's --with-registry-auth login, carried by the task (never logged)
+                puller.ensure(cfg.image(),
+                        RegistryAuth.decode(t.getSpec().getContainerSpec().getPullOptions().getRegistryAuth()), progress);
+            }
+        };
+        return new TaskSupervisor(t, initial,
+                extra -> new TaskController(id, runtime, config, preparer, clock, retryDelays, executor, extra),
+                executor, status -> sink.report(id, status),
+                new TaskSupervisor.Listener() {
                     @Override
                     public void started(TaskHandle handle) {
                         try {
@@ -369,9 +385,13 @@ public final class Worker implements AutoCloseable {
     }
 
     private void report(String taskId, TaskState state, String err) {
-        sink.report(taskId, TaskStatus.newBuilder().setState(state).setErr(err)
+        sink.report(taskId, status(state, err));
+    }
+
+    private TaskStatus status(TaskState state, String err) {
+        return TaskStatus.newBuilder().setState(state).setErr(err)
                 .setMessage(state.name().toLowerCase(Locale.ROOT))
-                .setTimestamp(Times.timestamp(clock.instant())).build());
+                .setTimestamp(Times.timestamp(clock.instant())).build();
     }
 
     /** The image references of the tasks this node supervises that have not reached a final state. */
@@ -392,7 +412,7 @@ public final class Worker implements AutoCloseable {
     public List<LocalTask> localTasks() {
         List<LocalTask> out = new java.util.ArrayList<>();
         for (Task t : view.tasks()) {
-            TaskRunner runner = runners.get(t.getId());
+            TaskSupervisor runner = runners.get(t.getId());
             if (runner == null && t.getStatus().getContainerStatus().getContainerId().isEmpty()) {
                 continue; // never got a container here
             }
@@ -465,6 +485,7 @@ public final class Worker implements AutoCloseable {
             log.warn("could not list this node's tasks to stop them: {}", e.toString());
             return 0;
         }
+        keptSet.delete(); // nothing to resume from: the node leaves its swarm
         for (TaskHandle h : all) {
             runtimes.get(h.runtime()).ifPresent(runtime -> {
                 try {

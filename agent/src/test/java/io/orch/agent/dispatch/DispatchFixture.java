@@ -132,6 +132,35 @@ final class DispatchFixture implements AutoCloseable {
         return w;
     }
 
+    /**
+     * A worker agent that keeps its assignment set under {@code dataDir} and, as a restarted
+     * agent does, re-attaches to what {@code runtime} still runs before it starts.
+     */
+    WorkerNode startKeepingWorker(String nodeId, Path dataDir, FakeRuntime runtime, String... managerNames) throws IOException {
+        List<String> addresses = java.util.Arrays.stream(managerNames).map(this::address).toList();
+        DispatcherClient client = new DispatcherClient(() -> addresses, channelsAs(nodeId),
+                () -> WorkerHello.newBuilder().setDescription(NodeDescription.newBuilder().setHostname("host-" + nodeId))
+                        .addRuntimes(runtime.name()).setAddr(nodeId + ":4242").build(),
+                CLIENT_SETTINGS, new Random(7));
+        DispatchedWorkerView view = new DispatchedWorkerView(client, CUT_OFF_GRACE,
+                io.orch.agent.worker.AssignmentSetFile.under(dataDir));
+        Worker worker = new Worker(view, client, nodeId, new RuntimeRegistry(List.of(runtime), runtime.name()), dataDir,
+                Clock.systemUTC(), new SimpleMeterRegistry());
+        worker.recover();
+        worker.start();
+        client.start();
+        WorkerNode w = new WorkerNode(nodeId, client, view, worker, runtime);
+        workers.add(w);
+        return w;
+    }
+
+    /** The worker's agent process stops (its tasks keep running, as with live-restore). */
+    void stopWorker(WorkerNode w) {
+        w.worker().close();
+        w.client().close();
+        workers.remove(w);
+    }
+
     void createNode(String id) throws Exception {
         store.updateAndWait(tx -> tx.create(Node.newBuilder().setId(id)
                 .setSpec(NodeSpec.newBuilder().setRole(NodeSpec.Role.WORKER)).build()));

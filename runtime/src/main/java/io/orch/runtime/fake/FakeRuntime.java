@@ -48,6 +48,7 @@ public final class FakeRuntime implements ContainerRuntime {
     private final Map<String, FakeTask> tasks = new HashMap<>();
     private final Deque<RuntimeFailure> nextStartFailures = new ArrayDeque<>();
     private final Set<String> stubborn = new HashSet<>();
+    private final Set<String> unreaped = new HashSet<>();
     private final Map<Long, TaskHandle> survivors = new HashMap<>();
     private RuntimeFailure everyStartFailure;
     private Fingerprint fingerprint = Fingerprint.available(Map.of("fake", "true"));
@@ -104,6 +105,14 @@ public final class FakeRuntime implements ContainerRuntime {
     public synchronized void succeedStarts() {
         everyStartFailure = null;
         nextStartFailures.clear();
+    }
+
+    /**
+     * A stop of the task returns with the task still running, as when the runtime has not reaped
+     * it yet: it exits only when the test calls {@link #exit}.
+     */
+    public synchronized void exitLateOnStop(String taskId) {
+        unreaped.add(taskId);
     }
 
     /** The task ignores the stop signal; stop "kills" it after the grace (exit 137). */
@@ -234,6 +243,9 @@ public final class FakeRuntime implements ContainerRuntime {
             record("stop", taskId, (signal == null ? Signal.TERM : signal) + " " + grace);
             t = tasks.get(taskId);
             code = stubborn.contains(taskId) ? 137 : 128 + (signal == null ? Signal.TERM : signal).number();
+            if (unreaped.contains(taskId)) {
+                return;
+            }
         }
         if (t != null) {
             t.exit.complete(new ExitResult(code, code - 128, false, "fake stop"));

@@ -65,7 +65,7 @@ public final class JobPlanner {
             } else if (ServicePlanner.vacating(live, nodes)) {
                 plan.update.add(live.toBuilder().setDesiredState(TaskState.SHUTDOWN).build());
                 if (!perNode) {
-                    plan.create.add(factory.newTask(service, Long.parseLong(key), ""));
+                    plan.create.add(RestartCounter.carry(factory.newTask(service, Long.parseLong(key), ""), live, factory.now()));
                     running++;
                 }
             } else if (TaskStates.finished(live)) {
@@ -76,8 +76,8 @@ public final class JobPlanner {
                 } else {
                     plan.update.add(live.toBuilder().setDesiredState(TaskState.SHUTDOWN).build());
                     if (decision instanceof RestartDecider.Now) {
-                        plan.create.add(perNode ? factory.newTask(service, 0, key)
-                                : factory.newTask(service, Long.parseLong(key), ""));
+                        plan.create.add(RestartCounter.carry(perNode ? factory.newTask(service, 0, key)
+                                : factory.newTask(service, Long.parseLong(key), ""), live, factory.now()));
                         running++;
                     }
                 }

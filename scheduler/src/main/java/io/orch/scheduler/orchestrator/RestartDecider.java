@@ -11,7 +11,9 @@ import java.util.List;
 /**
  * Applies a restart policy to a slot whose task finished: restart now, later, or never.
  * Condition: any restarts after every exit, on-failure only after a failure, none never.
- * MaxAttempts counts the slot's restarts (within Window when set). Delay: the policy's fixed
+ * MaxAttempts counts the slot's restarts (within Window when set): the count the slot's tasks
+ * carry ({@link RestartCounter}), or the history's when that is higher (tasks created before
+ * the counter existed). Delay: the policy's fixed
  * delay when given; otherwise an exponential back-off for crash loops (0 s, then 0.1 s doubling
  * up to 10 s), reset once a task has run for 10 s.
  */
@@ -48,7 +50,9 @@ public final class RestartDecider {
             default:
                 break;
         }
-        if (policy.getMaxAttempts() > 0 && restarts(history, policy, now, finished.getSpecVersion()) >= policy.getMaxAttempts()) {
+        long restarts = Math.max(RestartCounter.restarts(policy, finished, now),
+                restarts(history, policy, now, finished.getSpecVersion()));
+        if (policy.getMaxAttempts() > 0 && restarts >= policy.getMaxAttempts()) {
             return new Never("restart policy max attempts (" + policy.getMaxAttempts() + ") reached");
         }
         Instant finishedAt = Times.instant(finished.getStatus().getTimestamp());
@@ -58,7 +62,7 @@ public final class RestartDecider {
     }
 
     /**
-     * Restarts already made for this slot under the finished task's spec: every task of that spec
+     * Restarts visible in the slot's (pruned) history under the finished task's spec: every task of that spec
      * version after the first (within the window if set). As in Swarm, a new spec (an update or
      * a rollback) starts counting afresh: the task that replaced the old spec is no restart.
      */

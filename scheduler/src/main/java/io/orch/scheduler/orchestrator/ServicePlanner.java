@@ -60,7 +60,7 @@ public final class ServicePlanner {
                 // (or a paused node keeps its global slot without getting a new task)
             } else if (vacating(live, nodes)) {
                 plan.update.add(live.toBuilder().setDesiredState(TaskState.SHUTDOWN).build());
-                plan.create.add(newTaskFor(service, entry.getKey(), global, factory));
+                plan.create.add(RestartCounter.carry(newTaskFor(service, entry.getKey(), global, factory), live, factory.now()));
             } else if (TaskStates.finished(live) && (!global || eligible(service, nodes.get(entry.getKey())))) {
                 restart(service, live, history, entry.getKey(), global, factory, plan);
             }
@@ -99,7 +99,7 @@ public final class ServicePlanner {
         }
         plan.update.add(live.toBuilder().setDesiredState(TaskState.SHUTDOWN).build());
         if (decision instanceof RestartDecider.Now) {
-            plan.create.add(newTaskFor(service, key, global, factory));
+            plan.create.add(RestartCounter.carry(newTaskFor(service, key, global, factory), live, factory.now()));
         }
     }
 
