@@ -1,6 +1,5 @@
 package io.orch.agent.manager;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.orch.api.proto.Node;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.Task;
@@ -16,7 +15,6 @@ import io.orch.scheduler.orchestrator.Plan;
 import io.orch.scheduler.orchestrator.ServicePlanner;
 import io.orch.scheduler.orchestrator.TaskFactory;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,12 +34,12 @@ public final class Orchestrator extends ServiceLoop {
     /** About 1.8 MB of new tasks per Raft entry (Ratis refuses entries somewhat over 4 MB). */
     static final int MAX_NEW_TASKS_PER_TRANSACTION = 10_000;
 
-    public Orchestrator(ClusterStore store, Clock clock, MeterRegistry metrics) {
-        super("orchestrator", store, clock, metrics);
+    public Orchestrator(ClusterStore store) {
+        super("orchestrator", store);
     }
 
     @Override
-    protected Predicate<StoreEvent> interest() {
+    public Predicate<StoreEvent> interest() {
         return e -> e.kind() == ObjectKind.SERVICE || e.kind() == ObjectKind.TASK || e.kind() == ObjectKind.NODE
                 || e.kind() == ObjectKind.CLUSTER;
     }

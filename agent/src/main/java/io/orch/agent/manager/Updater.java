@@ -1,6 +1,5 @@
 package io.orch.agent.manager;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.orch.api.proto.Node;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.Task;
@@ -14,7 +13,6 @@ import io.orch.scheduler.orchestrator.Readiness;
 import io.orch.scheduler.orchestrator.RollingUpdate;
 import io.orch.scheduler.orchestrator.TaskFactory;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -37,17 +35,17 @@ public final class Updater extends ServiceLoop {
     private final Map<String, Map<String, Instant>> readySince = new HashMap<>();
     private final Readiness readiness;
 
-    public Updater(ClusterStore store, Clock clock, MeterRegistry metrics) {
-        this(store, clock, metrics, Readiness.RUNNING_AND_HEALTHY);
+    public Updater(ClusterStore store) {
+        this(store, Readiness.RUNNING_AND_HEALTHY);
     }
 
-    public Updater(ClusterStore store, Clock clock, MeterRegistry metrics, Readiness readiness) {
-        super("updater", store, clock, metrics);
+    public Updater(ClusterStore store, Readiness readiness) {
+        super("updater", store);
         this.readiness = readiness;
     }
 
     @Override
-    protected Predicate<StoreEvent> interest() {
+    public Predicate<StoreEvent> interest() {
         return e -> e.kind() == ObjectKind.SERVICE || e.kind() == ObjectKind.TASK || e.kind() == ObjectKind.NODE;
     }
 
