@@ -22,7 +22,7 @@ import java.util.List;
  * again (the manager starts its loops on becoming leader and stops them on losing it).
  */
 public final class LoopDriver implements AutoCloseable {
-    static final Duration IDLE_WAKE = Duration.ofSeconds(1);
+    public static final Duration IDLE_WAKE = Duration.ofSeconds(1);
     static final Duration FIRST_RETRY = Duration.ofMillis(100);
     static final Duration MAX_RETRY = Duration.ofSeconds(2);
     private static final Logger log = LoggerFactory.getLogger(LoopDriver.class);
@@ -47,7 +47,7 @@ public final class LoopDriver implements AutoCloseable {
     }
 
     /** How long to wait before the attempt after {@code failures} failed passes in a row. */
-    static Duration backoff(int failures) {
+    public static Duration backoff(int failures) {
         if (failures <= 0) {
             return Duration.ZERO;
         }

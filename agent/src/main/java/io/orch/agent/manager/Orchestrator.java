@@ -9,6 +9,7 @@ import io.orch.raft.store.ObjectKind;
 import io.orch.raft.store.ReadTx;
 import io.orch.raft.store.StoreEvent;
 import io.orch.raft.store.StoreException;
+import io.orch.scheduler.orchestrator.Handover;
 import io.orch.scheduler.orchestrator.JobModes;
 import io.orch.scheduler.orchestrator.JobPlanner;
 import io.orch.scheduler.orchestrator.Plan;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The replicated, global and job orchestrator: keeps every service's slots filled with tasks of its
@@ -34,8 +36,16 @@ public final class Orchestrator extends ServiceLoop {
     /** About 1.8 MB of new tasks per Raft entry (Ratis refuses entries somewhat over 4 MB). */
     static final int MAX_NEW_TASKS_PER_TRANSACTION = 10_000;
 
+    private final Supplier<String> ids;
+
     public Orchestrator(ClusterStore store) {
+        this(store, Ids::newId);
+    }
+
+    /** With the ids new tasks get (a simulation hands in a seeded source, so a run repeats exactly). */
+    public Orchestrator(ClusterStore store, Supplier<String> ids) {
         super("orchestrator", store);
+        this.ids = ids;
     }
 
     @Override
@@ -63,10 +73,11 @@ public final class Orchestrator extends ServiceLoop {
             } else {
                 Map<String, Node> nodes = new HashMap<>();
                 read.nodes().forEach(n -> nodes.put(n.getId(), n));
-                TaskFactory factory = new TaskFactory(Ids::newId, now);
+                TaskFactory factory = new TaskFactory(ids, now);
                 plan = JobModes.isJob(service.get())
                         ? JobPlanner.plan(service.get(), tasks, nodes, factory, historyLimit(read))
                         : ServicePlanner.plan(service.get(), tasks, nodes, factory, historyLimit(read));
+                Handover.keepWaiting(plan, tasks);
             }
             Instant wake = plan.wakeAt();
             List<Task> creates = boundedCreates(plan);

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The update orchestrator: rolls every service whose tasks run an older spec over to its
@@ -34,14 +35,21 @@ public final class Updater extends ServiceLoop {
     /** Per service: when each new task was first seen ready (precision for the monitor window only). */
     private final Map<String, Map<String, Instant>> readySince = new HashMap<>();
     private final Readiness readiness;
+    private final Supplier<String> ids;
 
     public Updater(ClusterStore store) {
         this(store, Readiness.RUNNING_AND_HEALTHY);
     }
 
     public Updater(ClusterStore store, Readiness readiness) {
+        this(store, readiness, Ids::newId);
+    }
+
+    /** With the ids new tasks get (a simulation hands in a seeded source, so a run repeats exactly). */
+    public Updater(ClusterStore store, Readiness readiness, Supplier<String> ids) {
         super("updater", store);
         this.readiness = readiness;
+        this.ids = ids;
     }
 
     @Override
@@ -63,7 +71,7 @@ public final class Updater extends ServiceLoop {
             Map<String, Node> nodes = new HashMap<>();
             read.nodes().forEach(n -> nodes.put(n.getId(), n));
             Map<String, Instant> seen = readySince.computeIfAbsent(serviceId, k -> new HashMap<>());
-            RollingUpdate.Step step = RollingUpdate.step(service.get(), tasks, nodes, new TaskFactory(Ids::newId, now),
+            RollingUpdate.Step step = RollingUpdate.step(service.get(), tasks, nodes, new TaskFactory(ids, now),
                     seen, readiness);
             wakeAt(serviceId, step.tasks.wakeAt());
             // addresses for the new tasks only; the orchestrator retries tasks still waiting for one
