@@ -41,9 +41,10 @@ import java.util.Random;
  * one store on the local proposer, every leader loop driven through {@code runOnce} by a
  * {@link SimLoop}, N {@link SimWorker}s, and gossip at the {@code MembershipView} seam. Random
  * events from one seed: services created, updated, scaled and removed, nodes dying and coming
- * back, tasks failing, leader changes (the loop set stopped, a fresh one started a little later
- * on the same store). Everything runs on one thread, on gossip's {@link VirtualScheduler}, and
- * the ids of new tasks come from the seed, so a seed replays exactly. {@link SimInvariants} are
+ * back, tasks failing (running, or rejected while starting), leader changes (the loop set
+ * stopped, a fresh one started a little later on the same store). Everything runs on one
+ * thread, on gossip's {@link VirtualScheduler}, and the ids of new tasks come from the seed, so a
+ * seed replays exactly. {@link SimInvariants} are
  * checked after every step; {@link #settle} checks that every replica runs once faults stop.
  *
  * <p>Not simulated: concurrent passes (the loops run one after the other, so version conflicts
@@ -188,6 +189,12 @@ final class ManagerSimulation implements AutoCloseable {
             List<SimWorker> down = workers.stream().filter(w -> !w.up()).toList();
             if (!down.isEmpty()) {
                 nodeReturns(pick(down));
+            }
+        } else if (roll < 74) {
+            List<SimWorker> up = workers.stream().filter(SimWorker::up).toList();
+            SimWorker w = pick(up);
+            if (w.reject(clock.instant())) {
+                note("a task starting on " + w.nodeId() + " is rejected");
             }
         } else if (roll < 94) {
             List<SimWorker> up = workers.stream().filter(w -> w.up() && !w.running().isEmpty()).toList();
@@ -335,7 +342,8 @@ final class ManagerSimulation implements AutoCloseable {
 
     private void note(String event) {
         counts.merge(event.startsWith("node") ? event.substring(event.lastIndexOf(' ') + 1)
-                : event.startsWith("task") ? "task fails" : event.split(" ")[0], 1, Integer::sum);
+                : event.startsWith("task") ? "task fails" : event.startsWith("a task") ? "rejected"
+                : event.split(" ")[0], 1, Integer::sum);
         if (trace.size() == TRACE) {
             trace.removeFirst();
         }

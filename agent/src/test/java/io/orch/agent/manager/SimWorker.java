@@ -121,6 +121,25 @@ final class SimWorker {
         return true;
     }
 
+    /** A task this node is starting (ACCEPTED to STARTING) fails to start (an image pull, a mount): REJECTED. */
+    boolean reject(Instant now) throws StoreException {
+        if (!up) {
+            return false;
+        }
+        List<Task> starting = store.read(r -> r.tasksOfNode(nodeId)).stream()
+                .filter(t -> t.getDesiredState().getNumber() <= TaskState.RUNNING.getNumber())
+                .filter(t -> t.getStatus().getState().getNumber() >= TaskState.ACCEPTED.getNumber()
+                        && t.getStatus().getState().getNumber() <= TaskState.STARTING.getNumber())
+                .toList();
+        if (starting.isEmpty()) {
+            return false;
+        }
+        Task t = starting.get(random.nextInt(starting.size()));
+        report(Map.of(t.getId(), status(TaskState.REJECTED, "preparing", now).toBuilder()
+                .setErr("No such image: busybox").build()));
+        return true;
+    }
+
     /** The node goes away: its processes die, and it reports nothing any more. */
     void crash() {
         up = false;
