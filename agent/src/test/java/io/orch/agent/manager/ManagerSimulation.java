@@ -40,15 +40,15 @@ import java.util.Random;
  * The manager on virtual time (kafka's {@code RaftEventSimulationTest}, gossip's {@code sim}):
  * one store on the local proposer, every leader loop driven through {@code runOnce} by a
  * {@link SimLoop}, N {@link SimWorker}s, and gossip at the {@code MembershipView} seam. Random
- * events from one seed: services created, updated, scaled and removed, nodes dying and coming
- * back, tasks failing (running, or rejected while starting), leader changes (the loop set
- * stopped, a fresh one started a little later on the same store). Everything runs on one
- * thread, on gossip's {@link VirtualScheduler}, and the ids of new tasks come from the seed, so a
- * seed replays exactly. {@link SimInvariants} are
- * checked after every step; {@link #settle} checks that every replica runs once faults stop.
+ * events from one seed: services (replicated and global) created, updated, scaled and removed,
+ * nodes dying and coming back, tasks failing (running, or rejected while starting), leader
+ * changes (the loop set stopped, a fresh one started a little later on the same store).
+ * Everything runs on one thread, on gossip's {@link VirtualScheduler}, and the ids of new tasks
+ * come from the seed, so a seed replays exactly. {@link SimInvariants} are checked after every
+ * step; {@link #settle} checks that every replica runs once faults stop.
  *
  * <p>Not simulated: concurrent passes (the loops run one after the other, so version conflicts
- * between loops never happen here), Raft itself, the API's validation, global services, drain,
+ * between loops never happen here), Raft itself, the API's validation, drain,
  * start-first updates (they run two tasks in a slot on purpose).
  */
 final class ManagerSimulation implements AutoCloseable {
@@ -127,15 +127,21 @@ final class ManagerSimulation implements AutoCloseable {
         }
         store.read(r -> {
             for (Service s : r.services()) {
-                long want = s.getSpec().getMode().getReplicated().getReplicas();
-                for (long slot = 1; slot <= want; slot++) {
-                    long inSlot = slot;
+                List<String> slots = new ArrayList<>();
+                if (s.getSpec().getMode().hasGlobal()) {
+                    workers.forEach(w -> slots.add(s.getId() + "/" + w.nodeId())); // every node is up and active now
+                } else {
+                    for (long slot = 1; slot <= s.getSpec().getMode().getReplicated().getReplicas(); slot++) {
+                        slots.add(s.getId() + "/" + slot);
+                    }
+                }
+                for (String slot : slots) {
                     boolean runs = workers.stream().anyMatch(w -> w.running().values().stream()
-                            .anyMatch(t -> t.getServiceId().equals(s.getId()) && t.getSlot() == inSlot));
+                            .anyMatch(t -> SimInvariants.slot(t).equals(slot)));
                     if (!runs) {
-                        List<String> tasks = r.tasksOfService(s.getId()).stream().filter(t -> t.getSlot() == inSlot)
+                        List<String> tasks = r.tasksOfService(s.getId()).stream().filter(t -> SimInvariants.slot(t).equals(slot))
                                 .map(SimInvariants::describe).toList();
-                        violations.add("after " + quiet.toSeconds() + " s without faults, slot " + s.getId() + "/" + slot
+                        violations.add("after " + quiet.toSeconds() + " s without faults, slot " + slot
                                 + " runs nothing (update status " + s.getUpdateStatus().getState() + "); its tasks: " + tasks);
                     }
                 }
@@ -210,7 +216,8 @@ final class ManagerSimulation implements AutoCloseable {
     }
 
     private void createService() throws Exception {
-        long replicas = 1 + random.nextInt(4);
+        boolean global = random.nextInt(4) == 0;
+        long replicas = global ? workers.size() : 1 + random.nextInt(4);
         ResourceSet reservations = ResourceSet.newBuilder().setNanoCpus(250_000_000L * random.nextInt(3))
                 .setMemoryBytes((128L << 20) * random.nextInt(3)).build();
         if (!fits(null, reservations, replicas)) {
@@ -225,9 +232,10 @@ final class ManagerSimulation implements AutoCloseable {
                 .setTaskTemplate(TaskSpec.newBuilder()
                         .setContainerSpec(ContainerSpec.newBuilder().setImage("busybox").addEnv("GENERATION=0"))
                         .setResources(ResourceRequirements.newBuilder().setReservations(reservations)))
-                .setMode(ServiceMode.newBuilder().setReplicated(ReplicatedService.newBuilder().setReplicas(replicas)))
+                .setMode(global ? ServiceMode.newBuilder().setGlobal(io.orch.api.proto.GlobalService.getDefaultInstance()).build()
+                        : ServiceMode.newBuilder().setReplicated(ReplicatedService.newBuilder().setReplicas(replicas)).build())
                 .setUpdateConfig(update).build();
-        note("create " + id + " x" + replicas + " reserving " + reservations.getNanoCpus() + " nano-CPUs, "
+        note("create " + id + (global ? " global" : " x" + replicas) + " reserving " + reservations.getNanoCpus() + " nano-CPUs, "
                 + reservations.getMemoryBytes() + " bytes each");
         store.updateAndWait(tx -> tx.create(Service.newBuilder().setId(id).setSpec(spec).setSpecVersion(1).build()));
     }
@@ -246,7 +254,7 @@ final class ManagerSimulation implements AutoCloseable {
     }
 
     private void scale(Service s, long replicas) throws Exception {
-        if (!fits(s, s.getSpec().getTaskTemplate().getResources().getReservations(), replicas)) {
+        if (s.getSpec().getMode().hasGlobal() || !fits(s, s.getSpec().getTaskTemplate().getResources().getReservations(), replicas)) {
             return;
         }
         note("scale " + s.getId() + " to " + replicas);
@@ -263,8 +271,9 @@ final class ManagerSimulation implements AutoCloseable {
                 continue;
             }
             ResourceSet r = s.getSpec().getTaskTemplate().getResources().getReservations();
-            cpus += r.getNanoCpus() * s.getSpec().getMode().getReplicated().getReplicas();
-            memory += r.getMemoryBytes() * s.getSpec().getMode().getReplicated().getReplicas();
+            long n = s.getSpec().getMode().hasGlobal() ? workers.size() : s.getSpec().getMode().getReplicated().getReplicas();
+            cpus += r.getNanoCpus() * n;
+            memory += r.getMemoryBytes() * n;
         }
         return cpus <= MAX_DEMAND * NODE_CPUS * workers.size() && memory <= MAX_DEMAND * NODE_MEMORY * workers.size();
     }

@@ -88,9 +88,9 @@ final class SimInvariants implements AutoCloseable {
             if (!TaskStates.live(t) || TaskStates.finished(t)) {
                 continue;
             }
-            Task other = live.put(t.getServiceId() + "/" + t.getSlot() + "/v" + t.getSpecVersion(), t);
+            Task other = live.put(slot(t) + "/v" + t.getSpecVersion(), t);
             if (other != null) {
-                out.add("slot " + t.getServiceId() + "/" + t.getSlot() + " has two live tasks of spec version "
+                out.add("slot " + slot(t) + " has two live tasks of spec version "
                         + t.getSpecVersion() + ": " + describe(other) + " and " + describe(t));
             }
         }
@@ -104,17 +104,22 @@ final class SimInvariants implements AutoCloseable {
                 continue;
             }
             for (Task t : w.running().values()) {
-                bySlot.computeIfAbsent(t.getServiceId() + "/" + t.getSlot(), k -> new ArrayList<>())
+                bySlot.computeIfAbsent(slot(t), k -> new ArrayList<>())
                         .add(t.getId() + "@" + w.nodeId());
             }
         }
         bySlot.forEach((slot, running) -> {
             if (running.size() > 1) {
-                List<String> history = tasks.stream().filter(t -> slot.equals(t.getServiceId() + "/" + t.getSlot()))
+                List<String> history = tasks.stream().filter(t -> slot.equals(slot(t)))
                         .map(SimInvariants::describe).toList();
                 out.add("slot " + slot + " runs " + running.size() + " tasks: " + running + "; the store has " + history);
             }
         });
+    }
+
+    /** A replicated task's slot is its number; a global task's is its node. */
+    static String slot(Task t) {
+        return t.getServiceId() + "/" + (t.getSlot() > 0 ? Long.toString(t.getSlot()) : t.getNodeId());
     }
 
     static String describe(Task t) {
@@ -123,7 +128,7 @@ final class SimInvariants implements AutoCloseable {
     }
 
     private static String name(Task t) {
-        return t.getServiceId() + "." + t.getSlot();
+        return t.getServiceId() + "." + (t.getSlot() > 0 ? Long.toString(t.getSlot()) : t.getNodeId());
     }
 
     @Override

@@ -44,8 +44,8 @@ public final class Handover {
     }
 
     /**
-     * The plan with every replacement for a waiting task made to wait too (replicated slots; a
-     * global slot's tasks are all on its one node).
+     * The plan with every replacement for a waiting task made to wait too (a replicated slot is
+     * its number, a global one its node).
      *
      * @param tasks the service's tasks as the plan read them
      */
@@ -55,18 +55,22 @@ public final class Handover {
         }
         Map<String, Task> before = new HashMap<>();
         tasks.forEach(t -> before.put(t.getId(), t));
-        Set<Long> waiting = new HashSet<>();
+        Set<String> waiting = new HashSet<>();
         for (Task u : plan.update) {
             Task was = before.get(u.getId());
-            if (was != null && u.getSlot() > 0 && was.getDesiredState() == TaskState.READY
+            if (was != null && was.getDesiredState() == TaskState.READY
                     && u.getDesiredState().getNumber() > TaskState.RUNNING.getNumber()) {
-                waiting.add(u.getSlot());
+                waiting.add(slotOf(u));
             }
         }
         if (waiting.isEmpty()) {
             return;
         }
-        plan.create.replaceAll(t -> waiting.contains(t.getSlot()) && t.getDesiredState() == TaskState.RUNNING
+        plan.create.replaceAll(t -> waiting.contains(slotOf(t)) && t.getDesiredState() == TaskState.RUNNING
                 ? t.toBuilder().setDesiredState(TaskState.READY).build() : t);
+    }
+
+    private static String slotOf(Task t) {
+        return t.getSlot() > 0 ? "slot:" + t.getSlot() : "node:" + t.getNodeId();
     }
 }

@@ -73,4 +73,19 @@ class HandoverTest {
         assertEquals(1, ServicePlanner.plan(s, List.of(removed), Map.of("n1", down("n1")), factory(), 5).create.size(),
                 "a task on a node that is down holds nothing");
     }
+
+    @Test
+    void aGlobalTaskRejectedWhileWaitingIsReplacedByOneThatWaitsToo() {
+        Service s = Fixtures.global("g");
+        Task old = Fixtures.task("old", s, 0, "n1", TaskState.RUNNING, T0, T0).toBuilder()
+                .setDesiredState(TaskState.SHUTDOWN).build();
+        Task rejected = Fixtures.task("new", s, 0, "n1", TaskState.REJECTED, T0.minusSeconds(60), T0.minusSeconds(60)).toBuilder()
+                .setDesiredState(TaskState.READY).build();
+        List<Task> tasks = List.of(old, rejected);
+        Plan plan = ServicePlanner.plan(s, tasks, Map.of("n1", Fixtures.node("n1")), factory(), 5);
+        assertEquals(1, plan.create.size(), "restarted per policy");
+        Handover.keepWaiting(plan, tasks);
+        assertEquals(TaskState.READY, plan.create.get(0).getDesiredState(), "the old task on n1 is still stopping");
+        assertEquals("n1", plan.create.get(0).getNodeId());
+    }
 }
