@@ -74,10 +74,12 @@ public final class Orchestrator extends ServiceLoop {
                 Map<String, Node> nodes = new HashMap<>();
                 read.nodes().forEach(n -> nodes.put(n.getId(), n));
                 TaskFactory factory = new TaskFactory(ids, now);
-                plan = JobModes.isJob(service.get())
-                        ? JobPlanner.plan(service.get(), tasks, nodes, factory, historyLimit(read))
-                        : ServicePlanner.plan(service.get(), tasks, nodes, factory, historyLimit(read));
-                Handover.keepWaiting(plan, tasks);
+                if (JobModes.isJob(service.get())) {
+                    plan = JobPlanner.plan(service.get(), tasks, nodes, factory, historyLimit(read));
+                } else {
+                    plan = ServicePlanner.plan(service.get(), tasks, nodes, factory, historyLimit(read));
+                    Handover.keepWaiting(plan, tasks); // jobs are not rolled: their tasks never wait
+                }
             }
             Instant wake = plan.wakeAt();
             List<Task> creates = boundedCreates(plan);
