@@ -22,6 +22,8 @@ import io.orch.agent.images.NodeImagesService;
 import io.orch.agent.logs.NodeLogsClient;
 import io.orch.agent.logs.NodeLogsService;
 import io.orch.agent.join.RaftMembership;
+import io.orch.agent.loop.ControlLoop;
+import io.orch.agent.loop.LoopDriver;
 import io.orch.agent.manager.ClusterBootstrap;
 import io.orch.agent.manager.IngressLoop;
 import io.orch.agent.manager.NodeHealthLoop;
@@ -75,11 +77,11 @@ public final class ManagerNode implements AutoCloseable {
     private Gossip gossip;
     private Worker worker;
     private int reattached;
-    private Orchestrator orchestrator;
-    private SchedulerLoop scheduler;
-    private Updater updater;
-    private NodeHealthLoop nodeHealth;
-    private IngressLoop ingress;
+    private LoopDriver orchestrator;
+    private LoopDriver scheduler;
+    private LoopDriver updater;
+    private LoopDriver nodeHealth;
+    private LoopDriver ingress;
     private ApiServer api;
     private NodeLogsClient nodeLogs;
     private NodeImagesClient nodeImages;
@@ -222,11 +224,11 @@ public final class ManagerNode implements AutoCloseable {
         context.networking().follow(new StoreNetworkMapSource(store, nodeId), nodeId);
         worker.start();
 
-        orchestrator = new Orchestrator(store, context.clock(), context.metrics().registry());
-        scheduler = new SchedulerLoop(store, context.clock(), context.metrics().registry());
-        updater = new Updater(store, context.clock(), context.metrics().registry());
-        nodeHealth = new NodeHealthLoop(store, gossip.membership(), nodeId, context.clock(), context.metrics().registry());
-        ingress = new IngressLoop(store, context.clock(), context.metrics().registry());
+        orchestrator = driver(new Orchestrator(store));
+        scheduler = driver(new SchedulerLoop(store));
+        updater = driver(new Updater(store));
+        nodeHealth = driver(new NodeHealthLoop(store, gossip.membership(), nodeId));
+        ingress = driver(new IngressLoop(store));
         proposer.onLeadershipChange(this::leadershipChanged);
 
         // the API reads this node's images and the task output files the runtimes write under DATA/tasks
@@ -357,6 +359,10 @@ public final class ManagerNode implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    private LoopDriver driver(ControlLoop loop) {
+        return new LoopDriver(loop, store, context.clock(), context.metrics().registry());
     }
 
     /** The leader runs the control loops; a follower runs none (they would fight over writes). */

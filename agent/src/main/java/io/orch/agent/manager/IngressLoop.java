@@ -1,6 +1,5 @@
 package io.orch.agent.manager;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.orch.agent.loop.StoreLoop;
 import io.orch.api.proto.Network;
 import io.orch.api.proto.PortConfig;
@@ -14,7 +13,6 @@ import io.orch.scheduler.network.HeldAddresses;
 import io.orch.scheduler.network.IngressPorts;
 import io.orch.scheduler.network.NodeAddresses;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,24 +41,24 @@ public final class IngressLoop extends StoreLoop {
     /** Nodes without an address at the last warning: the full-network warning is logged when this changes. */
     private int warnedWaiting;
 
-    public IngressLoop(ClusterStore store, Clock clock, MeterRegistry metrics) {
-        super("ingress", store, clock, metrics);
+    public IngressLoop(ClusterStore store) {
+        super("ingress", store);
     }
 
+    /** A new leadership: the once-per-leadership first pass (ports, the ingress network) is due again. */
     @Override
-    public synchronized void start() {
+    public void begin(Instant now) {
         ensured = false;
         dirty.set(true);
-        super.start();
     }
 
     @Override
-    protected Predicate<StoreEvent> interest() {
+    public Predicate<StoreEvent> interest() {
         return e -> e.kind() == ObjectKind.NODE || e.kind() == ObjectKind.NETWORK;
     }
 
     @Override
-    protected void markAll() {
+    protected void markAll(Instant now) {
         dirty.set(true);
     }
 
@@ -106,7 +104,7 @@ public final class IngressLoop extends StoreLoop {
     }
 
     @Override
-    protected Instant reconcile() throws Exception {
+    protected Instant reconcile(Instant now) throws Exception {
         if (!dirty.getAndSet(false)) {
             return null;
         }
@@ -144,7 +142,7 @@ public final class IngressLoop extends StoreLoop {
         }
         if (again[0]) {
             dirty.set(true);
-            return clock.instant();
+            return now;
         }
         return null;
     }

@@ -1,6 +1,5 @@
 package io.orch.agent.manager;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.orch.agent.cluster.MemberHealth;
 import io.orch.agent.cluster.MemberInfo;
 import io.orch.agent.cluster.MembershipView;
@@ -12,7 +11,6 @@ import io.orch.raft.store.ObjectKind;
 import io.orch.raft.store.StoreEvent;
 import io.orch.raft.store.StoreException;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,13 +47,12 @@ public final class NodeHealthLoop extends StoreLoop {
     private volatile Instant startedAt;
     private Instant lastFullPass;
 
-    public NodeHealthLoop(ClusterStore store, MembershipView membership, String selfId, Clock clock, MeterRegistry metrics) {
-        this(store, membership, selfId, DEFAULT_UNKNOWN_GRACE, clock, metrics);
+    public NodeHealthLoop(ClusterStore store, MembershipView membership, String selfId) {
+        this(store, membership, selfId, DEFAULT_UNKNOWN_GRACE);
     }
 
-    public NodeHealthLoop(ClusterStore store, MembershipView membership, String selfId, Duration unknownGrace, Clock clock,
-                          MeterRegistry metrics) {
-        super("node-health", store, clock, metrics);
+    public NodeHealthLoop(ClusterStore store, MembershipView membership, String selfId, Duration unknownGrace) {
+        super("node-health", store);
         this.membership = membership;
         this.selfId = selfId;
         this.unknownGrace = unknownGrace;
@@ -64,15 +61,14 @@ public final class NodeHealthLoop extends StoreLoop {
 
     /** Starts on becoming leader; the grace for nodes gossip does not know starts now. */
     @Override
-    public synchronized void start() {
-        startedAt = clock.instant();
+    public void begin(Instant now) {
+        startedAt = now;
         lastFullPass = null;
         dirty.set(true);
-        super.start();
     }
 
     @Override
-    protected Predicate<StoreEvent> interest() {
+    public Predicate<StoreEvent> interest() {
         return e -> e.kind() == ObjectKind.NODE;
     }
 
@@ -82,8 +78,7 @@ public final class NodeHealthLoop extends StoreLoop {
      * plenty to heal anything missed, since gossip changes and node writes mark the loop anyway.
      */
     @Override
-    protected void markAll() {
-        Instant now = clock.instant();
+    protected void markAll(Instant now) {
         if (lastFullPass == null || !now.isBefore(lastFullPass.plus(FULL_PASS))) {
             lastFullPass = now;
             dirty.set(true);
@@ -96,21 +91,20 @@ public final class NodeHealthLoop extends StoreLoop {
     }
 
     @Override
-    protected Instant reconcile() throws StoreException {
+    protected Instant reconcile(Instant now) throws StoreException {
         if (dirty.getAndSet(false)) {
             try {
-                writeChanges();
+                writeChanges(now);
             } catch (StoreException e) {
                 dirty.set(true);
                 throw e;
             }
         }
-        return clock.instant().plus(POLL);
+        return now.plus(POLL);
     }
 
-    private void writeChanges() throws StoreException {
+    private void writeChanges(Instant now) throws StoreException {
         Map<String, MemberInfo> members = membership.members();
-        Instant now = clock.instant();
         boolean graceOver = startedAt != null && !now.isBefore(startedAt.plus(unknownGrace));
         List<String> changed = new ArrayList<>();
         store.updateAndWait(tx -> {

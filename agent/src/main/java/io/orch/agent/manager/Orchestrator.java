@@ -1,6 +1,5 @@
 package io.orch.agent.manager;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.orch.api.proto.Node;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.Task;
@@ -10,13 +9,13 @@ import io.orch.raft.store.ObjectKind;
 import io.orch.raft.store.ReadTx;
 import io.orch.raft.store.StoreEvent;
 import io.orch.raft.store.StoreException;
+import io.orch.scheduler.orchestrator.Handover;
 import io.orch.scheduler.orchestrator.JobModes;
 import io.orch.scheduler.orchestrator.JobPlanner;
 import io.orch.scheduler.orchestrator.Plan;
 import io.orch.scheduler.orchestrator.ServicePlanner;
 import io.orch.scheduler.orchestrator.TaskFactory;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The replicated, global and job orchestrator: keeps every service's slots filled with tasks of its
@@ -36,12 +36,20 @@ public final class Orchestrator extends ServiceLoop {
     /** About 1.8 MB of new tasks per Raft entry (Ratis refuses entries somewhat over 4 MB). */
     static final int MAX_NEW_TASKS_PER_TRANSACTION = 10_000;
 
-    public Orchestrator(ClusterStore store, Clock clock, MeterRegistry metrics) {
-        super("orchestrator", store, clock, metrics);
+    private final Supplier<String> ids;
+
+    public Orchestrator(ClusterStore store) {
+        this(store, Ids::newId);
+    }
+
+    /** With the ids new tasks get (a simulation hands in a seeded source, so a run repeats exactly). */
+    public Orchestrator(ClusterStore store, Supplier<String> ids) {
+        super("orchestrator", store);
+        this.ids = ids;
     }
 
     @Override
-    protected Predicate<StoreEvent> interest() {
+    public Predicate<StoreEvent> interest() {
         return e -> e.kind() == ObjectKind.SERVICE || e.kind() == ObjectKind.TASK || e.kind() == ObjectKind.NODE
                 || e.kind() == ObjectKind.CLUSTER;
     }
@@ -65,10 +73,13 @@ public final class Orchestrator extends ServiceLoop {
             } else {
                 Map<String, Node> nodes = new HashMap<>();
                 read.nodes().forEach(n -> nodes.put(n.getId(), n));
-                TaskFactory factory = new TaskFactory(Ids::newId, now);
-                plan = JobModes.isJob(service.get())
-                        ? JobPlanner.plan(service.get(), tasks, nodes, factory, historyLimit(read))
-                        : ServicePlanner.plan(service.get(), tasks, nodes, factory, historyLimit(read));
+                TaskFactory factory = new TaskFactory(ids, now);
+                if (JobModes.isJob(service.get())) {
+                    plan = JobPlanner.plan(service.get(), tasks, nodes, factory, historyLimit(read));
+                } else {
+                    plan = ServicePlanner.plan(service.get(), tasks, nodes, factory, historyLimit(read));
+                    Handover.keepWaiting(plan, tasks); // jobs are not rolled: their tasks never wait
+                }
             }
             Instant wake = plan.wakeAt();
             List<Task> creates = boundedCreates(plan);

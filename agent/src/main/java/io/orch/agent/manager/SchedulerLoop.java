@@ -1,6 +1,5 @@
 package io.orch.agent.manager;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.orch.agent.loop.StoreLoop;
 import io.orch.api.proto.ClusterSpec;
 import io.orch.api.proto.Network;
@@ -22,7 +21,6 @@ import io.orch.scheduler.network.NetworkPlanner;
 import io.orch.scheduler.orchestrator.TaskStates;
 import io.orch.scheduler.orchestrator.Times;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -65,17 +63,17 @@ public final class SchedulerLoop extends StoreLoop {
 
     private boolean dirty;
 
-    public SchedulerLoop(ClusterStore store, Clock clock, MeterRegistry metrics) {
-        super("scheduler", store, clock, metrics);
+    public SchedulerLoop(ClusterStore store) {
+        super("scheduler", store);
     }
 
     @Override
-    protected Predicate<StoreEvent> interest() {
+    public Predicate<StoreEvent> interest() {
         return e -> e.kind() == ObjectKind.TASK || e.kind() == ObjectKind.NODE || e.kind() == ObjectKind.CLUSTER;
     }
 
     @Override
-    protected void markAll() {
+    protected void markAll(Instant now) {
         dirty = true;
     }
 
@@ -101,17 +99,17 @@ public final class SchedulerLoop extends StoreLoop {
     }
 
     @Override
-    protected Instant reconcile() throws StoreException {
+    protected Instant reconcile(Instant now) throws StoreException {
         if (!dirty) {
             return null;
         }
         dirty = false;
         for (int attempt = 1; ; attempt++) {
             try {
-                boolean more = placePending();
+                boolean more = placePending(now);
                 if (more) {
                     dirty = true;
-                    return clock.instant(); // run again at once for the rest of the batch
+                    return now; // run again at once for the rest of the batch
                 }
                 return null;
             } catch (StoreException e) {
@@ -125,8 +123,7 @@ public final class SchedulerLoop extends StoreLoop {
     }
 
     /** One pass; true when placements were left out of the transaction for size (another pass is due). */
-    private boolean placePending() throws StoreException {
-        Instant now = clock.instant();
+    private boolean placePending(Instant now) throws StoreException {
         boolean[] more = {false};
         store.updateAndWait(tx -> {
             ReadTx read = tx.read();

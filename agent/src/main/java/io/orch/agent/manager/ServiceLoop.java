@@ -1,6 +1,5 @@
 package io.orch.agent.manager;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.orch.agent.loop.StoreLoop;
 import io.orch.api.proto.Task;
 import io.orch.raft.store.ClusterStore;
@@ -8,7 +7,6 @@ import io.orch.raft.store.ReadTx;
 import io.orch.raft.store.StoreEvent;
 import io.orch.raft.store.StoreException;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,8 +24,8 @@ abstract class ServiceLoop extends StoreLoop {
     private final Map<String, Instant> wakes = new HashMap<>();
     private boolean all;
 
-    protected ServiceLoop(String name, ClusterStore store, Clock clock, MeterRegistry metrics) {
-        super(name, store, clock, metrics);
+    protected ServiceLoop(String name, ClusterStore store) {
+        super(name, store);
     }
 
     /** Reconciles one service (which may no longer exist) in one store transaction. */
@@ -53,7 +51,7 @@ abstract class ServiceLoop extends StoreLoop {
     }
 
     @Override
-    protected final void markAll() {
+    protected final void markAll(Instant now) {
         all = true;
     }
 
@@ -67,8 +65,7 @@ abstract class ServiceLoop extends StoreLoop {
     }
 
     @Override
-    protected final Instant reconcile() throws StoreException {
-        Instant now = clock.instant();
+    protected final Instant reconcile(Instant now) throws StoreException {
         wakes.entrySet().removeIf(e -> {
             if (!e.getValue().isAfter(now)) {
                 dirty.add(e.getKey());

@@ -1,6 +1,5 @@
 package io.orch.agent.manager;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.orch.api.proto.Node;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.Task;
@@ -14,7 +13,6 @@ import io.orch.scheduler.orchestrator.Readiness;
 import io.orch.scheduler.orchestrator.RollingUpdate;
 import io.orch.scheduler.orchestrator.TaskFactory;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The update orchestrator: rolls every service whose tasks run an older spec over to its
@@ -36,18 +35,25 @@ public final class Updater extends ServiceLoop {
     /** Per service: when each new task was first seen ready (precision for the monitor window only). */
     private final Map<String, Map<String, Instant>> readySince = new HashMap<>();
     private final Readiness readiness;
+    private final Supplier<String> ids;
 
-    public Updater(ClusterStore store, Clock clock, MeterRegistry metrics) {
-        this(store, clock, metrics, Readiness.RUNNING_AND_HEALTHY);
+    public Updater(ClusterStore store) {
+        this(store, Readiness.RUNNING_AND_HEALTHY);
     }
 
-    public Updater(ClusterStore store, Clock clock, MeterRegistry metrics, Readiness readiness) {
-        super("updater", store, clock, metrics);
+    public Updater(ClusterStore store, Readiness readiness) {
+        this(store, readiness, Ids::newId);
+    }
+
+    /** With the ids new tasks get (a simulation hands in a seeded source, so a run repeats exactly). */
+    public Updater(ClusterStore store, Readiness readiness, Supplier<String> ids) {
+        super("updater", store);
         this.readiness = readiness;
+        this.ids = ids;
     }
 
     @Override
-    protected Predicate<StoreEvent> interest() {
+    public Predicate<StoreEvent> interest() {
         return e -> e.kind() == ObjectKind.SERVICE || e.kind() == ObjectKind.TASK || e.kind() == ObjectKind.NODE;
     }
 
@@ -65,7 +71,7 @@ public final class Updater extends ServiceLoop {
             Map<String, Node> nodes = new HashMap<>();
             read.nodes().forEach(n -> nodes.put(n.getId(), n));
             Map<String, Instant> seen = readySince.computeIfAbsent(serviceId, k -> new HashMap<>());
-            RollingUpdate.Step step = RollingUpdate.step(service.get(), tasks, nodes, new TaskFactory(Ids::newId, now),
+            RollingUpdate.Step step = RollingUpdate.step(service.get(), tasks, nodes, new TaskFactory(ids, now),
                     seen, readiness);
             wakeAt(serviceId, step.tasks.wakeAt());
             // addresses for the new tasks only; the orchestrator retries tasks still waiting for one

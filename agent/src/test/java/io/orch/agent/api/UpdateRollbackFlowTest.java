@@ -1,6 +1,7 @@
 package io.orch.agent.api;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orch.agent.loop.LoopDriver;
 import io.orch.agent.manager.ClusterBootstrap;
 import io.orch.agent.manager.NodeRegistrar;
 import io.orch.agent.manager.Orchestrator;
@@ -57,9 +58,9 @@ class UpdateRollbackFlowTest {
         NodeRegistrar.register(store, new NodeRegistrar.Facts("node1", "host1", "127.0.0.1:1", "127.0.0.1:1",
                 List.of(runtime.name()), "test"), true);
         var metrics = new SimpleMeterRegistry();
-        Orchestrator orchestrator = new Orchestrator(store, clock, metrics);
-        Updater updater = new Updater(store, clock, metrics);
-        SchedulerLoop scheduler = new SchedulerLoop(store, clock, metrics);
+        LoopDriver orchestrator = new LoopDriver(new Orchestrator(store), store, clock, metrics);
+        LoopDriver updater = new LoopDriver(new Updater(store), store, clock, metrics);
+        LoopDriver scheduler = new LoopDriver(new SchedulerLoop(store), store, clock, metrics);
         Worker worker = new Worker(store, "node1", new RuntimeRegistry(List.of(runtime), runtime.name()), dataDir, clock, metrics);
         orchestrator.start();
         updater.start();

@@ -1,6 +1,7 @@
 package io.orch.agent.manager;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orch.agent.loop.LoopDriver;
 import io.orch.agent.worker.Worker;
 import io.orch.api.proto.ContainerSpec;
 import io.orch.api.proto.NodeSpec;
@@ -39,8 +40,8 @@ class ControlLoopsTest {
     Path dataDir;
     private final FakeRuntime runtime = new FakeRuntime();
     private ClusterStore store;
-    private Orchestrator orchestrator;
-    private SchedulerLoop scheduler;
+    private LoopDriver orchestrator;
+    private LoopDriver scheduler;
     private Worker worker;
 
     @BeforeEach
@@ -51,8 +52,8 @@ class ControlLoopsTest {
         NodeRegistrar.register(store, new NodeRegistrar.Facts("node1", "host1", "127.0.0.1:1", "127.0.0.1:1",
                 List.of(runtime.name()), "test"), true);
         var metrics = new SimpleMeterRegistry();
-        orchestrator = new Orchestrator(store, Clock.systemUTC(), metrics);
-        scheduler = new SchedulerLoop(store, Clock.systemUTC(), metrics);
+        orchestrator = new LoopDriver(new Orchestrator(store), store, Clock.systemUTC(), metrics);
+        scheduler = new LoopDriver(new SchedulerLoop(store), store, Clock.systemUTC(), metrics);
         worker = new Worker(store, "node1", new RuntimeRegistry(List.of(runtime), runtime.name()), dataDir, Clock.systemUTC(), metrics);
         orchestrator.start();
         scheduler.start();

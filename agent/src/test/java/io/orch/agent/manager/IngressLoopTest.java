@@ -1,6 +1,7 @@
 package io.orch.agent.manager;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orch.agent.loop.LoopDriver;
 import io.orch.agent.pki.RootCa;
 import io.orch.api.proto.Cluster;
 import io.orch.api.proto.ContainerSpec;
@@ -56,8 +57,8 @@ class IngressLoopTest {
         store.proposer().close();
     }
 
-    private IngressLoop ingressLoop() {
-        IngressLoop loop = new IngressLoop(store, Clock.systemUTC(), metrics);
+    private LoopDriver ingressLoop() {
+        LoopDriver loop = new LoopDriver(new IngressLoop(store), store, Clock.systemUTC(), metrics);
         loops.add(loop);
         loop.start();
         return loop;
@@ -130,7 +131,7 @@ class IngressLoopTest {
         });
         ingressLoop();
         await().atMost(CONVERGE).until(() -> store.read(r -> r.nodes().stream().allMatch(n -> n.getAttachmentsCount() == 1)));
-        Orchestrator orchestrator = new Orchestrator(store, Clock.systemUTC(), metrics);
+        LoopDriver orchestrator = new LoopDriver(new Orchestrator(store), store, Clock.systemUTC(), metrics);
         loops.add(orchestrator);
         orchestrator.start();
         PortConfig port = PortConfig.newBuilder().setTargetPort(80).setPublishedPort(8080).build();

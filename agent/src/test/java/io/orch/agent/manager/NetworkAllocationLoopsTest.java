@@ -1,6 +1,7 @@
 package io.orch.agent.manager;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orch.agent.loop.LoopDriver;
 import io.orch.agent.worker.Worker;
 import io.orch.api.proto.ContainerSpec;
 import io.orch.api.proto.EndpointSpec;
@@ -200,9 +201,9 @@ class NetworkAllocationLoopsTest {
     }
 
     private void startLeader() {
-        Orchestrator o = new Orchestrator(store, Clock.systemUTC(), metrics);
-        SchedulerLoop s = new SchedulerLoop(store, Clock.systemUTC(), metrics);
-        Updater u = new Updater(store, Clock.systemUTC(), metrics);
+        LoopDriver o = new LoopDriver(new Orchestrator(store), store, Clock.systemUTC(), metrics);
+        LoopDriver s = new LoopDriver(new SchedulerLoop(store), store, Clock.systemUTC(), metrics);
+        LoopDriver u = new LoopDriver(new Updater(store), store, Clock.systemUTC(), metrics);
         o.start();
         s.start();
         u.start();
@@ -211,8 +212,8 @@ class NetworkAllocationLoopsTest {
 
     /** A second orchestrator and updater, as a deposed leader that has not noticed yet would run. */
     private void startRivals() {
-        Orchestrator o = new Orchestrator(store, Clock.systemUTC(), metrics);
-        Updater u = new Updater(store, Clock.systemUTC(), metrics);
+        LoopDriver o = new LoopDriver(new Orchestrator(store), store, Clock.systemUTC(), metrics);
+        LoopDriver u = new LoopDriver(new Updater(store), store, Clock.systemUTC(), metrics);
         o.start();
         u.start();
         loops.addAll(List.of(o, u));

@@ -1,12 +1,12 @@
 package io.orch.agent.manager;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.orch.agent.cluster.MemberHealth;
 import io.orch.api.proto.Node;
 import io.orch.api.proto.NodeSpec;
 import io.orch.api.proto.NodeStatus;
 import io.orch.raft.LocalProposer;
 import io.orch.raft.store.ClusterStore;
+import io.orch.raft.store.Subscription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,19 +14,21 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-/** The loop on a real store (local proposer) with gossip faked at the MembershipView seam. */
+/**
+ * The loop on a real store (local proposer) with gossip faked at the MembershipView seam, driven
+ * pass by pass through {@code runOnce} on a clock the test moves: no thread, no waiting.
+ */
 class NodeHealthLoopTest {
-    private static final Duration DEADLINE = Duration.ofSeconds(10);
     private static final Duration GRACE = Duration.ofMinutes(1);
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final FakeMembership gossip = new FakeMembership();
     private ClusterStore store;
     private NodeHealthLoop loop;
+    private Subscription events;
 
     @BeforeEach
     void start() throws Exception {
@@ -40,14 +42,21 @@ class NodeHealthLoopTest {
         for (String id : new String[] {"self", "n1", "n2", "n3"}) {
             gossip.set(id, MemberHealth.ALIVE);
         }
-        loop = new NodeHealthLoop(store, gossip, "self", GRACE, clock, new SimpleMeterRegistry());
-        loop.start();
+        loop = new NodeHealthLoop(store, gossip, "self", GRACE);
+        events = store.watch(loop.interest());
+        loop.begin(clock.instant());
+        pass(); // the first pass: everything is as gossip says, nothing to write
     }
 
     @AfterEach
     void stop() throws Exception {
-        loop.close();
+        events.close();
         store.proposer().close();
+    }
+
+    /** One pass of the loop with the store events since the last one, as the driver would run it. */
+    private void pass() throws Exception {
+        loop.runOnce(events.pollAll(Duration.ZERO), clock.instant());
     }
 
     private NodeStatus status(String id) {
@@ -55,38 +64,43 @@ class NodeHealthLoopTest {
     }
 
     @Test
-    void aDeadNodeGoesDownAndComesBackReadyWhenGossipSeesItAgain() {
+    void aDeadNodeGoesDownAndComesBackReadyWhenGossipSeesItAgain() throws Exception {
         gossip.set("n1", MemberHealth.DEAD);
-        await().atMost(DEADLINE).until(() -> status("n1").getState() == NodeStatus.State.DOWN);
+        pass();
+        assertEquals(NodeStatus.State.DOWN, status("n1").getState());
         assertEquals(NodeHealthLoop.DOWN_MESSAGE, status("n1").getMessage());
         assertEquals(NodeStatus.State.READY, status("n2").getState(), "the others are untouched");
 
         gossip.set("n1", MemberHealth.ALIVE, "10.0.0.7:4242");
-        await().atMost(DEADLINE).until(() -> status("n1").getState() == NodeStatus.State.READY);
+        pass();
+        assertEquals(NodeStatus.State.READY, status("n1").getState());
         assertEquals("10.0.0.7:4242", status("n1").getAddr());
         assertEquals("", status("n1").getMessage());
     }
 
     @Test
-    void aNodeThatLeftGoesDownSayingSo() {
+    void aNodeThatLeftGoesDownSayingSo() throws Exception {
         gossip.set("n2", MemberHealth.LEFT);
-        await().atMost(DEADLINE).until(() -> status("n2").getState() == NodeStatus.State.DOWN);
+        pass();
+        assertEquals(NodeStatus.State.DOWN, status("n2").getState());
         assertEquals(NodeHealthLoop.LEFT_MESSAGE, status("n2").getMessage());
     }
 
     @Test
-    void aSuspectNodeIsLeftAloneWhileTheSuspicionRuns() {
+    void aSuspectNodeIsLeftAloneWhileTheSuspicionRuns() throws Exception {
         gossip.set("n1", MemberHealth.SUSPECT);
-        gossip.set("n2", MemberHealth.DEAD); // a later change, so the loop has certainly seen the first
-        await().atMost(DEADLINE).until(() -> status("n2").getState() == NodeStatus.State.DOWN);
+        gossip.set("n2", MemberHealth.DEAD); // the same pass sees both
+        pass();
+        assertEquals(NodeStatus.State.DOWN, status("n2").getState());
         assertEquals(NodeStatus.State.READY, status("n1").getState());
     }
 
     @Test
-    void thisNodeIsNeverMarkedDown() {
+    void thisNodeIsNeverMarkedDown() throws Exception {
         gossip.set("self", MemberHealth.DEAD);
         gossip.set("n3", MemberHealth.DEAD);
-        await().atMost(DEADLINE).until(() -> status("n3").getState() == NodeStatus.State.DOWN);
+        pass();
+        assertEquals(NodeStatus.State.DOWN, status("n3").getState());
         assertEquals(NodeStatus.State.READY, status("self").getState());
     }
 
@@ -97,19 +111,22 @@ class NodeHealthLoopTest {
             tx.update(self.toBuilder().setStatus(self.getStatus().toBuilder()
                     .setState(NodeStatus.State.DOWN).setMessage(NodeHealthLoop.DOWN_MESSAGE)).build());
         });
-        await().atMost(DEADLINE).until(() -> status("self").getState() == NodeStatus.State.READY);
+        pass();
+        assertEquals(NodeStatus.State.READY, status("self").getState());
         assertEquals("", status("self").getMessage());
     }
 
     @Test
-    void aNodeGossipDoesNotKnowGoesDownOnlyAfterTheGrace() {
+    void aNodeGossipDoesNotKnowGoesDownOnlyAfterTheGrace() throws Exception {
         gossip.forget("n3");
         gossip.set("n1", MemberHealth.DEAD);
-        await().atMost(DEADLINE).until(() -> status("n1").getState() == NodeStatus.State.DOWN);
+        pass();
+        assertEquals(NodeStatus.State.DOWN, status("n1").getState());
         assertEquals(NodeStatus.State.READY, status("n3").getState(), "within the grace a new leader's gossip may not know it yet");
 
         clock.advance(GRACE.plusSeconds(1));
-        await().atMost(DEADLINE).until(() -> status("n3").getState() == NodeStatus.State.DOWN);
+        pass(); // no event: the periodic full pass notices the grace is over
+        assertEquals(NodeStatus.State.DOWN, status("n3").getState());
         assertEquals(NodeHealthLoop.DOWN_MESSAGE, status("n3").getMessage());
     }
 
@@ -119,7 +136,11 @@ class NodeHealthLoopTest {
         long after;
         clock.advance(NodeHealthLoop.FULL_PASS); // a full pass is due as well
         gossip.set("n2", MemberHealth.DEAD);
-        await().atMost(DEADLINE).until(() -> status("n2").getState() == NodeStatus.State.DOWN);
+        pass();
+        pass(); // the loop's own write comes back as an event: compared again, nothing to write
+        clock.advance(NodeHealthLoop.FULL_PASS);
+        pass(); // and a periodic full pass
+        assertEquals(NodeStatus.State.DOWN, status("n2").getState());
         after = store.read(r -> r.version());
         assertEquals(before + 1, after, "one write since the loop started: n2 down, nothing else");
         Node down = store.read(r -> r.node("n2")).orElseThrow();

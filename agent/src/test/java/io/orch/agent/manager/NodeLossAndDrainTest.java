@@ -1,8 +1,8 @@
 package io.orch.agent.manager;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orch.agent.loop.LoopDriver;
 import io.orch.agent.cluster.MemberHealth;
-import io.orch.agent.loop.StoreLoop;
 import io.orch.agent.worker.Worker;
 import io.orch.api.proto.ContainerSpec;
 import io.orch.api.proto.Node;
@@ -67,9 +67,9 @@ class NodeLossAndDrainTest {
         for (String id : List.of("n1", "n2", "n3")) {
             join(id);
         }
-        startLoop(new NodeHealthLoop(store, gossip, "n1", Clock.systemUTC(), metrics));
-        startLoop(new Orchestrator(store, Clock.systemUTC(), metrics));
-        startLoop(new SchedulerLoop(store, Clock.systemUTC(), metrics));
+        startLoop(new LoopDriver(new NodeHealthLoop(store, gossip, "n1"), store, Clock.systemUTC(), metrics));
+        startLoop(new LoopDriver(new Orchestrator(store), store, Clock.systemUTC(), metrics));
+        startLoop(new LoopDriver(new SchedulerLoop(store), store, Clock.systemUTC(), metrics));
     }
 
     @AfterEach
@@ -79,7 +79,7 @@ class NodeLossAndDrainTest {
         }
     }
 
-    private void startLoop(StoreLoop loop) {
+    private void startLoop(LoopDriver loop) {
         running.add(loop);
         loop.start();
     }

@@ -1,6 +1,7 @@
 package io.orch.agent.manager;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orch.agent.loop.LoopDriver;
 import io.orch.agent.worker.Worker;
 import io.orch.api.proto.ContainerSpec;
 import io.orch.api.proto.ReplicatedService;
@@ -52,9 +53,9 @@ class RollingUpdateLoopTest {
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private final ScheduledExecutorService background = Executors.newScheduledThreadPool(2);
     private ClusterStore store;
-    private Orchestrator orchestrator;
-    private Updater updater;
-    private SchedulerLoop scheduler;
+    private LoopDriver orchestrator;
+    private LoopDriver updater;
+    private LoopDriver scheduler;
     private Worker worker;
 
     @BeforeEach
@@ -64,9 +65,9 @@ class RollingUpdateLoopTest {
         ClusterBootstrap.ensureCluster(store, "cluster1");
         NodeRegistrar.register(store, new NodeRegistrar.Facts("node1", "host1", "127.0.0.1:1", "127.0.0.1:1",
                 List.of(runtime.name()), "test"), true);
-        orchestrator = new Orchestrator(store, Clock.systemUTC(), metrics);
-        updater = new Updater(store, Clock.systemUTC(), metrics);
-        scheduler = new SchedulerLoop(store, Clock.systemUTC(), metrics);
+        orchestrator = new LoopDriver(new Orchestrator(store), store, Clock.systemUTC(), metrics);
+        updater = new LoopDriver(new Updater(store), store, Clock.systemUTC(), metrics);
+        scheduler = new LoopDriver(new SchedulerLoop(store), store, Clock.systemUTC(), metrics);
         worker = new Worker(store, "node1", new RuntimeRegistry(List.of(runtime), runtime.name()), dataDir, Clock.systemUTC(), metrics);
         orchestrator.start();
         updater.start();
@@ -293,8 +294,8 @@ class RollingUpdateLoopTest {
         assertTrue(before < 4);
         assertEquals(UpdateStatus.State.UPDATING, state());
 
-        orchestrator = new Orchestrator(store, Clock.systemUTC(), metrics);
-        updater = new Updater(store, Clock.systemUTC(), metrics);
+        orchestrator = new LoopDriver(new Orchestrator(store), store, Clock.systemUTC(), metrics);
+        updater = new LoopDriver(new Updater(store), store, Clock.systemUTC(), metrics);
         orchestrator.start();
         updater.start();
         await().atMost(DEADLINE).until(() -> state() == UpdateStatus.State.COMPLETED);

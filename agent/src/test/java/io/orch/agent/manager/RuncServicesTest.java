@@ -1,6 +1,7 @@
 package io.orch.agent.manager;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orch.agent.loop.LoopDriver;
 import io.orch.agent.worker.Worker;
 import io.orch.api.proto.ContainerSpec;
 import io.orch.api.proto.HealthConfig;
@@ -46,8 +47,8 @@ class RuncServicesTest {
     @TempDir
     Path dataDir;
     private ClusterStore store;
-    private Orchestrator orchestrator;
-    private SchedulerLoop scheduler;
+    private LoopDriver orchestrator;
+    private LoopDriver scheduler;
     private Worker worker;
     private RuntimeRegistry runtimes;
 
@@ -67,8 +68,8 @@ class RuncServicesTest {
         NodeRegistrar.register(store, new NodeRegistrar.Facts("node1", "host1", "127.0.0.1:1", "127.0.0.1:1",
                 List.of(runc.name()), "test"), true);
         var metrics = new SimpleMeterRegistry();
-        orchestrator = new Orchestrator(store, Clock.systemUTC(), metrics);
-        scheduler = new SchedulerLoop(store, Clock.systemUTC(), metrics);
+        orchestrator = new LoopDriver(new Orchestrator(store), store, Clock.systemUTC(), metrics);
+        scheduler = new LoopDriver(new SchedulerLoop(store), store, Clock.systemUTC(), metrics);
         runtimes = new RuntimeRegistry(List.of(runc), null);
         worker = new Worker(store, "node1", runtimes, dataDir, Clock.systemUTC(), metrics);
         orchestrator.start();

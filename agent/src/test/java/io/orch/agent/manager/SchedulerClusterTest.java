@@ -1,6 +1,7 @@
 package io.orch.agent.manager;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orch.agent.loop.LoopDriver;
 import io.orch.agent.worker.Worker;
 import io.orch.api.proto.ContainerSpec;
 import io.orch.api.proto.GlobalService;
@@ -72,8 +73,8 @@ class SchedulerClusterTest {
         join("n2", "a");
         join("n3", "b");
         join("n4", "b");
-        startLoop(new Orchestrator(store, Clock.systemUTC(), metrics));
-        startLoop(new SchedulerLoop(store, Clock.systemUTC(), metrics));
+        startLoop(new LoopDriver(new Orchestrator(store), store, Clock.systemUTC(), metrics));
+        startLoop(new LoopDriver(new SchedulerLoop(store), store, Clock.systemUTC(), metrics));
     }
 
     @AfterEach
@@ -83,7 +84,7 @@ class SchedulerClusterTest {
         }
     }
 
-    private void startLoop(io.orch.agent.loop.StoreLoop loop) {
+    private void startLoop(LoopDriver loop) {
         running.add(loop);
         loop.start();
     }
@@ -206,7 +207,7 @@ class SchedulerClusterTest {
     @Test
     void concurrentSchedulersNeverOvercommitANode() throws Exception {
         // a second scheduler loop on the same store: their batches race and conflict
-        startLoop(new SchedulerLoop(store, Clock.systemUTC(), metrics));
+        startLoop(new LoopDriver(new SchedulerLoop(store), store, Clock.systemUTC(), metrics));
         UnaryOperator<TaskSpec.Builder> quarter = b -> b.setResources(ResourceRequirements.newBuilder()
                 .setReservations(ResourceSet.newBuilder().setMemoryBytes(GIB / 4)));
         for (int i = 0; i < 5; i++) {

@@ -1,6 +1,7 @@
 package io.orch.bench.scheduler;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orch.agent.loop.LoopDriver;
 import io.orch.agent.manager.ClusterBootstrap;
 import io.orch.agent.manager.Orchestrator;
 import io.orch.agent.manager.SchedulerLoop;
@@ -71,8 +72,8 @@ public final class ScheduleCommitBenchmark {
             store.updateAndWait(tx -> chunk.forEach(tx::create));
         }
         var metrics = new SimpleMeterRegistry();
-        Orchestrator orchestrator = new Orchestrator(store, Clock.systemUTC(), metrics);
-        SchedulerLoop scheduler = new SchedulerLoop(store, Clock.systemUTC(), metrics);
+        LoopDriver orchestrator = new LoopDriver(new Orchestrator(store), store, Clock.systemUTC(), metrics);
+        LoopDriver scheduler = new LoopDriver(new SchedulerLoop(store), store, Clock.systemUTC(), metrics);
         orchestrator.start();
         scheduler.start();
 

@@ -53,7 +53,10 @@ public final class ServicePlanner {
             Task live = history.stream().filter(TaskStates::live).reduce((a, b) -> b).orElse(null);
             if (live == null) {
                 Task newest = history.get(history.size() - 1);
-                if (newest.getDesiredState() == TaskState.REMOVE && (!global || eligible(service, nodes.get(entry.getKey())))) {
+                // a removed task still stopping keeps its slot until it has stopped (a scale down and
+                // up again must not run two tasks in one slot); its status report wakes the loop
+                if (newest.getDesiredState() == TaskState.REMOVE && !Handover.anyStillStopping(history, nodes)
+                        && (!global || eligible(service, nodes.get(entry.getKey())))) {
                     plan.create.add(newTaskFor(service, entry.getKey(), global, factory));
                 }
                 // else the restart policy gave up on this slot: it stays empty, as in Swarm

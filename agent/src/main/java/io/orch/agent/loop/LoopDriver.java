@@ -1,0 +1,137 @@
+package io.orch.agent.loop;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.orch.raft.store.ClusterStore;
+import io.orch.raft.store.StoreEvent;
+import io.orch.raft.store.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Runs one {@link ControlLoop} on its own thread (kafka's {@code KafkaRaftClientDriver}): owns the
+ * store subscription, waits for events or the loop's next wake-up (at most {@link #IDLE_WAKE}, so
+ * an idle loop still makes a periodic full pass), retries a failed pass (a version conflict, no
+ * quorum, not the leader any more) with exponential backoff, and records each pass in the
+ * {@code orch.reconcile} timer. {@link #start()} and {@link #close()} may be called again and
+ * again (the manager starts its loops on becoming leader and stops them on losing it).
+ */
+public final class LoopDriver implements AutoCloseable {
+    public static final Duration IDLE_WAKE = Duration.ofSeconds(1);
+    static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    static final Duration MAX_RETRY = Duration.ofSeconds(2);
+    private static final Logger log = LoggerFactory.getLogger(LoopDriver.class);
+
+    private final ControlLoop loop;
+    private final ClusterStore store;
+    private final Clock clock;
+    private final Timer reconcileTimer;
+    private volatile boolean running;
+    private Thread thread;
+
+    public LoopDriver(ControlLoop loop, ClusterStore store, Clock clock, MeterRegistry metrics) {
+        this.loop = loop;
+        this.store = store;
+        this.clock = clock;
+        this.reconcileTimer = Timer.builder("orch.reconcile").tag("loop", loop.name())
+                .description("duration of one reconcile pass of a control loop").register(metrics);
+    }
+
+    public ControlLoop loop() {
+        return loop;
+    }
+
+    /** How long to wait before the attempt after {@code failures} failed passes in a row. */
+    public static Duration backoff(int failures) {
+        if (failures <= 0) {
+            return Duration.ZERO;
+        }
+        long millis = FIRST_RETRY.toMillis() << Math.min(failures - 1, 10);
+        return Duration.ofMillis(Math.min(millis, MAX_RETRY.toMillis()));
+    }
+
+    /** How long to wait for events before a pass is due anyway. */
+    static Duration untilDue(Instant wake, Instant now) {
+        if (wake == null) {
+            return IDLE_WAKE;
+        }
+        Duration until = Duration.between(now, wake);
+        if (until.compareTo(IDLE_WAKE) > 0) {
+            return IDLE_WAKE;
+        }
+        return until.isNegative() ? Duration.ZERO : until;
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "orch-" + loop.name());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        try (Subscription events = store.watch(loop.interest())) {
+            loop.begin(clock.instant());
+            Instant wake = clock.instant(); // the first (full) pass at once
+            int failures = 0;
+            while (running) {
+                List<StoreEvent> batch;
+                if (failures > 0) {
+                    // back off without draining: the events wait in the subscription for the retry
+                    Duration wait = Duration.between(clock.instant(), wake);
+                    if (!wait.isNegative() && !wait.isZero()) {
+                        Thread.sleep(wait.toMillis(), wait.toNanosPart() % 1_000_000);
+                    }
+                    batch = events.pollAll(Duration.ZERO);
+                } else {
+                    batch = events.pollAll(untilDue(wake, clock.instant()));
+                }
+                long start = System.nanoTime();
+                try {
+                    wake = loop.runOnce(batch, clock.instant());
+                    failures = 0;
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    failures++;
+                    Duration delay = backoff(failures);
+                    log.debug("{} pass failed ({} in a row), retrying in {} ms: {}", loop.name(), failures,
+                            delay.toMillis(), e.getMessage());
+                    wake = clock.instant().plus(delay);
+                } finally {
+                    reconcileTimer.record(Duration.ofNanos(System.nanoTime() - start));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("{} loop stopped unexpectedly", loop.name(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            running = false;
+            t = thread;
+            thread = null;
+        }
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
