@@ -15,8 +15,11 @@ import java.util.stream.Stream;
  * store. Its marker is the cluster identity file: a data directory with it resumes its swarm.
  */
 final class SwarmState {
-    /** Kept when a node leaves its swarm: pulled and loaded images are the node's, not the swarm's. */
-    static final Set<String> KEPT = Set.of("images");
+    /**
+     * Kept when a node leaves its swarm: pulled and loaded images are the node's, not the swarm's;
+     * the running agent's {@link DataDirLock} file is its hold on the directory.
+     */
+    static final Set<String> KEPT = Set.of("images", DataDirLock.FILE);
 
     private SwarmState() {}
 
