@@ -27,6 +27,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -295,8 +296,11 @@ public final class Agent implements AutoCloseable {
     private void promote(JoinClient.Joined renewed, ClusterPeers peers, Gossip gossip) throws Exception {
         ManagerNode started;
         try {
-            String through = renewed.response().getManagersMap().values().stream().findFirst()
-                    .orElseThrow(() -> new IOException("the cluster named no manager to join through"));
+            // another manager: the list names this node too once it is promoted (with the
+            // manager address it had if it was a manager before), and nothing answers there yet
+            String through = renewed.response().getManagersMap().entrySet().stream()
+                    .filter(m -> !m.getKey().equals(identity.nodeId())).map(Map.Entry::getValue).findFirst()
+                    .orElseThrow(() -> new IOException("the cluster named no other manager to join through"));
             started = ManagerNode.join(context, identity, renewed.credentials(), renewed.response().getRaftVotersMap(),
                     through, gossip);
         } catch (Exception e) {
