@@ -94,9 +94,9 @@ public final class Agent implements AutoCloseable {
             RaftPort.checkFree(config); // a new cluster's first manager: refused before anything is made
         }
         if (existing.isEmpty() && Files.isDirectory(config.dataDir())) {
-            // no identity file, no swarm: whatever swarm state is here is what an init or join that
-            // failed part-way (or was killed) left; the next one starts clean
-            SwarmState.remove(config.dataDir());
+            // no identity file, no swarm: a node certificate or Raft log here is what an init
+            // that failed part-way (or was killed) left; the next one starts clean
+            SwarmState.removeUnfinished(config.dataDir());
         }
         // a join is asked for before anything is created or logged: a refused one leaves nothing
         // behind and prints one line
@@ -164,7 +164,7 @@ public final class Agent implements AutoCloseable {
         } catch (Exception | Error e) {
             // a failed init leaves nothing: the next one starts from an empty swarm state
             try {
-                SwarmState.remove(context.dataDir());
+                SwarmState.removeUnfinished(context.dataDir());
             } catch (IOException again) {
                 log.warn("could not remove what the failed init left in {}: {}", context.dataDir(), again.toString());
             }

@@ -39,6 +39,36 @@ final class SwarmState {
         }
     }
 
+    /**
+     * Removes what an init writes before its identity file (the node certificate, the Raft log,
+     * the peers file): the leftovers of one that failed or was killed part-way. Nothing else: a
+     * data directory without an identity file may hold anything (its owner's files included).
+     */
+    static void removeUnfinished(Path dataDir) throws IOException {
+        if (present(dataDir)) {
+            throw new IllegalStateException(dataDir + " holds a swarm: not an unfinished one");
+        }
+        Path certificates = io.orch.agent.pki.NodeCredentials.directoryIn(dataDir);
+        if (Files.isRegularFile(certificates.resolve("node.key"))) {
+            deleteTree(certificates);
+        }
+        Path raft = dataDir.resolve("raft");
+        if (Files.isDirectory(raft) && onlyRaftGroups(raft)) {
+            deleteTree(raft);
+        }
+        for (String file : List.of(ClusterPeers.FILE, ClusterPeers.FILE + ".tmp", ClusterIdentity.FILE + ".tmp")) {
+            Files.deleteIfExists(dataDir.resolve(file));
+        }
+    }
+
+    /** Whether {@code dir} holds nothing but Ratis group directories (named by a UUID), as orch's Raft dir does. */
+    private static boolean onlyRaftGroups(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.allMatch(p -> Files.isDirectory(p) && p.getFileName().toString()
+                    .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
+        }
+    }
+
     private static void deleteTree(Path root) throws IOException {
         if (!Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             Files.deleteIfExists(root);

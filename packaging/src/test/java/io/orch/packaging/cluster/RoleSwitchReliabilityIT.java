@@ -103,6 +103,7 @@ class RoleSwitchReliabilityIT {
                 List<String> names = left.map(p -> p.getFileName().toString()).sorted().toList();
                 assertFalse(names.contains("cluster.json"), "no cluster was made: " + names);
                 assertFalse(names.contains("raft"), "no Raft log was made: " + names);
+                assertFalse(names.contains("certificates"), "no node certificate was made: " + names);
             }
         }
         n1.restart(ClusterFixture.AGENT_READY);
@@ -117,6 +118,7 @@ class RoleSwitchReliabilityIT {
         AgentNode w1 = cluster.join("w1", Role.MANAGER, NodeHost.LOOPBACK);
         cluster.awaitReady(cluster.nodes(), DEADLINE);
         String w1Id = m1.api.node("w1").orElseThrow().id();
+        assertFalse(log(w1).contains("NotLeaderException"), "a normal manager join logs no NotLeaderException");
 
         assertEquals(0, OrchBinary.cli(m1.host.commandPrefix(), m1.apiPort(), "node", "demote", "w1").exit());
         await("w1 is a worker").atMost(DEADLINE).until(() ->
