@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * Start-up and role switches that must not brick a node, with real agent processes: the Raft port
@@ -144,6 +145,31 @@ class RoleSwitchReliabilityIT {
         assertEquals(0, OrchBinary.cli(m1.host.commandPrefix(), m1.apiPort(), "service", "rm", "kept").exit());
         await("service rm stops the task the promoted node tracks").atMost(DEADLINE).until(() ->
                 ProcessHandle.of(onW1.pid()).map(p -> !p.isAlive()).orElse(true));
+    }
+
+    @Test
+    void aNodeKilledHalfWayThroughItsPromotionComesBackOnRestartAndFinishesIt() throws Exception {
+        cluster = new ClusterFixture("half-promoted", new PortBlocks(23400, 23500, false));
+        AgentNode m1 = cluster.init("m1", NodeHost.LOOPBACK);
+        AgentNode w1 = cluster.join("w1", Role.WORKER, NodeHost.LOOPBACK);
+        cluster.awaitReady(cluster.nodes(), DEADLINE);
+        // (no task here: a kill -9 makes the node DEAD at once and its tasks move, which is gossip's
+        // business and not what this test is about)
+        assertEquals(0, OrchBinary.cli(m1.host.commandPrefix(), m1.apiPort(), "node", "promote", "w1").exit());
+        await("w1 starts its manager part").atMost(DEADLINE).pollInterval(Duration.ofMillis(10))
+                .until(() -> log(w1).contains("this node becomes a manager"));
+        w1.kill9();
+        assumeFalse(log(w1).contains("this node is now a manager"), "the promotion finished before the kill");
+
+        w1.restart(ClusterFixture.AGENT_READY);
+        await("w1 finishes becoming a manager after its restart").atMost(DEADLINE).until(() -> {
+            ClusterNodeView v = m1.api.node("w1").orElseThrow();
+            return v.reachability().equals("reachable") && w1.api.call("GET", "/services", null).status() == 200;
+        });
+        String log = log(w1);
+        assertTrue(log.contains("(worker) from"), "the restart resumed the worker it still was on disk:\n" + log);
+        assertFalse(log.contains("holds no cluster object"), "it did not start a Raft group of its own");
+        assertTrue(m1.api.createSleepService("after", 0, "1").ok(), "the two managers have a quorum");
     }
 
     @Test
