@@ -141,6 +141,8 @@ class RoleSwitchReliabilityIT {
                 TaskView.running(w1.api, "kept").stream().anyMatch(t -> t.id().equals(onW1.id()) && t.pid() == onW1.pid()));
         assertTrue(TaskView.of(m1.api, "kept").stream().noneMatch(t -> t.state().equals("failed")),
                 "no task was reported lost: " + TaskView.of(m1.api, "kept"));
+        assertFalse(log(w1).contains("RejectedExecutionException"),
+                "switching roles under the test's open API connections logs no stack trace");
 
         assertEquals(0, OrchBinary.cli(m1.host.commandPrefix(), m1.apiPort(), "service", "rm", "kept").exit());
         await("service rm stops the task the promoted node tracks").atMost(DEADLINE).until(() ->
