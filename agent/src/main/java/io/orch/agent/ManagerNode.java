@@ -198,6 +198,7 @@ public final class ManagerNode implements RunningRole {
         ManagedChannel channel = NettyChannelBuilder.forAddress(target.host(), target.port())
                 .sslContext(credentials.clientContext(NodeRole.MANAGER)).build();
         try {
+            String lastReason = null;
             while (true) {
                 try {
                     NodeJoinGrpc.newBlockingStub(channel).withDeadlineAfter(15, TimeUnit.SECONDS)
@@ -208,7 +209,11 @@ public final class ManagerNode implements RunningRole {
                         throw new IOException("could not become a Raft voter through " + manager + ": "
                                 + e.getStatus().getCode() + " " + e.getStatus().getDescription(), e);
                     }
-                    log.info("not a voter yet ({}); retrying", e.getStatus().getDescription());
+                    String reason = e.getStatus().getDescription();
+                    if (!java.util.Objects.equals(reason, lastReason)) { // once per reason, not every 500 ms
+                        log.info("not a voter yet ({}); retrying", reason);
+                        lastReason = reason;
+                    }
                     Thread.sleep(500); // back-off between attempts against a manager that may be electing
                 }
             }
@@ -317,11 +322,6 @@ public final class ManagerNode implements RunningRole {
             @Override
             public void addVoter(String nodeId, String raftAddr) throws IOException {
                 proposer.addVoter(nodeId, raftAddr);
-            }
-
-            @Override
-            public void removeVoter(String nodeId) throws IOException {
-                proposer.removeVoter(nodeId);
             }
 
             @Override

@@ -64,11 +64,6 @@ class JoinServiceTest {
             }
 
             @Override
-            public void removeVoter(String nodeId) {
-                voters.remove(nodeId);
-            }
-
-            @Override
             public Map<String, String> voters() {
                 return Map.copyOf(voters);
             }
