@@ -175,6 +175,31 @@ class RoleSwitchReliabilityIT {
     }
 
     @Test
+    void aManagerDemotedWhileDownLeavesTheRaftGroupAndComesBackAsAWorker() throws Exception {
+        cluster = new ClusterFixture("demoted-while-down", new PortBlocks(23500, 23600, false));
+        AgentNode m1 = cluster.init("m1", NodeHost.LOOPBACK);
+        AgentNode m2 = cluster.join("m2", Role.MANAGER, NodeHost.LOOPBACK);
+        AgentNode m3 = cluster.join("m3", Role.MANAGER, NodeHost.LOOPBACK);
+        cluster.awaitReady(cluster.nodes(), DEADLINE);
+        AgentNode leader = cluster.awaitLeader(List.of(m1, m2, m3), DEADLINE);
+        AgentNode down = leader == m3 ? m2 : m3;
+        String downId = leader.api.node(down.name).orElseThrow().id();
+
+        down.kill9();
+        cluster.awaitDown(List.of(down), DEADLINE);
+        OrchBinary.Result demote = OrchBinary.cli(leader.host.commandPrefix(), leader.apiPort(), "node", "demote", down.name);
+        assertEquals(0, demote.exit(), demote.toString());
+        await("the leader takes it out of the Raft group (two of three are up: a quorum of two stays)")
+                .atMost(DEADLINE).until(() -> log(leader).contains("removed the demoted manager " + downId));
+
+        down.restart(ClusterFixture.AGENT_READY);
+        await(down.name + " comes back as a worker").atMost(Duration.ofSeconds(90)).until(() ->
+                leader.api.node(down.name).orElseThrow().state().equals("ready")
+                        && down.api.call("GET", "/services", null).status() == 503);
+        assertTrue(leader.api.createSleepService("two-managers", 0, "1").ok(), "the two managers left commit writes");
+    }
+
+    @Test
     void aSecondAgentOnADataDirectoryInUseIsRefusedInOneLine() throws Exception {
         cluster = new ClusterFixture("data-dir-lock", new PortBlocks(23300, 23400, false));
         AgentNode m1 = cluster.init("m1", NodeHost.LOOPBACK);
