@@ -2,7 +2,6 @@ package io.orch.agent;
 
 import io.orch.agent.api.ApiException;
 import io.orch.agent.api.ApiServer;
-import io.orch.agent.api.ManagerLeaveCheck;
 import io.orch.agent.api.SwarmMembership;
 import io.orch.agent.join.JoinClient;
 import io.orch.agent.worker.PersistedTasks;
@@ -30,6 +29,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -52,8 +52,7 @@ public final class Agent implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private RuntimeRegistry runtimes;
     private NodeNetworking networking;
-    private AutoCloseable node;
-    private ManagerNode manager;
+    private volatile RunningRole node;
     private NodeContext context;
     private ClusterIdentity identity;
     private NodeCredentials credentials;
@@ -64,6 +63,8 @@ public final class Agent implements AutoCloseable {
         return t;
     });
     private final java.util.concurrent.atomic.AtomicBoolean switching = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Why the last role switch could not happen: logged once, not on every retry. */
+    private volatile String lastSwitchFailure;
 
     private final SwarmMembership membership;
 
@@ -113,6 +114,14 @@ public final class Agent implements AutoCloseable {
     private void startAll(PrintWriter out) throws Exception {
         Optional<ClusterIdentity> existing = Files.isDirectory(config.dataDir())
                 ? ClusterIdentity.load(config.dataDir()) : Optional.empty();
+        if (existing.isEmpty() && config.join() == null && !config.forceNewCluster()) {
+            RaftPort.checkFree(config); // a new cluster's first manager: refused before anything is made
+        }
+        if (existing.isEmpty() && Files.isDirectory(config.dataDir())) {
+            // no identity file, no swarm: a node certificate or Raft log here is what an init
+            // that failed part-way (or was killed) left; the next one starts clean
+            SwarmState.removeUnfinished(config.dataDir());
+        }
         // a join is asked for before anything is created or logged: a refused one leaves nothing
         // behind and prints one line
         JoinClient.Joined joined = existing.isEmpty() && config.join() != null ? askToJoin() : null;
@@ -170,9 +179,21 @@ public final class Agent implements AutoCloseable {
         RootCa ca = RootCa.create(identity.clusterId());
         NodeCredentials credentials = NodeCredentials.selfIssued(ca, identity.nodeId(), NodeRole.MANAGER,
                 List.of(config.advertiseHost()));
-        credentials.save(NodeCredentials.directoryIn(context.dataDir()));
-        identity.save(context.dataDir()); // last: its presence is what makes the next start resume
-        manager = ManagerNode.create(context, identity, credentials, ca);
+        ManagerNode manager;
+        try {
+            credentials.save(NodeCredentials.directoryIn(context.dataDir()));
+            manager = ManagerNode.create(context, identity, credentials, ca);
+            // last, once the cluster exists: its presence is what makes the next start resume
+            identity.save(context.dataDir());
+        } catch (Exception | Error e) {
+            // a failed init leaves nothing: the next one starts from an empty swarm state
+            try {
+                SwarmState.removeUnfinished(context.dataDir());
+            } catch (IOException again) {
+                log.warn("could not remove what the failed init left in {}: {}", context.dataDir(), again.toString());
+            }
+            throw e;
+        }
         running(manager, identity, credentials);
         manager.announceNewCluster(out);
         announceApi(out);
@@ -187,9 +208,9 @@ public final class Agent implements AutoCloseable {
         peers.save(context.dataDir());
         identity.save(context.dataDir());
         if (joined.credentials().role() == NodeRole.MANAGER) {
-            manager = ManagerNode.join(context, identity, joined.credentials(), joined.response().getRaftVotersMap(),
-                    config.join().manager().toString());
-            running(manager, identity, joined.credentials());
+            RaftPort.checkFree(config);
+            running(ManagerNode.join(context, identity, joined.credentials(), joined.response().getRaftVotersMap(),
+                    config.join().manager().toString()), identity, joined.credentials());
             out.printf("This node joined a swarm as a manager (node %s).%n", identity.nodeId());
         } else {
             running(WorkerNode.start(context, identity, joined.credentials(), peers), identity, joined.credentials());
@@ -208,8 +229,8 @@ public final class Agent implements AutoCloseable {
                     identity.clusterId());
         }
         if (credentials.role() == NodeRole.MANAGER) {
-            manager = ManagerNode.resume(context, identity, credentials, config.forceNewCluster());
-            running(manager, identity, credentials);
+            RaftPort.checkFree(config);
+            running(ManagerNode.resume(context, identity, credentials, config.forceNewCluster()), identity, credentials);
         } else {
             if (config.forceNewCluster()) {
                 throw new IllegalArgumentException("--force-new-cluster: this node is a worker; run it on a manager's data directory");
@@ -221,24 +242,18 @@ public final class Agent implements AutoCloseable {
         out.printf("Resuming cluster %s as node %s (%s) from %s (the data directory already holds a cluster; no new cluster was created).%n",
                 identity.clusterId(), identity.nodeId(), credentials.role().name().toLowerCase(java.util.Locale.ROOT),
                 config.dataDir());
-        int reattached = node instanceof ManagerNode m ? m.reattached() : ((WorkerNode) node).reattached();
+        int reattached = node.reattached();
         if (reattached > 0) {
             out.printf("Re-attached to %d running task(s).%n", reattached);
         }
         announceApi(out);
     }
 
-    private void running(AutoCloseable started, ClusterIdentity id, NodeCredentials creds) {
+    private void running(RunningRole started, ClusterIdentity id, NodeCredentials creds) {
         this.node = started;
         this.identity = id;
         this.credentials = creds;
-        if (started instanceof ManagerNode m) {
-            manager = m;
-            m.onRoleWanted(this::roleWanted);
-        } else {
-            manager = null;
-            ((WorkerNode) started).onRoleWanted(this::roleWanted);
-        }
+        started.onRoleWanted(this::roleWanted);
     }
 
     /** The cluster wants this node in {@code role} (`node promote` / `node demote`); asked repeatedly until done. */
@@ -249,8 +264,13 @@ public final class Agent implements AutoCloseable {
         roleSwitcher.execute(() -> {
             try {
                 switchRole(role);
+                lastSwitchFailure = null;
             } catch (Exception e) {
-                log.warn("could not become a {} yet: {}", role.name().toLowerCase(java.util.Locale.ROOT), e.getMessage());
+                String why = "could not become a " + role.name().toLowerCase(java.util.Locale.ROOT) + " yet: " + e.getMessage();
+                if (!why.equals(lastSwitchFailure)) { // asked again every heartbeat: say it once
+                    log.warn(why);
+                    lastSwitchFailure = why;
+                }
             } finally {
                 switching.set(false);
             }
@@ -258,48 +278,65 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Renews this node's certificate for its new role (a demoted manager leaves the Raft group
-     * then), stops the old role's parts and starts the new ones. Tasks keep running throughout:
-     * the new role's worker re-attaches to them.
+     * Renews this node's certificate for its new role, stops the old role's parts and starts the
+     * new ones. Tasks keep running throughout: the new role's worker re-attaches to them. A
+     * promotion is checked first (the Raft port) and written to disk only once the manager runs:
+     * one that fails puts the worker back as it was, and a restart in between resumes the worker.
+     * A demotion is final once renewed: the leader has already taken the node out of the Raft group.
      */
     private synchronized void switchRole(NodeRole role) throws Exception {
-        List<String> managers = node instanceof ManagerNode m ? selfFirst(m.managerAddresses()) : ((WorkerNode) node).managerAddresses();
-        JoinClient.Joined renewed = JoinClient.renew(credentials, managers);
+        if (node == null || closed.get()) {
+            return;
+        }
+        if (role == NodeRole.MANAGER) {
+            RaftPort.checkFree(config);
+        }
+        JoinClient.Joined renewed = JoinClient.renew(credentials, node.renewThrough());
         if (renewed.credentials().role() != role || closed.get()) {
             return; // the operator changed their mind meanwhile
         }
         log.info("this node becomes a {}", role.name().toLowerCase(java.util.Locale.ROOT));
         Path raftDir = context.dataDir().resolve("raft");
         // gossip carries on across the switch: to the others this node never stops being ALIVE
-        Gossip gossip = node instanceof ManagerNode m ? m.releaseGossip() : ((WorkerNode) node).releaseGossip();
+        Gossip gossip = node.releaseGossip();
         closeQuietly(node);
         node = null;
-        renewed.credentials().save(NodeCredentials.directoryIn(context.dataDir()));
         ClusterPeers peers = new ClusterPeers(renewed.response().getGossipKey().toByteArray(),
                 renewed.response().getManagersMap(), renewed.response().getGossipSeedsList());
-        peers.save(context.dataDir());
         if (Files.exists(raftDir)) {
             // a replica that left the group must not come back with its old log: set it aside
             Files.move(raftDir, context.dataDir().resolve("raft.left-" + System.currentTimeMillis()));
         }
-        if (role == NodeRole.MANAGER) {
-            String through = renewed.response().getManagersMap().values().stream().findFirst()
-                    .orElseThrow(() -> new IOException("the cluster named no manager to join through"));
-            running(ManagerNode.join(context, identity, renewed.credentials(), renewed.response().getRaftVotersMap(), through,
-                    gossip), identity, renewed.credentials());
-        } else {
+        if (role == NodeRole.WORKER) {
+            renewed.credentials().save(NodeCredentials.directoryIn(context.dataDir()));
+            peers.save(context.dataDir());
             running(WorkerNode.start(context, identity, renewed.credentials(), peers, gossip), identity, renewed.credentials());
+        } else {
+            promote(renewed, peers, gossip);
         }
         log.info("this node is now a {}", role.name().toLowerCase(java.util.Locale.ROOT));
     }
 
-    /** This manager's own RPC address first: its store already shows the new role. */
-    private List<String> selfFirst(List<String> managers) {
-        String self = config.advertisedListenAddr().toString();
-        List<String> out = new java.util.ArrayList<>(managers);
-        out.remove(self);
-        out.add(0, self);
-        return out;
+    private void promote(JoinClient.Joined renewed, ClusterPeers peers, Gossip gossip) throws Exception {
+        ManagerNode started;
+        try {
+            // another manager: the list names this node too once it is promoted (with the
+            // manager address it had if it was a manager before), and nothing answers there yet
+            String through = renewed.response().getManagersMap().entrySet().stream()
+                    .filter(m -> !m.getKey().equals(identity.nodeId())).map(Map.Entry::getValue).findFirst()
+                    .orElseThrow(() -> new IOException("the cluster named no other manager to join through"));
+            started = ManagerNode.join(context, identity, renewed.credentials(), renewed.response().getRaftVotersMap(),
+                    through, gossip);
+        } catch (Exception e) {
+            // the worker comes back with the certificate and peers it has on disk
+            ClusterPeers before = ClusterPeers.load(context.dataDir()).orElse(peers);
+            running(WorkerNode.start(context, identity, credentials, before, gossip), identity, credentials);
+            throw new IOException("the manager part did not start (" + e.getMessage() + "); the node stays a worker", e);
+        }
+        // only now is the node a manager for a restart to resume
+        renewed.credentials().save(NodeCredentials.directoryIn(context.dataDir()));
+        peers.save(context.dataDir());
+        running(started, identity, renewed.credentials());
     }
 
     private void announceApi(PrintWriter out) {
@@ -329,9 +366,8 @@ public final class Agent implements AutoCloseable {
 
     /** Refuses an unforced leave by a manager, with Docker's explanation of what it would cost. */
     synchronized void checkLeave(boolean force) throws ApiException {
-        if (node instanceof ManagerNode m && !force) {
-            int[] counts = m.managersReachableUnreachable();
-            throw ManagerLeaveCheck.refusal(counts[0], counts[1]);
+        if (node != null) {
+            node.checkLeave(force);
         }
     }
 
@@ -349,12 +385,12 @@ public final class Agent implements AutoCloseable {
         ApiServer api;
         synchronized (this) {
             roleSwitcher.shutdownNow();
-            api = node instanceof ManagerNode m ? m.releaseApi() : node instanceof WorkerNode w ? w.releaseApi() : null;
+            api = node != null ? node.releaseApi() : null;
             if (api != null) {
                 api.stopListening();
             }
-            gossip = node instanceof ManagerNode m ? m.releaseGossip() : node instanceof WorkerNode w ? w.releaseGossip() : null;
-            worker = node instanceof ManagerNode m ? m.worker() : node instanceof WorkerNode w ? w.worker() : null;
+            gossip = node != null ? node.releaseGossip() : null;
+            worker = node != null ? node.worker() : null;
             closeQuietly(node);
             node = null;
         }
@@ -382,7 +418,8 @@ public final class Agent implements AutoCloseable {
 
     /** The manager part of this node, or null on a worker-only node (tests use its store). */
     public ManagerNode manager() {
-        return manager;
+        RunningRole n = node;
+        return n != null ? n.manager() : null;
     }
 
     @Override

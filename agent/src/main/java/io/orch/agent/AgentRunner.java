@@ -17,6 +17,13 @@ final class AgentRunner {
      *                        in no swarm for `docker swarm init` / `join` through its API
      */
     static int runUntilStopped(AgentConfig config, boolean waitInSwarmless, PrintWriter out) throws Exception {
+        // before anything reads or writes the data directory: one agent per directory
+        try (DataDirLock held = DataDirLock.acquire(config.dataDir())) {
+            return runHolding(config, waitInSwarmless, out);
+        }
+    }
+
+    private static int runHolding(AgentConfig config, boolean waitInSwarmless, PrintWriter out) throws Exception {
         SwarmNode node = SwarmNode.start(config, waitInSwarmless, out);
         // SIGTERM and SIGINT ask for a clean stop: close the agent on this thread and exit 0
         // (as dockerd does), rather than letting the JVM die with 143 inside a shutdown hook.

@@ -28,6 +28,8 @@ import io.orch.agent.manager.ClusterBootstrap;
 import io.orch.agent.manager.IngressLoop;
 import io.orch.agent.manager.NodeHealthLoop;
 import io.orch.agent.manager.NodeRegistrar;
+import io.orch.agent.manager.OwnRoleWatch;
+import io.orch.agent.manager.RoleLoop;
 import io.orch.agent.manager.Orchestrator;
 import io.orch.agent.manager.SchedulerLoop;
 import io.orch.agent.manager.Updater;
@@ -62,7 +64,7 @@ import java.util.concurrent.TimeUnit;
  * (join, dispatcher sessions), gossip, this node's own worker (fed from the local replica), the
  * control loops while it leads, and the full API.
  */
-public final class ManagerNode implements AutoCloseable {
+public final class ManagerNode implements RunningRole {
     private static final Logger log = LoggerFactory.getLogger(ManagerNode.class);
     /** How long a joining manager keeps asking to be added as a voter (the leader may be changing). */
     static final Duration ADD_VOTER_PATIENCE = Duration.ofSeconds(30);
@@ -88,12 +90,24 @@ public final class ManagerNode implements AutoCloseable {
     private Thread registrar;
     private boolean registerAgain; // guarded by this, with registrar: a registration is wanted (again)
     private ImageInventoryWatch imageWatch;
-    private java.util.concurrent.ScheduledExecutorService roleWatch;
-    private java.util.function.Consumer<NodeRole> roleWanted = role -> { };
+    private LoopDriver roles;
+    private LoopDriver ownRole;
+    private volatile java.util.function.Consumer<NodeRole> roleWanted = role -> { };
+    private java.time.Duration electionTimeoutMax;
 
-    /** Told (repeatedly) when the cluster wants this node in another role. */
-    void onRoleWanted(java.util.function.Consumer<NodeRole> listener) {
+    @Override
+    public NodeRole role() {
+        return NodeRole.MANAGER;
+    }
+
+    @Override
+    public void onRoleWanted(java.util.function.Consumer<NodeRole> listener) {
         this.roleWanted = listener;
+    }
+
+    @Override
+    public ManagerNode manager() {
+        return this;
     }
 
     private ManagerNode(NodeContext context, ClusterIdentity identity, NodeCredentials credentials) {
@@ -136,6 +150,9 @@ public final class ManagerNode implements AutoCloseable {
             m.startServices();
             return m;
         } catch (Exception | Error e) {
+            if (gossip != null) {
+                m.gossip = null; // the caller's: it goes back to the role the node had
+            }
             m.close();
             throw e;
         }
@@ -162,6 +179,7 @@ public final class ManagerNode implements AutoCloseable {
     }
 
     private void startStore(RaftSettings settings) throws IOException {
+        electionTimeoutMax = settings.electionTimeoutMax();
         // only managers' certificates may speak Raft
         proposer = new RatisProposer(settings.withTls(new RaftTls(credentials.x509KeyManager(),
                 credentials.x509TrustManager(NodeRole.MANAGER))));
@@ -182,6 +200,7 @@ public final class ManagerNode implements AutoCloseable {
         ManagedChannel channel = NettyChannelBuilder.forAddress(target.host(), target.port())
                 .sslContext(credentials.clientContext(NodeRole.MANAGER)).build();
         try {
+            String lastReason = null;
             while (true) {
                 try {
                     NodeJoinGrpc.newBlockingStub(channel).withDeadlineAfter(15, TimeUnit.SECONDS)
@@ -192,7 +211,11 @@ public final class ManagerNode implements AutoCloseable {
                         throw new IOException("could not become a Raft voter through " + manager + ": "
                                 + e.getStatus().getCode() + " " + e.getStatus().getDescription(), e);
                     }
-                    log.info("not a voter yet ({}); retrying", e.getStatus().getDescription());
+                    String reason = e.getStatus().getDescription();
+                    if (!java.util.Objects.equals(reason, lastReason)) { // once per reason, not every 500 ms
+                        log.info("not a voter yet ({}); retrying", reason);
+                        lastReason = reason;
+                    }
                     Thread.sleep(500); // back-off between attempts against a manager that may be electing
                 }
             }
@@ -229,6 +252,7 @@ public final class ManagerNode implements AutoCloseable {
         updater = driver(new Updater(store));
         nodeHealth = driver(new NodeHealthLoop(store, gossip.membership(), nodeId));
         ingress = driver(new IngressLoop(store));
+        roles = driver(new RoleLoop(store, raftVoters()));
         proposer.onLeadershipChange(this::leadershipChanged);
 
         // the API reads this node's images and the task output files the runtimes write under DATA/tasks
@@ -237,11 +261,13 @@ public final class ManagerNode implements AutoCloseable {
                         .withNodeImages(nodeImages).withRegistries(context.registries())
                         .withContainers(new io.orch.agent.api.NodeContainers(nodeId, worker::localTasks,
                                 context.dataDir().resolve("tasks"), context.images(), context.clock())),
-                new NodeControl(ManagerStatusView.of(proposer::leaderId, this::reachability), roleChanges()));
+                // the Raft side of promote/demote is the leader's RoleLoop: the API writes the spec only
+                new NodeControl(ManagerStatusView.of(proposer::leaderId, this::reachability), RoleChangeHook.NONE));
         api = new ApiServer(new ApiHandler(apiContext).withRoutesFirst(SwarmLifecycleRoutes.manager(context.membership())),
                 apiContext.services().spoolDir());
         context.listen(api);
-        watchOwnRole();
+        ownRole = driver(new OwnRoleWatch(store, nodeId, role -> roleWanted.accept(NodeRole.fromProto(role))));
+        ownRole.start();
         imageWatch = new ImageInventoryWatch(context.images(), this::registerInBackground);
     }
 
@@ -300,54 +326,34 @@ public final class ManagerNode implements AutoCloseable {
             }
 
             @Override
-            public void removeVoter(String nodeId) throws IOException {
-                proposer.removeVoter(nodeId);
-            }
-
-            @Override
             public Map<String, String> voters() {
                 return proposer.voters();
             }
         };
     }
 
-    /**
-     * A demoted manager that is down cannot come to renew its certificate (which is when a
-     * running one leaves the Raft group): take it out of the group now, or it counts against the
-     * quorum forever.
-     */
-    private RoleChangeHook roleChanges() {
-        return (before, after) -> {
-            if (before.getSpec().getRole() == NodeSpec.Role.MANAGER && after.getSpec().getRole() == NodeSpec.Role.WORKER
-                    && after.getStatus().getState() == io.orch.api.proto.NodeStatus.State.DOWN) {
-                Thread t = new Thread(() -> {
-                    try {
-                        proposer.removeVoter(after.getId());
-                        log.info("removed the demoted manager {} (down) from the Raft group", after.getId());
-                    } catch (IOException | RuntimeException e) {
-                        log.warn("could not remove the demoted manager {} from the Raft group: {}", after.getId(), e.toString());
-                    }
-                }, "orch-remove-voter");
-                t.setDaemon(true);
-                t.start();
+    /** The Raft group as the leader's {@link RoleLoop} sees it: a follower it has not heard from lately is unreachable. */
+    private RoleLoop.Voters raftVoters() {
+        return new RoleLoop.Voters() {
+            @Override
+            public java.util.Set<String> ids() {
+                return proposer.voters().keySet();
+            }
+
+            @Override
+            public boolean reachable(String nodeId) {
+                if (nodeId.equals(identity.nodeId())) {
+                    return true;
+                }
+                Duration since = proposer.followerLastContact().get(nodeId);
+                return since != null && since.compareTo(electionTimeoutMax) <= 0;
+            }
+
+            @Override
+            public void remove(String nodeId) throws IOException {
+                proposer.removeVoter(nodeId);
             }
         };
-    }
-
-    /** Watches this node's own role: after `node demote` it asks the agent to become a worker. */
-    private void watchOwnRole() {
-        roleWatch = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "orch-role-watch");
-            t.setDaemon(true);
-            return t;
-        });
-        roleWatch.scheduleWithFixedDelay(() -> {
-            NodeSpec.Role wanted = store.read(r -> r.node(identity.nodeId())).map(n -> n.getSpec().getRole())
-                    .orElse(NodeSpec.Role.MANAGER);
-            if (wanted == NodeSpec.Role.WORKER) {
-                roleWanted.accept(NodeRole.WORKER);
-            }
-        }, 500, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Every manager's RPC address, for workers to fail over between. */
@@ -373,7 +379,9 @@ public final class ManagerNode implements AutoCloseable {
             scheduler.start();
             nodeHealth.start();
             ingress.start();
+            roles.start();
         } else {
+            roles.close();
             nodeHealth.close();
             ingress.close();
             orchestrator.close();
@@ -398,8 +406,31 @@ public final class ManagerNode implements AutoCloseable {
         out.flush();
     }
 
-    int reattached() {
+    @Override
+    public int reattached() {
         return reattached;
+    }
+
+    /**
+     * The other managers first: a demoted node's own replica may never see the configuration that
+     * removed it (the leader stops replicating to it), and the certificate for its new role is
+     * only issued once it is out of the group (see JoinService.renew).
+     */
+    @Override
+    public List<String> renewThrough() {
+        String self = context.config().advertisedListenAddr().toString();
+        List<String> out = new ArrayList<>(managerAddresses());
+        out.remove(self);
+        out.add(self);
+        return out;
+    }
+
+    @Override
+    public void checkLeave(boolean force) throws io.orch.agent.api.ApiException {
+        if (!force) {
+            int[] counts = managersReachableUnreachable();
+            throw io.orch.agent.api.ManagerLeaveCheck.refusal(counts[0], counts[1]);
+        }
     }
 
     /** The managers reachable now (this one included) and those not, as `docker swarm leave` weighs them. */
@@ -423,19 +454,22 @@ public final class ManagerNode implements AutoCloseable {
      * Hands this node's API over (close() leaves it open): it answers the `swarm leave` that
      * stops this node, and is closed once that answer is sent.
      */
-    ApiServer releaseApi() {
+    @Override
+    public ApiServer releaseApi() {
         ApiServer a = api;
         api = null;
         return a;
     }
 
     /** This node's task supervisor (closed with the node; {@link Worker#destroyAll} after that). */
-    Worker worker() {
+    @Override
+    public Worker worker() {
         return worker;
     }
 
     /** Hands this node's gossip membership over to the role that replaces this one (close() leaves it running). */
-    Gossip releaseGossip() {
+    @Override
+    public Gossip releaseGossip() {
         Gossip g = gossip;
         gossip = null;
         return g;
@@ -455,9 +489,7 @@ public final class ManagerNode implements AutoCloseable {
 
     @Override
     public void close() {
-        if (roleWatch != null) {
-            roleWatch.shutdownNow();
-        }
+        Agent.closeQuietly(ownRole);
         Agent.closeQuietly(imageWatch);
         synchronized (this) {
             if (registrar != null) {
@@ -469,6 +501,7 @@ public final class ManagerNode implements AutoCloseable {
         Agent.closeQuietly(nodeImages);
         Agent.closeQuietly(nodeHealth);
         Agent.closeQuietly(ingress);
+        Agent.closeQuietly(roles);
         Agent.closeQuietly(orchestrator);
         Agent.closeQuietly(updater);
         Agent.closeQuietly(scheduler);

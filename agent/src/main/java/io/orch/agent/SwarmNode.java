@@ -163,7 +163,11 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
             if (e instanceof JoinClient.JoinRefusedException || e instanceof IllegalArgumentException) {
                 throw ApiException.badRequest(e.getMessage());
             }
-            log.warn("init/join failed", e);
+            if (e instanceof RaftPort.RaftPortInUseException) {
+                log.warn("init/join failed: {}", e.getMessage()); // the whole story: no stack trace
+            } else {
+                log.warn("init/join failed", e);
+            }
             throw ApiException.unavailable("could not start the node: " + e.getMessage());
         }
         Optional<SwarmAddresses> chosen = SwarmAddresses.chosen(flags, config);

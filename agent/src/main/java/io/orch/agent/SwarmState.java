@@ -15,8 +15,11 @@ import java.util.stream.Stream;
  * store. Its marker is the cluster identity file: a data directory with it resumes its swarm.
  */
 final class SwarmState {
-    /** Kept when a node leaves its swarm: pulled and loaded images are the node's, not the swarm's. */
-    static final Set<String> KEPT = Set.of("images");
+    /**
+     * Kept when a node leaves its swarm: pulled and loaded images are the node's, not the swarm's;
+     * the running agent's {@link DataDirLock} file is its hold on the directory.
+     */
+    static final Set<String> KEPT = Set.of("images", DataDirLock.FILE);
 
     private SwarmState() {}
 
@@ -33,6 +36,36 @@ final class SwarmState {
         }
         for (Path p : entries) {
             deleteTree(p);
+        }
+    }
+
+    /**
+     * Removes what an init writes before its identity file (the node certificate, the Raft log,
+     * the peers file): the leftovers of one that failed or was killed part-way. Nothing else: a
+     * data directory without an identity file may hold anything (its owner's files included).
+     */
+    static void removeUnfinished(Path dataDir) throws IOException {
+        if (present(dataDir)) {
+            throw new IllegalStateException(dataDir + " holds a swarm: not an unfinished one");
+        }
+        Path certificates = io.orch.agent.pki.NodeCredentials.directoryIn(dataDir);
+        if (Files.isRegularFile(certificates.resolve("node.key"))) {
+            deleteTree(certificates);
+        }
+        Path raft = dataDir.resolve("raft");
+        if (Files.isDirectory(raft) && onlyRaftGroups(raft)) {
+            deleteTree(raft);
+        }
+        for (String file : List.of(ClusterPeers.FILE, ClusterPeers.FILE + ".tmp", ClusterIdentity.FILE + ".tmp")) {
+            Files.deleteIfExists(dataDir.resolve(file));
+        }
+    }
+
+    /** Whether {@code dir} holds nothing but Ratis group directories (named by a UUID), as orch's Raft dir does. */
+    private static boolean onlyRaftGroups(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.allMatch(p -> Files.isDirectory(p) && p.getFileName().toString()
+                    .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
         }
     }
 

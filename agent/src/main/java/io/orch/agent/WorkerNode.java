@@ -32,7 +32,7 @@ import java.util.TreeMap;
  * to a manager (found through gossip, or remembered from the last run); while no manager is
  * reachable it keeps its tasks running and restarts failed ones itself.
  */
-final class WorkerNode implements AutoCloseable {
+final class WorkerNode implements RunningRole {
     private static final Logger log = LoggerFactory.getLogger(WorkerNode.class);
 
     private final NodeContext context;
@@ -47,8 +47,14 @@ final class WorkerNode implements AutoCloseable {
     private int reattached;
     private volatile java.util.function.Consumer<NodeRole> roleWanted = role -> { };
 
-    /** Told (repeatedly) when the cluster wants this node in another role (after `node promote`). */
-    void onRoleWanted(java.util.function.Consumer<NodeRole> listener) {
+    @Override
+    public NodeRole role() {
+        return NodeRole.WORKER;
+    }
+
+    /** Told on every dispatcher heartbeat that wants this node a manager (after `node promote`). */
+    @Override
+    public void onRoleWanted(java.util.function.Consumer<NodeRole> listener) {
         this.roleWanted = listener;
     }
 
@@ -72,6 +78,9 @@ final class WorkerNode implements AutoCloseable {
             w.startAll(credentials);
             return w;
         } catch (Exception | Error e) {
+            if (gossip != null) {
+                w.gossip = null; // the caller's: it goes back to the role the node had
+            }
             w.close();
             throw e;
         }
@@ -157,7 +166,18 @@ final class WorkerNode implements AutoCloseable {
         }
     }
 
-    int reattached() {
+    @Override
+    public List<String> renewThrough() {
+        return managerAddresses();
+    }
+
+    @Override
+    public void checkLeave(boolean force) {
+        // a worker leaves whenever it is asked: the managers reschedule its tasks
+    }
+
+    @Override
+    public int reattached() {
         return reattached;
     }
 
@@ -165,19 +185,22 @@ final class WorkerNode implements AutoCloseable {
      * Hands this node's API over (close() leaves it open): it answers the `swarm leave` that
      * stops this node, and is closed once that answer is sent.
      */
-    ApiServer releaseApi() {
+    @Override
+    public ApiServer releaseApi() {
         ApiServer a = api;
         api = null;
         return a;
     }
 
     /** This node's task supervisor (closed with the node; {@link Worker#destroyAll} after that). */
-    Worker worker() {
+    @Override
+    public Worker worker() {
         return worker;
     }
 
     /** Hands this node's gossip membership over to the role that replaces this one (close() leaves it running). */
-    Gossip releaseGossip() {
+    @Override
+    public Gossip releaseGossip() {
         Gossip g = gossip;
         gossip = null;
         return g;

@@ -207,7 +207,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.warn("API connection {} failed; closing it", ctx.channel().remoteAddress(), cause);
+        if (cause instanceof java.util.concurrent.RejectedExecutionException) {
+            // the API is stopping (a role switch, a leave, a stop) under an open connection: expected
+            LOG.info("API connection {} closed: the API is stopping", ctx.channel().remoteAddress());
+        } else {
+            LOG.warn("API connection {} failed; closing it", ctx.channel().remoteAddress(), cause);
+        }
         ctx.close();
     }
 }

@@ -54,6 +54,9 @@ public final class ApiServer implements AutoCloseable {
     private final boolean epoll;
     private final List<Channel> listeners = new CopyOnWriteArrayList<>();
     private final List<Path> socketFiles = new CopyOnWriteArrayList<>();
+    /** Open connections (a closed one leaves the group by itself), closed first on {@link #close()}. */
+    private final io.netty.channel.group.ChannelGroup connections =
+            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
 
     public ApiServer(ApiContext context) {
         this(new ApiHandler(context), context.services().spoolDir());
@@ -123,7 +126,13 @@ public final class ApiServer implements AutoCloseable {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(type)
-                .childHandler(initializer);
+                .childHandler(new io.netty.channel.ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        connections.add(ch);
+                        ch.pipeline().addLast(initializer);
+                    }
+                });
         if (address instanceof InetSocketAddress) {
             b.option(ChannelOption.SO_REUSEADDR, true);
         }
@@ -134,6 +143,10 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         stopListening();
+        // the open connections first, while the threads their pipelines hop between still run:
+        // a connection torn down by the groups' shutdown makes Netty log RejectedExecutionException
+        // traces (seen on every role switch with a client connected)
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         blocking.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -127,12 +127,10 @@ public final class JoinService extends NodeJoinGrpc.NodeJoinImplBase {
                     .orElseThrow(() -> refuse(Status.PERMISSION_DENIED, "node " + caller.nodeId() + " is not a member of this cluster"));
             NodeRole role = NodeRole.fromProto(node.getSpec().getRole());
             if (role == NodeRole.WORKER && raft.voters().containsKey(node.getId())) {
-                // a demoted manager leaves the Raft group before it gets its worker certificate
-                try {
-                    raft.removeVoter(node.getId());
-                } catch (IOException e) {
-                    throw refuse(Status.UNAVAILABLE, "could not remove the demoted manager from the Raft group: " + e.getMessage());
-                }
+                // a demoted manager gets its worker certificate only once the leader's RoleLoop has
+                // taken it out of the Raft group (when that keeps a quorum): it stays a voter until then
+                throw refuse(Status.FAILED_PRECONDITION, "node " + node.getId()
+                        + " is still a Raft voter; the leader removes it once that keeps a quorum");
             }
             RootCa ca = RootCa.fromPem(cluster.getRootCa().getCaCertPem(), cluster.getRootCa().getCaKeyPem());
             List<String> sans = new ArrayList<>();

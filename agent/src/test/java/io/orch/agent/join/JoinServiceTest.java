@@ -64,11 +64,6 @@ class JoinServiceTest {
             }
 
             @Override
-            public void removeVoter(String nodeId) {
-                voters.remove(nodeId);
-            }
-
-            @Override
             public Map<String, String> voters() {
                 return Map.copyOf(voters);
             }
@@ -149,7 +144,7 @@ class JoinServiceTest {
     }
 
     @Test
-    void aDemotedManagerRenewsAsAWorkerAndLeavesTheRaftGroup() throws Exception {
+    void aDemotedManagerRenewsAsAWorkerOnlyOnceItIsOutOfTheRaftGroup() throws Exception {
         JoinClient.Joined manager = join(cluster.getJoinTokens().getManager());
         String id = manager.credentials().nodeId();
         voters.put(id, "127.0.0.1:7003");
@@ -157,10 +152,15 @@ class JoinServiceTest {
             Node n = tx.read().node(id).orElseThrow();
             tx.update(n.toBuilder().setSpec(n.getSpec().toBuilder().setRole(NodeSpec.Role.WORKER)).build());
         });
+        JoinClient.JoinRefusedException refused = assertThrows(JoinClient.JoinRefusedException.class,
+                () -> JoinClient.renew(manager.credentials(), List.of(MANAGER)));
+        assertTrue(refused.getMessage().contains("still a Raft voter"), refused.getMessage());
+        assertTrue(voters.containsKey(id), "renewing never changes the Raft group (the leader's role loop does)");
+
+        voters.remove(id); // the role loop removed it
         JoinClient.Joined renewed = JoinClient.renew(manager.credentials(), List.of(MANAGER));
         assertEquals(NodeRole.WORKER, renewed.credentials().role());
         assertEquals(id, renewed.credentials().nodeId());
-        assertFalse(voters.containsKey(id), "it left the Raft group before getting its worker certificate");
     }
 
     private StatusRuntimeException addVoter(NodeCredentials as) {

@@ -115,6 +115,7 @@ public final class RatisProposer implements Proposer {
             throw new IllegalStateException("start may be called once, before close");
         }
         long started = System.nanoTime();
+        RatisExitGuard.install(); // a Ratis failure must reach us as an exception, never exit the JVM
         RaftProperties properties = RatisProperties.from(settings);
         Parameters parameters = RatisTls.parameters(settings.tls());
         Path groupDir = settings.storageDir().resolve(settings.groupId().getUuid().toString());

@@ -1,0 +1,50 @@
+package io.orch.agent;
+
+import io.orch.agent.api.ApiException;
+import io.orch.agent.api.ApiServer;
+import io.orch.agent.pki.NodeRole;
+import io.orch.agent.worker.Worker;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The parts a node runs in one role: {@link ManagerNode} (a store replica, the loops while it
+ * leads, the full API) or {@link WorkerNode} (a dispatcher session, the node API). The
+ * {@link Agent} holds one and swaps it for the other on promote/demote, handing over what lives
+ * across the switch (gossip, and the tasks, which the new role's worker re-attaches).
+ */
+interface RunningRole extends AutoCloseable {
+
+    NodeRole role();
+
+    /** Told, repeatedly until done, when the cluster wants this node in another role. */
+    void onRoleWanted(Consumer<NodeRole> listener);
+
+    /** The managers to ask for this node's certificate in a new role, best first. */
+    List<String> renewThrough();
+
+    /** Tasks an earlier agent process started that this role's worker re-attached to at start. */
+    int reattached();
+
+    /** Refuses `docker swarm leave` without --force where leaving would hurt the cluster. */
+    void checkLeave(boolean force) throws ApiException;
+
+    /** Hands the API over (close() then leaves it open): it answers the `swarm leave` that stops the node. */
+    ApiServer releaseApi();
+
+    /** Hands gossip over to the role that replaces this one (close() then leaves it running). */
+    Gossip releaseGossip();
+
+    /** This node's task supervisor (closed with the role; {@link Worker#destroyAll} after that). */
+    Worker worker();
+
+    /** The manager parts, or null in a worker-only node. */
+    default ManagerNode manager() {
+        return null;
+    }
+
+    /** Stops the role's parts; tasks keep running for whichever worker comes next. */
+    @Override
+    void close();
+}
