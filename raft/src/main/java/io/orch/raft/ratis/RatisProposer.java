@@ -36,12 +36,16 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -88,6 +92,10 @@ public final class RatisProposer implements Proposer {
     private volatile MembershipFollowingClient adminClients;
     private volatile boolean closed;
     private volatile long startMillis = -1;
+    /** Proposals sent and not yet answered: failed early when the leader is lost (see {@link #watchLeaderContact}). */
+    private final Set<CompletableFuture<ApplyResult>> pending = ConcurrentHashMap.newKeySet();
+    private volatile LeaderlessClock leaderless = new LeaderlessClock(System.nanoTime());
+    private volatile ScheduledExecutorService contactWatch;
 
     public RatisProposer(RaftSettings settings) {
         this.settings = settings;
@@ -149,6 +157,8 @@ public final class RatisProposer implements Proposer {
             adminClients = new MembershipFollowingClient(settings.groupId(), properties, parameters, adminRetryPolicy(),
                     this::peersAsDialled, this::leaderHint, membershipTimeout());
             clients.get();
+            leaderless = new LeaderlessClock(System.nanoTime());
+            contactWatch = startContactWatch();
             boolean ready = sm.awaitCondition(() -> failure.get() != null || caughtUp(committedAtStart),
                     settings.startTimeout());
             if (failure.get() != null) {
@@ -173,6 +183,49 @@ public final class RatisProposer implements Proposer {
                 settings.forceNewCluster() ? ", forced new cluster" : "", startMillis, settings.bindAddress(),
                 settings.advertiseAddress(), settings.tls().isPresent() ? "mutual TLS" : "plaintext",
                 division.getInfo().getLastAppliedIndex(), division.getInfo().isLeader());
+    }
+
+    /**
+     * Samples this replica's leader contact a few times per election timeout. Ratis steps a leader
+     * down once it has not heard from a quorum for an election timeout, but a proposal it held
+     * (or one sent afterwards) is then retried by the client until the propose timeout: without
+     * this watch the first write after losing quorum waited the whole 10 s, the next ones failed
+     * at once (the check in {@link #propose}).
+     */
+    private ScheduledExecutorService startContactWatch() {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "orch-raft-contact-" + self);
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(10, settings.electionTimeoutMin().toMillis() / 4);
+        timer.scheduleWithFixedDelay(this::watchLeaderContact, period, period, TimeUnit.MILLISECONDS);
+        return timer;
+    }
+
+    private void watchLeaderContact() {
+        try {
+            RaftServer.Division d = division;
+            if (d == null || closed || failure.get() != null) {
+                return;
+            }
+            long now = System.nanoTime();
+            leaderless.observe(now, LeaderContact.contactAge(d.getInfo().getRoleInfoProto(),
+                    d.getRaftConf().getCurrentPeers().size()));
+            if (!pending.isEmpty() && leaderlessTooLong(now)) {
+                NoQuorumException lost = noQuorum(null);
+                for (CompletableFuture<ApplyResult> p : pending) {
+                    p.completeExceptionally(lost); // it may still commit later, as after any timeout
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("{}: leader contact not sampled", self, e);
+        }
+    }
+
+    /** No leader in view for longer than a failover (with one split vote) takes. */
+    private boolean leaderlessTooLong(long nowNanos) {
+        return leaderless.leaderlessFor(nowNanos).compareTo(RatisProperties.leaderlessAllowance(settings)) > 0;
     }
 
     /**
@@ -251,7 +304,8 @@ public final class RatisProposer implements Proposer {
      * back anyway). Completes exceptionally with {@link ProposalFailedException}, or its
      * {@link NoQuorumException} when no leader is reachable: at once when this replica has known no
      * leader for two maximum election timeouts (enough for a normal failover, including a split
-     * vote), else when the propose timeout passes. Completes on a Ratis client thread: keep
+     * vote), as soon as that much time has passed without a leader while the proposal waits, else
+     * when the propose timeout passes. Completes on a Ratis client thread: keep
      * dependent actions short.
      */
     @Override
@@ -260,17 +314,21 @@ public final class RatisProposer implements Proposer {
         if (refused.isPresent()) {
             return CompletableFuture.failedFuture(refused.get());
         }
-        if (sinceLeaderContact().compareTo(RatisProperties.leaderlessAllowance(settings)) > 0) {
+        if (sinceLeaderContact().compareTo(RatisProperties.leaderlessAllowance(settings)) > 0
+                || leaderlessTooLong(System.nanoTime())) {
             return CompletableFuture.failedFuture(noQuorum(null));
         }
         long sent = System.nanoTime();
         long deadline = sent + settings.proposeTimeout().toNanos();
         CompletableFuture<ApplyResult> result = new CompletableFuture<>();
+        pending.add(result);
+        result.whenComplete((r, e) -> pending.remove(result));
         CompletableFuture<RaftClientReply> reply;
         try {
             reply = clients.get().async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(command.toByteArray())));
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(new ProposalFailedException("raft client refused the proposal", e));
+            result.completeExceptionally(new ProposalFailedException("raft client refused the proposal", e));
+            return result;
         }
         reply.orTimeout(settings.proposeTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, error) -> {
             if (error != null) {
@@ -590,6 +648,9 @@ public final class RatisProposer implements Proposer {
             return;
         }
         closed = true;
+        if (contactWatch != null) {
+            contactWatch.shutdownNow();
+        }
         IOException failed = null;
         for (MembershipFollowingClient c : new MembershipFollowingClient[] {clients, adminClients}) {
             try {
