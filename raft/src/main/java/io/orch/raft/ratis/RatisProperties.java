@@ -61,6 +61,13 @@ final class RatisProperties {
         RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, false);
         RaftServerConfigKeys.Log.setLogMetadataEnabled(p, true);
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(settings.segmentSizeMax()));
+        // A torn or unreadable tail (kill -9 or power loss mid-write) would stop the replica for
+        // good ("Failed to initRaftLog"). Keep the entries before the first unreadable one and let
+        // the leader send the rest, as etcd repairs a torn WAL tail: an entry is acknowledged only
+        // after fsync, so a torn one was never counted towards a commit. (Damage in the middle of
+        // fsynced data, a failing disk, also loses entries this replica acknowledged; a quorum of
+        // others still holds every committed one unless a majority's disks fail together.)
+        RaftServerConfigKeys.Log.setCorruptionPolicy(p, RaftServerConfigKeys.Log.CorruptionPolicy.WARN_AND_RETURN);
         RaftServerConfigKeys.Log.setPreallocatedSize(p,
                 SizeInBytes.valueOf(Math.min(PREALLOCATED_SIZE_MAX, settings.segmentSizeMax())));
     }
