@@ -2,6 +2,7 @@ package io.orch.gossip.sim;
 
 import io.orch.gossip.MembershipEvent;
 import io.orch.gossip.MembershipListener;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -48,6 +49,7 @@ public final class ClusterObserver {
     private final List<String> falseDeaths = new ArrayList<>();
     private BiPredicate<Integer, Integer> reachable = (a, b) -> true;
     private long eventsChecked;
+    private final Map<Integer, List<String>> userMessages = new HashMap<>();
 
     ClusterObserver(List<String> names, VirtualScheduler clock) {
         this.n = names.size();
@@ -64,7 +66,23 @@ public final class ClusterObserver {
     }
 
     MembershipListener listenerFor(int observer) {
-        return event -> onEvent(observer, event);
+        return new MembershipListener() {
+            @Override
+            public void onEvent(MembershipEvent event) {
+                ClusterObserver.this.onEvent(observer, event);
+            }
+
+            @Override
+            public void onUserMessage(String origin, byte[] payload) {
+                userMessages.computeIfAbsent(observer, k -> new ArrayList<>())
+                        .add(origin + ": " + new String(payload, StandardCharsets.UTF_8));
+            }
+        };
+    }
+
+    /** The user broadcasts member {@code observer} heard, in order, as "origin: payload" (payload as UTF-8). */
+    public List<String> userMessagesHeard(int observer) {
+        return List.copyOf(userMessages.getOrDefault(observer, List.of()));
     }
 
     void killed(int member, long at) {
