@@ -40,6 +40,8 @@ public final class ClusterObserver {
     private final VirtualScheduler clock;
     private final byte[] state;
     private final long[] incarnation;
+    /** Per (observer, subject): the last event was a LEFT announcing a restart. */
+    private final boolean[] restartingLeft;
     private final boolean[] crashed;
     private final long[] killedAt;
     private final Map<Integer, long[]> deadAt = new HashMap<>();
@@ -60,6 +62,7 @@ public final class ClusterObserver {
         this.clock = clock;
         this.state = new byte[n * n];
         this.incarnation = new long[n * n];
+        this.restartingLeft = new boolean[n * n];
         this.crashed = new boolean[n];
         this.killedAt = new long[n];
         Arrays.fill(killedAt, -1);
@@ -97,6 +100,7 @@ public final class ClusterObserver {
         crashed[member] = false;
         Arrays.fill(state, member * n, member * n + n, UNKNOWN);
         Arrays.fill(incarnation, member * n, member * n + n, 0);
+        Arrays.fill(restartingLeft, member * n, member * n + n, false);
     }
 
     /** While a partition is on, DEAD verdicts across it are expected, not false. */
@@ -127,12 +131,15 @@ public final class ClusterObserver {
                     () -> "SUSPECT of a member that was " + name(before) + ": " + event);
             case DEAD -> require(before == code(MembershipEvent.Type.ALIVE) || before == code(MembershipEvent.Type.SUSPECT),
                     observer, () -> "DEAD of a member that was " + name(before) + ": " + event);
-            case LEFT -> require(before != UNKNOWN && before != code(MembershipEvent.Type.LEFT), observer,
+            // a second LEFT only ends a restart grace that ran out
+            case LEFT -> require(before != UNKNOWN && (before != code(MembershipEvent.Type.LEFT)
+                            || (restartingLeft[pair] && !event.member().restarting() && inc == prevInc)), observer,
                     () -> "LEFT of a member that was " + name(before) + ": " + event);
             default -> { }
         }
         state[pair] = type == MembershipEvent.Type.UPDATED ? code(MembershipEvent.Type.ALIVE) : code(type);
         incarnation[pair] = inc;
+        restartingLeft[pair] = type == MembershipEvent.Type.LEFT && event.member().restarting();
         if (type == MembershipEvent.Type.DEAD) {
             recordDeath(observer, subject);
         }
