@@ -90,6 +90,14 @@ final class RatisProperties {
      * How long a replica may know no leader before writes fail at once with {@link NoQuorumException}:
      * two maximum election timeouts, enough for a failover with one split vote.
      */
+    /**
+     * Free space below which a replica stops taking writes: two log segments, so the segment being
+     * written can roll over and a snapshot (much smaller than a segment) still fits; 1..64 MiB.
+     */
+    static long storageFreeMin(RaftSettings settings) {
+        return Math.max(1L << 20, Math.min(64L << 20, 2 * settings.segmentSizeMax()));
+    }
+
     static Duration leaderlessAllowance(RaftSettings settings) {
         return settings.electionTimeoutMax().multipliedBy(2);
     }

@@ -76,6 +76,7 @@ public final class RatisProposer implements Proposer {
     private static final int MEMBERSHIP_CAS_ATTEMPTS = 3;
     /** Stands for "no leader in view at all" (closed, stopped, no role info) in comparisons with timeouts. */
     private static final Duration NO_CONTACT = Duration.ofDays(365);
+    private static final Duration STORAGE_CHECK = Duration.ofSeconds(1);
 
     private final RaftSettings settings;
     private final RaftPeerId self;
@@ -96,6 +97,11 @@ public final class RatisProposer implements Proposer {
     private final Set<CompletableFuture<ApplyResult>> pending = ConcurrentHashMap.newKeySet();
     private volatile LeaderlessClock leaderless = new LeaderlessClock(System.nanoTime());
     private volatile ScheduledExecutorService contactWatch;
+    private volatile CommandApplier applier;
+    /** Why writes are refused now (no space, or the log failed); null when the storage is healthy. */
+    private volatile String storageProblem;
+    /** The log write that failed: Ratis' log refuses every write after it, until the replica restarts. */
+    private volatile Throwable logFailure;
 
     public RatisProposer(RaftSettings settings) {
         this.settings = settings;
@@ -137,26 +143,12 @@ public final class RatisProposer implements Proposer {
         }
         RaftStorage.StartupOption option = Files.isDirectory(groupDir)
                 ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT;
+        this.applier = applier;
         RatisStateMachine sm = new RatisStateMachine(applier, self, leadership, seed, this::failStop,
                 RatisProperties.leaderlessAllowance(settings));
-        server = RaftServer.newBuilder()
-                .setServerId(self)
-                .setGroup(group)
-                .setStateMachine(sm)
-                .setProperties(properties)
-                .setParameters(parameters)
-                .setOption(option)
-                .build();
         try {
-            server.start();
-            stateMachine = sm;
-            division = server.getDivision(settings.groupId());
+            launch(sm, group, option, properties, parameters);
             long committedAtStart = division.getRaftLog().getLastCommittedIndex();
-            clients = new MembershipFollowingClient(settings.groupId(), properties, parameters, clientRetryPolicy(),
-                    this::peersAsDialled, this::leaderHint, settings.proposeTimeout().multipliedBy(2));
-            adminClients = new MembershipFollowingClient(settings.groupId(), properties, parameters, adminRetryPolicy(),
-                    this::peersAsDialled, this::leaderHint, membershipTimeout());
-            clients.get();
             leaderless = new LeaderlessClock(System.nanoTime());
             contactWatch = startContactWatch();
             boolean ready = sm.awaitCondition(() -> failure.get() != null || caughtUp(committedAtStart),
@@ -185,6 +177,111 @@ public final class RatisProposer implements Proposer {
                 division.getInfo().getLastAppliedIndex(), division.getInfo().isLeader());
     }
 
+    /** Builds and starts the Ratis server around {@code sm}, and the clients that follow its membership. */
+    private void launch(RatisStateMachine sm, RaftGroup group, RaftStorage.StartupOption option,
+            RaftProperties properties, Parameters parameters) throws IOException {
+        sm.onLogFailed(this::storageFailed);
+        server = RaftServer.newBuilder()
+                .setServerId(self)
+                .setGroup(group)
+                .setStateMachine(sm)
+                .setProperties(properties)
+                .setParameters(parameters)
+                .setOption(option)
+                .build();
+        server.start();
+        stateMachine = sm;
+        division = server.getDivision(settings.groupId());
+        clients = new MembershipFollowingClient(settings.groupId(), properties, parameters, clientRetryPolicy(),
+                this::peersAsDialled, this::leaderHint, settings.proposeTimeout().multipliedBy(2));
+        adminClients = new MembershipFollowingClient(settings.groupId(), properties, parameters, adminRetryPolicy(),
+                this::peersAsDialled, this::leaderHint, membershipTimeout());
+        clients.get();
+    }
+
+    private void storageFailed(Throwable cause) {
+        if (logFailure == null) {
+            logFailure = cause;
+            storageProblem = "writing the raft log failed: " + cause.getMessage();
+            leadership.publish(false);
+            LOG.error("raft replica {}: its log cannot be written ({}); this manager refuses writes and restarts its "
+                    + "replica once {} has free space again", self, cause.toString(), settings.storageDir());
+        }
+    }
+
+    /**
+     * Once a second: how much space the storage has. Below {@link RatisProperties#storageFreeMin} this
+     * replica is unhealthy (writes refused at once, partial snapshots deleted) before a write fails;
+     * after a write failed (Ratis' log then refuses every later write) it restarts its replica in this
+     * process once twice that much is free again, keeping the store it has: nothing to restart by hand.
+     */
+    private void watchStorage() {
+        if (closed || failure.get() != null || division == null) {
+            return;
+        }
+        try {
+            long free = settings.storageDir().toFile().getUsableSpace();
+            long min = RatisProperties.storageFreeMin(settings);
+            String lowSpace = free < min ? String.format("only %d MiB free in %s (at least %d MiB needed)",
+                    free >> 20, settings.storageDir(), Math.max(1, min >> 20)) : null;
+            if (logFailure != null) {
+                if (free >= 2 * min) {
+                    restartReplica();
+                } else if (lowSpace != null) {
+                    storageProblem = "writing the raft log failed: " + logFailure.getMessage() + "; " + lowSpace;
+                }
+            } else if (lowSpace != null) {
+                if (storageProblem == null) {
+                    LOG.warn("raft replica {}: {}; refusing writes until there is space again", self, lowSpace);
+                    SnapshotFiles.deleteUnfinished(stateMachine.storage());
+                }
+                storageProblem = lowSpace;
+            } else if (storageProblem != null) {
+                storageProblem = null;
+                LOG.info("raft replica {}: {} has space again; writes are accepted", self, settings.storageDir());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("raft replica {}: storage check failed: {}", self, e.toString());
+        }
+    }
+
+    /**
+     * A fresh Ratis server on the same storage, around the applier this replica already filled: the
+     * state machine resumes at the last applied entry (log entries up to it are skipped when Ratis
+     * replays them), so the store keeps serving and the leader sends what was missed.
+     */
+    private synchronized void restartReplica() throws IOException {
+        if (closed || failure.get() != null) {
+            return;
+        }
+        var at = stateMachine.getLastAppliedTermIndex();
+        LOG.warn("raft replica {}: restarting it in place after its log failed (applied up to {})", self, at);
+        for (AutoCloseable c : new AutoCloseable[] {clients, adminClients, server}) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("closing the failed replica", e);
+            }
+        }
+        leadership.publish(false);
+        SnapshotFiles.deleteUnfinished(stateMachine.storage());
+        RatisStateMachine sm = new RatisStateMachine(applier, self, leadership, Optional.empty(), this::failStop,
+                RatisProperties.leaderlessAllowance(settings), at);
+        logFailure = null;
+        launch(sm, initialGroup, RaftStorage.StartupOption.RECOVER, RatisProperties.from(settings),
+                RatisTls.parameters(settings.tls()));
+        storageProblem = null;
+        LOG.info("raft replica {}: restarted after its log failed; catching up from the leader", self);
+    }
+
+    /**
+     * Why this manager's replica cannot take writes now (its disk is full, or writing its log
+     * failed), or empty when it is healthy. It recovers by itself once the disk has space again.
+     */
+    public Optional<String> storageProblem() {
+        return Optional.ofNullable(storageProblem);
+    }
+
     /**
      * Samples this replica's leader contact a few times per election timeout. Ratis steps a leader
      * down once it has not heard from a quorum for an election timeout, but a proposal it held
@@ -200,6 +297,7 @@ public final class RatisProposer implements Proposer {
         });
         long period = Math.max(10, settings.electionTimeoutMin().toMillis() / 4);
         timer.scheduleWithFixedDelay(this::watchLeaderContact, period, period, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::watchStorage, 0, STORAGE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         return timer;
     }
 
@@ -359,6 +457,10 @@ public final class RatisProposer implements Proposer {
         if (closed || clients == null) {
             return Optional.of(new ProposalFailedException(
                     closed ? "raft proposer is closed" : "raft proposer not started", null));
+        }
+        String problem = storageProblem;
+        if (problem != null) {
+            return Optional.of(new StorageUnavailableException(problem));
         }
         return Optional.empty();
     }

@@ -58,6 +58,13 @@ final class RatisStateMachine extends BaseStateMachine {
     private final Optional<ForceNewCluster.Seed> seed;
     private final Consumer<Throwable> onFatal;
     private final Duration noLeaderNotice;
+    /**
+     * Set when this state machine takes over an applier that already applied entries (the replica
+     * restarted in this process after its storage failed): entries up to here are skipped when
+     * Ratis replays its log from the snapshot. Null for a normal start.
+     */
+    private final TermIndex resumeAt;
+    private volatile Consumer<Throwable> onLogFailed = e -> { };
     /** System.nanoTime() since when this replica has known no leader, once Ratis told us it is long; else null. */
     private volatile Long leaderlessSinceNanos;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -71,6 +78,13 @@ final class RatisStateMachine extends BaseStateMachine {
      */
     RatisStateMachine(CommandApplier applier, RaftPeerId self, LeadershipNotifier leadership,
             Optional<ForceNewCluster.Seed> seed, Consumer<Throwable> onFatal, Duration noLeaderNotice) {
+        this(applier, self, leadership, seed, onFatal, noLeaderNotice, null);
+    }
+
+    /** @param resumeAt what {@code applier} already applied, when it is not empty (see {@link #resumeAt}) */
+    RatisStateMachine(CommandApplier applier, RaftPeerId self, LeadershipNotifier leadership,
+            Optional<ForceNewCluster.Seed> seed, Consumer<Throwable> onFatal, Duration noLeaderNotice, TermIndex resumeAt) {
+        this.resumeAt = resumeAt;
         this.applier = applier;
         this.self = self;
         this.leadership = leadership;
@@ -83,6 +97,13 @@ final class RatisStateMachine extends BaseStateMachine {
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
         storage.init(raftStorage);
+        SnapshotFiles.deleteUnfinished(storage);
+        if (resumeAt != null) {
+            setLastAppliedTermIndex(resumeAt); // the applier holds this state already: no snapshot to load
+            getLifeCycle().transition(LifeCycle.State.STARTING);
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+            return;
+        }
         if (seed.isPresent()) {
             storage.updateLatestSnapshot(SnapshotFiles.write(storage, seed.get().at(), seed.get().snapshot()));
         }
@@ -144,6 +165,10 @@ final class RatisStateMachine extends BaseStateMachine {
         return true;
     }
 
+    SimpleStateMachineStorage storage() {
+        return storage;
+    }
+
     @Override
     public StateMachineStorage getStateMachineStorage() {
         return storage;
@@ -158,6 +183,11 @@ final class RatisStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
         long index = entry.getIndex();
+        if (resumeAt != null && index <= applier.lastAppliedIndex()) {
+            // replayed from the log after an in-process restart: the applier has it already
+            advance(entry);
+            return CompletableFuture.completedFuture(ApplyResultCodec.encode(ApplyResult.ok(index)));
+        }
         ApplyResult result;
         try {
             StoreCommand command = StoreCommand.parseFrom(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
@@ -179,6 +209,22 @@ final class RatisStateMachine extends BaseStateMachine {
     private void advance(LogEntryProto entry) {
         updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         signal();
+    }
+
+    /** Told (on a Raft log thread) when this replica could not write its log, e.g. the disk is full. */
+    void onLogFailed(Consumer<Throwable> listener) {
+        this.onLogFailed = listener;
+    }
+
+    /**
+     * Ratis' log worker stops writing after the first failed write (every later write fails with
+     * "Log already failed"), so the replica is useless until it is restarted on its storage.
+     */
+    @Override
+    public void notifyLogFailed(Throwable cause, LogEntryProto failedEntry) {
+        LOG.error("{}: writing the raft log failed{}: {}", self,
+                failedEntry == null ? "" : " at entry " + failedEntry.getIndex(), cause.toString());
+        onLogFailed.accept(cause);
     }
 
     /** Configuration and metadata entries: nothing for the applier, but they count as applied. */
