@@ -90,6 +90,11 @@ final class Gossip implements AutoCloseable {
         return this;
     }
 
+    /** Publishes whether this manager's Raft storage can take writes (peers show it Unreachable while not). */
+    void reportStoreHealth(boolean unhealthy) {
+        membership.publish(meta(context, identity, NodeSpec.Role.MANAGER).toBuilder().setStoreUnhealthy(unhealthy).build());
+    }
+
     /** The same membership, now announcing this node as a worker (after `node demote`). */
     Gossip asWorker(ClusterPeers peers, Consumer<Map<String, String>> onManagersChanged) {
         seeds = peers::gossipSeeds;

@@ -160,10 +160,13 @@ public final class NodeMembership implements MembershipView, AutoCloseable {
     /**
      * A manager's reachability as {@code docker node ls} shows it, from gossip: ALIVE or SUSPECT
      * (a suspicion may still be refuted) is reachable, DEAD or LEFT unreachable, never seen unknown.
+     * A manager that says its Raft storage cannot take writes (a full disk) is unreachable too: it
+     * is not a working member of the quorum until it recovers.
      */
     public ManagerStatus.Reachability reachability(String nodeId) {
         return switch (state(nodeId)) {
-            case ALIVE, SUSPECT -> ManagerStatus.Reachability.REACHABLE;
+            case ALIVE, SUSPECT -> gossip.member(nodeId).map(m -> MemberMetadata.decode(m.metadata()).getStoreUnhealthy())
+                    .orElse(false) ? ManagerStatus.Reachability.UNREACHABLE : ManagerStatus.Reachability.REACHABLE;
             case DEAD, LEFT, RESTARTING -> ManagerStatus.Reachability.UNREACHABLE;
             case UNKNOWN -> ManagerStatus.Reachability.UNKNOWN;
         };

@@ -102,6 +102,7 @@ public final class RatisProposer implements Proposer {
     private volatile String storageProblem;
     /** The log write that failed: Ratis' log refuses every write after it, until the replica restarts. */
     private volatile Throwable logFailure;
+    private final List<Consumer<Optional<String>>> storageListeners = new CopyOnWriteArrayList<>();
 
     public RatisProposer(RaftSettings settings) {
         this.settings = settings;
@@ -202,7 +203,7 @@ public final class RatisProposer implements Proposer {
     private void storageFailed(Throwable cause) {
         if (logFailure == null) {
             logFailure = cause;
-            storageProblem = "writing the raft log failed: " + cause.getMessage();
+            setStorageProblem("writing the raft log failed: " + cause.getMessage());
             leadership.publish(false);
             LOG.error("raft replica {}: its log cannot be written ({}); this manager refuses writes and restarts its "
                     + "replica once {} has free space again", self, cause.toString(), settings.storageDir());
@@ -228,16 +229,16 @@ public final class RatisProposer implements Proposer {
                 if (free >= 2 * min) {
                     restartReplica();
                 } else if (lowSpace != null) {
-                    storageProblem = "writing the raft log failed: " + logFailure.getMessage() + "; " + lowSpace;
+                    setStorageProblem("writing the raft log failed: " + logFailure.getMessage() + "; " + lowSpace);
                 }
             } else if (lowSpace != null) {
                 if (storageProblem == null) {
                     LOG.warn("raft replica {}: {}; refusing writes until there is space again", self, lowSpace);
                     SnapshotFiles.deleteUnfinished(stateMachine.storage());
                 }
-                storageProblem = lowSpace;
+                setStorageProblem(lowSpace);
             } else if (storageProblem != null) {
-                storageProblem = null;
+                setStorageProblem(null);
                 LOG.info("raft replica {}: {} has space again; writes are accepted", self, settings.storageDir());
             }
         } catch (IOException | RuntimeException e) {
@@ -270,7 +271,7 @@ public final class RatisProposer implements Proposer {
         logFailure = null;
         launch(sm, initialGroup, RaftStorage.StartupOption.RECOVER, RatisProperties.from(settings),
                 RatisTls.parameters(settings.tls()));
-        storageProblem = null;
+        setStorageProblem(null);
         LOG.info("raft replica {}: restarted after its log failed; catching up from the leader", self);
     }
 
@@ -280,6 +281,25 @@ public final class RatisProposer implements Proposer {
      */
     public Optional<String> storageProblem() {
         return Optional.ofNullable(storageProblem);
+    }
+
+    /** Told (on a Raft thread) whenever the storage turns unhealthy (the problem) or healthy again (empty). */
+    public void onStorageHealth(Consumer<Optional<String>> listener) {
+        storageListeners.add(listener);
+    }
+
+    private void setStorageProblem(String problem) {
+        boolean changed = (problem == null) != (storageProblem == null);
+        storageProblem = problem;
+        if (changed) {
+            for (Consumer<Optional<String>> l : storageListeners) {
+                try {
+                    l.accept(Optional.ofNullable(problem));
+                } catch (RuntimeException e) {
+                    LOG.warn("storage health listener failed", e);
+                }
+            }
+        }
     }
 
     /**
