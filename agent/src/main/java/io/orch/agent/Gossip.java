@@ -174,7 +174,9 @@ final class Gossip implements AutoCloseable {
     public void close() {
         rejoin.shutdownNow();
         Duration grace = context.config().restartGrace();
-        if (!membership.hasLeft() && !grace.isZero()) {
+        boolean anyoneToTell = membership.members().values().stream()
+                .anyMatch(m -> !m.nodeId().equals(identity.nodeId()) && m.health() == MemberHealth.ALIVE);
+        if (!membership.hasLeft() && !grace.isZero() && anyoneToTell) {
             try {
                 membership.leaveForRestart(grace, RESTART_ANNOUNCEMENT).get(RESTART_ANNOUNCEMENT.toMillis() + 500,
                         TimeUnit.MILLISECONDS);

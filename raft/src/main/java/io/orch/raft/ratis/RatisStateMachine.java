@@ -199,8 +199,9 @@ final class RatisStateMachine extends BaseStateMachine {
             // An applier bug: this replica's state is now unknown. Applying more would build on it.
             LOG.error("{}: applying entry {} failed; stopping this replica (fail-stop) so it cannot diverge further",
                     self, index, e);
-            onFatal.accept(e);
-            throw new IllegalStateException("applier failed on entry " + index, e);
+            IllegalStateException stop = new IllegalStateException("applying raft entry " + index + " failed: " + e, e);
+            onFatal.accept(stop);
+            throw stop;
         }
         advance(entry);
         return CompletableFuture.completedFuture(ApplyResultCodec.encode(result));
