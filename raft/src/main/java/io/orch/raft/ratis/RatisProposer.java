@@ -203,7 +203,7 @@ public final class RatisProposer implements Proposer {
     private void storageFailed(Throwable cause) {
         if (logFailure == null) {
             logFailure = cause;
-            setStorageProblem("writing the raft log failed: " + cause.getMessage());
+            setStorageProblem(StorageHealth.failedWrite(cause.getMessage()));
             leadership.publish(false);
             LOG.error("raft replica {}: its log cannot be written ({}); this manager refuses writes and restarts its "
                     + "replica once {} has free space again", self, cause.toString(), settings.storageDir());
@@ -221,22 +221,19 @@ public final class RatisProposer implements Proposer {
             return;
         }
         try {
-            long free = settings.storageDir().toFile().getUsableSpace();
-            long min = RatisProperties.storageFreeMin(settings);
-            String lowSpace = free < min ? String.format("only %d MiB free in %s (at least %d MiB needed)",
-                    free >> 20, settings.storageDir(), Math.max(1, min >> 20)) : null;
-            if (logFailure != null) {
-                if (free >= 2 * min) {
-                    restartReplica();
-                } else if (lowSpace != null) {
-                    setStorageProblem("writing the raft log failed: " + logFailure.getMessage() + "; " + lowSpace);
-                }
-            } else if (lowSpace != null) {
+            Throwable failed = logFailure;
+            StorageHealth health = StorageHealth.judge(settings.storageDir().toFile().getUsableSpace(),
+                    RatisProperties.storageFreeMin(settings), Optional.ofNullable(failed).map(Throwable::getMessage),
+                    settings.storageDir().toString());
+            if (health.restart()) {
+                restartReplica();
+            } else if (health.problem().isPresent()) {
                 if (storageProblem == null) {
-                    LOG.warn("raft replica {}: {}; refusing writes until there is space again", self, lowSpace);
+                    LOG.warn("raft replica {}: {}; refusing writes until there is space again", self,
+                            health.problem().get());
                     SnapshotFiles.deleteUnfinished(stateMachine.storage());
                 }
-                setStorageProblem(lowSpace);
+                setStorageProblem(health.problem().get());
             } else if (storageProblem != null) {
                 setStorageProblem(null);
                 LOG.info("raft replica {}: {} has space again; writes are accepted", self, settings.storageDir());
