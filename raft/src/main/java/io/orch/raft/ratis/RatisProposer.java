@@ -182,6 +182,7 @@ public final class RatisProposer implements Proposer {
     private void launch(RatisStateMachine sm, RaftGroup group, RaftStorage.StartupOption option,
             RaftProperties properties, Parameters parameters) throws IOException {
         sm.onLogFailed(this::storageFailed);
+        sm.snapshotWhen(() -> storageProblem == null);
         server = RaftServer.newBuilder()
                 .setServerId(self)
                 .setGroup(group)
@@ -285,10 +286,37 @@ public final class RatisProposer implements Proposer {
         storageListeners.add(listener);
     }
 
+    /**
+     * A replica that cannot write its log must not lead (its entries would never commit, and Ratis
+     * keeps such a leader): while unhealthy it takes part in no election and hands leadership over.
+     * Blocking admin calls, so on a thread of their own.
+     */
+    private void stayOutOfLeadership(boolean unhealthy) {
+        Thread t = new Thread(() -> {
+            try {
+                var client = adminClients.get();
+                if (unhealthy) {
+                    client.getLeaderElectionManagementApi(self).pause();
+                    if (division.getInfo().isLeader()) {
+                        client.admin().transferLeadership(null, settings.electionTimeoutMax().multipliedBy(2).toMillis());
+                    }
+                } else {
+                    client.getLeaderElectionManagementApi(self).resume();
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.info("raft replica {}: could not {} its leader elections: {}", self, unhealthy ? "pause" : "resume",
+                        e.toString());
+            }
+        }, "orch-raft-leadership-" + self);
+        t.setDaemon(true);
+        t.start();
+    }
+
     private void setStorageProblem(String problem) {
         boolean changed = (problem == null) != (storageProblem == null);
         storageProblem = problem;
         if (changed) {
+            stayOutOfLeadership(problem != null);
             for (Consumer<Optional<String>> l : storageListeners) {
                 try {
                     l.accept(Optional.ofNullable(problem));

@@ -65,6 +65,7 @@ final class RatisStateMachine extends BaseStateMachine {
      */
     private final TermIndex resumeAt;
     private volatile Consumer<Throwable> onLogFailed = e -> { };
+    private volatile BooleanSupplier storageHealthy = () -> true;
     /** System.nanoTime() since when this replica has known no leader, once Ratis told us it is long; else null. */
     private volatile Long leaderlessSinceNanos;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -122,6 +123,9 @@ final class RatisStateMachine extends BaseStateMachine {
      */
     @Override
     public void pause() {
+        if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+            return; // an install that failed (a full disk) left it paused; the leader tries again
+        }
         getLifeCycle().transition(LifeCycle.State.PAUSING);
         getLifeCycle().transition(LifeCycle.State.PAUSED);
     }
@@ -208,8 +212,13 @@ final class RatisStateMachine extends BaseStateMachine {
     }
 
     private void advance(LogEntryProto entry) {
-        updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        advanceTo(entry.getTerm(), entry.getIndex());
         signal();
+    }
+
+    /** Asked before writing a snapshot: a full disk gets no attempt (Ratis would retry after every entry). */
+    void snapshotWhen(BooleanSupplier healthy) {
+        this.storageHealthy = healthy;
     }
 
     /** Told (on a Raft log thread) when this replica could not write its log, e.g. the disk is full. */
@@ -228,10 +237,21 @@ final class RatisStateMachine extends BaseStateMachine {
         onLogFailed.accept(cause);
     }
 
+    /**
+     * Counts an entry as applied. Never backwards: after an in-process restart Ratis replays the
+     * log from the last snapshot, below the index this state machine resumed at.
+     */
+    private void advanceTo(long term, long index) {
+        if (index > appliedIndex()) {
+            updateLastAppliedTermIndex(term, index);
+        }
+        signal();
+    }
+
     /** Configuration and metadata entries: nothing for the applier, but they count as applied. */
     @Override
     public void notifyTermIndexUpdated(long term, long index) {
-        super.notifyTermIndexUpdated(term, index);
+        advanceTo(term, index);
         signal();
     }
 
@@ -241,7 +261,7 @@ final class RatisStateMachine extends BaseStateMachine {
      */
     @Override
     public void notifyConfigurationChanged(long term, long index, RaftConfigurationProto newConfiguration) {
-        updateLastAppliedTermIndex(term, index);
+        advanceTo(term, index);
         signal();
     }
 
@@ -258,6 +278,11 @@ final class RatisStateMachine extends BaseStateMachine {
         SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
         if (latest != null && latest.getIndex() >= at.getIndex()) {
             return latest.getIndex();
+        }
+        if (!storageHealthy.getAsBoolean()) {
+            // Ratis asks again after the next entry; each failed try used to log a stack trace
+            // and leave a partial file behind (1,678 a minute on a full disk)
+            return latest == null ? RaftLog.INVALID_LOG_INDEX : latest.getIndex();
         }
         long started = System.nanoTime();
         storage.updateLatestSnapshot(SnapshotFiles.write(storage, at, applier.snapshot()));

@@ -5,6 +5,7 @@ import io.orch.raft.ratis.TestCluster.Replica;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -63,9 +64,11 @@ class DiskFullRecoveryTest {
     }
 
     @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES) // never hold the machine's IT lock for long
     void aFollowerWithAFullDiskIsUnhealthyRefusesWritesAndRecoversWhenSpaceFrees() throws Exception {
-        // small segments: the log rolls (and needs new space) every few hundred entries
-        cluster = new TestCluster(dir, s -> s.withSegmentSizeMax(64 << 10));
+        // small segments: the log rolls (and needs new space) every few hundred entries; frequent
+        // snapshots: the full follower tries (and fails) to write some, and resumes past a purged log
+        cluster = new TestCluster(dir, s -> s.withSegmentSizeMax(64 << 10).withSnapshotThreshold(500));
         cluster.startGroup(IDS);
         Replica leader = cluster.leader();
         Replica full = cluster.aFollower();
@@ -84,11 +87,14 @@ class DiskFullRecoveryTest {
         assertTrue(tookMillis < 1_000, "refused at once, not after a timeout: " + tookMillis + " ms");
 
         // the others go on; the full follower's log write fails on the way
-        List<CompletableFuture<ApplyResult>> writes = new ArrayList<>();
-        for (long v = 10; v < 3_010; v++) {
-            writes.add(leader.proposer().propose(SummingApplier.command(v)));
+        // in batches well below the client's 1,000 outstanding requests, so a send never blocks
+        for (long batch = 0; batch < 15; batch++) {
+            List<CompletableFuture<ApplyResult>> writes = new ArrayList<>();
+            for (long v = 10 + batch * 200; v < 10 + (batch + 1) * 200; v++) {
+                writes.add(leader.proposer().propose(SummingApplier.command(v)));
+            }
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         }
-        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         await("its log write failed").atMost(DEADLINE).until(() ->
                 full.proposer().storageProblem().filter(p -> p.contains("raft log failed")).isPresent());
         assertTrue(full.applier().values().size() < leader.applier().values().size(), "it lags while full");
