@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * A follower whose disk fills up (its storage dir on a small tmpfs, filled by another file) and
  * later has space again: it reports itself unhealthy and refuses writes at once, leaves no partial
  * snapshot, and recovers in the same process once space is freed (catching up from the leader).
- * Needs root (mount); run it under {@code flock /tmp/orch-it.lock} on a shared machine.
+ * Needs root (mount); skipped otherwise. On a shared machine run it alone: it mounts file systems.
  */
 class DiskFullRecoveryTest {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
