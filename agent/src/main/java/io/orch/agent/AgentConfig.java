@@ -4,6 +4,7 @@ import io.orch.agent.manager.ClusterBootstrap;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -20,17 +21,44 @@ import java.util.Set;
  * @param addressPools `orch init --default-addr-pool...`: what a new cluster allocates overlay subnets from
  * @param insecureRegistries `--insecure-registry HOST:PORT`: registries this node pulls from over plain http
  *                           (loopback registries always are)
+ * @param restartGrace `--restart-grace`: on a plain stop this node announces a restart, and the managers
+ *                     keep its tasks where they are for this long (zero: no announcement, peers find it dead)
  */
 public record AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr, Path apiSocket,
                           HostPort apiAddr, String runtime, String hostname, String advertiseHost,
                           JoinTarget join, boolean forceNewCluster, ClusterBootstrap.AddressPools addressPools,
-                          Set<String> insecureRegistries) {
+                          Set<String> insecureRegistries, Duration restartGrace) {
+
+    /**
+     * Long enough for an agent upgrade or a host's service restart (JVM start, re-attach, rejoin);
+     * short enough that a node that does not come back has its tasks moved within a minute.
+     */
+    public static final Duration DEFAULT_RESTART_GRACE = Duration.ofSeconds(30);
 
     public AgentConfig {
         if (addressPools == null) {
             addressPools = ClusterBootstrap.AddressPools.defaults();
         }
         insecureRegistries = insecureRegistries == null ? Set.of() : Set.copyOf(insecureRegistries);
+        restartGrace = restartGrace == null ? DEFAULT_RESTART_GRACE : restartGrace;
+        if (restartGrace.isNegative()) {
+            throw new IllegalArgumentException("restartGrace must not be negative: " + restartGrace);
+        }
+    }
+
+    /** With the default restart grace. */
+    public AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr, Path apiSocket,
+                       HostPort apiAddr, String runtime, String hostname, String advertiseHost,
+                       JoinTarget join, boolean forceNewCluster, ClusterBootstrap.AddressPools addressPools,
+                       Set<String> insecureRegistries) {
+        this(dataDir, listenAddr, gossipAddr, apiSocket, apiAddr, runtime, hostname, advertiseHost, join, forceNewCluster,
+                addressPools, insecureRegistries, null);
+    }
+
+    /** This configuration with another restart grace (configurations derived from the flags keep the flag's). */
+    public AgentConfig withRestartGrace(Duration grace) {
+        return new AgentConfig(dataDir, listenAddr, gossipAddr, apiSocket, apiAddr, runtime, hostname, advertiseHost,
+                join, forceNewCluster, addressPools, insecureRegistries, grace);
     }
 
     /** With no insecure registries. */

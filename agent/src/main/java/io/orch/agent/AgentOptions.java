@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -45,6 +46,11 @@ public final class AgentOptions {
             + "HTTP (repeatable); registries on a loopback address always are.")
     List<String> insecureRegistries = new ArrayList<>();
 
+    @Option(names = "--restart-grace", paramLabel = "DURATION", description = "On a plain stop (SIGTERM) this node "
+            + "announces a restart: managers keep its tasks where they are (node status Unknown) until it is back or "
+            + "this long has passed, e.g. 30s, 2m, 1m30s; 0s: no announcement, its tasks move at once (default: 30s).")
+    String restartGrace;
+
     AgentConfig config(AgentConfig.JoinTarget join, boolean forceNewCluster) throws Exception {
         return config(join, forceNewCluster, null);
     }
@@ -66,7 +72,38 @@ public final class AgentOptions {
         String host = hostname != null ? hostname : InetAddress.getLocalHost().getHostName();
         String advertise = advertiseAddr != null ? advertiseAddr : defaultAdvertiseHost(listen);
         return new AgentConfig(dataDir.toAbsolutePath(), listen, gossip, socket, api, runtime, host, advertise,
-                join, forceNewCluster, addressPools, insecureRegistries(insecureRegistries));
+                join, forceNewCluster, addressPools, insecureRegistries(insecureRegistries), restartGrace(restartGrace));
+    }
+
+    private static final java.util.regex.Pattern DURATION_PART = java.util.regex.Pattern.compile("(\\d{1,6})(ms|s|m|h)");
+    /** A restart that takes longer than this is an outage: let the tasks move. */
+    static final Duration MAX_RESTART_GRACE = Duration.ofHours(1);
+
+    /** {@code --restart-grace}: a Go-style duration (30s, 2m, 1m30s, 0s), at most an hour; null for the default. */
+    static Duration restartGrace(String value) {
+        if (value == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = DURATION_PART.matcher(value.trim());
+        Duration total = Duration.ZERO;
+        int end = 0;
+        while (m.find() && m.start() == end) {
+            long n = Long.parseLong(m.group(1));
+            total = total.plus(switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            });
+            end = m.end();
+        }
+        if (end == 0 || end != value.trim().length()) {
+            throw new IllegalArgumentException("--restart-grace " + value + ": expected a duration such as 30s, 2m or 1m30s");
+        }
+        if (total.compareTo(MAX_RESTART_GRACE) > 0) {
+            throw new IllegalArgumentException("--restart-grace " + value + ": at most 1h");
+        }
+        return total;
     }
 
     /** Each value as Docker's --insecure-registry takes a registry: host[:port], with no scheme or path. */

@@ -11,6 +11,7 @@ import io.orch.raft.store.ClusterStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,8 @@ import java.util.function.Supplier;
 final class Gossip implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gossip.class);
     static final long REJOIN_SECONDS = 3;
+    /** How long a stop waits for its restart announcement to be gossiped out (it usually takes well under a second). */
+    private static final Duration RESTART_ANNOUNCEMENT = Duration.ofSeconds(2);
 
     private final NodeMembership membership;
     private final NodeContext context;
@@ -85,6 +88,11 @@ final class Gossip implements AutoCloseable {
         managersChanged = m -> { };
         membership.publish(meta(context, identity, NodeSpec.Role.MANAGER));
         return this;
+    }
+
+    /** Publishes whether this manager's Raft storage can take writes (peers show it Unreachable while not). */
+    void reportStoreHealth(boolean unhealthy) {
+        membership.publish(meta(context, identity, NodeSpec.Role.MANAGER).toBuilder().setStoreUnhealthy(unhealthy).build());
     }
 
     /** The same membership, now announcing this node as a worker (after `node demote`). */
@@ -156,9 +164,27 @@ final class Gossip implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Stops gossip. Unless this node already left (swarm leave), it first announces a planned
+     * restart with the configured grace, so the managers keep its tasks where they are: a plain
+     * stop is an upgrade or a service restart far more often than a decommission. A kill -9 says
+     * nothing, and the node is found DEAD as before.
+     */
     @Override
     public void close() {
         rejoin.shutdownNow();
+        Duration grace = context.config().restartGrace();
+        boolean anyoneToTell = membership.members().values().stream()
+                .anyMatch(m -> !m.nodeId().equals(identity.nodeId()) && m.health() == MemberHealth.ALIVE);
+        if (!membership.hasLeft() && !grace.isZero() && anyoneToTell) {
+            try {
+                membership.leaveForRestart(grace, RESTART_ANNOUNCEMENT).get(RESTART_ANNOUNCEMENT.toMillis() + 500,
+                        TimeUnit.MILLISECONDS);
+                log.info("gossip: announced a restart; the managers keep this node's tasks for {} s", grace.toSeconds());
+            } catch (Exception e) {
+                log.warn("gossip: the restart announcement did not complete: {}", e.toString());
+            }
+        }
         membership.close();
     }
 }

@@ -76,7 +76,7 @@ public final class ManagerNode implements RunningRole {
     private ClusterStore store;
     private RpcServer rpc;
     private DispatcherService dispatcher;
-    private Gossip gossip;
+    private volatile Gossip gossip;
     private Worker worker;
     private int reattached;
     private LoopDriver orchestrator;
@@ -185,8 +185,17 @@ public final class ManagerNode implements RunningRole {
                 credentials.x509TrustManager(NodeRole.MANAGER))));
         // a replica whose state machine failed must not go on as if it were healthy (swarmkit stops too)
         proposer.onFailure(e -> {
-            log.error("the cluster store replica failed and stopped; this agent exits", e);
+            // one line: the replica logged the entry and the applier's stack trace already
+            log.error("the cluster store replica stopped (fail-stop: {}); this agent exits with status 70 "
+                    + "(EX_SOFTWARE) so it cannot serve a store that may differ from the other managers'", e.getMessage());
             Runtime.getRuntime().halt(70);
+        });
+        // a full disk: say so to the other managers (node ls shows this one Unreachable) until it recovers
+        proposer.onStorageHealth(problem -> {
+            Gossip g = gossip;
+            if (g != null) {
+                g.reportStoreHealth(problem.isPresent());
+            }
         });
         store = new ClusterStore(proposer, context.clock());
         context.metrics().bind(store);
@@ -391,9 +400,10 @@ public final class ManagerNode implements RunningRole {
         log.info("this node is {} the leader", leader ? "now" : "no longer");
     }
 
-    /** This node is reachable by definition; other managers as gossip sees them. */
+    /** This node is reachable unless its own Raft storage cannot take writes; other managers as gossip sees them. */
     private ManagerStatus.Reachability reachability(String nodeId) {
-        return nodeId.equals(identity.nodeId()) ? ManagerStatus.Reachability.REACHABLE
+        return nodeId.equals(identity.nodeId())
+                ? (proposer.storageProblem().isPresent() ? ManagerStatus.Reachability.UNREACHABLE : ManagerStatus.Reachability.REACHABLE)
                 : gossip.membership().reachability(nodeId);
     }
 

@@ -29,7 +29,8 @@ record SwarmAddresses(AgentConfig.HostPort listenAddr, String advertiseHost) {
     /** {@code flags} with these addresses in place of the flags' own. */
     AgentConfig appliedTo(AgentConfig flags) {
         return new AgentConfig(flags.dataDir(), listenAddr, flags.gossipAddr(), flags.apiSocket(), flags.apiAddr(),
-                flags.runtime(), flags.hostname(), advertiseHost, flags.join(), flags.forceNewCluster(), flags.addressPools());
+                flags.runtime(), flags.hostname(), advertiseHost, flags.join(), flags.forceNewCluster(), flags.addressPools())
+                .withRestartGrace(flags.restartGrace());
     }
 
     void save(Path dataDir) throws IOException {

@@ -127,7 +127,8 @@ final class AntiEntropy {
         for (MemberEntry e : node.table.all()) {
             state.addMembers(MemberRecord.newBuilder().setName(e.name).setAddress(e.address.toString())
                     .setIncarnation(e.incarnation).setMetadata(e.metadata).setStatus(status(e.state))
-                    .setProtocol(e.protocol));
+                    .setProtocol(e.protocol)
+                    .setRestartGraceMillis(e.restarting() ? Math.max(1, e.restartUntilMillis - node.now()) : 0));
         }
         return state.build();
     }
@@ -153,7 +154,8 @@ final class AntiEntropy {
                     }
                 }
                 case STATUS_LEFT -> node.onDead(Dead.newBuilder().setName(r.getName())
-                        .setIncarnation(r.getIncarnation()).setFrom(r.getName()).build());
+                        .setIncarnation(r.getIncarnation()).setFrom(r.getName())
+                        .setRestartGraceMillis(r.getRestartGraceMillis()).build());
                 default -> { }
             }
         }

@@ -12,8 +12,16 @@ import java.util.Objects;
  * @param incarnation the member's own counter; only the member itself raises it, to refute suspicion
  *                    or to publish new metadata
  * @param state       what the local member believes
+ * @param restarting  LEFT, but it announced a restart and its grace has not run out: expect it back
+ *                    (see {@link Membership#leaveForRestart})
  */
-public record Member(String name, Address address, byte[] metadata, long incarnation, MemberState state) {
+public record Member(String name, Address address, byte[] metadata, long incarnation, MemberState state,
+                     boolean restarting) {
+
+    /** A member that announced no restart. */
+    public Member(String name, Address address, byte[] metadata, long incarnation, MemberState state) {
+        this(name, address, metadata, incarnation, state, false);
+    }
 
     public Member {
         Objects.requireNonNull(name, "name");
@@ -35,16 +43,17 @@ public record Member(String name, Address address, byte[] metadata, long incarna
                 && address.equals(m.address)
                 && Arrays.equals(metadata, m.metadata)
                 && incarnation == m.incarnation
-                && state == m.state;
+                && state == m.state
+                && restarting == m.restarting;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, address, Arrays.hashCode(metadata), incarnation, state);
+        return Objects.hash(name, address, Arrays.hashCode(metadata), incarnation, state, restarting);
     }
 
     @Override
     public String toString() {
-        return name + "@" + address + "[" + state + ", inc " + incarnation + ", " + metadata.length + "B meta]";
+        return name + "@" + address + "[" + state + (restarting ? " (restarting)" : "") + ", inc " + incarnation + ", " + metadata.length + "B meta]";
     }
 }

@@ -12,6 +12,8 @@ final class MemberEntry {
     MemberState state;
     long stateChangedMillis;
     int protocol;
+    /** LEFT announcing a restart: until when (scheduler time) it is expected back; 0 otherwise. */
+    long restartUntilMillis;
 
     MemberEntry(String name, Address address, ByteString metadata, long incarnation, int protocol, long now) {
         this.name = name;
@@ -24,6 +26,11 @@ final class MemberEntry {
     }
 
     Member snapshot() {
-        return new Member(name, address, metadata.toByteArray(), incarnation, state);
+        return new Member(name, address, metadata.toByteArray(), incarnation, state, restarting());
+    }
+
+    /** LEFT with a restart announced whose grace has not run out yet. */
+    boolean restarting() {
+        return state == MemberState.LEFT && restartUntilMillis > 0;
     }
 }

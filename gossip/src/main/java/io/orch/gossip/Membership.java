@@ -123,7 +123,21 @@ public final class Membership implements AutoCloseable {
      * after {@code timeout}). Call {@link #close()} afterwards.
      */
     public CompletableFuture<Void> leave(Duration timeout) {
-        return node.leave(timeout);
+        return node.leave(timeout, Duration.ZERO);
+    }
+
+    /**
+     * Leaves for a planned restart (memberlist's leave intent with a grace): members see LEFT, with
+     * {@link Member#restarting()} true until this member is back (ALIVE with a higher incarnation,
+     * as any rejoin) or {@code grace} has passed, when a plain LEFT event follows. The application
+     * decides what "restarting" means (orch keeps the node's tasks where they are). Completes like
+     * {@link #leave(Duration)}; call {@link #close()} afterwards.
+     */
+    public CompletableFuture<Void> leaveForRestart(Duration grace, Duration timeout) {
+        if (grace.isNegative() || grace.isZero()) {
+            throw new IllegalArgumentException("restart grace must be positive: " + grace);
+        }
+        return node.leave(timeout, grace);
     }
 
     public CompletableFuture<Void> leave() {

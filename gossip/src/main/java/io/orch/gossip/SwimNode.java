@@ -134,12 +134,16 @@ final class SwimNode implements Transport.Inbound {
         return closed;
     }
 
-    /** Announces a graceful leave; the future completes once the announcement has been gossiped out. */
-    CompletableFuture<Void> leave(Duration timeout) {
+    /**
+     * Announces a graceful leave, with a restart grace when it is zero or more (see {@link
+     * Membership#leaveForRestart}); the future completes once the announcement has been gossiped out.
+     */
+    CompletableFuture<Void> leave(Duration timeout, Duration restartGrace) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         run(() -> {
             leaving = true;
-            Dead leave = Dead.newBuilder().setName(name).setIncarnation(self.incarnation).setFrom(name).build();
+            Dead leave = Dead.newBuilder().setName(name).setIncarnation(self.incarnation).setFrom(name)
+                    .setRestartGraceMillis(restartGrace.toMillis()).build();
             table.setState(self, MemberState.LEFT, now());
             memberQueue.enqueue(name, Gossip.newBuilder().setDead(leave).build(), () -> done.complete(null));
             gossipOnce(); // do not wait for the next round
@@ -388,8 +392,25 @@ final class SwimNode implements Transport.Inbound {
         cancelSuspicion(e.name);
         e.incarnation = d.getIncarnation();
         table.setState(e, left ? MemberState.LEFT : MemberState.DEAD, now());
+        e.restartUntilMillis = left && d.getRestartGraceMillis() > 0 ? now() + d.getRestartGraceMillis() : 0;
+        if (e.restartUntilMillis > 0) {
+            long until = e.restartUntilMillis;
+            long incarnation = e.incarnation;
+            schedule(d.getRestartGraceMillis(), () -> restartGraceOver(e.name, incarnation, until));
+        }
         enqueue(e.name, Gossip.newBuilder().setDead(d).build());
         emit(left ? MembershipEvent.Type.LEFT : MembershipEvent.Type.DEAD, e);
+    }
+
+    /** A member that announced a restart and did not come back in time: from now on it has simply left. */
+    private void restartGraceOver(String member, long incarnation, long until) {
+        MemberEntry e = table.get(member);
+        if (e == null || e.state != MemberState.LEFT || e.incarnation != incarnation || e.restartUntilMillis != until) {
+            return; // it came back (or left again since)
+        }
+        e.restartUntilMillis = 0;
+        LOG.debug("{}: {} announced a restart but is not back within its grace", name, member);
+        emit(MembershipEvent.Type.LEFT, e);
     }
 
     /** Publishes a new incarnation, higher than {@code accused}, which overrides suspect and dead claims. */

@@ -1,5 +1,6 @@
 package io.orch.agent.cluster;
 
+import io.orch.gossip.Member;
 import io.orch.gossip.MemberState;
 
 /** What this node's gossip believes about another node, with UNKNOWN for a node gossip has never seen (or reaped). */
@@ -8,7 +9,13 @@ public enum MemberHealth {
     SUSPECT,
     DEAD,
     LEFT,
+    /** Left for a planned restart and expected back within its grace (still LEFT in gossip). */
+    RESTARTING,
     UNKNOWN;
+
+    static MemberHealth of(Member member) {
+        return member.restarting() ? RESTARTING : of(member.state());
+    }
 
     static MemberHealth of(MemberState state) {
         return switch (state) {

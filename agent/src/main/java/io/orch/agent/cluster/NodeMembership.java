@@ -71,6 +71,8 @@ public final class NodeMembership implements MembershipView, AutoCloseable {
         }
     }
 
+    /** Set once this node announced a leave or a restart. */
+    private volatile boolean left;
     private final Membership gossip;
     private final int maxMetadataBytes;
     private final ExecutorService events;
@@ -132,7 +134,7 @@ public final class NodeMembership implements MembershipView, AutoCloseable {
 
     @Override
     public MemberHealth state(String nodeId) {
-        return gossip.member(nodeId).map(m -> MemberHealth.of(m.state())).orElse(MemberHealth.UNKNOWN);
+        return gossip.member(nodeId).map(MemberHealth::of).orElse(MemberHealth.UNKNOWN);
     }
 
     /** The ALIVE managers (this node included when it is one), with what they published. */
@@ -155,11 +157,14 @@ public final class NodeMembership implements MembershipView, AutoCloseable {
     /**
      * A manager's reachability as {@code docker node ls} shows it, from gossip: ALIVE or SUSPECT
      * (a suspicion may still be refuted) is reachable, DEAD or LEFT unreachable, never seen unknown.
+     * A manager that says its Raft storage cannot take writes (a full disk) is unreachable too: it
+     * is not a working member of the quorum until it recovers.
      */
     public ManagerStatus.Reachability reachability(String nodeId) {
         return switch (state(nodeId)) {
-            case ALIVE, SUSPECT -> ManagerStatus.Reachability.REACHABLE;
-            case DEAD, LEFT -> ManagerStatus.Reachability.UNREACHABLE;
+            case ALIVE, SUSPECT -> gossip.member(nodeId).map(m -> MemberMetadata.decode(m.metadata()).getStoreUnhealthy())
+                    .orElse(false) ? ManagerStatus.Reachability.UNREACHABLE : ManagerStatus.Reachability.REACHABLE;
+            case DEAD, LEFT, RESTARTING -> ManagerStatus.Reachability.UNREACHABLE;
             case UNKNOWN -> ManagerStatus.Reachability.UNKNOWN;
         };
     }
@@ -171,7 +176,22 @@ public final class NodeMembership implements MembershipView, AutoCloseable {
 
     /** Announces a graceful leave (peers see LEFT, not DEAD); call {@link #close()} afterwards. */
     public CompletableFuture<Void> leave(Duration timeout) {
+        left = true;
         return gossip.leave(timeout);
+    }
+
+    /** Whether this node already announced a leave (or a restart): a second announcement adds nothing. */
+    public boolean hasLeft() {
+        return left;
+    }
+
+    /**
+     * Announces a planned restart (peers see RESTARTING until this node is back or {@code grace}
+     * runs out); call {@link #close()} afterwards.
+     */
+    public CompletableFuture<Void> leaveForRestart(Duration grace, Duration timeout) {
+        left = true;
+        return gossip.leaveForRestart(grace, timeout);
     }
 
     /** Stops at once, without a goodbye: peers will find this node DEAD. */
@@ -207,7 +227,7 @@ public final class NodeMembership implements MembershipView, AutoCloseable {
     }
 
     private static MemberInfo info(Member m) {
-        return new MemberInfo(m.name(), MemberHealth.of(m.state()), MemberMetadata.decode(m.metadata()), m.address().toString());
+        return new MemberInfo(m.name(), MemberHealth.of(m), MemberMetadata.decode(m.metadata()), m.address().toString());
     }
 
     private static MemberMeta withId(MemberMeta meta, String nodeId) {

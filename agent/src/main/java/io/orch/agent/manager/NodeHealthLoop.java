@@ -23,7 +23,8 @@ import java.util.function.Predicate;
  * Turns gossip's view of the cluster into node status, on the Raft leader only (swarmkit's
  * dispatcher does this with heartbeats): a node gossip declared DEAD, or that LEFT, becomes
  * DOWN, and the orchestrator then replaces its tasks elsewhere; a node gossip sees ALIVE again
- * becomes READY. A node gossip does not know at all is marked DOWN only once the loop has run
+ * becomes READY. A node that announced a planned restart becomes UNKNOWN (its tasks stay) until it
+ * is back, or DOWN once its restart grace runs out. A node gossip does not know at all is marked DOWN only once the loop has run
  * for {@code unknownGrace}: a new leader's gossip may not have heard of every node yet.
  *
  * <p>Level-triggered: every pass compares the whole membership with every stored node and
@@ -35,6 +36,7 @@ import java.util.function.Predicate;
 public final class NodeHealthLoop extends StoreLoop {
     public static final String DOWN_MESSAGE = "node is down: no gossip contact";
     public static final String LEFT_MESSAGE = "node is down: it left the cluster";
+    public static final String RESTARTING_MESSAGE = "node is restarting: its tasks stay until it is back or its restart grace runs out";
     /** How soon a gossip change is acted on (gossip itself takes a second or more to declare a death). */
     static final Duration POLL = Duration.ofMillis(200);
     static final Duration FULL_PASS = Duration.ofSeconds(5);
@@ -156,6 +158,14 @@ public final class NodeHealthLoop extends StoreLoop {
             }
             case SUSPECT -> {
                 // suspicion is still running: it ends ALIVE (refuted) or DEAD
+            }
+            case RESTARTING -> {
+                // a planned restart: UNKNOWN (as Swarm shows a node it has no word from) keeps the
+                // tasks where they are; gossip reports LEFT once the announced grace runs out
+                if (status.getState() != NodeStatus.State.UNKNOWN && status.getState() != NodeStatus.State.DOWN) {
+                    return withStatus(node, status.toBuilder().setState(NodeStatus.State.UNKNOWN)
+                            .setMessage(RESTARTING_MESSAGE).build());
+                }
             }
         }
         return null;

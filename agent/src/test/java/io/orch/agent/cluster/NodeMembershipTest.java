@@ -124,6 +124,30 @@ class NodeMembershipTest {
     }
 
     @Test
+    void aMemberAnnouncingARestartIsRestartingAndUnreachableMeanwhile() throws Exception {
+        List<NodeMembership> all = cluster(21381);
+        all.get(1).leaveForRestart(Duration.ofSeconds(30), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+        assertTrue(all.get(1).hasLeft(), "a second announcement (on close) would add nothing");
+        all.get(1).close();
+        await().atMost(DEADLINE).until(() -> all.get(0).state("m2") == MemberHealth.RESTARTING
+                && all.get(2).state("m2") == MemberHealth.RESTARTING);
+        assertEquals(ManagerStatus.Reachability.UNREACHABLE, all.get(0).reachability("m2"));
+        assertEquals(List.of("127.0.0.1:21431"), all.get(0).managers(), "no dispatcher to find there meanwhile");
+    }
+
+    @Test
+    void aManagerWhoseStoreIsUnhealthyIsUnreachableUntilItRecovers() throws Exception {
+        List<NodeMembership> all = cluster(21386);
+        MemberMeta m2 = all.get(0).members().get("m2").meta();
+        all.get(1).publish(m2.toBuilder().setStoreUnhealthy(true).build());
+        await().atMost(DEADLINE).until(() -> all.get(0).reachability("m2") == ManagerStatus.Reachability.UNREACHABLE);
+        assertEquals(MemberHealth.ALIVE, all.get(0).state("m2"), "alive, just not a working quorum member");
+
+        all.get(1).publish(m2.toBuilder().setStoreUnhealthy(false).build());
+        await().atMost(DEADLINE).until(() -> all.get(0).reachability("m2") == ManagerStatus.Reachability.REACHABLE);
+    }
+
+    @Test
     void aMemberWithTheWrongKeyCannotJoin() throws Exception {
         List<NodeMembership> all = cluster(21341);
         NodeMembership intruder = member("intruder", NodeSpec.Role.MANAGER, 21344, null, WRONG_KEY);

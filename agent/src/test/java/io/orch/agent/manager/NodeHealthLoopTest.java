@@ -146,4 +146,19 @@ class NodeHealthLoopTest {
         Node down = store.read(r -> r.node("n2")).orElseThrow();
         assertNull(loop.judge(down, gossip.members().get("n2"), true), "already down: nothing to write");
     }
+
+    @Test
+    void aRestartingNodeIsUnknownKeepsItsPlaceAndIsReadyWhenBackOrDownWhenItsGraceRunsOut() {
+        gossip.set("n1", MemberHealth.RESTARTING);
+        gossip.set("n2", MemberHealth.RESTARTING);
+        await().atMost(DEADLINE).until(() -> status("n1").getState() == NodeStatus.State.UNKNOWN
+                && status("n2").getState() == NodeStatus.State.UNKNOWN);
+        assertEquals(NodeHealthLoop.RESTARTING_MESSAGE, status("n1").getMessage());
+
+        gossip.set("n1", MemberHealth.ALIVE); // back within its grace
+        gossip.set("n2", MemberHealth.LEFT); // gossip's word once the grace ran out
+        await().atMost(DEADLINE).until(() -> status("n1").getState() == NodeStatus.State.READY
+                && status("n2").getState() == NodeStatus.State.DOWN);
+        assertEquals(NodeHealthLoop.LEFT_MESSAGE, status("n2").getMessage());
+    }
 }

@@ -2,6 +2,7 @@ package io.orch.gossip.sim;
 
 import io.orch.gossip.MembershipEvent;
 import io.orch.gossip.MembershipListener;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -39,6 +40,8 @@ public final class ClusterObserver {
     private final VirtualScheduler clock;
     private final byte[] state;
     private final long[] incarnation;
+    /** Per (observer, subject): the last event was a LEFT announcing a restart. */
+    private final boolean[] restartingLeft;
     private final boolean[] crashed;
     private final long[] killedAt;
     private final Map<Integer, long[]> deadAt = new HashMap<>();
@@ -48,6 +51,7 @@ public final class ClusterObserver {
     private final List<String> falseDeaths = new ArrayList<>();
     private BiPredicate<Integer, Integer> reachable = (a, b) -> true;
     private long eventsChecked;
+    private final Map<Integer, List<String>> userMessages = new HashMap<>();
 
     ClusterObserver(List<String> names, VirtualScheduler clock) {
         this.n = names.size();
@@ -58,13 +62,30 @@ public final class ClusterObserver {
         this.clock = clock;
         this.state = new byte[n * n];
         this.incarnation = new long[n * n];
+        this.restartingLeft = new boolean[n * n];
         this.crashed = new boolean[n];
         this.killedAt = new long[n];
         Arrays.fill(killedAt, -1);
     }
 
     MembershipListener listenerFor(int observer) {
-        return event -> onEvent(observer, event);
+        return new MembershipListener() {
+            @Override
+            public void onEvent(MembershipEvent event) {
+                ClusterObserver.this.onEvent(observer, event);
+            }
+
+            @Override
+            public void onUserMessage(String origin, byte[] payload) {
+                userMessages.computeIfAbsent(observer, k -> new ArrayList<>())
+                        .add(origin + ": " + new String(payload, StandardCharsets.UTF_8));
+            }
+        };
+    }
+
+    /** The user broadcasts member {@code observer} heard, in order, as "origin: payload" (payload as UTF-8). */
+    public List<String> userMessagesHeard(int observer) {
+        return List.copyOf(userMessages.getOrDefault(observer, List.of()));
     }
 
     void killed(int member, long at) {
@@ -79,6 +100,7 @@ public final class ClusterObserver {
         crashed[member] = false;
         Arrays.fill(state, member * n, member * n + n, UNKNOWN);
         Arrays.fill(incarnation, member * n, member * n + n, 0);
+        Arrays.fill(restartingLeft, member * n, member * n + n, false);
     }
 
     /** While a partition is on, DEAD verdicts across it are expected, not false. */
@@ -109,12 +131,15 @@ public final class ClusterObserver {
                     () -> "SUSPECT of a member that was " + name(before) + ": " + event);
             case DEAD -> require(before == code(MembershipEvent.Type.ALIVE) || before == code(MembershipEvent.Type.SUSPECT),
                     observer, () -> "DEAD of a member that was " + name(before) + ": " + event);
-            case LEFT -> require(before != UNKNOWN && before != code(MembershipEvent.Type.LEFT), observer,
+            // a second LEFT only ends a restart grace that ran out
+            case LEFT -> require(before != UNKNOWN && (before != code(MembershipEvent.Type.LEFT)
+                            || (restartingLeft[pair] && !event.member().restarting() && inc == prevInc)), observer,
                     () -> "LEFT of a member that was " + name(before) + ": " + event);
             default -> { }
         }
         state[pair] = type == MembershipEvent.Type.UPDATED ? code(MembershipEvent.Type.ALIVE) : code(type);
         incarnation[pair] = inc;
+        restartingLeft[pair] = type == MembershipEvent.Type.LEFT && event.member().restarting();
         if (type == MembershipEvent.Type.DEAD) {
             recordDeath(observer, subject);
         }

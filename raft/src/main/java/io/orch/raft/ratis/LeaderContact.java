@@ -46,6 +46,23 @@ final class LeaderContact {
         }
     }
 
+    /**
+     * How long ago this replica last heard from a leader in view: a leader's quorum contact, a
+     * follower's last message from its leader; empty for a candidate or a follower that knows no
+     * leader (the time in such a role says nothing about the last contact).
+     */
+    static Optional<Duration> contactAge(RoleInfoProto role, int voters) {
+        switch (role.getRole()) {
+            case LEADER:
+                return Optional.of(sinceQuorumContact(role, voters));
+            case FOLLOWER:
+                ServerRpcProto leader = role.getFollowerInfo().getLeaderInfo();
+                return leader.hasId() ? Optional.of(Duration.ofMillis(leader.getLastRpcElapsedTimeMs())) : Optional.empty();
+            default:
+                return Optional.empty();
+        }
+    }
+
     /** On a leader: how long ago the (quorum - 1)-th most recently heard follower answered. */
     private static Duration sinceQuorumContact(RoleInfoProto role, int voters) {
         int followersNeeded = quorum(voters) - 1;

@@ -61,6 +61,13 @@ final class RatisProperties {
         RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, false);
         RaftServerConfigKeys.Log.setLogMetadataEnabled(p, true);
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(settings.segmentSizeMax()));
+        // A torn or unreadable tail (kill -9 or power loss mid-write) would stop the replica for
+        // good ("Failed to initRaftLog"). Keep the entries before the first unreadable one and let
+        // the leader send the rest, as etcd repairs a torn WAL tail: an entry is acknowledged only
+        // after fsync, so a torn one was never counted towards a commit. (Damage in the middle of
+        // fsynced data, a failing disk, also loses entries this replica acknowledged; a quorum of
+        // others still holds every committed one unless a majority's disks fail together.)
+        RaftServerConfigKeys.Log.setCorruptionPolicy(p, RaftServerConfigKeys.Log.CorruptionPolicy.WARN_AND_RETURN);
         RaftServerConfigKeys.Log.setPreallocatedSize(p,
                 SizeInBytes.valueOf(Math.min(PREALLOCATED_SIZE_MAX, settings.segmentSizeMax())));
     }
@@ -83,6 +90,14 @@ final class RatisProperties {
      * How long a replica may know no leader before writes fail at once with {@link NoQuorumException}:
      * two maximum election timeouts, enough for a failover with one split vote.
      */
+    /**
+     * Free space below which a replica stops taking writes: two log segments, so the segment being
+     * written can roll over and a snapshot (much smaller than a segment) still fits; 1..64 MiB.
+     */
+    static long storageFreeMin(RaftSettings settings) {
+        return Math.max(1L << 20, Math.min(64L << 20, 2 * settings.segmentSizeMax()));
+    }
+
     static Duration leaderlessAllowance(RaftSettings settings) {
         return settings.electionTimeoutMax().multipliedBy(2);
     }

@@ -36,12 +36,16 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -72,6 +76,7 @@ public final class RatisProposer implements Proposer {
     private static final int MEMBERSHIP_CAS_ATTEMPTS = 3;
     /** Stands for "no leader in view at all" (closed, stopped, no role info) in comparisons with timeouts. */
     private static final Duration NO_CONTACT = Duration.ofDays(365);
+    private static final Duration STORAGE_CHECK = Duration.ofSeconds(1);
 
     private final RaftSettings settings;
     private final RaftPeerId self;
@@ -88,6 +93,16 @@ public final class RatisProposer implements Proposer {
     private volatile MembershipFollowingClient adminClients;
     private volatile boolean closed;
     private volatile long startMillis = -1;
+    /** Proposals sent and not yet answered: failed early when the leader is lost (see {@link #watchLeaderContact}). */
+    private final Set<CompletableFuture<ApplyResult>> pending = ConcurrentHashMap.newKeySet();
+    private volatile LeaderlessClock leaderless = new LeaderlessClock(System.nanoTime());
+    private volatile ScheduledExecutorService contactWatch;
+    private volatile CommandApplier applier;
+    /** Why writes are refused now (no space, or the log failed); null when the storage is healthy. */
+    private volatile String storageProblem;
+    /** The log write that failed: Ratis' log refuses every write after it, until the replica restarts. */
+    private volatile Throwable logFailure;
+    private final List<Consumer<Optional<String>>> storageListeners = new CopyOnWriteArrayList<>();
 
     public RatisProposer(RaftSettings settings) {
         this.settings = settings;
@@ -130,26 +145,14 @@ public final class RatisProposer implements Proposer {
         }
         RaftStorage.StartupOption option = Files.isDirectory(groupDir)
                 ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT;
+        this.applier = applier;
         RatisStateMachine sm = new RatisStateMachine(applier, self, leadership, seed, this::failStop,
                 RatisProperties.leaderlessAllowance(settings));
-        server = RaftServer.newBuilder()
-                .setServerId(self)
-                .setGroup(group)
-                .setStateMachine(sm)
-                .setProperties(properties)
-                .setParameters(parameters)
-                .setOption(option)
-                .build();
         try {
-            server.start();
-            stateMachine = sm;
-            division = server.getDivision(settings.groupId());
+            launch(sm, group, option, properties, parameters);
             long committedAtStart = division.getRaftLog().getLastCommittedIndex();
-            clients = new MembershipFollowingClient(settings.groupId(), properties, parameters, clientRetryPolicy(),
-                    this::peersAsDialled, this::leaderHint, settings.proposeTimeout().multipliedBy(2));
-            adminClients = new MembershipFollowingClient(settings.groupId(), properties, parameters, adminRetryPolicy(),
-                    this::peersAsDialled, this::leaderHint, membershipTimeout());
-            clients.get();
+            leaderless = new LeaderlessClock(System.nanoTime());
+            contactWatch = startContactWatch();
             boolean ready = sm.awaitCondition(() -> failure.get() != null || caughtUp(committedAtStart),
                     settings.startTimeout());
             if (failure.get() != null) {
@@ -174,6 +177,199 @@ public final class RatisProposer implements Proposer {
                 settings.forceNewCluster() ? ", forced new cluster" : "", startMillis, settings.bindAddress(),
                 settings.advertiseAddress(), settings.tls().isPresent() ? "mutual TLS" : "plaintext",
                 division.getInfo().getLastAppliedIndex(), division.getInfo().isLeader());
+    }
+
+    /** Builds and starts the Ratis server around {@code sm}, and the clients that follow its membership. */
+    private void launch(RatisStateMachine sm, RaftGroup group, RaftStorage.StartupOption option,
+            RaftProperties properties, Parameters parameters) throws IOException {
+        sm.onLogFailed(this::storageFailed);
+        sm.snapshotWhen(() -> storageProblem == null);
+        server = RaftServer.newBuilder()
+                .setServerId(self)
+                .setGroup(group)
+                .setStateMachine(sm)
+                .setProperties(properties)
+                .setParameters(parameters)
+                .setOption(option)
+                .build();
+        server.start();
+        stateMachine = sm;
+        division = server.getDivision(settings.groupId());
+        clients = new MembershipFollowingClient(settings.groupId(), properties, parameters, clientRetryPolicy(),
+                this::peersAsDialled, this::leaderHint, settings.proposeTimeout().multipliedBy(2));
+        adminClients = new MembershipFollowingClient(settings.groupId(), properties, parameters, adminRetryPolicy(),
+                this::peersAsDialled, this::leaderHint, membershipTimeout());
+        clients.get();
+    }
+
+    private void storageFailed(Throwable cause) {
+        if (logFailure == null) {
+            logFailure = cause;
+            setStorageProblem(StorageHealth.failedWrite(cause.getMessage()));
+            leadership.publish(false);
+            LOG.error("raft replica {}: its log cannot be written ({}); this manager refuses writes and restarts its "
+                    + "replica once {} has free space again", self, cause.toString(), settings.storageDir());
+        }
+    }
+
+    /**
+     * Once a second: how much space the storage has. Below {@link RatisProperties#storageFreeMin} this
+     * replica is unhealthy (writes refused at once, partial snapshots deleted) before a write fails;
+     * after a write failed (Ratis' log then refuses every later write) it restarts its replica in this
+     * process once twice that much is free again, keeping the store it has: nothing to restart by hand.
+     */
+    private void watchStorage() {
+        if (closed || failure.get() != null || division == null) {
+            return;
+        }
+        try {
+            Throwable failed = logFailure;
+            StorageHealth health = StorageHealth.judge(settings.storageDir().toFile().getUsableSpace(),
+                    RatisProperties.storageFreeMin(settings), Optional.ofNullable(failed).map(Throwable::getMessage),
+                    settings.storageDir().toString());
+            if (health.restart()) {
+                restartReplica();
+            } else if (health.problem().isPresent()) {
+                if (storageProblem == null) {
+                    LOG.warn("raft replica {}: {}; refusing writes until there is space again", self,
+                            health.problem().get());
+                    SnapshotFiles.deleteUnfinished(stateMachine.storage());
+                }
+                setStorageProblem(health.problem().get());
+            } else if (storageProblem != null) {
+                setStorageProblem(null);
+                LOG.info("raft replica {}: {} has space again; writes are accepted", self, settings.storageDir());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("raft replica {}: storage check failed: {}", self, e.toString());
+        }
+    }
+
+    /**
+     * A fresh Ratis server on the same storage, around the applier this replica already filled: the
+     * state machine resumes at the last applied entry (log entries up to it are skipped when Ratis
+     * replays them), so the store keeps serving and the leader sends what was missed.
+     */
+    private synchronized void restartReplica() throws IOException {
+        if (closed || failure.get() != null) {
+            return;
+        }
+        var at = stateMachine.getLastAppliedTermIndex();
+        LOG.warn("raft replica {}: restarting it in place after its log failed (applied up to {})", self, at);
+        for (AutoCloseable c : new AutoCloseable[] {clients, adminClients, server}) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("closing the failed replica", e);
+            }
+        }
+        leadership.publish(false);
+        SnapshotFiles.deleteUnfinished(stateMachine.storage());
+        RatisStateMachine sm = new RatisStateMachine(applier, self, leadership, Optional.empty(), this::failStop,
+                RatisProperties.leaderlessAllowance(settings), at);
+        logFailure = null;
+        launch(sm, initialGroup, RaftStorage.StartupOption.RECOVER, RatisProperties.from(settings),
+                RatisTls.parameters(settings.tls()));
+        setStorageProblem(null);
+        LOG.info("raft replica {}: restarted after its log failed; catching up from the leader", self);
+    }
+
+    /**
+     * Why this manager's replica cannot take writes now (its disk is full, or writing its log
+     * failed), or empty when it is healthy. It recovers by itself once the disk has space again.
+     */
+    public Optional<String> storageProblem() {
+        return Optional.ofNullable(storageProblem);
+    }
+
+    /** Told (on a Raft thread) whenever the storage turns unhealthy (the problem) or healthy again (empty). */
+    public void onStorageHealth(Consumer<Optional<String>> listener) {
+        storageListeners.add(listener);
+    }
+
+    /**
+     * A replica that cannot write its log must not lead (its entries would never commit, and Ratis
+     * keeps such a leader): while unhealthy it takes part in no election and hands leadership over.
+     * Blocking admin calls, so on a thread of their own.
+     */
+    private void stayOutOfLeadership(boolean unhealthy) {
+        Thread t = new Thread(() -> {
+            try {
+                var client = adminClients.get();
+                if (unhealthy) {
+                    client.getLeaderElectionManagementApi(self).pause();
+                    if (division.getInfo().isLeader()) {
+                        client.admin().transferLeadership(null, settings.electionTimeoutMax().multipliedBy(2).toMillis());
+                    }
+                } else {
+                    client.getLeaderElectionManagementApi(self).resume();
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.info("raft replica {}: could not {} its leader elections: {}", self, unhealthy ? "pause" : "resume",
+                        e.toString());
+            }
+        }, "orch-raft-leadership-" + self);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void setStorageProblem(String problem) {
+        boolean changed = (problem == null) != (storageProblem == null);
+        storageProblem = problem;
+        if (changed) {
+            stayOutOfLeadership(problem != null);
+            for (Consumer<Optional<String>> l : storageListeners) {
+                try {
+                    l.accept(Optional.ofNullable(problem));
+                } catch (RuntimeException e) {
+                    LOG.warn("storage health listener failed", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Samples this replica's leader contact a few times per election timeout. Ratis steps a leader
+     * down once it has not heard from a quorum for an election timeout, but a proposal it held
+     * (or one sent afterwards) is then retried by the client until the propose timeout: without
+     * this watch the first write after losing quorum waited the whole 10 s, the next ones failed
+     * at once (the check in {@link #propose}).
+     */
+    private ScheduledExecutorService startContactWatch() {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "orch-raft-contact-" + self);
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(10, settings.electionTimeoutMin().toMillis() / 4);
+        timer.scheduleWithFixedDelay(this::watchLeaderContact, period, period, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::watchStorage, 0, STORAGE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        return timer;
+    }
+
+    private void watchLeaderContact() {
+        try {
+            RaftServer.Division d = division;
+            if (d == null || closed || failure.get() != null) {
+                return;
+            }
+            long now = System.nanoTime();
+            leaderless.observe(now, LeaderContact.contactAge(d.getInfo().getRoleInfoProto(),
+                    d.getRaftConf().getCurrentPeers().size()));
+            if (!pending.isEmpty() && leaderlessTooLong(now)) {
+                NoQuorumException lost = noQuorum(null);
+                for (CompletableFuture<ApplyResult> p : pending) {
+                    p.completeExceptionally(lost); // it may still commit later, as after any timeout
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("{}: leader contact not sampled", self, e);
+        }
+    }
+
+    /** No leader in view for longer than a failover (with one split vote) takes. */
+    private boolean leaderlessTooLong(long nowNanos) {
+        return leaderless.leaderlessFor(nowNanos).compareTo(RatisProperties.leaderlessAllowance(settings)) > 0;
     }
 
     /**
@@ -252,7 +448,8 @@ public final class RatisProposer implements Proposer {
      * back anyway). Completes exceptionally with {@link ProposalFailedException}, or its
      * {@link NoQuorumException} when no leader is reachable: at once when this replica has known no
      * leader for two maximum election timeouts (enough for a normal failover, including a split
-     * vote), else when the propose timeout passes. Completes on a Ratis client thread: keep
+     * vote), as soon as that much time has passed without a leader while the proposal waits, else
+     * when the propose timeout passes. Completes on a Ratis client thread: keep
      * dependent actions short.
      */
     @Override
@@ -261,17 +458,21 @@ public final class RatisProposer implements Proposer {
         if (refused.isPresent()) {
             return CompletableFuture.failedFuture(refused.get());
         }
-        if (sinceLeaderContact().compareTo(RatisProperties.leaderlessAllowance(settings)) > 0) {
+        if (sinceLeaderContact().compareTo(RatisProperties.leaderlessAllowance(settings)) > 0
+                || leaderlessTooLong(System.nanoTime())) {
             return CompletableFuture.failedFuture(noQuorum(null));
         }
         long sent = System.nanoTime();
         long deadline = sent + settings.proposeTimeout().toNanos();
         CompletableFuture<ApplyResult> result = new CompletableFuture<>();
+        pending.add(result);
+        result.whenComplete((r, e) -> pending.remove(result));
         CompletableFuture<RaftClientReply> reply;
         try {
             reply = clients.get().async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(command.toByteArray())));
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(new ProposalFailedException("raft client refused the proposal", e));
+            result.completeExceptionally(new ProposalFailedException("raft client refused the proposal", e));
+            return result;
         }
         reply.orTimeout(settings.proposeTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, error) -> {
             if (error != null) {
@@ -302,6 +503,10 @@ public final class RatisProposer implements Proposer {
         if (closed || clients == null) {
             return Optional.of(new ProposalFailedException(
                     closed ? "raft proposer is closed" : "raft proposer not started", null));
+        }
+        String problem = storageProblem;
+        if (problem != null) {
+            return Optional.of(new StorageUnavailableException(problem));
         }
         return Optional.empty();
     }
@@ -591,6 +796,9 @@ public final class RatisProposer implements Proposer {
             return;
         }
         closed = true;
+        if (contactWatch != null) {
+            contactWatch.shutdownNow();
+        }
         IOException failed = null;
         for (MembershipFollowingClient c : new MembershipFollowingClient[] {clients, adminClients}) {
             try {

@@ -58,6 +58,14 @@ final class RatisStateMachine extends BaseStateMachine {
     private final Optional<ForceNewCluster.Seed> seed;
     private final Consumer<Throwable> onFatal;
     private final Duration noLeaderNotice;
+    /**
+     * Set when this state machine takes over an applier that already applied entries (the replica
+     * restarted in this process after its storage failed): entries up to here are skipped when
+     * Ratis replays its log from the snapshot. Null for a normal start.
+     */
+    private final TermIndex resumeAt;
+    private volatile Consumer<Throwable> onLogFailed = e -> { };
+    private volatile BooleanSupplier storageHealthy = () -> true;
     /** System.nanoTime() since when this replica has known no leader, once Ratis told us it is long; else null. */
     private volatile Long leaderlessSinceNanos;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -71,6 +79,13 @@ final class RatisStateMachine extends BaseStateMachine {
      */
     RatisStateMachine(CommandApplier applier, RaftPeerId self, LeadershipNotifier leadership,
             Optional<ForceNewCluster.Seed> seed, Consumer<Throwable> onFatal, Duration noLeaderNotice) {
+        this(applier, self, leadership, seed, onFatal, noLeaderNotice, null);
+    }
+
+    /** @param resumeAt what {@code applier} already applied, when it is not empty (see {@link #resumeAt}) */
+    RatisStateMachine(CommandApplier applier, RaftPeerId self, LeadershipNotifier leadership,
+            Optional<ForceNewCluster.Seed> seed, Consumer<Throwable> onFatal, Duration noLeaderNotice, TermIndex resumeAt) {
+        this.resumeAt = resumeAt;
         this.applier = applier;
         this.self = self;
         this.leadership = leadership;
@@ -83,6 +98,13 @@ final class RatisStateMachine extends BaseStateMachine {
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
         storage.init(raftStorage);
+        SnapshotFiles.deleteUnfinished(storage);
+        if (resumeAt != null) {
+            setLastAppliedTermIndex(resumeAt); // the applier holds this state already: no snapshot to load
+            getLifeCycle().transition(LifeCycle.State.STARTING);
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+            return;
+        }
         if (seed.isPresent()) {
             storage.updateLatestSnapshot(SnapshotFiles.write(storage, seed.get().at(), seed.get().snapshot()));
         }
@@ -101,6 +123,9 @@ final class RatisStateMachine extends BaseStateMachine {
      */
     @Override
     public void pause() {
+        if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+            return; // an install that failed (a full disk) left it paused; the leader tries again
+        }
         getLifeCycle().transition(LifeCycle.State.PAUSING);
         getLifeCycle().transition(LifeCycle.State.PAUSED);
     }
@@ -144,6 +169,10 @@ final class RatisStateMachine extends BaseStateMachine {
         return true;
     }
 
+    SimpleStateMachineStorage storage() {
+        return storage;
+    }
+
     @Override
     public StateMachineStorage getStateMachineStorage() {
         return storage;
@@ -158,6 +187,11 @@ final class RatisStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
         long index = entry.getIndex();
+        if (resumeAt != null && index <= applier.lastAppliedIndex()) {
+            // replayed from the log after an in-process restart: the applier has it already
+            advance(entry);
+            return CompletableFuture.completedFuture(ApplyResultCodec.encode(ApplyResult.ok(index)));
+        }
         ApplyResult result;
         try {
             StoreCommand command = StoreCommand.parseFrom(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
@@ -169,22 +203,55 @@ final class RatisStateMachine extends BaseStateMachine {
             // An applier bug: this replica's state is now unknown. Applying more would build on it.
             LOG.error("{}: applying entry {} failed; stopping this replica (fail-stop) so it cannot diverge further",
                     self, index, e);
-            onFatal.accept(e);
-            throw new IllegalStateException("applier failed on entry " + index, e);
+            IllegalStateException stop = new IllegalStateException("applying raft entry " + index + " failed: " + e, e);
+            onFatal.accept(stop);
+            throw stop;
         }
         advance(entry);
         return CompletableFuture.completedFuture(ApplyResultCodec.encode(result));
     }
 
     private void advance(LogEntryProto entry) {
-        updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        advanceTo(entry.getTerm(), entry.getIndex());
+        signal();
+    }
+
+    /** Asked before writing a snapshot: a full disk gets no attempt (Ratis would retry after every entry). */
+    void snapshotWhen(BooleanSupplier healthy) {
+        this.storageHealthy = healthy;
+    }
+
+    /** Told (on a Raft log thread) when this replica could not write its log, e.g. the disk is full. */
+    void onLogFailed(Consumer<Throwable> listener) {
+        this.onLogFailed = listener;
+    }
+
+    /**
+     * Ratis' log worker stops writing after the first failed write (every later write fails with
+     * "Log already failed"), so the replica is useless until it is restarted on its storage.
+     */
+    @Override
+    public void notifyLogFailed(Throwable cause, LogEntryProto failedEntry) {
+        LOG.error("{}: writing the raft log failed{}: {}", self,
+                failedEntry == null ? "" : " at entry " + failedEntry.getIndex(), cause.toString());
+        onLogFailed.accept(cause);
+    }
+
+    /**
+     * Counts an entry as applied. Never backwards: after an in-process restart Ratis replays the
+     * log from the last snapshot, below the index this state machine resumed at.
+     */
+    private void advanceTo(long term, long index) {
+        if (index > appliedIndex()) {
+            updateLastAppliedTermIndex(term, index);
+        }
         signal();
     }
 
     /** Configuration and metadata entries: nothing for the applier, but they count as applied. */
     @Override
     public void notifyTermIndexUpdated(long term, long index) {
-        super.notifyTermIndexUpdated(term, index);
+        advanceTo(term, index);
         signal();
     }
 
@@ -194,7 +261,7 @@ final class RatisStateMachine extends BaseStateMachine {
      */
     @Override
     public void notifyConfigurationChanged(long term, long index, RaftConfigurationProto newConfiguration) {
-        updateLastAppliedTermIndex(term, index);
+        advanceTo(term, index);
         signal();
     }
 
@@ -211,6 +278,11 @@ final class RatisStateMachine extends BaseStateMachine {
         SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
         if (latest != null && latest.getIndex() >= at.getIndex()) {
             return latest.getIndex();
+        }
+        if (!storageHealthy.getAsBoolean()) {
+            // Ratis asks again after the next entry; each failed try used to log a stack trace
+            // and leave a partial file behind (1,678 a minute on a full disk)
+            return latest == null ? RaftLog.INVALID_LOG_INDEX : latest.getIndex();
         }
         long started = System.nanoTime();
         storage.updateLatestSnapshot(SnapshotFiles.write(storage, at, applier.snapshot()));

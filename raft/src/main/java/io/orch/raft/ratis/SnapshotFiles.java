@@ -38,19 +38,41 @@ final class SnapshotFiles {
         File target = storage.getSnapshotFile(at.getTerm(), at.getIndex());
         Path tmp = target.toPath().resolveSibling(target.getName() + ".writing");
         byte[] bytes = snapshot.toByteArray();
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
-            out.force(true);
-        }
         MD5Hash md5 = md5(bytes);
-        MD5FileUtil.saveMD5File(target, md5);
-        Files.move(tmp, target.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+                out.force(true);
+            }
+            MD5FileUtil.saveMD5File(target, md5);
+            Files.move(tmp, target.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            // a full disk: leave nothing half-written behind (Ratis retries the snapshot often)
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
         fsyncDirectory(target.toPath().getParent());
         return new SingleFileSnapshotInfo(new FileInfo(target.toPath(), md5), at);
+    }
+
+    /**
+     * Deletes temporary snapshot files a crash or a full disk left behind (a {@code .writing} file
+     * is never a snapshot: the rename into place is the commit).
+     */
+    static int deleteUnfinished(SimpleStateMachineStorage storage) {
+        File dir = storage.getSnapshotFile(0, 0).getParentFile();
+        File[] unfinished = dir == null ? null : dir.listFiles((d, name) -> name.endsWith(".writing"));
+        int deleted = 0;
+        for (File f : unfinished == null ? new File[0] : unfinished) {
+            if (f.delete()) {
+                deleted++;
+            }
+        }
+        return deleted;
     }
 
     /** Reads and verifies a snapshot; a missing or wrong checksum is an error, never silently skipped. */

@@ -69,4 +69,19 @@ class LeaderContactTest {
         assertEquals(3, LeaderContact.quorum(4));
         assertEquals(3, LeaderContact.quorum(5));
     }
+
+    @Test
+    void onlyALeaderOrAFollowerThatKnowsItsLeaderHasContact() {
+        assertEquals(Optional.of(Duration.ofMillis(8_000)),
+                LeaderContact.contactAge(leader(60_000, peer("a", 8_000), peer("b", 9_000)), 3));
+        RoleInfoProto follower = RoleInfoProto.newBuilder().setRole(RaftPeerRole.FOLLOWER).setRoleElapsedTimeMs(90_000)
+                .setFollowerInfo(FollowerInfoProto.newBuilder().setLeaderInfo(peer("l", 40))).build();
+        assertEquals(Optional.of(Duration.ofMillis(40)), LeaderContact.contactAge(follower, 3));
+        RoleInfoProto steppedDown = RoleInfoProto.newBuilder().setRole(RaftPeerRole.FOLLOWER).setRoleElapsedTimeMs(10)
+                .setFollowerInfo(FollowerInfoProto.newBuilder().setLeaderInfo(ServerRpcProto.getDefaultInstance())).build();
+        assertEquals(Optional.empty(), LeaderContact.contactAge(steppedDown, 3), "a fresh role is no contact");
+        RoleInfoProto candidate = RoleInfoProto.newBuilder().setRole(RaftPeerRole.CANDIDATE).setRoleElapsedTimeMs(10)
+                .setCandidateInfo(CandidateInfoProto.newBuilder().setLastLeaderElapsedTimeMs(3_000)).build();
+        assertEquals(Optional.empty(), LeaderContact.contactAge(candidate, 3));
+    }
 }

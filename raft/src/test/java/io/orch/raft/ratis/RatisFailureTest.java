@@ -133,7 +133,9 @@ class RatisFailureTest {
 
         await().atMost(DEADLINE).until(() -> !poisoned.proposer().isRunning());
         assertEquals(1, heard.size());
-        assertTrue(poisoned.proposer().failure().orElseThrow().getMessage().contains("poisoned value 13"));
+        String why = poisoned.proposer().failure().orElseThrow().getMessage();
+        assertTrue(why.contains("poisoned value 13"), why);
+        assertTrue(why.matches("applying raft entry \\d+ failed: .*"), "names the entry: " + why);
         assertEquals(List.of(10L, 11L, 12L), poisoned.applier().values(), "nothing applied after the failed entry");
         assertFalse(poisoned.proposer().isLeader());
         Throwable refused = assertThrows(Exception.class,
