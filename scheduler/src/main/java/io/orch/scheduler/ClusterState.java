@@ -5,8 +5,8 @@ import io.orch.api.proto.PortConfig;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskState;
-import io.orch.scheduler.orchestrator.TaskStates;
-import io.orch.scheduler.orchestrator.Times;
+import io.orch.api.model.TaskStates;
+import io.orch.api.model.Times;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -15,7 +15,7 @@ import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskSpec;
 import io.orch.api.proto.TaskState;
 import io.orch.api.proto.TaskStatus;
-import io.orch.scheduler.orchestrator.Times;
+import io.orch.api.model.Times;
 
 import java.time.Instant;
 

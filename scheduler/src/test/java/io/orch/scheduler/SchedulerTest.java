@@ -18,7 +18,7 @@ import io.orch.api.proto.SpreadOver;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskSpec;
 import io.orch.api.proto.TaskState;
-import io.orch.scheduler.orchestrator.Times;
+import io.orch.api.model.Times;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

@@ -22,7 +22,7 @@ import io.orch.scheduler.network.ClusterAddressPools;
 import io.orch.scheduler.network.IngressPorts;
 import io.orch.scheduler.network.NetworkAllocations;
 import io.orch.scheduler.network.NewNetwork;
-import io.orch.scheduler.orchestrator.TaskStates;
+import io.orch.api.model.TaskStates;
 
 import java.time.Duration;
 import java.util.Iterator;

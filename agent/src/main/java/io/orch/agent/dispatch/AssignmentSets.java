@@ -7,7 +7,7 @@ import io.orch.api.proto.Secret;
 import io.orch.api.proto.SecretReference;
 import io.orch.api.proto.Task;
 import io.orch.raft.store.ReadTx;
-import io.orch.scheduler.orchestrator.TaskStates;
+import io.orch.api.model.TaskStates;
 
 import java.util.Comparator;
 import java.util.List;

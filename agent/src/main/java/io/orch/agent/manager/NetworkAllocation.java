@@ -10,7 +10,7 @@ import io.orch.scheduler.network.IngressPorts;
 import io.orch.scheduler.network.NetworkAttachments;
 import io.orch.scheduler.network.NetworkPlan;
 import io.orch.scheduler.network.NetworkPlanner;
-import io.orch.scheduler.orchestrator.TaskStates;
+import io.orch.api.model.TaskStates;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.orch.agent.manager;
 
+import io.orch.raft.store.WriteTx;
 import io.orch.api.proto.Node;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.Task;
@@ -34,7 +35,6 @@ import java.util.function.Supplier;
 public final class Orchestrator extends ServiceLoop {
     public static final int DEFAULT_HISTORY_LIMIT = 5;
     /** About 1.8 MB of new tasks per Raft entry (Ratis refuses entries somewhat over 4 MB). */
-    static final int MAX_NEW_TASKS_PER_TRANSACTION = 10_000;
 
     private final Supplier<String> ids;
 
@@ -113,25 +113,29 @@ public final class Orchestrator extends ServiceLoop {
     }
 
     /**
-     * Raft entries must stay small (a 20,000-task transaction is about 3.5 MB, near Ratis' limit),
+     * Raft entries must stay within the store's entry budget ({@link WriteTx#ENTRY_BUDGET_BYTES}),
      * so a service scaled to tens of thousands of replicas fills its new slots over several
      * transactions. Replacements are never split from the update that retires their predecessor:
      * a slot whose old task is stopped must get its new task in the same transaction.
      */
     static List<Task> boundedCreates(Plan plan) {
-        if (plan.create.size() <= MAX_NEW_TASKS_PER_TRANSACTION) {
+        long bytes = 0;
+        for (Task t : plan.create) {
+            bytes += t.getSerializedSize();
+        }
+        if (bytes < WriteTx.ENTRY_BUDGET_BYTES) {
             return plan.create;
         }
         Set<String> replaced = new HashSet<>();
         plan.update.forEach(t -> replaced.add(slotOf(t)));
         List<Task> out = new java.util.ArrayList<>();
-        int fresh = 0;
+        long fresh = 0;
         for (Task t : plan.create) {
             if (replaced.contains(slotOf(t))) {
                 out.add(t);
-            } else if (fresh < MAX_NEW_TASKS_PER_TRANSACTION) {
+            } else if (fresh < WriteTx.ENTRY_BUDGET_BYTES) {
                 out.add(t);
-                fresh++;
+                fresh += t.getSerializedSize();
             }
         }
         return out;

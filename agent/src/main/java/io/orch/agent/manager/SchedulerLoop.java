@@ -1,5 +1,6 @@
 package io.orch.agent.manager;
 
+import io.orch.raft.store.WriteTx;
 import io.orch.agent.loop.StoreLoop;
 import io.orch.api.proto.ClusterSpec;
 import io.orch.api.proto.Network;
@@ -18,8 +19,8 @@ import io.orch.scheduler.SchedulerOptions;
 import io.orch.scheduler.Strategy;
 import io.orch.scheduler.network.NetworkAttachments;
 import io.orch.scheduler.network.NetworkPlanner;
-import io.orch.scheduler.orchestrator.TaskStates;
-import io.orch.scheduler.orchestrator.Times;
+import io.orch.api.model.TaskStates;
+import io.orch.api.model.Times;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ import java.util.function.Predicate;
  * tasks pending in the older view, so the second to commit is rejected as a whole, and is
  * recomputed at once from the state that includes the first.
  *
- * <p>A transaction carries at most about {@value #MAX_TX_BYTES} bytes of task updates (Raft
+ * <p>A transaction carries at most about the store's entry budget of task updates ({@link WriteTx#full()}) (Raft
  * requests are limited to a few MiB): when a pass places more, it writes the placements of the
  * oldest pending tasks and runs again at once for the rest. Any subset of a batch's placements
  * is itself safe (it reserves less), and every pass starts from the oldest pending task, so
@@ -54,8 +55,6 @@ import java.util.function.Predicate;
 public final class SchedulerLoop extends StoreLoop {
     /** A rejected batch is recomputed at once this many times before the loop backs off. */
     static final int ATTEMPTS = 5;
-    /** Task updates per transaction stop after this many bytes; the rest waits for the next pass. */
-    static final int MAX_TX_BYTES = 2 << 20;
 
     private static final Comparator<Task> OLDEST_FIRST = Comparator
             .comparingLong((Task t) -> t.getCreatedAt().getSeconds()).thenComparingInt(t -> t.getCreatedAt().getNanos())
@@ -165,16 +164,14 @@ public final class SchedulerLoop extends StoreLoop {
             }
             // seeded by the store version: the same store state always gives the same placement
             Scheduler scheduler = new Scheduler(SchedulerOptions.of(strategy(read), read.version()));
-            long bytes = 0;
             for (Placement p : scheduler.place(pending, state)) {
-                if (bytes >= MAX_TX_BYTES) {
+                if (tx.full()) {
                     more[0] = true;
                     break;
                 }
                 Task update = update(p, now);
                 if (update != null) {
                     tx.update(update);
-                    bytes += update.getSerializedSize();
                 }
             }
         });

@@ -16,7 +16,7 @@ import io.orch.api.proto.TaskStatus;
 import io.orch.raft.store.ReadTx;
 import io.orch.scheduler.network.IngressPorts;
 import io.orch.scheduler.network.NetworkAllocations;
-import io.orch.scheduler.orchestrator.TaskStates;
+import io.orch.api.model.TaskStates;
 
 import java.util.Comparator;
 import java.util.HashMap;

@@ -5,7 +5,7 @@ import io.orch.api.proto.TaskState;
 import io.orch.api.proto.TaskStatus;
 import io.orch.scheduler.orchestrator.RestartCounter;
 import io.orch.scheduler.orchestrator.RestartDecider;
-import io.orch.scheduler.orchestrator.Times;
+import io.orch.api.model.Times;
 
 import java.time.Instant;
 import java.util.ArrayList;

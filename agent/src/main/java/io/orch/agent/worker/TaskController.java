@@ -1,5 +1,6 @@
 package io.orch.agent.worker;
 
+import io.orch.api.model.TaskStates;
 import io.orch.api.proto.ContainerStatus;
 import io.orch.api.proto.PortConfig;
 import io.orch.api.proto.Task;
@@ -14,7 +15,7 @@ import io.orch.runtime.TaskHandle;
 import io.orch.runtime.health.HealthMonitor;
 import io.orch.runtime.health.HealthStatus;
 import io.orch.runtime.net.NetworkState;
-import io.orch.scheduler.orchestrator.Times;
+import io.orch.api.model.Times;
 
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
@@ -121,10 +122,10 @@ final class TaskController {
 
     private Step decide(Task task, TaskStatus status) {
         TaskState state = status.getState();
-        if (state.getNumber() >= TaskState.COMPLETE.getNumber()) {
+        if (TaskStates.atLeast(state, TaskState.COMPLETE)) {
             return new Step.Noop(status); // final: nothing moves it any more
         }
-        if (task.getDesiredState().getNumber() > TaskState.RUNNING.getNumber()) {
+        if (TaskStates.after(task.getDesiredState(), TaskState.RUNNING)) {
             return shutdown(task, status);
         }
         if (state.getNumber() > task.getDesiredState().getNumber()) {
@@ -256,7 +257,7 @@ final class TaskController {
 
     /** The task cannot go on: REJECTED while it never ran, FAILED once it did. */
     private Step fatal(TaskStatus status, String why) {
-        boolean ran = status.getState().getNumber() > TaskState.STARTING.getNumber();
+        boolean ran = TaskStates.after(status.getState(), TaskState.STARTING);
         return advance(ran ? status(TaskState.FAILED, "failed", why) : status(TaskState.REJECTED, "rejected", why));
     }
 

@@ -1,5 +1,6 @@
 package io.orch.agent.worker;
 
+import io.orch.api.model.TaskStates;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskState;
 import io.orch.api.proto.TaskStatus;
@@ -91,7 +92,7 @@ final class TaskSupervisor {
 
     /** A newer version of the task from the store. */
     void update(Task newer) {
-        boolean stopWanted = newer.getDesiredState().getNumber() > TaskState.RUNNING.getNumber();
+        boolean stopWanted = TaskStates.after(newer.getDesiredState(), TaskState.RUNNING);
         synchronized (this) {
             task = newer;
         }
@@ -164,7 +165,7 @@ final class TaskSupervisor {
                     status = now;
                 }
                 reporter.accept(now);
-                if (now.getState().getNumber() >= TaskState.COMPLETE.getNumber()) {
+                if (TaskStates.atLeast(now.getState(), TaskState.COMPLETE)) {
                     finish(now);
                     return;
                 }

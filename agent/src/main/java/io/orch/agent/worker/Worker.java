@@ -13,8 +13,8 @@ import io.orch.runtime.image.registry.ImagePuller;
 import io.orch.runtime.image.registry.RegistryAuth;
 import io.orch.runtime.TaskHandle;
 import io.orch.scheduler.filter.RuntimeFilter;
-import io.orch.scheduler.orchestrator.TaskStates;
-import io.orch.scheduler.orchestrator.Times;
+import io.orch.api.model.TaskStates;
+import io.orch.api.model.Times;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -240,7 +240,7 @@ public final class Worker implements AutoCloseable {
         if (TaskStates.finished(state)) {
             return;
         }
-        if (state.getNumber() > TaskState.ASSIGNED.getNumber()) {
+        if (TaskStates.after(state, TaskState.ASSIGNED)) {
             if (unclaimed.containsKey(t.getId())) {
                 return;
             }
@@ -257,7 +257,7 @@ public final class Worker implements AutoCloseable {
             return;
         }
         if (!wanted) {
-            if (t.getDesiredState().getNumber() > TaskState.RUNNING.getNumber() && state == TaskState.ASSIGNED) {
+            if (TaskStates.after(t.getDesiredState(), TaskState.RUNNING) && state == TaskState.ASSIGNED) {
                 report(t.getId(), TaskState.SHUTDOWN, "");
             }
             return;
@@ -398,7 +398,7 @@ public final class Worker implements AutoCloseable {
     public List<String> liveImages() {
         List<String> refs = new ArrayList<>();
         for (Task t : view.tasks()) {
-            if (t.getStatus().getState().getNumber() < TaskState.COMPLETE.getNumber()) {
+            if (TaskStates.before(t.getStatus().getState(), TaskState.COMPLETE)) {
                 refs.add(t.getSpec().getContainerSpec().getImage());
             }
         }

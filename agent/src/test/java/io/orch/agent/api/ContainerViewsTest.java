@@ -10,7 +10,7 @@ import io.orch.api.proto.TaskState;
 import io.orch.api.proto.TaskStatus;
 import io.orch.runtime.ContainerIds;
 import io.orch.runtime.TaskHandle;
-import io.orch.scheduler.orchestrator.Times;
+import io.orch.api.model.Times;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;

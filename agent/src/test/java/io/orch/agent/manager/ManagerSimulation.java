@@ -23,7 +23,7 @@ import io.orch.raft.LocalProposer;
 import io.orch.raft.store.ClusterStore;
 import io.orch.scheduler.orchestrator.Readiness;
 import io.orch.scheduler.orchestrator.TaskInputs;
-import io.orch.scheduler.orchestrator.TaskStates;
+import io.orch.api.model.TaskStates;
 
 import java.time.Clock;
 import java.time.Duration;

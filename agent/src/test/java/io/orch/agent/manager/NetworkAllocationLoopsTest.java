@@ -34,7 +34,7 @@ import io.orch.runtime.fake.FakeRuntime;
 import io.orch.scheduler.network.Ipv4Address;
 import io.orch.scheduler.network.Ipv4Cidr;
 import io.orch.scheduler.network.NetworkAllocations;
-import io.orch.scheduler.orchestrator.TaskStates;
+import io.orch.api.model.TaskStates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -27,7 +27,7 @@ import io.orch.raft.LocalProposer;
 import io.orch.raft.store.ClusterStore;
 import io.orch.runtime.RuntimeRegistry;
 import io.orch.runtime.fake.FakeRuntime;
-import io.orch.scheduler.orchestrator.TaskStates;
+import io.orch.api.model.TaskStates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

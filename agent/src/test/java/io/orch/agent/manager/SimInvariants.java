@@ -7,7 +7,7 @@ import io.orch.raft.store.ClusterStore;
 import io.orch.raft.store.ObjectKind;
 import io.orch.raft.store.StoreEvent;
 import io.orch.raft.store.Subscription;
-import io.orch.scheduler.orchestrator.TaskStates;
+import io.orch.api.model.TaskStates;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,8 +6,8 @@ import io.orch.api.proto.TaskState;
 import io.orch.api.proto.TaskStatus;
 import io.orch.raft.store.ClusterStore;
 import io.orch.raft.store.StoreException;
-import io.orch.scheduler.orchestrator.TaskStates;
-import io.orch.scheduler.orchestrator.Times;
+import io.orch.api.model.TaskStates;
+import io.orch.api.model.Times;
 
 import java.time.Duration;
 import java.time.Instant;

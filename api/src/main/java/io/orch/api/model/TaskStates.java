@@ -22,6 +22,16 @@ public final class TaskStates {
         return state.getNumber() < bound.getNumber();
     }
 
+    /** {@code state} comes after {@code bound} in a task's life. */
+    public static boolean after(TaskState state, TaskState bound) {
+        return state.getNumber() > bound.getNumber();
+    }
+
+    /** {@code state} is {@code ceiling} or earlier in a task's life. */
+    public static boolean atMost(TaskState state, TaskState ceiling) {
+        return state.getNumber() <= ceiling.getNumber();
+    }
+
     /** The task has stopped for good (COMPLETE, SHUTDOWN, FAILED, REJECTED, ORPHANED...). */
     public static boolean finished(TaskState s) {
         return atLeast(s, TaskState.COMPLETE);

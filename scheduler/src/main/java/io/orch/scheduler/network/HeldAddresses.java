@@ -5,7 +5,7 @@ import io.orch.api.proto.NetworkAttachment;
 import io.orch.api.proto.Node;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.Task;
-import io.orch.scheduler.orchestrator.TaskStates;
+import io.orch.api.model.TaskStates;
 
 import java.util.ArrayList;
 import java.util.Collection;

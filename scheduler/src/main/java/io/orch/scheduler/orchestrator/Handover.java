@@ -1,5 +1,6 @@
 package io.orch.scheduler.orchestrator;
 
+import io.orch.api.model.TaskStates;
 import io.orch.api.proto.Node;
 import io.orch.api.proto.NodeStatus;
 import io.orch.api.proto.Task;
@@ -35,7 +36,7 @@ public final class Handover {
     public static boolean anyStillStopping(List<Task> slot, Map<String, Node> nodes) {
         for (Task t : slot) {
             Node n = nodes.get(t.getNodeId());
-            if (!TaskStates.finished(t) && t.getStatus().getState().getNumber() >= TaskState.ASSIGNED.getNumber()
+            if (!TaskStates.finished(t) && TaskStates.atLeast(t.getStatus().getState(), TaskState.ASSIGNED)
                     && n != null && n.getStatus().getState() != NodeStatus.State.DOWN) {
                 return true;
             }
@@ -59,7 +60,7 @@ public final class Handover {
         for (Task u : plan.update) {
             Task was = before.get(u.getId());
             if (was != null && was.getDesiredState() == TaskState.READY
-                    && u.getDesiredState().getNumber() > TaskState.RUNNING.getNumber()) {
+                    && TaskStates.after(u.getDesiredState(), TaskState.RUNNING)) {
                 waiting.add(slotOf(u));
             }
         }

@@ -1,5 +1,6 @@
 package io.orch.scheduler.orchestrator;
 
+import io.orch.api.model.TaskStates;
 import io.orch.api.proto.Node;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.Task;

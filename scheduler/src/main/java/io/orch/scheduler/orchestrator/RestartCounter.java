@@ -1,5 +1,6 @@
 package io.orch.scheduler.orchestrator;
 
+import io.orch.api.model.Times;
 import com.google.protobuf.Timestamp;
 import io.orch.api.proto.RestartPolicy;
 import io.orch.api.proto.Task;

@@ -1,5 +1,6 @@
 package io.orch.scheduler.orchestrator;
 
+import io.orch.api.model.Times;
 import io.orch.api.proto.RestartPolicy;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskState;

@@ -1,5 +1,7 @@
 package io.orch.scheduler.orchestrator;
 
+import io.orch.api.model.TaskStates;
+import io.orch.api.model.Times;
 import io.orch.api.proto.Node;
 import io.orch.api.proto.NodeStatus;
 import io.orch.api.proto.Service;
@@ -302,7 +304,7 @@ public final class RollingUpdate {
             if (clean == null) {
                 return;
             }
-            if (clean.getDesiredState().getNumber() < TaskState.RUNNING.getNumber()) {
+            if (TaskStates.before(clean.getDesiredState(), TaskState.RUNNING)) {
                 // stop-first: the old tasks were told to stop; start the new one once they have
                 others.forEach(t -> shutDown(t, step));
                 if (!anyOtherHolding()) {
@@ -335,7 +337,7 @@ public final class RollingUpdate {
         /** Another task of the slot may still be running: assigned to a live node, not finished. */
         private boolean anyOtherHolding() {
             for (Task t : history) {
-                if (t != clean && !TaskStates.finished(t) && t.getStatus().getState().getNumber() >= TaskState.ASSIGNED.getNumber()
+                if (t != clean && !TaskStates.finished(t) && TaskStates.atLeast(t.getStatus().getState(), TaskState.ASSIGNED)
                         && onLiveNode(t)) {
                     return true;
                 }
@@ -350,7 +352,7 @@ public final class RollingUpdate {
 
         private static void shutDown(Task t, Step step) {
             Task current = step.current(t);
-            if (current.getDesiredState().getNumber() <= TaskState.RUNNING.getNumber()) {
+            if (TaskStates.atMost(current.getDesiredState(), TaskState.RUNNING)) {
                 step.change(current.toBuilder().setDesiredState(TaskState.SHUTDOWN).build());
             }
         }

@@ -1,5 +1,6 @@
 package io.orch.scheduler.orchestrator;
 
+import io.orch.api.model.TaskStates;
 import io.orch.api.proto.Node;
 import io.orch.api.proto.NodeSpec;
 import io.orch.api.proto.NodeStatus;
@@ -108,7 +109,7 @@ public final class ServicePlanner {
 
     static void removeSlot(List<Task> history, Plan plan) {
         for (Task t : history) {
-            if (TaskStates.finished(t) || t.getStatus().getState().getNumber() < TaskState.ASSIGNED.getNumber()) {
+            if (TaskStates.finished(t) || TaskStates.before(t.getStatus().getState(), TaskState.ASSIGNED)) {
                 plan.delete.add(t);
             } else if (t.getDesiredState() != TaskState.REMOVE) {
                 plan.update.add(t.toBuilder().setDesiredState(TaskState.REMOVE).build());

@@ -1,5 +1,7 @@
 package io.orch.scheduler.orchestrator;
 
+import io.orch.api.model.TaskStates;
+import io.orch.api.model.Times;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.Task;
 

@@ -1,5 +1,6 @@
 package io.orch.scheduler.orchestrator;
 
+import io.orch.api.model.Times;
 import io.orch.api.proto.UpdateStatus;
 import io.orch.api.proto.UpdateStatus.State;
 

@@ -7,7 +7,7 @@ import io.orch.api.proto.NetworkAttachmentConfig;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskSpec;
-import io.orch.scheduler.orchestrator.TaskStates;
+import io.orch.api.model.TaskStates;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;

@@ -1,5 +1,6 @@
 package io.orch.scheduler.orchestrator;
 
+import io.orch.api.model.Times;
 import io.orch.api.proto.GlobalJob;
 import io.orch.api.proto.JobStatus;
 import io.orch.api.proto.Node;
