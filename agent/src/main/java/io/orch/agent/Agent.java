@@ -1,5 +1,6 @@
 package io.orch.agent;
 
+import io.orch.api.concurrent.DaemonThreads;
 import io.orch.agent.api.ApiException;
 import io.orch.agent.api.ApiServer;
 import io.orch.agent.api.SwarmMembership;
@@ -57,11 +58,7 @@ public final class Agent implements AutoCloseable {
     private ClusterIdentity identity;
     private NodeCredentials credentials;
     /** Role changes (promote/demote) run here, one at a time, never on the threads that asked. */
-    private final java.util.concurrent.ExecutorService roleSwitcher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "orch-role-switch");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ExecutorService roleSwitcher = java.util.concurrent.Executors.newSingleThreadExecutor(DaemonThreads.factory("orch-role-switch"));
     private final java.util.concurrent.atomic.AtomicBoolean switching = new java.util.concurrent.atomic.AtomicBoolean();
     /** Why the last role switch could not happen: logged once, not on every retry. */
     private volatile String lastSwitchFailure;

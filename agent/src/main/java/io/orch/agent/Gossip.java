@@ -1,5 +1,6 @@
 package io.orch.agent;
 
+import io.orch.api.concurrent.DaemonThreads;
 import io.orch.agent.cluster.MemberHealth;
 import io.orch.agent.cluster.NodeMembership;
 import io.orch.api.proto.MemberMeta;
@@ -45,11 +46,7 @@ final class Gossip implements AutoCloseable {
         this.context = context;
         this.identity = identity;
         this.seeds = seeds;
-        this.rejoin = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "orch-gossip-rejoin");
-            t.setDaemon(true);
-            return t;
-        });
+        this.rejoin = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("orch-gossip-rejoin"));
     }
 
     /** A manager's: the key and the seeds come from the store (every node's gossip address). */

@@ -1,5 +1,6 @@
 package io.orch.agent;
 
+import io.orch.api.concurrent.Backoff;
 import io.orch.agent.net.StoreNetworkMapSource;
 
 import io.grpc.ManagedChannel;
@@ -295,7 +296,8 @@ public final class ManagerNode implements RunningRole {
                 c.advertisedListenAddr().toString(), c.advertisedGossipAddr().toString(),
                 context.runtimes().advertisedNames(), context.version());
         registrar = new Thread(() -> {
-            long backoff = 100;
+            Backoff backoff = Backoff.doubling(Duration.ofMillis(100), Duration.ofSeconds(2));
+            int failures = 0;
             while (!Thread.currentThread().isInterrupted() && takeRegisterAgain()) {
                 try {
                     NodeRegistrar.register(store, facts, context.description(), proposer.isLeader());
@@ -305,11 +307,10 @@ public final class ManagerNode implements RunningRole {
                     }
                     log.info("node registration not committed yet ({}); retrying", e.getMessage());
                     try {
-                        Thread.sleep(backoff); // no quorum yet: wait before asking again
+                        Thread.sleep(backoff.delay(failures++).toMillis()); // no quorum yet: wait before asking again
                     } catch (InterruptedException ie) {
                         return;
                     }
-                    backoff = Math.min(backoff * 2, 2000);
                 }
             }
         }, "orch-node-registrar");

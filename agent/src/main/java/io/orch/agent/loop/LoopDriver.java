@@ -1,5 +1,6 @@
 package io.orch.agent.loop;
 
+import io.orch.api.concurrent.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.orch.raft.store.ClusterStore;
@@ -25,6 +26,8 @@ public final class LoopDriver implements AutoCloseable {
     public static final Duration IDLE_WAKE = Duration.ofSeconds(1);
     static final Duration FIRST_RETRY = Duration.ofMillis(100);
     static final Duration MAX_RETRY = Duration.ofSeconds(2);
+    /** No jitter: each loop is alone on its manager, and exact delays keep the driver's tests replayable. */
+    private static final Backoff RETRIES = Backoff.doublingExact(FIRST_RETRY, MAX_RETRY);
     private static final Logger log = LoggerFactory.getLogger(LoopDriver.class);
 
     private final ControlLoop loop;
@@ -51,8 +54,7 @@ public final class LoopDriver implements AutoCloseable {
         if (failures <= 0) {
             return Duration.ZERO;
         }
-        long millis = FIRST_RETRY.toMillis() << Math.min(failures - 1, 10);
-        return Duration.ofMillis(Math.min(millis, MAX_RETRY.toMillis()));
+        return RETRIES.delay(failures - 1);
     }
 
     /** How long to wait for events before a pass is due anyway. */

@@ -1,5 +1,6 @@
 package io.orch.agent.worker;
 
+import io.orch.api.concurrent.Backoff;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
@@ -15,16 +16,14 @@ final class RetryDelays {
     static final Duration MAX = Duration.ofSeconds(5);
     static final double JITTER = 0.2;
 
-    private final RandomGenerator random;
+    private final Backoff backoff;
 
     RetryDelays(RandomGenerator random) {
-        this.random = random;
+        this.backoff = new Backoff(FIRST, 2, MAX, JITTER, random::nextDouble);
     }
 
     /** The delay before retry number {@code attempt} (1 for the first retry). */
     Duration before(int attempt) {
-        long base = Math.min(MAX.toMillis(), FIRST.toMillis() << Math.min(Math.max(0, attempt - 1), 16));
-        double spread = 1 + JITTER * (2 * random.nextDouble() - 1);
-        return Duration.ofMillis(Math.max(1, Math.round(base * spread)));
+        return backoff.delay(attempt - 1);
     }
 }

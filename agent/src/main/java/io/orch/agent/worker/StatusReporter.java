@@ -1,5 +1,6 @@
 package io.orch.agent.worker;
 
+import io.orch.api.concurrent.DaemonThreads;
 import io.orch.api.proto.TaskStatus;
 import io.orch.raft.store.ClusterStore;
 import org.slf4j.Logger;
@@ -24,8 +25,7 @@ final class StatusReporter implements StatusSink, AutoCloseable {
 
     StatusReporter(ClusterStore store) {
         this.store = store;
-        this.flusher = new Thread(this::run, "orch-status-reporter");
-        this.flusher.setDaemon(true);
+        this.flusher = DaemonThreads.create("orch-status-reporter", this::run);
         this.flusher.start();
     }
 

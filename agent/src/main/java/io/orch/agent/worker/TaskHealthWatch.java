@@ -1,5 +1,6 @@
 package io.orch.agent.worker;
 
+import io.orch.api.concurrent.DaemonThreads;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskStatus;
 import io.orch.runtime.ContainerRuntime;
@@ -19,11 +20,7 @@ import java.util.function.BiConsumer;
  */
 final class TaskHealthWatch {
     /** Probes are short execs on their own threads' time; two scheduler threads only dispatch them. */
-    private static final ScheduledExecutorService SCHEDULER = Executors.newScheduledThreadPool(2, r -> {
-        Thread t = new Thread(r, "orch-health");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService SCHEDULER = Executors.newScheduledThreadPool(2, DaemonThreads.factory("orch-health"));
 
     private TaskHealthWatch() {}
 

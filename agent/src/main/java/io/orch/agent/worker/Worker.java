@@ -1,5 +1,6 @@
 package io.orch.agent.worker;
 
+import io.orch.api.concurrent.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.orch.api.proto.Task;
@@ -58,11 +59,7 @@ public final class Worker implements AutoCloseable {
     private final Timer reconcileTimer;
     private final LocalRestarts localRestarts = new LocalRestarts();
     private final RetryDelays retryDelays = new RetryDelays(new java.util.Random());
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "orch-task");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.factory("orch-task"));
     private final Map<String, TaskSupervisor> runners = new ConcurrentHashMap<>();
     /** Re-attached processes whose task the view does not show yet (a worker-only node before its first assignments). */
     private final Map<String, TaskHandle> unclaimed = new ConcurrentHashMap<>();
@@ -146,8 +143,7 @@ public final class Worker implements AutoCloseable {
             return;
         }
         running = true;
-        thread = new Thread(this::run, "orch-worker");
-        thread.setDaemon(true);
+        thread = DaemonThreads.create("orch-worker", this::run);
         thread.start();
     }
 

@@ -1,5 +1,6 @@
 package io.orch.raft.ratis;
 
+import io.orch.api.concurrent.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,11 +24,7 @@ final class LeadershipNotifier implements AutoCloseable {
     private boolean leader; // only touched on the executor thread
 
     LeadershipNotifier(String name) {
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "orch-raft-leadership-" + name);
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newSingleThreadExecutor(DaemonThreads.factory("orch-raft-leadership-" + name));
     }
 
     /** Registers {@code listener} and tells it the current state (after any change already queued). */

@@ -1,5 +1,6 @@
 package io.orch.raft.ratis;
 
+import io.orch.api.concurrent.DaemonThreads;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
@@ -40,11 +41,7 @@ final class MembershipFollowingClient implements AutoCloseable {
     private final Supplier<Collection<RaftPeer>> currentPeers;
     private final Supplier<RaftPeerId> leaderHint;
     private final Duration retireAfter;
-    private final ScheduledExecutorService retirer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "orch-raft-client-retirer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService retirer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("orch-raft-client-retirer"));
     private RaftClient client;
     private List<RaftPeer> clientPeers;
     private boolean closed;

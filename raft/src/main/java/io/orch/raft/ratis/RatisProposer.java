@@ -1,5 +1,6 @@
 package io.orch.raft.ratis;
 
+import io.orch.api.concurrent.DaemonThreads;
 import io.orch.api.proto.StoreCommand;
 import io.orch.raft.ApplyResult;
 import io.orch.raft.CommandApplier;
@@ -336,11 +337,7 @@ public final class RatisProposer implements Proposer {
      * at once (the check in {@link #propose}).
      */
     private ScheduledExecutorService startContactWatch() {
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "orch-raft-contact-" + self);
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("orch-raft-contact-" + self));
         long period = Math.max(10, settings.electionTimeoutMin().toMillis() / 4);
         timer.scheduleWithFixedDelay(this::watchLeaderContact, period, period, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::watchStorage, 0, STORAGE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
@@ -775,9 +772,7 @@ public final class RatisProposer implements Proposer {
         // closing the whole server before that races with it (its updater then spins). So: after.
         stateMachine.closed().orTimeout(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((ignored, timeout) -> {
-                    Thread stopper = new Thread(this::closeQuietly, "orch-raft-fail-stop-" + self);
-                    stopper.setDaemon(true);
-                    stopper.start();
+                    Thread stopper = DaemonThreads.start("orch-raft-fail-stop-" + self, this::closeQuietly);
                 });
     }
 

@@ -1,5 +1,8 @@
 package io.orch.raft.store;
 
+import java.time.Duration;
+import io.orch.api.concurrent.Backoff;
+import io.orch.api.concurrent.DaemonThreads;
 import io.orch.api.proto.StoreCommand;
 import io.orch.raft.Proposer;
 import org.slf4j.Logger;
@@ -31,13 +34,12 @@ final class ReplicaCatchUp {
             caughtUp.complete(-1L);
             return;
         }
-        Thread t = new Thread(() -> run(proposer, clock, awaitApplied), "orch-store-catch-up");
-        t.setDaemon(true);
-        t.start();
+        Thread t = DaemonThreads.start("orch-store-catch-up", () -> run(proposer, clock, awaitApplied));
     }
 
     private void run(Proposer proposer, Clock clock, LongFunction<CompletableFuture<Long>> awaitApplied) {
-        long backoff = 100;
+        Backoff backoff = Backoff.doubling(Duration.ofMillis(100), Duration.ofSeconds(2));
+        int failures = 0;
         while (proposer.isRunning() && !caughtUp.isDone()) {
             try {
                 StoreCommand barrier = StoreCommand.newBuilder().setProposedAtMillis(clock.millis()).build();
@@ -51,12 +53,11 @@ final class ReplicaCatchUp {
                 log.debug("store replica not caught up yet: {}", e.toString());
             }
             try {
-                Thread.sleep(backoff); // no quorum (or no leader yet): back off before the next barrier
+                Thread.sleep(backoff.delay(failures++).toMillis()); // no quorum (or no leader yet): back off before the next barrier
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            backoff = Math.min(backoff * 2, 2000);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.orch.raft.ratis;
 
+import java.time.Duration;
+import static org.awaitility.Awaitility.await;
 import io.orch.raft.ratis.TestCluster.Replica;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -75,7 +77,10 @@ class TornLogTailTest {
 
         cluster.awaitAllEqual();
         assertEquals(LongStream.rangeClosed(1, 25).boxed().toList(), restarted.applier().values());
-        cluster.propose(restarted, 26);
+        // A replica that has just caught up may not have sampled its leader contact yet on a busy
+        // machine (it then refuses at once with NoQuorumException): it must accept a write soon.
+        await().atMost(Duration.ofSeconds(30)).ignoreException(java.util.concurrent.CompletionException.class)
+                .until(() -> cluster.propose(restarted, 26) > 0);
         cluster.awaitAllEqual();
     }
 

@@ -1,5 +1,6 @@
 package io.orch.runtime.docker;
 
+import io.orch.api.concurrent.DaemonThreads;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orch.runtime.ContainerRuntime;
 import io.orch.runtime.ExecResult;
@@ -58,16 +59,8 @@ public final class DockerRuntime implements ContainerRuntime {
     private final DockerImages images;
     private final TaskTable<DockerTask> tasks = new TaskTable<>();
     /** Blocking waits and log streams: one of each per running task. */
-    private final ExecutorService blocking = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "orch-docker-task");
-        t.setDaemon(true);
-        return t;
-    });
-    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "orch-docker-retry");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService blocking = Executors.newCachedThreadPool(DaemonThreads.factory("orch-docker-task"));
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("orch-docker-retry"));
     private volatile boolean closed;
 
     /**

@@ -1,5 +1,6 @@
 package io.orch.runtime.docker;
 
+import io.orch.api.concurrent.DaemonThreads;
 import io.orch.api.http.RequestHead;
 import io.orch.api.http.StreamingResponse;
 import java.io.BufferedInputStream;
@@ -27,11 +28,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class UnixHttpClient implements AutoCloseable {
     private final Path socket;
-    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "orch-docker-deadlines");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("orch-docker-deadlines"));
 
     UnixHttpClient(Path socket) {
         this.socket = socket;

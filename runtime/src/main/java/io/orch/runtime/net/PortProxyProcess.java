@@ -129,7 +129,7 @@ public final class PortProxyProcess {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
-    /** The jar (or classes dir) this class came from: the proxy needs nothing else. */
+    /** The jar (or classes dir) this class came from: the proxy needs nothing else (so PortProxy uses only the JDK). */
     private static String ownClassPath() throws IOException {
         try {
             return Path.of(PortProxy.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();

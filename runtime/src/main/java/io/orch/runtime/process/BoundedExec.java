@@ -1,5 +1,6 @@
 package io.orch.runtime.process;
 
+import io.orch.api.concurrent.DaemonThreads;
 import io.orch.runtime.ExecResult;
 import io.orch.runtime.RuntimeFailure;
 import io.orch.runtime.Signal;
@@ -52,9 +53,7 @@ final class BoundedExec {
             throw new RuntimeFailure("exec failed to start: " + e.getMessage(), true, e);
         }
         BoundedCollector out = new BoundedCollector(p.getInputStream());
-        Thread reader = new Thread(out, "orch-exec-output-" + p.pid());
-        reader.setDaemon(true);
-        reader.start();
+        Thread reader = DaemonThreads.start("orch-exec-output-" + p.pid(), out);
         boolean timedOut = false;
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

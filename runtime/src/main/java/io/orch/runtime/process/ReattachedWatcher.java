@@ -1,5 +1,6 @@
 package io.orch.runtime.process;
 
+import io.orch.api.concurrent.DaemonThreads;
 import io.orch.runtime.ExitResult;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,11 +35,7 @@ final class ReattachedWatcher implements AutoCloseable {
     synchronized void watch(ProcessTask task, BiConsumer<ProcessTask, ExitResult> onExit) {
         watched.put(task, onExit);
         if (poller == null) {
-            poller = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "orch-process-reattach-watch");
-                t.setDaemon(true);
-                return t;
-            });
+            poller = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("orch-process-reattach-watch"));
             poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
         }
     }

@@ -1,5 +1,6 @@
 package io.orch.runtime.runc;
 
+import io.orch.api.concurrent.DaemonThreads;
 import io.orch.runtime.TaskHandle;
 import io.orch.runtime.TaskTable;
 import java.io.IOException;
@@ -28,11 +29,7 @@ final class RuncRecovery implements AutoCloseable {
     private final RuncNetworking networking;
     private final Consumer<RuncTask> collect;
     private final BiConsumer<String, Path> destroyContainer;
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "orch-runc-reattached");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("orch-runc-reattached"));
 
     /**
      * @param collect          records a container's end once its shim is gone

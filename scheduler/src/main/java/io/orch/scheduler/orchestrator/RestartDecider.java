@@ -1,5 +1,6 @@
 package io.orch.scheduler.orchestrator;
 
+import io.orch.api.concurrent.Backoff;
 import io.orch.api.model.Times;
 import io.orch.api.proto.RestartPolicy;
 import io.orch.api.proto.Task;
@@ -21,6 +22,8 @@ import java.util.List;
 public final class RestartDecider {
     static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    /** Exact (no jitter): a planner's decision must be the same on every replay. */
+    private static final Backoff BACKOFF = Backoff.doublingExact(FIRST_BACKOFF, MAX_BACKOFF);
     static final Duration STABLE_RUN = Duration.ofSeconds(10);
 
     public sealed interface Decision permits Now, At, Never {}
@@ -89,8 +92,7 @@ public final class RestartDecider {
         if (quickFailures <= 1) {
             return Duration.ZERO;
         }
-        long millis = FIRST_BACKOFF.toMillis() << Math.min(quickFailures - 2, 16);
-        return Duration.ofMillis(Math.min(millis, MAX_BACKOFF.toMillis()));
+        return BACKOFF.delay(quickFailures - 2);
     }
 
     private static boolean ranLongEnough(Task t) {
