@@ -65,6 +65,8 @@ public final class Worker implements AutoCloseable {
     private final Map<String, TaskHandle> unclaimed = new ConcurrentHashMap<>();
     /** Tasks reported lost (accepted here once, nothing supervises them): reported once each. */
     private final java.util.Set<String> lost = ConcurrentHashMap.newKeySet();
+    /** Docker's default stop grace, for a task whose spec this node no longer has. */
+    private static final Duration DISCARD_GRACE = Duration.ofSeconds(10);
     private final Object wakeLock = new Object();
     private boolean changed;
     private volatile boolean running;
@@ -117,13 +119,43 @@ public final class Worker implements AutoCloseable {
                 unclaimed.put(h.taskId(), h); // re-attached once the first assignment set shows its task
                 continue;
             }
-            if (task != null && reattach(task, h)) {
+            if (task == null) {
+                discard(h); // no longer assigned here: its container must not run on untracked
+                continue;
+            }
+            if (reattach(task, h)) {
                 reattached++;
             } else {
                 handles.remove(h.taskId());
             }
         }
         return reattached + unclaimed.size();
+    }
+
+    /**
+     * Ends a task an earlier agent started that is no longer assigned to this node (removed or
+     * moved while the agent was down): re-attached only to be stopped and removed, off the
+     * reconcile thread since a stop waits out the grace.
+     */
+    private void discard(TaskHandle h) {
+        ContainerRuntime runtime = runtimes.get(h.runtime()).orElse(null);
+        if (runtime == null) {
+            handles.remove(h.taskId());
+            return;
+        }
+        executor.execute(() -> {
+            try {
+                if (runtime.recover(h)) {
+                    runtime.stop(h.taskId(), DISCARD_GRACE, null);
+                }
+                runtime.destroy(h.taskId());
+                log.info("removed task {}: no longer assigned to this node", h.taskId());
+            } catch (RuntimeException e) {
+                log.warn("could not remove task {} that is no longer assigned here: {}", h.taskId(), e.toString());
+            } finally {
+                handles.remove(h.taskId());
+            }
+        });
     }
 
     private boolean reattach(Task task, TaskHandle h) {
@@ -206,8 +238,9 @@ public final class Worker implements AutoCloseable {
         }
         if (view.complete()) {
             for (Iterator<TaskHandle> it = unclaimed.values().iterator(); it.hasNext(); ) {
-                handles.remove(it.next().taskId()); // no longer assigned here
+                TaskHandle h = it.next();
                 it.remove();
+                discard(h); // no longer assigned here: its container must not run on untracked
             }
         }
         runners.forEach((id, runner) -> {

@@ -78,4 +78,17 @@ class WorkerResumeTest {
         assertEquals(Set.of("t1b"), runtime.runningTaskIds(), "one running task for the slot");
         assertTrue(w1.view().complete(), "the managers' set replaced the kept one");
     }
+
+    /** Found in review: the handle was dropped and the container ran on, untracked, until the next agent start. */
+    @Test
+    void aTaskNoLongerAssignedHereIsRemovedNotLeftRunningUntracked() throws Exception {
+        assertTrue(runtime.isRunning("t1"));
+        io.orch.agent.worker.AssignmentSetFile.under(dataDir).delete(); // an agent that kept no set
+        f.store.updateAndWait(tx -> tx.delete(tx.read().task("t1").orElseThrow())); // removed while the agent was down
+        f.startManager("m1");
+        DispatchFixture.WorkerNode w1 = f.startKeepingWorker("w1", dataDir, runtime, "m1");
+        await().atMost(Duration.ofSeconds(20)).until(() -> w1.view().complete() && !runtime.isRunning("t1"));
+        assertEquals(Set.of(), runtime.runningTaskIds());
+        assertEquals(0, w1.worker().supervised());
+    }
 }
