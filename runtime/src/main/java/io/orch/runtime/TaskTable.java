@@ -19,20 +19,7 @@ import java.util.concurrent.TimeoutException;
  *
  * @param <T> the driver's record of one task
  */
-public final class TaskTable<T extends TaskTable.Entry> {
-
-    /** What the table needs of a driver's task record. */
-    public interface Entry {
-        /** Completed exactly once, when the task has ended. */
-        CompletableFuture<ExitResult> exit();
-
-        /** What the agent persists to re-attach the task later. */
-        TaskHandle handle();
-
-        default boolean running() {
-            return !exit().isDone();
-        }
-    }
+public final class TaskTable<T extends TaskRecord> {
 
     private final ConcurrentHashMap<String, T> tasks = new ConcurrentHashMap<>();
 
@@ -68,12 +55,12 @@ public final class TaskTable<T extends TaskTable.Entry> {
         if (task == null) {
             return CompletableFuture.failedFuture(new NoSuchElementException("unknown task " + taskId));
         }
-        return task.exit().copy();
+        return task.exit.copy();
     }
 
     /** {@link ContainerRuntime#inspect}. */
     public Optional<TaskHandle> inspect(String taskId) {
-        return lookup(taskId).map(Entry::handle);
+        return lookup(taskId).map(TaskRecord::handle);
     }
 
     /** The task, or NoSuchElementException (the SPI's answer for logs of an unknown task). */
@@ -99,13 +86,13 @@ public final class TaskTable<T extends TaskTable.Entry> {
 
     /** The task if it runs, else empty (stats, process ids). */
     public Optional<T> ifRunning(String taskId) {
-        return lookup(taskId).filter(Entry::running);
+        return lookup(taskId).filter(TaskRecord::running);
     }
 
     /** Waits up to {@code timeout} for the task to end; true when it has (or the wait was cut short by its failure). */
-    public static boolean awaitExit(Entry task, Duration timeout) {
+    public static boolean awaitExit(TaskRecord task, Duration timeout) {
         try {
-            task.exit().get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            task.exit.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;

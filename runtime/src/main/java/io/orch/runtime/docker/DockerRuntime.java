@@ -11,6 +11,7 @@ import io.orch.runtime.ResourceUsage;
 import io.orch.runtime.RuntimeCapabilities;
 import io.orch.runtime.RuntimeFailure;
 import io.orch.runtime.Signal;
+import io.orch.runtime.StopRequest;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.TaskHandle;
 import io.orch.runtime.TaskTable;
@@ -252,19 +253,20 @@ public final class DockerRuntime implements ContainerRuntime {
      */
     @Override
     public void stop(String taskId, Duration grace, Signal signal) {
-        DockerTask task = tasks.get(taskId);
-        if (task == null || !task.running()) {
+        Optional<DockerTask> running = tasks.ifRunning(taskId);
+        if (running.isEmpty()) {
             return;
         }
-        Duration g = grace == null ? TaskConfig.defaultStopGrace() : grace;
-        String first = (signal == null ? Signal.TERM : signal).name();
-        log.info("stopping task {} (docker container {}): SIG{}, grace {}", taskId, shortId(task.containerId), first, g);
+        DockerTask task = running.get();
+        StopRequest request = StopRequest.of(grace, signal);
+        log.info("stopping task {} (docker container {}): SIG{}, grace {}", taskId, shortId(task.containerId),
+                request.first().name(), request.grace());
         try {
-            if (first.equals("TERM")) {
-                engine.stopContainer(task.containerId, (g.toMillis() + 999) / 1000);
+            if (request.first().equals(Signal.TERM)) {
+                engine.stopContainer(task.containerId, (request.grace().toMillis() + 999) / 1000);
             } else {
-                engine.killContainer(task.containerId, first);
-                if (!TaskTable.awaitExit(task, first.equals("KILL") ? KILL_WAIT : g)) {
+                engine.killContainer(task.containerId, request.first().name());
+                if (!TaskTable.awaitExit(task, request.firstWait(KILL_WAIT))) {
                     engine.killContainer(task.containerId, "KILL");
                 }
             }

@@ -9,6 +9,7 @@ import io.orch.runtime.ResourceUsage;
 import io.orch.runtime.RuntimeCapabilities;
 import io.orch.runtime.RuntimeFailure;
 import io.orch.runtime.Signal;
+import io.orch.runtime.StopRequest;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.TaskHandle;
 import io.orch.runtime.TaskTable;
@@ -75,18 +76,14 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public Fingerprint fingerprint() {
-        Optional<String> problem = unavailableReason();
-        if (problem.isPresent()) {
-            return Fingerprint.unavailable(problem.get());
-        }
-        return Fingerprint.available(Map.of(
+        return Fingerprint.unlessUnavailable(unavailableReason(), () -> Fingerprint.available(Map.of(
                 "kernel.version", ProcFs.readTrimmed(Path.of("/proc/sys/kernel/osrelease"))
                         .orElse(System.getProperty("os.version")),
                 "os.arch", System.getProperty("os.arch"),
                 "cpu.count", Integer.toString(Runtime.getRuntime().availableProcessors()),
                 "setsid", setsid.toString(),
                 "perl", perl.toString(),
-                "kill", killBinary.orElseThrow().toString()));
+                "kill", killBinary.orElseThrow().toString())));
     }
 
     private Optional<String> unavailableReason() {
@@ -186,14 +183,12 @@ public final class ProcessRuntime implements ContainerRuntime {
             log.warn("task {} (pid {}) not stopped: cannot check the pid is still the task's", taskId, task.pid);
             return;
         }
-        Signal first = signal == null ? Signal.TERM : signal;
+        StopRequest request = StopRequest.of(grace, signal);
         ProcessGroupSignaller signaller = new ProcessGroupSignaller(killBinary.orElseThrow());
         if (groupAlive(task)) {
-            log.info("stopping task {} (pid {}): {} to its group, grace {}", taskId, task.pid, first.name(), grace);
-            signaller.signal(task.pgid(), first);
-            // SIGKILL cannot be caught: no grace to give, only the time the kernel needs.
-            awaitGroupExit(task, first.equals(Signal.KILL) ? KILL_WAIT
-                    : grace == null ? TaskConfig.defaultStopGrace() : grace);
+            log.info("stopping task {} (pid {}): {} to its group, grace {}", taskId, task.pid, request.first().name(), request.grace());
+            signaller.signal(task.pgid(), request.first());
+            awaitGroupExit(task, request.firstWait(KILL_WAIT));
         }
         if (groupAlive(task)) {
             log.info("task {} (pid {}) still running after grace: SIGKILL to its group", taskId, task.pid);

@@ -1,27 +1,23 @@
 package io.orch.runtime.process;
 
-import io.orch.runtime.ExitResult;
 import io.orch.runtime.TaskHandle;
-import io.orch.runtime.TaskTable;
+import io.orch.runtime.TaskRecord;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * One supervised task of the process runtime. Its pid is also its process group and session id
  * (it was launched through setsid). {@code env} is empty for a re-attached task: the agent that
  * knew it is gone, and env values are never persisted in the handle because they may hold secrets.
+ * Its exit is completed by the JDK's reaper (our child) or the re-attach watcher.
  */
-final class ProcessTask implements TaskTable.Entry {
+final class ProcessTask extends TaskRecord {
     static final String STATE_BOOT_ID = "bootId";
     static final String STATE_START_TICKS = "startTicks";
     static final String STATE_TASK_DIR = "taskDir";
     static final String STATE_WORKING_DIR = "workingDir";
 
-    final String taskId;
-    final long pid;
-    final long startTimeMillis;
     final long startTicks;
     final String bootId;
     final Path taskDir;
@@ -33,14 +29,10 @@ final class ProcessTask implements TaskTable.Entry {
      * with): it is supervised, never judged gone, but not signalled until the watcher confirms it.
      */
     volatile boolean identityConfirmed;
-    /** Completed exactly once, by the JDK's reaper (our child) or the re-attach watcher. */
-    final CompletableFuture<ExitResult> exit = new CompletableFuture<>();
 
     ProcessTask(String taskId, long pid, long startTimeMillis, long startTicks, String bootId,
                 Path taskDir, Path workingDir, Optional<Map<String, String>> env, boolean reattached) {
-        this.taskId = taskId;
-        this.pid = pid;
-        this.startTimeMillis = startTimeMillis;
+        super(taskId, pid, startTimeMillis);
         this.startTicks = startTicks;
         this.bootId = bootId;
         this.taskDir = taskDir;
@@ -55,13 +47,8 @@ final class ProcessTask implements TaskTable.Entry {
     }
 
     @Override
-    public CompletableFuture<ExitResult> exit() {
-        return exit;
-    }
-
-    @Override
     public TaskHandle handle() {
-        return new TaskHandle(taskId, ProcessRuntime.NAME, pid, startTimeMillis, "", Map.of(
+        return handle(ProcessRuntime.NAME, "", Map.of(
                 STATE_BOOT_ID, bootId,
                 STATE_START_TICKS, Long.toString(startTicks),
                 STATE_TASK_DIR, taskDir.toString(),

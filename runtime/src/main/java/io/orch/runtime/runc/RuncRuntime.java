@@ -9,6 +9,7 @@ import io.orch.runtime.ResourceUsage;
 import io.orch.runtime.RuntimeCapabilities;
 import io.orch.runtime.RuntimeFailure;
 import io.orch.runtime.Signal;
+import io.orch.runtime.StopRequest;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.TaskHandle;
 import io.orch.runtime.TaskTable;
@@ -137,10 +138,11 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public Fingerprint fingerprint() {
-        Optional<String> problem = unavailableReason();
-        if (problem.isPresent()) {
-            return Fingerprint.unavailable(problem.get());
-        }
+        return Fingerprint.unlessUnavailable(unavailableReason(), this::probe);
+    }
+
+    /** What an available runc answers about itself and this node. */
+    private Fingerprint probe() {
         Map<String, String> attrs = new LinkedHashMap<>();
         attrs.put("runc.path", runcPath.orElseThrow().toString());
         try {
@@ -353,14 +355,15 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public void stop(String taskId, Duration grace, Signal signal) {
-        RuncTask task = tasks.get(taskId);
-        if (task == null || !task.running()) {
+        Optional<RuncTask> running = tasks.ifRunning(taskId);
+        if (running.isEmpty()) {
             return;
         }
-        String first = (signal == null ? Signal.TERM : signal).name();
-        log.info("stopping task {} (container {}): SIG{}, grace {}", taskId, task.containerId, first, grace);
-        kill(task, first, false);
-        if (!TaskTable.awaitExit(task, first.equals("KILL") ? KILL_WAIT : grace == null ? TaskConfig.defaultStopGrace() : grace)) {
+        RuncTask task = running.get();
+        StopRequest request = StopRequest.of(grace, signal);
+        log.info("stopping task {} (container {}): SIG{}, grace {}", taskId, task.containerId, request.first().name(), request.grace());
+        kill(task, request.first().name(), false);
+        if (!TaskTable.awaitExit(task, request.firstWait(KILL_WAIT))) {
             log.info("task {} still running after grace: SIGKILL", taskId);
             kill(task, "KILL", true);
             TaskTable.awaitExit(task, KILL_WAIT);

@@ -1,19 +1,17 @@
 package io.orch.runtime.runc;
 
-import io.orch.runtime.ExitResult;
 import io.orch.runtime.TaskConfig.PublishedPort;
 import io.orch.runtime.TaskHandle;
-import io.orch.runtime.TaskTable;
+import io.orch.runtime.TaskRecord;
 import io.orch.runtime.net.NetworkState;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /** What the runtime keeps about one container: where it lives, who supervises it, how it ended. */
-final class RuncTask implements TaskTable.Entry {
+final class RuncTask extends TaskRecord {
     static final String STATE_BUNDLE = "bundle";
     static final String STATE_SHIM_PID = "shimPid";
     static final String STATE_SHIM_START = "shimStartTicks";
@@ -22,17 +20,13 @@ final class RuncTask implements TaskTable.Entry {
     static final String STATE_PROXY_PID = "portProxyPid";
     static final String STATE_PROXY_START = "portProxyStartMillis";
 
-    final String taskId;
     final String containerId;
     final Path bundle;
-    final long pid;
     final long shimPid;
     final long shimStartTicks;
-    final long startMillis;
     final String cgroupsPath;
     final String image;
     final Net net;
-    final CompletableFuture<ExitResult> exit = new CompletableFuture<>();
 
     /**
      * The container's network as set up at start: its address on the bridge (empty for host
@@ -55,21 +49,14 @@ final class RuncTask implements TaskTable.Entry {
 
     RuncTask(String taskId, String containerId, Path bundle, long pid, long shimPid, long shimStartTicks,
              long startMillis, String cgroupsPath, String image, Net net) {
-        this.taskId = taskId;
+        super(taskId, pid, startMillis);
         this.containerId = containerId;
         this.bundle = bundle;
-        this.pid = pid;
         this.shimPid = shimPid;
         this.shimStartTicks = shimStartTicks;
-        this.startMillis = startMillis;
         this.cgroupsPath = cgroupsPath;
         this.image = image;
         this.net = net;
-    }
-
-    @Override
-    public CompletableFuture<ExitResult> exit() {
-        return exit;
     }
 
     @Override
@@ -85,6 +72,6 @@ final class RuncTask implements TaskTable.Entry {
             state.put(STATE_PROXY_PID, Long.toString(net.proxyPid()));
             state.put(STATE_PROXY_START, Long.toString(net.proxyStartMillis()));
         }
-        return new TaskHandle(taskId, RuncRuntime.NAME, pid, startMillis, containerId, state);
+        return handle(RuncRuntime.NAME, containerId, state);
     }
 }
