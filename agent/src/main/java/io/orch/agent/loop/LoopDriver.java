@@ -1,6 +1,7 @@
 package io.orch.agent.loop;
 
 import io.orch.api.concurrent.Backoff;
+import io.orch.api.concurrent.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.orch.raft.store.ClusterStore;
@@ -34,7 +35,7 @@ public final class LoopDriver implements AutoCloseable {
     private final Clock clock;
     private final Timer reconcileTimer;
     private volatile boolean running;
-    private Thread thread;
+    private Thread thread; // guarded by this
 
     /** A manager loop, handed the store events of its interest. */
     public LoopDriver(ControlLoop loop, ClusterStore store, Clock clock, MeterRegistry metrics) {
@@ -79,9 +80,7 @@ public final class LoopDriver implements AutoCloseable {
             return;
         }
         running = true;
-        thread = new Thread(this::run, "orch-" + loop.name());
-        thread.setDaemon(true);
-        thread.start();
+        thread = DaemonThreads.start("orch-" + loop.name(), this::run);
     }
 
     private void run() {
