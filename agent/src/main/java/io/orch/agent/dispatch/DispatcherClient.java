@@ -1,6 +1,7 @@
 package io.orch.agent.dispatch;
 
 import io.orch.api.concurrent.Backoff;
+import io.orch.api.concurrent.Ticker;
 import io.orch.api.concurrent.DaemonThreads;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -80,6 +81,7 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
     private final Supplier<WorkerHello> hello;
     private final Settings settings;
     private final Random random;
+    private final Ticker ticker;
     private final Backoff reconnectBackoff;
     private final ScheduledExecutorService loop;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -96,7 +98,7 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
     private boolean closed;
 
     private volatile boolean connected;
-    private volatile long disconnectedSince = System.nanoTime();
+    private volatile long disconnectedSince;
     private volatile String managerAddress;
 
     /**
@@ -105,11 +107,19 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
      */
     public DispatcherClient(Supplier<List<String>> managers, ChannelFactory channels, Supplier<WorkerHello> hello,
                             Settings settings, Random random) {
+        this(managers, channels, hello, settings, random, Ticker.system());
+    }
+
+    /** @param ticker the time heartbeats, the manager timeout and {@link #disconnectedFor()} are measured in */
+    public DispatcherClient(Supplier<List<String>> managers, ChannelFactory channels, Supplier<WorkerHello> hello,
+                            Settings settings, Random random, Ticker ticker) {
         this.managers = managers;
         this.channels = channels;
         this.hello = hello;
         this.settings = settings;
         this.random = random;
+        this.ticker = ticker;
+        this.disconnectedSince = ticker.nanos();
         this.nextManager = random.nextInt(1 << 16);
         // jitter of a third spreads the reconnects of many workers that lost the same manager
         this.reconnectBackoff = new Backoff(settings.minBackoff(), 2, settings.maxBackoff(), 1.0 / 3, random::nextDouble);
@@ -156,7 +166,7 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
 
     /** How long no manager has answered (zero while connected). */
     public Duration disconnectedFor() {
-        return connected ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - disconnectedSince);
+        return connected ? Duration.ZERO : Duration.ofNanos(ticker.nanos() - disconnectedSince);
     }
 
     /** The manager of the current session, if connected. */
@@ -186,6 +196,7 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
 
     @Override
     public void flush(Duration timeout) {
+        // a wait of the caller's thread, on real time (not a decision of the session)
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (unacked) {
             while (!unacked.isEmpty() && System.nanoTime() < deadline) {
@@ -208,8 +219,8 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
         final Map<String, TaskStatus> sent = new HashMap<>();
         final Map<Long, Map<String, TaskStatus>> inFlight = new HashMap<>();
         ClientCallStreamObserver<WorkerMessage> out;
-        long lastHeard = System.nanoTime();
-        long lastSent = System.nanoTime();
+        long lastHeard = ticker.nanos();
+        long lastSent = ticker.nanos();
         boolean established;
 
         Attempt(String address, ManagedChannel channel) {
@@ -287,7 +298,7 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
         if (a != current) {
             return;
         }
-        a.lastHeard = System.nanoTime();
+        a.lastHeard = ticker.nanos();
         if (!a.established) {
             a.established = true;
             failures = 0;
@@ -348,7 +359,7 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
     private void send(Attempt a, WorkerMessage m) {
         try {
             a.out.onNext(m);
-            a.lastSent = System.nanoTime();
+            a.lastSent = ticker.nanos();
         } catch (RuntimeException e) {
             fail(a, "send failed: " + e.getMessage());
         }
@@ -359,7 +370,7 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
         if (a == null) {
             return;
         }
-        long now = System.nanoTime();
+        long now = ticker.nanos();
         if (now - a.lastHeard > settings.managerTimeout().toNanos()) {
             fail(a, "no heartbeat from the manager for " + settings.managerTimeout().toMillis() + " ms");
         } else if (now - a.lastSent >= settings.heartbeat().toNanos()) {
@@ -381,7 +392,7 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
         if (a.established) {
             log.warn("dispatcher session with manager {} lost: {}", a.address, why);
             connected = false;
-            disconnectedSince = System.nanoTime();
+            disconnectedSince = ticker.nanos();
             listeners.forEach(l -> l.connected(false));
         }
         retryLater(why);

@@ -1,6 +1,7 @@
 package io.orch.agent.dispatch;
 
 import io.orch.api.concurrent.DaemonThreads;
+import io.orch.api.concurrent.Ticker;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -60,6 +61,7 @@ public final class DispatcherService extends DispatcherGrpc.DispatcherImplBase i
     private final Supplier<List<String>> managers;
     private final Settings settings;
     private final ScheduledExecutorService timer;
+    private final Ticker ticker;
     private final Map<String, ManagerSession> sessions = new ConcurrentHashMap<>();
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -69,7 +71,14 @@ public final class DispatcherService extends DispatcherGrpc.DispatcherImplBase i
      */
     public DispatcherService(ClusterStore store, NodeAuthenticator authenticator, Supplier<List<String>> managers,
                              Settings settings) {
+        this(store, authenticator, managers, settings, Ticker.system());
+    }
+
+    /** @param ticker the time the sessions' heartbeats, worker timeout and coalescing are measured in */
+    public DispatcherService(ClusterStore store, NodeAuthenticator authenticator, Supplier<List<String>> managers,
+                             Settings settings, Ticker ticker) {
         this.store = store;
+        this.ticker = ticker;
         this.authenticator = authenticator;
         this.managers = managers;
         this.settings = settings;
@@ -106,7 +115,7 @@ public final class DispatcherService extends DispatcherGrpc.DispatcherImplBase i
             responses.onError(e);
             return new DiscardingObserver();
         }
-        ManagerSession session = new ManagerSession(nodeId, store, out, settings, managers, timer, this::ended);
+        ManagerSession session = new ManagerSession(nodeId, store, out, settings, managers, timer, ticker, this::ended);
         out.setOnCancelHandler(() -> session.end(null));
         return session.inbound(this::established);
     }

@@ -1,5 +1,6 @@
 package io.orch.agent.dispatch;
 
+import io.orch.api.concurrent.Ticker;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -64,12 +65,13 @@ final class ManagerSession {
     private long lastEvent;
     private long lastHeartbeat;
 
-    private volatile long lastHeard = System.nanoTime();
+    private final Ticker ticker;
+    private volatile long lastHeard;
     private volatile boolean helloSeen;
 
     ManagerSession(String nodeId, ClusterStore store, ServerCallStreamObserver<ManagerMessage> out,
                    DispatcherService.Settings settings, Supplier<List<String>> managers,
-                   ScheduledExecutorService timer, Consumer<ManagerSession> onEnd) {
+                   ScheduledExecutorService timer, Ticker ticker, Consumer<ManagerSession> onEnd) {
         this.nodeId = nodeId;
         this.store = store;
         this.out = out;
@@ -77,6 +79,8 @@ final class ManagerSession {
         this.managers = managers;
         this.timer = timer;
         this.onEnd = onEnd;
+        this.ticker = ticker;
+        this.lastHeard = ticker.nanos();
     }
 
     String nodeId() {
@@ -92,7 +96,7 @@ final class ManagerSession {
         return new StreamObserver<>() {
             @Override
             public void onNext(WorkerMessage m) {
-                lastHeard = System.nanoTime();
+                lastHeard = ticker.nanos();
                 switch (m.getKindCase()) {
                     case HELLO -> hello(m.getHello(), onHello);
                     case STATUSES -> {
@@ -223,7 +227,7 @@ final class ManagerSession {
 
     private void tick() {
         try {
-            long now = System.nanoTime();
+            long now = ticker.nanos();
             if (now - lastHeard > settings.workerTimeout().toNanos()) {
                 end(Status.UNAVAILABLE.withDescription("no heartbeat from the worker"));
                 return;

@@ -1,11 +1,11 @@
 package io.orch.agent.loop;
 
 import io.orch.api.concurrent.Backoff;
+import io.orch.api.concurrent.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.orch.raft.store.ClusterStore;
 import io.orch.raft.store.StoreEvent;
-import io.orch.raft.store.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * Runs one {@link ControlLoop} on its own thread (kafka's {@code KafkaRaftClientDriver}): owns the
- * store subscription, waits for events or the loop's next wake-up (at most {@link #IDLE_WAKE}, so
+ * loop's events (a store subscription, or what a {@link LoopEvents.Source} gives), waits for events or the loop's next wake-up (at most {@link #IDLE_WAKE}, so
  * an idle loop still makes a periodic full pass), retries a failed pass (a version conflict, no
  * quorum, not the leader any more) with exponential backoff, and records each pass in the
  * {@code orch.reconcile} timer. {@link #start()} and {@link #close()} may be called again and
@@ -31,15 +31,21 @@ public final class LoopDriver implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LoopDriver.class);
 
     private final ControlLoop loop;
-    private final ClusterStore store;
+    private final LoopEvents.Source source;
     private final Clock clock;
     private final Timer reconcileTimer;
     private volatile boolean running;
-    private Thread thread;
+    private Thread thread; // guarded by this
 
+    /** A manager loop, handed the store events of its interest. */
     public LoopDriver(ControlLoop loop, ClusterStore store, Clock clock, MeterRegistry metrics) {
+        this(loop, LoopEvents.of(store), clock, metrics);
+    }
+
+    /** A loop handed what {@code source} gives (e.g. the worker's view of its assignments). */
+    public LoopDriver(ControlLoop loop, LoopEvents.Source source, Clock clock, MeterRegistry metrics) {
         this.loop = loop;
-        this.store = store;
+        this.source = source;
         this.clock = clock;
         this.reconcileTimer = Timer.builder("orch.reconcile").tag("loop", loop.name())
                 .description("duration of one reconcile pass of a control loop").register(metrics);
@@ -74,13 +80,11 @@ public final class LoopDriver implements AutoCloseable {
             return;
         }
         running = true;
-        thread = new Thread(this::run, "orch-" + loop.name());
-        thread.setDaemon(true);
-        thread.start();
+        thread = DaemonThreads.start("orch-" + loop.name(), this::run);
     }
 
     private void run() {
-        try (Subscription events = store.watch(loop.interest())) {
+        try (LoopEvents events = source.open(loop.interest())) {
             loop.begin(clock.instant());
             Instant wake = clock.instant(); // the first (full) pass at once
             int failures = 0;
@@ -92,9 +96,9 @@ public final class LoopDriver implements AutoCloseable {
                     if (!wait.isNegative() && !wait.isZero()) {
                         Thread.sleep(wait.toMillis(), wait.toNanosPart() % 1_000_000);
                     }
-                    batch = events.pollAll(Duration.ZERO);
+                    batch = events.poll(Duration.ZERO);
                 } else {
-                    batch = events.pollAll(untilDue(wake, clock.instant()));
+                    batch = events.poll(untilDue(wake, clock.instant()));
                 }
                 long start = System.nanoTime();
                 try {

@@ -33,6 +33,7 @@ final class LocalRestarts {
      */
     static final int ATTEMPTS_KEPT = 32;
 
+    // guarded by this: the worker's loop and the tasks' exit callbacks both come here
     private final Map<String, List<Task>> attempts = new HashMap<>();
     private final Map<String, Instant> restartedAt = new HashMap<>();
     private final Map<String, Task> exited = new HashMap<>();

@@ -18,7 +18,7 @@ import java.util.Map;
 final class StatusReporter implements StatusSink, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusReporter.class);
     private final ClusterStore store;
-    private final Map<String, TaskStatus> pending = new LinkedHashMap<>();
+    private final Map<String, TaskStatus> pending = new LinkedHashMap<>(); // guarded by this
     private final Thread flusher;
     private volatile boolean running = true;
     private boolean inFlight; // a batch taken from pending and not yet committed (guarded by this)

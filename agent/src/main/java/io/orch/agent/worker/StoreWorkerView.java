@@ -1,5 +1,6 @@
 package io.orch.agent.worker;
 
+import io.orch.api.concurrent.DaemonThreads;
 import io.orch.api.proto.Config;
 import io.orch.api.proto.Secret;
 import io.orch.api.proto.Task;
@@ -72,7 +73,7 @@ public final class StoreWorkerView implements WorkerView {
     public AutoCloseable subscribe(Runnable onChange) {
         store.caughtUp().thenRun(onChange); // the view becomes complete: what it still lacks is not here
         Subscription events = store.watch(e -> e.kind() == ObjectKind.TASK && onThisNode(e));
-        Thread t = new Thread(() -> {
+        Thread t = DaemonThreads.start("orch-worker-watch", () -> {
             try {
                 while (!events.isClosed()) {
                     if (!events.pollAll(Duration.ofSeconds(1)).isEmpty()) {
@@ -82,9 +83,7 @@ public final class StoreWorkerView implements WorkerView {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "orch-worker-watch");
-        t.setDaemon(true);
-        t.start();
+        });
         return () -> {
             events.close();
             t.interrupt();

@@ -58,12 +58,13 @@ final class TaskController {
     private final Executor executor;
     private final Consumer<TaskStatus> progress;
 
+    // the stepping thread's only (its supervisor runs one step at a time)
     private TaskStatus last;
     private int temporaryFailures;
     private volatile TaskHandle handle;
     private volatile CompletableFuture<ExitResult> exit;
+    // guarded by this: the stepping thread and the health monitor's thread both use them
     private boolean stopSent;
-    // written by the health monitor's thread
     private HealthMonitor health;
     private String unhealthy;
     private boolean exitSeen;

@@ -2,7 +2,9 @@ package io.orch.agent.worker;
 
 import io.orch.api.concurrent.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.orch.agent.loop.ControlLoop;
+import io.orch.agent.loop.LoopDriver;
+import io.orch.raft.store.StoreEvent;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskState;
 import io.orch.api.proto.TaskStatus;
@@ -34,6 +36,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 
 /**
  * Local reconciliation on every node: makes the tasks assigned to this node run (or stop) as
@@ -43,9 +46,8 @@ import java.util.concurrent.Executors;
  * dispatcher session on a worker-only node. Cut off from every manager, it restarts exited tasks
  * itself ({@link LocalRestarts}); reconnected, the assignment set wins again.
  */
-public final class Worker implements AutoCloseable {
+public final class Worker implements ControlLoop, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
-    private static final Duration IDLE_WAKE = Duration.ofSeconds(1);
 
     private final WorkerView view;
     private final StatusSink sink;
@@ -56,7 +58,8 @@ public final class Worker implements AutoCloseable {
     private final Path tasksDir;
     private final AssignmentSetFile keptSet; // a worker-only node's, if it keeps one
     private final HandleStore handles;
-    private final Timer reconcileTimer;
+    private final WorkerViewEvents events;
+    private final LoopDriver driver;
     private final LocalRestarts localRestarts = new LocalRestarts();
     private final RetryDelays retryDelays = new RetryDelays(new java.util.Random());
     private final ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.factory("orch-task"));
@@ -67,10 +70,6 @@ public final class Worker implements AutoCloseable {
     private final java.util.Set<String> lost = ConcurrentHashMap.newKeySet();
     /** Docker's default stop grace, for a task whose spec this node no longer has. */
     private static final Duration DISCARD_GRACE = Duration.ofSeconds(10);
-    private final Object wakeLock = new Object();
-    private boolean changed;
-    private volatile boolean running;
-    private Thread thread;
 
     /** A manager node's worker: reads the local store replica and writes status to it. */
     public Worker(ClusterStore store, String nodeId, RuntimeRegistry runtimes, Path dataDir, Clock clock,
@@ -95,8 +94,8 @@ public final class Worker implements AutoCloseable {
         this.tasksDir = PersistedTasks.tasksDir(dataDir);
         this.keptSet = AssignmentSetFile.under(dataDir);
         this.handles = new HandleStore(PersistedTasks.handlesDir(dataDir));
-        this.reconcileTimer = Timer.builder("orch.reconcile").tag("loop", "worker")
-                .description("duration of one reconcile pass of a control loop").register(metrics);
+        this.events = new WorkerViewEvents(view);
+        this.driver = new LoopDriver(this, events, clock, metrics);
     }
 
     /** Pulls images tasks need and this node lacks (from registries the image names name); null: never pull. */
@@ -170,62 +169,42 @@ public final class Worker implements AutoCloseable {
         return true;
     }
 
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        thread = DaemonThreads.create("orch-worker", this::run);
-        thread.start();
+    /** Starts reconciling on the worker's thread ({@code orch-worker}, driven by a {@link LoopDriver}). */
+    public void start() {
+        driver.start();
     }
 
-    private void run() {
-        try (AutoCloseable ignored = view.subscribe(this::wake)) {
-            while (running) {
-                synchronized (wakeLock) {
-                    changed = false;
-                }
-                Instant next;
-                long start = System.nanoTime();
-                try {
-                    next = reconcile();
-                } catch (RuntimeException e) {
-                    log.debug("worker pass failed, retrying: {}", e.getMessage());
-                    next = clock.instant().plusMillis(100);
-                }
-                reconcileTimer.record(Duration.ofNanos(System.nanoTime() - start));
-                awaitChange(next);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            log.error("worker loop stopped unexpectedly", e);
-        }
+    @Override
+    public String name() {
+        return "worker";
+    }
+
+    /** None: the worker's events come from its view ({@link WorkerViewEvents}), not from store events. */
+    @Override
+    public Predicate<StoreEvent> interest() {
+        return e -> false;
+    }
+
+    /** Nothing to forget: every pass is a full one. */
+    @Override
+    public void begin(Instant now) {
     }
 
     private void wake() {
-        synchronized (wakeLock) {
-            changed = true;
-            wakeLock.notifyAll();
-        }
+        events.wake();
     }
 
-    private void awaitChange(Instant next) throws InterruptedException {
-        long waitMillis = IDLE_WAKE.toMillis(); // periodic full pass: heals anything a lost report left behind
-        if (next != null) {
-            waitMillis = Math.max(1, Math.min(waitMillis, Duration.between(clock.instant(), next).toMillis()));
-        }
-        long deadline = System.currentTimeMillis() + waitMillis;
-        synchronized (wakeLock) {
-            long left;
-            while (running && !changed && (left = deadline - System.currentTimeMillis()) > 0) {
-                wakeLock.wait(left);
-            }
-        }
+    /**
+     * One full pass (a view says only that something changed, so {@code events} are always
+     * empty): heals whatever a lost report left behind. Returns when it wants to run again even
+     * without changes (or null).
+     */
+    @Override
+    public Instant runOnce(List<StoreEvent> events, Instant now) {
+        return reconcile(now);
     }
 
-    /** One pass; returns when it wants to run again even without changes (or null). */
-    private Instant reconcile() {
+    private Instant reconcile(Instant now) {
         List<Task> tasks = view.tasks();
         Map<String, Task> byId = new HashMap<>();
         for (Task t : tasks) {
@@ -253,7 +232,7 @@ public final class Worker implements AutoCloseable {
         });
         localRestarts.retain(byId.keySet());
         lost.retainAll(byId.keySet());
-        LocalRestarts.Plan plan = localRestarts.plan(view, clock.instant());
+        LocalRestarts.Plan plan = localRestarts.plan(view, now);
         plan.restartNow().forEach(this::restartLocally);
         return plan.wake();
     }
@@ -476,20 +455,7 @@ public final class Worker implements AutoCloseable {
      */
     @Override
     public void close() {
-        Thread t;
-        synchronized (this) {
-            running = false;
-            t = thread;
-            thread = null;
-        }
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        driver.close();
         sink.flush(Duration.ofSeconds(2));
         if (ownedSink != null) {
             try {

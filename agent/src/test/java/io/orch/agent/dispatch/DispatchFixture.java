@@ -87,8 +87,13 @@ final class DispatchFixture implements AutoCloseable {
     }
 
     Manager startManager(String name) throws IOException {
+        return startManager(name, MANAGER_SETTINGS, io.orch.api.concurrent.Ticker.system());
+    }
+
+    Manager startManager(String name, DispatcherService.Settings settings, io.orch.api.concurrent.Ticker ticker)
+            throws IOException {
         String address = address(name);
-        DispatcherService dispatcher = new DispatcherService(store, AUTH, () -> List.of(), MANAGER_SETTINGS);
+        DispatcherService dispatcher = new DispatcherService(store, AUTH, () -> List.of(), settings, ticker);
         Server server = InProcessServerBuilder.forName(address)
                 .addService(ServerInterceptors.intercept(dispatcher, new CallerFromHeader()))
                 .build().start();

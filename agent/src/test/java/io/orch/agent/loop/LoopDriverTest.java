@@ -130,4 +130,35 @@ class LoopDriverTest {
         driver.start();
         await().atMost(DEADLINE).until(() -> loop.begins.get() == 2);
     }
+
+    @Test
+    void anotherEventSourceFeedsThePassesAndIsClosedWithTheDriver() {
+        java.util.concurrent.BlockingQueue<StoreEvent> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        AtomicInteger open = new AtomicInteger();
+        LoopEvents.Source source = interest -> {
+            open.incrementAndGet();
+            return new LoopEvents() {
+                @Override
+                public List<StoreEvent> poll(Duration wait) throws InterruptedException {
+                    StoreEvent first = queue.poll(wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+                    return first == null ? List.of() : List.of(first);
+                }
+
+                @Override
+                public void close() {
+                    open.decrementAndGet();
+                }
+            };
+        };
+        RecordingLoop loop = new RecordingLoop(0);
+        driver = new LoopDriver(loop, source, Clock.systemUTC(), metrics);
+        driver.start();
+        await().atMost(DEADLINE).until(() -> !loop.passes.isEmpty());
+        assertEquals(1, open.get());
+        StoreEvent event = new StoreEvent(StoreEvent.Type.CREATE, ObjectKind.NODE, null, Node.newBuilder().setId("n7").build(), 1);
+        queue.add(event);
+        await().atMost(DEADLINE).until(() -> loop.passes.stream().anyMatch(p -> p.contains(event)));
+        driver.close();
+        assertEquals(0, open.get());
+    }
 }

@@ -1,8 +1,6 @@
 package io.orch.agent.worker;
 
-import io.orch.api.proto.Config;
 import io.orch.api.proto.RestartPolicy;
-import io.orch.api.proto.Secret;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskSpec;
 import io.orch.api.proto.TaskState;
@@ -12,10 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,54 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LocalRestartsTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    /** A view whose manager reachability the test sets. */
-    private static final class View implements WorkerView {
-        final Map<String, Task> tasks = new HashMap<>();
-        boolean connected;
-        boolean cutOff = true;
-
-        @Override
-        public List<Task> tasks() {
-            return List.copyOf(tasks.values());
-        }
-
-        @Override
-        public Optional<Task> task(String id) {
-            return Optional.ofNullable(tasks.get(id));
-        }
-
-        @Override
-        public Optional<String> serviceName(String serviceId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Secret> secret(String id, String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Config> config(String id, String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public AutoCloseable subscribe(Runnable onChange) {
-            return () -> { };
-        }
-
-        @Override
-        public boolean connected() {
-            return connected;
-        }
-
-        @Override
-        public boolean cutOff() {
-            return cutOff;
-        }
-    }
-
-    private final View view = new View();
+    private final TestWorkerView view = new TestWorkerView();
     private final LocalRestarts restarts = new LocalRestarts();
 
     private Task task(String id, RestartPolicy policy) {
