@@ -502,6 +502,9 @@ public final class ManagerNode implements RunningRole {
         Agent.closeQuietly(parts.gossip());
         Agent.closeQuietly(rpc);
         Agent.closeQuietly(dispatcher);
+        if (store != null) {
+            context.metrics().unbind(store); // a demoted node's gauges must not read this closed replica
+        }
         Agent.closeQuietly(proposer);
     }
 }
