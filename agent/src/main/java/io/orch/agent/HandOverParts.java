@@ -11,40 +11,9 @@ import io.orch.agent.worker.Worker;
  * the taker's to close; the role closes the rest, each at its own point of its close order.
  */
 final class HandOverParts {
-    private volatile ApiServer api;
-    private volatile Gossip gossip;
+    final Part<ApiServer> api = new Part<>();
+    final Part<Gossip> gossip = new Part<>();
     private volatile Worker worker;
-
-    ApiServer api() {
-        return api;
-    }
-
-    void api(ApiServer api) {
-        this.api = api;
-    }
-
-    /** The API, now the caller's to close; null if the role never started one. */
-    ApiServer releaseApi() {
-        ApiServer a = api;
-        api = null;
-        return a;
-    }
-
-    /** This node's gossip membership, or null before the role started or adopted one. */
-    Gossip gossip() {
-        return gossip;
-    }
-
-    void gossip(Gossip gossip) {
-        this.gossip = gossip;
-    }
-
-    /** Gossip, now the caller's to close (the next role's, or a failed start's caller's again). */
-    Gossip releaseGossip() {
-        Gossip g = gossip;
-        gossip = null;
-        return g;
-    }
 
     Worker worker() {
         return worker;
@@ -52,5 +21,26 @@ final class HandOverParts {
 
     void worker(Worker worker) {
         this.worker = worker;
+    }
+
+    /** One part a role holds until it is released to another owner. */
+    static final class Part<T> {
+        private volatile T value;
+
+        /** The part, or null before the role set it and after it was released. */
+        T get() {
+            return value;
+        }
+
+        void set(T value) {
+            this.value = value;
+        }
+
+        /** The part, now the caller's to close; null if the role had none. */
+        T release() {
+            T v = value;
+            value = null;
+            return v;
+        }
     }
 }

@@ -140,7 +140,7 @@ public final class ManagerNode implements RunningRole {
     static ManagerNode join(NodeContext context, ClusterIdentity identity, NodeCredentials credentials,
                             Map<String, String> voters, String joinedThrough, Gossip gossip) throws Exception {
         ManagerNode m = new ManagerNode(context, identity, credentials);
-        m.parts.gossip(gossip);
+        m.parts.gossip.set(gossip);
         try {
             AgentConfig c = context.config();
             m.startStore(RaftSettings.joining(identity.nodeId(), c.raftAddr().toString(), c.advertisedRaftAddr().toString(),
@@ -150,7 +150,7 @@ public final class ManagerNode implements RunningRole {
             return m;
         } catch (Exception | Error e) {
             if (gossip != null) {
-                m.parts.releaseGossip(); // the caller's: it goes back to the role the node had
+                m.parts.gossip.release(); // the caller's: it goes back to the role the node had
             }
             m.close();
             throw e;
@@ -191,7 +191,7 @@ public final class ManagerNode implements RunningRole {
         });
         // a full disk: say so to the other managers (node ls shows this one Unreachable) until it recovers
         proposer.onStorageHealth(problem -> {
-            Gossip g = parts.gossip();
+            Gossip g = parts.gossip.get();
             if (g != null) {
                 g.reportStoreHealth(problem.isPresent());
             }
@@ -247,9 +247,9 @@ public final class ManagerNode implements RunningRole {
         // sends uploaded images to other nodes (image load --node/--all-nodes)
         nodeImages = new NodeImagesClient(credentials.clientContext());
 
-        Gossip adopted = parts.gossip();
+        Gossip adopted = parts.gossip.get();
         Gossip gossip = adopted != null ? adopted.asManager(store) : Gossip.forManager(context, identity, store);
-        parts.gossip(gossip);
+        parts.gossip.set(gossip);
 
         Worker worker = new Worker(store, nodeId, context.runtimes(), context.dataDir(), context.clock(), context.metrics().registry());
         parts.worker(worker);
@@ -276,7 +276,7 @@ public final class ManagerNode implements RunningRole {
                 new NodeControl(ManagerStatusView.of(proposer::leaderId, this::reachability), RoleChangeHook.NONE));
         ApiServer api = new ApiServer(new ApiHandler(apiContext).withRoutesFirst(SwarmLifecycleRoutes.manager(context.membership())),
                 apiContext.services().spoolDir());
-        parts.api(api);
+        parts.api.set(api);
         context.listen(api);
         ownRole = driver(new OwnRoleWatch(store, nodeId, role -> roleWanted.accept(NodeRole.fromProto(role))));
         ownRole.start();
@@ -407,7 +407,7 @@ public final class ManagerNode implements RunningRole {
     private ManagerStatus.Reachability reachability(String nodeId) {
         return nodeId.equals(identity.nodeId())
                 ? (proposer.storageProblem().isPresent() ? ManagerStatus.Reachability.UNREACHABLE : ManagerStatus.Reachability.REACHABLE)
-                : parts.gossip().membership().reachability(nodeId);
+                : parts.gossip.get().membership().reachability(nodeId);
     }
 
     void announceNewCluster(PrintWriter out) {
@@ -489,7 +489,7 @@ public final class ManagerNode implements RunningRole {
                 registrar.interrupt();
             }
         }
-        Agent.closeQuietly(parts.api());
+        Agent.closeQuietly(parts.api.get());
         Agent.closeQuietly(nodeLogs);
         Agent.closeQuietly(nodeImages);
         Agent.closeQuietly(nodeHealth);
@@ -499,7 +499,7 @@ public final class ManagerNode implements RunningRole {
         Agent.closeQuietly(updater);
         Agent.closeQuietly(scheduler);
         Agent.closeQuietly(parts.worker());
-        Agent.closeQuietly(parts.gossip());
+        Agent.closeQuietly(parts.gossip.get());
         Agent.closeQuietly(rpc);
         Agent.closeQuietly(dispatcher);
         if (store != null) {

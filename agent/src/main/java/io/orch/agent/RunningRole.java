@@ -35,12 +35,12 @@ interface RunningRole extends AutoCloseable {
 
     /** Hands the API over (close() then leaves it open): it answers the `swarm leave` that stops the node. */
     default ApiServer releaseApi() {
-        return parts().releaseApi();
+        return parts().api.release();
     }
 
     /** Hands gossip over to the role that replaces this one (close() then leaves it running). */
     default Gossip releaseGossip() {
-        return parts().releaseGossip();
+        return parts().gossip.release();
     }
 
     /** This node's task supervisor (closed with the role; {@link Worker#destroyAll} after that). */

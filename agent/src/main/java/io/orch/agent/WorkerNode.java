@@ -71,13 +71,13 @@ final class WorkerNode implements RunningRole {
     static WorkerNode start(NodeContext context, ClusterIdentity identity, NodeCredentials credentials, ClusterPeers peers,
                             Gossip gossip) throws Exception {
         WorkerNode w = new WorkerNode(context, identity, peers);
-        w.parts.gossip(gossip);
+        w.parts.gossip.set(gossip);
         try {
             w.startAll(credentials);
             return w;
         } catch (Exception | Error e) {
             if (gossip != null) {
-                w.parts.releaseGossip(); // the caller's: it goes back to the role the node had
+                w.parts.gossip.release(); // the caller's: it goes back to the role the node had
             }
             w.close();
             throw e;
@@ -86,8 +86,8 @@ final class WorkerNode implements RunningRole {
 
     private void startAll(NodeCredentials credentials) throws Exception {
         AgentConfig c = context.config();
-        Gossip adopted = parts.gossip();
-        parts.gossip(adopted != null ? adopted.asWorker(peers, this::managersChanged)
+        Gossip adopted = parts.gossip.get();
+        parts.gossip.set(adopted != null ? adopted.asWorker(peers, this::managersChanged)
                 : Gossip.forWorker(context, identity, peers, this::managersChanged));
         dispatcher = new DispatcherClient(this::managerAddresses,
                 ChannelFactory.tls(credentials.clientContext(NodeRole.MANAGER)), this::hello);
@@ -129,7 +129,7 @@ final class WorkerNode implements RunningRole {
                         context.images(), context.clock()))
                 .withRoutesFirst(SwarmLifecycleRoutes.worker(context.membership())),
                 context.images().root().resolve("tmp"));
-        parts.api(api);
+        parts.api.set(api);
         context.listen(api);
     }
 
@@ -143,7 +143,7 @@ final class WorkerNode implements RunningRole {
 
     /** Managers gossip says are alive first, then the ones remembered from earlier runs. */
     List<String> managerAddresses() {
-        Set<String> out = new LinkedHashSet<>(parts.gossip().managerAddresses().values());
+        Set<String> out = new LinkedHashSet<>(parts.gossip.get().managerAddresses().values());
         out.addAll(peers.managers().values());
         return new ArrayList<>(out);
     }
@@ -190,10 +190,10 @@ final class WorkerNode implements RunningRole {
     @Override
     public void close() {
         Agent.closeQuietly(imageWatch);
-        Agent.closeQuietly(parts.api());
+        Agent.closeQuietly(parts.api.get());
         Agent.closeQuietly(rpc);
         Agent.closeQuietly(parts.worker());
         Agent.closeQuietly(dispatcher);
-        Agent.closeQuietly(parts.gossip());
+        Agent.closeQuietly(parts.gossip.get());
     }
 }
