@@ -193,7 +193,7 @@ public final class Agent implements AutoCloseable {
         }
         running(manager, identity, credentials);
         manager.announceNewCluster(out);
-        announceApi(out);
+        announceApi(config, out);
     }
 
     /** `orch join`: get a certificate from a manager, then run as the worker or manager the token made us. */
@@ -213,7 +213,7 @@ public final class Agent implements AutoCloseable {
             running(WorkerNode.start(context, identity, joined.credentials(), peers), identity, joined.credentials());
             out.printf("This node joined a swarm as a worker (node %s).%n", identity.nodeId());
         }
-        announceApi(out);
+        announceApi(config, out);
     }
 
     private void resume(NodeContext context, ClusterIdentity identity, PrintWriter out) throws Exception {
@@ -243,7 +243,7 @@ public final class Agent implements AutoCloseable {
         if (reattached > 0) {
             out.printf("Re-attached to %d running task(s).%n", reattached);
         }
-        announceApi(out);
+        announceApi(config, out);
     }
 
     private void running(RunningRole started, ClusterIdentity id, NodeCredentials creds) {
@@ -336,7 +336,8 @@ public final class Agent implements AutoCloseable {
         running(started, identity, renewed.credentials());
     }
 
-    private void announceApi(PrintWriter out) {
+    /** Where the API listens, as the operator reads it at start. */
+    static void announceApi(AgentConfig config, PrintWriter out) {
         if (config.apiSocket() != null) {
             out.printf("API listening on unix://%s%n", config.apiSocket());
         }

@@ -77,15 +77,13 @@ public final class ManagerNode implements RunningRole {
     private ClusterStore store;
     private RpcServer rpc;
     private DispatcherService dispatcher;
-    private volatile Gossip gossip;
-    private Worker worker;
+    private final HandOverParts parts = new HandOverParts();
     private int reattached;
     private LoopDriver orchestrator;
     private LoopDriver scheduler;
     private LoopDriver updater;
     private LoopDriver nodeHealth;
     private LoopDriver ingress;
-    private ApiServer api;
     private NodeLogsClient nodeLogs;
     private NodeImagesClient nodeImages;
     private Thread registrar;
@@ -142,7 +140,7 @@ public final class ManagerNode implements RunningRole {
     static ManagerNode join(NodeContext context, ClusterIdentity identity, NodeCredentials credentials,
                             Map<String, String> voters, String joinedThrough, Gossip gossip) throws Exception {
         ManagerNode m = new ManagerNode(context, identity, credentials);
-        m.gossip = gossip;
+        m.parts.gossip.set(gossip);
         try {
             AgentConfig c = context.config();
             m.startStore(RaftSettings.joining(identity.nodeId(), c.raftAddr().toString(), c.advertisedRaftAddr().toString(),
@@ -152,7 +150,7 @@ public final class ManagerNode implements RunningRole {
             return m;
         } catch (Exception | Error e) {
             if (gossip != null) {
-                m.gossip = null; // the caller's: it goes back to the role the node had
+                m.parts.gossip.release(); // the caller's: it goes back to the role the node had
             }
             m.close();
             throw e;
@@ -193,7 +191,7 @@ public final class ManagerNode implements RunningRole {
         });
         // a full disk: say so to the other managers (node ls shows this one Unreachable) until it recovers
         proposer.onStorageHealth(problem -> {
-            Gossip g = gossip;
+            Gossip g = parts.gossip.get();
             if (g != null) {
                 g.reportStoreHealth(problem.isPresent());
             }
@@ -249,9 +247,12 @@ public final class ManagerNode implements RunningRole {
         // sends uploaded images to other nodes (image load --node/--all-nodes)
         nodeImages = new NodeImagesClient(credentials.clientContext());
 
-        gossip = gossip != null ? gossip.asManager(store) : Gossip.forManager(context, identity, store);
+        Gossip adopted = parts.gossip.get();
+        Gossip gossip = adopted != null ? adopted.asManager(store) : Gossip.forManager(context, identity, store);
+        parts.gossip.set(gossip);
 
-        worker = new Worker(store, nodeId, context.runtimes(), context.dataDir(), context.clock(), context.metrics().registry());
+        Worker worker = new Worker(store, nodeId, context.runtimes(), context.dataDir(), context.clock(), context.metrics().registry());
+        parts.worker(worker);
         worker.pullImagesWith(context.imagePuller());
         reattached = worker.recover();
         context.networking().follow(new StoreNetworkMapSource(store, nodeId), nodeId);
@@ -273,8 +274,9 @@ public final class ManagerNode implements RunningRole {
                                 context.dataDir().resolve("tasks"), context.images(), context.clock())),
                 // the Raft side of promote/demote is the leader's RoleLoop: the API writes the spec only
                 new NodeControl(ManagerStatusView.of(proposer::leaderId, this::reachability), RoleChangeHook.NONE));
-        api = new ApiServer(new ApiHandler(apiContext).withRoutesFirst(SwarmLifecycleRoutes.manager(context.membership())),
+        ApiServer api = new ApiServer(new ApiHandler(apiContext).withRoutesFirst(SwarmLifecycleRoutes.manager(context.membership())),
                 apiContext.services().spoolDir());
+        parts.api.set(api);
         context.listen(api);
         ownRole = driver(new OwnRoleWatch(store, nodeId, role -> roleWanted.accept(NodeRole.fromProto(role))));
         ownRole.start();
@@ -405,7 +407,7 @@ public final class ManagerNode implements RunningRole {
     private ManagerStatus.Reachability reachability(String nodeId) {
         return nodeId.equals(identity.nodeId())
                 ? (proposer.storageProblem().isPresent() ? ManagerStatus.Reachability.UNREACHABLE : ManagerStatus.Reachability.REACHABLE)
-                : gossip.membership().reachability(nodeId);
+                : parts.gossip.get().membership().reachability(nodeId);
     }
 
     void announceNewCluster(PrintWriter out) {
@@ -461,29 +463,9 @@ public final class ManagerNode implements RunningRole {
         return new int[] {Math.max(reachable, 1), unreachable};
     }
 
-    /**
-     * Hands this node's API over (close() leaves it open): it answers the `swarm leave` that
-     * stops this node, and is closed once that answer is sent.
-     */
     @Override
-    public ApiServer releaseApi() {
-        ApiServer a = api;
-        api = null;
-        return a;
-    }
-
-    /** This node's task supervisor (closed with the node; {@link Worker#destroyAll} after that). */
-    @Override
-    public Worker worker() {
-        return worker;
-    }
-
-    /** Hands this node's gossip membership over to the role that replaces this one (close() leaves it running). */
-    @Override
-    public Gossip releaseGossip() {
-        Gossip g = gossip;
-        gossip = null;
-        return g;
+    public HandOverParts parts() {
+        return parts;
     }
 
     public ClusterStore store() {
@@ -507,7 +489,7 @@ public final class ManagerNode implements RunningRole {
                 registrar.interrupt();
             }
         }
-        Agent.closeQuietly(api);
+        Agent.closeQuietly(parts.api.get());
         Agent.closeQuietly(nodeLogs);
         Agent.closeQuietly(nodeImages);
         Agent.closeQuietly(nodeHealth);
@@ -516,10 +498,13 @@ public final class ManagerNode implements RunningRole {
         Agent.closeQuietly(orchestrator);
         Agent.closeQuietly(updater);
         Agent.closeQuietly(scheduler);
-        Agent.closeQuietly(worker);
-        Agent.closeQuietly(gossip);
+        Agent.closeQuietly(parts.worker());
+        Agent.closeQuietly(parts.gossip.get());
         Agent.closeQuietly(rpc);
         Agent.closeQuietly(dispatcher);
+        if (store != null) {
+            context.metrics().unbind(store); // a demoted node's gauges must not read this closed replica
+        }
         Agent.closeQuietly(proposer);
     }
 }

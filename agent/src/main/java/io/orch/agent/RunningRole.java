@@ -30,14 +30,23 @@ interface RunningRole extends AutoCloseable {
     /** Refuses `docker swarm leave` without --force where leaving would hurt the cluster. */
     void checkLeave(boolean force) throws ApiException;
 
+    /** The API, gossip and worker, which a switch or a leave takes over from the role. */
+    HandOverParts parts();
+
     /** Hands the API over (close() then leaves it open): it answers the `swarm leave` that stops the node. */
-    ApiServer releaseApi();
+    default ApiServer releaseApi() {
+        return parts().api.release();
+    }
 
     /** Hands gossip over to the role that replaces this one (close() then leaves it running). */
-    Gossip releaseGossip();
+    default Gossip releaseGossip() {
+        return parts().gossip.release();
+    }
 
     /** This node's task supervisor (closed with the role; {@link Worker#destroyAll} after that). */
-    Worker worker();
+    default Worker worker() {
+        return parts().worker();
+    }
 
     /** The manager parts, or null in a worker-only node. */
     default ManagerNode manager() {

@@ -86,13 +86,7 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
             throw e;
         }
         out.println("This node is not part of a swarm: use `docker swarm init` or `docker swarm join` against its API.");
-        if (flags.apiSocket() != null) {
-            out.printf("API listening on unix://%s%n", flags.apiSocket());
-        }
-        if (flags.apiAddr() != null) {
-            out.printf("API listening on tcp://%s%n", flags.apiAddr());
-        }
-        out.flush();
+        Agent.announceApi(flags, out);
     }
 
     private void listen(ApiServer api) throws Exception {

@@ -38,10 +38,8 @@ final class WorkerNode implements RunningRole {
     private final NodeContext context;
     private final ClusterIdentity identity;
     private volatile ClusterPeers peers;
-    private Gossip gossip;
+    private final HandOverParts parts = new HandOverParts();
     private DispatcherClient dispatcher;
-    private Worker worker;
-    private ApiServer api;
     private RpcServer rpc;
     private ImageInventoryWatch imageWatch;
     private int reattached;
@@ -73,13 +71,13 @@ final class WorkerNode implements RunningRole {
     static WorkerNode start(NodeContext context, ClusterIdentity identity, NodeCredentials credentials, ClusterPeers peers,
                             Gossip gossip) throws Exception {
         WorkerNode w = new WorkerNode(context, identity, peers);
-        w.gossip = gossip;
+        w.parts.gossip.set(gossip);
         try {
             w.startAll(credentials);
             return w;
         } catch (Exception | Error e) {
             if (gossip != null) {
-                w.gossip = null; // the caller's: it goes back to the role the node had
+                w.parts.gossip.release(); // the caller's: it goes back to the role the node had
             }
             w.close();
             throw e;
@@ -88,8 +86,9 @@ final class WorkerNode implements RunningRole {
 
     private void startAll(NodeCredentials credentials) throws Exception {
         AgentConfig c = context.config();
-        gossip = gossip != null ? gossip.asWorker(peers, this::managersChanged)
-                : Gossip.forWorker(context, identity, peers, this::managersChanged);
+        Gossip adopted = parts.gossip.get();
+        parts.gossip.set(adopted != null ? adopted.asWorker(peers, this::managersChanged)
+                : Gossip.forWorker(context, identity, peers, this::managersChanged));
         dispatcher = new DispatcherClient(this::managerAddresses,
                 ChannelFactory.tls(credentials.clientContext(NodeRole.MANAGER)), this::hello);
         PushedNetworkMapSource networkMaps = new PushedNetworkMapSource();
@@ -107,8 +106,9 @@ final class WorkerNode implements RunningRole {
             }
         });
         DispatchedWorkerView view = new DispatchedWorkerView(dispatcher, context.dataDir()); // resumes from the kept set
-        worker = new Worker(view, dispatcher, identity.nodeId(), context.runtimes(), context.dataDir(), context.clock(),
+        Worker worker = new Worker(view, dispatcher, identity.nodeId(), context.runtimes(), context.dataDir(), context.clock(),
                 context.metrics().registry());
+        parts.worker(worker);
         worker.pullImagesWith(context.imagePuller());
         reattached = worker.recover();
         context.networking().follow(networkMaps, identity.nodeId());
@@ -123,12 +123,13 @@ final class WorkerNode implements RunningRole {
         // the image routes serve this node's own store, as on every node; uploads are spooled beside it
         WorkerNodeApi.NodeImages images = new WorkerNodeApi.NodeImages(context.images(), worker::liveImages,
                 store -> context.imagePuller(), context.registries());
-        api = new ApiServer(WorkerNodeApi.handler(identity.nodeId(), c.hostname(), c.advertiseHost(),
+        ApiServer api = new ApiServer(WorkerNodeApi.handler(identity.nodeId(), c.hostname(), c.advertiseHost(),
                 context.metrics().registry(), context.version(), () -> peers.managers(), images,
                 new io.orch.agent.api.NodeContainers(identity.nodeId(), worker::localTasks, context.dataDir().resolve("tasks"),
                         context.images(), context.clock()))
                 .withRoutesFirst(SwarmLifecycleRoutes.worker(context.membership())),
                 context.images().root().resolve("tmp"));
+        parts.api.set(api);
         context.listen(api);
     }
 
@@ -142,7 +143,7 @@ final class WorkerNode implements RunningRole {
 
     /** Managers gossip says are alive first, then the ones remembered from earlier runs. */
     List<String> managerAddresses() {
-        Set<String> out = new LinkedHashSet<>(gossip.managerAddresses().values());
+        Set<String> out = new LinkedHashSet<>(parts.gossip.get().managerAddresses().values());
         out.addAll(peers.managers().values());
         return new ArrayList<>(out);
     }
@@ -181,38 +182,18 @@ final class WorkerNode implements RunningRole {
         return reattached;
     }
 
-    /**
-     * Hands this node's API over (close() leaves it open): it answers the `swarm leave` that
-     * stops this node, and is closed once that answer is sent.
-     */
     @Override
-    public ApiServer releaseApi() {
-        ApiServer a = api;
-        api = null;
-        return a;
-    }
-
-    /** This node's task supervisor (closed with the node; {@link Worker#destroyAll} after that). */
-    @Override
-    public Worker worker() {
-        return worker;
-    }
-
-    /** Hands this node's gossip membership over to the role that replaces this one (close() leaves it running). */
-    @Override
-    public Gossip releaseGossip() {
-        Gossip g = gossip;
-        gossip = null;
-        return g;
+    public HandOverParts parts() {
+        return parts;
     }
 
     @Override
     public void close() {
         Agent.closeQuietly(imageWatch);
-        Agent.closeQuietly(api);
+        Agent.closeQuietly(parts.api.get());
         Agent.closeQuietly(rpc);
-        Agent.closeQuietly(worker);
+        Agent.closeQuietly(parts.worker());
         Agent.closeQuietly(dispatcher);
-        Agent.closeQuietly(gossip);
+        Agent.closeQuietly(parts.gossip.get());
     }
 }

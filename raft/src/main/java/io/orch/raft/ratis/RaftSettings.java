@@ -126,14 +126,17 @@ public record RaftSettings(
     }
 
     /**
-     * A replica joining a running group: its peers are the current voters plus itself, so it waits
-     * as a follower (it cannot win an election the current voters do not take part in) until the
-     * leader adds it with {@link RatisProposer#addVoter}.
+     * A replica joining a running group: its peers are the current voters only, not itself, so
+     * {@link RatisProposer} starts it in an empty group, which Ratis keeps "initializing": it runs
+     * no election timer until the leader's first append after {@link RatisProposer#addVoter} (a replica listed in its own configuration
+     * would start as a follower and, 50 ms later, ask the leader for a vote; a leader whose
+     * configuration does not hold it yet answers "shut down", and Ratis closes it: the
+     * promotion then failed for half a minute on ServerNotReady).
      */
     public static RaftSettings joining(String nodeId, String bindAddress, String advertiseAddress,
             Map<String, String> currentVoters, String clusterId, Path storageDir) {
         Map<String, String> peers = new TreeMap<>(currentVoters);
-        peers.put(nodeId, advertiseAddress);
+        peers.remove(nodeId); // a voter list that still names this node (a demoted manager's) must not start it as a follower
         return singleVoter(nodeId, bindAddress, advertiseAddress, clusterId, storageDir).withPeers(peers);
     }
 

@@ -67,8 +67,8 @@ import java.util.function.LongConsumer;
  * ApplyResult r = proposer.propose(command).join();
  * }</pre>
  *
- * A manager joining a cluster starts with {@link RaftSettings#joining} and waits as a follower; the
- * leader (or any replica: the request is redirected) then calls {@link #addVoter}.
+ * A manager joining a cluster starts with {@link RaftSettings#joining} and waits, taking part in
+ * no election, until the leader (or any replica: the request is redirected) calls {@link #addVoter}.
  */
 public final class RatisProposer implements Proposer {
     private static final Logger LOG = LoggerFactory.getLogger(RatisProposer.class);
@@ -82,6 +82,8 @@ public final class RatisProposer implements Proposer {
     private final RaftSettings settings;
     private final RaftPeerId self;
     private final RaftGroup initialGroup;
+    /** The voters the settings name: whom the clients dial while this replica's own configuration is still empty. */
+    private final List<RaftPeer> joiningPeers;
     private final LeadershipNotifier leadership;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final List<Consumer<Throwable>> failureListeners = new CopyOnWriteArrayList<>();
@@ -111,7 +113,11 @@ public final class RatisProposer implements Proposer {
         List<RaftPeer> peers = settings.peers().entrySet().stream()
                 .map(e -> peer(e.getKey(), e.getValue()))
                 .toList();
-        this.initialGroup = RaftGroup.valueOf(settings.groupId(), peers);
+        // a joining replica (not among its peers) starts in an empty group: Ratis then keeps it
+        // "initializing", with no election timer, until the leader's first append after addVoter
+        this.initialGroup = settings.peers().containsKey(settings.nodeId())
+                ? RaftGroup.valueOf(settings.groupId(), peers) : RaftGroup.valueOf(settings.groupId());
+        this.joiningPeers = peers;
         this.leadership = new LeadershipNotifier(settings.nodeId());
     }
 
@@ -606,8 +612,8 @@ public final class RatisProposer implements Proposer {
     /**
      * Adds a voter through Raft (joint consensus); may be called on any replica (the request goes to
      * the leader). The new replica must already be running with this group id and a peer list
-     * naming the current voters and itself ({@link RaftSettings#joining}), so it waits as a
-     * follower instead of electing itself. Returns once the new configuration is committed and
+     * naming the current voters but not itself ({@link RaftSettings#joining}), so it waits for
+     * the leader instead of asking for votes (which gets it shut down). Returns once the new configuration is committed and
      * this replica knows it; fails (IOException) if the new replica does not catch up, e.g. when it
      * is unreachable or its certificate is refused. Idempotent.
      */
@@ -661,7 +667,11 @@ public final class RatisProposer implements Proposer {
      * a manager of a multi-manager cluster must keep its address, as in Swarm.)
      */
     private Collection<RaftPeer> peersAsDialled() {
-        return division.getRaftConf().getAllPeers().stream()
+        Collection<RaftPeer> known = division.getRaftConf().getAllPeers();
+        if (known.isEmpty()) {
+            return joiningPeers; // not added yet: the group's voters as the join named them
+        }
+        return known.stream()
                 .map(p -> p.getId().equals(self) && !p.getAddress().equals(settings.advertiseAddress())
                         ? peer(self.toString(), settings.advertiseAddress()) : p)
                 .toList();
@@ -723,10 +733,11 @@ public final class RatisProposer implements Proposer {
         return voters;
     }
 
-    /** Started, not closed, not stopped by a failure. */
+    /** Started, not closed, not stopped by a failure, and not closed by Ratis itself (e.g. told to shut down). */
     @Override
     public boolean isRunning() {
-        return division != null && !closed && failure.get() == null;
+        RaftServer.Division d = division;
+        return d != null && !closed && failure.get() == null && d.getInfo().isAlive();
     }
 
     /** Index of the last entry applied on this replica (configuration entries included). */

@@ -66,6 +66,31 @@ class RatisClusterTest {
         }
     }
 
+    /**
+     * A promoted worker's replica waits for its addVoter as long as the node takes to ask (the
+     * certificate renewal, a busy leader): it must not ask for votes meanwhile, or the leader
+     * tells it to shut down and the addVoter fails on a closed replica (ServerNotReady) until
+     * the join's patience runs out.
+     */
+    @Test
+    void aJoiningReplicaAddedOnlyAfterSeveralElectionTimeoutsBecomesAVoter() throws IOException {
+        cluster = new TestCluster(dir);
+        cluster.startGroup("n1", "n2", "n3");
+        Replica leader = cluster.leader();
+        cluster.propose(leader, 1);
+
+        Replica n4 = cluster.startJoining("n4");
+        Duration electionTimeoutMax = n4.settings().electionTimeoutMax();
+        await("the joining replica is still running across its first election timeouts")
+                .during(electionTimeoutMax.multipliedBy(3)).atMost(electionTimeoutMax.multipliedBy(6))
+                .until(n4::running);
+
+        leader.proposer().addVoter("n4", n4.settings().advertiseAddress());
+        cluster.propose(n4, 2);
+        cluster.awaitAllEqual();
+        assertEquals(List.of(1L, 2L), n4.applier().values());
+    }
+
     @Test
     void votersCanBeAddedAndRemovedAndEveryReplicaKeepsFindingTheLeader() throws IOException {
         cluster = new TestCluster(dir);
