@@ -51,16 +51,25 @@ public final class Agent implements AutoCloseable {
     private final Clock clock = Clock.systemUTC();
     private final AgentMetrics metrics = new AgentMetrics();
     private final AtomicBoolean closed = new AtomicBoolean();
+    // runtimes, networking and context: set once by startAll(), before the agent is handed out or any
+    // role callback is registered, and never changed after: read without a lock
     private RuntimeRegistry runtimes;
     private NodeNetworking networking;
+    /** Set by running() at start, then only under {@code this} (switchRole, promote, leaveSwarm); volatile for manager(). */
     private volatile RunningRole node;
     private NodeContext context;
+    /** Set by running() at start; switchRole and promote store the same one again, so nodeId() needs no lock. */
     private ClusterIdentity identity;
-    private NodeCredentials credentials;
+    /**
+     * Set by running() at start, then under {@code this} (switchRole, promote). Volatile:
+     * roleWanted() reads it without the lock, on the thread that asks; switchRole checks it again
+     * under the lock.
+     */
+    private volatile NodeCredentials credentials;
     /** Role changes (promote/demote) run here, one at a time, never on the threads that asked. */
     private final java.util.concurrent.ExecutorService roleSwitcher = java.util.concurrent.Executors.newSingleThreadExecutor(DaemonThreads.factory("orch-role-switch"));
     private final java.util.concurrent.atomic.AtomicBoolean switching = new java.util.concurrent.atomic.AtomicBoolean();
-    /** Why the last role switch could not happen: logged once, not on every retry. */
+    /** Why the last role switch could not happen: logged once, not on every retry. Only the role-switch thread uses it. */
     private volatile String lastSwitchFailure;
 
     private final SwarmMembership membership;
@@ -282,7 +291,7 @@ public final class Agent implements AutoCloseable {
      * A demotion is final once renewed: the leader has already taken the node out of the Raft group.
      */
     private synchronized void switchRole(NodeRole role) throws Exception {
-        if (node == null || closed.get()) {
+        if (node == null || closed.get() || role == credentials.role()) {
             return;
         }
         if (role == NodeRole.MANAGER) {

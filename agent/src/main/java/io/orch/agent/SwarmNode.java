@@ -47,6 +47,7 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
     private final AgentConfig flags;
     private final PrintWriter out;
     private final AgentMetrics inactiveMetrics = new AgentMetrics();
+    // guarded by this: start(), the API's init, join and leave, and close() all hold the monitor
     private Agent agent;          // in a swarm
     private ApiServer inactiveApi; // in no swarm
     private boolean closed;

@@ -31,6 +31,9 @@ public final class Keyring {
         }
     });
 
+    // copy-on-write: seal(), open() and size() read it without a lock; install, use and remove hold
+    // this, so that finding a key and changing the list are one step (use() removes, then re-adds:
+    // a reader in between does not see the key being promoted)
     private final CopyOnWriteArrayList<SecretKey> keys = new CopyOnWriteArrayList<>();
 
     private Keyring(byte[] primary) {

@@ -43,6 +43,9 @@ final class SwimNode implements Transport.Inbound {
     final Random random;
     private final MembershipListener listener;
 
+    // guarded by this: the table, the awareness score, both queues, the suspicions and the messages
+    // seen are only touched in protocol tasks, which run under the monitor (see guarded()), and by
+    // close(), snapshot() and stats(), which take it
     final MemberTable table = new MemberTable();
     final Awareness awareness;
     private final BroadcastQueue memberQueue = new BroadcastQueue();
@@ -56,15 +59,21 @@ final class SwimNode implements Transport.Inbound {
     };
     final Prober prober;
     final AntiEntropy antiEntropy;
-    private final List<Cancellable> loops = new ArrayList<>();
+    private final List<Cancellable> loops = new ArrayList<>(); // guarded by this (start's task adds, close() cancels)
 
+    // guarded by this: written and read in protocol tasks only (Prober and AntiEntropy read self
+    // and leaving from theirs); localSnapshot() reads self under the monitor
     MemberEntry self;
     private ByteString initialMetadata;
     private long sequence;
     private long userSequence;
     boolean leaving;
     private boolean relaying = true;
+    // set by close() before it takes the monitor, so queued tasks stop at once; guarded() checks it
+    // again under the monitor
     private volatile boolean closed;
+    // incremented under this only (sendUdp and request run in protocol tasks); volatile, though
+    // stats() reads them under the monitor as well
     private volatile long udpPacketsSent;
     private volatile long tcpRequestsSent;
     private volatile long gossipMessagesSent;
@@ -179,7 +188,7 @@ final class SwimNode implements Transport.Inbound {
     private final class RepeatingTask implements Cancellable {
         private final Runnable body;
         private final LongSupplier period;
-        private Cancellable next = Cancellable.NONE;
+        private Cancellable next = Cancellable.NONE; // guarded by SwimNode.this: ticks run in protocol tasks
 
         RepeatingTask(Runnable body, LongSupplier period) {
             this.body = body;

@@ -26,13 +26,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Nothing left behind: the packaged agent runs a 20-replica runc service, is killed with SIGKILL
- * while it removes them ({@code service rm}), and is started again on the same data dir. Then no
- * container, mount, network namespace, veth or cgroup of those 20 tasks may remain, while the
- * containers of a service that still exists run on, re-attached. Needs root, runc and ip.
+ * Nothing left behind: the packaged agent runs 20 runc tasks (four services of five), is killed
+ * with SIGKILL while it removes them ({@code service rm}), and is started again on the same data
+ * dir. Then no container, mount, network namespace, veth or cgroup of those 20 tasks may remain,
+ * while the containers of a service that still exists run on, re-attached. Needs root, runc and ip.
  */
 class StartupSweepIT {
-    private static final int REPLICAS = 20;
+    private static final int SERVICES = 4;
+    private static final int REPLICAS = 5;
 
     @TempDir
     Path tmp;
@@ -44,7 +45,9 @@ class StartupSweepIT {
         if (agent != null) {
             try {
                 agent.request("DELETE", "/services/kept", null);
-                agent.request("DELETE", "/services/removed", null);
+                for (int i = 0; i < SERVICES; i++) {
+                    agent.request("DELETE", "/services/removed-" + i, null);
+                }
                 await().atMost(Duration.ofSeconds(60)).until(() -> agent.get("/tasks").isEmpty());
             } finally {
                 agent.close();
@@ -66,16 +69,26 @@ class StartupSweepIT {
         agent = new AgentProcess(data).runtime("runc").start();
         create("kept", 2, 10);
         await().atMost(Duration.ofSeconds(60)).until(() -> agent.runningPids("kept").size() == 2);
-        create("removed", REPLICAS, 1); // a grace of 1 s: sleep as PID 1 ignores SIGTERM, so each stop takes it
-        await().atMost(Duration.ofSeconds(120)).until(() -> agent.runningPids("removed").size() == REPLICAS);
-        for (JsonNode t : agent.tasksOf("removed")) {
-            removedTasks.add(t.path("ID").asText());
+        // graces of 1, 3, 5 and 7 s: sleep as PID 1 ignores SIGTERM, so each stop takes its grace,
+        // and the removals end in four waves two seconds apart however many the worker runs at once
+        List<Long> removedPids = new ArrayList<>();
+        for (int i = 0; i < SERVICES; i++) {
+            create("removed-" + i, REPLICAS, 1 + 2 * i);
+        }
+        for (int i = 0; i < SERVICES; i++) {
+            String service = "removed-" + i;
+            await().atMost(Duration.ofSeconds(120)).until(() -> agent.runningPids(service).size() == REPLICAS);
+            for (JsonNode t : agent.tasksOf(service)) {
+                removedTasks.add(t.path("ID").asText());
+            }
+            removedPids.addAll(agent.runningPids(service));
         }
         List<Long> keptPids = agent.runningPids("kept");
-        List<Long> removedPids = agent.runningPids("removed");
         assertTrue(removedTasks.stream().allMatch(id -> !traces(data, id).isEmpty()), "every task has things to leave");
 
-        assertEquals(200, agent.request("DELETE", "/services/removed", null).statusCode());
+        for (int i = 0; i < SERVICES; i++) {
+            assertEquals(200, agent.request("DELETE", "/services/removed-" + i, null).statusCode());
+        }
         // kill -9 once the first removal is done and while others are not
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
                 .until(() -> removedTasks.stream().anyMatch(id -> !Files.exists(runcState(data, id))));
@@ -83,7 +96,7 @@ class StartupSweepIT {
         agent.kill9();
         await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(agentPid).map(p -> !p.isAlive()).orElse(true));
         long unfinished = removedTasks.stream().filter(id -> Files.exists(runcState(data, id))).count();
-        System.out.println("removals unfinished at the kill: " + unfinished + " of " + REPLICAS);
+        System.out.println("removals unfinished at the kill: " + unfinished + " of " + removedTasks.size());
         assertTrue(unfinished > 0, "the agent was killed in the middle of the removals");
 
         agent = new AgentProcess(data).runtime("runc").start();

@@ -110,6 +110,9 @@ final class ExecRoutes {
         } catch (RuntimeFailure e) {
             s.exitCode = 126;
             throw new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR, "exec failed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            s.exitCode = 126; // never left claimed and counted as running
+            throw e;
         }
         s.process = exec;
         exec.exit().whenComplete((code, e) -> s.exitCode = e != null ? -1 : code);

@@ -34,6 +34,8 @@ public final class ExecSessions {
         final boolean attachStdin;
         final boolean attachStdout;
         final boolean attachStderr;
+        // volatile, no lock: process and exitCode are set by ExecRoutes (after claim) and by the
+        // exit callback; started is set in claim(), under the ExecSessions' monitor
         volatile InteractiveExec process;
         volatile Integer exitCode;
         volatile boolean started;
@@ -48,12 +50,13 @@ public final class ExecSessions {
             this.attachStderr = stderr;
         }
 
+        /** Claimed and not yet exited: a claimed session counts while its process is being started. */
         boolean running() {
-            return process != null && exitCode == null;
+            return started && exitCode == null;
         }
     }
 
-    private final Map<String, Session> sessions = new LinkedHashMap<>();
+    private final Map<String, Session> sessions = new LinkedHashMap<>(); // guarded by this
     /** Copies the exec's stdio; bounded by MAX_RUNNING * 3 in practice. */
     final ExecutorService io = Executors.newCachedThreadPool(DaemonThreads.factory("orch-exec-io"));
 

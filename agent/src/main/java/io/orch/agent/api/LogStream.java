@@ -56,22 +56,35 @@ final class LogStream implements ResponseStream {
     static final AtomicInteger FOLLOWING = new AtomicInteger();
 
     private final LogOptions options;
-    /** A TTY container's logs: raw bytes, no frame headers, as Docker (see {@link #raw()}). */
+    /**
+     * A TTY container's logs: raw bytes, no frame headers, as Docker (see {@link #raw()}). Set before
+     * the stream is handed to {@link #start}, read under {@code this}.
+     */
     private boolean raw;
     private final TaskSource source;
     private final TaskFeeds feeds;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
-    /** Task id to its feed while following; a failed task stays (feed null) so it is not retried. */
+    /**
+     * Task id to its feed while following; a failed task stays (feed null) so it is not retried.
+     * Guarded by {@code this}.
+     */
     private final Map<String, Following> following = new LinkedHashMap<>();
+    // guarded by this: the blocking executor, the poller and gRPC threads all come here
     private Channel channel;
     private boolean keepAlive;
     private ScheduledFuture<?> poller;
     private boolean finished;
     private long unflushed;
-    /** Only the first part, on the API's blocking executor, may wait for the socket; polls and gRPC threads must not. */
+    /**
+     * Only the first part, on the API's blocking executor, may wait for the socket; polls and gRPC
+     * threads must not. Guarded by {@code this}.
+     */
     private boolean mayWait;
-    /** Inside start or poll, which flush once at their end; a remote line arriving alone is flushed at once. */
+    /**
+     * Inside start or poll, which flush once at their end; a remote line arriving alone is flushed
+     * at once. Guarded by {@code this}.
+     */
     private boolean batching;
 
     LogStream(LogOptions options, TaskSource source, TaskFeeds feeds, Clock clock, ScheduledExecutorService scheduler) {
@@ -140,7 +153,7 @@ final class LogStream implements ResponseStream {
     /** A followed task: the details that prefix its lines, and its feed (null once it failed). */
     private static final class Following {
         final String details;
-        TaskLogFeed feed;
+        TaskLogFeed feed; // guarded by the owning LogStream's monitor
 
         Following(String details) {
             this.details = details;

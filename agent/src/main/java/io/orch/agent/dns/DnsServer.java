@@ -53,10 +53,13 @@ public final class DnsServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final DnsUdpInitializer udpInitializer;
     private final DnsTcpInitializer tcpInitializer;
-    private final Map<InetSocketAddress, Listener> listeners = new LinkedHashMap<>();
-    /** {@link #upstreams} minus our own addresses; read by the forwarder on every forward. */
+    private final Map<InetSocketAddress, Listener> listeners = new LinkedHashMap<>(); // guarded by this
+    /**
+     * {@link #upstreams} minus our own addresses; read by the forwarder on every forward. Written
+     * under {@code this} (bind, unbind), read on the event loops without it: volatile.
+     */
     private volatile List<InetSocketAddress> forwardTo;
-    private boolean closed;
+    private boolean closed; // guarded by this
 
     private record Listener(Channel udp, Channel tcp) {
     }

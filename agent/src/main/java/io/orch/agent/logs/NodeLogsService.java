@@ -108,9 +108,12 @@ public final class NodeLogsService extends NodeLogsGrpc.NodeLogsImplBase {
 
     /** One call: the first part now, then (follow) a poll every {@link LogFollowers#POLL_MILLIS} ms. */
     private final class Follower {
+        // reader and out: used by the call's thread in start(), then by poll() (under this) once
+        // start() has scheduled it; the cancel handler only calls stop()
         private final TaskLogReader reader;
         private final LogQuery query;
         private final ServerCallStreamObserver<LogChunk> out;
+        // guarded by this (the Follower): start(), poll() and the cancel handler's stop()
         private ScheduledFuture<?> poller;
         private boolean stopped;
 

@@ -99,19 +99,28 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
             return List.of();
         }
     }
+    /** Concurrent: DNS queries read them without the lock, and a leaving container drops its entry before taking it. */
     private final Map<String, Local> locals = new ConcurrentHashMap<>();
     private final Map<String, Local> byBridgeIp = new ConcurrentHashMap<>();
-    /** Networks whose devices exist on this node, by id. */
+    /** Networks whose devices exist on this node, by id. Guarded by {@code this}. */
     private final Map<String, OverlaySpec> ensured = new HashMap<>();
+    /**
+     * Set when devices may exist that {@link #ensured} does not know of: a network left the map
+     * (an earlier agent may have made its devices for a container this one never adopted), or
+     * making a network's devices failed half way. Cleared once no such network can be in use.
+     * Guarded by {@code this}.
+     */
+    private boolean sweepDevices;
     private final Set<String> dnsBound = ConcurrentHashMap.newKeySet();
     private volatile NetworkMap map = NetworkMap.getDefaultInstance();
     private volatile ServiceDirectory directory = new ServiceDirectory(map);
+    /** Guarded by {@code this}, as is {@code swept}. */
     private AutoCloseable following;
     private boolean swept;
     private final IngressNat ingressNat = new IngressNat();
     /** The runtime's node bridge, once it said (see {@link #useNodeNetwork}); null: no outbound NAT to manage. */
     private volatile NodeNetwork nodeNetwork;
-    /** The mesh applied last; null until the first map (which always decides, replacing an earlier agent's). */
+    /** The mesh applied last; null until the first map (which always decides, replacing an earlier agent's). Guarded by {@code this}. */
     private Optional<IngressPlan> mesh;
 
     /**
@@ -163,6 +172,9 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
 
     /** A new map: forwarding entries, NAT tables of the local containers, DNS answers, idle networks removed. */
     synchronized void apply(NetworkMap next) {
+        if (!NetworkMaps.networks(next).keySet().containsAll(NetworkMaps.networks(map).keySet())) {
+            sweepDevices = true;
+        }
         map = next;
         usePort(next.getDataPathPort());
         directory = new ServiceDirectory(next);
@@ -426,7 +438,12 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
         OverlaySpec spec = new OverlaySpec(o.networkId(), o.vni(), Subnet.parse(o.subnet()), OverlaySpec.DEFAULT_MTU);
         OverlaySpec known = ensured.get(o.networkId());
         if (!spec.equals(known)) {
-            dataPath.ensure(spec);
+            try {
+                dataPath.ensure(spec);
+            } catch (IOException | RuntimeException e) {
+                sweepDevices = true; // a bridge may exist without its VXLAN device
+                throw e;
+            }
             ensured.put(o.networkId(), spec);
             programPeers(spec);
         }
@@ -470,10 +487,18 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
         }
     }
 
-    /** A network no container here uses any more, and the map no longer names, loses its devices. */
+    /**
+     * A network no container here uses any more, and the map no longer names, loses its devices;
+     * when devices this agent did not make may be left ({@link #sweepDevices}), every overlay
+     * device of a VNI that is neither in the map nor in use here goes too.
+     */
     private void removeIdleNetworks(Set<String> inMap) {
         Set<String> used = new HashSet<>();
-        locals.values().forEach(l -> used.addAll(l.networkIds()));
+        Set<Integer> usedVnis = new HashSet<>();
+        locals.values().forEach(l -> {
+            used.addAll(l.networkIds());
+            l.overlays().forEach(o -> usedVnis.add(o.vni()));
+        });
         ensured.entrySet().removeIf(e -> {
             if (inMap.contains(e.getKey()) || used.contains(e.getKey())) {
                 return false;
@@ -481,6 +506,16 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
             dataPath.remove(e.getValue());
             return true;
         });
+        if (sweepDevices && OverlayDataPath.unavailableReason().isEmpty() && mayConfigureNetwork()) {
+            Set<Integer> mapVnis = new HashSet<>();
+            map.getNetworksList().forEach(n -> mapVnis.add(n.getVni()));
+            Set<Integer> keep = new HashSet<>(mapVnis);
+            keep.addAll(usedVnis);
+            ensured.values().forEach(spec -> keep.add(spec.vni()));
+            dataPath.removeExcept(keep);
+            // a container still on a network the map dropped: sweep again once it has left
+            sweepDevices = !mapVnis.containsAll(keep);
+        }
     }
 
     // ---------------------------------------------------------------- DNS

@@ -21,8 +21,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A simulated worker for the manager simulation (the real {@code agent/worker} is being rewritten
- * as a stepping task controller, so it is stood in for here): on each tick it takes the tasks the
+ * A simulated worker for the manager simulation (the real {@code Worker} and its
+ * {@code TaskController} block on the runtime and run on the loop driver's thread, so at this level
+ * they are stood in for; their transitions have their own tests): on each tick it takes the tasks the
  * store assigns to its node and moves each one state towards what the manager wants (ACCEPTED,
  * PREPARING, READY, STARTING, RUNNING; only up to READY while the desired state is READY), stops
  * those the manager wants stopped (SHUTDOWN, after a random stop time: the process runs on

@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
 /** Translates {@link RaftSettings} into Ratis' key/value configuration; everything orch relies on is set explicitly. */
 final class RatisProperties {
     private static final long PREALLOCATED_SIZE_MAX = 4L << 20;
-    private static final int OUTSTANDING_PROPOSALS_MAX = 1_000;
+    /** What orch admits in flight per replica ({@link ProposalAdmission}). */
+    static final int PROPOSALS_IN_FLIGHT_MAX = 1_000;
+    /** Ratis' own limit, above orch's: its client's send blocks at this limit, and must never. */
+    private static final int OUTSTANDING_PROPOSALS_MAX = 2 * PROPOSALS_IN_FLIGHT_MAX;
 
     private RatisProperties() {
     }

@@ -87,24 +87,42 @@ public final class RatisProposer implements Proposer {
     private final LeadershipNotifier leadership;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final List<Consumer<Throwable>> failureListeners = new CopyOnWriteArrayList<>();
-    private volatile LongConsumer latencyListener = nanos -> { };
+    private volatile LongConsumer latencyListener = nanos -> { }; // no lock: onLatency replaces it
+    // server, division, stateMachine, clients and adminClients: replaced only under this (start and
+    // restartReplica, through launch()); volatile, as propose(), the watches and the getters read
+    // them without the lock
     private volatile RaftServer server;
     private volatile RaftServer.Division division;
     private volatile RatisStateMachine stateMachine;
     private volatile MembershipFollowingClient clients;
     /** Membership changes go through a client of their own: its blocking retries must not hold up proposals. */
     private volatile MembershipFollowingClient adminClients;
-    private volatile boolean closed;
-    private volatile long startMillis = -1;
+    private volatile boolean closed; // written under this (close); volatile for the lock-free checks
+    private volatile long startMillis = -1; // written under this (start)
     /** Proposals sent and not yet answered: failed early when the leader is lost (see {@link #watchLeaderContact}). */
     private final Set<CompletableFuture<ApplyResult>> pending = ConcurrentHashMap.newKeySet();
+    private final ProposalAdmission admission = new ProposalAdmission(RatisProperties.PROPOSALS_IN_FLIGHT_MAX);
+    // replaced under this (start); the clock itself is thread-safe (the contact watch feeds it, propose reads it)
     private volatile LeaderlessClock leaderless = new LeaderlessClock(System.nanoTime());
-    private volatile ScheduledExecutorService contactWatch;
-    private volatile CommandApplier applier;
-    /** Why writes are refused now (no space, or the log failed); null when the storage is healthy. */
+    private volatile ScheduledExecutorService contactWatch; // guarded by this (start, close)
+    private volatile CommandApplier applier; // guarded by this (start, restartReplica)
+    /**
+     * Why writes are refused now (no space, or the log failed); null when the storage is healthy.
+     * Written under {@link #storageLock} (the storage watch on the contact-watch thread, and
+     * storageFailed() on a Raft thread); propose() reads it lock-free.
+     */
     private volatile String storageProblem;
-    /** The log write that failed: Ratis' log refuses every write after it, until the replica restarts. */
+    /**
+     * The log write that failed: Ratis' log refuses every write after it, until the replica restarts.
+     * Guarded by {@link #storageLock}: set by storageFailed() on a Raft thread, cleared by restartReplica().
+     */
     private volatile Throwable logFailure;
+    /**
+     * Orders the storage judgements: only taken by itself or inside {@code this} (restartReplica),
+     * never the other way round, since storageFailed() runs on a Raft thread that closing the
+     * server under {@code this} may wait for.
+     */
+    private final Object storageLock = new Object();
     private final List<Consumer<Optional<String>>> storageListeners = new CopyOnWriteArrayList<>();
 
     public RatisProposer(RaftSettings settings) {
@@ -210,13 +228,16 @@ public final class RatisProposer implements Proposer {
     }
 
     private void storageFailed(Throwable cause) {
-        if (logFailure == null) {
+        synchronized (storageLock) {
+            if (logFailure != null) {
+                return;
+            }
             logFailure = cause;
             setStorageProblem(StorageHealth.failedWrite(cause.getMessage()));
-            leadership.publish(false);
-            LOG.error("raft replica {}: its log cannot be written ({}); this manager refuses writes and restarts its "
-                    + "replica once {} has free space again", self, cause.toString(), settings.storageDir());
         }
+        leadership.publish(false);
+        LOG.error("raft replica {}: its log cannot be written ({}); this manager refuses writes and restarts its "
+                + "replica once {} has free space again", self, cause.toString(), settings.storageDir());
     }
 
     /**
@@ -230,12 +251,27 @@ public final class RatisProposer implements Proposer {
             return;
         }
         try {
+            if (judgeStorage()) {
+                restartReplica();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("raft replica {}: storage check failed: {}", self, e.toString());
+        }
+    }
+
+    /**
+     * Sets {@link #storageProblem} from the free space and the failed write, if any; true when the
+     * replica should restart. Under {@link #storageLock}: a log write failing meanwhile (on a Ratis
+     * thread) must not be overwritten by "space is back" judged before it.
+     */
+    private boolean judgeStorage() throws IOException {
+        synchronized (storageLock) {
             Throwable failed = logFailure;
             StorageHealth health = StorageHealth.judge(settings.storageDir().toFile().getUsableSpace(),
                     RatisProperties.storageFreeMin(settings), Optional.ofNullable(failed).map(Throwable::getMessage),
                     settings.storageDir().toString());
             if (health.restart()) {
-                restartReplica();
+                return true;
             } else if (health.problem().isPresent()) {
                 if (storageProblem == null) {
                     LOG.warn("raft replica {}: {}; refusing writes until there is space again", self,
@@ -247,8 +283,7 @@ public final class RatisProposer implements Proposer {
                 setStorageProblem(null);
                 LOG.info("raft replica {}: {} has space again; writes are accepted", self, settings.storageDir());
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("raft replica {}: storage check failed: {}", self, e.toString());
+            return false;
         }
     }
 
@@ -274,10 +309,16 @@ public final class RatisProposer implements Proposer {
         SnapshotFiles.deleteUnfinished(stateMachine.storage());
         RatisStateMachine sm = new RatisStateMachine(applier, self, leadership, Optional.empty(), this::failStop,
                 RatisProperties.leaderlessAllowance(settings), at);
-        logFailure = null;
+        synchronized (storageLock) {
+            logFailure = null;
+        }
         launch(sm, initialGroup, RaftStorage.StartupOption.RECOVER, RatisProperties.from(settings),
                 RatisTls.parameters(settings.tls()));
-        setStorageProblem(null);
+        synchronized (storageLock) {
+            if (logFailure == null) {
+                setStorageProblem(null);
+            }
+        }
         LOG.info("raft replica {}: restarted after its log failed; catching up from the leader", self);
     }
 
@@ -320,6 +361,7 @@ public final class RatisProposer implements Proposer {
         t.start();
     }
 
+    /** Called under {@link #storageLock}. */
     private void setStorageProblem(String problem) {
         boolean changed = (problem == null) != (storageProblem == null);
         storageProblem = problem;
@@ -465,6 +507,10 @@ public final class RatisProposer implements Proposer {
                 || leaderlessTooLong(System.nanoTime())) {
             return CompletableFuture.failedFuture(noQuorum(null));
         }
+        Optional<ProposalFailedException> crowded = admission.tryAdmit();
+        if (crowded.isPresent()) {
+            return CompletableFuture.failedFuture(crowded.get());
+        }
         long sent = System.nanoTime();
         long deadline = sent + settings.proposeTimeout().toNanos();
         CompletableFuture<ApplyResult> result = new CompletableFuture<>();
@@ -474,9 +520,11 @@ public final class RatisProposer implements Proposer {
         try {
             reply = clients.get().async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(command.toByteArray())));
         } catch (RuntimeException e) {
+            admission.release();
             result.completeExceptionally(new ProposalFailedException("raft client refused the proposal", e));
             return result;
         }
+        reply.whenComplete((r, e) -> admission.release());
         reply.orTimeout(settings.proposeTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, error) -> {
             if (error != null) {
                 result.completeExceptionally(failure(unwrap(error)));

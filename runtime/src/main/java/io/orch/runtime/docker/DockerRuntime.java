@@ -2,7 +2,6 @@ package io.orch.runtime.docker;
 
 import io.orch.api.concurrent.DaemonThreads;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.orch.runtime.ContainerRuntime;
 import io.orch.runtime.ExecResult;
 import io.orch.runtime.ExitResult;
 import io.orch.runtime.Fingerprint;
@@ -14,6 +13,7 @@ import io.orch.runtime.Signal;
 import io.orch.runtime.StopRequest;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.TaskHandle;
+import io.orch.runtime.TableBackedRuntime;
 import io.orch.runtime.TaskTable;
 import io.orch.runtime.health.HealthSpec;
 import io.orch.runtime.image.ImageStore;
@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * output is copied into the task's stdout.log/stderr.log like the other runtimes'. Containers keep
  * running when the agent stops; {@link #recover} re-attaches by container id.
  */
-public final class DockerRuntime implements ContainerRuntime {
+public final class DockerRuntime extends TableBackedRuntime<DockerTask> {
     public static final String NAME = "docker";
     public static final Path DEFAULT_SOCKET = Path.of("/var/run/docker.sock");
     private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
@@ -58,7 +57,6 @@ public final class DockerRuntime implements ContainerRuntime {
 
     private final DockerEngine engine;
     private final DockerImages images;
-    private final TaskTable<DockerTask> tasks = new TaskTable<>();
     /** Blocking waits and log streams: one of each per running task. */
     private final ExecutorService blocking = Executors.newCachedThreadPool(DaemonThreads.factory("orch-docker-task"));
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("orch-docker-retry"));
@@ -69,6 +67,7 @@ public final class DockerRuntime implements ContainerRuntime {
      * @param store  the node's image store, used when Docker lacks a task's image; null for none
      */
     public DockerRuntime(Path socket, ImageStore store) {
+        super(NAME, CAPABILITIES);
         this.engine = new DockerEngine(socket);
         this.images = new DockerImages(engine, Optional.ofNullable(store));
     }
@@ -77,16 +76,6 @@ public final class DockerRuntime implements ContainerRuntime {
     public static Path socketFrom(Map<String, String> environment) {
         String host = environment.getOrDefault("DOCKER_HOST", "");
         return host.startsWith("unix://") ? Path.of(host.substring("unix://".length())) : DEFAULT_SOCKET;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public RuntimeCapabilities capabilities() {
-        return CAPABILITIES;
     }
 
     @Override
@@ -242,23 +231,13 @@ public final class DockerRuntime implements ContainerRuntime {
         }
     }
 
-    @Override
-    public CompletableFuture<ExitResult> waitFor(String taskId) {
-        return tasks.waitFor(taskId);
-    }
-
     /**
      * Docker's stop: SIGTERM (Docker's {@code /stop}) or the given signal, {@code grace}, then
      * SIGKILL; returns once the container has ended (or after a last bounded wait).
      */
     @Override
-    public void stop(String taskId, Duration grace, Signal signal) {
-        Optional<DockerTask> running = tasks.ifRunning(taskId);
-        if (running.isEmpty()) {
-            return;
-        }
-        DockerTask task = running.get();
-        StopRequest request = StopRequest.of(grace, signal);
+    protected void stop(DockerTask task, StopRequest request) {
+        String taskId = task.taskId;
         log.info("stopping task {} (docker container {}): SIG{}, grace {}", taskId, shortId(task.containerId),
                 request.first().name(), request.grace());
         try {
@@ -304,11 +283,6 @@ public final class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
-    public Optional<TaskHandle> inspect(String taskId) {
-        return tasks.inspect(taskId);
-    }
-
-    @Override
     public ResourceUsage stats(String taskId) {
         DockerTask task = tasks.get(taskId);
         if (task == null || !task.running()) {
@@ -324,17 +298,13 @@ public final class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
-    public LogFiles logs(String taskId) {
-        DockerTask task = tasks.known(taskId);
+    protected LogFiles logFiles(DockerTask task) {
         return task.logFiles();
     }
 
     @Override
     public ExecResult exec(String taskId, List<String> command, Duration timeout) throws RuntimeFailure {
-        DockerTask task = tasks.running(taskId);
-        if (command.isEmpty()) {
-            throw new RuntimeFailure("empty exec command", false);
-        }
+        DockerTask task = execTarget(taskId, command);
         return DockerExec.run(engine, task.containerId, command, timeout, MAX_EXEC_OUTPUT);
     }
 

@@ -25,10 +25,12 @@ public final class HealthMonitor implements AutoCloseable {
     private final List<String> command;
     private final ScheduledExecutorService scheduler;
     private final BiConsumer<HealthStatus, String> listener;
+    // not thread-safe: confined to the probe chain (one probe at a time, each scheduled by the one
+    // before), but status() reads it without a lock from whatever thread calls it
     private final HealthTracker tracker;
     private final long startedNanos = System.nanoTime();
-    private volatile boolean closed;
-    private ScheduledFuture<?> next;
+    private volatile boolean closed; // set under this by close(); volatile: probe() looks first without the lock
+    private ScheduledFuture<?> next; // guarded by this
 
     public HealthMonitor(ContainerRuntime runtime, String taskId, HealthSpec spec, ScheduledExecutorService scheduler,
                          BiConsumer<HealthStatus, String> listener) {

@@ -33,11 +33,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class ImageStore {
     private static final Logger log = LoggerFactory.getLogger(ImageStore.class);
+    // immutable after construction. What this store's lock (this) guards is on disk: every read and
+    // write of an images/HEX/image.json, and the unpacking and deleting of blobs, hold the monitor
+    // (importImage's synchronized block, the synchronized methods); tmp/ needs none: each load,
+    // upload and pull stages under a name of its own (a fresh UUID)
     private final Path root;
     private final Path blobs;
     private final Path images;
     private final Path tmp;
     private final String architecture;
+    // copy-on-write, no lock: load() runs the listeners outside the monitor; tag, addRepoDigest and
+    // remove inside it
     private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ImageStore(Path root) throws IOException {

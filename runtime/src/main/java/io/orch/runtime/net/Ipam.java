@@ -24,6 +24,7 @@ public final class Ipam {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Subnet subnet;
     private final Path file;
+    // guarded by this; load() fills them before open() hands the instance out
     private final Map<String, Integer> byTask = new LinkedHashMap<>();
     private int cursor;
 

@@ -34,23 +34,29 @@ public final class NodeNetwork {
     private static final Path SYS_NET = Path.of("/sys/class/net");
     private final NetworkConfig config;
     private final Path stateDir;
-    private volatile Ipam ipam;
-    /** The bridge's interface index when it was last made sure of, or null. */
+    private volatile Ipam ipam; // set once, under this (claimSubnet); volatile: read without the lock elsewhere
+    /**
+     * The bridge's interface index when it was last made sure of, or null. Written under
+     * {@code this}; volatile for ensureBridge's lock-free first look.
+     */
     private volatile String bridgeChecked;
     /**
      * Whether this JVM created a namespace yet. The first {@code ip netns add} on a machine makes
      * {@code /var/run/netns} a shared mount point; several doing that at once can stack mounts,
-     * so until one has succeeded, namespaces are created one at a time.
+     * so until one has succeeded, namespaces are created one at a time. Set under
+     * {@code NETNS_DIR_LOCK}, read first without it.
      */
     private static volatile boolean netnsDirReady;
     private static final Object NETNS_DIR_LOCK = new Object();
-    private final OutboundNat outbound = new OutboundNat();
+    private final OutboundNat outbound = new OutboundNat(); // thread-safe itself: applied with and without this held
     /**
      * Container addresses whose outbound traffic is not masqueraded; null until an agent manages
      * outbound NAT (a runtime used on its own, as in the runtime's tests, changes no forwarding).
+     * Written under {@code this} (masqueradeExcept), and every applyOutbound() holds {@code this}
+     * too, so the rules applied last are always from the set written last; volatile for readers.
      */
     private volatile Set<Integer> noMasquerade;
-    private volatile boolean outboundWarned;
+    private volatile boolean outboundWarned; // no lock: two threads may both warn, harmlessly
 
     /**
      * @param stateDir this agent's network state (the chosen subnet and the IPAM file), under its data dir
@@ -164,7 +170,7 @@ public final class NodeNetwork {
      * with their own source address; every other one is masqueraded. Applied at once if the
      * subnet is claimed, else when it is.
      */
-    public void masqueradeExcept(Set<Integer> addresses) {
+    public synchronized void masqueradeExcept(Set<Integer> addresses) {
         noMasquerade = Set.copyOf(addresses);
         Ipam known = ipam;
         if (known != null) {
@@ -173,7 +179,7 @@ public final class NodeNetwork {
     }
 
     /** Removes the subnet's outbound NAT (the node leaves the swarm). Never fails. */
-    public void removeOutbound() {
+    public synchronized void removeOutbound() {
         Ipam known = ipam;
         if (known != null && OutboundNat.unavailableReason().isEmpty()) {
             outbound.clear(Optional.of(known.subnet()));

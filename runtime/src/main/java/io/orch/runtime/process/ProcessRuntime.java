@@ -1,6 +1,5 @@
 package io.orch.runtime.process;
 
-import io.orch.runtime.ContainerRuntime;
 import io.orch.runtime.ExecResult;
 import io.orch.runtime.ExitResult;
 import io.orch.runtime.Fingerprint;
@@ -12,7 +11,7 @@ import io.orch.runtime.Signal;
 import io.orch.runtime.StopRequest;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.TaskHandle;
-import io.orch.runtime.TaskTable;
+import io.orch.runtime.TableBackedRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +19,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * can be signalled with its children and outlives the agent; a later agent re-attaches with
  * {@link #recover}. Linux only.
  */
-public final class ProcessRuntime implements ContainerRuntime {
+public final class ProcessRuntime extends TableBackedRuntime<ProcessTask> {
     public static final String NAME = "process";
     private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
     public static final RuntimeCapabilities CAPABILITIES = new RuntimeCapabilities(false, false, true, true,
@@ -43,7 +41,6 @@ public final class ProcessRuntime implements ContainerRuntime {
     private final Path setsid;
     private final Path perl;
     private final Optional<Path> killBinary;
-    private final TaskTable<ProcessTask> tasks = new TaskTable<>();
     private final PidProbe probe;
     private final ReattachedWatcher watcher;
 
@@ -57,21 +54,12 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     /** {@code probe} is the seam where tests make /proc unreadable (fd exhaustion). */
     ProcessRuntime(Path setsid, Path perl, Optional<Path> killBinary, PidProbe probe) {
+        super(NAME, CAPABILITIES);
         this.setsid = setsid;
         this.perl = perl;
         this.killBinary = killBinary;
         this.probe = probe;
         this.watcher = new ReattachedWatcher(probe);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public RuntimeCapabilities capabilities() {
-        return CAPABILITIES;
     }
 
     @Override
@@ -168,22 +156,19 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
     }
 
+    /** Any known task: its group may outlive the process that led it. */
     @Override
-    public CompletableFuture<ExitResult> waitFor(String taskId) {
-        return tasks.waitFor(taskId);
+    protected Optional<ProcessTask> stoppable(String taskId) {
+        return tasks.lookup(taskId);
     }
 
     @Override
-    public void stop(String taskId, Duration grace, Signal signal) {
-        ProcessTask task = tasks.get(taskId);
-        if (task == null) {
-            return;
-        }
+    protected void stop(ProcessTask task, StopRequest request) {
+        String taskId = task.taskId;
         if (!identityConfirmed(task)) {
             log.warn("task {} (pid {}) not stopped: cannot check the pid is still the task's", taskId, task.pid);
             return;
         }
-        StopRequest request = StopRequest.of(grace, signal);
         ProcessGroupSignaller signaller = new ProcessGroupSignaller(killBinary.orElseThrow());
         if (groupAlive(task)) {
             log.info("stopping task {} (pid {}): {} to its group, grace {}", taskId, task.pid, request.first().name(), request.grace());
@@ -239,11 +224,6 @@ public final class ProcessRuntime implements ContainerRuntime {
         log.debug("task {} destroyed", taskId);
     }
 
-    @Override
-    public Optional<TaskHandle> inspect(String taskId) {
-        return tasks.inspect(taskId);
-    }
-
     /** Sums over the live members of the task's process group: the task and what it forked. */
     @Override
     public ResourceUsage stats(String taskId) {
@@ -265,17 +245,13 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
 
     @Override
-    public LogFiles logs(String taskId) {
-        ProcessTask task = tasks.known(taskId);
+    protected LogFiles logFiles(ProcessTask task) {
         return LogFiles.in(task.taskDir);
     }
 
     @Override
     public ExecResult exec(String taskId, List<String> command, Duration timeout) throws RuntimeFailure {
-        ProcessTask task = tasks.running(taskId);
-        if (command.isEmpty()) {
-            throw new RuntimeFailure("empty exec command", false);
-        }
+        ProcessTask task = execTarget(taskId, command);
         // A re-attached task's env was never persisted (secrets): read it back from the kernel.
         Map<String, String> env = task.env.or(() -> ProcFs.environment(task.pid))
                 .orElse(Map.of("PATH", ProcessLauncher.DEFAULT_PATH));

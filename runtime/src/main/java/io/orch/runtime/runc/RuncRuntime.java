@@ -1,6 +1,5 @@
 package io.orch.runtime.runc;
 
-import io.orch.runtime.ContainerRuntime;
 import io.orch.runtime.ExecResult;
 import io.orch.runtime.ExitResult;
 import io.orch.runtime.Fingerprint;
@@ -12,6 +11,7 @@ import io.orch.runtime.Signal;
 import io.orch.runtime.StopRequest;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.TaskHandle;
+import io.orch.runtime.TableBackedRuntime;
 import io.orch.runtime.TaskTable;
 import io.orch.runtime.health.HealthSpec;
 import io.orch.runtime.image.Image;
@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * network namespace on the node's bridge ({@link NodeNetwork}), and its host-mode published ports
  * a {@link PortProxyProcess} that, like the shim, outlives the agent. Host and none modes too.
  */
-public final class RuncRuntime implements ContainerRuntime {
+public final class RuncRuntime extends TableBackedRuntime<RuncTask> {
     public static final String NAME = "runc";
     private static final Logger log = LoggerFactory.getLogger(RuncRuntime.class);
     public static final RuntimeCapabilities CAPABILITIES = new RuntimeCapabilities(true, true, true, true,
@@ -74,7 +73,6 @@ public final class RuncRuntime implements ContainerRuntime {
     private final ImageStore images;
     private final RuncNetworking networking;
     private final RuncRecovery recovery;
-    private final TaskTable<RuncTask> tasks = new TaskTable<>();
     /** Ids of the tasks being started now. */
     private final Set<String> starting = ConcurrentHashMap.newKeySet();
     private final Semaphore startSlots = new Semaphore(PARALLEL_STARTS);
@@ -93,6 +91,7 @@ public final class RuncRuntime implements ContainerRuntime {
     }
 
     RuncRuntime(Optional<Path> runcPath, Path dataDir, ImageStore images, NetworkConfig network) {
+        super(NAME, CAPABILITIES);
         this.runcPath = runcPath;
         this.stateRoot = dataDir.resolve("runc").toAbsolutePath();
         this.volumesDir = dataDir.resolve("volumes").toAbsolutePath();
@@ -124,16 +123,6 @@ public final class RuncRuntime implements ContainerRuntime {
         }
         return new LeftoverSweep(runc(), networking.node(), tasksDir,
                 id -> knownTaskIds.contains(id) || tasks.contains(id) || starting.contains(id)).run();
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public RuntimeCapabilities capabilities() {
-        return CAPABILITIES;
     }
 
     @Override
@@ -349,18 +338,8 @@ public final class RuncRuntime implements ContainerRuntime {
     }
 
     @Override
-    public CompletableFuture<ExitResult> waitFor(String taskId) {
-        return tasks.waitFor(taskId);
-    }
-
-    @Override
-    public void stop(String taskId, Duration grace, Signal signal) {
-        Optional<RuncTask> running = tasks.ifRunning(taskId);
-        if (running.isEmpty()) {
-            return;
-        }
-        RuncTask task = running.get();
-        StopRequest request = StopRequest.of(grace, signal);
+    protected void stop(RuncTask task, StopRequest request) {
+        String taskId = task.taskId;
         log.info("stopping task {} (container {}): SIG{}, grace {}", taskId, task.containerId, request.first().name(), request.grace());
         kill(task, request.first().name(), false);
         if (!TaskTable.awaitExit(task, request.firstWait(KILL_WAIT))) {
@@ -418,11 +397,6 @@ public final class RuncRuntime implements ContainerRuntime {
     }
 
     @Override
-    public Optional<TaskHandle> inspect(String taskId) {
-        return tasks.inspect(taskId);
-    }
-
-    @Override
     public ResourceUsage stats(String taskId) {
         RuncTask task = tasks.get(taskId);
         if (task == null || !task.running()) {
@@ -433,8 +407,7 @@ public final class RuncRuntime implements ContainerRuntime {
     }
 
     @Override
-    public LogFiles logs(String taskId) {
-        RuncTask task = tasks.known(taskId);
+    protected LogFiles logFiles(RuncTask task) {
         return LogFiles.in(task.bundle);
     }
 
@@ -445,10 +418,7 @@ public final class RuncRuntime implements ContainerRuntime {
      */
     @Override
     public ExecResult exec(String taskId, List<String> command, Duration timeout) throws RuntimeFailure {
-        RuncTask task = tasks.running(taskId);
-        if (command.isEmpty()) {
-            throw new RuntimeFailure("empty exec command", false);
-        }
+        RuncTask task = execTarget(taskId, command);
         Path out;
         Path pidFile;
         try {

@@ -12,7 +12,7 @@ final class NftTable {
     private final Commands commands;
     private final String family;
     private final String name;
-    /** The script last applied, or null when not known (first use, after a failure or a deletion). */
+    /** The script last applied, or null when not known (first use, after a failure or a deletion). Guarded by {@code this}. */
     private String applied;
 
     NftTable(Commands commands, String family, String name) {

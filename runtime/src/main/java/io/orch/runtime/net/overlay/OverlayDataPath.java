@@ -49,6 +49,7 @@ public final class OverlayDataPath {
     private static final Pattern VETH_NAME = Pattern.compile("ov[0-9a-f]{11}");
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
     private static final ObjectMapper JSON = new ObjectMapper();
+    // no lock: two first callers may both run the kernel check, harmlessly; volatile publishes the answer
     private static volatile Optional<String> unavailable;
 
     private final String localVtep;
@@ -57,7 +58,9 @@ public final class OverlayDataPath {
     /**
      * What each VXLAN device's forwarding is known to hold (by VNI), so that re-sending an
      * unchanged peer set costs no process. Absent: not known, read back from the kernel on the
-     * next call (first use, after a failure, after the device was re-created).
+     * next call (first use, after a failure, after the device was re-created). Guarded by
+     * {@code this}: ensure, programPeers and delete are synchronized (attach, detach and isolate
+     * touch no field).
      */
     private final Map<Integer, Forwarding> programmed = new HashMap<>();
 
