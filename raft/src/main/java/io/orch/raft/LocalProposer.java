@@ -10,11 +10,12 @@ import java.util.function.Consumer;
  * tests of the store and the manager loops; production always uses Ratis.
  */
 public final class LocalProposer implements Proposer {
+    // guarded by this
     private CommandApplier applier;
     private long index;
 
     @Override
-    public void start(CommandApplier applier) {
+    public synchronized void start(CommandApplier applier) {
         this.applier = applier;
         this.index = applier.lastAppliedIndex();
     }
@@ -33,7 +34,7 @@ public final class LocalProposer implements Proposer {
     }
 
     @Override
-    public boolean isLeader() {
+    public synchronized boolean isLeader() {
         return applier != null;
     }
 
@@ -43,7 +44,7 @@ public final class LocalProposer implements Proposer {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         applier = null;
     }
 }

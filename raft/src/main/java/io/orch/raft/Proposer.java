@@ -3,6 +3,7 @@ package io.orch.raft;
 import io.orch.api.proto.StoreCommand;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -34,6 +35,14 @@ public interface Proposer extends AutoCloseable {
     /** False once closed (or failed): nothing proposed will commit any more. */
     default boolean isRunning() {
         return true;
+    }
+
+    /**
+     * Why this replica's store is out of date and must not be read as the cluster's state (its
+     * log cannot be written, so it applies nothing new), or empty while it follows the log.
+     */
+    default Optional<String> staleReads() {
+        return Optional.empty();
     }
 
     /** Whether this replica is the leader now (the one that runs the control loops). */

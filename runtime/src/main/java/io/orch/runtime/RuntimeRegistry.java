@@ -18,9 +18,10 @@ public final class RuntimeRegistry implements AutoCloseable {
     public static final List<String> PREFERENCE = List.of("runc", "docker", "process");
     private static final Logger log = LoggerFactory.getLogger(RuntimeRegistry.class);
 
+    // filled by the constructor, read-only after: no lock
     private final Map<String, ContainerRuntime> runtimes = new LinkedHashMap<>();
     private final Optional<String> configuredDefault;
-    private volatile Map<String, Fingerprint> fingerprints = Map.of();
+    private volatile Map<String, Fingerprint> fingerprints = Map.of(); // written under this (refresh), read without it
 
     /** @param configuredDefault the operator's choice; null or blank for automatic */
     public RuntimeRegistry(Collection<? extends ContainerRuntime> runtimes, String configuredDefault) {

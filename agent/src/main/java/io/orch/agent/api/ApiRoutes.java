@@ -19,6 +19,6 @@ final class ApiRoutes {
         new ImageInspectRoutes(context.services().imageStore()).register(router);
         new LogRoutes(context).register(router);
         new ContainerRoutes(context.services().containers(), HostFacts.detect().hostname()).register(router);
-        return router;
+        return StaleReadGate.around(router, context.store());
     }
 }

@@ -61,6 +61,7 @@ final class ContainerStatsRoute {
     }
 
     private static void follow(Channel channel, Sampler sampler) {
+        // task[0] is guarded by task: the first tick (no delay) may run before scheduleWithFixedDelay returns
         ScheduledFuture<?>[] task = new ScheduledFuture<?>[1];
         Runnable tick = () -> {
             if (!channel.isActive()) {
@@ -94,6 +95,8 @@ final class ContainerStatsRoute {
         private final ContainerView c;
         private final ContainerRuntime runtime;
         private final Clock clock;
+        // no lock of their own: used by one request thread (one-shot), or by the stream's ticks,
+        // which run one at a time under follow()'s task lock
         private ObjectNode previousCpu;
         private Instant previousRead;
 

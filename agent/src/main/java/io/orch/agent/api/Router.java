@@ -45,6 +45,15 @@ public final class Router {
         return add(HttpMethod.DELETE, template, handler);
     }
 
+    /** This router with the handlers of the routes {@code which} selects wrapped by {@code wrap}. */
+    public Router wrapping(java.util.function.Predicate<Route> which, java.util.function.UnaryOperator<RouteHandler> wrap) {
+        Router out = new Router();
+        for (Route r : routes) {
+            out.routes.add(which.test(r) ? new Route(r.method(), r.template(), r.segments(), wrap.apply(r.handler())) : r);
+        }
+        return out;
+    }
+
     /** The first route that matches, or null. */
     public Match match(HttpMethod method, String path) {
         List<String> segments = split(path);

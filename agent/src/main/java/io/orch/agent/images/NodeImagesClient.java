@@ -33,7 +33,7 @@ public final class NodeImagesClient implements AutoCloseable {
     /** How long a node may take to load the archive once it has it all (unpacking layers). */
     static final Duration LOAD_TIMEOUT = Duration.ofMinutes(10);
 
-    private final NodeChannels channels;
+    private final NodeChannels channels; // thread-safe itself: load() runs for several nodes at once (ImageLoadFanOut)
 
     /** @param tls client context: this manager's certificate, trusting the cluster root CA */
     public NodeImagesClient(SslContext tls) {

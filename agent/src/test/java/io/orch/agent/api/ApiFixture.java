@@ -62,8 +62,17 @@ final class ApiFixture implements AutoCloseable {
 
     /** With a live manager status view and a role-change hook for the node routes. */
     ApiFixture(ApiServices services, NodeControl nodeControl) {
+        this(services, nodeControl, new LocalProposer());
+    }
+
+    /** On {@code proposer} (a LocalProposer, or one wrapping it to stand for a replica in some state). */
+    ApiFixture(io.orch.raft.Proposer proposer) {
+        this(ApiServices.none(), NodeControl.none(), proposer);
+    }
+
+    private ApiFixture(ApiServices services, NodeControl nodeControl, io.orch.raft.Proposer proposer) {
         Clock clock = Clock.fixed(Instant.parse("2025-01-01T12:00:00Z"), ZoneOffset.UTC);
-        store = new ClusterStore(new LocalProposer(), clock);
+        store = new ClusterStore(proposer, clock);
         try {
             store.start();
         } catch (IOException e) {

@@ -40,10 +40,10 @@ public final class NettyTransport implements Transport {
     private final PacketCodec codec;
     private final long tcpTimeoutMillis;
     private final AtomicLong rejectedFrames = new AtomicLong();
-    private EventLoopGroup group;
-    private Channel udp;
-    private Channel tcpServer;
-    private volatile boolean closed;
+    private volatile EventLoopGroup group; // written under this (start); request() reads it without the lock, so volatile
+    private volatile Channel udp; // written under this (start, close); sendPacket() reads it without the lock (null-checked), so volatile
+    private Channel tcpServer; // guarded by this
+    private volatile boolean closed; // set under this (close), read without it
 
     public NettyTransport(Address bindAddress, GossipConfig config, Keyring keyring) {
         this.bindAddress = bindAddress;

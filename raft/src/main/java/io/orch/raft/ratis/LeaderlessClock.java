@@ -12,7 +12,7 @@ import java.util.Optional;
  * Thread-safe; times are {@link System#nanoTime()} values.
  */
 final class LeaderlessClock {
-    private long lastContactNanos;
+    private long lastContactNanos; // guarded by this
 
     LeaderlessClock(long nowNanos) {
         this.lastContactNanos = nowNanos;

@@ -42,6 +42,7 @@ final class MembershipFollowingClient implements AutoCloseable {
     private final Supplier<RaftPeerId> leaderHint;
     private final Duration retireAfter;
     private final ScheduledExecutorService retirer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("orch-raft-client-retirer"));
+    // guarded by this (get, close); a retired client is closed on the retirer's thread, not through these
     private RaftClient client;
     private List<RaftPeer> clientPeers;
     private boolean closed;

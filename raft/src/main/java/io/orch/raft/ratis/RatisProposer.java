@@ -322,6 +322,17 @@ public final class RatisProposer implements Proposer {
         LOG.info("raft replica {}: restarted after its log failed; catching up from the leader", self);
     }
 
+    /** While its log cannot be written, this replica applies nothing new: what it holds is stale. */
+    @Override
+    public Optional<String> staleReads() {
+        Throwable failed = logFailure;
+        if (failed == null) {
+            return Optional.empty();
+        }
+        String problem = storageProblem;
+        return Optional.of(problem != null ? problem : StorageHealth.failedWrite(failed.getMessage()));
+    }
+
     /**
      * Why this manager's replica cannot take writes now (its disk is full, or writing its log
      * failed), or empty when it is healthy. It recovers by itself once the disk has space again.

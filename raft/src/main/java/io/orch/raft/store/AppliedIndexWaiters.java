@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 
 /** Futures that complete once this replica has applied a given log index. */
 final class AppliedIndexWaiters {
+    // guarded by this (await, applied); the futures are completed outside it
     private final NavigableMap<Long, List<CompletableFuture<Long>>> waiting = new TreeMap<>();
     private long applied = Long.MIN_VALUE;
 

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -94,11 +95,13 @@ class DiskFullRecoveryTest {
         await("its log write failed").atMost(DEADLINE).until(() ->
                 full.proposer().storageProblem().filter(p -> p.contains("raft log failed")).isPresent());
         assertTrue(full.applier().values().size() < leader.applier().values().size(), "it lags while full");
+        assertTrue(full.proposer().staleReads().isPresent(), "its reads are said to be stale while its log cannot be written");
         assertEquals(List.of(), unfinishedSnapshots(full), "no partial snapshot left behind");
 
         Files.delete(filler);
 
         await("healthy again, without a restart").atMost(DEADLINE).until(() -> full.proposer().storageProblem().isEmpty());
+        assertEquals(Optional.empty(), full.proposer().staleReads());
         await("caught up").atMost(DEADLINE).until(() -> full.applier().values().equals(leader.applier().values()));
         cluster.propose(full, 5_000);
         cluster.awaitAllEqual();

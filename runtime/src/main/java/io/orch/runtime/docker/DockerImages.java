@@ -28,6 +28,7 @@ final class DockerImages {
     /** What may go into a URL path unescaped: Docker image references only use these. */
     private static final String REFERENCE = "[A-Za-z0-9][A-Za-z0-9._:/@+-]*";
 
+    // thread-safe themselves: used under this by ensure() (the lock only serializes image loads), without it by healthcheck()
     private final DockerEngine engine;
     private final Optional<ImageStore> store;
 

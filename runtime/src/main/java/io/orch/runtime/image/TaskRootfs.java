@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TaskRootfs {
     private static final Logger log = LoggerFactory.getLogger(TaskRootfs.class);
+    /** Set once under {@code TaskRootfs.class} (overlaySupported); volatile for the lock-free first look. */
     private static volatile Boolean overlayWorks;
 
     /** How the rootfs was made, so {@link #release} knows what to undo. */

@@ -77,6 +77,7 @@ final class BoundedExec {
     /** Keeps the first MAX_OUTPUT_BYTES and drains (discards) the rest so the child never blocks. */
     private static final class BoundedCollector implements Runnable {
         private final InputStream in;
+        // guarded by this: the reader thread writes them, text() may read them while it still runs (join timed out)
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
         private boolean truncated;
 

@@ -23,10 +23,11 @@ final class ReattachedWatcher implements AutoCloseable {
     private static final long POLL_MILLIS = 250;
 
     private final PidProbe probe;
+    // concurrent: filled under this (watch), read and emptied without it by poll() and forget()
     private final Map<ProcessTask, BiConsumer<ProcessTask, ExitResult>> watched = new ConcurrentHashMap<>();
-    /** Tasks whose last poll could not decide: warned about once until a poll decides again. */
+    /** Tasks whose last poll could not decide: warned about once until a poll decides again. Concurrent: no lock. */
     private final Map<ProcessTask, Boolean> undecided = new ConcurrentHashMap<>();
-    private ScheduledExecutorService poller;
+    private ScheduledExecutorService poller; // guarded by this (watch, close)
 
     ReattachedWatcher(PidProbe probe) {
         this.probe = probe;

@@ -44,11 +44,11 @@ public final class IngressNat {
     private final Commands commands;
     private final ForwardAccept forward;
     private final NftTable table;
-    /** The bridge whose route_localnet and forwarding rules were set, or null. */
+    /** The bridge whose route_localnet and forwarding rules were set, or null. Guarded by {@code this}. */
     private String preparedBridge;
-    /** Every backend of the rules applied last, to tell which ones left. */
+    /** Every backend of the rules applied last, to tell which ones left. Guarded by {@code this}. */
     private java.util.Set<Integer> backends = java.util.Set.of();
-    private boolean conntrackMissingLogged;
+    private boolean conntrackMissingLogged; // guarded by this (forgetConnections runs only inside apply)
 
     /** In the agent's own network namespace. */
     public IngressNat() {

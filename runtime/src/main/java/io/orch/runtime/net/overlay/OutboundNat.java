@@ -51,9 +51,9 @@ public final class OutboundNat {
 
     private final Commands commands;
     private final ForwardAccept forward;
-    /** The subnet's table as last applied, or null. */
+    /** The subnet's table as last applied, or null. Guarded by {@code this}. */
     private NftTable table;
-    private String preparedBridge;
+    private String preparedBridge; // guarded by this
 
     public OutboundNat() {
         this(Commands.LOCAL);
