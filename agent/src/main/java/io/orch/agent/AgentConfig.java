@@ -55,11 +55,17 @@ public record AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr
                 addressPools, insecureRegistries, null);
     }
 
-    /** This configuration with another restart grace (configurations derived from the flags keep the flag's). */
-    public AgentConfig withRestartGrace(Duration grace) {
+    /**
+     * This configuration with the node's own settings that no swarm request carries taken from
+     * {@code flags} (the agent's command line): its insecure registries and restart grace. Every
+     * configuration built from a request or remembered addresses goes through here, so none of
+     * those flags is dropped on the way.
+     */
+    public AgentConfig withNodeSettingsOf(AgentConfig flags) {
         return new AgentConfig(dataDir, listenAddr, gossipAddr, apiSocket, apiAddr, runtime, hostname, advertiseHost,
-                join, forceNewCluster, addressPools, insecureRegistries, grace);
+                join, forceNewCluster, addressPools, flags.insecureRegistries(), flags.restartGrace());
     }
+
 
     /** With no insecure registries. */
     public AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr, Path apiSocket,

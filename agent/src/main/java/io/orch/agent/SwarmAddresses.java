@@ -30,7 +30,7 @@ record SwarmAddresses(AgentConfig.HostPort listenAddr, String advertiseHost) {
     AgentConfig appliedTo(AgentConfig flags) {
         return new AgentConfig(flags.dataDir(), listenAddr, flags.gossipAddr(), flags.apiSocket(), flags.apiAddr(),
                 flags.runtime(), flags.hostname(), advertiseHost, flags.join(), flags.forceNewCluster(), flags.addressPools())
-                .withRestartGrace(flags.restartGrace());
+                .withNodeSettingsOf(flags);
     }
 
     void save(Path dataDir) throws IOException {

@@ -37,7 +37,7 @@ final class SwarmRequestConfigs {
             throw ApiException.badRequest("DefaultAddrPool/SubnetSize/DataPathPort: " + e.getMessage());
         }
         return new AgentConfig(flags.dataDir(), listen, flags.gossipAddr(), flags.apiSocket(), flags.apiAddr(),
-                flags.runtime(), flags.hostname(), advertise, null, false, pools).withRestartGrace(flags.restartGrace());
+                flags.runtime(), flags.hostname(), advertise, null, false, pools).withNodeSettingsOf(flags);
     }
 
     /** The configuration for joining through {@code remote}, one of the request's RemoteAddrs. */
@@ -55,7 +55,7 @@ final class SwarmRequestConfigs {
         }
         return new AgentConfig(flags.dataDir(), listen, flags.gossipAddr(), flags.apiSocket(), flags.apiAddr(),
                 flags.runtime(), flags.hostname(), advertise, new AgentConfig.JoinTarget(r.joinToken(), manager), false,
-                flags.addressPools()).withRestartGrace(flags.restartGrace());
+                flags.addressPools()).withNodeSettingsOf(flags);
     }
 
     private static AgentConfig.HostPort listen(AgentConfig flags, String listenAddr) throws ApiException {

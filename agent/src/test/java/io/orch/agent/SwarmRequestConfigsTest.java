@@ -97,4 +97,20 @@ class SwarmRequestConfigsTest {
         assertFalse(Files.exists(dir.resolve("raft")));
         assertEquals("layer", Files.readString(dir.resolve("images/blobs/b1")));
     }
+
+    @Test
+    void theNodesOwnFlagsSurviveInitJoinAndRememberedAddresses() throws Exception {
+        AgentConfig withFlags = new AgentConfig(flags.dataDir(), flags.listenAddr(), flags.gossipAddr(), flags.apiSocket(),
+                flags.apiAddr(), flags.runtime(), flags.hostname(), flags.advertiseHost(), null, false, null,
+                java.util.Set.of("registry.lan:5000"), java.time.Duration.ofSeconds(7));
+        AgentConfig init = SwarmRequestConfigs.forInit(withFlags, init("127.0.0.1:4000", null, null));
+        AgentConfig join = SwarmRequestConfigs.forJoin(withFlags,
+                new SwarmJoinRequest(null, null, null, List.of("10.0.0.5"), "SWMTKN-1-a-b"), "10.0.0.5");
+        AgentConfig remembered = SwarmAddresses.chosen(withFlags, init).orElseThrow().appliedTo(withFlags);
+        for (AgentConfig c : List.of(init, join, remembered)) {
+            assertEquals(java.util.Set.of("registry.lan:5000"), c.insecureRegistries(), "--insecure-registry kept: " + c);
+            assertEquals(java.time.Duration.ofSeconds(7), c.restartGrace(), "--restart-grace kept: " + c);
+        }
+        assertEquals(new AgentConfig.HostPort("127.0.0.1", 4000), remembered.listenAddr());
+    }
 }

@@ -32,8 +32,8 @@ public final class Keyring {
     });
 
     // copy-on-write: seal(), open() and size() read it without a lock; install, use and remove hold
-    // this, so that finding a key and changing the list are one step (use() removes, then re-adds:
-    // a reader in between does not see the key being promoted)
+    // this, so that finding a key and changing the list are one step (use() adds the key at the
+    // front, then removes its old place: a reader in between sees it twice, never not at all)
     private final CopyOnWriteArrayList<SecretKey> keys = new CopyOnWriteArrayList<>();
 
     private Keyring(byte[] primary) {
@@ -64,8 +64,10 @@ public final class Keyring {
         if (i < 0) {
             throw new IllegalArgumentException("install the key before using it");
         }
-        keys.remove(i);
+        // added at the front before it leaves its old place: open() iterating meanwhile (no lock)
+        // sees the key twice for a moment, never not at all
         keys.add(0, k);
+        keys.remove(i + 1);
     }
 
     /** Stops accepting {@code key}; the primary key cannot be removed. */

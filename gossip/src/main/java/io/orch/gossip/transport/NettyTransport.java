@@ -106,9 +106,14 @@ public final class NettyTransport implements Transport {
             response.completeExceptionally(new IOException("transport closed"));
             return response;
         }
+        EventLoopGroup loops = group;
+        if (loops == null) {
+            response.completeExceptionally(new IOException("transport not started"));
+            return response;
+        }
         byte[] frame = codec.encode(request);
         try {
-            ChannelFuture connect = new Bootstrap().group(group).channel(NioSocketChannel.class)
+            ChannelFuture connect = new Bootstrap().group(loops).channel(NioSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()))
                     .handler(new TcpInitializer(timeout.toMillis(),
                             () -> new TcpResponseHandler(codec, frame, response)))
@@ -118,7 +123,7 @@ public final class NettyTransport implements Transport {
                     response.completeExceptionally(f.cause());
                 }
             });
-            group.schedule(() -> {
+            loops.schedule(() -> {
                 if (response.completeExceptionally(new TimeoutException("no answer from " + to + " in " + timeout))) {
                     connect.channel().close();
                 }

@@ -410,8 +410,7 @@ public final class RatisProposer implements Proposer {
                 return;
             }
             long now = System.nanoTime();
-            leaderless.observe(now, LeaderContact.contactAge(d.getInfo().getRoleInfoProto(),
-                    d.getRaftConf().getCurrentPeers().size()));
+            sampleLeaderContact(d, now);
             if (!pending.isEmpty() && leaderlessTooLong(now)) {
                 NoQuorumException lost = noQuorum(null);
                 for (CompletableFuture<ApplyResult> p : pending) {
@@ -421,6 +420,27 @@ public final class RatisProposer implements Proposer {
         } catch (RuntimeException e) {
             LOG.debug("{}: leader contact not sampled", self, e);
         }
+    }
+
+    private void sampleLeaderContact(RaftServer.Division d, long nowNanos) {
+        leaderless.observe(nowNanos, LeaderContact.contactAge(d.getInfo().getRoleInfoProto(),
+                d.getRaftConf().getCurrentPeers().size()));
+    }
+
+    /**
+     * As {@link #leaderlessTooLong}, with a fresh sample first: a replica that has just found its
+     * leader (a voter added a moment ago) must not be refused on the watch's last sample.
+     */
+    private boolean leaderlessTooLongNow(long nowNanos) {
+        RaftServer.Division d = division;
+        if (d != null) {
+            try {
+                sampleLeaderContact(d, nowNanos);
+            } catch (RuntimeException e) {
+                LOG.debug("{}: leader contact not sampled", self, e);
+            }
+        }
+        return leaderlessTooLong(nowNanos);
     }
 
     /** No leader in view for longer than a failover (with one split vote) takes. */
@@ -515,7 +535,7 @@ public final class RatisProposer implements Proposer {
             return CompletableFuture.failedFuture(refused.get());
         }
         if (sinceLeaderContact().compareTo(RatisProperties.leaderlessAllowance(settings)) > 0
-                || leaderlessTooLong(System.nanoTime())) {
+                || leaderlessTooLongNow(System.nanoTime())) {
             return CompletableFuture.failedFuture(noQuorum(null));
         }
         Optional<ProposalFailedException> crowded = admission.tryAdmit();

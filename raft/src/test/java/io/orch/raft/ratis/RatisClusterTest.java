@@ -86,6 +86,10 @@ class RatisClusterTest {
                 .until(n4::running);
 
         leader.proposer().addVoter("n4", n4.settings().advertiseAddress());
+        // a new voter proposes once it has its leader in view (before that a write fails fast, as
+        // on any replica without a leader: the caller retries)
+        await("n4 follows the leader").atMost(TestCluster.DEADLINE)
+                .until(() -> n4.proposer().leaderId().filter(leader.id()::equals).isPresent());
         cluster.propose(n4, 2);
         cluster.awaitAllEqual();
         assertEquals(List.of(1L, 2L), n4.applier().values());

@@ -26,7 +26,7 @@ public final class HealthMonitor implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final BiConsumer<HealthStatus, String> listener;
     // not thread-safe: confined to the probe chain (one probe at a time, each scheduled by the one
-    // before), but status() reads it without a lock from whatever thread calls it
+    // before); the status leaves it only through the listener
     private final HealthTracker tracker;
     private final long startedNanos = System.nanoTime();
     private volatile boolean closed; // set under this by close(); volatile: probe() looks first without the lock
@@ -75,10 +75,6 @@ public final class HealthMonitor implements AutoCloseable {
                 next = scheduler.schedule(this::probe, spec.interval().toMillis(), TimeUnit.MILLISECONDS);
             }
         }
-    }
-
-    public HealthStatus status() {
-        return tracker.status();
     }
 
     @Override
