@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Routes on method + path template. Templates are literal segments and {@code {name}}
@@ -46,7 +48,7 @@ public final class Router {
     }
 
     /** This router with the handlers of the routes {@code which} selects wrapped by {@code wrap}. */
-    public Router wrapping(java.util.function.Predicate<Route> which, java.util.function.UnaryOperator<RouteHandler> wrap) {
+    public Router wrapping(Predicate<Route> which, UnaryOperator<RouteHandler> wrap) {
         Router out = new Router();
         for (Route r : routes) {
             out.routes.add(which.test(r) ? new Route(r.method(), r.template(), r.segments(), wrap.apply(r.handler())) : r);

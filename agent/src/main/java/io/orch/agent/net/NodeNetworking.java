@@ -172,14 +172,14 @@ public final class NodeNetworking implements OverlayAttacher, DnsDirectory, Auto
 
     /** A new map: forwarding entries, NAT tables of the local containers, DNS answers, idle networks removed. */
     synchronized void apply(NetworkMap next) {
-        if (!NetworkMaps.networks(next).keySet().containsAll(NetworkMaps.networks(map).keySet())) {
-            sweepDevices = true;
+        Map<String, Network> networks = NetworkMaps.networks(next);
+        if (!networks.keySet().containsAll(NetworkMaps.networks(map).keySet())) {
+            sweepDevices = true; // a network was removed
         }
         map = next;
         usePort(next.getDataPathPort());
         directory = new ServiceDirectory(next);
         adoptRecovered(next);
-        Map<String, Network> networks = NetworkMaps.networks(next);
         Optional<IngressPlan> plan = ingressPlan(next);
         plan.ifPresent(this::joinIngress);
         for (Map.Entry<String, OverlaySpec> e : ensured.entrySet()) {

@@ -1,17 +1,11 @@
 package io.orch.agent.api;
 
-import io.orch.raft.ApplyResult;
-import io.orch.raft.CommandApplier;
+import io.orch.raft.ForwardingProposer;
 import io.orch.raft.LocalProposer;
-import io.orch.raft.Proposer;
-import io.orch.api.proto.StoreCommand;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,47 +42,17 @@ class StaleReadGateTest {
     }
 
     /** A LocalProposer that says its reads are stale (the Proposer seam, as a failed Ratis log would). */
-    private static final class StaleProposer implements Proposer {
-        private final LocalProposer local = new LocalProposer();
+    private static final class StaleProposer extends ForwardingProposer {
         private final Optional<String> stale;
 
         StaleProposer(Optional<String> stale) {
+            super(new LocalProposer());
             this.stale = stale;
         }
 
         @Override
         public Optional<String> staleReads() {
             return stale;
-        }
-
-        @Override
-        public void start(CommandApplier applier) throws IOException {
-            local.start(applier);
-        }
-
-        @Override
-        public CompletableFuture<ApplyResult> propose(StoreCommand command) {
-            return local.propose(command);
-        }
-
-        @Override
-        public boolean alwaysCaughtUp() {
-            return local.alwaysCaughtUp();
-        }
-
-        @Override
-        public boolean isLeader() {
-            return local.isLeader();
-        }
-
-        @Override
-        public void onLeadershipChange(Consumer<Boolean> listener) {
-            local.onLeadershipChange(listener);
-        }
-
-        @Override
-        public void close() {
-            local.close();
         }
     }
 }

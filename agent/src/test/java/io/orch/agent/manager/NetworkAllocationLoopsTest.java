@@ -23,9 +23,8 @@ import io.orch.api.proto.TaskSpec;
 import io.orch.api.proto.TaskState;
 import io.orch.api.proto.UpdateConfig;
 import io.orch.raft.ApplyResult;
-import io.orch.raft.CommandApplier;
+import io.orch.raft.ForwardingProposer;
 import io.orch.raft.LocalProposer;
-import io.orch.raft.Proposer;
 import io.orch.raft.store.ClusterStore;
 import io.orch.raft.store.ObjectKind;
 import io.orch.raft.store.ReadTx;
@@ -40,7 +39,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,7 +50,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -78,26 +75,19 @@ class NetworkAllocationLoopsTest {
     private final List<AutoCloseable> loops = new ArrayList<>();
 
     /** Applies like the local proposer, then checks the invariants on the state that commit left. */
-    private static final class CheckingProposer implements Proposer {
-        private final LocalProposer local = new LocalProposer();
+    private static final class CheckingProposer extends ForwardingProposer {
         ClusterStore store;
         final List<String> violations = new ArrayList<>();
         final Set<String> waitedForAnAddress = new HashSet<>();
         int taskCreations;
 
-        @Override
-        public void start(CommandApplier applier) throws IOException {
-            local.start(applier);
-        }
-
-        @Override
-        public boolean alwaysCaughtUp() {
-            return local.alwaysCaughtUp();
+        CheckingProposer() {
+            super(new LocalProposer());
         }
 
         @Override
         public synchronized CompletableFuture<ApplyResult> propose(StoreCommand command) {
-            CompletableFuture<ApplyResult> result = local.propose(command);
+            CompletableFuture<ApplyResult> result = super.propose(command);
             if (result.join().ok() && store != null) {
                 for (StoreAction a : command.getActionsList()) {
                     if (a.getKind() == StoreAction.Kind.CREATE && ObjectKind.of(a.getObject()) == ObjectKind.TASK) {
@@ -110,21 +100,6 @@ class NetworkAllocationLoopsTest {
                 });
             }
             return result;
-        }
-
-        @Override
-        public boolean isLeader() {
-            return local.isLeader();
-        }
-
-        @Override
-        public void onLeadershipChange(Consumer<Boolean> listener) {
-            local.onLeadershipChange(listener);
-        }
-
-        @Override
-        public void close() {
-            local.close();
         }
     }
 

@@ -405,13 +405,11 @@ public final class RatisProposer implements Proposer {
 
     private void watchLeaderContact() {
         try {
-            RaftServer.Division d = division;
-            if (d == null || closed || failure.get() != null) {
+            if (division == null || closed || failure.get() != null) {
                 return;
             }
-            long now = System.nanoTime();
-            sampleLeaderContact(d, now);
-            if (!pending.isEmpty() && leaderlessTooLong(now)) {
+            sinceLeaderContact(); // samples the leaderless clock
+            if (!pending.isEmpty() && leaderlessTooLong(System.nanoTime())) {
                 NoQuorumException lost = noQuorum(null);
                 for (CompletableFuture<ApplyResult> p : pending) {
                     p.completeExceptionally(lost); // it may still commit later, as after any timeout
@@ -420,27 +418,6 @@ public final class RatisProposer implements Proposer {
         } catch (RuntimeException e) {
             LOG.debug("{}: leader contact not sampled", self, e);
         }
-    }
-
-    private void sampleLeaderContact(RaftServer.Division d, long nowNanos) {
-        leaderless.observe(nowNanos, LeaderContact.contactAge(d.getInfo().getRoleInfoProto(),
-                d.getRaftConf().getCurrentPeers().size()));
-    }
-
-    /**
-     * As {@link #leaderlessTooLong}, with a fresh sample first: a replica that has just found its
-     * leader (a voter added a moment ago) must not be refused on the watch's last sample.
-     */
-    private boolean leaderlessTooLongNow(long nowNanos) {
-        RaftServer.Division d = division;
-        if (d != null) {
-            try {
-                sampleLeaderContact(d, nowNanos);
-            } catch (RuntimeException e) {
-                LOG.debug("{}: leader contact not sampled", self, e);
-            }
-        }
-        return leaderlessTooLong(nowNanos);
     }
 
     /** No leader in view for longer than a failover (with one split vote) takes. */
@@ -534,8 +511,10 @@ public final class RatisProposer implements Proposer {
         if (refused.isPresent()) {
             return CompletableFuture.failedFuture(refused.get());
         }
+        // sinceLeaderContact() samples the clock first: a replica that has just found its leader (a
+        // voter added a moment ago) is not refused on the contact watch's last sample
         if (sinceLeaderContact().compareTo(RatisProperties.leaderlessAllowance(settings)) > 0
-                || leaderlessTooLongNow(System.nanoTime())) {
+                || leaderlessTooLong(System.nanoTime())) {
             return CompletableFuture.failedFuture(noQuorum(null));
         }
         Optional<ProposalFailedException> crowded = admission.tryAdmit();
@@ -628,8 +607,11 @@ public final class RatisProposer implements Proposer {
             return NO_CONTACT;
         }
         try {
-            return LeaderContact.sinceLeaderContact(d.getInfo().getRoleInfoProto(), d.getRaftConf().getCurrentPeers().size(),
-                    stateMachine.longLeaderless());
+            // one read of the role serves both: the answer, and a sample for the leaderless clock
+            RoleInfoProto role = d.getInfo().getRoleInfoProto();
+            int voters = d.getRaftConf().getCurrentPeers().size();
+            leaderless.observe(System.nanoTime(), LeaderContact.contactAge(role, voters));
+            return LeaderContact.sinceLeaderContact(role, voters, stateMachine.longLeaderless());
         } catch (RuntimeException e) {
             LOG.debug("{}: no role info", self, e);
             return NO_CONTACT;
