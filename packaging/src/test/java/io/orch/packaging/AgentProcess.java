@@ -154,6 +154,9 @@ final class AgentProcess implements AutoCloseable {
         }
         pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         if (runtime.equals("runc")) {
+            // a removal still under way when the agent was killed leaves its mounts and namespace
+            HostMounts.deleteTaskNamespaces(dataDir);
+            HostMounts.unmountUnder(dataDir);
             deleteHostNatTables();
         }
     }

@@ -1,5 +1,7 @@
 package io.orch.packaging.cluster;
 
+import io.orch.packaging.HostMounts;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.orch.packaging.cluster;
+package io.orch.packaging;
 
 import io.orch.runtime.net.NodeNetwork;
 
@@ -16,11 +16,11 @@ import java.util.stream.Stream;
  * rootfs and volume mounts under the agent's data dir, and each container's named network
  * namespace. Tasks outlive agents by design, so a test that kills agents cleans these up itself.
  */
-final class HostMounts {
+public final class HostMounts {
     private HostMounts() {}
 
     /** Lazily unmounts every mount point under {@code dir}, deepest first. */
-    static void unmountUnder(Path dir) {
+    public static void unmountUnder(Path dir) {
         String prefix = dir.toAbsolutePath().normalize() + "/";
         List<String> points = new ArrayList<>();
         try {
@@ -39,7 +39,7 @@ final class HostMounts {
     }
 
     /** Deletes the named network namespaces of the tasks whose directories are under {@code dataDir}/tasks. */
-    static void deleteTaskNamespaces(Path dataDir) {
+    public static void deleteTaskNamespaces(Path dataDir) {
         Path tasks = dataDir.resolve("tasks");
         if (!Files.isDirectory(tasks)) {
             return;
