@@ -10,13 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Drives one task's {@link TaskController} on the worker's executor (swarmkit's taskManager):
+ * Drives one task's {@link TaskController} on the worker's {@link TaskExecution} (swarmkit's taskManager):
  * steps it until it has nothing to do, reports every status it moves to, and steps again when
  * something can change that: a newer task from the store, the task's exit, the end of a retry
  * delay. One drive runs at a time per task; a wake-up during a drive makes it step once more.
@@ -41,7 +39,7 @@ final class TaskSupervisor {
 
     private final String taskId;
     private final TaskController controller;
-    private final Executor executor;
+    private final TaskExecution execution;
     private final Consumer<TaskStatus> reporter;
     private final Listener listener;
 
@@ -52,6 +50,7 @@ final class TaskSupervisor {
     private boolean driving;
     private boolean wokenWhileDriving;
     private boolean finished;
+    private boolean released; // finished, and its container destroyed (addresses and mounts given back)
     private CompletableFuture<?> waitingOn; // the exit a wake-up is registered on
 
     /**
@@ -60,11 +59,11 @@ final class TaskSupervisor {
      * statuses (progress, health), which go out only while the task is still in that state.
      */
     TaskSupervisor(Task task, TaskStatus initial, Function<Consumer<TaskStatus>, TaskController> controllerFor,
-                   Executor executor, Consumer<TaskStatus> reporter, Listener listener) {
+                   TaskExecution execution, Consumer<TaskStatus> reporter, Listener listener) {
         this.taskId = task.getId();
         this.task = task;
         this.status = initial;
-        this.executor = executor;
+        this.execution = execution;
         this.reporter = reporter;
         this.listener = listener;
         this.controller = controllerFor.apply(this::reportExtra);
@@ -116,8 +115,9 @@ final class TaskSupervisor {
         return controller.runtime();
     }
 
+    /** Its final status is reported and nothing of its container is left on the node. */
     synchronized boolean isDone() {
-        return finished;
+        return released;
     }
 
     private synchronized Task currentTask() {
@@ -133,7 +133,7 @@ final class TaskSupervisor {
             driving = true;
             wokenWhileDriving = false;
         }
-        executor.execute(this::drive);
+        execution.execute(this::drive);
     }
 
     private void drive() {
@@ -190,7 +190,7 @@ final class TaskSupervisor {
                 }
             } else if (step instanceof Step.Retry r) {
                 log.info("task {}: temporary failure, retrying in {} ms: {}", taskId, r.delay().toMillis(), r.cause().getMessage());
-                CompletableFuture.delayedExecutor(r.delay().toMillis(), TimeUnit.MILLISECONDS, executor).execute(this::wake);
+                execution.executeAfter(r.delay(), this::wake);
             }
             return;
         }
@@ -202,9 +202,15 @@ final class TaskSupervisor {
             driving = false;
         }
         listener.finished(taskId);
-        if (controller.handle() != null) {
-            controller.runtime().destroy(taskId);
-            listener.gone(taskId, last);
+        try {
+            if (controller.handle() != null) {
+                controller.runtime().destroy(taskId);
+                listener.gone(taskId, last);
+            }
+        } finally {
+            synchronized (this) {
+                released = true; // only now may the worker forget it: the destroy has given back what it held
+            }
         }
     }
 }

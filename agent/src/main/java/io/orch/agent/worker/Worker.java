@@ -1,6 +1,5 @@
 package io.orch.agent.worker;
 
-import io.orch.api.concurrent.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orch.agent.loop.ControlLoop;
 import io.orch.agent.loop.LoopDriver;
@@ -34,8 +33,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
 /**
@@ -62,7 +59,7 @@ public final class Worker implements ControlLoop, AutoCloseable {
     private final LoopDriver driver;
     private final LocalRestarts localRestarts = new LocalRestarts();
     private final RetryDelays retryDelays = new RetryDelays(new java.util.Random());
-    private final ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.factory("orch-task"));
+    private final TaskExecution execution;
     private final Map<String, TaskSupervisor> runners = new ConcurrentHashMap<>();
     /** Re-attached processes whose task the view does not show yet (a worker-only node before its first assignments). */
     private final Map<String, TaskHandle> unclaimed = new ConcurrentHashMap<>();
@@ -74,17 +71,28 @@ public final class Worker implements ControlLoop, AutoCloseable {
     /** A manager node's worker: reads the local store replica and writes status to it. */
     public Worker(ClusterStore store, String nodeId, RuntimeRegistry runtimes, Path dataDir, Clock clock,
                   MeterRegistry metrics) throws IOException {
-        this(new StoreWorkerView(store, nodeId), new StatusReporter(store), true, nodeId, runtimes, dataDir, clock, metrics);
+        this(new StoreWorkerView(store, nodeId), new StatusReporter(store), true, nodeId, runtimes, dataDir, clock, metrics,
+                TaskExecution.threads());
     }
 
     /** A worker fed by any view (e.g. a dispatcher session); the caller owns and closes the sink. */
     public Worker(WorkerView view, StatusSink sink, String nodeId, RuntimeRegistry runtimes, Path dataDir, Clock clock,
                   MeterRegistry metrics) throws IOException {
-        this(view, sink, false, nodeId, runtimes, dataDir, clock, metrics);
+        this(view, sink, false, nodeId, runtimes, dataDir, clock, metrics, TaskExecution.threads());
+    }
+
+    /**
+     * A worker whose task supervisors run on {@code execution} (the manager simulation's virtual
+     * time); the caller owns the sink, the worker closes {@code execution}.
+     */
+    public Worker(WorkerView view, StatusSink sink, String nodeId, RuntimeRegistry runtimes, Path dataDir, Clock clock,
+                  MeterRegistry metrics, TaskExecution execution) throws IOException {
+        this(view, sink, false, nodeId, runtimes, dataDir, clock, metrics, execution);
     }
 
     private Worker(WorkerView view, StatusSink sink, boolean ownsSink, String nodeId, RuntimeRegistry runtimes,
-                   Path dataDir, Clock clock, MeterRegistry metrics) throws IOException {
+                   Path dataDir, Clock clock, MeterRegistry metrics, TaskExecution execution) throws IOException {
+        this.execution = execution;
         this.view = view;
         this.sink = sink;
         this.ownedSink = ownsSink && sink instanceof AutoCloseable c ? c : null;
@@ -142,7 +150,7 @@ public final class Worker implements ControlLoop, AutoCloseable {
             handles.remove(h.taskId());
             return;
         }
-        executor.execute(() -> {
+        execution.execute(() -> {
             try {
                 if (runtime.recover(h)) {
                     runtime.stop(h.taskId(), DISCARD_GRACE, null);
@@ -361,8 +369,8 @@ public final class Worker implements ControlLoop, AutoCloseable {
             }
         };
         return new TaskSupervisor(t, initial,
-                extra -> new TaskController(id, runtime, config, preparer, clock, retryDelays, executor, extra),
-                executor, status -> sink.report(id, status),
+                extra -> new TaskController(id, runtime, config, preparer, clock, retryDelays, execution::execute, extra),
+                execution, status -> sink.report(id, status),
                 new TaskSupervisor.Listener() {
                     @Override
                     public void started(TaskHandle handle) {
@@ -464,7 +472,7 @@ public final class Worker implements ControlLoop, AutoCloseable {
                 log.debug("closing the status reporter: {}", e.toString());
             }
         }
-        executor.shutdownNow();
+        execution.close();
     }
     /**
      * After {@link #close()}: stops and removes every task this node still runs, because the node

@@ -39,10 +39,12 @@ import java.util.Random;
 /**
  * The manager on virtual time (kafka's {@code RaftEventSimulationTest}, gossip's {@code sim}):
  * one store on the local proposer, every leader loop driven through {@code runOnce} by a
- * {@link SimLoop}, N {@link SimWorker}s, and gossip at the {@code MembershipView} seam. Random
- * events from one seed: services (replicated and global) created, updated, scaled and removed,
- * nodes dying and coming back, tasks failing (running, or rejected while starting), leader
- * changes (the loop set stopped, a fresh one started a little later on the same store).
+ * {@link SimLoop}, N nodes each running the agent's real {@code Worker} on a fake runtime
+ * ({@link SimNode}), and gossip at the {@code MembershipView} seam. Random events from one
+ * seed: services (replicated and global) created, updated, scaled and removed, nodes dying and
+ * coming back, tasks failing (a running process exits, or a start fails, for good or
+ * temporarily), leader changes (the loop set stopped, a fresh one started a little later on the
+ * same store).
  * Everything runs on one thread, on gossip's {@link VirtualScheduler}, and the ids of new tasks
  * come from the seed, so a seed replays exactly. {@link SimInvariants} are checked after every
  * step; {@link #settle} checks that every replica runs once faults stop.
@@ -69,7 +71,8 @@ final class ManagerSimulation implements AutoCloseable {
     private final Clock clock = new VirtualClock(time);
     private final ClusterStore store;
     private final FakeMembership gossip = new FakeMembership();
-    private final List<SimWorker> workers = new ArrayList<>();
+    private final List<SimNode> workers = new ArrayList<>();
+    private final java.nio.file.Path dataDir;
     private final SimInvariants invariants;
     private final Deque<String> trace = new ArrayDeque<>();
     private final List<String> violations = new ArrayList<>();
@@ -81,6 +84,7 @@ final class ManagerSimulation implements AutoCloseable {
 
     ManagerSimulation(long seed, int nodes) throws Exception {
         this.random = new Random(seed);
+        this.dataDir = simulationDir();
         this.store = new ClusterStore(new LocalProposer(), clock);
         store.start();
         ClusterBootstrap.ensureCluster(store, "sim");
@@ -88,7 +92,8 @@ final class ManagerSimulation implements AutoCloseable {
             String id = "node-" + i;
             store.updateAndWait(tx -> tx.create(node(id)));
             gossip.set(id, MemberHealth.ALIVE);
-            SimWorker w = new SimWorker(id, store, random, MAX_STOP);
+            SimNode w = new SimNode(id, store, time, clock, random, MAX_STOP, dataDir.resolve(id),
+                    finding -> violations.add("at " + time.nowMillis() + " ms: " + finding));
             workers.add(w);
             repeat(random.nextInt((int) WORKER_TICK_MS), WORKER_TICK_MS, () -> w.tick(clock.instant()));
         }
@@ -113,7 +118,7 @@ final class ManagerSimulation implements AutoCloseable {
      * every service runs (capacity exists: services never reserve more than {@link #MAX_DEMAND}).
      */
     void settle(Duration quiet) throws Exception {
-        for (SimWorker w : workers) {
+        for (SimNode w : workers) {
             if (!w.up()) {
                 nodeReturns(w);
             }
@@ -184,31 +189,30 @@ final class ManagerSimulation implements AutoCloseable {
             note("remove " + s.getId());
             store.updateAndWait(tx -> tx.delete(s));
         } else if (roll < 58) {
-            List<SimWorker> up = workers.stream().filter(SimWorker::up).toList();
+            List<SimNode> up = workers.stream().filter(SimNode::up).toList();
             if (up.size() > 2) {
-                SimWorker w = pick(up);
+                SimNode w = pick(up);
                 note("node " + w.nodeId() + " dies");
                 w.crash();
                 gossip.set(w.nodeId(), MemberHealth.DEAD);
             }
         } else if (roll < 66) {
-            List<SimWorker> down = workers.stream().filter(w -> !w.up()).toList();
+            List<SimNode> down = workers.stream().filter(w -> !w.up()).toList();
             if (!down.isEmpty()) {
                 nodeReturns(pick(down));
             }
         } else if (roll < 74) {
-            List<SimWorker> up = workers.stream().filter(SimWorker::up).toList();
-            SimWorker w = pick(up);
-            if (w.reject(clock.instant())) {
-                note("a task starting on " + w.nodeId() + " is rejected");
-            }
+            SimNode w = pick(workers.stream().filter(SimNode::up).toList());
+            boolean temporary = random.nextBoolean();
+            note("the next start on " + w.nodeId() + " fails" + (temporary ? " (temporary)" : ""));
+            w.failNextStart(temporary);
         } else if (roll < 94) {
-            List<SimWorker> up = workers.stream().filter(w -> w.up() && !w.running().isEmpty()).toList();
+            List<SimNode> up = workers.stream().filter(w -> w.up() && !w.running().isEmpty()).toList();
             if (!up.isEmpty()) {
-                SimWorker w = pick(up);
+                SimNode w = pick(up);
                 String taskId = pick(new ArrayList<>(w.running().keySet()));
                 note("task " + taskId + " on " + w.nodeId() + " fails");
-                w.fail(taskId, clock.instant());
+                w.fail(taskId);
             }
         } else {
             leaderChange();
@@ -278,9 +282,9 @@ final class ManagerSimulation implements AutoCloseable {
         return cpus <= MAX_DEMAND * NODE_CPUS * workers.size() && memory <= MAX_DEMAND * NODE_MEMORY * workers.size();
     }
 
-    private void nodeReturns(SimWorker w) throws Exception {
+    private void nodeReturns(SimNode w) throws Exception {
         note("node " + w.nodeId() + " returns");
-        w.restart(clock.instant());
+        w.restart();
         gossip.set(w.nodeId(), MemberHealth.ALIVE);
     }
 
@@ -351,7 +355,7 @@ final class ManagerSimulation implements AutoCloseable {
 
     private void note(String event) {
         counts.merge(event.startsWith("node") ? event.substring(event.lastIndexOf(' ') + 1)
-                : event.startsWith("task") ? "task fails" : event.startsWith("a task") ? "rejected"
+                : event.startsWith("task") ? "task fails" : event.startsWith("the next start") ? "start fails"
                 : event.split(" ")[0], 1, Integer::sum);
         if (trace.size() == TRACE) {
             trace.removeFirst();
@@ -378,6 +382,22 @@ final class ManagerSimulation implements AutoCloseable {
         stopLeader();
         invariants.close();
         store.proposer().close();
+        try (var files = java.nio.file.Files.walk(dataDir)) {
+            for (java.nio.file.Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /**
+     * Where the nodes keep their handle files: in memory when the machine has a tmpfs at
+     * /dev/shm, since each handle is fsynced and the simulation is not about durability (the
+     * 20 tries take 25 s there and 42 s on this disk).
+     */
+    private static java.nio.file.Path simulationDir() throws java.io.IOException {
+        java.nio.file.Path shm = java.nio.file.Path.of("/dev/shm");
+        return java.nio.file.Files.isDirectory(shm) && java.nio.file.Files.isWritable(shm)
+                ? java.nio.file.Files.createTempDirectory(shm, "orch-sim") : java.nio.file.Files.createTempDirectory("orch-sim");
     }
 
     private interface Step {

@@ -29,7 +29,7 @@ final class SimInvariants implements AutoCloseable {
         this.taskEvents = store.watch(e -> e.kind() == ObjectKind.TASK);
     }
 
-    List<String> check(Collection<SimWorker> workers) throws InterruptedException {
+    List<String> check(Collection<SimNode> workers) throws InterruptedException {
         List<String> out = new ArrayList<>();
         statusNeverMovesBackwards(out);
         List<Task> tasks = store.read(r -> {
@@ -97,9 +97,9 @@ final class SimInvariants implements AutoCloseable {
     }
 
     /** What really runs (the workers' ground truth, not the store): one task per slot at most. */
-    private static void neverTwoRunningInOneSlot(Collection<SimWorker> workers, List<Task> tasks, List<String> out) {
+    private static void neverTwoRunningInOneSlot(Collection<SimNode> workers, List<Task> tasks, List<String> out) {
         Map<String, List<String>> bySlot = new HashMap<>();
-        for (SimWorker w : workers) {
+        for (SimNode w : workers) {
             if (!w.up()) {
                 continue;
             }

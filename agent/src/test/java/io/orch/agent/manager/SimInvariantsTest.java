@@ -1,5 +1,6 @@
 package io.orch.agent.manager;
 
+import io.orch.api.proto.ContainerSpec;
 import io.orch.api.proto.Node;
 import io.orch.api.proto.NodeDescription;
 import io.orch.api.proto.NodeResources;
@@ -9,14 +10,18 @@ import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskSpec;
 import io.orch.api.proto.TaskState;
 import io.orch.api.proto.TaskStatus;
+import io.orch.gossip.sim.VirtualScheduler;
 import io.orch.raft.LocalProposer;
 import io.orch.raft.store.ClusterStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -27,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SimInvariantsTest {
     private ClusterStore store;
     private SimInvariants invariants;
+    @TempDir
+    Path dataDir;
 
     @BeforeEach
     void start() throws Exception {
@@ -46,7 +53,7 @@ class SimInvariantsTest {
     private static Task task(String id, long slot, TaskState state, long nanoCpus) {
         return Task.newBuilder().setId(id).setServiceId("s").setSlot(slot).setNodeId("n1").setSpecVersion(1)
                 .setDesiredState(TaskState.RUNNING).setStatus(TaskStatus.newBuilder().setState(state))
-                .setSpec(TaskSpec.newBuilder().setResources(ResourceRequirements.newBuilder()
+                .setSpec(TaskSpec.newBuilder().setContainerSpec(ContainerSpec.newBuilder().setImage("busybox")).setResources(ResourceRequirements.newBuilder()
                         .setReservations(ResourceSet.newBuilder().setNanoCpus(nanoCpus)))).build();
     }
 
@@ -96,12 +103,16 @@ class SimInvariantsTest {
             tx.create(a);
             tx.create(b);
         });
-        SimWorker worker = new SimWorker("n1", store, new Random(1), Duration.ZERO);
-        for (int i = 0; i < 5; i++) {
-            worker.tick(java.time.Instant.EPOCH); // each tick moves both one state on, to RUNNING
+        VirtualScheduler time = new VirtualScheduler();
+        List<String> findings = new ArrayList<>();
+        SimNode node = new SimNode("n1", store, time, Clock.systemUTC(), new Random(1), Duration.ZERO, dataDir, findings::add);
+        for (int i = 0; i < 5 && node.running().size() < 2; i++) {
+            node.tick(java.time.Instant.now()); // the real worker takes both tasks to RUNNING
+            time.runFor(Duration.ofMillis(100));
         }
-        assertEquals(2, worker.running().size());
-        List<String> found = invariants.check(List.of(worker));
+        assertEquals(List.of(), findings);
+        assertEquals(java.util.Set.of("a", "b"), node.running().keySet());
+        List<String> found = invariants.check(List.of(node));
         assertEquals(1, found.size(), found.toString());
         assertTrue(found.get(0).startsWith("slot s/1 runs 2 tasks"), found.get(0));
     }

@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TaskSupervisorTest {
     private final FakeRuntime runtime = new FakeRuntime();
-    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final TaskExecution execution = TaskExecution.threads();
     private final List<TaskStatus> reported = new CopyOnWriteArrayList<>();
     private final List<String> events = new CopyOnWriteArrayList<>();
     private final Task task = Task.newBuilder().setId("t1").setDesiredState(TaskState.RUNNING)
@@ -38,14 +36,18 @@ class TaskSupervisorTest {
 
     @AfterEach
     void tearDown() {
-        executor.shutdownNow();
+        execution.close();
     }
 
+    /** Whether the supervisor said it was done when it announced its final status (before the destroy). */
+    private final List<Boolean> doneWhenFinished = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicReference<TaskSupervisor> self = new java.util.concurrent.atomic.AtomicReference<>();
+
     private TaskSupervisor supervisor() {
-        return new TaskSupervisor(task, task.getStatus(),
+        TaskSupervisor s = new TaskSupervisor(task, task.getStatus(),
                 extra -> new TaskController("t1", runtime, config, (c, p) -> { }, Clock.systemUTC(),
-                        new RetryDelays(new Random(1)), executor, extra),
-                executor, reported::add, new TaskSupervisor.Listener() {
+                        new RetryDelays(new Random(1)), execution::execute, extra),
+                execution, reported::add, new TaskSupervisor.Listener() {
                     @Override
                     public void started(TaskHandle handle) {
                         events.add("started " + reported.size());
@@ -53,6 +55,7 @@ class TaskSupervisorTest {
 
                     @Override
                     public void finished(String taskId) {
+                        doneWhenFinished.add(self.get().isDone());
                         events.add("finished");
                     }
 
@@ -61,6 +64,8 @@ class TaskSupervisorTest {
                         events.add("gone " + last.getState());
                     }
                 });
+        self.set(s);
+        return s;
     }
 
     private List<TaskState> states() {
@@ -85,6 +90,7 @@ class TaskSupervisorTest {
         assertEquals(TaskState.COMPLETE, lastState());
         assertTrue(s.isDone());
         assertEquals(1, runtime.calls("destroy").size(), "its container is freed once");
+        assertEquals(List.of(false), doneWhenFinished, "not done before its container is destroyed (the worker would forget it while the destroy still holds addresses and mounts)");
     }
 
     @Test

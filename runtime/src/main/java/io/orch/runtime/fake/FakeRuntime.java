@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
  * An in-memory {@link ContainerRuntime} for tests of the layers above (the agent's executor):
@@ -53,6 +54,7 @@ public final class FakeRuntime implements ContainerRuntime {
     private RuntimeFailure everyStartFailure;
     private Fingerprint fingerprint = Fingerprint.available(Map.of("fake", "true"));
     private RuntimeException fingerprintFailure;
+    private Consumer<String> stopObeyedLater; // null: a stop ends the task at once
     private RuntimeCapabilities capabilities = new RuntimeCapabilities(false, false, true, true);
     private BiFunction<String, List<String>, ExecResult> execResponder = (id, cmd) -> new ExecResult(0, "", false);
     private long nextPid = 10_000;
@@ -113,6 +115,15 @@ public final class FakeRuntime implements ContainerRuntime {
      */
     public synchronized void exitLateOnStop(String taskId) {
         unreaped.add(taskId);
+    }
+
+    /**
+     * Stops take their time, as real processes do: a stop of a running task no longer ends it but
+     * hands its id to {@code exitsLater}, which ends it when it likes through {@link #exit} (the
+     * manager simulation does so after a random time on its virtual clock).
+     */
+    public synchronized void exitOnStopVia(Consumer<String> exitsLater) {
+        stopObeyedLater = exitsLater;
     }
 
     /** The task ignores the stop signal; stop "kills" it after the grace (exit 137). */
@@ -239,6 +250,7 @@ public final class FakeRuntime implements ContainerRuntime {
     public void stop(String taskId, Duration grace, Signal signal) {
         FakeTask t;
         int code;
+        Consumer<String> later;
         synchronized (this) {
             record("stop", taskId, (signal == null ? Signal.TERM : signal) + " " + grace);
             t = tasks.get(taskId);
@@ -246,8 +258,11 @@ public final class FakeRuntime implements ContainerRuntime {
             if (unreaped.contains(taskId)) {
                 return;
             }
+            later = t == null || t.exit.isDone() ? null : stopObeyedLater;
         }
-        if (t != null) {
+        if (later != null) {
+            later.accept(taskId);
+        } else if (t != null) {
             t.exit.complete(new ExitResult(code, code - 128, false, "fake stop"));
         }
     }

@@ -76,6 +76,22 @@ class FakeRuntimeTest {
     }
 
     @Test
+    void aStopHandedToTheTestLeavesTheTaskRunningUntilItExits() throws Exception {
+        List<String> handed = new java.util.ArrayList<>();
+        fake.exitOnStopVia(handed::add);
+        fake.start(config("slow"));
+
+        fake.stop("slow", Duration.ofSeconds(10), null);
+
+        assertEquals(List.of("slow"), handed);
+        assertTrue(fake.isRunning("slow"), "a stop alone does not end it");
+        fake.exit("slow", 143);
+        assertEquals(143, fake.waitFor("slow").get(1, TimeUnit.SECONDS).exitCode());
+        fake.stop("slow", Duration.ofSeconds(10), null);
+        assertEquals(List.of("slow"), handed, "a stop of an exited task is not handed on");
+    }
+
+    @Test
     void destroyForgetsAndIsIdempotent() {
         assertDoesNotThrow(() -> fake.start(config("d")));
         fake.destroy("d");
