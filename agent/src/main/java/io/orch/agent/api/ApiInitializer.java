@@ -36,12 +36,19 @@ public final class ApiInitializer extends ChannelInitializer<Channel> {
         this.spoolDir = spoolDir;
     }
 
+    /** A TCP listener without TLS (the API only allows it on loopback); a unix socket is out of a browser's reach. */
+    private static boolean plainTcp(Channel ch) {
+        return ch.localAddress() instanceof java.net.InetSocketAddress && ch.pipeline().get("tls") == null;
+    }
+
     // Netty 4.2 deprecates executor-bound handlers in favour of offloading inside the handler;
     // kept on purpose: it keeps per-connection ordering (one executor per channel) for free.
     @SuppressWarnings("deprecation")
     @Override
     protected void initChannel(Channel ch) {
         ch.pipeline().addLast("http", new HttpServerCodec());
+        // before the body is spooled or aggregated: a refused request's body is never read
+        ch.pipeline().addLast("cross-site", new CrossSiteGuard(plainTcp(ch)));
         if (spoolDir != null) {
             ch.pipeline().addLast("spool-uploads", new UploadSpooler(spoolDir));
         }

@@ -51,7 +51,7 @@ class ApiServerHandOverTest {
     /** One GET /_ping on a keep-alive connection; returns the status line (the small body is read with it). */
     private static String ping(Socket s) throws Exception {
         OutputStream out = s.getOutputStream();
-        out.write("GET /_ping HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.write("GET /_ping HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
         InputStream in = s.getInputStream();
         StringBuilder head = new StringBuilder();

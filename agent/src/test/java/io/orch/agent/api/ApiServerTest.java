@@ -78,6 +78,49 @@ class ApiServerTest {
         }
     }
 
+    /**
+     * What a web page can send to a loopback port without anyone's leave: a cross-site POST of a
+     * JSON-looking text/plain body that would start a service, and the same through a name
+     * rebound to 127.0.0.1. Neither changes anything; the CLI's own request still works.
+     */
+    @Test
+    void aWebPageCannotCreateAServiceThroughLoopbackTcp() throws Exception {
+        InetSocketAddress bound = server.startTcp("127.0.0.1:0");
+        String spec = "{\"Name\":\"pwn\",\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\",\"Command\":[\"id\"]}}}";
+        String host = "127.0.0.1:" + bound.getPort();
+
+        RawResponse crossSite = send(bound, "POST /v1.47/services/create HTTP/1.1\r\nHost: " + host
+                + "\r\nOrigin: http://evil.example\r\nSec-Fetch-Site: cross-site\r\nContent-Type: text/plain;charset=UTF-8\r\n", spec);
+        assertEquals(403, crossSite.status, crossSite.body);
+        assertTrue(crossSite.body.contains("cross-site request refused"), crossSite.body);
+
+        RawResponse plainText = send(bound, "POST /v1.47/services/create HTTP/1.1\r\nHost: " + host
+                + "\r\nContent-Type: text/plain\r\n", spec);
+        assertEquals(400, plainText.status, plainText.body);
+        assertEquals("{\"message\":\"Content-Type specified (text/plain) must be 'application/json'\"}\n", plainText.body);
+
+        RawResponse rebound = send(bound, "POST /v1.47/services/create HTTP/1.1\r\nHost: evil.example:" + bound.getPort()
+                + "\r\nContent-Type: application/json\r\n", spec);
+        assertEquals(403, rebound.status, rebound.body);
+        assertEquals(0, fixture.serviceCount(), "nothing was created");
+
+        RawResponse cli = send(bound, "POST /v1.47/services/create HTTP/1.1\r\nHost: " + host
+                + "\r\nContent-Type: application/json\r\n", spec);
+        assertEquals(201, cli.status, cli.body);
+        assertEquals(1, fixture.serviceCount());
+    }
+
+    private static RawResponse send(InetSocketAddress to, String head, String body) throws IOException {
+        try (Socket s = new Socket(to.getAddress(), to.getPort())) {
+            s.setSoTimeout(10_000);
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            s.getOutputStream().write((head + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(bytes);
+            s.getOutputStream().flush();
+            return RawResponse.read(s.getInputStream());
+        }
+    }
+
     @Test
     void refusesPlainHttpOffLoopback() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> server.startTcp("0.0.0.0:2375"));
@@ -86,14 +129,14 @@ class ApiServerTest {
 
     /** Two requests on one connection: a ping, then a JSON call, both read by Content-Length. */
     private static void exchangeTwice(InputStream in, OutputStream out) throws IOException {
-        out.write(("HEAD /_ping HTTP/1.1\r\nHost: api\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(("HEAD /_ping HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         RawResponse ping = RawResponse.read(in);
         assertEquals(200, ping.status);
         assertTrue(ping.head.contains("api-version: 1.47"), ping.head);
         assertTrue(ping.head.contains("content-length: 0"), ping.head);
 
-        out.write(("GET /v1.47/services HTTP/1.1\r\nHost: api\r\nConnection: keep-alive\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(("GET /v1.47/services HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         RawResponse services = RawResponse.read(in);
         assertEquals(200, services.status);

@@ -120,7 +120,7 @@ class ExecHijackTest {
     private static String post(InetSocketAddress at, String path, String body) throws IOException {
         try (Socket s = new Socket(at.getAddress(), at.getPort())) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            s.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + body)
                     .getBytes(StandardCharsets.UTF_8));
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -150,7 +150,7 @@ class ExecHijackTest {
             s.setSoTimeout(10_000);
             String body = "{\"Detach\":false,\"Tty\":false}";
             OutputStream out = s.getOutputStream();
-            out.write(("POST /v1.47/exec/" + id + "/start HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            out.write(("POST /v1.47/exec/" + id + "/start HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Connection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
                     .getBytes(StandardCharsets.UTF_8));
             DataInputStream in = new DataInputStream(s.getInputStream());
