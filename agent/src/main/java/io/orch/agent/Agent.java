@@ -86,6 +86,7 @@ public final class Agent implements AutoCloseable {
 
     /** @param membership what this node's API calls for `docker swarm leave` (see {@link SwarmNode}) */
     public static Agent start(AgentConfig config, PrintWriter out, SwarmMembership membership) throws Exception {
+        JvmSafetyFlags.missing().forEach(problem -> log.warn("{} (the orch launcher sets it)", problem));
         Agent agent = new Agent(config, membership);
         try {
             agent.startAll(out);

@@ -23,6 +23,7 @@ final class ServiceRoutes {
     private static final int WRITE_ATTEMPTS = 5;
 
     private final ApiContext context;
+    private final ServiceLimits limits = ServiceLimits.forThisManager();
 
     ServiceRoutes(ApiContext context) {
         this.context = context;
@@ -98,6 +99,7 @@ final class ServiceRoutes {
                         return;
                     }
                     try {
+                        limits.check(tx.read(), null, candidate.getSpec());
                         stored[0] = ServicePorts.allocated(tx, candidate, java.util.List.of());
                     } catch (ApiException e) {
                         refused[0] = e;
@@ -206,6 +208,7 @@ final class ServiceRoutes {
                         return;
                     }
                     try {
+                        limits.check(tx.read(), now, next.getSpec());
                         stored[0] = ServicePorts.allocated(tx, next, now.getEndpoint().getPortsList());
                     } catch (ApiException e) {
                         refused[0] = e;

@@ -43,7 +43,7 @@ final class SwarmRoutes {
      * {@code POST /swarm/update?version=N} with a ClusterSpec: replaces the cluster's spec, as
      * Docker does. Raft, CAConfig, TaskDefaults and EncryptionConfig are fixed in orch: a body must
      * repeat what GET shows (or leave them zero), see {@link FixedSwarmSettings}. orch's own
-     * fields (SchedulerStrategy) keep their value when the body does not
+     * fields (SchedulerStrategy, Limits) keep their value when the body does not
      * name them, so a stock {@code docker swarm update} (whose client drops fields it does not
      * know) leaves the scheduler strategy alone. {@code rotateWorkerToken} / {@code rotateManagerToken}
      * replace that join token with a new one (same CA, new secret) in the same write: the store
@@ -70,6 +70,9 @@ final class SwarmRoutes {
         }
         if (!body.has("SchedulerStrategy")) {
             spec.setSchedulerStrategy(current.getSpec().getSchedulerStrategy());
+        }
+        if (!body.has("Limits")) {
+            spec.setLimits(current.getSpec().getLimits());
         }
         ClusterSpec stored = FixedSwarmSettings.checked(spec.build());
         Cluster.Builder next = current.toBuilder().setSpec(stored).setVersion(Version.newBuilder().setIndex(version));

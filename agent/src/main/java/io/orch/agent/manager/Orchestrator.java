@@ -15,6 +15,9 @@ import io.orch.scheduler.orchestrator.JobModes;
 import io.orch.scheduler.orchestrator.JobPlanner;
 import io.orch.scheduler.orchestrator.Plan;
 import io.orch.scheduler.orchestrator.ServicePlanner;
+import io.orch.scheduler.orchestrator.FreshTasks;
+import io.orch.api.model.TaskLimits;
+import io.orch.api.proto.ClusterLimits;
 import io.orch.scheduler.orchestrator.TaskFactory;
 
 import java.time.Instant;
@@ -34,9 +37,14 @@ import java.util.function.Supplier;
  */
 public final class Orchestrator extends ServiceLoop {
     public static final int DEFAULT_HISTORY_LIMIT = 5;
-    /** About 1.8 MB of new tasks per Raft entry (Ratis refuses entries somewhat over 4 MB). */
+    /**
+     * The store may hold this many times the cluster's task limit before no new slot gets a task:
+     * the limit counts the tasks services ask for, the store also keeps their history.
+     */
+    static final long STORE_TASKS_PER_LIMIT = 2;
 
     private final Supplier<String> ids;
+    private final StoreFullWarning storeFull = new StoreFullWarning();
 
     public Orchestrator(ClusterStore store) {
         this(store, Ids::newId);
@@ -74,18 +82,21 @@ public final class Orchestrator extends ServiceLoop {
                 Map<String, Node> nodes = new HashMap<>();
                 read.nodes().forEach(n -> nodes.put(n.getId(), n));
                 TaskFactory factory = new TaskFactory(ids, now);
+                FreshTasks fresh = freshTasks(read);
                 if (JobModes.isJob(service.get())) {
-                    plan = JobPlanner.plan(service.get(), tasks, nodes, factory, historyLimit(read));
+                    plan = JobPlanner.plan(service.get(), tasks, nodes, factory, historyLimit(read), fresh);
                 } else {
-                    plan = ServicePlanner.plan(service.get(), tasks, nodes, factory, historyLimit(read));
+                    plan = ServicePlanner.plan(service.get(), tasks, nodes, factory, historyLimit(read), fresh);
                     Handover.keepWaiting(plan, tasks); // jobs are not rolled: their tasks never wait
+                }
+                if (fresh.outOfTasks()) {
+                    storeFull.warn(serviceId, read.taskCount(), now);
+                } else if (fresh.cutShort()) {
+                    again(serviceId); // the rest of the new slots go in the next transaction
                 }
             }
             Instant wake = plan.wakeAt();
-            List<Task> creates = boundedCreates(plan);
-            if (creates.size() < plan.create.size()) {
-                again(serviceId); // the rest of the new slots go in the next transaction
-            }
+            List<Task> creates = plan.create;
             if (service.isPresent()) {
                 // also the pass that notices a service's networks changed (its VIPs follow) and
                 // that retries tasks still waiting for an address
@@ -113,36 +124,18 @@ public final class Orchestrator extends ServiceLoop {
     }
 
     /**
-     * Raft entries must stay within the store's entry budget ({@link WriteTx#ENTRY_BUDGET_BYTES}),
-     * so a service scaled to tens of thousands of replicas fills its new slots over several
-     * transactions. Replacements are never split from the update that retires their predecessor:
-     * a slot whose old task is stopped must get its new task in the same transaction.
+     * New slots filled in one transaction: about one Raft entry's budget
+     * ({@link WriteTx#ENTRY_BUDGET_BYTES}), so a service scaled to tens of thousands of replicas
+     * fills them over several transactions; and none once the store holds
+     * {@link #STORE_TASKS_PER_LIMIT} times the cluster's task limit (history included), so a spec
+     * committed before the limit was lowered, or one that got past it, cannot exhaust the heap.
+     * Replacements are never held back: a slot whose old task is stopped gets its new task in
+     * the same transaction.
      */
-    static List<Task> boundedCreates(Plan plan) {
-        long bytes = 0;
-        for (Task t : plan.create) {
-            bytes += t.getSerializedSize();
-        }
-        if (bytes < WriteTx.ENTRY_BUDGET_BYTES) {
-            return plan.create;
-        }
-        Set<String> replaced = new HashSet<>();
-        plan.update.forEach(t -> replaced.add(slotOf(t)));
-        List<Task> out = new java.util.ArrayList<>();
-        long fresh = 0;
-        for (Task t : plan.create) {
-            if (replaced.contains(slotOf(t))) {
-                out.add(t);
-            } else if (fresh < WriteTx.ENTRY_BUDGET_BYTES) {
-                out.add(t);
-                fresh += t.getSerializedSize();
-            }
-        }
-        return out;
-    }
-
-    private static String slotOf(Task t) {
-        return t.getSlot() > 0 ? "slot:" + t.getSlot() : "node:" + t.getNodeId();
+    private static FreshTasks freshTasks(ReadTx read) {
+        ClusterLimits settings = read.cluster().map(c -> c.getSpec().getLimits()).orElse(ClusterLimits.getDefaultInstance());
+        long ceiling = TaskLimits.forThisManager(settings).maxTasks() * STORE_TASKS_PER_LIMIT;
+        return new FreshTasks(ceiling - read.taskCount(), WriteTx.ENTRY_BUDGET_BYTES);
     }
 
     private static int historyLimit(ReadTx read) {

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code orch cluster update --scheduler-strategy spread|binpack}: reads the cluster (GET /swarm),
+ * {@code orch cluster update --scheduler-strategy spread|binpack --task-history-limit N --max-tasks N
+ * --max-replicas-per-service N}: reads the cluster (GET /swarm),
  * changes its spec and sends the whole spec back with the version it was read at, like
  * {@code docker swarm update}.
  */
@@ -21,6 +22,14 @@ public final class ClusterUpdateCommand extends OrchCommand {
             description = "Task history retention limit per slot.")
     Long taskHistoryLimit;
 
+    @Option(names = "--max-tasks", converter = Converters.NonNegativeLong.class,
+            description = "Tasks all services together may ask for (0: the default, sized to the managers' heap).")
+    Long maxTasks;
+
+    @Option(names = "--max-replicas-per-service", converter = Converters.NonNegativeLong.class,
+            description = "Replicas (or job completions) one service may ask for (0: the default, a quarter of the task limit).")
+    Long maxReplicasPerService;
+
     @Override
     public Integer call() {
         JsonNode cluster = api().get("/swarm");
@@ -33,6 +42,15 @@ public final class ClusterUpdateCommand extends OrchCommand {
             ObjectNode orchestration = spec.path("Orchestration").isObject()
                     ? (ObjectNode) spec.path("Orchestration") : spec.putObject("Orchestration");
             orchestration.put("TaskHistoryRetentionLimit", taskHistoryLimit);
+        }
+        if (maxTasks != null || maxReplicasPerService != null) {
+            ObjectNode limits = spec.path("Limits").isObject() ? (ObjectNode) spec.path("Limits") : spec.putObject("Limits");
+            if (maxTasks != null) {
+                limits.put("MaxTasks", maxTasks);
+            }
+            if (maxReplicasPerService != null) {
+                limits.put("MaxReplicasPerService", maxReplicasPerService);
+            }
         }
         api().post("/swarm/update?version=" + version, spec);
         out().println("Cluster updated.");

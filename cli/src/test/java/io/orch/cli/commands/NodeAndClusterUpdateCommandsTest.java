@@ -91,6 +91,19 @@ class NodeAndClusterUpdateCommandsTest {
     }
 
     @Test
+    void clusterUpdateSetsTheTaskLimits() throws IOException {
+        CliRun r = CliRun.run("-H", agent.url(), "cluster", "update", "--max-tasks", "20000", "--max-replicas-per-service", "5000");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode spec = Fixtures.JSON.readTree(last().bodyText());
+        assertEquals(20000, spec.path("Limits").path("MaxTasks").asLong());
+        assertEquals(5000, spec.path("Limits").path("MaxReplicasPerService").asLong());
+        assertEquals(5, spec.path("Orchestration").path("TaskHistoryRetentionLimit").asInt(), "the rest of the spec is kept");
+
+        CliRun negative = CliRun.run("-H", agent.url(), "cluster", "update", "--max-tasks", "-1");
+        assertEquals(2, negative.exitCode(), negative.toString());
+    }
+
+    @Test
     void anUnknownStrategyIsAUsageError() {
         CliRun r = CliRun.run("-H", agent.url(), "cluster", "update", "--scheduler-strategy", "random");
         assertEquals(2, r.exitCode());

@@ -115,7 +115,7 @@ final class RatisProperties {
         // One client attempt may not outlive the whole proposal; the client retries within it. An
         // attempt lasts about one election: a request sent to a leader that vanished (cut off, so
         // no NotLeader answer ever comes) is then retried on the others, who know the new leader.
-        Duration attempt = min(settings.proposeTimeout(), max(Duration.ofSeconds(1), settings.electionTimeoutMax()));
+        Duration attempt = min(settings.proposeTimeout(), max(Duration.ofSeconds(3), settings.electionTimeoutMax()));
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, millis(attempt));
     }
 

@@ -30,6 +30,11 @@ public interface ReadTx {
 
     List<Task> tasks();
 
+    /** How many tasks the store holds, without copying them (what the task limit counts). */
+    default int taskCount() {
+        return tasks().size();
+    }
+
     List<Task> tasksOfService(String serviceId);
 
     List<Task> tasksOfNode(String nodeId);

@@ -190,6 +190,7 @@ final class StoreState implements ReadTx {
     @Override public List<Service> services() { return all(ObjectKind.SERVICE, Service.class); }
     @Override public Optional<Task> task(String id) { return one(ObjectKind.TASK, id, Task.class); }
     @Override public List<Task> tasks() { return all(ObjectKind.TASK, Task.class); }
+    @Override public int taskCount() { return tables.get(ObjectKind.TASK).size(); }
     @Override public List<Task> tasksOfService(String serviceId) { return tasksIn(tasksByService, serviceId); }
     @Override public List<Task> tasksOfNode(String nodeId) { return tasksIn(tasksByNode, nodeId); }
 

@@ -40,6 +40,12 @@ public final class JobPlanner {
 
     /** What to create, stop and delete for one job service (its tasks of every run, the nodes). */
     public static Plan plan(Service service, List<Task> tasks, Map<String, Node> nodes, TaskFactory factory, int historyLimit) {
+        return plan(service, tasks, nodes, factory, historyLimit, FreshTasks.unbounded());
+    }
+
+    /** As above, starting new slots only while {@code fresh} allows. */
+    public static Plan plan(Service service, List<Task> tasks, Map<String, Node> nodes, TaskFactory factory, int historyLimit,
+                            FreshTasks fresh) {
         boolean perNode = JobModes.perNode(service);
         long iteration = JobModes.iteration(service);
         Plan plan = new Plan();
@@ -90,7 +96,12 @@ public final class JobPlanner {
         if (perNode) {
             for (Node n : nodes.values()) {
                 if (!slots.containsKey(n.getId()) && ServicePlanner.eligible(service, n)) {
-                    plan.create.add(factory.newTask(service, 0, n.getId()));
+                    if (!fresh.allowsAnother()) {
+                        break;
+                    }
+                    Task t = factory.newTask(service, 0, n.getId());
+                    fresh.took(t);
+                    plan.create.add(t);
                 }
             }
         } else {
@@ -98,7 +109,12 @@ public final class JobPlanner {
             long total = JobModes.totalCompletions(service);
             for (long slot = 0; slot < total && room > 0; slot++) {
                 if (!slots.containsKey(Long.toString(slot))) {
-                    plan.create.add(factory.newTask(service, slot, ""));
+                    if (!fresh.allowsAnother()) {
+                        break;
+                    }
+                    Task t = factory.newTask(service, slot, "");
+                    fresh.took(t);
+                    plan.create.add(t);
                     room--;
                 }
             }

@@ -40,6 +40,12 @@ public final class ServicePlanner {
     private ServicePlanner() {}
 
     public static Plan plan(Service service, List<Task> tasks, Map<String, Node> nodes, TaskFactory factory, int historyLimit) {
+        return plan(service, tasks, nodes, factory, historyLimit, FreshTasks.unbounded());
+    }
+
+    /** As above, making tasks for empty slots only while {@code fresh} allows. */
+    public static Plan plan(Service service, List<Task> tasks, Map<String, Node> nodes, TaskFactory factory, int historyLimit,
+                            FreshTasks fresh) {
         boolean global = service.getSpec().getMode().hasGlobal();
         Map<String, List<Task>> slots = Slots.of(service, tasks);
         Plan plan = new Plan();
@@ -74,13 +80,23 @@ public final class ServicePlanner {
             long replicas = replicas(service);
             for (long slot = 1; slot <= replicas; slot++) {
                 if (!slots.containsKey(Long.toString(slot))) {
-                    plan.create.add(factory.newTask(service, slot, ""));
+                    if (!fresh.allowsAnother()) {
+                        break; // the next pass goes on from here
+                    }
+                    Task t = factory.newTask(service, slot, "");
+                    fresh.took(t);
+                    plan.create.add(t);
                 }
             }
         } else {
             for (Node n : nodes.values()) {
                 if (!slots.containsKey(n.getId()) && eligible(service, n)) {
-                    plan.create.add(factory.newTask(service, 0, n.getId()));
+                    if (!fresh.allowsAnother()) {
+                        break;
+                    }
+                    Task t = factory.newTask(service, 0, n.getId());
+                    fresh.took(t);
+                    plan.create.add(t);
                 }
             }
         }
