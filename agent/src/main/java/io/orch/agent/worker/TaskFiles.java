@@ -8,6 +8,7 @@ import io.orch.api.proto.Secret;
 import io.orch.api.proto.SecretReference;
 import io.orch.api.proto.Task;
 import io.orch.runtime.TaskConfig;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,16 +54,25 @@ final class TaskFiles {
         if (c.getSecretsCount() == 0 && c.getConfigsCount() == 0) {
             return config;
         }
-        Path secretsDir = config.taskDir().resolve("secrets");
+        Path secretsDir;
         Path configsDir = config.taskDir().resolve("configs");
         Map<String, String> env = new LinkedHashMap<>(config.env());
         List<TaskConfig.Mount> mounts = new ArrayList<>(config.container().mounts());
         try {
             if (c.getSecretsCount() > 0) {
-                createPrivateDir(secretsDir);
+                List<Secret> secrets = new ArrayList<>();
+                long bytes = 0;
                 for (SecretReference r : c.getSecretsList()) {
                     Secret s = view.secret(r.getSecretId(), r.getSecretName()).orElseThrow(() ->
                             new IllegalStateException("secret " + name(r.getSecretName(), r.getSecretId()) + " not found"));
+                    secrets.add(s);
+                    bytes += s.getSpec().getData().size();
+                }
+                secretsDir = SecretVolume.open(config.taskDir(), bytes); // memory only, where the agent can mount
+                createPrivateDir(secretsDir);
+                for (int i = 0; i < c.getSecretsCount(); i++) {
+                    SecretReference r = c.getSecrets(i);
+                    Secret s = secrets.get(i);
                     String target = fileName(r.getFile(), r.getSecretName());
                     Path file = write(secretsDir, target, s.getSpec().getData().toByteArray(),
                             mode(r.getFile(), DEFAULT_SECRET_MODE));
@@ -99,9 +109,14 @@ final class TaskFiles {
         return new TaskConfig.Mount(TaskConfig.Mount.Type.BIND, file.toString(), target, true);
     }
 
-    /** Removes the secret files once the task is over, so secrets do not stay at rest on disk. */
+    /** Removes the secret files once the task is over: their tmpfs is unmounted, a plain directory deleted. */
     static void removeSecrets(Path taskDir) {
-        Path dir = taskDir.resolve("secrets");
+        try {
+            SecretVolume.close(taskDir);
+        } catch (IOException e) {
+            LoggerFactory.getLogger(TaskFiles.class).warn("the secrets mount of task {} stays: {}", taskDir.getFileName(), e.toString());
+        }
+        Path dir = taskDir.resolve(SecretVolume.DIR);
         if (!Files.isDirectory(dir)) {
             return;
         }

@@ -116,7 +116,14 @@ public final class Worker implements ControlLoop, AutoCloseable {
     /** Re-attaches to tasks an earlier agent process started; call before {@link #start()}. */
     public int recover() throws IOException {
         int reattached = 0;
-        for (TaskHandle h : handles.loadAll()) {
+        List<TaskHandle> known = handles.loadAll();
+        java.util.Set<String> knownIds = new java.util.HashSet<>();
+        known.forEach(h -> knownIds.add(h.taskId()));
+        List<String> swept = SecretVolume.sweep(tasksDir, knownIds);
+        if (!swept.isEmpty()) {
+            log.info("unmounted the secrets of {} task(s) an earlier agent left: {}", swept.size(), swept);
+        }
+        for (TaskHandle h : known) {
             if (runtimes.get(h.runtime()).isEmpty()) {
                 handles.remove(h.taskId());
                 continue;

@@ -36,6 +36,7 @@ class TaskFilesTest {
 
     @AfterEach
     void close() throws Exception {
+        TaskFiles.removeSecrets(dir.resolve("t1")); // as the end of the task does: a root agent's tmpfs is unmounted
         store.proposer().close();
     }
 

@@ -1,11 +1,9 @@
 package io.orch.runtime.image;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,14 +94,7 @@ public final class TaskRootfs {
     }
 
     static boolean isMounted(Path p) throws IOException {
-        String target = p.toAbsolutePath().toString();
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
-            String[] f = line.split(" ");
-            if (f.length > 4 && f[4].equals(target)) {
-                return true;
-            }
-        }
-        return false;
+        return io.orch.runtime.MountTable.isMountPoint(p);
     }
 
     private static boolean isEmpty(Path dir) throws IOException {
@@ -113,21 +104,6 @@ public final class TaskRootfs {
     }
 
     static void run(List<String> argv) throws IOException {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        try {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", argv) + ": timed out");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", argv) + ": interrupted");
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", argv.subList(0, Math.min(2, argv.size()))) + " failed (exit "
-                    + p.exitValue() + "): " + out);
-        }
+        io.orch.runtime.HostCommand.run(argv);
     }
 }

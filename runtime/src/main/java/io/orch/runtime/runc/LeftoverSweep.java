@@ -100,13 +100,10 @@ final class LeftoverSweep {
     private void mounts() {
         Set<Path> taskDirs = new LinkedHashSet<>();
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
-                String[] f = line.split(" ");
-                if (f.length <= 4) {
-                    continue;
-                }
-                Path mountPoint = Path.of(unescape(f[4]));
-                if (mountPoint.startsWith(tasksDir) && mountPoint.getNameCount() > tasksDir.getNameCount()) {
+            for (Path mountPoint : io.orch.runtime.MountTable.mountPoints()) {
+                // a task's secrets tmpfs ("secrets") is the worker's, which sweeps it itself
+                if (mountPoint.startsWith(tasksDir) && mountPoint.getNameCount() > tasksDir.getNameCount()
+                        && !mountPoint.getFileName().toString().equals("secrets")) {
                     Path taskDir = tasksDir.resolve(mountPoint.getName(tasksDir.getNameCount()));
                     if (!known.test(taskDir.getFileName().toString())) {
                         taskDirs.add(taskDir);
@@ -266,10 +263,5 @@ final class LeftoverSweep {
         } catch (IOException e) {
             return List.of();
         }
-    }
-
-    /** mountinfo escapes space, tab, newline and backslash as octal. */
-    private static String unescape(String s) {
-        return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
     }
 }
