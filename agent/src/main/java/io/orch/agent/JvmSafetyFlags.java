@@ -19,8 +19,8 @@ final class JvmSafetyFlags {
         if (!Boolean.TRUE.equals(setting(jvmArguments, "ExitOnOutOfMemoryError"))) { // off by default
             out.add("the JVM runs without -XX:+ExitOnOutOfMemoryError: an out-of-memory agent would live on with dead loop threads");
         }
-        if (!Boolean.FALSE.equals(setting(jvmArguments, "CreateCoredumpsOnCrash"))) { // on by default
-            out.add("the JVM runs without -XX:-CreateCoredumpsOnCrash: a crash could write secrets to a core file");
+        if (!Boolean.FALSE.equals(setting(jvmArguments, "CreateCoredumpOnCrash"))) { // on by default
+            out.add("the JVM runs without -XX:-CreateCoredumpOnCrash: a crash could write secrets to a core file");
         }
         return out;
     }

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JvmSafetyFlagsTest {
     @Test
     void theLaunchersFlagsLeaveNothingToSay() {
-        assertEquals(List.of(), JvmSafetyFlags.missing(List.of("-XX:+ExitOnOutOfMemoryError", "-XX:-CreateCoredumpsOnCrash", "-Xmx512m")));
+        assertEquals(List.of(), JvmSafetyFlags.missing(List.of("-XX:+ExitOnOutOfMemoryError", "-XX:-CreateCoredumpOnCrash", "-Xmx512m")));
     }
 
     @Test
@@ -18,13 +18,13 @@ class JvmSafetyFlagsTest {
         List<String> missing = JvmSafetyFlags.missing(List.of("-Xmx512m"));
         assertEquals(2, missing.size(), missing.toString());
         assertTrue(missing.get(0).contains("-XX:+ExitOnOutOfMemoryError"));
-        assertTrue(missing.get(1).contains("-XX:-CreateCoredumpsOnCrash"));
+        assertTrue(missing.get(1).contains("-XX:-CreateCoredumpOnCrash"));
     }
 
     @Test
     void theLastSettingWins() {
-        List<String> missing = JvmSafetyFlags.missing(List.of("-XX:+ExitOnOutOfMemoryError", "-XX:-CreateCoredumpsOnCrash",
-                "-XX:-ExitOnOutOfMemoryError", "-XX:+CreateCoredumpsOnCrash"));
+        List<String> missing = JvmSafetyFlags.missing(List.of("-XX:+ExitOnOutOfMemoryError", "-XX:-CreateCoredumpOnCrash",
+                "-XX:-ExitOnOutOfMemoryError", "-XX:+CreateCoredumpOnCrash"));
         assertEquals(2, missing.size(), "a user's later flag turned both off again: " + missing);
     }
 }

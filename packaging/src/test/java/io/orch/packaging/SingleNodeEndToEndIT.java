@@ -66,7 +66,7 @@ class SingleNodeEndToEndIT {
     void aServiceRunsHealsScalesAndSurvivesAnAgentRestart() throws Exception {
         agent = new AgentProcess(tmp.resolve("data")).start();
         String jvmArgs = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(agent.pid()), "cmdline"));
-        assertTrue(jvmArgs.contains("-XX:+ExitOnOutOfMemoryError") && jvmArgs.contains("-XX:-CreateCoredumpsOnCrash"),
+        assertTrue(jvmArgs.contains("-XX:+ExitOnOutOfMemoryError") && jvmArgs.contains("-XX:-CreateCoredumpOnCrash"),
                 "the launcher makes the agent exit on OutOfMemoryError and never dump core: " + jvmArgs.replace('\0', ' '));
 
         // 2. create returns after convergence; ls shows 3/3
