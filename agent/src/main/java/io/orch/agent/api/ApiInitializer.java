@@ -10,7 +10,10 @@ import java.nio.file.Path;
 
 /** Builds the pipeline of one API connection (unix socket or TCP); does nothing else. */
 public final class ApiInitializer extends ChannelInitializer<Channel> {
-    /** Service specs are small; 16 MiB leaves room for large stack deploys and refuses abuse. */
+    /**
+     * Service specs are small; 16 MiB leaves room for large stack deploys and refuses abuse. Image
+     * uploads are the exception: spooled to disk under {@link UploadSpooler#MAX_UPLOAD_BYTES}.
+     */
     public static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
     private final ApiHandler handler;
@@ -52,6 +55,8 @@ public final class ApiInitializer extends ChannelInitializer<Channel> {
         if (spoolDir != null) {
             ch.pipeline().addLast("spool-uploads", new UploadSpooler(spoolDir));
         }
+        // a 413 the client can read, before the aggregator (whose own is empty, or a reset)
+        ch.pipeline().addLast("body-limit", new RequestBodyLimit(MAX_BODY_BYTES));
         ch.pipeline()
                 .addLast("aggregate", new HttpObjectAggregator(MAX_BODY_BYTES))
                 .addLast(blockingExecutors, "api", handler);
