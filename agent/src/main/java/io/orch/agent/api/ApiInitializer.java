@@ -10,15 +10,10 @@ import java.nio.file.Path;
 
 /** Builds the pipeline of one API connection (unix socket or TCP); does nothing else. */
 public final class ApiInitializer extends ChannelInitializer<Channel> {
-    /**
-     * Service specs are small; 16 MiB leaves room for large stack deploys and refuses abuse. Image
-     * uploads are the exception: spooled to disk under {@link UploadSpooler#MAX_UPLOAD_BYTES}.
-     */
-    public static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
-
     private final ApiHandler handler;
     private final EventExecutorGroup blockingExecutors;
     private final Path spoolDir;
+    private final ApiLimits limits;
 
     /**
      * @param handler           the shared request handler
@@ -26,17 +21,19 @@ public final class ApiInitializer extends ChannelInitializer<Channel> {
      *                          never happen on an I/O event loop
      */
     public ApiInitializer(ApiHandler handler, EventExecutorGroup blockingExecutors) {
-        this(handler, blockingExecutors, null);
+        this(handler, blockingExecutors, null, ApiLimits.DEFAULTS);
     }
 
     /**
      * @param spoolDir where image uploads are written before they are loaded (see {@link UploadSpooler});
      *                 null: no spooling, uploads are bounded like every other body
+     * @param limits   the bounds on what one connection may send or hold
      */
-    public ApiInitializer(ApiHandler handler, EventExecutorGroup blockingExecutors, Path spoolDir) {
+    public ApiInitializer(ApiHandler handler, EventExecutorGroup blockingExecutors, Path spoolDir, ApiLimits limits) {
         this.handler = handler;
         this.blockingExecutors = blockingExecutors;
         this.spoolDir = spoolDir;
+        this.limits = limits;
     }
 
     /** A TCP listener without TLS (the API only allows it on loopback); a unix socket is out of a browser's reach. */
@@ -50,15 +47,16 @@ public final class ApiInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         ch.pipeline().addLast("http", new HttpServerCodec());
+        ch.pipeline().addLast(ConnectionTimeouts.NAME, new ConnectionTimeouts(limits.headTimeout(), limits.idleTimeout()));
         // before the body is spooled or aggregated: a refused request's body is never read
         ch.pipeline().addLast("cross-site", new CrossSiteGuard(plainTcp(ch)));
         if (spoolDir != null) {
             ch.pipeline().addLast("spool-uploads", new UploadSpooler(spoolDir));
         }
         // a 413 the client can read, before the aggregator (whose own is empty, or a reset)
-        ch.pipeline().addLast("body-limit", new RequestBodyLimit(MAX_BODY_BYTES));
+        ch.pipeline().addLast("body-limit", new RequestBodyLimit(limits.maxBodyBytes()));
         ch.pipeline()
-                .addLast("aggregate", new HttpObjectAggregator(MAX_BODY_BYTES))
+                .addLast("aggregate", new HttpObjectAggregator(limits.maxBodyBytes()))
                 .addLast(blockingExecutors, "api", handler);
     }
 }

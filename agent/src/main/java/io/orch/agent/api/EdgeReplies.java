@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Refusals answered at the edge of the pipeline, before a request reaches the handler (a body
- * too large, a cross-site request): Docker's error body
+ * too large, a cross-site request, a request head too slow): Docker's error body
  * ({@code {"message": ...}}), then the connection closes, since the rest of the refused request
  * is never read.
  */
@@ -36,6 +36,11 @@ final class EdgeReplies {
         } else {
             ctx.pipeline().addBefore(ctx.name(), RefusedRequestDrain.NAME, new RefusedRequestDrain(answered));
         }
+    }
+
+    /** Answers and closes now, whatever the client is doing (it has been too slow to finish a request head). */
+    static void answerAndClose(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
+        ctx.writeAndFlush(response(status, message)).addListener(ChannelFutureListener.CLOSE);
     }
 
     private static DefaultFullHttpResponse response(HttpResponseStatus status, String message) {
