@@ -8,12 +8,16 @@ import io.netty.util.concurrent.EventExecutorGroup;
 
 import java.nio.file.Path;
 
-/** Builds the pipeline of one API connection (unix socket or TCP); does nothing else. */
+/**
+ * Builds the pipeline of one API connection (unix socket or TCP), once {@link ConnectionCaps}
+ * has let it in. One instance per server, shared by its connections.
+ */
 public final class ApiInitializer extends ChannelInitializer<Channel> {
     private final ApiHandler handler;
     private final EventExecutorGroup blockingExecutors;
     private final Path spoolDir;
     private final ApiLimits limits;
+    private final ConnectionCaps caps;
 
     /**
      * @param handler           the shared request handler
@@ -34,6 +38,7 @@ public final class ApiInitializer extends ChannelInitializer<Channel> {
         this.blockingExecutors = blockingExecutors;
         this.spoolDir = spoolDir;
         this.limits = limits;
+        this.caps = new ConnectionCaps(limits.maxConnectionsPerAddress(), limits.maxUnixConnections());
     }
 
     /** A TCP listener without TLS (the API only allows it on loopback); a unix socket is out of a browser's reach. */
@@ -46,6 +51,10 @@ public final class ApiInitializer extends ChannelInitializer<Channel> {
     @SuppressWarnings("deprecation")
     @Override
     protected void initChannel(Channel ch) {
+        if (!caps.admit(ch)) {
+            ch.close(); // its client holds too many already: no pipeline, no descriptor kept
+            return;
+        }
         ch.pipeline().addLast("http", new HttpServerCodec());
         ch.pipeline().addLast(ConnectionTimeouts.NAME, new ConnectionTimeouts(limits.headTimeout(), limits.idleTimeout()));
         // before the body is spooled or aggregated: a refused request's body is never read
