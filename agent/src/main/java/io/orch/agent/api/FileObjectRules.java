@@ -4,23 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orch.api.proto.ServiceSpec;
 
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** Rules secrets and configs share (swarmkit's validateSecretSpec / validateConfigSpec). */
 final class FileObjectRules {
-    /** swarmkit's name rule for secrets and configs. */
-    static final Pattern NAME = Pattern.compile("[a-zA-Z0-9]+(?:[a-zA-Z0-9_.-]*[a-zA-Z0-9])?");
-    static final int MAX_NAME = 64;
-
     private FileObjectRules() {}
 
     static void checkName(String kind, String name) throws ApiException {
         if (name.isEmpty()) {
             throw ApiException.badRequest("invalid " + kind + " spec: Name: is required");
         }
-        if (name.length() > MAX_NAME || !NAME.matcher(name).matches()) {
-            throw ApiException.badRequest("invalid " + kind + " spec: Name: invalid name \"" + name
-                    + "\" (at most 64 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)");
+        String problem = ObjectNames.fileObjectNameProblem(name);
+        if (problem != null) {
+            throw ApiException.badRequest("invalid " + kind + " spec: Name: " + problem);
         }
     }
 

@@ -130,8 +130,9 @@ final class NetworkRoutes {
         if (name.isEmpty()) {
             throw ApiException.badRequest("invalid network spec: Name: is required");
         }
-        if (!FileObjectRules.NAME.matcher(name).matches() || name.length() > FileObjectRules.MAX_NAME) {
-            throw ApiException.badRequest("invalid network spec: Name: invalid name \"" + name + "\"");
+        String badName = ObjectNames.dnsNameProblem(name);
+        if (badName != null) {
+            throw ApiException.badRequest("invalid network spec: Name: " + badName);
         }
         String driver = text(body, "Driver").isEmpty() ? "overlay" : text(body, "Driver");
         if (!driver.equals("overlay")) {
