@@ -19,11 +19,14 @@ final class FileObjectRules {
         }
     }
 
-    /** Docker's limits: data must be 1 byte .. 500 KiB (secrets) or 1000 KiB (configs). */
+    /**
+     * Docker's limits, in its words: data must be 1 byte or more and less than 500 KiB (secrets)
+     * or 1000 KiB (configs): swarmkit refuses a size equal to the limit.
+     */
     static void checkData(String kind, int size, int max) throws ApiException {
-        if (size < 1 || size > max) {
-            throw ApiException.badRequest("invalid " + kind + " spec: Data: must be between 1 byte and " + (max / 1024)
-                    + " KiB, got " + size + " bytes");
+        if (size < 1 || size >= max) {
+            throw ApiException.badRequest("invalid " + kind + " spec: Data: " + kind + " data must be larger than 0 and less than "
+                    + max + " bytes");
         }
     }
 

@@ -163,6 +163,7 @@ final class NetworkRoutes {
                     + ": must be true or false, got \"" + masquerade + "\"");
         }
         spec.setIpam(ipam(body.get("IPAM")));
+        LabelLimits.check("invalid network spec: ", spec.build());
         try {
             NewNetwork.validate(spec.build()); // syntax first: a bad spec never waits for the store
         } catch (IllegalArgumentException e) {

@@ -35,6 +35,7 @@ final class ServiceSpecValidator {
         if (badName != null) {
             throw invalid("Name", badName);
         }
+        LabelLimits.check(ServiceSpecReader.PREFIX, spec);
         validateTask(spec.getTaskTemplate());
         validateUpdate("UpdateConfig", spec.getUpdateConfig());
         validateUpdate("RollbackConfig", spec.getRollbackConfig());
