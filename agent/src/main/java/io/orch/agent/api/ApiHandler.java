@@ -190,7 +190,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         channel.eventLoop().execute(() -> {
             var pipeline = channel.pipeline();
-            for (String name : new String[] {"aggregate", "spool-uploads", "cross-site", "api", "http"}) {
+            for (String name : new String[] {"aggregate", "body-limit", "spool-uploads", "cross-site", ConnectionTimeouts.NAME, "api", "http"}) {
                 if (pipeline.get(name) != null) {
                     pipeline.remove(name);
                 }

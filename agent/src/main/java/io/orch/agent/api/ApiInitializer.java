@@ -8,14 +8,16 @@ import io.netty.util.concurrent.EventExecutorGroup;
 
 import java.nio.file.Path;
 
-/** Builds the pipeline of one API connection (unix socket or TCP); does nothing else. */
+/**
+ * Builds the pipeline of one API connection (unix socket or TCP), once {@link ConnectionCaps}
+ * has let it in. One instance per server, shared by its connections.
+ */
 public final class ApiInitializer extends ChannelInitializer<Channel> {
-    /** Service specs are small; 16 MiB leaves room for large stack deploys and refuses abuse. */
-    public static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
-
     private final ApiHandler handler;
     private final EventExecutorGroup blockingExecutors;
     private final Path spoolDir;
+    private final ApiLimits limits;
+    private final ConnectionCaps caps;
 
     /**
      * @param handler           the shared request handler
@@ -23,17 +25,20 @@ public final class ApiInitializer extends ChannelInitializer<Channel> {
      *                          never happen on an I/O event loop
      */
     public ApiInitializer(ApiHandler handler, EventExecutorGroup blockingExecutors) {
-        this(handler, blockingExecutors, null);
+        this(handler, blockingExecutors, null, ApiLimits.DEFAULTS);
     }
 
     /**
      * @param spoolDir where image uploads are written before they are loaded (see {@link UploadSpooler});
      *                 null: no spooling, uploads are bounded like every other body
+     * @param limits   the bounds on what one connection may send or hold
      */
-    public ApiInitializer(ApiHandler handler, EventExecutorGroup blockingExecutors, Path spoolDir) {
+    public ApiInitializer(ApiHandler handler, EventExecutorGroup blockingExecutors, Path spoolDir, ApiLimits limits) {
         this.handler = handler;
         this.blockingExecutors = blockingExecutors;
         this.spoolDir = spoolDir;
+        this.limits = limits;
+        this.caps = new ConnectionCaps(limits.maxConnectionsPerAddress(), limits.maxUnixConnections());
     }
 
     /** A TCP listener without TLS (the API only allows it on loopback); a unix socket is out of a browser's reach. */
@@ -46,14 +51,21 @@ public final class ApiInitializer extends ChannelInitializer<Channel> {
     @SuppressWarnings("deprecation")
     @Override
     protected void initChannel(Channel ch) {
+        if (!caps.admit(ch)) {
+            ch.close(); // its client holds too many already: no pipeline, no descriptor kept
+            return;
+        }
         ch.pipeline().addLast("http", new HttpServerCodec());
+        ch.pipeline().addLast(ConnectionTimeouts.NAME, new ConnectionTimeouts(limits.headTimeout(), limits.idleTimeout()));
         // before the body is spooled or aggregated: a refused request's body is never read
         ch.pipeline().addLast("cross-site", new CrossSiteGuard(plainTcp(ch)));
         if (spoolDir != null) {
             ch.pipeline().addLast("spool-uploads", new UploadSpooler(spoolDir));
         }
+        // a 413 the client can read, before the aggregator (whose own is empty, or a reset)
+        ch.pipeline().addLast("body-limit", new RequestBodyLimit(limits.maxBodyBytes()));
         ch.pipeline()
-                .addLast("aggregate", new HttpObjectAggregator(MAX_BODY_BYTES))
+                .addLast("aggregate", new HttpObjectAggregator(limits.maxBodyBytes()))
                 .addLast(blockingExecutors, "api", handler);
     }
 }

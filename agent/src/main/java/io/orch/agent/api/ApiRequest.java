@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.orch.api.json.DockerJson;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -83,28 +82,15 @@ public record ApiRequest(HttpMethod method, String path, Map<String, String> pat
         throw ApiException.badRequest("invalid version \"" + raw + "\": must be a positive integer");
     }
 
-    /** The body as a JSON tree; 400 when it is missing or not JSON. */
+    /** The body as a JSON tree; 400 when it is missing, not JSON, or nested too deep ({@link RequestJson}). */
     public JsonNode jsonBody() throws ApiException {
         if (body.length == 0) {
             throw ApiException.badRequest("request body is empty; expected a JSON object");
         }
-        try {
-            JsonNode node = DockerJson.MAPPER.readTree(body);
-            if (node == null || node.isMissingNode()) {
-                throw ApiException.badRequest("request body is empty; expected a JSON object");
-            }
-            return node;
-        } catch (IOException e) {
-            // the parser's own message names line and column; never echo the body itself
-            throw ApiException.badRequest("invalid JSON in request body: " + firstLine(e.getMessage()));
+        JsonNode node = RequestJson.read(body, "request body");
+        if (node == null || node.isMissingNode()) {
+            throw ApiException.badRequest("request body is empty; expected a JSON object");
         }
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "malformed";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        return node;
     }
 }

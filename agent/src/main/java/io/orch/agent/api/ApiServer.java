@@ -64,12 +64,17 @@ public final class ApiServer implements AutoCloseable {
 
     /** A server for another route set (a worker-only node's, see {@link WorkerNodeApi}). */
     public ApiServer(ApiHandler handler, Path spoolDir) {
+        this(handler, spoolDir, ApiLimits.DEFAULTS);
+    }
+
+    /** With other limits than the defaults (tests). */
+    public ApiServer(ApiHandler handler, Path spoolDir, ApiLimits limits) {
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.boss = new MultiThreadIoEventLoopGroup(1, io);
         this.workers = new MultiThreadIoEventLoopGroup(2, io);
         this.blocking = new DefaultEventExecutorGroup(BLOCKING_THREADS);
-        this.initializer = new ApiInitializer(handler, blocking, spoolDir);
+        this.initializer = new ApiInitializer(handler, blocking, spoolDir, limits);
     }
 
     /**

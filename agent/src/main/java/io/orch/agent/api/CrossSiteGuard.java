@@ -2,7 +2,6 @@ package io.orch.agent.api;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -15,13 +14,12 @@ import java.util.Optional;
 /**
  * Applies {@link CrossSiteRules} to each request as its head arrives, before any of its body is
  * read, spooled or aggregated: a refused request gets a 403 (400 for a body that is not JSON, as
- * Docker answers) and its connection closes. One instance per connection.
+ * Docker answers) and its connection closes (its body is dropped unread: {@link EdgeReplies}).
  */
 final class CrossSiteGuard extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(CrossSiteGuard.class);
 
     private final boolean checkHost;
-    private boolean discarding; // the rest of a refused request (its body) is dropped
 
     /** @param checkHost whether this listener is plain-HTTP TCP, where Host must name a loopback address */
     CrossSiteGuard(boolean checkHost) {
@@ -33,21 +31,14 @@ final class CrossSiteGuard extends ChannelInboundHandlerAdapter {
         if (msg instanceof HttpRequest request) {
             Optional<String> refusal = CrossSiteRules.refusal(request.headers(), checkHost);
             if (refusal.isPresent()) {
-                discarding = true;
+                boolean ended = msg instanceof LastHttpContent;
                 ReferenceCountUtil.release(msg);
                 LOG.warn("refused {} {} from {}: {}", request.method(), request.uri(), ctx.channel().remoteAddress(), refusal.get());
                 HttpResponseStatus status = refusal.get().startsWith("Content-Type") ? HttpResponseStatus.BAD_REQUEST
                         : HttpResponseStatus.FORBIDDEN;
-                EdgeReplies.refuseAndClose(ctx, status, refusal.get());
+                EdgeReplies.refuseAndClose(ctx, status, refusal.get(), ended);
                 return;
             }
-            discarding = false;
-        } else if (discarding && msg instanceof HttpContent) {
-            if (msg instanceof LastHttpContent) {
-                discarding = false;
-            }
-            ReferenceCountUtil.release(msg);
-            return;
         }
         ctx.fireChannelRead(msg);
     }

@@ -1,9 +1,8 @@
 package io.orch.agent.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.orch.api.json.DockerJson;
 
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -33,12 +32,7 @@ public final class DockerFilters {
         if (raw.isEmpty() || raw.get().isBlank()) {
             return none();
         }
-        JsonNode root;
-        try {
-            root = DockerJson.MAPPER.readTree(raw.get());
-        } catch (IOException e) {
-            throw ApiException.badRequest("invalid filters: not JSON");
-        }
+        JsonNode root = RequestJson.read(raw.get().getBytes(StandardCharsets.UTF_8), "filters");
         if (root == null || !root.isObject()) {
             throw ApiException.badRequest("invalid filters: expected a JSON object");
         }

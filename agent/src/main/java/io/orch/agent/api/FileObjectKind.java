@@ -29,6 +29,7 @@ abstract class FileObjectKind<T extends Message, S extends Message> {
     /** "secret" or "config", as in Docker's messages; the API path is its plural. */
     abstract String noun();
 
+    /** Data must be smaller than this (swarmkit refuses a size equal to it). */
     abstract int maxSize();
 
     /** Whether responses may carry the data (configs yes; secrets never). */
@@ -62,7 +63,7 @@ abstract class FileObjectKind<T extends Message, S extends Message> {
 
     private static final class Secrets extends FileObjectKind<Secret, SecretSpec> {
         @Override String noun() { return "secret"; }
-        @Override int maxSize() { return 500 * 1024; }
+        @Override int maxSize() { return 500 * 1024; } // swarmkit's MaxSecretSize
         @Override boolean dataVisible() { return false; }
         @Override Message.Builder newSpecBuilder() { return SecretSpec.newBuilder(); }
         @Override List<Secret> all(ReadTx tx) { return tx.secrets(); }
@@ -89,7 +90,7 @@ abstract class FileObjectKind<T extends Message, S extends Message> {
 
     private static final class Configs extends FileObjectKind<Config, ConfigSpec> {
         @Override String noun() { return "config"; }
-        @Override int maxSize() { return 1000 * 1024; }
+        @Override int maxSize() { return 1000 * 1024; } // swarmkit's MaxConfigSize
         @Override boolean dataVisible() { return true; }
         @Override Message.Builder newSpecBuilder() { return ConfigSpec.newBuilder(); }
         @Override List<Config> all(ReadTx tx) { return tx.configs(); }

@@ -104,6 +104,7 @@ final class FileObjectRoutes<T extends Message, S extends Message> {
         String name = kind.name(spec);
         FileObjectRules.checkName(noun, name);
         FileObjectRules.checkData(noun, kind.data(spec).size(), kind.maxSize());
+        LabelLimits.check("invalid " + noun + " spec: ", spec);
         T object = kind.create(Ids.newId(), spec);
         try {
             context.store().updateAndWait(tx -> {
@@ -133,6 +134,7 @@ final class FileObjectRoutes<T extends Message, S extends Message> {
     ApiResponse update(ApiRequest request) throws ApiException, StoreException {
         long version = request.requiredVersion();
         S requested = spec(request);
+        LabelLimits.check("invalid " + noun + " spec: ", requested);
         String input = request.pathParam("id");
         T current = StoreReads.read(context.store(), tx -> resolve(tx, input));
         S currentSpec = kind.spec(current);

@@ -4,31 +4,29 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orch.api.proto.ServiceSpec;
 
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** Rules secrets and configs share (swarmkit's validateSecretSpec / validateConfigSpec). */
 final class FileObjectRules {
-    /** swarmkit's name rule for secrets and configs. */
-    static final Pattern NAME = Pattern.compile("[a-zA-Z0-9]+(?:[a-zA-Z0-9_.-]*[a-zA-Z0-9])?");
-    static final int MAX_NAME = 64;
-
     private FileObjectRules() {}
 
     static void checkName(String kind, String name) throws ApiException {
         if (name.isEmpty()) {
             throw ApiException.badRequest("invalid " + kind + " spec: Name: is required");
         }
-        if (name.length() > MAX_NAME || !NAME.matcher(name).matches()) {
-            throw ApiException.badRequest("invalid " + kind + " spec: Name: invalid name \"" + name
-                    + "\" (at most 64 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)");
+        String problem = ObjectNames.fileObjectNameProblem(name);
+        if (problem != null) {
+            throw ApiException.badRequest("invalid " + kind + " spec: Name: " + problem);
         }
     }
 
-    /** Docker's limits: data must be 1 byte .. 500 KiB (secrets) or 1000 KiB (configs). */
+    /**
+     * Docker's limits, in its words: data must be 1 byte or more and less than 500 KiB (secrets)
+     * or 1000 KiB (configs): swarmkit refuses a size equal to the limit.
+     */
     static void checkData(String kind, int size, int max) throws ApiException {
-        if (size < 1 || size > max) {
-            throw ApiException.badRequest("invalid " + kind + " spec: Data: must be between 1 byte and " + (max / 1024)
-                    + " KiB, got " + size + " bytes");
+        if (size < 1 || size >= max) {
+            throw ApiException.badRequest("invalid " + kind + " spec: Data: " + kind + " data must be larger than 0 and less than "
+                    + max + " bytes");
         }
     }
 

@@ -130,8 +130,9 @@ final class NetworkRoutes {
         if (name.isEmpty()) {
             throw ApiException.badRequest("invalid network spec: Name: is required");
         }
-        if (!FileObjectRules.NAME.matcher(name).matches() || name.length() > FileObjectRules.MAX_NAME) {
-            throw ApiException.badRequest("invalid network spec: Name: invalid name \"" + name + "\"");
+        String badName = ObjectNames.dnsNameProblem(name);
+        if (badName != null) {
+            throw ApiException.badRequest("invalid network spec: Name: " + badName);
         }
         String driver = text(body, "Driver").isEmpty() ? "overlay" : text(body, "Driver");
         if (!driver.equals("overlay")) {
@@ -162,6 +163,7 @@ final class NetworkRoutes {
                     + ": must be true or false, got \"" + masquerade + "\"");
         }
         spec.setIpam(ipam(body.get("IPAM")));
+        LabelLimits.check("invalid network spec: ", spec.build());
         try {
             NewNetwork.validate(spec.build()); // syntax first: a bad spec never waits for the store
         } catch (IllegalArgumentException e) {

@@ -105,6 +105,7 @@ final class NodeRoutes {
         } catch (JsonModelException e) {
             throw ApiException.badRequest("invalid NodeSpec: " + e.getMessage());
         }
+        LabelLimits.check("invalid NodeSpec: ", spec);
         String input = request.pathParam("id");
         Node current = StoreReads.read(context.store(), tx -> ObjectResolver.node(tx, input));
         if (current.getVersion().getIndex() != version) {

@@ -16,7 +16,6 @@ import io.orch.scheduler.orchestrator.JobModes;
 
 import java.util.HashSet;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Checks a parsed ServiceSpec and fills the two defaults that change meaning (Mode). Each
@@ -24,8 +23,6 @@ import java.util.regex.Pattern;
  * Pure: no store, no clock.
  */
 final class ServiceSpecValidator {
-    /** Docker's service name rule (swarmkit validateAnnotations + DNS-friendly names). */
-    static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
     static final Set<String> RUNTIMES = Set.of("", "container", "process", "runc", "docker");
 
     private ServiceSpecValidator() {}
@@ -34,9 +31,11 @@ final class ServiceSpecValidator {
         if (spec.getName().isEmpty()) {
             throw invalid("Name", "is required");
         }
-        if (!NAME.matcher(spec.getName()).matches()) {
-            throw invalid("Name", "invalid name \"" + spec.getName() + "\" (must match " + NAME.pattern() + ")");
+        String badName = ObjectNames.dnsNameProblem(spec.getName());
+        if (badName != null) {
+            throw invalid("Name", badName);
         }
+        LabelLimits.check(ServiceSpecReader.PREFIX, spec);
         validateTask(spec.getTaskTemplate());
         validateUpdate("UpdateConfig", spec.getUpdateConfig());
         validateUpdate("RollbackConfig", spec.getRollbackConfig());

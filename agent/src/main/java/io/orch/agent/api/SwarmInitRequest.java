@@ -43,7 +43,9 @@ public record SwarmInitRequest(String listenAddr, String advertiseAddr, String d
         ClusterSpec spec = null;
         if (f.firstNonZero("Spec") != null) {
             try {
-                spec = FixedSwarmSettings.checked(DockerJson.merge(body.get("Spec"), ClusterSpec.newBuilder()).build());
+                ClusterSpec requested = DockerJson.merge(body.get("Spec"), ClusterSpec.newBuilder()).build();
+                LabelLimits.check("Spec.", requested);
+                spec = FixedSwarmSettings.checked(requested);
             } catch (JsonModelException e) {
                 throw ApiException.badRequest("Spec: " + e.getMessage());
             }

@@ -63,6 +63,7 @@ final class SwarmRoutes {
         } catch (JsonModelException e) {
             throw ApiException.badRequest("invalid ClusterSpec: " + RefusedFields.message(e));
         }
+        LabelLimits.check("invalid ClusterSpec: ", spec.build());
         Cluster current = context.store().read(tx -> tx.cluster()).orElseThrow(
                 () -> ApiException.unavailable("the cluster store has no cluster object yet; is this node initialised?"));
         if (current.getVersion().getIndex() != version) {

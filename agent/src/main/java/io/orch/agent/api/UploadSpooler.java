@@ -43,7 +43,7 @@ public final class UploadSpooler extends ChannelInboundHandlerAdapter {
     private Path file;
     private FileChannel out;
     private long written;
-    private boolean discarding;
+    private boolean refused; // this connection's upload was refused; it closes
 
     public UploadSpooler(Path spoolDir) {
         this(spoolDir, MAX_UPLOAD_BYTES);
@@ -68,19 +68,26 @@ public final class UploadSpooler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (current == null && !discarding && msg instanceof HttpRequest request && spools(request)) {
-            start(ctx, request);
+        if (current == null && !refused && msg instanceof HttpRequest request && spools(request)) {
+            if (!start(ctx, request)) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
             if (!(msg instanceof HttpContent)) {
                 return;
             }
-        } else if (current == null && !discarding) {
-            ctx.fireChannelRead(msg);
+        } else if (current == null) {
+            if (refused) {
+                ReferenceCountUtil.release(msg); // the rest of the message that was refused
+            } else {
+                ctx.fireChannelRead(msg);
+            }
             return;
         }
         if (msg instanceof HttpContent content) {
             try {
-                append(ctx, content.content());
-                if (content instanceof LastHttpContent) {
+                boolean last = content instanceof LastHttpContent;
+                if (append(ctx, content.content(), last) && last) {
                     finish(ctx);
                 }
             } finally {
@@ -91,7 +98,8 @@ public final class UploadSpooler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void start(ChannelHandlerContext ctx, HttpRequest request) {
+    /** False when the upload cannot be stored (refused: the connection closes). */
+    private boolean start(ChannelHandlerContext ctx, HttpRequest request) {
         try {
             Files.createDirectories(spoolDir);
             file = Files.createTempFile(spoolDir, "upload-", ".tar");
@@ -101,39 +109,38 @@ public final class UploadSpooler extends ChannelInboundHandlerAdapter {
             if (HttpUtil.is100ContinueExpected(request)) {
                 ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
             }
+            return true;
         } catch (IOException e) {
             LOG.warn("cannot spool an upload to {}: {}", spoolDir, e.toString());
-            fail(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot store the upload on this node: " + e.getMessage());
+            fail(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot store the upload on this node: " + e.getMessage(),
+                    request instanceof LastHttpContent);
+            return false;
         }
     }
 
-    private void append(ChannelHandlerContext ctx, ByteBuf data) {
-        if (discarding || out == null) {
-            return;
-        }
+    /** False when the upload was refused (too large, or the disk failed). */
+    private boolean append(ChannelHandlerContext ctx, ByteBuf data, boolean last) {
         try {
             written += data.readableBytes();
             if (written > maxBytes) {
-                fail(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "upload larger than " + maxBytes + " bytes");
-                return;
+                fail(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "upload larger than " + maxBytes + " bytes", last);
+                return false;
             }
             while (data.isReadable()) {
                 data.readBytes(out, data.readableBytes());
             }
+            return true;
         } catch (IOException e) {
-            fail(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot store the upload on this node: " + e.getMessage());
+            fail(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot store the upload on this node: " + e.getMessage(), last);
+            return false;
         }
     }
 
     private void finish(ChannelHandlerContext ctx) {
-        if (discarding) {
-            discarding = false;
-            return;
-        }
         try {
             out.close();
         } catch (IOException e) {
-            fail(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot store the upload on this node: " + e.getMessage());
+            fail(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot store the upload on this node: " + e.getMessage(), true);
             return;
         }
         SpooledRequest spooled = new SpooledRequest(current, file);
@@ -143,11 +150,14 @@ public final class UploadSpooler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(spooled);
     }
 
-    /** Answers the error, drops the rest of the body and closes: the stream cannot be resynchronised cheaply. */
-    private void fail(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
+    /**
+     * Answers the error and closes: the stream cannot be resynchronised cheaply. What the client
+     * still sends of the refused upload is dropped unread (see {@link EdgeReplies}).
+     */
+    private void fail(ChannelHandlerContext ctx, HttpResponseStatus status, String message, boolean requestEnded) {
         cleanup();
-        discarding = true;
-        EdgeReplies.refuseAndClose(ctx, status, message);
+        refused = true;
+        EdgeReplies.refuseAndClose(ctx, status, message, requestEnded);
     }
 
     private void cleanup() {

@@ -4,7 +4,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -91,22 +89,22 @@ class ApiServerTest {
 
         RawResponse crossSite = send(bound, "POST /v1.47/services/create HTTP/1.1\r\nHost: " + host
                 + "\r\nOrigin: http://evil.example\r\nSec-Fetch-Site: cross-site\r\nContent-Type: text/plain;charset=UTF-8\r\n", spec);
-        assertEquals(403, crossSite.status, crossSite.body);
-        assertTrue(crossSite.body.contains("cross-site request refused"), crossSite.body);
+        assertEquals(403, crossSite.status(), crossSite.body());
+        assertTrue(crossSite.body().contains("cross-site request refused"), crossSite.body());
 
         RawResponse plainText = send(bound, "POST /v1.47/services/create HTTP/1.1\r\nHost: " + host
                 + "\r\nContent-Type: text/plain\r\n", spec);
-        assertEquals(400, plainText.status, plainText.body);
-        assertEquals("{\"message\":\"Content-Type specified (text/plain) must be 'application/json'\"}\n", plainText.body);
+        assertEquals(400, plainText.status(), plainText.body());
+        assertEquals("{\"message\":\"Content-Type specified (text/plain) must be 'application/json'\"}\n", plainText.body());
 
         RawResponse rebound = send(bound, "POST /v1.47/services/create HTTP/1.1\r\nHost: evil.example:" + bound.getPort()
                 + "\r\nContent-Type: application/json\r\n", spec);
-        assertEquals(403, rebound.status, rebound.body);
+        assertEquals(403, rebound.status(), rebound.body());
         assertEquals(0, fixture.serviceCount(), "nothing was created");
 
         RawResponse cli = send(bound, "POST /v1.47/services/create HTTP/1.1\r\nHost: " + host
                 + "\r\nContent-Type: application/json\r\n", spec);
-        assertEquals(201, cli.status, cli.body);
+        assertEquals(201, cli.status(), cli.body());
         assertEquals(1, fixture.serviceCount());
     }
 
@@ -132,39 +130,14 @@ class ApiServerTest {
         out.write(("HEAD /_ping HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         RawResponse ping = RawResponse.read(in);
-        assertEquals(200, ping.status);
-        assertTrue(ping.head.contains("api-version: 1.47"), ping.head);
-        assertTrue(ping.head.contains("content-length: 0"), ping.head);
+        assertEquals(200, ping.status());
+        assertTrue(ping.head().contains("api-version: 1.47"), ping.head());
+        assertTrue(ping.head().contains("content-length: 0"), ping.head());
 
         out.write(("GET /v1.47/services HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         RawResponse services = RawResponse.read(in);
-        assertEquals(200, services.status);
-        assertEquals("[]", services.body);
-    }
-
-    record RawResponse(int status, String head, String body) {
-        static RawResponse read(InputStream in) throws IOException {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            int matched = 0;
-            while (matched < 4) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new IOException("connection closed after: " + head);
-                }
-                head.write(b);
-                matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
-            }
-            String headText = head.toString(StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
-            int status = Integer.parseInt(headText.substring(9, 12));
-            int length = 0;
-            for (String line : headText.split("\r\n")) {
-                if (line.startsWith("content-length:")) {
-                    length = Integer.parseInt(line.substring("content-length:".length()).trim());
-                }
-            }
-            byte[] body = in.readNBytes(length);
-            return new RawResponse(status, headText, new String(body, StandardCharsets.UTF_8));
-        }
+        assertEquals(200, services.status());
+        assertEquals("[]", services.body());
     }
 }

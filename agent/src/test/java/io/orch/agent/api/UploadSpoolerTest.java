@@ -20,7 +20,9 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Image uploads go to a file chunk by chunk; every other request passes untouched. */
 class UploadSpoolerTest {
@@ -64,10 +66,15 @@ class UploadSpoolerTest {
         FullHttpResponse response = ch.readOutbound();
         assertEquals(413, response.status().code());
         response.release();
-        assertFalse(ch.isOpen());
         try (var files = Files.list(dir)) {
             assertEquals(0, files.count());
         }
+        // the rest of the upload is dropped unread, then the connection closes (no reset for a client still sending)
+        ch.writeInbound(new DefaultHttpContent(Unpooled.copiedBuffer("more", StandardCharsets.UTF_8)));
+        assertTrue(ch.isOpen());
+        ch.writeInbound(new DefaultLastHttpContent(Unpooled.copiedBuffer("end", StandardCharsets.UTF_8)));
+        assertFalse(ch.isOpen());
+        assertNull(ch.readInbound(), "nothing of the refused upload goes further");
         ch.finishAndReleaseAll();
     }
 }

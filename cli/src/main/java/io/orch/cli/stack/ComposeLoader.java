@@ -44,9 +44,11 @@ public final class ComposeLoader {
         for (String f : files) {
             Path p = Path.of(f);
             try {
-                sources.add(new Source(f, Files.readString(p), p.toAbsolutePath().getParent()));
+                sources.add(new Source(f, BoundedFiles.text(p), p.toAbsolutePath().getParent()));
             } catch (NoSuchFileException e) {
                 throw new StackFileException(f + ": no such file");
+            } catch (BoundedFiles.TooLarge e) {
+                throw new StackFileException(f + ": " + e.getMessage() + ", the most a stack file may be");
             } catch (IOException e) {
                 throw new StackFileException(f + ": cannot read: " + e.getMessage());
             }
@@ -82,7 +84,9 @@ public final class ComposeLoader {
         Map<String, String> fromFile = Map.of();
         if (Files.isRegularFile(dotEnv)) {
             try {
-                fromFile = DotEnv.parse(Files.readString(dotEnv));
+                fromFile = DotEnv.parse(BoundedFiles.text(dotEnv));
+            } catch (BoundedFiles.TooLarge e) {
+                throw new StackFileException(dotEnv + ": " + e.getMessage() + ", the most a .env file may be");
             } catch (IOException e) {
                 throw new StackFileException(dotEnv + ": cannot read: " + e.getMessage());
             } catch (IllegalArgumentException e) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orch.cli.parse.Durations;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -179,7 +178,9 @@ final class Normalizer {
     private Map<String, String> envFile(String name, String p) {
         Path file = resolve(name);
         try {
-            return DotEnv.parse(Files.readString(file));
+            return DotEnv.parse(BoundedFiles.text(file));
+        } catch (BoundedFiles.TooLarge e) {
+            throw values.error(p, "env file " + file + ": " + e.getMessage() + ", the most an env file may be");
         } catch (IOException e) {
             throw values.error(p, "cannot read env file " + file + ": " + e.getClass().getSimpleName());
         } catch (IllegalArgumentException e) {

@@ -8,7 +8,6 @@ import io.orch.cli.parse.Cpus;
 import io.orch.cli.parse.ExtraHosts;
 import io.orch.cli.parse.Durations;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -26,6 +25,12 @@ import java.util.TreeSet;
  * the secret and config files.
  */
 public final class StackConverter {
+    /**
+     * Docker's limit on a config's data (a secret's is half): a larger file would be refused by
+     * the API anyway, so it is not read whole (a secret file pointed at /dev/zero must not
+     * exhaust the heap).
+     */
+    static final int MAX_FILE_OBJECT_BYTES = 1000 * 1024;
     public static final String NAMESPACE_LABEL = "com.docker.stack.namespace";
     public static final String IMAGE_LABEL = "com.docker.stack.image";
     static final int DEFAULT_FILE_MODE = 0444;
@@ -133,7 +138,9 @@ public final class StackConverter {
             Path file = Path.of(o.path("file").asText());
             byte[] data;
             try {
-                data = Files.readAllBytes(file);
+                data = BoundedFiles.bytes(file, MAX_FILE_OBJECT_BYTES);
+            } catch (BoundedFiles.TooLarge e) {
+                throw stack.error(section + "." + key + ".file", file + ": " + e.getMessage() + ", more than the API takes");
             } catch (IOException e) {
                 throw stack.error(section + "." + key + ".file", "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
             }

@@ -39,11 +39,21 @@ final class YamlTree {
     private static final Pattern INT = Pattern.compile("[-+]?(0|[1-9][0-9_]*|0[0-7_]+|0[oO][0-7_]+|0[xX][0-9a-fA-F_]+|0[bB][01_]+)");
     private static final Pattern FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
     private static final int MAX_DEPTH = 200;
+    /**
+     * A compose file holds hundreds of values, a large one thousands. Aliases share nodes in
+     * SnakeYAML's graph but each use is copied here: nine levels of nine aliases (72 in all, under
+     * any alias cap) expand to 387 million values. Past this many the file is refused before the
+     * CLI's heap (128 MiB) runs out.
+     */
+    static final int MAX_VALUES = 100_000;
 
     record Document(ObjectNode root, Locations locations) {}
 
     private final String file;
     private final Locations locations = new Locations();
+    private int values;
+    private String topLevel = "";
+    private Location topLevelAt;
 
     private YamlTree(String file) {
         this.file = file;
@@ -52,8 +62,11 @@ final class YamlTree {
     /** @param file the file name as the user gave it (used in messages) */
     static Document parse(String file, String text) {
         LoaderOptions options = new LoaderOptions();
-        options.setMaxAliasesForCollections(200); // still bounds "billion laughs"
+        // the expansion of aliases is bounded by MAX_VALUES below; this bounds the graph itself
+        options.setMaxAliasesForCollections(200);
         options.setAllowRecursiveKeys(false);
+        // what BoundedFiles lets in is parsed (SnakeYAML's own default stops at 3 Mi code points)
+        options.setCodePointLimit(BoundedFiles.MAX_TEXT_BYTES);
         Node node;
         try {
             node = new Yaml(options).compose(new StringReader(text));
@@ -85,6 +98,15 @@ final class YamlTree {
     private JsonNode convert(Node node, String path, int depth) {
         if (depth > MAX_DEPTH) {
             throw StackFileException.at(location(node), path, "nesting is too deep (a recursive alias?)");
+        }
+        if (depth == 1) {
+            topLevel = path;
+            topLevelAt = location(node);
+        }
+        if (++values > MAX_VALUES) {
+            // named by its top-level key: deeper down, an alias's copy knows only where its anchor is
+            throw StackFileException.at(topLevelAt, topLevel, "the document holds more than " + MAX_VALUES
+                    + " values once its aliases are expanded (a YAML alias bomb?)");
         }
         if (node instanceof ScalarNode scalar) {
             return scalar(scalar);
