@@ -27,10 +27,15 @@ final class Keys {
     }
 
     static String signatureAlgorithm(PrivateKey key) {
-        return switch (key.getAlgorithm()) {
+        return signatureAlgorithm(key.getAlgorithm());
+    }
+
+    /** @param keyAlgorithm "EC" or "RSA" */
+    static String signatureAlgorithm(String keyAlgorithm) {
+        return switch (keyAlgorithm) {
             case "EC" -> "SHA256withECDSA";
             case "RSA" -> "SHA256withRSA";
-            default -> throw new IllegalArgumentException("unsupported key algorithm " + key.getAlgorithm());
+            default -> throw new IllegalArgumentException("unsupported key algorithm " + keyAlgorithm);
         };
     }
 

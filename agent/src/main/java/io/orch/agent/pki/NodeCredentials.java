@@ -35,6 +35,8 @@ public final class NodeCredentials {
     static final String KEY_FILE = "node.key";
     static final String CERT_FILE = "node.crt";
     static final String CA_FILE = "ca.crt";
+    /** Suffix of the files a save writes before it moves them over the old ones. */
+    static final String NEXT = ".new";
 
     private final PrivateKey key;
     private final X509Certificate certificate;
@@ -93,18 +95,25 @@ public final class NodeCredentials {
     }
 
     /**
-     * Writes the three PEM files into {@code dir} (created if missing); each file is replaced
-     * atomically, the key is created 0600 before any byte of it is written.
+     * Writes the three PEM files into {@code dir} (created if missing). The key and certificate
+     * are replaced as a pair: both are written beside the old ones first ({@code .new}, synced),
+     * then moved over them, the key first; {@link #load} finishes or undoes a save that a crash
+     * cut short, so a renewal never leaves a key with another key's certificate. The key is
+     * created 0600 before any byte of it is written.
      */
     public void save(Path dir) throws IOException {
         Files.createDirectories(dir);
-        writeAtomically(dir, KEY_FILE, Pem.privateKey(key), true);
-        writeAtomically(dir, CERT_FILE, certPem(), false);
-        writeAtomically(dir, CA_FILE, caCertPem(), false);
+        Path keyNext = write(dir, KEY_FILE + NEXT, Pem.privateKey(key), true);
+        Path certNext = write(dir, CERT_FILE + NEXT, certPem(), false);
+        move(write(dir, CA_FILE + NEXT, caCertPem(), false), dir.resolve(CA_FILE));
+        move(keyNext, dir.resolve(KEY_FILE));
+        // from here a crash leaves node.crt.new, which load() moves into place
+        move(certNext, dir.resolve(CERT_FILE));
+        syncDirectory(dir);
     }
 
-    private static void writeAtomically(Path dir, String name, String content, boolean secret) throws IOException {
-        Path tmp = dir.resolve(name + ".tmp");
+    private static Path write(Path dir, String name, String content, boolean secret) throws IOException {
+        Path tmp = dir.resolve(name);
         Files.deleteIfExists(tmp);
         if (secret) {
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -115,11 +124,38 @@ public final class NodeCredentials {
         try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
             channel.force(true);
         }
+        return tmp;
+    }
+
+    private static void move(Path from, Path to) throws IOException {
         try {
-            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /** So that the renames survive a power cut (where the file system lets a directory be synced). */
+    private static void syncDirectory(Path dir) {
+        try (var channel = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not every file system syncs directories; the files themselves are synced
+        }
+    }
+
+    /**
+     * A save cut short: before the key was moved the old pair is whole (the new files go); after
+     * it, the new certificate is moved in to join its key.
+     */
+    private static void finishInterruptedSave(Path dir) throws IOException {
+        if (Files.exists(dir.resolve(KEY_FILE + NEXT))) {
+            Files.deleteIfExists(dir.resolve(KEY_FILE + NEXT));
+            Files.deleteIfExists(dir.resolve(CERT_FILE + NEXT));
+        } else if (Files.exists(dir.resolve(CERT_FILE + NEXT))) {
+            move(dir.resolve(CERT_FILE + NEXT), dir.resolve(CERT_FILE));
+        }
+        Files.deleteIfExists(dir.resolve(CA_FILE + NEXT));
     }
 
     /**
@@ -132,6 +168,9 @@ public final class NodeCredentials {
         Path keyFile = dir.resolve(KEY_FILE);
         Path certFile = dir.resolve(CERT_FILE);
         Path caFile = dir.resolve(CA_FILE);
+        if (Files.isDirectory(dir)) {
+            finishInterruptedSave(dir);
+        }
         boolean any = Files.exists(keyFile) || Files.exists(certFile) || Files.exists(caFile);
         if (!any) {
             return Optional.empty();
@@ -186,13 +225,38 @@ public final class NodeCredentials {
         return certificate.getNotAfter().toInstant();
     }
 
+    /** When the certificate was issued and until when it is valid. */
+    public CertificateLifetime lifetime() {
+        return CertificateLifetime.of(certificate);
+    }
+
+    /** Whether the certificate is no longer valid at {@code now} (its peers refuse it in TLS). */
+    public boolean expiredAt(Instant now) {
+        return now.isAfter(notAfter());
+    }
+
+    /** The certificate's serial number in hex, as openssl prints it: which certificate this is. */
+    public String serial() {
+        return certificate.getSerialNumber().toString(16);
+    }
+
+    /** The node key, for the proof an expired certificate's holder signs ({@link ExpiredCertificateProof}). */
+    PrivateKey key() {
+        return key;
+    }
+
     /** Presents the node certificate and the CA certificate (so a joining peer can pin the CA). */
     public KeyManagerFactory keyManagerFactory() {
+        return keyManagerFactory("node");
+    }
+
+    /** The same, under the key store alias {@code alias}. */
+    KeyManagerFactory keyManagerFactory(String alias) {
         try {
             char[] password = new char[0];
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry("node", key, password, new X509Certificate[] {certificate, caCertificate});
+            store.setKeyEntry(alias, key, password, new X509Certificate[] {certificate, caCertificate});
             // SunX509, not PKIX: Ratis' gRPC uses OpenSSL (BoringSSL), and there the PKIX key
             // manager's algorithm-constraint check refuses our EC key (the handshake then fails
             // with an internal-error alert before any certificate is looked at)
@@ -250,6 +314,15 @@ public final class NodeCredentials {
     /** gRPC client side that also requires the server to hold a certificate of {@code serverRole} (e.g. MANAGER). */
     public SslContext clientContext(NodeRole serverRole) {
         return TlsContexts.client(keyManagerFactory(), x509TrustManager(serverRole));
+    }
+
+    /**
+     * gRPC client side that presents no certificate but trusts only servers of this cluster's CA
+     * with a certificate of {@code serverRole}: for a node whose own certificate expired, which TLS
+     * would refuse (see {@link ExpiredCertificateProof}).
+     */
+    public SslContext anonymousClientContext(NodeRole serverRole) {
+        return TlsContexts.anonymousClient(x509TrustManager(serverRole));
     }
 
     @Override

@@ -39,7 +39,7 @@ public final class PinnedCaTrust extends ChainOnlyTrustManager {
 
     /** gRPC client context that presents no certificate and trusts only the pinned CA. */
     public SslContext clientContext() {
-        return TlsContexts.client(null, this);
+        return TlsContexts.anonymousClient(this);
     }
 
     /** The root CA the server proved it belongs to, once a handshake succeeded. */

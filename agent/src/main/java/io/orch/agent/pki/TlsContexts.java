@@ -25,8 +25,12 @@ final class TlsContexts {
     private TlsContexts() {}
 
     static SslContext server(KeyManagerFactory keys, TrustManager trust, ClientAuth clientAuth) {
+        return server(SslContextBuilder.forServer(keys), trust, clientAuth);
+    }
+
+    private static SslContext server(SslContextBuilder forServer, TrustManager trust, ClientAuth clientAuth) {
         try {
-            return GrpcSslContexts.configure(SslContextBuilder.forServer(keys), SslProvider.JDK)
+            return GrpcSslContexts.configure(forServer, SslProvider.JDK)
                     .trustManager(trust)
                     .clientAuth(clientAuth)
                     .protocols(PROTOCOLS)
@@ -36,16 +40,21 @@ final class TlsContexts {
         }
     }
 
-    /** @param keys the client's certificate, or null to present none (a node that is joining) */
     static SslContext client(KeyManagerFactory keys, TrustManager trust) {
+        return client(SslContextBuilder.forClient().keyManager(keys), trust);
+    }
+
+    /** A client that presents no certificate: a node that is joining, or whose certificate expired. */
+    static SslContext anonymousClient(TrustManager trust) {
+        return client(SslContextBuilder.forClient(), trust);
+    }
+
+    private static SslContext client(SslContextBuilder forClient, TrustManager trust) {
         try {
-            SslContextBuilder builder = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+            return GrpcSslContexts.configure(forClient, SslProvider.JDK)
                     .trustManager(trust)
-                    .protocols(PROTOCOLS);
-            if (keys != null) {
-                builder.keyManager(keys);
-            }
-            return builder.build();
+                    .protocols(PROTOCOLS)
+                    .build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build the client TLS context: " + e.getMessage(), e);
         }

@@ -53,6 +53,28 @@ class NodeCredentialsTest {
     }
 
     @Test
+    void aSaveCutShortLeavesOneWholePairOfKeyAndCertificate() throws IOException {
+        Path dir = NodeCredentials.directoryIn(data);
+        NodeCredentials old = NodeCredentials.selfIssued(ca, "node1", NodeRole.WORKER, List.of());
+        old.save(dir);
+        NodeCredentials renewed = NodeCredentials.selfIssued(ca, "node1", NodeRole.WORKER, List.of());
+        Path elsewhere = data.resolve("renewed");
+        renewed.save(elsewhere);
+
+        // cut before the key was moved: the new files are there beside the old pair
+        Files.copy(elsewhere.resolve("node.key"), dir.resolve("node.key.new"));
+        Files.copy(elsewhere.resolve("node.crt"), dir.resolve("node.crt.new"));
+        assertEquals(old.serial(), NodeCredentials.load(dir).orElseThrow().serial(), "the old pair, whole");
+        assertFalse(Files.exists(dir.resolve("node.key.new")) || Files.exists(dir.resolve("node.crt.new")), "the half save is gone");
+
+        // cut after the key was moved, before the certificate was
+        Files.copy(elsewhere.resolve("node.key"), dir.resolve("node.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(elsewhere.resolve("node.crt"), dir.resolve("node.crt.new"));
+        assertEquals(renewed.serial(), NodeCredentials.load(dir).orElseThrow().serial(), "the new pair, finished");
+        assertFalse(Files.exists(dir.resolve("node.crt.new")));
+    }
+
+    @Test
     void nothingSavedIsEmptyButHalfSavedIsAnError() throws IOException {
         Path dir = NodeCredentials.directoryIn(data);
         assertTrue(NodeCredentials.load(dir).isEmpty(), "no directory yet");

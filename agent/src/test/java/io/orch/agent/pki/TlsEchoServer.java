@@ -1,6 +1,12 @@
 package io.orch.agent.pki;
 
 import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -19,6 +25,7 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -27,8 +34,11 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A real gRPC server over TLS on loopback with one method, {@code WhoAmI}, answering with the
@@ -46,6 +56,16 @@ final class TlsEchoServer implements AutoCloseable {
             .setRequestMarshaller(new Utf8())
             .setResponseMarshaller(new Utf8())
             .build();
+    /** Answers with the serial (hex) of the certificate the caller presented, or "none". */
+    static final MethodDescriptor<String, String> CLIENT_SERIAL = MethodDescriptor.<String, String>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName("orch.test.Echo/ClientSerial")
+            .setRequestMarshaller(new Utf8())
+            .setResponseMarshaller(new Utf8())
+            .build();
+
+    /** The certificates one call's connection was made with, as each end saw the other's. */
+    record Serials(String server, String client) {}
 
     private final Server server;
 
@@ -65,6 +85,10 @@ final class TlsEchoServer implements AutoCloseable {
                         who = "anonymous";
                     }
                     response.onNext(who);
+                    response.onCompleted();
+                }))
+                .addMethod(CLIENT_SERIAL, ServerCalls.asyncUnaryCall((request, response) -> {
+                    response.onNext(serialOf(TLS.get()));
                     response.onCompleted();
                 }))
                 .build();
@@ -105,6 +129,47 @@ final class TlsEchoServer implements AutoCloseable {
             return ClientCalls.blockingUnaryCall(channel, WHO_AM_I, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), "hi");
         } finally {
             channel.shutdownNow();
+        }
+    }
+
+    /** A channel of its own to this server: its first call makes a new TLS connection. */
+    ManagedChannel channel(SslContext tls) {
+        return NettyChannelBuilder.forAddress("127.0.0.1", port()).sslContext(tls).build();
+    }
+
+    /** Calls ClientSerial over {@code channel}: which certificate each end of its connection presented. */
+    static Serials serials(ManagedChannel channel) {
+        AtomicReference<SSLSession> serverSide = new AtomicReference<>();
+        ClientInterceptor capture = new ClientInterceptor() {
+            @Override
+            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+                ClientCall<Q, R> call = next.newCall(method, options);
+                return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
+                    @Override
+                    public void start(Listener<R> listener, Metadata headers) {
+                        super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                            @Override
+                            public void onHeaders(Metadata received) {
+                                serverSide.set(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+                                super.onHeaders(received);
+                            }
+                        }, headers);
+                    }
+                };
+            }
+        };
+        String client = ClientCalls.blockingUnaryCall(ClientInterceptors.intercept(channel, capture), CLIENT_SERIAL,
+                CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), "hi");
+        return new Serials(serialOf(serverSide.get()), client);
+    }
+
+    private static String serialOf(SSLSession session) {
+        try {
+            Certificate[] chain = session == null ? null : session.getPeerCertificates();
+            return chain != null && chain.length > 0 && chain[0] instanceof X509Certificate leaf
+                    ? leaf.getSerialNumber().toString(16) : "none";
+        } catch (SSLPeerUnverifiedException e) {
+            return "none";
         }
     }
 

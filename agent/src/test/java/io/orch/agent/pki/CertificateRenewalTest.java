@@ -1,0 +1,167 @@
+package io.orch.agent.pki;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.orch.agent.manager.MutableClock;
+import io.orch.agent.pki.TlsEchoServer.Serials;
+import io.orch.agent.renewal.CertificateRenewer;
+import io.orch.api.concurrent.Backoff;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Certificates of the default 90 days renewed on an injected clock: when (while 40-60% of the
+ * lifetime remains), how a failed renewal is retried (with backoff, never sooner), and that a
+ * renewed certificate is what a server and a client already running present on their next
+ * connection.
+ */
+class CertificateRenewalTest {
+    private static final Duration NINETY_DAYS = Duration.ofDays(90);
+    private static final Backoff EXACT = Backoff.doublingExact(Duration.ofSeconds(1), Duration.ofMinutes(2));
+    private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+
+    private static NodeCredentials issue(RootCa ca, String nodeId, NodeRole role) {
+        NodeCsr csr = NodeCredentials.generateCsr();
+        return csr.complete(ca.issue(csr.csrDer(), nodeId, role, List.of("127.0.0.1"), NINETY_DAYS), ca.certPem());
+    }
+
+    private static CertificateRenewer renewer(LiveCredentials live, CertificateRenewer.Renewal renewal, Clock clock, double draw) {
+        return new CertificateRenewer(live, renewal, Optional::empty, clock, () -> draw, EXACT);
+    }
+
+    private static CertificateRenewer.Renewal failing(AtomicInteger calls) {
+        return () -> {
+            calls.incrementAndGet();
+            throw new IOException("no manager answered");
+        };
+    }
+
+    @Test
+    void aNinetyDayCertificateIsRenewedWhile40To60PercentOfItsLifetimeRemains() {
+        MutableClock clock = new MutableClock(T0);
+        RootCa ca = RootCa.create("cluster1", clock);
+        LiveCredentials live = LiveCredentials.of(issue(ca, "node1", NodeRole.WORKER));
+        assertEquals(NINETY_DAYS, live.current().lifetime().length(), "the backdate is not counted as lifetime");
+        AtomicInteger calls = new AtomicInteger();
+
+        assertEquals(T0.plus(Duration.ofDays(36)), renewer(live, failing(calls), clock, 0.0).runOnce(), "54 days left");
+        assertEquals(T0.plus(Duration.ofDays(45)), renewer(live, failing(calls), clock, 0.5).runOnce(), "45 days left");
+        for (int i = 0; i < 200; i++) {
+            double draw = ThreadLocalRandom.current().nextDouble();
+            Instant at = renewer(live, failing(calls), clock, draw).runOnce();
+            assertFalse(at.isBefore(T0.plus(Duration.ofDays(36))), draw + " -> " + at);
+            assertTrue(at.isBefore(T0.plus(Duration.ofDays(54))), draw + " -> " + at);
+        }
+
+        CertificateRenewer renewer = renewer(live, failing(calls), clock, 0.5);
+        clock.advance(Duration.ofDays(45).minusSeconds(1));
+        assertEquals(T0.plus(Duration.ofDays(45)), renewer.runOnce());
+        assertEquals(0, calls.get(), "nothing is renewed before its point");
+    }
+
+    @Test
+    void aFailedRenewalIsRetriedWithBackoffAndTheNewCertificateGetsItsOwnPoint() {
+        MutableClock clock = new MutableClock(T0);
+        RootCa ca = RootCa.create("cluster1", clock);
+        LiveCredentials live = LiveCredentials.of(issue(ca, "node1", NodeRole.WORKER));
+        String first = live.current().serial();
+        AtomicInteger calls = new AtomicInteger();
+        CertificateRenewer renewer = renewer(live, () -> {
+            if (calls.incrementAndGet() <= 2) {
+                throw new IOException("no manager answered");
+            }
+            live.replace(issue(ca, "node1", NodeRole.WORKER));
+            return live.current();
+        }, clock, 0.5);
+
+        Instant point = renewer.runOnce();
+        clock.advance(Duration.between(T0, point));
+        Instant now = clock.instant();
+        assertEquals(now.plusSeconds(1), renewer.runOnce(), "first retry after 1 s");
+        assertEquals(1, calls.get());
+        clock.advance(Duration.ofMillis(999));
+        assertEquals(now.plusSeconds(1), renewer.runOnce(), "not before the backoff is over");
+        assertEquals(1, calls.get());
+
+        clock.advance(Duration.ofMillis(1));
+        assertEquals(clock.instant().plusSeconds(2), renewer.runOnce(), "the second retry waits twice as long");
+        assertEquals(2, calls.get());
+
+        clock.advance(Duration.ofSeconds(2));
+        renewer.runOnce();
+        assertEquals(3, calls.get());
+        assertNotEquals(first, live.current().serial(), "renewed");
+        Instant issued = clock.instant();
+        assertEquals(issued.plus(Duration.ofDays(45)), renewer.runOnce(), "the new certificate's own point, no backoff left");
+        assertEquals(3, calls.get());
+    }
+
+    @Test
+    void aRenewedCertificateIsPresentedByARunningServerAndClientFromTheirNextConnection() throws Exception {
+        // issued 55 of their 90 days ago: past their renewal point (45 days with this draw) when the test runs
+        RootCa ca = RootCa.create("cluster1", Clock.offset(Clock.systemUTC(), Duration.ofDays(-60)));
+        RootCa caThen = RootCa.fromPem(ca.certPem(), ca.keyPem(), Clock.offset(Clock.systemUTC(), Duration.ofDays(-55)));
+        RootCa caNow = RootCa.fromPem(ca.certPem(), ca.keyPem(), Clock.systemUTC());
+        LiveCredentials manager = LiveCredentials.of(issue(caThen, "manager1", NodeRole.MANAGER));
+        LiveCredentials worker = LiveCredentials.of(issue(caThen, "worker1", NodeRole.WORKER));
+        String managerBefore = manager.current().serial();
+        String workerBefore = worker.current().serial();
+
+        try (TlsEchoServer server = new TlsEchoServer(manager.serverContext(ClientAuth.REQUIRE))) {
+            SslContext client = worker.clientContext(NodeRole.MANAGER);
+            ManagedChannel early = server.channel(client);
+            try {
+                assertEquals(new Serials(managerBefore, workerBefore), TlsEchoServer.serials(early));
+
+                renewNow(manager, caNow);
+                assertNotEquals(managerBefore, manager.current().serial());
+                assertEquals(new Serials(manager.current().serial(), workerBefore), serialsOfANewConnection(server, client),
+                        "the server presents its new certificate, though the client had a session with the old one");
+
+                renewNow(worker, caNow);
+                assertNotEquals(workerBefore, worker.current().serial());
+                assertEquals(new Serials(manager.current().serial(), worker.current().serial()),
+                        serialsOfANewConnection(server, client), "and so does the client");
+
+                assertEquals(new Serials(managerBefore, workerBefore), TlsEchoServer.serials(early),
+                        "the connection made before goes on with the old ones");
+            } finally {
+                early.shutdownNow();
+            }
+        }
+    }
+
+    /** Runs a renewer once on the real clock: the certificate is past its point, so it renews through {@code ca}. */
+    private static void renewNow(LiveCredentials live, RootCa ca) {
+        AtomicInteger calls = new AtomicInteger();
+        renewer(live, () -> {
+            calls.incrementAndGet();
+            live.replace(issue(ca, live.current().nodeId(), live.current().role()));
+            return live.current();
+        }, Clock.systemUTC(), 0.5).runOnce();
+        assertEquals(1, calls.get(), "due for renewal");
+    }
+
+    private static Serials serialsOfANewConnection(TlsEchoServer server, SslContext client) {
+        ManagedChannel channel = server.channel(client);
+        try {
+            return TlsEchoServer.serials(channel);
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+}
