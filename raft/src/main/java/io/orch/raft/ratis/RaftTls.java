@@ -11,7 +11,12 @@ import java.util.Objects;
  * address, so the certificate must name it (IP or DNS subject alternative name) for the
  * JDK trust manager's host name check to pass.
  *
- * @param keyManager   this node's certificate chain and private key
+ * <p>Ratis hands both managers to Netty, which asks the key manager at every handshake (it caches
+ * key material only for its own caching factory): a key manager that answers with a renewed
+ * certificate is presented by every Raft connection made from then on, server and client side,
+ * with no restart. Connections already open keep theirs.
+ *
+ * @param keyManager   this node's certificate chain and private key, as they are at each handshake
  * @param trustManager the cluster CA (only certificates it issued may talk Raft to this replica)
  */
 public record RaftTls(X509KeyManager keyManager, X509TrustManager trustManager) {

@@ -44,7 +44,7 @@ class RatisTlsTest {
             }
         });
         certificates.createCa("cluster-ca");
-        for (String node : List.of("n1", "n2", "n3")) {
+        for (String node : List.of("n1", "n2", "n3", "n1-renewed", "n2-renewed")) {
             certificates.issue(node, "cluster-ca");
         }
         foreign.join();
@@ -91,6 +91,44 @@ class RatisTlsTest {
         cluster.awaitAllEqual();
         assertEquals(List.of(1L, 2L), n3.applier().values());
         assertEquals(Set.of("n1", "n2", "n3"), leader.proposer().voters().keySet());
+    }
+
+    /**
+     * A node's certificate is renewed while its replica runs: Ratis builds its TLS contexts once,
+     * from the key manager it is given, and asks that key manager at every handshake, so the
+     * replicas' connections made after the renewal (here to a replica added then) present the new
+     * certificates, as servers and as clients, without a restart.
+     */
+    @Test
+    void connectionsMadeAfterACertificateIsRenewedPresentTheNewOne() throws Exception {
+        Map<String, String> peers = new TreeMap<>(Map.of("n1", TestCluster.loopback(), "n2", TestCluster.loopback()));
+        Map<String, SwappableKeyManager> keys = new TreeMap<>();
+        for (String id : peers.keySet()) {
+            keys.put(id, new SwappableKeyManager(certificates.keyManager(id, "cluster-ca")));
+            cluster.start(settings(id, peers.get(id), peers, new RaftTls(keys.get(id), certificates.trustManager("cluster-ca"))));
+        }
+        Replica leader = cluster.leader();
+        cluster.propose(cluster.aFollower(), 1);
+
+        for (String id : peers.keySet()) {
+            keys.get(id).swap(certificates.keyManager(id + "-renewed", "cluster-ca"));
+        }
+        String address = TestCluster.loopback();
+        Map<String, String> withN3 = new TreeMap<>(leader.proposer().voters());
+        withN3.put("n3", address);
+        RecordingTrustManager n3Trust = new RecordingTrustManager(certificates.trustManager("cluster-ca"));
+        Replica n3 = cluster.start(settings("n3", address, withN3, new RaftTls(certificates.keyManager("n3", "cluster-ca"), n3Trust)));
+        leader.proposer().addVoter("n3", address);
+        cluster.propose(n3, 2); // n3 dials the leader, the leader has been dialling n3
+        cluster.awaitAllEqual();
+
+        Set<java.math.BigInteger> renewed = Set.of(certificates.serial("n1-renewed", "cluster-ca"),
+                certificates.serial("n2-renewed", "cluster-ca"));
+        Set<java.math.BigInteger> old = Set.of(certificates.serial("n1", "cluster-ca"), certificates.serial("n2", "cluster-ca"));
+        Set<java.math.BigInteger> seen = n3Trust.seen();
+        assertTrue(seen.stream().anyMatch(renewed::contains), "n3 was shown a renewed certificate: " + seen + ", renewed " + renewed);
+        assertTrue(seen.stream().noneMatch(old::contains), "and never an old one: " + seen + ", old " + old);
+        assertEquals(List.of(1L, 2L), n3.applier().values());
     }
 
     @Test

@@ -51,7 +51,12 @@ final class TestCertificates {
         return new RaftTls(keyManager(node, ca), trustManager(trustedCa));
     }
 
-    private X509KeyManager keyManager(String node, String ca) throws IOException, GeneralSecurityException {
+    /** The serial number of {@code node}'s certificate (issued by {@code ca}). */
+    java.math.BigInteger serial(String node, String ca) throws IOException, GeneralSecurityException {
+        return ((java.security.cert.X509Certificate) load(ca).getCertificate(node)).getSerialNumber();
+    }
+
+    X509KeyManager keyManager(String node, String ca) throws IOException, GeneralSecurityException {
         KeyStore issued = load(ca);
         Key key = issued.getKey(node, PASSWORD);
         Certificate[] chain = issued.getCertificateChain(node);
@@ -68,7 +73,7 @@ final class TestCertificates {
         throw new IllegalStateException("no X509KeyManager");
     }
 
-    private X509TrustManager trustManager(String ca) throws IOException, GeneralSecurityException {
+    X509TrustManager trustManager(String ca) throws IOException, GeneralSecurityException {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry(ca, load(ca).getCertificate(ca));
