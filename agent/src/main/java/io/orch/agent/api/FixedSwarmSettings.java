@@ -1,7 +1,7 @@
 package io.orch.agent.api;
 
 import io.orch.agent.dispatch.DispatcherService;
-import io.orch.agent.pki.RootCa;
+import io.orch.agent.pki.NodeCertExpiry;
 import io.orch.api.proto.CAConfig;
 import io.orch.api.proto.ClusterSpec;
 import io.orch.api.proto.DispatcherConfig;
@@ -14,13 +14,14 @@ import io.orch.raft.ratis.RaftSettings;
 import java.time.Duration;
 
 /**
- * The parts of Docker's swarm spec (Name, Raft, Dispatcher, CAConfig, TaskDefaults,
- * EncryptionConfig, and a negative Orchestration.TaskHistoryRetentionLimit) that orch does not
- * let an operator change: each value is what orch's code actually uses, read from the
+ * The parts of Docker's swarm spec (Name, Raft, Dispatcher, CAConfig but its NodeCertExpiry,
+ * TaskDefaults, EncryptionConfig, and a negative Orchestration.TaskHistoryRetentionLimit) that
+ * orch does not let an operator change: each value is what orch's code actually uses, read from the
  * constant that code uses, never a value Docker would have. {@code GET /swarm} shows them, and
  * {@code POST /swarm/update} accepts a spec only if it repeats them, because the docker CLI sends
  * the whole spec back on every {@code docker swarm update}; a different value is refused with the
- * field's name rather than silently dropped.
+ * field's name rather than silently dropped. CAConfig.NodeCertExpiry is stored (see
+ * {@link NodeCertExpiry}): it must be at least {@link NodeCertExpiry#MINIMUM}.
  */
 final class FixedSwarmSettings {
     /**
@@ -42,9 +43,6 @@ final class FixedSwarmSettings {
             .setElectionTick(ELECTION_TICK)
             .setHeartbeatTick(HEARTBEAT_TICK)
             .build();
-    static final CAConfig CA = CAConfig.newBuilder()
-            .setNodeCertExpiry(RootCa.DEFAULT_NODE_VALIDITY.toNanos())
-            .build();
     static final TaskDefaults TASK_DEFAULTS = TaskDefaults.getDefaultInstance();
     static final EncryptionConfig ENCRYPTION = EncryptionConfig.newBuilder().setAutoLockManagers(false).build();
     /** The period every manager's dispatcher really heartbeats its workers with (ManagerNode uses the defaults). */
@@ -55,16 +53,17 @@ final class FixedSwarmSettings {
 
     private FixedSwarmSettings() {}
 
-    /** The spec as orch runs it: the stored spec with the fixed parts filled in. */
+    /** The spec as orch runs it: the stored spec with the fixed parts and the default certificate expiry filled in. */
     static ClusterSpec shown(ClusterSpec stored) {
-        return stored.toBuilder().setName(NAME).setRaft(RAFT).setDispatcher(DISPATCHER).setCaConfig(CA)
+        return stored.toBuilder().setName(NAME).setRaft(RAFT).setDispatcher(DISPATCHER)
+                .setCaConfig(CAConfig.newBuilder().setNodeCertExpiry(NodeCertExpiry.of(stored).toNanos()))
                 .setTaskDefaults(TASK_DEFAULTS).setEncryptionConfig(ENCRYPTION).build();
     }
 
     /**
      * The spec to store: the fixed parts removed once checked. A zero (or absent) value asks for
      * no change, as Docker's own merge of a swarm spec treats it; anything else must equal what
-     * orch uses.
+     * orch uses. CAConfig keeps its NodeCertExpiry (zero: unchanged), checked against the minimum.
      */
     static ClusterSpec checked(ClusterSpec requested) throws ApiException {
         if (!requested.getName().isEmpty() && !requested.getName().equals(NAME)) {
@@ -96,8 +95,10 @@ final class FixedSwarmSettings {
                 "orch's election timing is fixed (a heartbeat every " + TICK.toMillis() + " ms: HeartbeatTick "
                         + RAFT.getHeartbeatTick() + ")");
         CAConfig ca = requested.getCaConfig();
-        same("CAConfig.NodeCertExpiry", ca.getNodeCertExpiry(), CA.getNodeCertExpiry(),
-                "orch's node certificates last " + RootCa.DEFAULT_NODE_VALIDITY.toDays() + " days (" + CA.getNodeCertExpiry() + " ns)");
+        if (ca.getNodeCertExpiry() != 0 && ca.getNodeCertExpiry() < NodeCertExpiry.MINIMUM.toNanos()) {
+            throw refused("CAConfig.NodeCertExpiry", "minimum certificate expiry time is " + NodeCertExpiry.MINIMUM.toSeconds()
+                    + " s (" + NodeCertExpiry.MINIMUM.toNanos() + " ns); got " + ca.getNodeCertExpiry());
+        }
         if (ca.getExternalCasCount() > 0) {
             throw refused("CAConfig.ExternalCAs", "orch signs node certificates with its own root CA only");
         }
@@ -115,7 +116,8 @@ final class FixedSwarmSettings {
         if (requested.getEncryptionConfig().getAutoLockManagers()) {
             throw refused("EncryptionConfig.AutoLockManagers", "orch managers cannot be locked");
         }
-        return requested.toBuilder().setName(NAME).clearRaft().clearDispatcher().clearCaConfig().clearTaskDefaults()
+        return requested.toBuilder().setName(NAME).clearRaft().clearDispatcher()
+                .setCaConfig(CAConfig.newBuilder().setNodeCertExpiry(ca.getNodeCertExpiry())).clearTaskDefaults()
                 .clearEncryptionConfig().build();
     }
 

@@ -41,9 +41,11 @@ final class SwarmRoutes {
 
     /**
      * {@code POST /swarm/update?version=N} with a ClusterSpec: replaces the cluster's spec, as
-     * Docker does. Raft, CAConfig, TaskDefaults and EncryptionConfig are fixed in orch: a body must
-     * repeat what GET shows (or leave them zero), see {@link FixedSwarmSettings}. orch's own
-     * fields (SchedulerStrategy, Limits) keep their value when the body does not
+     * Docker does. Raft, CAConfig (but NodeCertExpiry), TaskDefaults and EncryptionConfig are
+     * fixed in orch: a body must repeat what GET shows (or leave them zero), see
+     * {@link FixedSwarmSettings}. A zero NodeCertExpiry keeps the stored one; a new one applies to
+     * the certificates issued from then on (and nodes whose certificates outlive it renew them
+     * within it). orch's own fields (SchedulerStrategy, Limits) keep their value when the body does not
      * name them, so a stock {@code docker swarm update} (whose client drops fields it does not
      * know) leaves the scheduler strategy alone. {@code rotateWorkerToken} / {@code rotateManagerToken}
      * replace that join token with a new one (same CA, new secret) in the same write: the store
@@ -76,6 +78,9 @@ final class SwarmRoutes {
             spec.setLimits(current.getSpec().getLimits());
         }
         ClusterSpec stored = FixedSwarmSettings.checked(spec.build());
+        if (stored.getCaConfig().getNodeCertExpiry() == 0) {
+            stored = stored.toBuilder().setCaConfig(current.getSpec().getCaConfig()).build();
+        }
         Cluster.Builder next = current.toBuilder().setSpec(stored).setVersion(Version.newBuilder().setIndex(version));
         if (rotateWorker || rotateManager) {
             next.setJoinTokens(rotated(current, rotateWorker, rotateManager));

@@ -84,7 +84,7 @@ class SwaggerRoundTripTest {
 
         String fixed = "fixed by orch's implementation; GET /swarm shows the value in use, an update may only repeat it";
         for (String p : List.of("Name", "Raft.SnapshotInterval", "Raft.KeepOldSnapshots", "Raft.LogEntriesForSlowFollowers",
-                "Raft.ElectionTick", "Raft.HeartbeatTick", "Dispatcher.HeartbeatPeriod", "CAConfig.NodeCertExpiry",
+                "Raft.ElectionTick", "Raft.HeartbeatTick", "Dispatcher.HeartbeatPeriod",
                 "CAConfig.ExternalCAs[].URL", "CAConfig.ExternalCAs[].Options", "CAConfig.ExternalCAs[].CACert",
                 "CAConfig.SigningCACert", "CAConfig.SigningCAKey", "CAConfig.ForceRotate",
                 "EncryptionConfig.AutoLockManagers", "TaskDefaults.LogDriver.Name", "TaskDefaults.LogDriver.Options")) {
@@ -120,6 +120,7 @@ class SwaggerRoundTripTest {
             Map.entry("NetworkCreateRequest IPAM.Config[].IPRange", "\"10.9.0.0/25\""),
             Map.entry("NetworkCreateRequest IPAM.Config[].Gateway", "\"10.9.0.1\""),
             Map.entry("SwarmSpec Orchestration.TaskHistoryRetentionLimit", "7"),
+            Map.entry("SwarmSpec CAConfig.NodeCertExpiry", "3600000000000"),
             Map.entry("ServiceSpec TaskTemplate.ContainerSpec.Hosts", "[\"10.1.2.3 db.local\"]"),
             Map.entry("ServiceSpec TaskTemplate.ContainerSpec.DNSConfig.Nameservers", "[\"10.9.8.7\"]"),
             Map.entry("ServiceSpec TaskTemplate.ContainerSpec.Sysctls", "{\"net.ipv4.ip_forward\":\"1\"}"),

@@ -125,10 +125,11 @@ class SwarmUpdateRoutesTest {
         assertTrue(election.message().startsWith("invalid swarm spec: Raft.ElectionTick: orch's election timing is fixed"),
                 election.message());
 
-        long days30 = java.time.Duration.ofDays(30).toNanos();
-        ApiFixture.Reply expiry = api.post(path, body.replace(spec.at("/CAConfig/NodeCertExpiry").toString(), Long.toString(days30)));
+        long seconds30 = java.time.Duration.ofSeconds(30).toNanos();
+        ApiFixture.Reply expiry = api.post(path, body.replace(spec.at("/CAConfig/NodeCertExpiry").toString(), Long.toString(seconds30)));
         assertEquals(400, expiry.status(), expiry.body());
-        assertTrue(expiry.message().startsWith("invalid swarm spec: CAConfig.NodeCertExpiry: "), expiry.message());
+        assertTrue(expiry.message().startsWith("invalid swarm spec: CAConfig.NodeCertExpiry: minimum certificate expiry time is 60 s"),
+                expiry.message());
 
         ApiFixture.Reply autolock = api.post(path, body.replace("\"AutoLockManagers\":false", "\"AutoLockManagers\":true"));
         assertEquals(400, autolock.status(), autolock.body());
@@ -138,6 +139,25 @@ class SwarmUpdateRoutesTest {
         assertEquals(400, logDriver.status(), logDriver.body());
         assertTrue(logDriver.message().startsWith("invalid swarm spec: TaskDefaults.LogDriver.Name: "), logDriver.message());
         assertEquals(before, cluster(), "nothing was applied");
+    }
+
+    @Test
+    void theNodeCertificateExpiryIsStoredShownAndKeptWhenABodyLeavesItZero() {
+        JsonNode shown = api.get("/v1.47/swarm").json();
+        long days30 = java.time.Duration.ofDays(30).toNanos();
+        String body = cliUpdateBody(shown.get("Spec"), 5)
+                .replace(shown.at("/Spec/CAConfig/NodeCertExpiry").toString(), Long.toString(days30));
+        ApiFixture.Reply ok = api.post("/v1.47/swarm/update?version=" + shown.at("/Version/Index").asLong(), body);
+        assertEquals(200, ok.status(), ok.body());
+        assertEquals(days30, cluster().getSpec().getCaConfig().getNodeCertExpiry());
+        assertEquals(days30, api.get("/v1.47/swarm").json().at("/Spec/CAConfig/NodeCertExpiry").asLong());
+        assertEquals(days30, api.get("/v1.47/info").json().at("/Swarm/Cluster/Spec/CAConfig/NodeCertExpiry").asLong(),
+                "docker info's CA Configuration: Expiry Duration");
+
+        ApiFixture.Reply unchanged = api.post("/v1.47/swarm/update?version=" + cluster().getVersion().getIndex(),
+                "{\"Name\":\"default\",\"CAConfig\":{}}");
+        assertEquals(200, unchanged.status(), unchanged.body());
+        assertEquals(days30, cluster().getSpec().getCaConfig().getNodeCertExpiry(), "zero asks for no change");
     }
 
     @Test

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code orch cluster update --scheduler-strategy spread|binpack --task-history-limit N --max-tasks N
- * --max-replicas-per-service N}: reads the cluster (GET /swarm),
+ * --max-replicas-per-service N --cert-expiry DURATION}: reads the cluster (GET /swarm),
  * changes its spec and sends the whole spec back with the version it was read at, like
  * {@code docker swarm update}.
  */
@@ -29,6 +29,10 @@ public final class ClusterUpdateCommand extends OrchCommand {
     @Option(names = "--max-replicas-per-service", converter = Converters.NonNegativeLong.class,
             description = "Replicas (or job completions) one service may ask for (0: the default, a quarter of the task limit).")
     Long maxReplicasPerService;
+
+    @Option(names = "--cert-expiry", converter = Converters.Duration.class,
+            description = "Validity period for node certificates (ns|us|ms|s|m|h), e.g. 720h; at least 1m. Nodes renew theirs when 40-60% of it remains.")
+    Long certExpiry;
 
     @Override
     public Integer call() {
@@ -51,6 +55,10 @@ public final class ClusterUpdateCommand extends OrchCommand {
             if (maxReplicasPerService != null) {
                 limits.put("MaxReplicasPerService", maxReplicasPerService);
             }
+        }
+        if (certExpiry != null) {
+            ObjectNode ca = spec.path("CAConfig").isObject() ? (ObjectNode) spec.path("CAConfig") : spec.putObject("CAConfig");
+            ca.put("NodeCertExpiry", certExpiry);
         }
         api().post("/swarm/update?version=" + version, spec);
         out().println("Cluster updated.");

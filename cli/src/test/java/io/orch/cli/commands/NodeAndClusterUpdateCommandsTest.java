@@ -104,6 +104,19 @@ class NodeAndClusterUpdateCommandsTest {
     }
 
     @Test
+    void clusterUpdateSetsTheNodeCertificateExpiryInDockersDurationSyntax() throws IOException {
+        CliRun r = CliRun.run("-H", agent.url(), "cluster", "update", "--cert-expiry", "720h");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode spec = Fixtures.JSON.readTree(last().bodyText());
+        assertEquals(java.time.Duration.ofHours(720).toNanos(), spec.path("CAConfig").path("NodeCertExpiry").asLong());
+        assertEquals(5, spec.path("Orchestration").path("TaskHistoryRetentionLimit").asInt(), "the rest of the spec is kept");
+
+        CliRun bad = CliRun.run("-H", agent.url(), "cluster", "update", "--cert-expiry", "30d");
+        assertEquals(2, bad.exitCode(), bad.toString());
+        assertTrue(bad.err().contains("unknown unit \"d\""), bad.err());
+    }
+
+    @Test
     void anUnknownStrategyIsAUsageError() {
         CliRun r = CliRun.run("-H", agent.url(), "cluster", "update", "--scheduler-strategy", "random");
         assertEquals(2, r.exitCode());
