@@ -4,6 +4,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.orch.agent.pki.ExpiredCertificateProof;
 import io.orch.agent.pki.JoinToken;
 import io.orch.agent.pki.NodeCredentials;
 import io.orch.agent.pki.NodeCsr;
@@ -89,17 +91,45 @@ public final class JoinClient {
      */
     public static Joined renew(NodeCredentials current, List<String> managers) throws JoinRefusedException {
         NodeCsr csr = NodeCredentials.generateCsr();
+        RenewRequest request = RenewRequest.newBuilder().setCsr(ByteString.copyFrom(csr.csrDer())).build();
+        return renew(current, csr, request, current.clientContext(NodeRole.MANAGER), managers);
+    }
+
+    /**
+     * The same for a node whose certificate expired, which TLS refuses: it connects without one,
+     * trusting managers of the root CA it kept, and proves who it is with the expired certificate
+     * ({@link ExpiredCertificateProof}); only for the role that certificate names.
+     */
+    public static Joined renewExpired(NodeCredentials expired, List<String> managers) throws JoinRefusedException {
+        NodeCsr csr = NodeCredentials.generateCsr();
+        RenewRequest request = RenewRequest.newBuilder()
+                .setCsr(ByteString.copyFrom(csr.csrDer()))
+                .setExpiredCertificatePem(expired.certPem())
+                .setExpiredCertificateProof(ByteString.copyFrom(ExpiredCertificateProof.sign(expired, csr.csrDer())))
+                .build();
+        return renew(expired, csr, request, expired.anonymousClientContext(NodeRole.MANAGER), managers);
+    }
+
+    private static Joined renew(NodeCredentials current, NodeCsr csr, RenewRequest request, SslContext tls,
+                                List<String> managers) throws JoinRefusedException {
         String last = "no manager address known";
         for (String manager : managers) {
             int colon = manager.lastIndexOf(':');
             ManagedChannel channel = NettyChannelBuilder.forAddress(manager.substring(0, colon),
-                    Integer.parseInt(manager.substring(colon + 1))).sslContext(current.clientContext(NodeRole.MANAGER)).build();
+                    Integer.parseInt(manager.substring(colon + 1))).sslContext(tls).build();
             try {
                 JoinResponse response = NodeJoinGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-                        .renew(RenewRequest.newBuilder().setCsr(ByteString.copyFrom(csr.csrDer())).build());
-                return new Joined(response, csr.complete(response.getCertificatePem(), response.getCaCertificatePem()));
+                        .renew(request);
+                NodeCredentials renewed = csr.complete(response.getCertificatePem(), response.getCaCertificatePem());
+                if (!renewed.nodeId().equals(current.nodeId()) || !renewed.caCertificate().equals(current.caCertificate())) {
+                    last = "the manager at " + manager + " issued a certificate for another node or root CA";
+                    continue;
+                }
+                return new Joined(response, renewed);
             } catch (StatusRuntimeException e) {
                 last = explain(e, manager);
+            } catch (IllegalArgumentException e) {
+                last = "the answer of the manager at " + manager + " is unusable: " + e.getMessage();
             } finally {
                 channel.shutdownNow();
             }

@@ -3,7 +3,9 @@ package io.orch.agent.join;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.orch.agent.pki.ExpiredCertificateProof;
 import io.orch.agent.pki.JoinToken;
+import io.orch.agent.pki.NodeCertExpiry;
 import io.orch.agent.pki.NodeRole;
 import io.orch.agent.pki.PeerIdentity;
 import io.orch.agent.pki.RootCa;
@@ -27,10 +29,11 @@ import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLSession;
 import java.io.IOException;
-import java.time.Duration;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -41,14 +44,22 @@ import java.util.TreeMap;
  */
 public final class JoinService extends NodeJoinGrpc.NodeJoinImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(JoinService.class);
-    static final Duration CERTIFICATE_VALIDITY = io.orch.agent.pki.RootCa.DEFAULT_NODE_VALIDITY;
 
     private final ClusterStore store;
     private final RaftMembership raft;
+    private final RenewalIssuer renewals;
+    private final Clock clock;
 
     public JoinService(ClusterStore store, RaftMembership raft) {
+        this(store, raft, Clock.systemUTC());
+    }
+
+    /** @param clock judges whether an expired certificate may still be renewed */
+    public JoinService(ClusterStore store, RaftMembership raft, Clock clock) {
         this.store = store;
         this.raft = raft;
+        this.renewals = new RenewalIssuer(store, raft);
+        this.clock = clock;
     }
 
     @Override
@@ -88,7 +99,7 @@ public final class JoinService extends NodeJoinGrpc.NodeJoinImplBase {
         String nodeId = Ids.newId();
         String certificate;
         try {
-            certificate = ca.issue(request.getCsr().toByteArray(), nodeId, role, List.of(host), CERTIFICATE_VALIDITY);
+            certificate = ca.issue(request.getCsr().toByteArray(), nodeId, role, List.of(host), NodeCertExpiry.of(cluster.getSpec()));
         } catch (IllegalArgumentException e) {
             throw refuse(Status.INVALID_ARGUMENT, "certificate request refused: " + e.getMessage());
         }
@@ -116,39 +127,44 @@ public final class JoinService extends NodeJoinGrpc.NodeJoinImplBase {
                 .build();
     }
 
-    /** A member's new certificate, for the role its Node object has now. */
+    /**
+     * A member's new certificate, for the role its Node object has now. The caller is who its TLS
+     * certificate says; or, without one, who the expired certificate it sends says, if it proves
+     * it holds that certificate's key, the expiry is recent and its role has not changed since.
+     */
     @Override
     public void renew(RenewRequest request, StreamObserver<JoinResponse> response) {
         try {
-            PeerIdentity caller = caller();
-            Cluster cluster = store.read(r -> r.cluster())
-                    .orElseThrow(() -> refuse(Status.UNAVAILABLE, "the cluster is not initialised yet"));
-            Node node = store.read(r -> r.node(caller.nodeId()))
-                    .orElseThrow(() -> refuse(Status.PERMISSION_DENIED, "node " + caller.nodeId() + " is not a member of this cluster"));
-            NodeRole role = NodeRole.fromProto(node.getSpec().getRole());
-            if (role == NodeRole.WORKER && raft.voters().containsKey(node.getId())) {
-                // a demoted manager gets its worker certificate only once the leader's RoleLoop has
-                // taken it out of the Raft group (when that keeps a quorum): it stays a voter until then
-                throw refuse(Status.FAILED_PRECONDITION, "node " + node.getId()
-                        + " is still a Raft voter; the leader removes it once that keeps a quorum");
+            RenewalIssuer.Issued issued;
+            if (request.getExpiredCertificatePem().isEmpty()) {
+                issued = renewals.issue(caller().nodeId(), request.getCsr().toByteArray(), Optional.empty());
+            } else {
+                PeerIdentity proven = provenByExpiredCertificate(request);
+                issued = renewals.issue(proven.nodeId(), request.getCsr().toByteArray(), Optional.of(proven.role()));
+                LOG.info("node {} proved it holds the key of its expired certificate", proven.nodeId());
             }
-            RootCa ca = RootCa.fromPem(cluster.getRootCa().getCaCertPem(), cluster.getRootCa().getCaKeyPem());
-            List<String> sans = new ArrayList<>();
-            String host = hostOf(node.getStatus().getAddr());
-            if (!host.isEmpty()) {
-                sans.add(host);
-            }
-            String certificate;
-            try {
-                certificate = ca.issue(request.getCsr().toByteArray(), node.getId(), role, sans, CERTIFICATE_VALIDITY);
-            } catch (IllegalArgumentException e) {
-                throw refuse(Status.INVALID_ARGUMENT, "certificate request refused: " + e.getMessage());
-            }
-            LOG.info("node {} renewed its certificate as {}", node.getId(), role.name().toLowerCase());
-            response.onNext(response(cluster, node.getId(), role, certificate));
+            LOG.info("node {} renewed its certificate as {}", issued.node().getId(), issued.role().name().toLowerCase());
+            response.onNext(response(issued.cluster(), issued.node().getId(), issued.role(), issued.certificatePem()));
             response.onCompleted();
         } catch (StatusRuntimeException e) {
             response.onError(e);
+        }
+    }
+
+    private PeerIdentity provenByExpiredCertificate(RenewRequest request) {
+        Cluster cluster = store.read(r -> r.cluster())
+                .orElseThrow(() -> refuse(Status.UNAVAILABLE, "the cluster is not initialised yet"));
+        RootCa ca = RootCa.fromPem(cluster.getRootCa().getCaCertPem(), cluster.getRootCa().getCaKeyPem());
+        try {
+            PeerIdentity proven = ExpiredCertificateProof.verify(request.getExpiredCertificatePem(),
+                    request.getExpiredCertificateProof().toByteArray(), request.getCsr().toByteArray(), ca.certificate(),
+                    clock.instant());
+            if (!proven.clusterId().equals(cluster.getId())) {
+                throw refuse(Status.PERMISSION_DENIED, "the expired certificate belongs to another cluster");
+            }
+            return proven;
+        } catch (IllegalArgumentException e) {
+            throw refuse(Status.PERMISSION_DENIED, "renewal of an expired certificate refused: " + e.getMessage());
         }
     }
 

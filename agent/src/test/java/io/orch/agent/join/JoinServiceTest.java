@@ -7,10 +7,12 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.orch.agent.manager.ClusterBootstrap;
 import io.orch.agent.pki.NodeCredentials;
+import io.orch.agent.pki.NodeCsr;
 import io.orch.agent.pki.NodeRole;
 import io.orch.agent.pki.RootCa;
 import io.orch.agent.rpc.RpcServer;
 import io.orch.api.proto.AddVoterRequest;
+import io.orch.api.proto.CAConfig;
 import io.orch.api.proto.Cluster;
 import io.orch.api.proto.JoinTokens;
 import io.orch.api.proto.Node;
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -161,6 +165,73 @@ class JoinServiceTest {
         JoinClient.Joined renewed = JoinClient.renew(manager.credentials(), List.of(MANAGER));
         assertEquals(NodeRole.WORKER, renewed.credentials().role());
         assertEquals(id, renewed.credentials().nodeId());
+    }
+
+    @Test
+    void joinedAndRenewedCertificatesLastTheClustersCurrentNodeCertExpiry() throws Exception {
+        JoinClient.Joined before = join(cluster.getJoinTokens().getWorker());
+        assertEquals(Duration.ofDays(90), before.credentials().lifetime().length(), "the default");
+
+        setCertExpiry(Duration.ofHours(2));
+        assertEquals(Duration.ofHours(2), join(cluster.getJoinTokens().getWorker()).credentials().lifetime().length());
+        assertEquals(Duration.ofHours(2), JoinClient.renew(before.credentials(), List.of(MANAGER)).credentials().lifetime().length(),
+                "a renewal gets the lifetime the cluster sets now");
+    }
+
+    @Test
+    void aNodeWhoseCertificateExpiredRenewsItByProvingItHoldsItsKey() throws Exception {
+        JoinClient.Joined worker = join(cluster.getJoinTokens().getWorker());
+        String id = worker.credentials().nodeId();
+        NodeCredentials expired = issuedInThePast(id, NodeRole.WORKER, Duration.ofDays(3), Duration.ofHours(1));
+        assertTrue(expired.expiredAt(Instant.now()));
+
+        JoinClient.JoinRefusedException overTls = assertThrows(JoinClient.JoinRefusedException.class,
+                () -> JoinClient.renew(expired, List.of(MANAGER)));
+        assertTrue(overTls.getMessage().contains("cannot reach a manager"), "TLS refuses an expired certificate: " + overTls.getMessage());
+
+        JoinClient.Joined renewed = JoinClient.renewExpired(expired, List.of(MANAGER));
+        assertEquals(id, renewed.credentials().nodeId());
+        assertEquals(NodeRole.WORKER, renewed.credentials().role());
+        assertFalse(renewed.credentials().expiredAt(Instant.now()));
+    }
+
+    @Test
+    void anExpiredCertificateIsNotRenewedLongAfterItsExpiryForAnotherRoleOrForANodeThatWasRemoved() throws Exception {
+        String id = join(cluster.getJoinTokens().getWorker()).credentials().nodeId();
+
+        NodeCredentials longExpired = issuedInThePast(id, NodeRole.WORKER, Duration.ofDays(40), Duration.ofHours(1));
+        JoinClient.JoinRefusedException tooLate = assertThrows(JoinClient.JoinRefusedException.class,
+                () -> JoinClient.renewExpired(longExpired, List.of(MANAGER)));
+        assertTrue(tooLate.getMessage().contains("more than 30 days ago") && tooLate.getMessage().contains("join it again"),
+                tooLate.getMessage());
+
+        NodeCredentials asManager = issuedInThePast(id, NodeRole.MANAGER, Duration.ofDays(3), Duration.ofHours(1));
+        JoinClient.JoinRefusedException otherRole = assertThrows(JoinClient.JoinRefusedException.class,
+                () -> JoinClient.renewExpired(asManager, List.of(MANAGER)));
+        assertTrue(otherRole.getMessage().contains("was made a worker while its certificate was expired")
+                && otherRole.getMessage().contains("orch node promote " + id), otherRole.getMessage());
+
+        store.updateAndWait(tx -> tx.delete(tx.read().node(id).orElseThrow()));
+        NodeCredentials removed = issuedInThePast(id, NodeRole.WORKER, Duration.ofDays(3), Duration.ofHours(1));
+        JoinClient.JoinRefusedException gone = assertThrows(JoinClient.JoinRefusedException.class,
+                () -> JoinClient.renewExpired(removed, List.of(MANAGER)));
+        assertTrue(gone.getMessage().contains("is not a member of this cluster"), gone.getMessage());
+    }
+
+    /** A certificate of this cluster's CA for {@code id}, issued {@code ago} for {@code lifetime}. */
+    private NodeCredentials issuedInThePast(String id, NodeRole role, Duration ago, Duration lifetime) {
+        RootCa then = RootCa.fromPem(cluster.getRootCa().getCaCertPem(), cluster.getRootCa().getCaKeyPem(),
+                Clock.offset(Clock.systemUTC(), ago.negated()));
+        NodeCsr csr = NodeCredentials.generateCsr();
+        return csr.complete(then.issue(csr.csrDer(), id, role, List.of("127.0.0.1"), lifetime), then.certPem());
+    }
+
+    private void setCertExpiry(Duration expiry) throws Exception {
+        store.updateAndWait(tx -> {
+            Cluster c = tx.read().cluster().orElseThrow();
+            tx.update(c.toBuilder().setSpec(c.getSpec().toBuilder()
+                    .setCaConfig(CAConfig.newBuilder().setNodeCertExpiry(expiry.toNanos()))).build());
+        });
     }
 
     private StatusRuntimeException addVoter(NodeCredentials as) {
