@@ -9,7 +9,10 @@ import io.orch.agent.worker.PersistedTasks;
 import io.orch.agent.worker.Worker;
 import io.orch.agent.manager.NodeRegistrar;
 import io.orch.agent.metrics.AgentMetrics;
+import io.orch.agent.pki.ExpiredCertificateProof;
+import io.orch.agent.pki.LiveCredentials;
 import io.orch.agent.pki.NodeCredentials;
+import io.orch.agent.renewal.CertificateRenewer;
 import io.orch.agent.pki.NodeRole;
 import io.orch.agent.pki.RootCa;
 import io.orch.agent.net.NodeNetworking;
@@ -33,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -61,11 +65,13 @@ public final class Agent implements AutoCloseable {
     /** Set by running() at start; switchRole and promote store the same one again, so nodeId() needs no lock. */
     private ClusterIdentity identity;
     /**
-     * Set by running() at start, then under {@code this} (switchRole, promote). Volatile:
-     * roleWanted() reads it without the lock, on the thread that asks; switchRole checks it again
-     * under the lock.
+     * This node's certificate for the whole run: set once at start (create, join, resume), then
+     * replaced under {@code this} by role switches and renewals. Volatile: roleWanted() reads it
+     * without the lock, on the thread that asks; switchRole checks it again under the lock.
      */
-    private volatile NodeCredentials credentials;
+    private volatile LiveCredentials credentials;
+    /** Renews the certificate before it expires; started once the node runs its first role. */
+    private volatile CertificateRenewer renewer;
     /** Role changes (promote/demote) run here, one at a time, never on the threads that asked. */
     private final java.util.concurrent.ExecutorService roleSwitcher = java.util.concurrent.Executors.newSingleThreadExecutor(DaemonThreads.factory("orch-role-switch"));
     private final java.util.concurrent.atomic.AtomicBoolean switching = new java.util.concurrent.atomic.AtomicBoolean();
@@ -184,11 +190,12 @@ public final class Agent implements AutoCloseable {
     private void create(NodeContext context, PrintWriter out) throws Exception {
         ClusterIdentity identity = ClusterIdentity.fresh();
         RootCa ca = RootCa.create(identity.clusterId());
-        NodeCredentials credentials = NodeCredentials.selfIssued(ca, identity.nodeId(), NodeRole.MANAGER,
+        NodeCredentials issued = NodeCredentials.selfIssued(ca, identity.nodeId(), NodeRole.MANAGER,
                 List.of(config.advertiseHost()));
         ManagerNode manager;
         try {
-            credentials.save(NodeCredentials.directoryIn(context.dataDir()));
+            issued.save(NodeCredentials.directoryIn(context.dataDir()));
+            credentials = LiveCredentials.of(issued);
             manager = ManagerNode.create(context, identity, credentials, ca);
             // last, once the cluster exists: its presence is what makes the next start resume
             identity.save(context.dataDir());
@@ -201,7 +208,7 @@ public final class Agent implements AutoCloseable {
             }
             throw e;
         }
-        running(manager, identity, credentials);
+        running(manager, identity);
         manager.announceNewCluster(out);
         announceApi(config, out);
     }
@@ -214,20 +221,21 @@ public final class Agent implements AutoCloseable {
         joined.credentials().save(NodeCredentials.directoryIn(context.dataDir()));
         peers.save(context.dataDir());
         identity.save(context.dataDir());
+        credentials = LiveCredentials.of(joined.credentials());
         if (joined.credentials().role() == NodeRole.MANAGER) {
             RaftPort.checkFree(config);
-            running(ManagerNode.join(context, identity, joined.credentials(), joined.response().getRaftVotersMap(),
-                    config.join().manager().toString()), identity, joined.credentials());
+            running(ManagerNode.join(context, identity, credentials, joined.response().getRaftVotersMap(),
+                    config.join().manager().toString()), identity);
             out.printf("This node joined a swarm as a manager (node %s).%n", identity.nodeId());
         } else {
-            running(WorkerNode.start(context, identity, joined.credentials(), peers), identity, joined.credentials());
+            running(WorkerNode.start(context, identity, credentials, peers), identity);
             out.printf("This node joined a swarm as a worker (node %s).%n", identity.nodeId());
         }
         announceApi(config, out);
     }
 
     private void resume(NodeContext context, ClusterIdentity identity, PrintWriter out) throws Exception {
-        NodeCredentials credentials = NodeCredentials.load(NodeCredentials.directoryIn(context.dataDir()))
+        NodeCredentials saved = NodeCredentials.load(NodeCredentials.directoryIn(context.dataDir()))
                 .orElseThrow(() -> new IOException(context.dataDir() + " holds cluster " + identity.clusterId()
                         + " but no node certificate (" + NodeCredentials.directoryIn(context.dataDir())
                         + "); it was made by an older orch: start this node from an empty --data-dir"));
@@ -235,19 +243,24 @@ public final class Agent implements AutoCloseable {
             out.printf("This node is already part of cluster %s; resuming it (the join token is not used).%n",
                     identity.clusterId());
         }
-        if (credentials.role() == NodeRole.MANAGER) {
+        if (saved.expiredAt(clock.instant())) {
+            log.warn("this node's certificate expired at {}: it renews it at once, proving it holds its key "
+                    + "(the managers accept that for {} days after the expiry)", saved.notAfter(), ExpiredCertificateProof.GRACE.toDays());
+        }
+        credentials = LiveCredentials.of(saved);
+        if (saved.role() == NodeRole.MANAGER) {
             RaftPort.checkFree(config);
-            running(ManagerNode.resume(context, identity, credentials, config.forceNewCluster()), identity, credentials);
+            running(ManagerNode.resume(context, identity, credentials, config.forceNewCluster()), identity);
         } else {
             if (config.forceNewCluster()) {
                 throw new IllegalArgumentException("--force-new-cluster: this node is a worker; run it on a manager's data directory");
             }
             ClusterPeers peers = ClusterPeers.load(context.dataDir()).orElseThrow(() -> new IOException(
                     context.dataDir() + " holds a worker without " + ClusterPeers.FILE + "; join it again from an empty --data-dir"));
-            running(WorkerNode.start(context, identity, credentials, peers), identity, credentials);
+            running(WorkerNode.start(context, identity, credentials, peers), identity);
         }
         out.printf("Resuming cluster %s as node %s (%s) from %s (the data directory already holds a cluster; no new cluster was created).%n",
-                identity.clusterId(), identity.nodeId(), credentials.role().name().toLowerCase(java.util.Locale.ROOT),
+                identity.clusterId(), identity.nodeId(), saved.role().name().toLowerCase(java.util.Locale.ROOT),
                 config.dataDir());
         int reattached = node.reattached();
         if (reattached > 0) {
@@ -256,16 +269,24 @@ public final class Agent implements AutoCloseable {
         announceApi(config, out);
     }
 
-    private void running(RunningRole started, ClusterIdentity id, NodeCredentials creds) {
+    private void running(RunningRole started, ClusterIdentity id) {
         this.node = started;
         this.identity = id;
-        this.credentials = creds;
         started.onRoleWanted(this::roleWanted);
+        if (renewer == null) {
+            renewer = new CertificateRenewer(credentials,
+                    new NodeCertificateRenewal(this, () -> node, credentials, NodeCredentials.directoryIn(context.dataDir()), clock),
+                    () -> {
+                        RunningRole n = node;
+                        return n != null ? n.clusterCertExpiry() : Optional.empty();
+                    },
+                    clock, () -> ThreadLocalRandom.current().nextDouble(), CertificateRenewer.RETRY).start();
+        }
     }
 
     /** The cluster wants this node in {@code role} (`node promote` / `node demote`); asked repeatedly until done. */
     private void roleWanted(NodeRole role) {
-        if (role == credentials.role() || closed.get() || !switching.compareAndSet(false, true)) {
+        if (role == credentials.current().role() || closed.get() || !switching.compareAndSet(false, true)) {
             return;
         }
         roleSwitcher.execute(() -> {
@@ -292,13 +313,13 @@ public final class Agent implements AutoCloseable {
      * A demotion is final once renewed: the leader has already taken the node out of the Raft group.
      */
     private synchronized void switchRole(NodeRole role) throws Exception {
-        if (node == null || closed.get() || role == credentials.role()) {
+        if (node == null || closed.get() || role == credentials.current().role()) {
             return;
         }
         if (role == NodeRole.MANAGER) {
             RaftPort.checkFree(config);
         }
-        JoinClient.Joined renewed = JoinClient.renew(credentials, node.renewThrough());
+        JoinClient.Joined renewed = JoinClient.renew(credentials.current(), node.renewThrough());
         if (renewed.credentials().role() != role || closed.get()) {
             return; // the operator changed their mind meanwhile
         }
@@ -316,8 +337,9 @@ public final class Agent implements AutoCloseable {
         }
         if (role == NodeRole.WORKER) {
             renewed.credentials().save(NodeCredentials.directoryIn(context.dataDir()));
+            credentials.replace(renewed.credentials());
             peers.save(context.dataDir());
-            running(WorkerNode.start(context, identity, renewed.credentials(), peers, gossip), identity, renewed.credentials());
+            running(WorkerNode.start(context, identity, credentials, peers, gossip), identity);
         } else {
             promote(renewed, peers, gossip);
         }
@@ -326,24 +348,27 @@ public final class Agent implements AutoCloseable {
 
     private void promote(JoinClient.Joined renewed, ClusterPeers peers, Gossip gossip) throws Exception {
         ManagerNode started;
+        NodeCredentials before = credentials.current();
+        credentials.replace(renewed.credentials());
         try {
             // another manager: the list names this node too once it is promoted (with the
             // manager address it had if it was a manager before), and nothing answers there yet
             String through = renewed.response().getManagersMap().entrySet().stream()
                     .filter(m -> !m.getKey().equals(identity.nodeId())).map(Map.Entry::getValue).findFirst()
                     .orElseThrow(() -> new IOException("the cluster named no other manager to join through"));
-            started = ManagerNode.join(context, identity, renewed.credentials(), renewed.response().getRaftVotersMap(),
+            started = ManagerNode.join(context, identity, credentials, renewed.response().getRaftVotersMap(),
                     through, gossip);
         } catch (Exception e) {
             // the worker comes back with the certificate and peers it has on disk
-            ClusterPeers before = ClusterPeers.load(context.dataDir()).orElse(peers);
-            running(WorkerNode.start(context, identity, credentials, before, gossip), identity, credentials);
+            credentials.replace(before);
+            ClusterPeers peersBefore = ClusterPeers.load(context.dataDir()).orElse(peers);
+            running(WorkerNode.start(context, identity, credentials, peersBefore, gossip), identity);
             throw new IOException("the manager part did not start (" + e.getMessage() + "); the node stays a worker", e);
         }
         // only now is the node a manager for a restart to resume
         renewed.credentials().save(NodeCredentials.directoryIn(context.dataDir()));
         peers.save(context.dataDir());
-        running(started, identity, renewed.credentials());
+        running(started, identity);
     }
 
     /** Where the API listens, as the operator reads it at start. */
@@ -391,6 +416,7 @@ public final class Agent implements AutoCloseable {
         Gossip gossip;
         Worker worker;
         ApiServer api;
+        closeQuietly(renewer);
         synchronized (this) {
             roleSwitcher.shutdownNow();
             api = node != null ? node.releaseApi() : null;
@@ -436,6 +462,7 @@ public final class Agent implements AutoCloseable {
             return;
         }
         roleSwitcher.shutdownNow();
+        closeQuietly(renewer);
         synchronized (this) {
             closeQuietly(node);
         }

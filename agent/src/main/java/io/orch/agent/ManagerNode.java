@@ -34,7 +34,12 @@ import io.orch.agent.manager.RoleLoop;
 import io.orch.agent.manager.Orchestrator;
 import io.orch.agent.manager.SchedulerLoop;
 import io.orch.agent.manager.Updater;
+import io.orch.agent.join.RenewalIssuer;
+import io.orch.agent.pki.LiveCredentials;
+import io.orch.agent.pki.NodeCertExpiry;
 import io.orch.agent.pki.NodeCredentials;
+import io.orch.agent.pki.NodeCsr;
+import io.orch.agent.pki.NodeTlsInfo;
 import io.orch.agent.pki.NodeRole;
 import io.orch.agent.pki.RootCa;
 import io.orch.agent.rpc.RpcServer;
@@ -58,6 +63,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -72,7 +78,7 @@ public final class ManagerNode implements RunningRole {
 
     private final NodeContext context;
     private final ClusterIdentity identity;
-    private final NodeCredentials credentials;
+    private final LiveCredentials credentials;
     private RatisProposer proposer;
     private ClusterStore store;
     private RpcServer rpc;
@@ -109,14 +115,14 @@ public final class ManagerNode implements RunningRole {
         return this;
     }
 
-    private ManagerNode(NodeContext context, ClusterIdentity identity, NodeCredentials credentials) {
+    private ManagerNode(NodeContext context, ClusterIdentity identity, LiveCredentials credentials) {
         this.context = context;
         this.identity = identity;
         this.credentials = credentials;
     }
 
     /** The first manager of a new cluster: a single-voter group, and the cluster object with this CA. */
-    static ManagerNode create(NodeContext context, ClusterIdentity identity, NodeCredentials credentials, RootCa ca)
+    static ManagerNode create(NodeContext context, ClusterIdentity identity, LiveCredentials credentials, RootCa ca)
             throws Exception {
         ManagerNode m = new ManagerNode(context, identity, credentials);
         try {
@@ -131,13 +137,13 @@ public final class ManagerNode implements RunningRole {
     }
 
     /** A node that joined with a manager token: a replica that waits until the leader adds it as a voter. */
-    static ManagerNode join(NodeContext context, ClusterIdentity identity, NodeCredentials credentials,
+    static ManagerNode join(NodeContext context, ClusterIdentity identity, LiveCredentials credentials,
                             Map<String, String> voters, String joinedThrough) throws Exception {
         return join(context, identity, credentials, voters, joinedThrough, null);
     }
 
     /** @param gossip the node's running gossip membership (a promoted worker's), or null to start one */
-    static ManagerNode join(NodeContext context, ClusterIdentity identity, NodeCredentials credentials,
+    static ManagerNode join(NodeContext context, ClusterIdentity identity, LiveCredentials credentials,
                             Map<String, String> voters, String joinedThrough, Gossip gossip) throws Exception {
         ManagerNode m = new ManagerNode(context, identity, credentials);
         m.parts.gossip.set(gossip);
@@ -158,7 +164,7 @@ public final class ManagerNode implements RunningRole {
     }
 
     /** A manager restarting on its data directory; with {@code forceNewCluster}, as the sole voter of its group. */
-    static ManagerNode resume(NodeContext context, ClusterIdentity identity, NodeCredentials credentials,
+    static ManagerNode resume(NodeContext context, ClusterIdentity identity, LiveCredentials credentials,
                               boolean forceNewCluster) throws Exception {
         ManagerNode m = new ManagerNode(context, identity, credentials);
         try {
@@ -179,9 +185,9 @@ public final class ManagerNode implements RunningRole {
 
     private void startStore(RaftSettings settings) throws IOException {
         electionTimeoutMax = settings.electionTimeoutMax();
-        // only managers' certificates may speak Raft
-        proposer = new RatisProposer(settings.withTls(new RaftTls(credentials.x509KeyManager(),
-                credentials.x509TrustManager(NodeRole.MANAGER))));
+        // only managers' certificates may speak Raft; each new connection presents the certificate held then
+        proposer = new RatisProposer(settings.withTls(new RaftTls(credentials.keyManager(),
+                credentials.trustManager(NodeRole.MANAGER))));
         // a replica whose state machine failed must not go on as if it were healthy (swarmkit stops too)
         proposer.onFailure(e -> {
             // one line: the replica logged the entry and the applier's stack trace already
@@ -238,10 +244,11 @@ public final class ManagerNode implements RunningRole {
         registerInBackground();
 
         dispatcher = new DispatcherService(store, NodeAuthenticator.peerCertificateCommonName(), this::managerAddresses);
+        String clusterId = credentials.current().clusterId();
         rpc = new RpcServer(c.listenAddr().socketAddress(), credentials.serverContext(ClientAuth.OPTIONAL),
-                List.of(new JoinService(store, raftMembership()), dispatcher,
-                        new NodeLogsService(context.dataDir().resolve("tasks"), credentials.clusterId()),
-                        new NodeImagesService(context.images(), credentials.clusterId()))).start();
+                List.of(new JoinService(store, raftMembership(), context.clock()), dispatcher,
+                        new NodeLogsService(context.dataDir().resolve("tasks"), clusterId),
+                        new NodeImagesService(context.images(), clusterId))).start();
         // reads other nodes' task logs for the API; any role: workers serve their own logs
         nodeLogs = new NodeLogsClient(credentials.clientContext());
         // sends uploaded images to other nodes (image load --node/--all-nodes)
@@ -302,7 +309,8 @@ public final class ManagerNode implements RunningRole {
             int failures = 0;
             while (!Thread.currentThread().isInterrupted() && takeRegisterAgain()) {
                 try {
-                    NodeRegistrar.register(store, facts, context.description(), proposer.isLeader());
+                    NodeRegistrar.register(store, facts, context.description().toBuilder()
+                            .setTlsInfo(NodeTlsInfo.of(credentials.current())).build(), proposer.isLeader());
                 } catch (Exception e) {
                     synchronized (this) {
                         registerAgain = true;
@@ -436,6 +444,34 @@ public final class ManagerNode implements RunningRole {
         out.remove(self);
         out.add(self);
         return out;
+    }
+
+    /** The expiry this manager's replica of the cluster sets, once it holds the cluster object. */
+    @Override
+    public Optional<Duration> clusterCertExpiry() {
+        try {
+            return store.read(r -> r.cluster()).map(cluster -> NodeCertExpiry.of(cluster.getSpec()));
+        } catch (RuntimeException e) {
+            return Optional.empty(); // the replica cannot be read now (stopping, storage unhealthy): the certificate's own lifetime counts
+        }
+    }
+
+    /** The registration writes the node's description again, with the new certificate's TLS info. */
+    @Override
+    public void credentialsRenewed() {
+        registerInBackground();
+    }
+
+    /**
+     * A certificate for this manager from its own replica of the cluster's CA, as the Renew RPC
+     * would issue it: for when its certificate expired (its peers refuse it in TLS) and no other
+     * manager renewed it, e.g. a lone manager restarted after its certificate's lifetime.
+     */
+    NodeCredentials issueOwnCertificate() {
+        NodeCsr csr = NodeCredentials.generateCsr();
+        RenewalIssuer.Issued issued = new RenewalIssuer(store, raftMembership())
+                .issue(identity.nodeId(), csr.csrDer(), Optional.of(NodeRole.MANAGER));
+        return csr.complete(issued.certificatePem(), issued.cluster().getRootCa().getCaCertPem());
     }
 
     @Override

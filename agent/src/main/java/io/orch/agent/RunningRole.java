@@ -5,7 +5,9 @@ import io.orch.agent.api.ApiServer;
 import io.orch.agent.pki.NodeRole;
 import io.orch.agent.worker.Worker;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +25,12 @@ interface RunningRole extends AutoCloseable {
 
     /** The managers to ask for this node's certificate in a new role, best first. */
     List<String> renewThrough();
+
+    /** The cluster's node certificate lifetime (CAConfig.NodeCertExpiry) as this node knows it now. */
+    Optional<Duration> clusterCertExpiry();
+
+    /** This node's certificate was renewed: tell the managers (its description shows the new one). */
+    void credentialsRenewed();
 
     /** Tasks an earlier agent process started that this role's worker re-attached to at start. */
     int reattached();

@@ -11,7 +11,8 @@ import io.orch.agent.dispatch.DispatcherClient;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.orch.agent.images.NodeImagesService;
 import io.orch.agent.logs.NodeLogsService;
-import io.orch.agent.pki.NodeCredentials;
+import io.orch.agent.pki.LiveCredentials;
+import io.orch.agent.pki.NodeTlsInfo;
 import io.orch.agent.rpc.RpcServer;
 import io.orch.agent.pki.NodeRole;
 import io.orch.agent.worker.Worker;
@@ -20,10 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -39,11 +42,14 @@ final class WorkerNode implements RunningRole {
     private final ClusterIdentity identity;
     private volatile ClusterPeers peers;
     private final HandOverParts parts = new HandOverParts();
-    private DispatcherClient dispatcher;
+    private volatile DispatcherClient dispatcher;
     private RpcServer rpc;
     private ImageInventoryWatch imageWatch;
     private int reattached;
     private volatile java.util.function.Consumer<NodeRole> roleWanted = role -> { };
+    private final LiveCredentials credentials;
+    /** The cluster's certificate lifetime as the last manager heartbeat said (0: none heard yet). */
+    private volatile long clusterCertExpiryNanos;
 
     @Override
     public NodeRole role() {
@@ -56,24 +62,25 @@ final class WorkerNode implements RunningRole {
         this.roleWanted = listener;
     }
 
-    private WorkerNode(NodeContext context, ClusterIdentity identity, ClusterPeers peers) {
+    private WorkerNode(NodeContext context, ClusterIdentity identity, LiveCredentials credentials, ClusterPeers peers) {
         this.context = context;
         this.identity = identity;
+        this.credentials = credentials;
         this.peers = peers;
     }
 
-    static WorkerNode start(NodeContext context, ClusterIdentity identity, NodeCredentials credentials, ClusterPeers peers)
+    static WorkerNode start(NodeContext context, ClusterIdentity identity, LiveCredentials credentials, ClusterPeers peers)
             throws Exception {
         return start(context, identity, credentials, peers, null);
     }
 
     /** @param gossip the node's running gossip membership (a demoted manager's), or null to start one */
-    static WorkerNode start(NodeContext context, ClusterIdentity identity, NodeCredentials credentials, ClusterPeers peers,
+    static WorkerNode start(NodeContext context, ClusterIdentity identity, LiveCredentials credentials, ClusterPeers peers,
                             Gossip gossip) throws Exception {
-        WorkerNode w = new WorkerNode(context, identity, peers);
+        WorkerNode w = new WorkerNode(context, identity, credentials, peers);
         w.parts.gossip.set(gossip);
         try {
-            w.startAll(credentials);
+            w.startAll();
             return w;
         } catch (Exception | Error e) {
             if (gossip != null) {
@@ -84,7 +91,7 @@ final class WorkerNode implements RunningRole {
         }
     }
 
-    private void startAll(NodeCredentials credentials) throws Exception {
+    private void startAll() throws Exception {
         AgentConfig c = context.config();
         Gossip adopted = parts.gossip.get();
         parts.gossip.set(adopted != null ? adopted.asWorker(peers, this::managersChanged)
@@ -100,6 +107,7 @@ final class WorkerNode implements RunningRole {
 
             @Override
             public void heartbeat(io.orch.api.proto.ManagerHeartbeat heartbeat) {
+                clusterCertExpiryNanos = heartbeat.getNodeCertExpiry();
                 if (heartbeat.getDesiredRole() == io.orch.api.proto.NodeSpec.Role.MANAGER) {
                     roleWanted.accept(NodeRole.MANAGER);
                 }
@@ -115,9 +123,10 @@ final class WorkerNode implements RunningRole {
         worker.start();
         dispatcher.start();
         // managers read this node's task logs from here (only managers' certificates are served)
+        String clusterId = credentials.current().clusterId();
         rpc = new RpcServer(c.listenAddr().socketAddress(), credentials.serverContext(ClientAuth.REQUIRE),
-                List.of(new NodeLogsService(context.dataDir().resolve("tasks"), credentials.clusterId()),
-                        new NodeImagesService(context.images(), credentials.clusterId()))).start();
+                List.of(new NodeLogsService(context.dataDir().resolve("tasks"), clusterId),
+                        new NodeImagesService(context.images(), clusterId))).start();
         imageWatch = new ImageInventoryWatch(context.images(), dispatcher::describeAgain);
 
         // the image routes serve this node's own store, as on every node; uploads are spooled beside it
@@ -135,7 +144,7 @@ final class WorkerNode implements RunningRole {
 
     private WorkerHello hello() {
         return WorkerHello.newBuilder()
-                .setDescription(context.description())
+                .setDescription(context.description().toBuilder().setTlsInfo(NodeTlsInfo.of(credentials.current())))
                 .addAllRuntimes(context.runtimes().advertisedNames())
                 .setAddr(context.config().advertisedListenAddr().toString())
                 .build();
@@ -170,6 +179,21 @@ final class WorkerNode implements RunningRole {
     @Override
     public List<String> renewThrough() {
         return managerAddresses();
+    }
+
+    @Override
+    public Optional<Duration> clusterCertExpiry() {
+        long nanos = clusterCertExpiryNanos;
+        return nanos > 0 ? Optional.of(Duration.ofNanos(nanos)) : Optional.empty();
+    }
+
+    /** The managers hear of the new certificate (its TLS info) in a hello on the open session. */
+    @Override
+    public void credentialsRenewed() {
+        DispatcherClient d = dispatcher;
+        if (d != null) {
+            d.describeAgain();
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.grpc.stub.StreamObserver;
 import io.orch.agent.net.NetworkMaps;
 import io.orch.api.proto.Assignments;
 import io.orch.api.proto.NetworkMap;
+import io.orch.agent.pki.NodeCertExpiry;
 import io.orch.api.proto.ManagerHeartbeat;
 import io.orch.api.proto.ManagerMessage;
 import io.orch.api.proto.Node;
@@ -293,9 +294,10 @@ final class ManagerSession {
         }
         lastHeartbeat = now;
         var role = store.read(r -> r.node(nodeId)).map(n -> n.getSpec().getRole()).orElse(io.orch.api.proto.NodeSpec.Role.WORKER);
+        long certExpiry = store.read(r -> r.cluster()).map(c -> NodeCertExpiry.of(c.getSpec()).toNanos()).orElse(0L);
         send(ManagerMessage.newBuilder().setHeartbeat(ManagerHeartbeat.newBuilder()
                 .setPeriodMillis(settings.heartbeatPeriod().toMillis()).addAllManagers(managers.get())
-                .setDesiredRole(role)).build());
+                .setDesiredRole(role).setNodeCertExpiry(certExpiry)).build());
     }
 
     private synchronized void send(ManagerMessage m) {
