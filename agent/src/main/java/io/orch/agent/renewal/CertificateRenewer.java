@@ -25,8 +25,9 @@ import java.util.function.Supplier;
 public final class CertificateRenewer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CertificateRenewer.class);
     static final Duration RECHECK = Duration.ofSeconds(30);
-    /** From a second up to two minutes: short next to any lifetime a cluster allows (one minute at least). */
+    /** From a second up to two minutes, and never more than a tenth of the certificate's lifetime ({@link #retryDelay}). */
     public static final Backoff RETRY = Backoff.doubling(Duration.ofSeconds(1), Duration.ofMinutes(2));
+    private static final Duration SHORTEST_RETRY = Duration.ofSeconds(1);
 
     /** Gets the node a new certificate for the role it has, saves it and makes it the one presented. */
     @FunctionalInterface
@@ -79,7 +80,7 @@ public final class CertificateRenewer implements AutoCloseable {
             if (justRenewed && !now.isBefore(renewalPoint(held))) {
                 // due as soon as issued: the managers' clock lags this one by much of a lifetime;
                 // renewing again at once would only repeat that, as fast as they answer
-                retryAt = now.plus(backoff.delay(failures++));
+                retryAt = now.plus(retryDelay(held));
                 log.warn("the renewed certificate (serial {}, valid until {}) is due for renewal already: "
                         + "is this node's clock ahead of the managers'?", held.serial(), held.notAfter());
             } else {
@@ -99,7 +100,7 @@ public final class CertificateRenewer implements AutoCloseable {
             justRenewed = true;
             return now; // the next look plans the new certificate's renewal
         } catch (Exception e) {
-            retryAt = now.plus(backoff.delay(failures++));
+            retryAt = now.plus(retryDelay(held));
             String why = e.getMessage() != null ? e.getMessage() : e.toString();
             if (!why.equals(lastFailure)) { // retried every few seconds while managers are away: say it once
                 log.warn("could not renew this node's certificate (valid until {}{}): {}; retrying with backoff",
@@ -110,6 +111,20 @@ public final class CertificateRenewer implements AutoCloseable {
             }
             return retryAt;
         }
+    }
+
+    /**
+     * The backoff after one more failure, but at most a tenth of the certificate's lifetime: a
+     * node whose managers were away must not wait minutes to try again on a certificate that
+     * lasts one (the cluster's shortest), nor past its expiry when it could still renew in TLS.
+     */
+    private Duration retryDelay(NodeCredentials held) {
+        Duration delay = backoff.delay(failures++);
+        Duration cap = held.lifetime().length().dividedBy(10);
+        if (cap.compareTo(SHORTEST_RETRY) < 0) {
+            cap = SHORTEST_RETRY;
+        }
+        return delay.compareTo(cap) > 0 ? cap : delay;
     }
 
     /** When the certificate held now is due for renewal (it may be past). */

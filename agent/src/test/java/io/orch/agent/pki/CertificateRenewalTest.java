@@ -111,6 +111,26 @@ class CertificateRenewalTest {
     }
 
     @Test
+    void retriesNeverWaitMoreThanATenthOfTheCertificatesLifetime() {
+        MutableClock clock = new MutableClock(T0);
+        RootCa ca = RootCa.create("cluster1", clock);
+        NodeCsr csr = NodeCredentials.generateCsr();
+        LiveCredentials live = LiveCredentials.of(csr.complete(ca.issue(csr.csrDer(), "node1", NodeRole.WORKER, List.of(),
+                Duration.ofMinutes(1)), ca.certPem()));
+        AtomicInteger calls = new AtomicInteger();
+        CertificateRenewer renewer = renewer(live, failing(calls), clock, 0.5);
+        clock.advance(Duration.between(T0, renewer.runOnce()));
+        Duration wait = Duration.ZERO;
+        for (int i = 0; i < 10; i++) { // 1, 2, 4, ... 512 s without the cap
+            Instant now = clock.instant();
+            wait = Duration.between(now, renewer.runOnce());
+            clock.advance(wait);
+        }
+        assertEquals(10, calls.get());
+        assertEquals(Duration.ofSeconds(6), wait, "a one-minute certificate is retried every 6 s at most");
+    }
+
+    @Test
     void aRenewedCertificateIsPresentedByARunningServerAndClientFromTheirNextConnection() throws Exception {
         // issued 55 of their 90 days ago: past their renewal point (45 days with this draw) when the test runs
         RootCa ca = RootCa.create("cluster1", Clock.offset(Clock.systemUTC(), Duration.ofDays(-60)));
