@@ -244,8 +244,9 @@ public final class Agent implements AutoCloseable {
                     identity.clusterId());
         }
         if (saved.expiredAt(clock.instant())) {
-            log.warn("this node's certificate expired at {}: it renews it at once, proving it holds its key "
-                    + "(the managers accept that for {} days after the expiry)", saved.notAfter(), ExpiredCertificateProof.GRACE.toDays());
+            log.warn("this node's certificate expired at {}: it renews it at once by proving to a manager that it holds "
+                    + "its key (accepted for {} days after the expiry; a manager that no other manager renews issues its own)",
+                    saved.notAfter(), ExpiredCertificateProof.GRACE.toDays());
         }
         credentials = LiveCredentials.of(saved);
         if (saved.role() == NodeRole.MANAGER) {

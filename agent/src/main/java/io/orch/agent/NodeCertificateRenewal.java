@@ -5,6 +5,8 @@ import io.orch.agent.pki.ExpiredCertificateProof;
 import io.orch.agent.pki.LiveCredentials;
 import io.orch.agent.pki.NodeCredentials;
 import io.orch.agent.renewal.CertificateRenewer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,6 +28,7 @@ import java.util.function.Supplier;
  * presented: a restart never goes back to a certificate the node stopped using.
  */
 final class NodeCertificateRenewal implements CertificateRenewer.Renewal {
+    private static final Logger log = LoggerFactory.getLogger(NodeCertificateRenewal.class);
     private final Object agentLock;
     private final Supplier<RunningRole> role;
     private final LiveCredentials live;
@@ -78,7 +81,10 @@ final class NodeCertificateRenewal implements CertificateRenewer.Renewal {
                 throw e;
             }
             try {
-                return manager.issueOwnCertificate();
+                NodeCredentials own = manager.issueOwnCertificate();
+                log.info("no manager renewed this manager's expired certificate ({}); it issued its own from its replica "
+                        + "of the cluster's CA", e.getMessage());
+                return own;
             } catch (RuntimeException own) {
                 throw new IOException(e.getMessage() + "; nor could this manager issue its own: " + own.getMessage(), e);
             }

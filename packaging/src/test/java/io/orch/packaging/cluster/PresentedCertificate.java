@@ -35,9 +35,9 @@ final class PresentedCertificate {
 
     /**
      * @param as the data directory of the node whose certificate the probe presents
-     * @return the serial (hex) of the certificate presented at {@code host:port}, or empty if none was shown
+     * @return the certificate presented at {@code host:port}, or empty if none was shown
      */
-    static Optional<String> serialAt(String host, int port, Path as) {
+    static Optional<X509Certificate> at(String host, int port, Path as) {
         AtomicReference<X509Certificate> shown = new AtomicReference<>();
         X509TrustManager noting = new X509TrustManager() {
             @Override
@@ -67,7 +67,7 @@ final class PresentedCertificate {
         } catch (IOException | GeneralSecurityException e) {
             // a handshake cut short after the server showed its certificate still tells which one
         }
-        return Optional.ofNullable(shown.get()).map(c -> c.getSerialNumber().toString(16));
+        return Optional.ofNullable(shown.get());
     }
 
     private static KeyManagerFactory keysOf(Path certificates) throws IOException, GeneralSecurityException {
