@@ -503,10 +503,23 @@ public final class RatisProposer implements Proposer {
      * leader for two maximum election timeouts (enough for a normal failover, including a split
      * vote), as soon as that much time has passed without a leader while the proposal waits, else
      * when the propose timeout passes. Completes on a Ratis client thread: keep
-     * dependent actions short.
+     * dependent actions short. A command larger than one log entry may carry
+     * ({@link RatisProperties#PROPOSAL_MAX_BYTES}) is refused at once: the store's own caps keep
+     * its transactions well below, so this only guards against a writer that went around them.
      */
     @Override
     public CompletableFuture<ApplyResult> propose(StoreCommand command) {
+        int size = command.getSerializedSize();
+        if (size > RatisProperties.PROPOSAL_MAX_BYTES) {
+            return CompletableFuture.failedFuture(new ProposalFailedException("an entry of " + size
+                    + " bytes is more than one Raft log entry may carry (" + RatisProperties.PROPOSAL_MAX_BYTES
+                    + " bytes)", null));
+        }
+        return proposeAnySize(command);
+    }
+
+    /** {@link #propose} without its size check: tests hand Ratis an entry it refuses through this. */
+    CompletableFuture<ApplyResult> proposeAnySize(StoreCommand command) {
         Optional<ProposalFailedException> refused = refusal();
         if (refused.isPresent()) {
             return CompletableFuture.failedFuture(refused.get());
