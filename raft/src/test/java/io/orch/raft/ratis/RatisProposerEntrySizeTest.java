@@ -29,8 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What a real replica does with entries near and over what its Raft log takes. An entry over
- * Ratis' log entry limit (4 MiB by default) made the leader step down and its client retry it on
- * every new leader, while every other write waited.
+ * Ratis' log entry limit made the leader step down and its client retry it on every new leader;
+ * when the client's retries ran out, its ordered requests stayed failed for good and every later
+ * write on the manager failed with "RAFT is closed" until the agent restarted.
  */
 class RatisProposerEntrySizeTest {
     private static final Duration PROPOSE_TIMEOUT = Duration.ofSeconds(2);
@@ -107,5 +108,21 @@ class RatisProposerEntrySizeTest {
         assertTrue(proposer.isLeader());
         assertTrue(commit(proposer.propose(SummingApplier.command(8))).ok());
         assertEquals(List.of(8L), applier.values());
+    }
+
+    @Test
+    void aProposalRatisCannotTakeLeavesTheProposerUsable() throws Exception {
+        SummingApplier applier = start();
+
+        // around the proposer's own size check: what Ratis does with it (its leader steps down,
+        // the client retries it on each new leader) must not outlive the proposal's failure
+        CompletableFuture<ApplyResult> oversized = proposer.proposeAnySize(commandOf(7, RatisProperties.LOG_ENTRY_MAX_BYTES + 1));
+        assertThrows(ExecutionException.class, () -> commit(oversized));
+
+        // the next writes go through at once (each within the propose timeout), and in order
+        for (long v = 1; v <= 5; v++) {
+            assertTrue(commit(proposer.propose(SummingApplier.command(v))).ok(), "write " + v);
+        }
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), applier.values());
     }
 }
