@@ -34,7 +34,6 @@ import java.util.function.Supplier;
  */
 public final class Orchestrator extends ServiceLoop {
     public static final int DEFAULT_HISTORY_LIMIT = 5;
-    /** About 1.8 MB of new tasks per Raft entry (Ratis refuses entries somewhat over 4 MB). */
 
     private final Supplier<String> ids;
 
@@ -82,17 +81,24 @@ public final class Orchestrator extends ServiceLoop {
                 }
             }
             Instant wake = plan.wakeAt();
-            List<Task> creates = boundedCreates(plan);
-            if (creates.size() < plan.create.size()) {
-                again(serviceId); // the rest of the new slots go in the next transaction
+            BoundedTaskWrites writes = BoundedTaskWrites.of(plan.create, plan.update, plan.delete,
+                    WriteTx.ENTRY_BUDGET_BYTES);
+            if (writes.deferred()) {
+                again(serviceId); // the rest of the plan goes in the next transaction
             }
+            List<Task> creates = writes.create();
             if (service.isPresent()) {
                 // also the pass that notices a service's networks changed (its VIPs follow) and
-                // that retries tasks still waiting for an address
+                // that retries tasks still waiting for an address; it leaves alone every task the
+                // plan changes, in this transaction or a later one
                 Set<String> rewritten = new HashSet<>();
                 plan.update.forEach(t -> rewritten.add(t.getId()));
                 plan.delete.forEach(t -> rewritten.add(t.getId()));
-                NetworkAllocation.Result addresses = NetworkAllocation.allocate(tx, service.get(), creates, tasks, rewritten);
+                NetworkAllocation.Result addresses = NetworkAllocation.allocate(tx, service.get(), creates, tasks, rewritten,
+                        WriteTx.ENTRY_BUDGET_BYTES - writes.bytes());
+                if (addresses.deferred()) {
+                    again(serviceId);
+                }
                 creates = addresses.creates();
                 addresses.updates().forEach(tx::update);
                 if (addresses.service() != null) {
@@ -107,42 +113,9 @@ public final class Orchestrator extends ServiceLoop {
                 wakeAt(serviceId, wake);
             }
             creates.forEach(tx::create);
-            plan.update.forEach(tx::update);
-            plan.delete.forEach(tx::delete);
+            writes.update().forEach(tx::update);
+            writes.delete().forEach(tx::delete);
         });
-    }
-
-    /**
-     * Raft entries must stay within the store's entry budget ({@link WriteTx#ENTRY_BUDGET_BYTES}),
-     * so a service scaled to tens of thousands of replicas fills its new slots over several
-     * transactions. Replacements are never split from the update that retires their predecessor:
-     * a slot whose old task is stopped must get its new task in the same transaction.
-     */
-    static List<Task> boundedCreates(Plan plan) {
-        long bytes = 0;
-        for (Task t : plan.create) {
-            bytes += t.getSerializedSize();
-        }
-        if (bytes < WriteTx.ENTRY_BUDGET_BYTES) {
-            return plan.create;
-        }
-        Set<String> replaced = new HashSet<>();
-        plan.update.forEach(t -> replaced.add(slotOf(t)));
-        List<Task> out = new java.util.ArrayList<>();
-        long fresh = 0;
-        for (Task t : plan.create) {
-            if (replaced.contains(slotOf(t))) {
-                out.add(t);
-            } else if (fresh < WriteTx.ENTRY_BUDGET_BYTES) {
-                out.add(t);
-                fresh += t.getSerializedSize();
-            }
-        }
-        return out;
-    }
-
-    private static String slotOf(Task t) {
-        return t.getSlot() > 0 ? "slot:" + t.getSlot() : "node:" + t.getNodeId();
     }
 
     private static int historyLimit(ReadTx read) {

@@ -145,7 +145,9 @@ public final class SchedulerLoop extends StoreLoop {
                         // started now it would run without its address on that network; the
                         // orchestrator fills it in (and says why not yet), then it comes back here
                         Task waiting = waitingForAddress(t, missing.get(0), now);
-                        if (waiting != null) {
+                        if (waiting != null && tx.full()) {
+                            more[0] = true; // the rest say so in the next transaction
+                        } else if (waiting != null) {
                             tx.update(waiting);
                         }
                         continue;
