@@ -30,13 +30,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The loops on a service whose tasks weigh about 6 MiB together, more than one transaction may
  * carry (WriteTx.ENTRY_MAX_BYTES): each pass writes a budget's worth and the next pass goes on,
- * where a pass that wrote everything at once was refused by the store again and again.
+ * where a pass that wrote everything at once was refused by the store again and again. And on
+ * tasks at the store's object cap: refused, they hold up nothing else.
  */
 class LargeServiceWritesTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
@@ -154,5 +156,64 @@ class LargeServiceWritesTest {
 
         runUntil(new SchedulerLoop(store),
                 () -> tasks(t -> t.getStatus().getErr().startsWith("waiting for an address")) == REPLICAS);
+    }
+
+    /** A task template that makes a service of it exactly {@code bytes} long serialised. */
+    private static TaskSpec templateForServiceOf(String id, int bytes) {
+        java.util.function.IntFunction<Service> service = pad -> Service.newBuilder().setId(id).setSpecVersion(1)
+                .setSpec(ServiceSpec.newBuilder().setName(id).setTaskTemplate(TaskSpec.newBuilder().setContainerSpec(
+                        ContainerSpec.newBuilder().setImage("app:1").addEnv("x".repeat(pad))))
+                        .setMode(ServiceMode.newBuilder().setReplicated(ReplicatedService.newBuilder().setReplicas(1))))
+                .build();
+        int framing = service.apply(500_000).getSerializedSize() - 500_000;
+        Service exact = service.apply(bytes - framing);
+        assertEquals(bytes, exact.getSerializedSize(), "test setup: the service's size");
+        return exact.getSpec().getTaskTemplate();
+    }
+
+    private void createReplicated(String id, TaskSpec template) throws Exception {
+        store.updateAndWait(tx -> tx.create(Service.newBuilder().setId(id).setSpecVersion(1)
+                .setSpec(ServiceSpec.newBuilder().setName(id).setTaskTemplate(template)
+                        .setMode(ServiceMode.newBuilder().setReplicated(ReplicatedService.newBuilder().setReplicas(1))))
+                .build()));
+    }
+
+    @Test
+    void aServiceWhoseTasksAreTooLargeToStoreDoesNotHoldUpTheOthers() throws Exception {
+        // the service is at the object cap: its task (the same template, and more) is over it
+        createReplicated("at-cap", templateForServiceOf("at-cap", WriteTx.OBJECT_MAX_BYTES));
+        createReplicated("small", template("app:1"));
+        Orchestrator orchestrator = new Orchestrator(store);
+
+        orchestrator.begin(CLOCK.instant());
+        orchestrator.runOnce(List.of(), CLOCK.instant());
+
+        assertEquals(1, (long) store.read(r -> r.tasksOfService("small").size()));
+        assertEquals(0, (long) store.read(r -> r.tasksOfService("at-cap").size()));
+    }
+
+    @Test
+    void aTaskTooLargeOncePlacedStaysPendingSayingWhyAndTheOthersArePlaced() throws Exception {
+        NodeRegistrar.register(store, new NodeRegistrar.Facts("node1", "host1", "127.0.0.1:1", "127.0.0.1:1",
+                List.of("runc"), "test"), true);
+        TaskStatus pending = TaskStatus.newBuilder().setState(TaskState.PENDING).build();
+        Task small = Task.newBuilder().setId("small").setServiceId("s1").setSlot(1).setSpec(template("app:1"))
+                .setDesiredState(TaskState.RUNNING).setStatus(pending).build();
+        // a few bytes under the cap: placing it adds the node and a longer status
+        Task nearCap = small.toBuilder().setId("near-cap").setSlot(2).build();
+        int framing = nearCap.getSerializedSize() - nearCap.getSpec().getContainerSpec().getEnv(0).length();
+        nearCap = nearCap.toBuilder().setSpec(nearCap.getSpec().toBuilder().setContainerSpec(nearCap.getSpec()
+                .getContainerSpec().toBuilder().setEnv(0, "x".repeat(WriteTx.OBJECT_MAX_BYTES - 8 - framing)))).build();
+        assertTrue(nearCap.getSerializedSize() <= WriteTx.OBJECT_MAX_BYTES, "test setup: " + nearCap.getSerializedSize());
+        Task stored = nearCap;
+        store.updateAndWait(tx -> tx.create(stored));
+        store.updateAndWait(tx -> tx.create(small));
+        SchedulerLoop scheduler = new SchedulerLoop(store);
+
+        runUntil(scheduler, () -> store.read(r -> r.task("small").orElseThrow().getNodeId()).equals("node1"));
+
+        Task refused = store.read(r -> r.task("near-cap")).orElseThrow();
+        assertEquals("", refused.getNodeId());
+        assertTrue(refused.getStatus().getErr().endsWith("one object may be at most 1 MiB"), refused.getStatus().getErr());
     }
 }
