@@ -119,16 +119,27 @@ final class MembershipFollowingClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the clients outside the lock: closing a client fails the requests still in flight on
+     * it, and their callbacks call {@link #renew} (a close under the lock waited for those
+     * callbacks while they waited for the lock).
+     */
     @Override
-    public synchronized void close() throws IOException {
-        if (closed) {
-            return;
+    public void close() throws IOException {
+        List<Runnable> retiring;
+        RaftClient last;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            retiring = retirer.shutdownNow();
+            last = client;
+            client = null;
         }
-        closed = true;
-        List<Runnable> retiring = retirer.shutdownNow();
         retiring.forEach(Runnable::run);
-        if (client != null) {
-            client.close();
+        if (last != null) {
+            last.close();
         }
     }
 }
