@@ -23,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -170,6 +169,33 @@ class StoreSizeCapsTest {
     }
 
     @Test
+    void anObjectStoredBeforeTheCapsCanStillBeRemoved() throws Exception {
+        // written around the store's caps, as an older version could
+        Service legacy = serviceOf("legacy", 2 * WriteTx.OBJECT_MAX_BYTES);
+        proposer.propose(StoreCommand.newBuilder().addActions(StoreAction.newBuilder()
+                .setKind(StoreAction.Kind.CREATE).setObject(ObjectKind.wrap(legacy))).addExpectedVersions(0).build()).join();
+        Service stored = store.read(r -> r.service("id-legacy")).orElseThrow();
+
+        store.updateAndWait(tx -> tx.delete(stored));
+
+        assertTrue(store.read(r -> r.service("id-legacy")).isEmpty());
+        StoreCommand delete = proposer.proposed.get(proposer.proposed.size() - 1);
+        assertTrue(delete.getSerializedSize() < 100, "a delete carries the id alone: " + delete.getSerializedSize());
+    }
+
+    @Test
+    void aDeleteStillFailsWhenItsObjectChangedSinceItWasRead() throws Exception {
+        store.updateAndWait(tx -> tx.create(service("web", 10)));
+        Service read = store.read(r -> r.service("id-web")).orElseThrow();
+        store.updateAndWait(tx -> tx.update(read.toBuilder().setSpec(read.getSpec().toBuilder().putLabels("more", "x")).build()));
+
+        StoreException e = assertThrows(StoreException.class, () -> store.updateAndWait(tx -> tx.delete(read)));
+
+        assertEquals(StoreException.Reason.CONFLICT, e.reason());
+        assertTrue(store.read(r -> r.service("id-web")).isPresent());
+    }
+
+    @Test
     void theBudgetPlusOneObjectAndItsFramingFitsTheEntryCap() {
         // full() is checked before each add: a batch is below the budget, then takes one more object
         long worstBatch = (long) WriteTx.ENTRY_BUDGET_BYTES + WriteTx.OBJECT_MAX_BYTES + 64;
@@ -214,6 +240,5 @@ class StoreSizeCapsTest {
         long proposed = proposer.proposed.get(0).getSerializedSize();
         assertTrue(counted[0] <= proposed && proposed - counted[0] <= 16,
                 "within the entry's own few header bytes: counted " + counted[0] + ", proposed " + proposed);
-        assertFalse(proposer.proposed.isEmpty());
     }
 }
