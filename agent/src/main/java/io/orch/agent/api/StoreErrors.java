@@ -12,6 +12,9 @@ final class StoreErrors {
             case CONFLICT -> HttpResponseStatus.CONFLICT;
             case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
             case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            // the request itself is wrong (an object over the store's size caps): Docker's
+            // InvalidParameter, which the CLI shows as is; retrying the same request never helps
+            case TOO_LARGE -> HttpResponseStatus.BAD_REQUEST;
         };
     }
 

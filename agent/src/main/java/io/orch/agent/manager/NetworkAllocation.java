@@ -48,10 +48,11 @@ final class NetworkAllocation {
      * @param updates    existing tasks that got (some of) their missing addresses, or a new reason
      * @param service    the service with its new VIPs, or null when they did not change
      * @param incomplete some task or VIP still waits for an address (a network is full)
+     * @param deferred   existing tasks waiting for an address were left for the next pass (the budget was used)
      */
-    record Result(List<Task> creates, List<Task> updates, Service service, boolean incomplete) {
-        static Result nothing(List<Task> creates) {
-            return new Result(creates, List.of(), null, false);
+    record Result(List<Task> creates, List<Task> updates, Service service, boolean incomplete, boolean deferred) {
+        static Result nothing(List<Task> creates, boolean deferred) {
+            return new Result(creates, List.of(), null, false, deferred);
         }
     }
 
@@ -61,20 +62,30 @@ final class NetworkAllocation {
      * Allocates for {@code creates}, fills the missing addresses of {@code service}'s existing
      * tasks that still wait for placement (except those in {@code untouchable}, which the
      * caller's transaction already rewrites), and reconciles the service's VIPs with its
-     * networks. Writes the moved networks to {@code tx}; the caller writes the rest.
+     * networks. Writes the moved networks to {@code tx}; the caller writes the rest. Existing
+     * tasks are rewritten up to about {@code budget} bytes (see {@link BoundedTaskWrites}); the
+     * others wait for the next pass ({@link Result#deferred()}).
      */
-    static Result allocate(WriteTx tx, Service service, List<Task> creates, List<Task> existing, Set<String> untouchable) {
+    static Result allocate(WriteTx tx, Service service, List<Task> creates, List<Task> existing, Set<String> untouchable,
+            long budget) {
         ReadTx read = tx.read();
         if (!namesNetworks(service, creates, existing)) {
-            return Result.nothing(creates); // the common case: no networks, no store scan
+            return Result.nothing(creates, false); // the common case: no networks, no store scan
         }
         Map<String, Network> networks = new HashMap<>();
         read.networks().forEach(n -> networks.put(n.getId(), n));
         List<Task> waiting = new ArrayList<>();
+        long bytes = 0;
+        boolean deferred = false;
         for (Task t : existing) {
             if (!untouchable.contains(t.getId()) && TaskStates.awaitingPlacement(t) && !TaskStates.finished(t)
                     && !NetworkAttachments.missing(t, networks).isEmpty()) {
+                if (bytes + t.getSerializedSize() > budget) {
+                    deferred = true;
+                    break;
+                }
                 waiting.add(t);
+                bytes += t.getSerializedSize();
             }
         }
         List<Task> all = new ArrayList<>(creates);
@@ -82,7 +93,7 @@ final class NetworkAllocation {
         // the nodes' own ingress addresses are held too: a task never gets one of them
         NetworkPlanner planner = new NetworkPlanner(networks, () -> HeldAddresses.of(read.services(), read.tasks(), read.nodes()));
         if (!planner.needsWork(service, all)) {
-            return Result.nothing(creates);
+            return Result.nothing(creates, deferred);
         }
         NetworkPlan plan = planner.plan(service, all);
         plan.networks().forEach(tx::update);
@@ -93,7 +104,7 @@ final class NetworkAllocation {
                 updates.add(planned);
             }
         }
-        return new Result(plan.tasks().subList(0, creates.size()), updates, plan.service(), plan.incomplete());
+        return new Result(plan.tasks().subList(0, creates.size()), updates, plan.service(), plan.incomplete(), deferred);
     }
 
     /** Whether anything here could involve a network: the service, its VIPs, or one of the tasks. */

@@ -96,7 +96,10 @@ public final class NodeHealthLoop extends StoreLoop {
     protected Instant reconcile(Instant now) throws StoreException {
         if (dirty.getAndSet(false)) {
             try {
-                writeChanges(now);
+                if (writeChanges(now)) {
+                    dirty.set(true);
+                    return now; // the rest of the changes at once
+                }
             } catch (StoreException e) {
                 dirty.set(true);
                 throw e;
@@ -105,14 +108,21 @@ public final class NodeHealthLoop extends StoreLoop {
         return now.plus(POLL);
     }
 
-    private void writeChanges(Instant now) throws StoreException {
+    /** Writes what gossip changed; true when some was left for the next pass (the entry budget was used). */
+    private boolean writeChanges(Instant now) throws StoreException {
         Map<String, MemberInfo> members = membership.members();
         boolean graceOver = startedAt != null && !now.isBefore(startedAt.plus(unknownGrace));
         List<String> changed = new ArrayList<>();
+        boolean[] more = {false};
         store.updateAndWait(tx -> {
             changed.clear();
+            more[0] = false;
             for (Node node : tx.read().nodes()) {
                 Node updated = judge(node, members.get(node.getId()), graceOver);
+                if (updated != null && tx.full()) {
+                    more[0] = true; // a large cluster cut off at once: the rest in the next transaction
+                    break;
+                }
                 if (updated != null) {
                     tx.update(updated); // version-checked: lost races are recomputed next pass
                     changed.add(node.getId() + " " + updated.getStatus().getState());
@@ -122,6 +132,7 @@ public final class NodeHealthLoop extends StoreLoop {
         if (!changed.isEmpty()) {
             log.info("node status from gossip: {}", changed);
         }
+        return more[0];
     }
 
     /** The node as gossip says it should be, or null when its status is already right. */

@@ -96,14 +96,24 @@ public final class Orchestrator extends ServiceLoop {
                 }
             }
             Instant wake = plan.wakeAt();
-            List<Task> creates = plan.create;
+            BoundedTaskWrites writes = BoundedTaskWrites.of(plan.create, plan.update, plan.delete,
+                    WriteTx.ENTRY_BUDGET_BYTES);
+            if (writes.deferred()) {
+                again(serviceId); // the rest of the plan goes in the next transaction
+            }
+            List<Task> creates = writes.create();
             if (service.isPresent()) {
                 // also the pass that notices a service's networks changed (its VIPs follow) and
-                // that retries tasks still waiting for an address
+                // that retries tasks still waiting for an address; it leaves alone every task the
+                // plan changes, in this transaction or a later one
                 Set<String> rewritten = new HashSet<>();
                 plan.update.forEach(t -> rewritten.add(t.getId()));
                 plan.delete.forEach(t -> rewritten.add(t.getId()));
-                NetworkAllocation.Result addresses = NetworkAllocation.allocate(tx, service.get(), creates, tasks, rewritten);
+                NetworkAllocation.Result addresses = NetworkAllocation.allocate(tx, service.get(), creates, tasks, rewritten,
+                        WriteTx.ENTRY_BUDGET_BYTES - writes.bytes());
+                if (addresses.deferred()) {
+                    again(serviceId);
+                }
                 creates = addresses.creates();
                 addresses.updates().forEach(tx::update);
                 if (addresses.service() != null) {
@@ -118,8 +128,8 @@ public final class Orchestrator extends ServiceLoop {
                 wakeAt(serviceId, wake);
             }
             creates.forEach(tx::create);
-            plan.update.forEach(tx::update);
-            plan.delete.forEach(tx::delete);
+            writes.update().forEach(tx::update);
+            writes.delete().forEach(tx::delete);
         });
     }
 

@@ -145,7 +145,9 @@ public final class SchedulerLoop extends StoreLoop {
                         // started now it would run without its address on that network; the
                         // orchestrator fills it in (and says why not yet), then it comes back here
                         Task waiting = waitingForAddress(t, missing.get(0), now);
-                        if (waiting != null) {
+                        if (waiting != null && tx.full()) {
+                            more[0] = true; // the rest say so in the next transaction
+                        } else if (waiting != null) {
                             tx.update(waiting);
                         }
                         continue;
@@ -170,12 +172,29 @@ public final class SchedulerLoop extends StoreLoop {
                     break;
                 }
                 Task update = update(p, now);
-                if (update != null) {
+                if (update != null && update.getSerializedSize() > WriteTx.OBJECT_MAX_BYTES) {
+                    tooLarge(tx, p.task(), update.getSerializedSize(), now);
+                } else if (update != null) {
                     tx.update(update);
                 }
             }
         });
         return more[0];
+    }
+
+    /**
+     * A task just under the store's object cap may go over it once placed (its node and status
+     * added): written, it would have the store refuse the whole batch, every pass, and so hold up
+     * every placement in the cluster. It stays pending, saying why (a status change carries only
+     * the status, so it is never too large itself).
+     */
+    private static void tooLarge(WriteTx tx, Task t, int placedBytes, Instant now) {
+        String why = "too large to place: the task would be " + placedBytes + " bytes serialised; one object may be at most "
+                + (WriteTx.OBJECT_MAX_BYTES >> 20) + " MiB";
+        if (!t.getStatus().getErr().equals(why)) {
+            tx.updateTaskStatus(t.getId(), TaskStatus.newBuilder().setState(TaskState.PENDING)
+                    .setMessage("pending task scheduling").setErr(why).setTimestamp(Times.timestamp(now)).build());
+        }
     }
 
     /** The task as the placement leaves it, or null when nothing changes (still pending for the same reason). */

@@ -6,6 +6,7 @@ import io.orch.raft.store.ClusterStore;
 import io.orch.raft.store.ReadTx;
 import io.orch.raft.store.StoreEvent;
 import io.orch.raft.store.StoreException;
+import io.orch.raft.store.TooLargeException;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -17,7 +18,9 @@ import java.util.Set;
  * A control loop that reconciles one service at a time (the orchestrator, the updater): a
  * service is looked at again when it or one of its tasks changes, when a wake-up it asked for
  * comes due, and on every full pass (node and cluster changes can touch every service). A
- * service whose write conflicted with a concurrent one is simply read again next turn.
+ * service whose write conflicted with a concurrent one is simply read again next turn. One whose
+ * write the store refuses as too large (tasks near its object cap) is logged and left to its next
+ * change: the same write would be refused again, and must not hold up the other services.
  */
 abstract class ServiceLoop extends StoreLoop {
     private final Set<String> dirty = new HashSet<>();
@@ -85,6 +88,8 @@ abstract class ServiceLoop extends StoreLoop {
         for (String serviceId : work) {
             try {
                 reconcileService(serviceId, now);
+            } catch (TooLargeException e) {
+                log.warn("service {} not reconciled: {}", serviceId, e.getMessage());
             } catch (StoreException e) {
                 dirty.add(serviceId); // a concurrent write (API, another loop, a worker): read again next turn
                 throw e;

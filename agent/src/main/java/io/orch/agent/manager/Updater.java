@@ -8,6 +8,7 @@ import io.orch.raft.store.Ids;
 import io.orch.raft.store.ObjectKind;
 import io.orch.raft.store.StoreEvent;
 import io.orch.raft.store.StoreException;
+import io.orch.raft.store.WriteTx;
 import io.orch.scheduler.network.IngressPorts;
 import io.orch.scheduler.orchestrator.Readiness;
 import io.orch.scheduler.orchestrator.RollingUpdate;
@@ -74,9 +75,15 @@ public final class Updater extends ServiceLoop {
             RollingUpdate.Step step = RollingUpdate.step(service.get(), tasks, nodes, new TaskFactory(ids, now),
                     seen, readiness);
             wakeAt(serviceId, step.tasks.wakeAt());
+            // the rest of a large step (parallelism 0 on many replicas) in the next transactions
+            BoundedTaskWrites writes = BoundedTaskWrites.of(step.tasks.create, step.taskUpdates(), List.of(),
+                    WriteTx.ENTRY_BUDGET_BYTES);
+            if (writes.deferred()) {
+                again(serviceId);
+            }
             // addresses for the new tasks only; the orchestrator retries tasks still waiting for one
-            NetworkAllocation.Result addresses = NetworkAllocation.allocate(tx, service.get(), step.tasks.create,
-                    List.of(), Set.of());
+            NetworkAllocation.Result addresses = NetworkAllocation.allocate(tx, service.get(), writes.create(),
+                    List.of(), Set.of(), 0);
             Service serviceUpdate = NetworkAllocation.merged(step.service(), addresses);
             if (serviceUpdate != null && !serviceUpdate.getSpec().getEndpointSpec().equals(service.get().getSpec().getEndpointSpec())) {
                 serviceUpdate = withPortsOfItsSpec(read, serviceUpdate);
@@ -88,7 +95,7 @@ public final class Updater extends ServiceLoop {
                 tx.update(serviceUpdate);
             }
             addresses.creates().forEach(tx::create);
-            step.taskUpdates().forEach(tx::update);
+            writes.update().forEach(tx::update);
         });
     }
 

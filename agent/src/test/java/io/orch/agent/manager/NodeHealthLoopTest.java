@@ -59,8 +59,41 @@ class NodeHealthLoopTest {
         loop.runOnce(events.pollAll(Duration.ZERO), clock.instant());
     }
 
+    private long bigNodesDown() {
+        return store.read(r -> r.nodes().stream()
+                .filter(n -> n.getId().startsWith("big") && n.getStatus().getState() == NodeStatus.State.DOWN).count());
+    }
+
     private NodeStatus status(String id) {
         return store.read(r -> r.node(id)).orElseThrow().getStatus();
+    }
+
+    @Test
+    void aLargeClusterCutOffAtOnceGoesDownOverSeveralTransactions() throws Exception {
+        // 300 nodes of about 20 KB: about 6 MB of node updates, more than one transaction carries
+        for (int first = 0; first < 300; first += 50) {
+            int from = first;
+            store.updateAndWait(tx -> {
+                for (int i = from; i < from + 50; i++) {
+                    tx.create(Node.newBuilder().setId("big" + i)
+                            .setSpec(NodeSpec.newBuilder().setRole(NodeSpec.Role.WORKER).putLabels("blob", "x".repeat(20_000)))
+                            .setStatus(NodeStatus.newBuilder().setState(NodeStatus.State.READY)).build());
+                }
+            });
+        }
+        for (int i = 0; i < 300; i++) {
+            gossip.set("big" + i, MemberHealth.ALIVE);
+        }
+        pass();
+        for (int i = 0; i < 300; i++) {
+            gossip.set("big" + i, MemberHealth.DEAD);
+        }
+
+        for (int passes = 0; passes < 10 && bigNodesDown() < 300; passes++) {
+            pass();
+        }
+
+        assertEquals(300, bigNodesDown());
     }
 
     @Test

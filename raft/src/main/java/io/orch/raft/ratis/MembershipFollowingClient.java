@@ -30,6 +30,11 @@ import java.util.function.Supplier;
  * call to {@link #get} compares the membership this replica sees with the client's and, when it
  * changed, builds a new client and retires the old one: requests already in flight on it keep going
  * and it is closed once they must have finished.
+ *
+ * <p>A client through which a proposal failed is replaced at once ({@link #renew}): a Ratis client
+ * whose ordered requests ran out of retries is dead for good (its sliding window keeps the error and
+ * fails every later request with "client-...->RAFT is closed"), and one still retrying a request
+ * its caller gave up on holds the requests after it back.
  */
 final class MembershipFollowingClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MembershipFollowingClient.class);
@@ -84,6 +89,24 @@ final class MembershipFollowingClient implements AutoCloseable {
         return client;
     }
 
+    /**
+     * After a proposal through {@code failed} failed: the next {@link #get} builds a new client,
+     * and {@code failed} is closed at once (on another thread: closing waits for its channels),
+     * which ends the retries of what it still carried (an entry Ratis refuses made each new
+     * leader step down in turn) and fails the requests still in flight on it: their callers see a
+     * failure, as after a timeout, and write again. A no-op when {@code failed} was replaced already.
+     */
+    synchronized void renew(RaftClient failed, Throwable why) {
+        if (closed || client != failed) {
+            return;
+        }
+        client = null;
+        clientPeers = null;
+        LOG.warn("a raft proposal failed ({}); its client {} is closed and the next proposal goes through a new one",
+                why.toString(), failed.getId());
+        retirer.execute(() -> closeQuietly(failed)); // under the lock: close() has not shut the retirer down
+    }
+
     private static List<RaftPeer> sorted(Collection<RaftPeer> peers) {
         return peers.stream().sorted(Comparator.comparing(p -> p.getId().toString())).toList();
     }
@@ -96,16 +119,27 @@ final class MembershipFollowingClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the clients outside the lock: closing a client fails the requests still in flight on
+     * it, and their callbacks call {@link #renew} (a close under the lock waited for those
+     * callbacks while they waited for the lock).
+     */
     @Override
-    public synchronized void close() throws IOException {
-        if (closed) {
-            return;
+    public void close() throws IOException {
+        List<Runnable> retiring;
+        RaftClient last;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            retiring = retirer.shutdownNow();
+            last = client;
+            client = null;
         }
-        closed = true;
-        List<Runnable> retiring = retirer.shutdownNow();
         retiring.forEach(Runnable::run);
-        if (client != null) {
-            client.close();
+        if (last != null) {
+            last.close();
         }
     }
 }

@@ -20,6 +20,25 @@ final class RatisProperties {
     static final int PROPOSALS_IN_FLIGHT_MAX = 1_000;
     /** Ratis' own limit, above orch's: its client's send blocks at this limit, and must never. */
     private static final int OUTSTANDING_PROPOSALS_MAX = 2 * PROPOSALS_IN_FLIGHT_MAX;
+    /**
+     * The largest log entry a replica takes: Ratis' log appender buffer byte limit (4 MiB by
+     * default). A leader refuses a larger entry and steps down, which closes the clients' streams
+     * before the refusal reaches them: the client retried it on each new leader, stepping each
+     * down in turn, until its retries ran out. The same limit bounds one append batch to a
+     * follower and the entries read back from a segment. Twice the store's entry cap
+     * (WriteTx.ENTRY_MAX_BYTES, 4 MiB), so a transaction the store lets through always fits.
+     */
+    static final int LOG_ENTRY_MAX_BYTES = 8 << 20;
+    /** What {@link RatisProposer} sends at most: a log entry less room for Ratis' own fields around the command. */
+    static final int PROPOSAL_MAX_BYTES = LOG_ENTRY_MAX_BYTES - (64 << 10);
+    /** Ratis writes each entry whole through this buffer: at least the largest entry plus its size and checksum. */
+    static final int LOG_WRITE_BUFFER_BYTES = LOG_ENTRY_MAX_BYTES + (1 << 20);
+    /**
+     * gRPC's message size limit (Ratis' default, set so nobody lowers it by accident): it carries
+     * an append batch (up to {@link #LOG_ENTRY_MAX_BYTES}; Ratis requires 1 MiB more), a client's
+     * proposal, and a snapshot chunk (16 MiB by default).
+     */
+    static final int MESSAGE_MAX_BYTES = 64 << 20;
 
     private RatisProperties() {
     }
@@ -27,6 +46,7 @@ final class RatisProperties {
     static RaftProperties from(RaftSettings settings) {
         RaftProperties p = new RaftProperties();
         rpc(p, settings);
+        sizes(p);
         durability(p, settings);
         snapshots(p, settings);
         timeouts(p, settings);
@@ -50,6 +70,13 @@ final class RatisProperties {
         GrpcConfigKeys.Client.setHost(p, hostPort.host());
         GrpcConfigKeys.Client.setPort(p, hostPort.port());
         RaftClientConfigKeys.Async.setOutstandingRequestsMax(p, OUTSTANDING_PROPOSALS_MAX);
+    }
+
+    /** The sizes an entry must fit, all above the store's caps with margin (see {@link #LOG_ENTRY_MAX_BYTES}). */
+    private static void sizes(RaftProperties p) {
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(LOG_ENTRY_MAX_BYTES));
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(LOG_WRITE_BUFFER_BYTES));
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(MESSAGE_MAX_BYTES));
     }
 
     /**

@@ -5,6 +5,7 @@ import io.orch.api.proto.StoreCommand;
 import io.orch.raft.ApplyResult;
 import io.orch.raft.CommandApplier;
 import io.orch.raft.Proposer;
+import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
@@ -100,7 +101,7 @@ public final class RatisProposer implements Proposer {
     private volatile boolean closed; // written under this (close); volatile for the lock-free checks
     private volatile long startMillis = -1; // written under this (start)
     /** Proposals sent and not yet answered: failed early when the leader is lost (see {@link #watchLeaderContact}). */
-    private final Set<CompletableFuture<ApplyResult>> pending = ConcurrentHashMap.newKeySet();
+    private final Set<InFlight> pending = ConcurrentHashMap.newKeySet();
     private final ProposalAdmission admission = new ProposalAdmission(RatisProperties.PROPOSALS_IN_FLIGHT_MAX);
     // replaced under this (start); the clock itself is thread-safe (the contact watch feeds it, propose reads it)
     private volatile LeaderlessClock leaderless = new LeaderlessClock(System.nanoTime());
@@ -411,8 +412,8 @@ public final class RatisProposer implements Proposer {
             sinceLeaderContact(); // samples the leaderless clock
             if (!pending.isEmpty() && leaderlessTooLong(System.nanoTime())) {
                 NoQuorumException lost = noQuorum(null);
-                for (CompletableFuture<ApplyResult> p : pending) {
-                    p.completeExceptionally(lost); // it may still commit later, as after any timeout
+                for (InFlight p : pending) {
+                    p.fail(lost); // it may still commit if a leader holds it already, as after any timeout
                 }
             }
         } catch (RuntimeException e) {
@@ -503,10 +504,25 @@ public final class RatisProposer implements Proposer {
      * leader for two maximum election timeouts (enough for a normal failover, including a split
      * vote), as soon as that much time has passed without a leader while the proposal waits, else
      * when the propose timeout passes. Completes on a Ratis client thread: keep
-     * dependent actions short.
+     * dependent actions short. A command larger than one log entry may carry
+     * ({@link RatisProperties#PROPOSAL_MAX_BYTES}) is refused at once: the store's own caps keep
+     * its transactions well below, so this only guards against a writer that went around them.
+     * After a failed proposal, the next one goes through a new Ratis client
+     * ({@link MembershipFollowingClient#renew}).
      */
     @Override
     public CompletableFuture<ApplyResult> propose(StoreCommand command) {
+        int size = command.getSerializedSize();
+        if (size > RatisProperties.PROPOSAL_MAX_BYTES) {
+            return CompletableFuture.failedFuture(new ProposalFailedException("an entry of " + size
+                    + " bytes is more than one Raft log entry may carry (" + RatisProperties.PROPOSAL_MAX_BYTES
+                    + " bytes)", null));
+        }
+        return proposeAnySize(command);
+    }
+
+    /** {@link #propose} without its size check: tests hand Ratis an entry it refuses through this. */
+    CompletableFuture<ApplyResult> proposeAnySize(StoreCommand command) {
         Optional<ProposalFailedException> refused = refusal();
         if (refused.isPresent()) {
             return CompletableFuture.failedFuture(refused.get());
@@ -523,21 +539,29 @@ public final class RatisProposer implements Proposer {
         }
         long sent = System.nanoTime();
         long deadline = sent + settings.proposeTimeout().toNanos();
-        CompletableFuture<ApplyResult> result = new CompletableFuture<>();
-        pending.add(result);
-        result.whenComplete((r, e) -> pending.remove(result));
+        InFlight proposal;
         CompletableFuture<RaftClientReply> reply;
         try {
-            reply = clients.get().async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(command.toByteArray())));
+            MembershipFollowingClient through = clients;
+            proposal = new InFlight(new CompletableFuture<>(), through, through.get());
         } catch (RuntimeException e) {
             admission.release();
-            result.completeExceptionally(new ProposalFailedException("raft client refused the proposal", e));
+            return CompletableFuture.failedFuture(new ProposalFailedException("raft client refused the proposal", e));
+        }
+        CompletableFuture<ApplyResult> result = proposal.result();
+        pending.add(proposal);
+        result.whenComplete((r, e) -> pending.remove(proposal));
+        try {
+            reply = proposal.client().async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(command.toByteArray())));
+        } catch (RuntimeException e) {
+            admission.release();
+            proposal.fail(new ProposalFailedException("raft client refused the proposal", e));
             return result;
         }
         reply.whenComplete((r, e) -> admission.release());
         reply.orTimeout(settings.proposeTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, error) -> {
             if (error != null) {
-                result.completeExceptionally(failure(unwrap(error)));
+                proposal.fail(failure(unwrap(error)));
             } else if (!r.isSuccess()) {
                 result.completeExceptionally(failure(r.getException()));
             } else {
@@ -554,6 +578,18 @@ public final class RatisProposer implements Proposer {
             }
         });
         return result;
+    }
+
+    /** A proposal sent through {@code client} of {@code through}, not answered yet. */
+    private record InFlight(CompletableFuture<ApplyResult> result, MembershipFollowingClient through, RaftClient client) {
+        /**
+         * Fails the proposal, and first drops the client it went through (which may still be
+         * retrying it, or be dead for good): the caller's next proposal must find a new one.
+         */
+        void fail(ProposalFailedException why) {
+            through.renew(client, why);
+            result.completeExceptionally(why);
+        }
     }
 
     private Optional<ProposalFailedException> refusal() {

@@ -121,7 +121,8 @@ public final class ClusterStore implements CommandApplier {
     /**
      * Runs {@code body} against the current state and proposes its changes. Completes with the
      * apply result (which may be a rejection, e.g. a version conflict); an empty transaction
-     * completes at once with the current version.
+     * completes at once with the current version; one over the store's size caps fails at once
+     * with a {@link TooLargeException}, nothing proposed.
      */
     public CompletableFuture<ApplyResult> update(TxBody body) {
         StoreCommand command;
@@ -129,10 +130,10 @@ public final class ClusterStore implements CommandApplier {
         try {
             WriteTx tx = new WriteTx(state);
             body.run(tx);
-            if (tx.isEmpty()) {
+            command = tx.build(clock.millis()); // refuses, before anything is proposed, what is over the caps
+            if (command.getActionsCount() == 0) {
                 return CompletableFuture.completedFuture(ApplyResult.ok(state.version()));
             }
-            command = tx.build(clock.millis());
         } catch (StoreException e) {
             return CompletableFuture.failedFuture(e);
         } finally {
