@@ -19,7 +19,7 @@ public record TaskLimits(long maxTasks, long maxReplicasPerService) {
      * Heap one task the services ask for is allowed on a manager: a small task measured about
      * 2.3 KiB in the store (its object and the indices, 20,000 tasks); the store may hold twice
      * the limit with history, and a pass, a Raft snapshot or a {@code GET /tasks} answer holds
-     * further copies while it runs. With the launcher's 512 MiB heap: 32,768 tasks.
+     * further copies while it runs. With the launcher's -Xmx512m (495 MiB usable): 31,676 tasks.
      */
     public static final long HEAP_BYTES_PER_TASK = 16 * 1024;
     /** Never fewer than this by default, however small the heap (a test agent's). */
