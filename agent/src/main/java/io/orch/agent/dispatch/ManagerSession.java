@@ -1,5 +1,7 @@
 package io.orch.agent.dispatch;
 
+import io.orch.agent.worker.StatusBatches;
+
 import io.orch.api.concurrent.Ticker;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -216,8 +218,9 @@ final class ManagerSession {
             log.warn("node {} reported status for {} task(s) not assigned to it: refused", nodeId, refused.size());
         }
         StatusAck ack = StatusAck.newBuilder().setBatchId(batch.getBatchId()).addAllRefusedTaskIds(refused).build();
-        store.update(tx -> accepted.forEach(tx::updateTaskStatus)).whenComplete((result, error) -> {
-            if (error == null && result.ok()) {
+        // in as many entries as the store's budget needs: a node that reports thousands at once is not refused
+        StatusBatches.write(store, accepted).whenComplete((result, error) -> {
+            if (error == null) {
                 send(ManagerMessage.newBuilder().setStatusAck(ack).build());
             } else {
                 // the worker keeps unacknowledged status and sends it again on its next session

@@ -51,7 +51,7 @@ final class StatusReporter implements StatusSink, AutoCloseable {
                 inFlight = true;
             }
             try {
-                store.updateAndWait(tx -> batch.forEach(tx::updateTaskStatus), Duration.ofSeconds(10));
+                StatusBatches.writeAndWait(store, batch, Duration.ofSeconds(10)); // in entries the store takes
                 synchronized (this) {
                     inFlight = false;
                     notifyAll();
