@@ -1,5 +1,8 @@
 package io.orch.runtime.image;
 
+import io.orch.runtime.HostCommand;
+import io.orch.runtime.MountTable;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +28,7 @@ public final class TaskRootfs {
     /** Creates {@code taskDir/rootfs} on top of {@code imageRootfs}; returns the mode used. */
     public static Mode prepare(Path imageRootfs, Path taskDir) throws IOException {
         Path merged = taskDir.resolve("rootfs");
-        if (isMounted(merged)) {
+        if (MountTable.isMountPoint(merged)) {
             return Mode.OVERLAY; // already prepared (a retried start)
         }
         Files.createDirectories(merged);
@@ -33,11 +36,11 @@ public final class TaskRootfs {
             Path upper = Files.createDirectories(taskDir.resolve("upper"));
             Path work = Files.createDirectories(taskDir.resolve("work"));
             String opts = "lowerdir=" + imageRootfs + ",upperdir=" + upper + ",workdir=" + work;
-            run(List.of("mount", "-t", "overlay", "overlay", "-o", opts, merged.toString()));
+            HostCommand.run(List.of("mount", "-t", "overlay", "overlay", "-o", opts, merged.toString()));
             return Mode.OVERLAY;
         }
         if (isEmpty(merged)) {
-            run(List.of("cp", "-a", imageRootfs + "/.", merged.toString()));
+            HostCommand.run(List.of("cp", "-a", imageRootfs + "/.", merged.toString()));
         }
         return Mode.COPY;
     }
@@ -45,11 +48,11 @@ public final class TaskRootfs {
     /** Unmounts (or deletes the copy of) a task's rootfs; the writable layer goes too. Idempotent. */
     public static void release(Path taskDir) throws IOException {
         Path merged = taskDir.resolve("rootfs");
-        if (isMounted(merged)) {
+        if (MountTable.isMountPoint(merged)) {
             try {
-                run(List.of("umount", merged.toString()));
+                HostCommand.run(List.of("umount", merged.toString()));
             } catch (IOException e) {
-                run(List.of("umount", "-l", merged.toString())); // still busy: detach it, the kernel frees it later
+                HostCommand.run(List.of("umount", "-l", merged.toString())); // still busy: detach it, the kernel frees it later
             }
         }
         for (String d : new String[] {"rootfs", "upper", "work"}) {
@@ -77,9 +80,9 @@ public final class TaskRootfs {
             for (String d : new String[] {"lower", "upper", "work", "merged"}) {
                 Files.createDirectories(dir.resolve(d));
             }
-            run(List.of("mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + dir.resolve("lower") + ",upperdir="
+            HostCommand.run(List.of("mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + dir.resolve("lower") + ",upperdir="
                     + dir.resolve("upper") + ",workdir=" + dir.resolve("work"), dir.resolve("merged").toString()));
-            run(List.of("umount", dir.resolve("merged").toString()));
+            HostCommand.run(List.of("umount", dir.resolve("merged").toString()));
             return true;
         } catch (IOException e) {
             log.debug("overlayfs probe failed: {}", e.getMessage());
@@ -93,17 +96,10 @@ public final class TaskRootfs {
         }
     }
 
-    static boolean isMounted(Path p) throws IOException {
-        return io.orch.runtime.MountTable.isMountPoint(p);
-    }
 
     private static boolean isEmpty(Path dir) throws IOException {
         try (var s = Files.list(dir)) {
             return s.findAny().isEmpty();
         }
-    }
-
-    static void run(List<String> argv) throws IOException {
-        io.orch.runtime.HostCommand.run(argv);
     }
 }
