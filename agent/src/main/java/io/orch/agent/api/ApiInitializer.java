@@ -18,6 +18,7 @@ public final class ApiInitializer extends ChannelInitializer<Channel> {
     private final Path spoolDir;
     private final ApiLimits limits;
     private final ConnectionCaps caps;
+    private final ClientWarnings crossSiteWarnings = CrossSiteGuard.sharedWarnings();
 
     /**
      * @param handler           the shared request handler
@@ -58,7 +59,7 @@ public final class ApiInitializer extends ChannelInitializer<Channel> {
         ch.pipeline().addLast("http", new HttpServerCodec());
         ch.pipeline().addLast(ConnectionTimeouts.NAME, new ConnectionTimeouts(limits.headTimeout(), limits.idleTimeout()));
         // before the body is spooled or aggregated: a refused request's body is never read
-        ch.pipeline().addLast("cross-site", new CrossSiteGuard(plainTcp(ch)));
+        ch.pipeline().addLast("cross-site", new CrossSiteGuard(plainTcp(ch), crossSiteWarnings));
         if (spoolDir != null) {
             ch.pipeline().addLast("spool-uploads", new UploadSpooler(spoolDir));
         }

@@ -6,7 +6,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,14 +22,11 @@ import java.util.function.Consumer;
 final class ConnectionCaps {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionCaps.class);
     static final Duration WARN_EVERY = Duration.ofMinutes(1);
-    private static final String UNIX_SOCKET = "the unix socket";
 
     private final int perAddress;
     private final int local;
-    private final Ticker ticker;
-    private final Consumer<String> warn;
+    private final ClientWarnings warnings;
     private final Map<Object, Integer> open = new ConcurrentHashMap<>();
-    private final Map<Object, Long> lastWarned = new ConcurrentHashMap<>();
 
     /** Logging to this class's logger, on the JVM's monotonic clock. */
     ConnectionCaps(int perAddress, int local) {
@@ -45,8 +41,7 @@ final class ConnectionCaps {
     ConnectionCaps(int perAddress, int local, Ticker ticker, Consumer<String> warn) {
         this.perAddress = perAddress;
         this.local = local;
-        this.ticker = ticker;
-        this.warn = warn;
+        this.warnings = new ClientWarnings(WARN_EVERY, ticker, warn);
     }
 
     /** Counts the connection until it closes and returns true, or returns false if its client is at its cap. */
@@ -76,24 +71,11 @@ final class ConnectionCaps {
     }
 
     private static Object client(Channel ch) {
-        return ch.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null ? a.getAddress() : UNIX_SOCKET;
+        return ClientWarnings.clientOf(ch);
     }
 
     private void refused(Object client, int cap) {
-        long now = ticker.nanos();
-        boolean[] due = {false};
-        lastWarned.compute(client, (k, last) -> {
-            if (last != null && now - last < WARN_EVERY.toNanos()) {
-                return last;
-            }
-            due[0] = true;
-            return now;
-        });
-        if (due[0]) {
-            lastWarned.values().removeIf(t -> now - t >= WARN_EVERY.toNanos()); // forget clients quiet for a minute
-            String who = client instanceof InetAddress a ? a.getHostAddress() : client.toString();
-            warn.accept("refused API connections from " + who + ": it holds " + cap + " already, the most allowed"
-                    + " (closed at once; not logged again for a minute)");
-        }
+        warnings.warn(client, () -> "refused API connections from " + ClientWarnings.name(client) + ": it holds " + cap
+                + " already, the most allowed (closed at once; not logged again for a minute)");
     }
 }

@@ -9,6 +9,9 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.orch.api.concurrent.Ticker;
+
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -19,11 +22,24 @@ import java.util.Optional;
 final class CrossSiteGuard extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(CrossSiteGuard.class);
 
-    private final boolean checkHost;
+    /** One refusal line per client a minute: a page that keeps trying must not flood the log. */
+    static final Duration WARN_EVERY = Duration.ofMinutes(1);
 
-    /** @param checkHost whether this listener is plain-HTTP TCP, where Host must name a loopback address */
-    CrossSiteGuard(boolean checkHost) {
+    private final boolean checkHost;
+    private final ClientWarnings warnings;
+
+    /**
+     * @param checkHost whether this listener is plain-HTTP TCP, where Host must name a loopback address
+     * @param warnings  where refusals are logged, shared by the server's connections
+     */
+    CrossSiteGuard(boolean checkHost, ClientWarnings warnings) {
         this.checkHost = checkHost;
+        this.warnings = warnings;
+    }
+
+    /** The warnings a server's guards share: this class's logger, throttled per client. */
+    static ClientWarnings sharedWarnings() {
+        return new ClientWarnings(WARN_EVERY, Ticker.system(), LOG::warn);
     }
 
     @Override
@@ -33,7 +49,9 @@ final class CrossSiteGuard extends ChannelInboundHandlerAdapter {
             if (refusal.isPresent()) {
                 boolean ended = msg instanceof LastHttpContent;
                 ReferenceCountUtil.release(msg);
-                LOG.warn("refused {} {} from {}: {}", request.method(), request.uri(), ctx.channel().remoteAddress(), refusal.get());
+                Object client = ClientWarnings.clientOf(ctx.channel());
+                warnings.warn(client, () -> "refused " + request.method() + " " + request.uri() + " from "
+                        + ClientWarnings.name(client) + ": " + refusal.get() + " (its further refusals are not logged for a minute)");
                 HttpResponseStatus status = refusal.get().startsWith("Content-Type") ? HttpResponseStatus.BAD_REQUEST
                         : HttpResponseStatus.FORBIDDEN;
                 EdgeReplies.refuseAndClose(ctx, status, refusal.get(), ended);
