@@ -2,11 +2,11 @@ package io.orch.agent.api;
 
 import io.orch.runtime.image.Image;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The {@code filters} of {@code GET /containers/json} as Docker reads them: {@code id} (prefix),
@@ -21,9 +21,11 @@ final class ContainerFilter {
     private static final Set<String> HEALTH = Set.of("starting", "healthy", "unhealthy", "none");
 
     private final DockerFilters filters;
+    private final List<BoundedRegex> names;
 
-    private ContainerFilter(DockerFilters filters) {
+    private ContainerFilter(DockerFilters filters, List<BoundedRegex> names) {
         this.filters = filters;
+        this.names = names;
     }
 
     static ContainerFilter parse(Optional<String> raw) throws ApiException {
@@ -48,14 +50,11 @@ final class ContainerFilter {
                 throw ApiException.badRequest("invalid filter 'is-task=" + t + "'");
             }
         }
+        List<BoundedRegex> names = new ArrayList<>();
         for (String n : f.get("name")) {
-            try {
-                Pattern.compile(n);
-            } catch (PatternSyntaxException e) {
-                throw ApiException.badRequest("invalid filter 'name=" + n + "': " + e.getDescription());
-            }
+            names.add(BoundedRegex.compile("name=" + n, n)); // once per request, not once per container
         }
-        return new ContainerFilter(f);
+        return new ContainerFilter(f, List.copyOf(names));
     }
 
     /** Docker lists stopped containers without {@code all} when the status or exited filter asks for them. */
@@ -63,11 +62,12 @@ final class ContainerFilter {
         return filters.has("exited") || filters.get("status").stream().anyMatch(s -> !s.equals("running"));
     }
 
-    boolean matches(ContainerView c, Optional<Image> image) {
+    /** @throws ApiException 400 when a name filter's expression backtracks past its budget ({@link BoundedRegex}) */
+    boolean matches(ContainerView c, Optional<Image> image) throws ApiException {
         if (!filters.matchesPrefix("id", c.id())) {
             return false;
         }
-        if (filters.has("name") && filters.get("name").stream().noneMatch(n -> Pattern.compile(n).matcher("/" + c.name()).find())) {
+        if (!names.isEmpty() && !anyNameMatches("/" + c.name())) {
             return false;
         }
         if (!filters.matchesLabels("label", c.labels()) || !filters.matchesExact("status", c.state())) {
@@ -84,6 +84,15 @@ final class ContainerFilter {
             return false;
         }
         return !filters.has("ancestor") || filters.get("ancestor").stream().anyMatch(a -> ancestor(a, c, image));
+    }
+
+    private boolean anyNameMatches(String name) throws ApiException {
+        for (BoundedRegex n : names) {
+            if (n.find(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The image as the task names it (with or without tag/registry), or a prefix of its id. */
