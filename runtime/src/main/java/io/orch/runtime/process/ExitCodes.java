@@ -3,10 +3,10 @@ package io.orch.runtime.process;
 import io.orch.runtime.ExitResult;
 
 /**
- * Exit status as a shell reports it. The JDK already maps a death by signal N to 128+N
- * (ProcessHandleImpl: "what all Unix shells do"), so kill -9 gives 137 and SIGTERM 143. The JDK
- * hides whether the process really died of a signal or called exit(137) itself; like a shell we
- * read codes above 128 as signals, which is what users and Docker's API expect.
+ * Exit status as a shell reports it: the task's supervisor is a shell, which maps a death by
+ * signal N to 128+N, so kill -9 gives 137 and SIGTERM 143. That hides whether the process really
+ * died of a signal or called exit(137) itself; like a shell we read codes above 128 as signals,
+ * which is what users and Docker's API expect.
  */
 final class ExitCodes {
     static final String UNKNOWN_AFTER_REATTACH =
@@ -20,6 +20,11 @@ final class ExitCodes {
             return new ExitResult(code, signal, false, "exited with code " + code + " (signal " + signal + ")");
         }
         return new ExitResult(code, 0, false, "exited with code " + code);
+    }
+
+    /** The task's supervisor ended (killed) before it could record how the task ended. */
+    static ExitResult unrecorded() {
+        return new ExitResult(-1, 0, false, "exit code unknown: the task's supervisor was killed before it recorded it");
     }
 
     static ExitResult unknownAfterReattach() {

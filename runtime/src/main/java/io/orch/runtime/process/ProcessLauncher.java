@@ -34,12 +34,9 @@ final class ProcessLauncher {
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final long SESSION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    /** How long an exit waits for the stampers to write the task's last lines. */
-    static final long OUTPUT_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final Path setsid;
     private final Path perl;
-    private final List<Path> pipes = new ArrayList<>();
 
     ProcessLauncher(Path setsid, Path perl) {
         this.setsid = setsid;
@@ -60,7 +57,11 @@ final class ProcessLauncher {
         return config.taskDir().resolve(config.workingDir()); // an absolute workingDir wins
     }
 
-    Process launch(TaskConfig config, Map<String, String> env, Path workingDir) throws RuntimeFailure {
+    /** A started task: its own pid, and its supervisor's, which writes the task's exit status to {@code exitFile}. */
+    record Launched(long taskPid, long supervisorPid, long supervisorTicks, Path exitFile) {
+    }
+
+    Launched launch(TaskConfig config, Map<String, String> env, Path workingDir) throws RuntimeFailure {
         checkExecutable(config.argv().get(0), env, workingDir);
         try {
             Files.createDirectories(config.taskDir());
@@ -68,12 +69,12 @@ final class ProcessLauncher {
             throw new RuntimeFailure("cannot create task dir " + config.taskDir() + ": " + e.getMessage(), true, e);
         }
         // each line timed by a stamper of its own session, which outlives the agent as the task does;
-        // pipes named per start, so a restart never meets the pipe of a stamper still draining
+        // pipes and files named per start, so a restart never meets those of a previous run
         String run = Long.toString(System.nanoTime(), 36);
         Path stdout = config.taskDir().resolve("stdout-" + run + ".pipe");
         Path stderr = config.taskDir().resolve("stderr-" + run + ".pipe");
-        pipes.add(stdout);
-        pipes.add(stderr);
+        Path exitFile = config.taskDir().resolve("exit-" + run);
+        Path pidFile = config.taskDir().resolve("pids-" + run);
         try {
             LineStamper.start(setsid, perl, "stdout", stdout, LogFiles.in(config.taskDir()).stdout(), config.logs().rotation());
             LineStamper.start(setsid, perl, "stderr", stderr, LogFiles.in(config.taskDir()).stderr(), config.logs().rotation());
@@ -81,9 +82,14 @@ final class ProcessLauncher {
             throw new RuntimeFailure("cannot start the log stampers: " + e.getMessage(), true, e);
         }
         List<String> cleanExec = CleanSignals.wrap(perl, config.argv());
-        List<String> argv = new ArrayList<>();
-        argv.add(setsid.toString());
-        argv.addAll(cleanExec);
+        List<String> inSession = new ArrayList<>();
+        inSession.add(setsid.toString());
+        inSession.addAll(cleanExec);
+        List<String> supervisor = new ArrayList<>(List.of(SHELL, "-c", SUPERVISOR, "orch-task",
+                exitFile.toString(), pidFile.toString(), stdout.toString(), stderr.toString()));
+        supervisor.addAll(inSession);
+        List<String> argv = new ArrayList<>(List.of(setsid.toString(), "--fork"));
+        argv.addAll(supervisor);
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .directory(workingDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -91,29 +97,45 @@ final class ProcessLauncher {
                 .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
         pb.environment().clear();
         pb.environment().putAll(env);
-        Process process;
         try {
-            process = pb.start();
+            Process forker = pb.start();
+            // setsid --fork exits as soon as it has forked: the supervisor is not our child, so no
+            // JDK reaper thread waits on it for the task's lifetime
+            if (!forker.waitFor(SESSION_WAIT_NANOS, TimeUnit.NANOSECONDS) || forker.exitValue() != 0) {
+                forker.destroyForcibly();
+                throw new RuntimeFailure("setsid --fork did not start the task's supervisor", true);
+            }
         } catch (IOException e) {
             releaseStampers(stdout, stderr);
             throw new RuntimeFailure("cannot start process: " + e.getMessage(), true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeFailure("interrupted while starting the task", true, e);
         }
-        awaitTaskExec(process, List.of(argv, cleanExec));
-        return process;
+        long[] pids = awaitPids(pidFile);
+        long supervisorTicks = ProcStat.read(pids[0]).map(ProcStat::startTicks).orElse(-1L);
+        awaitTaskExec(pids[1], exitFile, List.of(supervisor, inSession, cleanExec));
+        return new Launched(pids[1], pids[0], supervisorTicks, exitFile);
     }
 
+    /** The shell that supervises one task; see {@link #SUPERVISOR}. */
+    static final String SHELL = "/bin/sh";
+
     /**
-     * After the task exited: waits (bounded) until its stampers have written its last lines and
-     * left (each removes its pipe), so whoever learns of the exit finds all the output in the
-     * files. A child the task left running in the background may keep a pipe open: then the
-     * exit is reported anyway once the bound has passed.
+     * Starts the task ($5...: setsid, the signal reset, the task) in the background, so that it
+     * gets a session and process group of its own, apart from this shell's: signals to the task's
+     * group never reach the supervisor, which is left to record how the task ended. Writes
+     * "SUPERVISOR_PID TASK_PID" to $2, lets go of the output pipes, waits for the task, gives the
+     * stampers up to 2 s to write the task's last lines (each removes its pipe, $3 and $4, when
+     * done), and writes the task's exit status (a shell's: 128+N for signal N) to $1, by rename.
      */
-    void awaitOutputDrained() {
-        long deadline = System.nanoTime() + OUTPUT_DRAIN_NANOS;
-        while (System.nanoTime() < deadline && pipes.stream().anyMatch(Files::exists)) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-    }
+    static final String SUPERVISOR = "e=\"$1\"; p=\"$2\"; o=\"$3\"; r=\"$4\"; shift 4; "
+            + "\"$@\" & t=$!; "
+            + "echo \"$$ $t\" > \"$p.tmp\" && mv \"$p.tmp\" \"$p\"; "
+            + "exec >/dev/null 2>&1; "
+            + "wait \"$t\"; c=$?; "
+            + "i=0; while { [ -e \"$o\" ] || [ -e \"$r\" ]; } && [ \"$i\" -lt 200 ]; do sleep 0.01; i=$((i+1)); done; "
+            + "echo \"$c\" > \"$e.tmp\" && mv \"$e.tmp\" \"$e\"";
 
     /** No task will write: a writer that opens and closes each pipe lets its stamper see the end and exit. */
     private static void releaseStampers(Path... pipes) {
@@ -126,29 +148,44 @@ final class ProcessLauncher {
         }
     }
 
-    /**
-     * pb.start() returns once setsid is exec'd, not once it has called setsid(2), exec'd the
-     * signal reset and that has exec'd the task. Wait for all of it (the command line is none of
-     * the wrappers' any more) so that the caller gets a task that really runs in its own session
-     * with clean signals: a stop right after start reaches the group and is not ignored, and /proc
-     * shows the task's program, not a wrapper in between.
-     */
-    private static void awaitTaskExec(Process process, List<List<String>> wrapperStages) throws RuntimeFailure {
+    /** The supervisor's and the task's pid, once the supervisor has written them. */
+    private static long[] awaitPids(Path pidFile) throws RuntimeFailure {
         long deadline = System.nanoTime() + SESSION_WAIT_NANOS;
         while (System.nanoTime() < deadline) {
-            Optional<ProcStat> stat = ProcStat.read(process.pid());
-            boolean ownSession = stat.isPresent() && stat.get().session() == process.pid()
-                    && stat.get().pgrp() == process.pid();
-            List<String> cmdline = ProcFs.commandLine(process.pid());
-            if (ownSession && !cmdline.isEmpty() && !wrapperStages.contains(cmdline)) {
-                return;
-            }
-            if (!process.isAlive()) {
-                return; // it ran and already exited (a fast task): waitFor reports the exit code
+            if (Files.exists(pidFile)) {
+                try {
+                    String[] words = Files.readString(pidFile).trim().split(" ");
+                    return new long[] {Long.parseLong(words[0]), Long.parseLong(words[1])};
+                } catch (IOException | RuntimeException e) {
+                    throw new RuntimeFailure("the task's supervisor wrote no pids: " + e.getMessage(), true, e);
+                }
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
-        process.destroyForcibly();
+        throw new RuntimeFailure("the task's supervisor did not start within 5s", true);
+    }
+
+    /**
+     * The supervisor has forked the task, which has yet to call setsid(2), exec the signal reset
+     * and that exec the task. Wait for all of it (the command line is none of the wrappers' any
+     * more) so that the caller gets a task that really runs in its own session with clean
+     * signals: a stop right after start reaches the group and is not ignored, and /proc shows the
+     * task's program, not a wrapper in between.
+     */
+    private static void awaitTaskExec(long pid, Path exitFile, List<List<String>> wrapperStages) throws RuntimeFailure {
+        long deadline = System.nanoTime() + SESSION_WAIT_NANOS;
+        while (System.nanoTime() < deadline) {
+            Optional<ProcStat> stat = ProcStat.read(pid);
+            boolean ownSession = stat.isPresent() && stat.get().session() == pid && stat.get().pgrp() == pid;
+            List<String> cmdline = ProcFs.commandLine(pid);
+            if (ownSession && !cmdline.isEmpty() && !wrapperStages.contains(cmdline)) {
+                return;
+            }
+            if (Files.exists(exitFile) || stat.isEmpty()) {
+                return; // it ran and already exited (a fast task): its exit file says how
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
         throw new RuntimeFailure("task did not start in its own session (setsid) within 5s", true);
     }
 

@@ -1,6 +1,7 @@
 package io.orch.runtime.process;
 
 import io.orch.runtime.ExecResult;
+import io.orch.runtime.ExitFileWatch;
 import io.orch.runtime.ExitResult;
 import io.orch.runtime.Fingerprint;
 import io.orch.runtime.LogFiles;
@@ -43,6 +44,8 @@ public final class ProcessRuntime extends TableBackedRuntime<ProcessTask> {
     private final Optional<Path> killBinary;
     private final PidProbe probe;
     private final ReattachedWatcher watcher;
+    /** Every task's exit, from the exit file its supervisor writes: one thread for all of them. */
+    private final ExitFileWatch exits = new ExitFileWatch("orch-process-exits");
 
     public ProcessRuntime() {
         this(Path.of("/usr/bin/setsid"), CleanSignals.PERL, ProcessGroupSignaller.findKillBinary());
@@ -111,19 +114,16 @@ public final class ProcessRuntime extends TableBackedRuntime<ProcessTask> {
         if (!Files.isDirectory(workingDir) && !workingDir.equals(config.taskDir())) {
             throw new RuntimeFailure("working dir " + workingDir + " does not exist", false);
         }
-        ProcessLauncher launcher = new ProcessLauncher(setsid, perl);
-        Process process = launcher.launch(config, env, workingDir);
-        long startMillis = process.info().startInstant().map(Instant::toEpochMilli).orElse(System.currentTimeMillis());
-        long startTicks = ProcStat.read(process.pid()).map(ProcStat::startTicks).orElse(-1L);
-        ProcessTask task = new ProcessTask(config.taskId(), process.pid(), startMillis, startTicks, ProcFs.bootId(),
-                config.taskDir(), workingDir, Optional.of(env), false);
-        // Our child: the JDK's reaper waits for it, so it never lingers as a zombie, and the exit
-        // status it reports is the shell's convention (see ExitCodes).
-        process.onExit().thenAccept(p -> {
-            launcher.awaitOutputDrained(); // the last lines in the files before the exit is known
-            complete(task, ExitCodes.fromExitValue(p.exitValue()));
-        });
+        ProcessLauncher.Launched launched = new ProcessLauncher(setsid, perl).launch(config, env, workingDir);
+        long pid = launched.taskPid();
+        long startMillis = ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()).map(Instant::toEpochMilli)
+                .orElse(System.currentTimeMillis());
+        long startTicks = ProcStat.read(pid).map(ProcStat::startTicks).orElse(-1L);
+        ProcessTask task = new ProcessTask(config.taskId(), pid, startMillis, startTicks, ProcFs.bootId(),
+                config.taskDir(), workingDir, Optional.of(env), false,
+                Optional.of(new ProcessTask.Supervisor(launched.supervisorPid(), launched.supervisorTicks(), launched.exitFile())));
         tasks.put(config.taskId(), task);
+        watchExit(task, task.supervisor.orElseThrow());
         // argv may carry secrets as much as env does: log only the program.
         log.info("task {} started as pid {} ({}, {} args)", config.taskId(), task.pid, config.argv().get(0),
                 config.argv().size() - 1);
@@ -148,6 +148,31 @@ public final class ProcessRuntime extends TableBackedRuntime<ProcessTask> {
             // a process with plain pipes for a task that asked for a terminal would be a silently ignored setting
             throw new RuntimeFailure("process runtime cannot give a task a terminal (TTY): use the runc runtime", false);
         }
+    }
+
+    /**
+     * The task's supervisor (not our child: it outlives the agent) reaps it and writes its exit
+     * status, a shell's (see ExitCodes), once the stampers have its last lines.
+     */
+    private void watchExit(ProcessTask task, ProcessTask.Supervisor supervisor) {
+        exits.watch(supervisor.exitFile(), () -> provablyGone(supervisor)).thenAccept(code -> complete(task,
+                code.isPresent() ? ExitCodes.fromExitValue(code.getAsInt()) : ExitCodes.unrecorded()));
+    }
+
+    /**
+     * The supervisor is known to be gone: no such pid, a stranger that reused it (another start
+     * time) or a zombie. Never when /proc could not be read (out of fds): that proves nothing.
+     */
+    private boolean provablyGone(ProcessTask.Supervisor supervisor) {
+        PidProbe.Result r = probe.probe(supervisor.pid());
+        return r instanceof PidProbe.Gone || r instanceof PidProbe.Alive alive
+                && (alive.stat().startTicks() != supervisor.startTicks() || alive.stat().zombie());
+    }
+
+    /** The supervisor is known to run: same pid and the same start time. */
+    private boolean knownAlive(ProcessTask.Supervisor supervisor) {
+        return probe.probe(supervisor.pid()) instanceof PidProbe.Alive alive
+                && alive.stat().startTicks() == supervisor.startTicks() && !alive.stat().zombie();
     }
 
     private void complete(ProcessTask task, ExitResult result) {
@@ -221,6 +246,7 @@ public final class ProcessRuntime extends TableBackedRuntime<ProcessTask> {
         stop(taskId, Duration.ZERO, Signal.KILL);
         tasks.remove(taskId, task);
         watcher.forget(task);
+        task.supervisor.ifPresent(s -> exits.forget(s.exitFile()));
         log.debug("task {} destroyed", taskId);
     }
 
@@ -292,19 +318,31 @@ public final class ProcessRuntime extends TableBackedRuntime<ProcessTask> {
         if (known != null && known.running() && known.pid == handle.pid()) {
             return true;
         }
+        Map<String, String> state = handle.driverState();
+        Optional<ProcessTask.Supervisor> supervisor = ProcessTask.Supervisor.fromState(state);
         ReattachCheck.Verdict verdict = ReattachCheck.check(handle, probe);
-        if (verdict instanceof ReattachCheck.NotOurs notOurs) {
+        // a supervisor of this boot that recorded the task's end, or is about to
+        boolean recorded = supervisor.isPresent() && ProcFs.bootId().equals(state.get(ProcessTask.STATE_BOOT_ID))
+                && (Files.exists(supervisor.get().exitFile()) || knownAlive(supervisor.get()));
+        if (verdict instanceof ReattachCheck.NotOurs notOurs && !recorded) {
             log.info("task {} not recovered: {}", handle.taskId(), notOurs.why());
             return false;
         }
-        Map<String, String> state = handle.driverState();
         Path taskDir = Path.of(state.getOrDefault(ProcessTask.STATE_TASK_DIR, "/"));
         long startTicks = verdict instanceof ReattachCheck.Same same ? same.stat().startTicks()
                 : parseTicks(state.get(ProcessTask.STATE_START_TICKS));
         ProcessTask task = new ProcessTask(handle.taskId(), handle.pid(), handle.startTimeMillis(), startTicks,
                 state.getOrDefault(ProcessTask.STATE_BOOT_ID, ProcFs.bootId()), taskDir,
                 Path.of(state.getOrDefault(ProcessTask.STATE_WORKING_DIR, taskDir.toString())),
-                Optional.empty(), true);
+                Optional.empty(), true, supervisor);
+        if (verdict instanceof ReattachCheck.NotOurs) {
+            // ended while no agent watched: its supervisor recorded how (or is about to)
+            log.info("task {} (pid {}) ended while the agent was away", handle.taskId(), handle.pid());
+            task.identityConfirmed = false; // its pid may be a stranger's by now: never signal it
+            tasks.put(handle.taskId(), task);
+            watchExit(task, supervisor.orElseThrow());
+            return true;
+        }
         if (verdict instanceof ReattachCheck.Unknown unknown) {
             task.identityConfirmed = false;
             log.warn("task {} re-attached to pid {} unconfirmed: {}", handle.taskId(), handle.pid(), unknown.why());
@@ -312,7 +350,11 @@ public final class ProcessRuntime extends TableBackedRuntime<ProcessTask> {
             log.info("task {} re-attached to pid {}", handle.taskId(), handle.pid());
         }
         tasks.put(handle.taskId(), task);
-        watcher.watch(task, this::complete);
+        if (supervisor.isPresent()) {
+            watchExit(task, supervisor.get()); // its real exit status, though it is not our child
+        } else {
+            watcher.watch(task, this::complete); // started by an agent from before exit files: no code to learn
+        }
         return true;
     }
 
@@ -324,14 +366,16 @@ public final class ProcessRuntime extends TableBackedRuntime<ProcessTask> {
         }
     }
 
-    /** Drives one round of the re-attached tasks' watcher (tests). */
+    /** Drives one round of the re-attached tasks' watchers (tests). */
     void pollReattached() {
         watcher.poll();
+        exits.rescan();
     }
 
     /** Stops supervising. Tasks keep running on purpose: the next agent re-attaches to them. */
     @Override
     public void close() {
         watcher.close();
+        exits.close();
     }
 }

@@ -79,8 +79,8 @@ class FdExhaustionTest {
         ProcessHandle.of(h.pid()).orElseThrow().destroyForcibly();
         await().atMost(DEADLINE).until(() -> !ProcessHandle.of(h.pid()).map(ProcessHandle::isAlive).orElse(false));
         nextAgent.pollReattached();
-        assertEquals(-1, nextAgent.waitFor("survivor").get(DEADLINE.toSeconds(), TimeUnit.SECONDS).exitCode(),
-                "the exit is reported once it is proven");
+        assertEquals(137, nextAgent.waitFor("survivor").get(DEADLINE.toSeconds(), TimeUnit.SECONDS).exitCode(),
+                "the exit is reported once it is proven, with the code its supervisor recorded");
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.orch.runtime.ExitResult;
 import io.orch.runtime.Fingerprint;
 import io.orch.runtime.ResourceUsage;
 import io.orch.runtime.RuntimeFailure;
+import io.orch.runtime.Signal;
 import io.orch.runtime.TaskConfig;
 import io.orch.runtime.TaskHandle;
 import io.orch.runtime.logs.LogFileText;
@@ -332,8 +333,17 @@ class ProcessRuntimeTest {
         assertTrue(unknown.getCause().getMessage().contains("unknown task"));
     }
 
+    /** A handle as an agent from before task supervisors wrote it: pid and start time only. */
+    private static TaskHandle withoutSupervisor(TaskHandle h) {
+        Map<String, String> state = new HashMap<>(h.driverState());
+        state.remove(ProcessTask.STATE_SUPERVISOR_PID);
+        state.remove(ProcessTask.STATE_SUPERVISOR_TICKS);
+        state.remove(ProcessTask.STATE_EXIT_FILE);
+        return new TaskHandle(h.taskId(), h.runtime(), h.pid(), h.startTimeMillis(), h.containerId(), state);
+    }
+
     @Test
-    void recoverReattachesToALiveProcessAndReportsItsExitAsUnknown() throws Exception {
+    void recoverReattachesToALiveProcessAndReportsItsRealExitCode() throws Exception {
         TaskHandle h = start(config("reattach", Map.of("FOO", "carried"), null, "sleep", "1000"));
         ProcessRuntime nextAgent = new ProcessRuntime();
         others.add(nextAgent);
@@ -345,6 +355,32 @@ class ProcessRuntimeTest {
                 "exec after re-attach gets the task's env back from /proc");
         var exit = nextAgent.waitFor("reattach");
         assertFalse(exit.isDone());
+        ProcessHandle.of(h.pid()).orElseThrow().destroyForcibly();
+        ExitResult r = exit.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(137, r.exitCode(), "recorded by the task's supervisor, though the task is not our child: " + r.message());
+        assertEquals(9, r.signal());
+    }
+
+    @Test
+    void aTaskThatEndedWhileNoAgentRanIsRecoveredWithItsExitCode() throws Exception {
+        TaskHandle h = start("ended-away", "sh", "-c", "exit 3");
+        exitOf(runtime, "ended-away");
+        runtime.close(); // the agent stops watching; a new one takes over
+        ProcessRuntime nextAgent = new ProcessRuntime();
+        others.add(nextAgent);
+
+        assertTrue(nextAgent.recover(h));
+        assertEquals(3, nextAgent.waitFor("ended-away").get(DEADLINE.toSeconds(), TimeUnit.SECONDS).exitCode());
+    }
+
+    @Test
+    void aTaskFromAnAgentBeforeSupervisorsIsReattachedWithAnUnknownExit() throws Exception {
+        TaskHandle h = withoutSupervisor(start("legacy", "sleep", "1000"));
+        ProcessRuntime nextAgent = new ProcessRuntime();
+        others.add(nextAgent);
+
+        assertTrue(nextAgent.recover(h));
+        var exit = nextAgent.waitFor("legacy");
         ProcessHandle.of(h.pid()).orElseThrow().destroyForcibly();
         ExitResult r = exit.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         assertEquals(-1, r.exitCode());
@@ -364,9 +400,16 @@ class ProcessRuntimeTest {
         TaskHandle wrongTicks = new TaskHandle(h.taskId(), h.runtime(), h.pid(), h.startTimeMillis(),
                 h.containerId(), state);
 
-        assertFalse(nextAgent.recover(wrongMillis));
-        assertFalse(nextAgent.recover(wrongTicks));
+        assertFalse(nextAgent.recover(withoutSupervisor(wrongMillis)));
+        assertFalse(nextAgent.recover(withoutSupervisor(wrongTicks)));
         assertTrue(nextAgent.inspect("reused").isEmpty());
+
+        // with its supervisor still there, the task is followed through it, but the pid, whose
+        // start time says it is a stranger's, is never signalled
+        assertTrue(nextAgent.recover(wrongTicks));
+        RuntimeFailure refused = assertThrows(RuntimeFailure.class, () -> nextAgent.signal("reused", Signal.KILL));
+        assertTrue(refused.getMessage().contains("cannot check its pid"), refused.getMessage());
+        assertTrue(live(h.pid()));
     }
 
     @Test
@@ -375,7 +418,7 @@ class ProcessRuntimeTest {
         exitOf(runtime, "dead");
         await().atMost(DEADLINE).until(() -> ProcStat.read(h.pid()).isEmpty());
 
-        assertFalse(new ProcessRuntime().recover(h));
+        assertFalse(new ProcessRuntime().recover(withoutSupervisor(h)));
         TaskHandle foreign = new TaskHandle("x", "runc", ProcessHandle.current().pid(), 0, "", Map.of());
         assertFalse(runtime.recover(foreign));
         // The JVM is alive but not a group leader of ours.

@@ -13,9 +13,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What supervising process tasks costs in JVM threads: at most one per task started here (the
- * JDK's reaper of the task, which yields its exit status; the log stampers are not our children)
- * and one for all re-attached tasks. It was three per task (1,600+ threads at 1,000 tasks).
+ * What supervising process tasks costs in JVM threads: a fixed few for all of them, however many
+ * run (the exit-file watch and the JDK's inotify poller; neither the tasks' supervisors nor the
+ * log stampers are our children, so no JDK reaper waits on them), and one for all re-attached
+ * tasks, whose exits come from the same watch. It was three per task (1,600+ threads at 1,000
+ * tasks), then one per task.
  */
 @Timeout(120)
 class SupervisionThreadsTest {
@@ -41,20 +43,23 @@ class SupervisionThreadsTest {
     }
 
     @Test
-    void tasksCostAtMostOneThreadEachAndReattachedOnesOneForAll() throws Exception {
+    void tasksCostAFixedFewThreadsWhateverTheirNumber() throws Exception {
         int before = threads();
         for (int i = 0; i < TASKS; i++) {
             agent.start(new TaskConfig("t" + i, "t" + i, "label-only", List.of("sleep", "1000"), Map.of(), null, "", "",
                     TaskConfig.Resources.NONE, Map.of(), tmp.resolve("t" + i)));
         }
+        // the JDK reaps each short-lived setsid --fork parent on a pooled thread, reused from one
+        // start to the next: a couple at most, idle, whatever the number of tasks
         int started = threads() - before;
-        assertTrue(started <= TASKS + 2, started + " threads for " + TASKS + " tasks");
+        assertTrue(started <= 4, started + " threads for " + TASKS + " tasks");
+        System.out.println("SupervisionThreadsTest: " + started + " more threads with " + TASKS + " tasks running");
 
         int beforeReattach = threads();
         for (int i = 0; i < TASKS; i++) {
             assertTrue(nextAgent.recover(agent.inspect("t" + i).orElseThrow()));
         }
         int reattached = threads() - beforeReattach;
-        assertTrue(reattached <= 1, reattached + " threads to watch " + TASKS + " re-attached tasks");
+        assertTrue(reattached <= 2, reattached + " threads to watch " + TASKS + " re-attached tasks");
     }
 }
