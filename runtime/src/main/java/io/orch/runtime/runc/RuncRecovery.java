@@ -87,6 +87,14 @@ final class RuncRecovery implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Follows a container whose shim was killed before it recorded the exit: by {@code runc
+     * state}, until the container has stopped (its exit code is then unknown).
+     */
+    void follow(RuncTask task) {
+        poll(task);
+    }
+
     private void poll(RuncTask task) {
         if (!task.running()) {
             return;

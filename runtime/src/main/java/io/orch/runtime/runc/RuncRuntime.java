@@ -3,6 +3,7 @@ package io.orch.runtime.runc;
 import io.orch.runtime.ExecResult;
 import io.orch.runtime.ExitResult;
 import io.orch.runtime.Fingerprint;
+import io.orch.runtime.ExitFileWatch;
 import io.orch.runtime.LogFiles;
 import io.orch.runtime.ResourceUsage;
 import io.orch.runtime.RuntimeCapabilities;
@@ -39,6 +40,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +75,8 @@ public final class RuncRuntime extends TableBackedRuntime<RuncTask> {
     private final ImageStore images;
     private final RuncNetworking networking;
     private final RuncRecovery recovery;
+    /** How every container started here ended, from its shim's exit file: one thread for all. */
+    private final ExitFileWatch exits = new ExitFileWatch("orch-runc-exits");
     /** Ids of the tasks being started now. */
     private final Set<String> starting = ConcurrentHashMap.newKeySet();
     private final Semaphore startSlots = new Semaphore(PARALLEL_STARTS);
@@ -256,27 +260,36 @@ public final class RuncRuntime extends TableBackedRuntime<RuncTask> {
             throw e;
         }
         LogFiles logs = LogFiles.in(bundle);
-        Process shim;
+        long shimPid;
         try {
             // LogDriver none: the container's output is discarded (and so are runc's own errors)
             LogFiles output = config.logs().kept() ? logs : DISCARDED;
-            shim = Shim.launch(runc(), bundle, id, output.stdout(), output.stderr(), config.container().tty(), config.logs());
+            shimPid = awaitShimPid(Shim.launch(runc(), bundle, id, output.stdout(), output.stderr(),
+                    config.container().tty(), config.logs()), bundle);
         } catch (IOException e) {
             abandon(config, bundle, net);
             throw new RuntimeFailure("could not launch runc: " + e.getMessage(), true, e);
         }
-        long pid = awaitContainerPid(shim, bundle);
+        long pid = awaitContainerPid(bundle);
         if (pid <= 0) {
             String why = lastLines(logs.stderr(), 3);
             destroyContainer(id, bundle);
             abandon(config, bundle, net);
             throw new RuntimeFailure("container " + id + " did not start: " + (why.isEmpty() ? "runc exited" : why), false);
         }
-        long shimTicks = Shim.startTicks(shim.pid()).orElse(-1L);
-        RuncTask task = new RuncTask(config.taskId(), id, bundle, pid, shim.pid(), shimTicks, System.currentTimeMillis(),
+        long shimTicks = Shim.startTicks(shimPid).orElse(-1L);
+        RuncTask task = new RuncTask(config.taskId(), id, bundle, pid, shimPid, shimTicks, System.currentTimeMillis(),
                 cgroupsPath, image.id().toString(), net);
         tasks.put(config.taskId(), task);
-        shim.onExit().thenRun(() -> collect(task));
+        // the shim is not our child (no JDK reaper thread per container): its exit file says how the
+        // container ended; a shim killed before it wrote one leaves the container to be followed by runc state
+        exits.watch(bundle.resolve(Shim.EXIT_FILE), () -> Shim.provablyGone(shimPid, shimTicks)).thenAccept(code -> {
+            if (code.isPresent()) {
+                collect(task);
+            } else {
+                recovery.follow(task);
+            }
+        });
         log.info("task {} started as container {} (pid {}, image {}{}{})", config.taskId(), id, pid, image.id().shortId(),
                 net.address().map(a -> ", address " + a).orElse(""), net.ports().isEmpty() ? "" : ", ports " + net.ports());
         return task.handle();
@@ -304,21 +317,40 @@ public final class RuncRuntime extends TableBackedRuntime<RuncTask> {
         }
     }
 
-    /** Waits until runc has created the container (its pid file) or the shim gave up. */
-    private static long awaitContainerPid(Process shim, Path bundle) {
+    /** setsid --fork exits once it has forked the shim, which then writes its own pid. */
+    private static long awaitShimPid(Process forker, Path bundle) throws IOException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         try {
+            if (!forker.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || forker.exitValue() != 0) {
+                forker.destroyForcibly();
+                throw new IOException("setsid --fork did not start the shim");
+            }
             while (System.nanoTime() < deadline) {
-                Optional<Long> pid = Shim.containerPid(bundle);
+                Optional<Long> pid = Shim.shimPid(bundle);
                 if (pid.isPresent()) {
                     return pid.get();
                 }
-                if (shim.waitFor(3, TimeUnit.MILLISECONDS)) {
-                    return Shim.containerPid(bundle).orElse(-1L);
-                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting the shim", e);
+        }
+        throw new IOException("the shim did not start within " + START_TIMEOUT.toSeconds() + " s");
+    }
+
+    /** Waits until runc has created the container (its pid file) or the shim gave up (its exit file). */
+    private static long awaitContainerPid(Path bundle) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<Long> pid = Shim.containerPid(bundle);
+            if (pid.isPresent()) {
+                return pid.get();
+            }
+            if (Files.exists(bundle.resolve(Shim.EXIT_FILE))) {
+                return Shim.containerPid(bundle).orElse(-1L);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(3));
         }
         return -1;
     }
@@ -370,6 +402,7 @@ public final class RuncRuntime extends TableBackedRuntime<RuncTask> {
         if (task.running()) {
             stop(taskId, Duration.ZERO, Signal.KILL);
         }
+        exits.forget(task.bundle.resolve(Shim.EXIT_FILE));
         destroyContainer(task.containerId, task.bundle);
         networking.release(taskId, task.net);
         tasks.remove(taskId, task);
@@ -556,5 +589,6 @@ public final class RuncRuntime extends TableBackedRuntime<RuncTask> {
     @Override
     public void close() {
         recovery.close();
+        exits.close();
     }
 }

@@ -32,6 +32,8 @@ import java.util.Optional;
 final class Shim {
     static final String EXIT_FILE = "exitcode";
     static final String PID_FILE = "container.pid";
+    /** The shim's own pid: it is started with setsid --fork, so the agent never has it as a child. */
+    static final String SHIM_PID_FILE = "shim.pid";
     static final String STDOUT_PIPE = "stdout.pipe";
     static final String STDERR_PIPE = "stderr.pipe";
     static final String TTY_INPUT = "tty.in";
@@ -45,7 +47,8 @@ final class Shim {
      * files raw. $11 is the command that runs runc: {@code RUN} below, or, for a terminal,
      * {@code script} around it; $12 and $13 the stampers' rotation (max bytes, max files).
      */
-    private static final String SCRIPT = "o=\"$3/" + STDOUT_PIPE + "\"; e=\"$3/" + STDERR_PIPE + "\"; rm -f \"$o\" \"$e\"; "
+    private static final String SCRIPT = "echo $$ > \"$3/" + SHIM_PID_FILE + ".tmp\" && mv \"$3/" + SHIM_PID_FILE + ".tmp\" \"$3/"
+            + SHIM_PID_FILE + "\"; o=\"$3/" + STDOUT_PIPE + "\"; e=\"$3/" + STDERR_PIPE + "\"; rm -f \"$o\" \"$e\"; "
             + "if [ -n \"$9\" ] && mkfifo -m 600 \"$o\" \"$e\"; then "
             + "\"$9\" -e \"${10}\" stdout \"$o\" \"$6\" \"${12}\" \"${13}\" >/dev/null & "
             + "\"$9\" -e \"${10}\" stderr \"$e\" \"$7\" \"${12}\" \"${13}\" >/dev/null & "
@@ -70,8 +73,9 @@ final class Shim {
                           TaskConfig.Logs logs) throws IOException {
         Files.deleteIfExists(bundle.resolve(EXIT_FILE));
         Files.deleteIfExists(bundle.resolve(PID_FILE));
+        Files.deleteIfExists(bundle.resolve(SHIM_PID_FILE));
         boolean stamped = !(stdout.equals(DISCARD) && stderr.equals(DISCARD));
-        List<String> argv = new ArrayList<>(List.of("/usr/bin/setsid", "/bin/sh", "-c", SCRIPT, "orch-shim",
+        List<String> argv = new ArrayList<>(List.of("/usr/bin/setsid", "--fork", "/bin/sh", "-c", SCRIPT, "orch-shim",
                 runc.binary().toString(), runc.stateRoot().toString(), bundle.toString(), bundle.resolve(PID_FILE).toString(),
                 containerId, stdout.toString(), stderr.toString(), bundle.resolve(EXIT_FILE).toString(),
                 stamped ? LineStamper.PERL.toString() : "", LineStamper.SCRIPT, tty ? TTY_RUN : RUN,
@@ -96,6 +100,40 @@ final class Shim {
             return Optional.of(Integer.parseInt(Files.readString(bundle.resolve(EXIT_FILE)).trim()));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
+        }
+    }
+
+    /** The shim's pid, once it has written it (by rename: never half written). */
+    static Optional<Long> shimPid(Path bundle) {
+        Path file = bundle.resolve(SHIM_PID_FILE);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(Files.readString(file).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The shim is known to be gone: its /proc entry does not exist, or it is a zombie or a
+     * stranger with its pid (another start time). Never when /proc could not be read (out of
+     * file descriptors): that proves nothing.
+     */
+    static boolean provablyGone(long pid, long startTicks) {
+        Path proc = Path.of("/proc", Long.toString(pid));
+        if (Files.notExists(proc)) {
+            return true;
+        }
+        try {
+            String stat = Files.readString(proc.resolve("stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return f[0].equals("Z") || Long.parseLong(f[19]) != startTicks;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
