@@ -12,6 +12,7 @@ import io.orch.cli.commands.LoginCommand;
 import io.orch.cli.commands.NetworkCommand;
 import io.orch.cli.commands.NodeCommand;
 import io.orch.cli.commands.ServiceCommand;
+import io.orch.cli.commands.CertCommand;
 import io.orch.cli.commands.ClusterCommand;
 import io.orch.cli.commands.CompletionCommand;
 import io.orch.cli.commands.ConfigCommand;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Option;
         subcommands = {VersionCommand.class, InfoCommand.class, NodeCommand.class, ServiceCommand.class,
                 StackCommand.class, SecretCommand.class, ConfigCommand.class, ClusterCommand.class,
                 ImageCommand.class, JoinTokenCommand.class, NetworkCommand.class, CompletionCommand.class,
-                LoginCommand.class})
+                LoginCommand.class, CertCommand.class})
 public final class OrchCli implements Callable<Integer> {
     public static final String HOST_ENV = "ORCH_HOST";
 
