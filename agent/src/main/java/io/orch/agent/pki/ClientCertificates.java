@@ -26,7 +26,8 @@ public final class ClientCertificates {
             throw new IllegalArgumentException("client name is required");
         }
         if (!NAME.matcher(name).matches()) {
-            String shown = name.length() > 64 ? name.substring(0, 64) + "..." : name;
+            // shown bounded and with control characters replaced: the answer stays one line
+            String shown = (name.length() > 64 ? name.substring(0, 64) + "..." : name).replaceAll("\\p{Cntrl}", "?");
             throw new IllegalArgumentException("client name \"" + shown
                     + "\": expected a letter or digit, then letters, digits, '_', '.' or '-' (at most 64 characters)");
         }
