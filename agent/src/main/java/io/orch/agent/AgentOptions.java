@@ -30,8 +30,8 @@ public final class AgentOptions {
     @Option(names = "--gossip-addr", paramLabel = "HOST:PORT", description = "Gossip (SWIM) address (default: ${DEFAULT-VALUE}).")
     String gossipAddr = "0.0.0.0:" + Defaults.GOSSIP_PORT;
 
-    @Option(names = "--api-socket", paramLabel = "PATH", description = "Unix socket for the API, mode 0660 (default: " +
-            "/run/orch/orch.sock as root, ~/.orch/orch.sock otherwise, when --api-addr is not given).")
+    @Option(names = "--api-socket", paramLabel = "PATH", description = "Unix socket for the API, mode 0660, group orch when " +
+            "it exists (default: /run/orch/orch.sock as root, ~/.orch/orch.sock otherwise, unless a plain-HTTP --api-addr is given).")
     Path apiSocket;
 
     @Option(names = "--api-addr", paramLabel = "HOST:PORT", description = "TCP address for the API: plain HTTP on a loopback "
@@ -87,7 +87,9 @@ public final class AgentOptions {
         if (runtime != null && !runtime.equals("process") && !runtime.equals("runc") && !runtime.equals("docker")) {
             throw new IllegalArgumentException("--runtime " + runtime + ": unknown runtime (available: runc, docker, process)");
         }
-        Path socket = apiSocket != null ? apiSocket : (api == null ? Defaults.apiSocket() : null);
+        // a plain TCP address replaces the default socket (as dockerd's -H); a TLS one does not:
+        // the socket is where the first client certificate is issued (`orch cert issue`)
+        Path socket = apiSocket != null ? apiSocket : (api == null || tls != null ? Defaults.apiSocket() : null);
         String host = hostname != null ? hostname : InetAddress.getLocalHost().getHostName();
         String advertise = advertiseAddr != null ? advertiseAddr : defaultAdvertiseHost(listen);
         return new AgentConfig(dataDir.toAbsolutePath(), listen, gossip, socket, api, runtime, host, advertise,

@@ -47,6 +47,9 @@ class ApiTlsFlagsTest {
         assertTrue(c.apiTls().servesNodeCertificate() && c.apiTls().needsClusterCredentials());
         assertEquals(2375, init("--data-dir", dir.toString(), "--api-addr", "127.0.0.1").apiAddr().port());
         assertNull(init("--data-dir", dir.toString(), "--api-addr", "127.0.0.1:2375").apiTls(), "plain HTTP on loopback");
+        assertEquals(io.orch.api.Defaults.apiSocket(), c.apiSocket(), "the unix socket stays beside a TLS address");
+        assertNull(init("--data-dir", dir.toString(), "--api-addr", "127.0.0.1:2375").apiSocket(),
+                "a plain TCP address replaces the default socket, as before");
     }
 
     @Test

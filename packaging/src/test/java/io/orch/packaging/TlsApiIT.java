@@ -149,6 +149,23 @@ class TlsApiIT {
         assertEquals(0, viaContext.exit(), viaContext.out());
         assertTrue(viaContext.out().contains("web"), viaContext.out());
 
+        // the orch CLI speaks the same TLS: with flags, and with docker's environment variables
+        Result orchLs = orchFromClient(java.util.Map.of(), "-H", TLS_HOST, "--tlsverify",
+                "--tlscacert", certs.resolve("ca.pem").toString(), "--tlscert", certs.resolve("cert.pem").toString(),
+                "--tlskey", certs.resolve("key.pem").toString(), "service", "ls");
+        assertEquals(0, orchLs.exit(), orchLs.out());
+        assertTrue(orchLs.out().contains("web"), orchLs.out());
+        Result orchEnv = orchFromClient(java.util.Map.of("DOCKER_HOST", TLS_HOST, "DOCKER_TLS_VERIFY", "1",
+                "DOCKER_CERT_PATH", certs.toString()), "service", "ls");
+        assertEquals(0, orchEnv.exit(), orchEnv.out());
+        assertTrue(orchEnv.out().contains("web"), orchEnv.out());
+        Path node0 = dataDir.resolve("certificates");
+        Result orchAsNode = orchFromClient(java.util.Map.of(), "-H", TLS_HOST, "--tlsverify",
+                "--tlscacert", certs.resolve("ca.pem").toString(), "--tlscert", node0.resolve("node.crt").toString(),
+                "--tlskey", node0.resolve("node.key").toString(), "service", "ls");
+        assertNotEquals(0, orchAsNode.exit(), "a node certificate is refused to the orch CLI too: " + orchAsNode.out());
+        System.out.println("orch with a node certificate: " + orchAsNode.out().strip());
+
         // no client certificate: the server requires one
         Result anonymous = dockerFromClient(List.of("--tlsverify", "--tlscacert", certs.resolve("ca.pem").toString()), "service", "ls");
         assertRefusedByTls("without a client certificate", anonymous);
@@ -211,6 +228,24 @@ class TlsApiIT {
         }
         cmd.addAll(List.of(args));
         return docker(cmd);
+    }
+
+    /** The orch CLI in the client namespace, with {@code env} added (and no ORCH_HOST/DOCKER_* of this process). */
+    private static Result orchFromClient(java.util.Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=/var/run/netns/" + NETNS, Dist.BIN.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        for (String name : List.of("ORCH_HOST", "DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH")) {
+            pb.environment().remove(name);
+        }
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile(tmp, "orch", ".out");
+        Process p = pb.redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(cmd + " did not finish within 60 s");
+        }
+        return new Result(p.exitValue(), Files.readString(out));
     }
 
     private static Result docker(List<String> cmd) throws Exception {

@@ -83,7 +83,9 @@ public final class DockerApi {
         } catch (AgentUnreachableException e) {
             throw e;
         } catch (IOException e) {
-            throw new CliException(1, "Error: talking to the orch agent at " + http.address() + " failed: " + e.getMessage(), e);
+            // under TLS 1.3 a refused client certificate shows only at the first read, as a reset
+            throw new CliException(1, "Error: talking to the orch agent at " + http.address() + " failed: " + e.getMessage()
+                    + (http.usesTls() ? " (over TLS: the agent may have refused the client certificate)" : ""), e);
         }
         if (!response.ok()) {
             JsonNode parsed = parse(response);
@@ -116,7 +118,9 @@ public final class DockerApi {
         } catch (AgentUnreachableException e) {
             throw e;
         } catch (IOException e) {
-            throw new CliException(1, "Error: talking to the orch agent at " + http.address() + " failed: " + e.getMessage(), e);
+            // under TLS 1.3 a refused client certificate shows only at the first read, as a reset
+            throw new CliException(1, "Error: talking to the orch agent at " + http.address() + " failed: " + e.getMessage()
+                    + (http.usesTls() ? " (over TLS: the agent may have refused the client certificate)" : ""), e);
         }
         if (!response.ok()) {
             String message = parse(response).path("message").asText("");
@@ -151,7 +155,9 @@ public final class DockerApi {
         } catch (AgentUnreachableException e) {
             throw e;
         } catch (IOException e) {
-            throw new CliException(1, "Error: talking to the orch agent at " + http.address() + " failed: " + e.getMessage(), e);
+            // under TLS 1.3 a refused client certificate shows only at the first read, as a reset
+            throw new CliException(1, "Error: talking to the orch agent at " + http.address() + " failed: " + e.getMessage()
+                    + (http.usesTls() ? " (over TLS: the agent may have refused the client certificate)" : ""), e);
         }
         if (!response.ok()) {
             String message;
@@ -193,7 +199,9 @@ public final class DockerApi {
         } catch (SocketTimeoutException e) {
             throw new CliException(1, "Error: the orch agent at " + http.address() + " did not answer in time (" + method + " " + path + ")", e);
         } catch (IOException e) {
-            throw new CliException(1, "Error: talking to the orch agent at " + http.address() + " failed: " + e.getMessage(), e);
+            // under TLS 1.3 a refused client certificate shows only at the first read, as a reset
+            throw new CliException(1, "Error: talking to the orch agent at " + http.address() + " failed: " + e.getMessage()
+                    + (http.usesTls() ? " (over TLS: the agent may have refused the client certificate)" : ""), e);
         }
         JsonNode parsed = parse(response);
         if (!response.ok()) {

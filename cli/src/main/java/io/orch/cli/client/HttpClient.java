@@ -42,6 +42,11 @@ public final class HttpClient {
         return address;
     }
 
+    /** Whether requests go over TLS ({@code --tlsverify}). */
+    public boolean usesTls() {
+        return tls != null;
+    }
+
     /**
      * @param body JSON bytes or null; a body is always sent with Content-Type application/json
      * @throws AgentUnreachableException when no connection could be made
