@@ -27,6 +27,7 @@ import java.time.Clock;
  */
 record NodeContext(AgentConfig config, Path dataDir, Clock clock, AgentMetrics metrics, RuntimeRegistry runtimes,
                    ImageStore images, String version, NodeNetworking networking, SwarmMembership membership) {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeContext.class);
 
     /**
      * Opens the API on the unix socket and/or TCP address the flags name; with {@code --tlsverify}
@@ -38,8 +39,12 @@ record NodeContext(AgentConfig config, Path dataDir, Clock clock, AgentMetrics m
             api.startUnix(config.apiSocket());
         }
         if (config.apiAddr() != null) {
-            api.startTcp(config.apiAddr().socketAddress(),
-                    config.apiTls() == null ? null : ApiTls.of(config.apiTls(), credentials));
+            ApiTls tls = config.apiTls() == null ? null : ApiTls.of(config.apiTls(), credentials);
+            String unnamed = tls == null ? null : tls.hostNotNamed(config.apiAddr().host());
+            if (unnamed != null) {
+                LOG.warn(unnamed);
+            }
+            api.startTcp(config.apiAddr().socketAddress(), tls);
         }
     }
 

@@ -121,6 +121,43 @@ public final class ApiTls {
         }
     }
 
+    /**
+     * Why a client dialling {@code host} would refuse the node certificate this serves (it names
+     * neither that IP address nor that DNS name), or null when it names it, when the host is a
+     * wildcard, or when the served certificate is the flags' own ({@code --tlscert}).
+     */
+    public String hostNotNamed(String host) {
+        if (!settings.servesNodeCertificate() || host.equals("0.0.0.0") || host.equals("::")) {
+            return null;
+        }
+        X509Certificate served = node.current().certificate();
+        try {
+            java.util.Collection<List<?>> names = served.getSubjectAlternativeNames();
+            if (names != null) {
+                for (List<?> name : names) {
+                    Object value = name.get(1);
+                    if (value instanceof String s && (s.equalsIgnoreCase(host) || sameAddress(s, host))) {
+                        return null;
+                    }
+                }
+            }
+        } catch (java.security.cert.CertificateParsingException e) {
+            // unreadable names: say so below
+        }
+        return "--api-addr " + host + ": the node certificate served with --tlsverify does not name this address "
+                + "(it names the advertise address), so clients that dial it and verify the server (docker --tlsverify) will "
+                + "refuse it; dial the advertise address, or serve your own certificate with --tlscert/--tlskey";
+    }
+
+    private static boolean sameAddress(String a, String b) {
+        try {
+            return org.bouncycastle.util.IPAddress.isValid(a) && org.bouncycastle.util.IPAddress.isValid(b)
+                    && java.net.InetAddress.getByName(a).equals(java.net.InetAddress.getByName(b));
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
     @Override
     public String toString() {
         return "ApiTls[" + settings + "]";

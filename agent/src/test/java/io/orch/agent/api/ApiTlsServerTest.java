@@ -210,6 +210,15 @@ class ApiTlsServerTest {
     }
 
     @Test
+    void anApiAddressTheNodeCertificateDoesNotNameIsToldAbout() {
+        ApiTls tls = ApiTls.of(new ApiTlsSettings(null, null, null), node);
+        assertEquals(null, tls.hostNotNamed("127.0.0.1"), "the advertise address is named");
+        assertEquals(null, tls.hostNotNamed("0.0.0.0"), "a wildcard: clients dial some address of the host");
+        String warning = tls.hostNotNamed("10.1.2.3");
+        assertTrue(warning != null && warning.startsWith("--api-addr 10.1.2.3: the node certificate"), warning);
+    }
+
+    @Test
     void aNodeInNoSwarmCannotServeTheNodeCertificate() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> ApiTls.of(new ApiTlsSettings(null, null, null), null));
