@@ -378,7 +378,8 @@ public final class Agent implements AutoCloseable {
             out.printf("API listening on unix://%s%n", config.apiSocket());
         }
         if (config.apiAddr() != null) {
-            out.printf("API listening on tcp://%s%n", config.apiAddr());
+            out.printf("API listening on tcp://%s%s%n", config.apiAddr(),
+                    config.apiTls() == null ? "" : " (TLS, client certificates required)");
         }
         out.flush();
     }

@@ -1,6 +1,7 @@
 package io.orch.agent;
 
 import io.orch.agent.manager.ClusterBootstrap;
+import io.orch.agent.pki.ApiTlsSettings;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import java.util.Set;
  * on one host with only the documented flags.
  *
  * @param apiSocket unix socket for the API, or null for none
- * @param apiAddr   plain-HTTP TCP address for the API (loopback only), or null for none
+ * @param apiAddr   TCP address for the API (plain HTTP on loopback only, or TLS per {@code apiTls}), or null for none
  * @param runtime   the node's default runtime name, or null to pick the best available
  * @param advertiseHost the host other nodes reach this one on (replaces a wildcard listen host)
  * @param join      the cluster to join (`orch join`), or null to create or resume one (`orch init`)
@@ -23,11 +24,12 @@ import java.util.Set;
  *                           (loopback registries always are)
  * @param restartGrace `--restart-grace`: on a plain stop this node announces a restart, and the managers
  *                     keep its tasks where they are for this long (zero: no announcement, peers find it dead)
+ * @param apiTls    `--tlsverify` and its files: the TLS of the TCP API, or null for plain HTTP (loopback only)
  */
 public record AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr, Path apiSocket,
                           HostPort apiAddr, String runtime, String hostname, String advertiseHost,
                           JoinTarget join, boolean forceNewCluster, ClusterBootstrap.AddressPools addressPools,
-                          Set<String> insecureRegistries, Duration restartGrace) {
+                          Set<String> insecureRegistries, Duration restartGrace, ApiTlsSettings apiTls) {
 
     /**
      * Long enough for an agent upgrade or a host's service restart (JVM start, re-attach, rejoin);
@@ -46,6 +48,15 @@ public record AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr
         }
     }
 
+    /** Without TLS on the TCP API. */
+    public AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr, Path apiSocket,
+                       HostPort apiAddr, String runtime, String hostname, String advertiseHost,
+                       JoinTarget join, boolean forceNewCluster, ClusterBootstrap.AddressPools addressPools,
+                       Set<String> insecureRegistries, Duration restartGrace) {
+        this(dataDir, listenAddr, gossipAddr, apiSocket, apiAddr, runtime, hostname, advertiseHost, join, forceNewCluster,
+                addressPools, insecureRegistries, restartGrace, null);
+    }
+
     /** With the default restart grace. */
     public AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr, Path apiSocket,
                        HostPort apiAddr, String runtime, String hostname, String advertiseHost,
@@ -57,13 +68,13 @@ public record AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr
 
     /**
      * This configuration with the node's own settings that no swarm request carries taken from
-     * {@code flags} (the agent's command line): its insecure registries and restart grace. Every
+     * {@code flags} (the agent's command line): its insecure registries, restart grace and API TLS. Every
      * configuration built from a request or remembered addresses goes through here, so none of
      * those flags is dropped on the way.
      */
     public AgentConfig withNodeSettingsOf(AgentConfig flags) {
         return new AgentConfig(dataDir, listenAddr, gossipAddr, apiSocket, apiAddr, runtime, hostname, advertiseHost,
-                join, forceNewCluster, addressPools, flags.insecureRegistries(), flags.restartGrace());
+                join, forceNewCluster, addressPools, flags.insecureRegistries(), flags.restartGrace(), flags.apiTls());
     }
 
 

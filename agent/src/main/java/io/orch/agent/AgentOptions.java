@@ -1,6 +1,7 @@
 package io.orch.agent;
 
 import io.orch.agent.manager.ClusterBootstrap;
+import io.orch.agent.pki.ApiTlsSettings;
 import io.orch.api.Defaults;
 import picocli.CommandLine.Option;
 
@@ -29,12 +30,28 @@ public final class AgentOptions {
     @Option(names = "--gossip-addr", paramLabel = "HOST:PORT", description = "Gossip (SWIM) address (default: ${DEFAULT-VALUE}).")
     String gossipAddr = "0.0.0.0:" + Defaults.GOSSIP_PORT;
 
-    @Option(names = "--api-socket", paramLabel = "PATH", description = "Unix socket for the API, mode 0660 (default: " +
-            "/run/orch/orch.sock as root, ~/.orch/orch.sock otherwise, when --api-addr is not given).")
+    @Option(names = "--api-socket", paramLabel = "PATH", description = "Unix socket for the API, mode 0660, group orch when " +
+            "it exists (default: /run/orch/orch.sock as root, ~/.orch/orch.sock otherwise, unless a plain-HTTP --api-addr is given).")
     Path apiSocket;
 
-    @Option(names = "--api-addr", paramLabel = "HOST:PORT", description = "Plain-HTTP API address; loopback only until TLS is configured.")
+    @Option(names = "--api-addr", paramLabel = "HOST:PORT", description = "TCP address for the API: plain HTTP on a loopback "
+            + "address only (default port 2375); with --tlsverify TLS with client certificates, on any address (default port 2376).")
     String apiAddr;
+
+    @Option(names = "--tlsverify", description = "Serve the TCP API (--api-addr) over TLS 1.2+ and require client certificates: "
+            + "from --tlscacert, else API client certificates of this cluster (`orch cert issue`; a node's certificate is refused). "
+            + "The server certificate is --tlscert/--tlskey, else this node's own (it renews in place; clients must name an address "
+            + "it carries: --advertise-addr or the --api-addr host).")
+    boolean tlsVerify;
+
+    @Option(names = "--tlscacert", paramLabel = "FILE", description = "With --tlsverify: the CA (PEM, one or more) client certificates must come from.")
+    Path tlsCaCert;
+
+    @Option(names = "--tlscert", paramLabel = "FILE", description = "With --tlsverify: the API's server certificate (PEM, its chain may follow).")
+    Path tlsCert;
+
+    @Option(names = "--tlskey", paramLabel = "FILE", description = "With --tlsverify: the server certificate's private key (PEM).")
+    Path tlsKey;
 
     @Option(names = "--runtime", paramLabel = "NAME", description = "Default runtime for tasks that name none: runc, docker or process (default: runc when the agent is root and runc is installed, else docker when a Docker engine answers, else process).")
     String runtime;
@@ -60,19 +77,52 @@ public final class AgentOptions {
             throws Exception {
         AgentConfig.HostPort listen = AgentConfig.HostPort.parse("--listen-addr", listenAddr, Defaults.LISTEN_PORT);
         AgentConfig.HostPort gossip = AgentConfig.HostPort.parse("--gossip-addr", gossipAddr, Defaults.GOSSIP_PORT);
-        AgentConfig.HostPort api = apiAddr == null ? null : AgentConfig.HostPort.parse("--api-addr", apiAddr, 2375);
-        if (api != null && !InetAddress.getByName(api.host()).isLoopbackAddress()) {
+        ApiTlsSettings tls = apiTls(apiAddr, tlsVerify, tlsCaCert, tlsCert, tlsKey);
+        AgentConfig.HostPort api = apiAddr == null ? null
+                : AgentConfig.HostPort.parse("--api-addr", apiAddr, tls == null ? PLAIN_API_PORT : TLS_API_PORT);
+        if (api != null && tls == null && !InetAddress.getByName(api.host()).isLoopbackAddress()) {
             throw new IllegalArgumentException("--api-addr " + apiAddr
-                    + ": plain HTTP is only allowed on a loopback address until TLS is configured");
+                    + ": plain HTTP is only allowed on a loopback address (add --tlsverify to serve TLS with client certificates)");
         }
         if (runtime != null && !runtime.equals("process") && !runtime.equals("runc") && !runtime.equals("docker")) {
             throw new IllegalArgumentException("--runtime " + runtime + ": unknown runtime (available: runc, docker, process)");
         }
-        Path socket = apiSocket != null ? apiSocket : (api == null ? Defaults.apiSocket() : null);
+        // a plain TCP address replaces the default socket (as dockerd's -H); a TLS one does not:
+        // the socket is where the first client certificate is issued (`orch cert issue`)
+        Path socket = apiSocket != null ? apiSocket : (api == null || tls != null ? Defaults.apiSocket() : null);
         String host = hostname != null ? hostname : InetAddress.getLocalHost().getHostName();
         String advertise = advertiseAddr != null ? advertiseAddr : defaultAdvertiseHost(listen);
         return new AgentConfig(dataDir.toAbsolutePath(), listen, gossip, socket, api, runtime, host, advertise,
-                join, forceNewCluster, addressPools, insecureRegistries(insecureRegistries), restartGrace(restartGrace));
+                join, forceNewCluster, addressPools, insecureRegistries(insecureRegistries), restartGrace(restartGrace), tls);
+    }
+
+    /** Docker's ports: 2375 for plain HTTP, 2376 for TLS. */
+    static final int PLAIN_API_PORT = 2375;
+    static final int TLS_API_PORT = 2376;
+
+    /**
+     * The API's TLS from the flags, or null for none. TLS is served only with client certificates
+     * required: {@code --tlscert}/{@code --tlskey} (or {@code --tlscacert}) without {@code --tlsverify}
+     * are refused rather than served as dockerd's {@code --tls} mode, where anyone who reaches the
+     * port drives the cluster (the exposure plain HTTP on the network is refused for).
+     *
+     * @throws IllegalArgumentException one line naming the flag
+     */
+    static ApiTlsSettings apiTls(String apiAddr, boolean verify, Path caCert, Path cert, Path key) {
+        if (!verify) {
+            String given = cert != null ? "--tlscert" : key != null ? "--tlskey" : caCert != null ? "--tlscacert" : null;
+            if (given != null) {
+                throw new IllegalArgumentException(given + " needs --tlsverify: orch serves TLS on the API only with client "
+                        + "certificates required (TLS without them would let anyone who reaches the port drive the cluster)");
+            }
+            return null;
+        }
+        if (apiAddr == null) {
+            throw new IllegalArgumentException("--tlsverify needs --api-addr: TLS applies to the TCP API (the unix socket needs none)");
+        }
+        ApiTlsSettings settings = new ApiTlsSettings(caCert, cert, key);
+        settings.check();
+        return settings;
     }
 
     private static final java.util.regex.Pattern DURATION_PART = java.util.regex.Pattern.compile("(\\d{1,6})(ms|s|m|h)");

@@ -284,7 +284,7 @@ public final class ManagerNode implements RunningRole {
         ApiServer api = new ApiServer(new ApiHandler(apiContext).withRoutesFirst(SwarmLifecycleRoutes.manager(context.membership())),
                 apiContext.services().spoolDir());
         parts.api.set(api);
-        context.listen(api);
+        context.listen(api, credentials);
         ownRole = driver(new OwnRoleWatch(store, nodeId, role -> roleWanted.accept(NodeRole.fromProto(role))));
         ownRole.start();
         imageWatch = new ImageInventoryWatch(context.images(), this::registerInBackground);

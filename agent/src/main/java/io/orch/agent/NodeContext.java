@@ -3,6 +3,8 @@ package io.orch.agent;
 import io.orch.agent.net.NodeNetworking;
 
 import io.orch.agent.api.ApiServer;
+import io.orch.agent.pki.ApiTls;
+import io.orch.agent.pki.LiveCredentials;
 import io.orch.agent.api.SwarmMembership;
 import io.orch.agent.manager.NodeRegistrar;
 import io.orch.agent.metrics.AgentMetrics;
@@ -25,14 +27,24 @@ import java.time.Clock;
  */
 record NodeContext(AgentConfig config, Path dataDir, Clock clock, AgentMetrics metrics, RuntimeRegistry runtimes,
                    ImageStore images, String version, NodeNetworking networking, SwarmMembership membership) {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeContext.class);
 
-    /** Opens the API on the unix socket and/or TCP address the flags name. */
-    void listen(ApiServer api) throws IOException, InterruptedException {
+    /**
+     * Opens the API on the unix socket and/or TCP address the flags name; with {@code --tlsverify}
+     * the TCP address serves TLS over {@code credentials} (the node certificate, renewing in place,
+     * and the cluster CA's client certificates) or the flags' files.
+     */
+    void listen(ApiServer api, LiveCredentials credentials) throws IOException, InterruptedException {
         if (config.apiSocket() != null) {
             api.startUnix(config.apiSocket());
         }
         if (config.apiAddr() != null) {
-            api.startTcp(config.apiAddr().socketAddress());
+            ApiTls tls = config.apiTls() == null ? null : ApiTls.of(config.apiTls(), credentials);
+            String unnamed = tls == null ? null : tls.hostNotNamed(config.apiAddr().host());
+            if (unnamed != null) {
+                LOG.warn(unnamed);
+            }
+            api.startTcp(config.apiAddr().socketAddress(), tls);
         }
     }
 

@@ -90,12 +90,26 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
         Agent.announceApi(flags, out);
     }
 
+    /**
+     * The API of a node in no swarm. TLS that needs the cluster's credentials (the node certificate,
+     * or the cluster CA for clients) cannot be served yet: the TCP address then stays closed until
+     * the node is in a swarm, and says so, rather than opening without the TLS it was given.
+     */
     private void listen(ApiServer api) throws Exception {
         if (flags.apiSocket() != null) {
             api.startUnix(flags.apiSocket());
         }
         if (flags.apiAddr() != null) {
-            api.startTcp(flags.apiAddr().socketAddress());
+            if (flags.apiTls() != null && flags.apiTls().needsClusterCredentials()) {
+                String line = "The TLS API on " + flags.apiAddr() + " opens once this node is in a swarm (--tlsverify"
+                        + (flags.apiTls().servesNodeCertificate() ? " serves the node's certificate" : " trusts the cluster's CA")
+                        + "); until then use the unix socket.";
+                log.warn(line);
+                out.println(line);
+            } else {
+                api.startTcp(flags.apiAddr().socketAddress(),
+                        flags.apiTls() == null ? null : io.orch.agent.pki.ApiTls.of(flags.apiTls(), null));
+            }
         }
     }
 

@@ -139,7 +139,7 @@ final class WorkerNode implements RunningRole {
                 .withRoutesFirst(SwarmLifecycleRoutes.worker(context.membership())),
                 context.images().root().resolve("tmp"));
         parts.api.set(api);
-        context.listen(api);
+        context.listen(api, credentials);
     }
 
     private WorkerHello hello() {

@@ -50,7 +50,7 @@ class InitCommandTest {
         assertNull(parse("--api-addr", "127.0.0.1:2375").apiSocket());
         assertEquals(Path.of("/tmp/o.sock"), parse("--api-addr", "127.0.0.1:2375", "--api-socket", "/tmp/o.sock").apiSocket());
         var e = assertThrows(IllegalArgumentException.class, () -> parse("--api-addr", "0.0.0.0:2375"));
-        assertEquals("--api-addr 0.0.0.0:2375: plain HTTP is only allowed on a loopback address until TLS is configured", e.getMessage());
+        assertEquals("--api-addr 0.0.0.0:2375: plain HTTP is only allowed on a loopback address (add --tlsverify to serve TLS with client certificates)", e.getMessage());
     }
 
     @Test

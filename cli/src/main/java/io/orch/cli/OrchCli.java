@@ -2,6 +2,8 @@ package io.orch.cli;
 
 import io.orch.api.Defaults;
 import io.orch.cli.client.CliException;
+import io.orch.cli.client.ClientTls;
+import io.orch.cli.client.TlsFlags;
 import io.orch.cli.client.DockerApi;
 import io.orch.cli.client.HostAddress;
 import io.orch.cli.client.HttpClient;
@@ -12,6 +14,7 @@ import io.orch.cli.commands.LoginCommand;
 import io.orch.cli.commands.NetworkCommand;
 import io.orch.cli.commands.NodeCommand;
 import io.orch.cli.commands.ServiceCommand;
+import io.orch.cli.commands.CertCommand;
 import io.orch.cli.commands.ClusterCommand;
 import io.orch.cli.commands.CompletionCommand;
 import io.orch.cli.commands.ConfigCommand;
@@ -19,6 +22,7 @@ import io.orch.cli.commands.SecretCommand;
 import io.orch.cli.commands.StackCommand;
 import io.orch.cli.commands.VersionCommand;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -37,14 +41,32 @@ import picocli.CommandLine.Option;
         subcommands = {VersionCommand.class, InfoCommand.class, NodeCommand.class, ServiceCommand.class,
                 StackCommand.class, SecretCommand.class, ConfigCommand.class, ClusterCommand.class,
                 ImageCommand.class, JoinTokenCommand.class, NetworkCommand.class, CompletionCommand.class,
-                LoginCommand.class})
+                LoginCommand.class, CertCommand.class})
 public final class OrchCli implements Callable<Integer> {
     public static final String HOST_ENV = "ORCH_HOST";
+    /** The docker CLI's own variables, read as it reads them, so one environment drives both CLIs. */
+    public static final String DOCKER_HOST_ENV = "DOCKER_HOST";
+    public static final String TLS_VERIFY_ENV = "DOCKER_TLS_VERIFY";
+    public static final String CERT_PATH_ENV = "DOCKER_CERT_PATH";
 
     @Option(names = {"-H", "--host"}, paramLabel = "URL",
-            description = "Agent API address: unix:///path, tcp://host:port or host:port (env ORCH_HOST; default: the local socket, "
-                    + "/run/orch/orch.sock as root, ~/.orch/orch.sock otherwise).")
+            description = "Agent API address: unix:///path, tcp://host:port or host:port (env ORCH_HOST, else DOCKER_HOST; "
+                    + "default: the local socket, /run/orch/orch.sock as root, ~/.orch/orch.sock otherwise).")
     String host;
+
+    @Option(names = "--tlsverify", description = "Use TLS and verify the agent's certificate against --tlscacert, presenting "
+            + "--tlscert/--tlskey (env DOCKER_TLS_VERIFY; for tcp:// hosts; as docker's --tlsverify).")
+    boolean tlsVerify;
+
+    @Option(names = "--tlscacert", paramLabel = "FILE", description = "Trust only certificates signed by this CA "
+            + "(default: $DOCKER_CERT_PATH/ca.pem, else ~/.docker/ca.pem).")
+    Path tlsCaCert;
+
+    @Option(names = "--tlscert", paramLabel = "FILE", description = "Client certificate (default: $DOCKER_CERT_PATH/cert.pem, else ~/.docker/cert.pem).")
+    Path tlsCert;
+
+    @Option(names = "--tlskey", paramLabel = "FILE", description = "Client key (default: $DOCKER_CERT_PATH/key.pem, else ~/.docker/key.pem).")
+    Path tlsKey;
 
     @Option(names = "--debug", description = "Print stack traces on errors.")
     boolean debug;
@@ -108,27 +130,46 @@ public final class OrchCli implements Callable<Integer> {
 
     public CliEnvironment environment() { return environment; }
 
-    /** -H, else ORCH_HOST, else the local socket. */
+    /** -H, else ORCH_HOST, else DOCKER_HOST (as the docker CLI reads it), else the local socket. */
     public String hostUrl() {
         if (host != null && !host.isBlank()) return host;
-        String env = environment.get(HOST_ENV);
-        return env != null && !env.isBlank() ? env : Defaults.defaultHost();
+        for (String name : new String[] {HOST_ENV, DOCKER_HOST_ENV}) {
+            String env = environment.get(name);
+            if (env != null && !env.isBlank()) return env;
+        }
+        return Defaults.defaultHost();
     }
 
     public HostAddress hostAddress() {
         try {
             return HostAddress.parse(hostUrl());
         } catch (IllegalArgumentException e) {
-            String source = host != null ? "--host" : environment.get(HOST_ENV) != null ? HOST_ENV : "default host";
+            String source = host != null ? "--host" : isSet(HOST_ENV) ? HOST_ENV : isSet(DOCKER_HOST_ENV) ? DOCKER_HOST_ENV : "default host";
             throw new CliException(ExitCodes.USAGE, "Error: " + e.getMessage() + " (from " + source + ")");
         }
     }
 
+    private boolean isSet(String name) {
+        String v = environment.get(name);
+        return v != null && !v.isBlank();
+    }
+
     public DockerApi api() {
         if (api == null) {
-            api = new DockerApi(new HttpClient(hostAddress(), Duration.ofSeconds(5), Duration.ofSeconds(60)));
+            HostAddress address = hostAddress();
+            api = new DockerApi(new HttpClient(address, clientTls(address), Duration.ofSeconds(5), Duration.ofSeconds(60)));
         }
         return api;
+    }
+
+    /** The TLS {@code --tlsverify} or DOCKER_TLS_VERIFY asks for, or null; as the docker CLI does it. */
+    ClientTls clientTls(HostAddress address) {
+        TlsFlags flags = new TlsFlags(tlsVerify || isSet(TLS_VERIFY_ENV), tlsCaCert, tlsCert, tlsKey);
+        try {
+            return flags.resolve(address, environment.get(CERT_PATH_ENV), environment.get("HOME"));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "Error: " + e.getMessage());
+        }
     }
 
     public static String clientVersion() {

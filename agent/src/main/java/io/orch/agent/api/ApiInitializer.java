@@ -13,6 +13,9 @@ import java.nio.file.Path;
  * has let it in. One instance per server, shared by its connections.
  */
 public final class ApiInitializer extends ChannelInitializer<Channel> {
+    /** The name of the TLS handler a TLS listener puts first in the pipeline. */
+    public static final String TLS = "tls";
+
     private final ApiHandler handler;
     private final EventExecutorGroup blockingExecutors;
     private final Path spoolDir;
@@ -44,7 +47,7 @@ public final class ApiInitializer extends ChannelInitializer<Channel> {
 
     /** A TCP listener without TLS (the API only allows it on loopback); a unix socket is out of a browser's reach. */
     private static boolean plainTcp(Channel ch) {
-        return ch.localAddress() instanceof java.net.InetSocketAddress && ch.pipeline().get("tls") == null;
+        return ch.localAddress() instanceof java.net.InetSocketAddress && ch.pipeline().get(TLS) == null;
     }
 
     // Netty 4.2 deprecates executor-bound handlers in favour of offloading inside the handler;

@@ -16,6 +16,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.orch.agent.pki.ApiTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,7 @@ public final class ApiServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final EventExecutorGroup blocking;
     private final boolean epoll;
+    private final TlsHandshakeLog tlsLog = new TlsHandshakeLog();
     private final List<Channel> listeners = new CopyOnWriteArrayList<>();
     private final List<Path> socketFiles = new CopyOnWriteArrayList<>();
     /** Open connections (a closed one leaves the group by itself), closed first on {@link #close()}. */
@@ -79,7 +81,8 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Listens on a unix domain socket: creates the parent directory, replaces a stale socket file
-     * left by a previous run, and makes the socket rw for owner and group only (0660).
+     * left by a previous run, and makes the socket rw for owner and group only (0660), its group
+     * {@code orch} when that group exists (see {@link SocketGroup}).
      */
     public void startUnix(Path socket) throws IOException, InterruptedException {
         if (!epoll) {
@@ -97,6 +100,7 @@ public final class ApiServer implements AutoCloseable {
         }
         Channel ch = bind(EpollServerDomainSocketChannel.class, new DomainSocketAddress(socket.toFile()));
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+        SocketGroup.apply(socket);
         socketFiles.add(socket);
         LOG.info("API listening on unix://{}", socket);
         listeners.add(ch);
@@ -107,27 +111,38 @@ public final class ApiServer implements AutoCloseable {
         return startTcp(parseHostPort(hostPort));
     }
 
+    /** Plain HTTP on TCP: see {@link #startTcp(InetSocketAddress, ApiTls)}. */
+    public InetSocketAddress startTcp(InetSocketAddress address) throws InterruptedException, UnknownHostException {
+        return startTcp(address, null);
+    }
+
     /**
-     * Listens on TCP, only on a loopback address: the API has no authentication yet, so a
-     * non-loopback listener would hand the cluster to anyone on the network.
+     * Listens on TCP. Without TLS only on a loopback address: plain HTTP has no client
+     * authentication, so a listener on the network would hand the cluster to anyone on it. With
+     * TLS (client certificates required, see {@link ApiTls}) on any address.
      *
+     * @param tls the TLS of every connection, or null for plain HTTP
      * @return the bound address (the real port when {@code address} asked for port 0)
      */
-    public InetSocketAddress startTcp(InetSocketAddress address) throws InterruptedException, UnknownHostException {
+    public InetSocketAddress startTcp(InetSocketAddress address, ApiTls tls) throws InterruptedException, UnknownHostException {
         InetAddress ip = address.isUnresolved() ? InetAddress.getByName(address.getHostString()) : address.getAddress();
-        if (!ip.isLoopbackAddress()) {
+        if (tls == null && !ip.isLoopbackAddress()) {
             throw new IllegalArgumentException("--api-addr " + format(address)
-                    + ": plain HTTP is only allowed on a loopback address until TLS is configured");
+                    + ": plain HTTP is only allowed on a loopback address (add --tlsverify to serve TLS with client certificates)");
         }
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        Channel ch = bind(type, new InetSocketAddress(ip, address.getPort()));
+        Channel ch = bind(type, new InetSocketAddress(ip, address.getPort()), tls);
         InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
-        LOG.info("API listening on tcp://{}", format(bound));
+        LOG.info("API listening on tcp://{}{}", format(bound), tls == null ? "" : " (TLS, client certificates required)");
         listeners.add(ch);
         return bound;
     }
 
     private Channel bind(Class<? extends ServerChannel> type, java.net.SocketAddress address) throws InterruptedException {
+        return bind(type, address, null);
+    }
+
+    private Channel bind(Class<? extends ServerChannel> type, java.net.SocketAddress address, ApiTls tls) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(type)
@@ -135,6 +150,11 @@ public final class ApiServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.add(ch);
+                        if (tls != null) {
+                            // named "tls": the initializer sees the connection is not plain TCP
+                            ch.pipeline().addLast(ApiInitializer.TLS, tls.newHandler(ch.alloc()));
+                            ch.pipeline().addLast(TlsHandshakeLog.NAME, tlsLog);
+                        }
                         ch.pipeline().addLast(initializer);
                     }
                 });

@@ -26,7 +26,8 @@ import java.util.function.Supplier;
 public final class WorkerNodeApi {
     static final String NOT_A_MANAGER = "This node is not a swarm manager. Worker nodes can't be used to view or modify "
             + "cluster state. Please run this command on a manager node or promote the current node to a manager.";
-    private static final String[] CLUSTER_RESOURCES = {"swarm", "nodes", "services", "tasks", "secrets", "configs", "networks"};
+    private static final String[] CLUSTER_RESOURCES = {"swarm", "nodes", "services", "tasks", "secrets", "configs", "networks",
+            "orch/certificates"};
 
     private WorkerNodeApi() {}
 

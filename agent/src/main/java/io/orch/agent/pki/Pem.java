@@ -60,6 +60,41 @@ final class Pem {
         }
     }
 
+    /** At most this many certificates are read from one file (a CA bundle, a chain). */
+    static final int MAX_CERTIFICATES = 64;
+
+    /**
+     * Every certificate in {@code pem} (a CA bundle, a certificate and its chain), in order.
+     *
+     * @throws IllegalArgumentException naming {@code what} if there is none, or a block is not a certificate
+     */
+    static java.util.List<X509Certificate> parseCertificates(String pem, String what) {
+        if (pem == null || pem.isBlank()) {
+            throw new IllegalArgumentException(what + " is empty");
+        }
+        java.util.List<X509Certificate> out = new java.util.ArrayList<>();
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
+                if (!(object instanceof X509CertificateHolder holder)) {
+                    throw new IllegalArgumentException(what + " holds a PEM block that is not a certificate");
+                }
+                if (out.size() == MAX_CERTIFICATES) {
+                    throw new IllegalArgumentException(what + " holds more than " + MAX_CERTIFICATES + " certificates");
+                }
+                out.add(new JcaX509CertificateConverter().getCertificate(holder));
+            }
+        } catch (IOException | CertificateException | RuntimeException e) {
+            if (e instanceof IllegalArgumentException iae) {
+                throw iae;
+            }
+            throw new IllegalArgumentException(what + " is not valid PEM");
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(what + " holds no PEM certificate");
+        }
+        return out;
+    }
+
     /** @throws IllegalArgumentException naming {@code what}, never quoting the key */
     static PrivateKey parsePrivateKey(String pem, String what) {
         Object object;

@@ -200,6 +200,48 @@ public final class RootCa {
         }
     }
 
+    /**
+     * Signs an API client certificate ({@code orch cert issue}): CN={@code clientName},
+     * OU={@link ClientCertificates#OU}, O=cluster id, extended key usage clientAuth only, no
+     * subject alternative name, so it can never serve TLS nor pass as a node (whose OU is a role).
+     * As for nodes, only the CSR's public key is used, after its signature is checked.
+     *
+     * @return the client certificate, PEM
+     * @throws IllegalArgumentException for a bad CSR, name or validity, naming what is wrong
+     */
+    public String issueClient(byte[] csrDer, String clientName, Duration validity) {
+        ClientCertificates.requireName(clientName);
+        if (validity == null || validity.isNegative() || validity.isZero()) {
+            throw new IllegalArgumentException("certificate validity must be positive");
+        }
+        PublicKey clientKey = CertificateRequests.verifiedPublicKey(csrDer);
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, clusterId)
+                .addRDN(BCStyle.OU, ClientCertificates.OU)
+                .addRDN(BCStyle.CN, clientName)
+                .build();
+        Instant now = clock.instant();
+        Instant notAfter = now.plus(validity);
+        if (notAfter.isAfter(certificate.getNotAfter().toInstant())) {
+            notAfter = certificate.getNotAfter().toInstant();
+        }
+        try {
+            X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, serial(),
+                    Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject, clientKey);
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            int usage = KeyUsage.digitalSignature | ("RSA".equals(clientKey.getAlgorithm()) ? KeyUsage.keyEncipherment : 0);
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(clientKey));
+            builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
+            return Pem.certificate(sign(builder, key));
+        } catch (GeneralSecurityException | CertIOException e) {
+            throw new IllegalStateException("cannot sign the client certificate: " + e.getMessage(), e);
+        }
+    }
+
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key) throws GeneralSecurityException {
         try {
             ContentSigner signer = new JcaContentSignerBuilder(Keys.signatureAlgorithm(key)).build(key);

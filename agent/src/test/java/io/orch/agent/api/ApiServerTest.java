@@ -122,7 +122,7 @@ class ApiServerTest {
     @Test
     void refusesPlainHttpOffLoopback() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> server.startTcp("0.0.0.0:2375"));
-        assertEquals("--api-addr 0.0.0.0:2375: plain HTTP is only allowed on a loopback address until TLS is configured", e.getMessage());
+        assertEquals("--api-addr 0.0.0.0:2375: plain HTTP is only allowed on a loopback address (add --tlsverify to serve TLS with client certificates)", e.getMessage());
     }
 
     /** Two requests on one connection: a ping, then a JSON call, both read by Content-Length. */

@@ -6,11 +6,13 @@ import java.util.Locale;
 /** No connection could be opened: the most common first-run problem, so the message says what to do. */
 public class AgentUnreachableException extends CliException {
     public AgentUnreachableException(HostAddress address, IOException cause) {
-        super(1, "Error: cannot reach the orch agent at " + address + ": " + reason(cause) + " (is 'orch init' running?)", cause);
+        super(1, "Error: cannot reach the orch agent at " + address + ": " + reason(cause)
+                + (cause instanceof javax.net.ssl.SSLException ? "" : " (is 'orch init' running?)"), cause);
     }
 
     static String reason(IOException e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof javax.net.ssl.SSLException) return "TLS handshake failed: " + m;
         String lower = m.toLowerCase(Locale.ROOT);
         if (lower.contains("refused")) return "connection refused";
         if (lower.contains("no such file")) return "no such file or directory";

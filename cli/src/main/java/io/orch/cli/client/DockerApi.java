@@ -83,7 +83,7 @@ public final class DockerApi {
         } catch (AgentUnreachableException e) {
             throw e;
         } catch (IOException e) {
-            throw new CliException(1, "Error: talking to the orch agent at " + http.address() + " failed: " + e.getMessage(), e);
+            throw talkFailed(e);
         }
         if (!response.ok()) {
             JsonNode parsed = parse(response);
@@ -116,7 +116,7 @@ public final class DockerApi {
         } catch (AgentUnreachableException e) {
             throw e;
         } catch (IOException e) {
-            throw new CliException(1, "Error: talking to the orch agent at " + http.address() + " failed: " + e.getMessage(), e);
+            throw talkFailed(e);
         }
         if (!response.ok()) {
             String message = parse(response).path("message").asText("");
@@ -151,7 +151,7 @@ public final class DockerApi {
         } catch (AgentUnreachableException e) {
             throw e;
         } catch (IOException e) {
-            throw new CliException(1, "Error: talking to the orch agent at " + http.address() + " failed: " + e.getMessage(), e);
+            throw talkFailed(e);
         }
         if (!response.ok()) {
             String message;
@@ -164,6 +164,12 @@ public final class DockerApi {
             throw new ApiException(response.status(), message.isEmpty() ? "HTTP " + response.status() : message);
         }
         return response;
+    }
+
+    /** A connection that broke mid-request; under TLS 1.3 a refused client certificate shows only here, as a reset. */
+    private CliException talkFailed(IOException e) {
+        return new CliException(1, "Error: talking to the orch agent at " + http.address() + " failed: " + e.getMessage()
+                + (http.usesTls() ? " (over TLS: the agent may have refused the client certificate)" : ""), e);
     }
 
     public JsonNode get(String path) {
@@ -193,7 +199,7 @@ public final class DockerApi {
         } catch (SocketTimeoutException e) {
             throw new CliException(1, "Error: the orch agent at " + http.address() + " did not answer in time (" + method + " " + path + ")", e);
         } catch (IOException e) {
-            throw new CliException(1, "Error: talking to the orch agent at " + http.address() + " failed: " + e.getMessage(), e);
+            throw talkFailed(e);
         }
         JsonNode parsed = parse(response);
         if (!response.ok()) {

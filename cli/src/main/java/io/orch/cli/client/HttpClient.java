@@ -24,15 +24,27 @@ public final class HttpClient {
     private final HostAddress address;
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final ClientTls tls;
 
     public HttpClient(HostAddress address, Duration connectTimeout, Duration readTimeout) {
+        this(address, null, connectTimeout, readTimeout);
+    }
+
+    /** @param tls TLS to a tcp address ({@code --tlsverify}), or null */
+    public HttpClient(HostAddress address, ClientTls tls, Duration connectTimeout, Duration readTimeout) {
         this.address = address;
+        this.tls = tls;
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
     }
 
     public HostAddress address() {
         return address;
+    }
+
+    /** Whether requests go over TLS ({@code --tlsverify}). */
+    public boolean usesTls() {
+        return tls != null;
     }
 
     /**
@@ -48,7 +60,7 @@ public final class HttpClient {
     public HttpResponse send(String method, String pathAndQuery, byte[] body, Map<String, String> extraHeaders) throws IOException {
         Connection conn;
         try {
-            conn = Transports.open(address, connectTimeout, readTimeout);
+            conn = Transports.open(address, tls, connectTimeout, readTimeout);
         } catch (IOException e) {
             throw new AgentUnreachableException(address, e);
         }
@@ -96,7 +108,7 @@ public final class HttpClient {
 
     private Connection connect(Duration timeout) throws AgentUnreachableException {
         try {
-            return Transports.open(address, connectTimeout, timeout);
+            return Transports.open(address, tls, connectTimeout, timeout);
         } catch (IOException e) {
             throw new AgentUnreachableException(address, e);
         }

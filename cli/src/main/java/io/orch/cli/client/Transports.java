@@ -15,27 +15,35 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
 /**
- * The single place that decides how bytes reach the agent. TLS for tcp:// will be added here
- * (wrap the socket in an SSLSocket) without touching the HTTP code.
+ * The single place that decides how bytes reach the agent: a unix socket, plain TCP, or TCP
+ * wrapped in TLS ({@link ClientTls}, {@code --tlsverify}), without the HTTP code knowing which.
  */
 public final class Transports {
     private Transports() {}
 
     public static Connection open(HostAddress address, Duration connectTimeout, Duration readTimeout) throws IOException {
+        return open(address, null, connectTimeout, readTimeout);
+    }
+
+    /** @param tls TLS for a tcp address, or null for plain HTTP (the agent serves it on loopback only) */
+    public static Connection open(HostAddress address, ClientTls tls, Duration connectTimeout, Duration readTimeout)
+            throws IOException {
         return switch (address.scheme()) {
             case UNIX -> openUnix(address, readTimeout);
-            case TCP -> openTcp(address, connectTimeout, readTimeout);
+            case TCP -> openTcp(address, tls, connectTimeout, readTimeout);
         };
     }
 
-    private static Connection openTcp(HostAddress a, Duration connectTimeout, Duration readTimeout) throws IOException {
-        Socket socket = new Socket();
+    private static Connection openTcp(HostAddress a, ClientTls tls, Duration connectTimeout, Duration readTimeout) throws IOException {
+        Socket plain = new Socket();
+        Socket socket;
         try {
-            socket.connect(new InetSocketAddress(a.host(), a.port()), (int) connectTimeout.toMillis());
-            socket.setSoTimeout((int) readTimeout.toMillis());
-            socket.setTcpNoDelay(true);
+            plain.connect(new InetSocketAddress(a.host(), a.port()), (int) connectTimeout.toMillis());
+            plain.setSoTimeout((int) readTimeout.toMillis());
+            plain.setTcpNoDelay(true);
+            socket = tls == null ? plain : tls.wrap(plain, a.host(), a.port());
         } catch (IOException e) {
-            socket.close();
+            plain.close();
             throw e;
         }
         InputStream in = socket.getInputStream();

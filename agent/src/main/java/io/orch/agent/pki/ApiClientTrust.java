@@ -1,0 +1,102 @@
+package io.orch.agent.pki;
+
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/**
+ * Who may open a TLS connection to the API: a client whose certificate chains (JDK PKIX: signature,
+ * validity, key usage, extended key usage clientAuth) to one of the trusted CAs ({@code --tlscacert},
+ * else the cluster's root CA). A certificate the cluster's root CA signed must moreover be an API
+ * client certificate ({@link ClientCertificates}): every node holds one of that CA too, and a
+ * worker's must not drive the cluster. Host names are not checked (clients have none to check).
+ */
+final class ApiClientTrust extends ChainOnlyTrustManager {
+    private final List<X509Certificate> anchors;
+    private final X509TrustManager pkix;
+    private final X509Certificate clusterCa;
+    private final String clusterId;
+
+    /**
+     * @param anchors   the CAs client certificates may come from
+     * @param clusterCa the cluster's root CA, whose certificates must be client certificates; null
+     *                  when the node is in no cluster yet
+     * @param clusterId the cluster's id (the O of its certificates); null with {@code clusterCa}
+     */
+    ApiClientTrust(List<X509Certificate> anchors, X509Certificate clusterCa, String clusterId) {
+        if (anchors.isEmpty()) {
+            throw new IllegalArgumentException("no CA to trust API clients of");
+        }
+        this.anchors = List.copyOf(anchors);
+        this.pkix = pkixTrusting(this.anchors);
+        this.clusterCa = clusterCa;
+        this.clusterId = clusterId;
+    }
+
+    private static X509TrustManager pkixTrusting(List<X509Certificate> anchors) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            for (int i = 0; i < anchors.size(); i++) {
+                store.setCertificateEntry("ca-" + i, anchors.get(i));
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+            factory.init(store);
+            for (TrustManager tm : factory.getTrustManagers()) {
+                if (tm instanceof X509TrustManager x509) {
+                    return x509;
+                }
+            }
+            throw new IllegalStateException("the JDK offers no X509TrustManager");
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build a trust manager for the API's client CAs", e);
+        }
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        if (chain == null || chain.length == 0) {
+            throw new CertificateException("the client sent no certificate");
+        }
+        try {
+            pkix.checkClientTrusted(chain, authType);
+        } catch (CertificateException e) {
+            throw new CertificateException("the client certificate is not from a CA the API trusts: " + e.getMessage(), e);
+        }
+        if (clusterCa != null && issuedBy(chain[0], clusterCa)) {
+            String why = ClientCertificates.whyNotClient(chain[0], clusterId);
+            if (why != null) {
+                throw new CertificateException("the client certificate is refused: " + why);
+            }
+        }
+    }
+
+    private static boolean issuedBy(X509Certificate leaf, X509Certificate ca) {
+        if (!leaf.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+            return false;
+        }
+        try {
+            leaf.verify(ca.getPublicKey());
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        throw new CertificateException("the API's trust manager judges clients only");
+    }
+
+    /** Named in the server's certificate request, so clients pick a matching certificate. */
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return anchors.toArray(X509Certificate[]::new);
+    }
+}
