@@ -250,7 +250,7 @@ public final class ManagerNode implements RunningRole {
 
         dispatcher = new DispatcherService(store, NodeAuthenticator.peerCertificateCommonName(), this::managerAddresses);
         String clusterId = credentials.current().clusterId();
-        revocationFeed = new StoreRevocationFeed(store, credentials.revocations());
+        revocationFeed = new StoreRevocationFeed(store, credentials.revocations(), this::isVoter);
         // a demoted manager's manager certificate passes the handshake here, for Renew only
         rpc = new RpcServer(c.listenAddr().socketAddress(), credentials.serverContext(ClientAuth.OPTIONAL, PeerRevocation.REMOVED_ONLY),
                 List.of(new JoinService(store, raftMembership(), context.clock()), dispatcher,
