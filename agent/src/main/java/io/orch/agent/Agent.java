@@ -11,6 +11,8 @@ import io.orch.agent.manager.NodeRegistrar;
 import io.orch.agent.metrics.AgentMetrics;
 import io.orch.agent.pki.ExpiredCertificateProof;
 import io.orch.agent.pki.LiveCredentials;
+import io.orch.agent.pki.LiveRevocations;
+import io.orch.agent.pki.TlsSessionTickets;
 import io.orch.agent.pki.NodeCredentials;
 import io.orch.agent.renewal.CertificateRenewer;
 import io.orch.agent.pki.NodeRole;
@@ -48,6 +50,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * tasks running for the next agent process to re-attach.
  */
 public final class Agent implements AutoCloseable {
+    static {
+        // before any TLS context exists: revoked peers' sessions must be forgettable
+        TlsSessionTickets.useServerSessionCache();
+    }
+
     public static final String VERSION = Optional.ofNullable(Agent.class.getPackage().getImplementationVersion()).orElse("0.1.0");
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
 
@@ -195,7 +202,7 @@ public final class Agent implements AutoCloseable {
         ManagerNode manager;
         try {
             issued.save(NodeCredentials.directoryIn(context.dataDir()));
-            credentials = LiveCredentials.of(issued);
+            credentials = LiveCredentials.of(issued, new LiveRevocations(clock));
             manager = ManagerNode.create(context, identity, credentials, ca);
             // last, once the cluster exists: its presence is what makes the next start resume
             identity.save(context.dataDir());
@@ -221,7 +228,7 @@ public final class Agent implements AutoCloseable {
         joined.credentials().save(NodeCredentials.directoryIn(context.dataDir()));
         peers.save(context.dataDir());
         identity.save(context.dataDir());
-        credentials = LiveCredentials.of(joined.credentials());
+        credentials = LiveCredentials.of(joined.credentials(), new LiveRevocations(clock));
         if (joined.credentials().role() == NodeRole.MANAGER) {
             RaftPort.checkFree(config);
             running(ManagerNode.join(context, identity, credentials, joined.response().getRaftVotersMap(),
@@ -248,7 +255,7 @@ public final class Agent implements AutoCloseable {
                     + "its key (accepted for {} days after the expiry; a manager that no other manager renews issues its own)",
                     saved.notAfter(), ExpiredCertificateProof.GRACE.toDays());
         }
-        credentials = LiveCredentials.of(saved);
+        credentials = LiveCredentials.of(saved, new LiveRevocations(clock));
         if (saved.role() == NodeRole.MANAGER) {
             RaftPort.checkFree(config);
             running(ManagerNode.resume(context, identity, credentials, config.forceNewCluster()), identity);

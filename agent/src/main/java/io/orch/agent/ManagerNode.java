@@ -48,6 +48,8 @@ import io.orch.api.proto.AddVoterRequest;
 import io.orch.api.proto.ManagerStatus;
 import io.orch.api.proto.Node;
 import io.orch.api.proto.NodeJoinGrpc;
+import io.orch.agent.pki.PeerRevocation;
+import io.orch.agent.manager.StoreRevocationFeed;
 import io.orch.api.proto.NodeSpec;
 import io.orch.raft.ratis.RaftSettings;
 import io.orch.raft.ratis.RaftTls;
@@ -64,6 +66,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -79,9 +82,10 @@ public final class ManagerNode implements RunningRole {
     private final NodeContext context;
     private final ClusterIdentity identity;
     private final LiveCredentials credentials;
-    private RatisProposer proposer;
+    private volatile RatisProposer proposer;
     private ClusterStore store;
     private RpcServer rpc;
+    private StoreRevocationFeed revocationFeed;
     private DispatcherService dispatcher;
     private final HandOverParts parts = new HandOverParts();
     private int reattached;
@@ -185,9 +189,10 @@ public final class ManagerNode implements RunningRole {
 
     private void startStore(RaftSettings settings) throws IOException {
         electionTimeoutMax = settings.electionTimeoutMax();
-        // only managers' certificates may speak Raft; each new connection presents the certificate held then
+        // each new connection presents the certificate held then; only managers' certificates may speak Raft, and not a removed node's nor, once it has
+        // left the Raft group, a demoted manager's (PeerRevocation.raft says why not sooner)
         proposer = new RatisProposer(settings.withTls(new RaftTls(credentials.keyManager(),
-                credentials.trustManager(NodeRole.MANAGER))));
+                credentials.trustManager(NodeRole.MANAGER, PeerRevocation.raft(this::isVoter)))));
         // a replica whose state machine failed must not go on as if it were healthy (swarmkit stops too)
         proposer.onFailure(e -> {
             // one line: the replica logged the entry and the applier's stack trace already
@@ -245,10 +250,13 @@ public final class ManagerNode implements RunningRole {
 
         dispatcher = new DispatcherService(store, NodeAuthenticator.peerCertificateCommonName(), this::managerAddresses);
         String clusterId = credentials.current().clusterId();
-        rpc = new RpcServer(c.listenAddr().socketAddress(), credentials.serverContext(ClientAuth.OPTIONAL),
+        revocationFeed = new StoreRevocationFeed(store, credentials.revocations(), this::isVoter);
+        // a demoted manager's manager certificate passes the handshake here, for Renew only
+        rpc = new RpcServer(c.listenAddr().socketAddress(), credentials.serverContext(ClientAuth.OPTIONAL, PeerRevocation.REMOVED_ONLY),
                 List.of(new JoinService(store, raftMembership(), context.clock()), dispatcher,
                         new NodeLogsService(context.dataDir().resolve("tasks"), clusterId),
-                        new NodeImagesService(context.images(), clusterId))).start();
+                        new NodeImagesService(context.images(), clusterId)),
+                credentials.revocations(), Set.of(NodeJoinGrpc.getRenewMethod().getFullMethodName())).start();
         // reads other nodes' task logs for the API; any role: workers serve their own logs
         nodeLogs = new NodeLogsClient(credentials.clientContext());
         // sends uploaded images to other nodes (image load --node/--all-nodes)
@@ -336,6 +344,20 @@ public final class ManagerNode implements RunningRole {
             registrar = null;
         }
         return again;
+    }
+
+    /**
+     * Whether the Raft group counts {@code nodeId} among its voters now. While the replica is not
+     * running yet (or was closed) there is no Raft connection to judge: count it in, so that a
+     * demoted manager's entry is never what refuses a voter the group needs.
+     */
+    private boolean isVoter(String nodeId) {
+        RatisProposer p = proposer;
+        try {
+            return p == null || p.voters().containsKey(nodeId);
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     private RaftMembership raftMembership() {
@@ -537,6 +559,7 @@ public final class ManagerNode implements RunningRole {
         Agent.closeQuietly(parts.worker());
         Agent.closeQuietly(parts.gossip.get());
         Agent.closeQuietly(rpc);
+        Agent.closeQuietly(revocationFeed);
         Agent.closeQuietly(dispatcher);
         if (store != null) {
             context.metrics().unbind(store); // a demoted node's gauges must not read this closed replica

@@ -13,6 +13,8 @@ import io.orch.agent.images.NodeImagesService;
 import io.orch.agent.logs.NodeLogsService;
 import io.orch.agent.pki.LiveCredentials;
 import io.orch.agent.pki.NodeTlsInfo;
+import io.orch.agent.pki.RevocationList;
+import io.orch.agent.worker.RevocationFile;
 import io.orch.agent.rpc.RpcServer;
 import io.orch.agent.pki.NodeRole;
 import io.orch.agent.worker.Worker;
@@ -96,6 +98,9 @@ final class WorkerNode implements RunningRole {
         Gossip adopted = parts.gossip.get();
         parts.gossip.set(adopted != null ? adopted.asWorker(peers, this::managersChanged)
                 : Gossip.forWorker(context, identity, peers, this::managersChanged));
+        // the list last received, enforced before the first session brings the current one
+        RevocationFile revocationFile = RevocationFile.under(context.dataDir());
+        revocationFile.load().ifPresent(kept -> credentials.revocations().replace(RevocationList.of(kept.getRevokedList())));
         dispatcher = new DispatcherClient(this::managerAddresses,
                 ChannelFactory.tls(credentials.clientContext(NodeRole.MANAGER)), this::hello);
         PushedNetworkMapSource networkMaps = new PushedNetworkMapSource();
@@ -103,6 +108,16 @@ final class WorkerNode implements RunningRole {
             @Override
             public void networkMap(io.orch.api.proto.NetworkMap map) {
                 networkMaps.received(map);
+            }
+
+            @Override
+            public void revocations(io.orch.api.proto.Revocations revocations) {
+                credentials.revocations().replace(RevocationList.of(revocations.getRevokedList()));
+                try {
+                    revocationFile.save(revocations);
+                } catch (java.io.IOException e) {
+                    log.warn("cannot keep the revocation list on disk (it is enforced all the same): {}", e.toString());
+                }
             }
 
             @Override
@@ -126,7 +141,8 @@ final class WorkerNode implements RunningRole {
         String clusterId = credentials.current().clusterId();
         rpc = new RpcServer(c.listenAddr().socketAddress(), credentials.serverContext(ClientAuth.REQUIRE),
                 List.of(new NodeLogsService(context.dataDir().resolve("tasks"), clusterId),
-                        new NodeImagesService(context.images(), clusterId))).start();
+                        new NodeImagesService(context.images(), clusterId)),
+                credentials.revocations(), Set.of()).start();
         imageWatch = new ImageInventoryWatch(context.images(), dispatcher::describeAgain);
 
         // the image routes serve this node's own store, as on every node; uploads are spooled beside it

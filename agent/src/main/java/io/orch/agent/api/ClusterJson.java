@@ -32,7 +32,7 @@ final class ClusterJson {
         String caPem = cluster.getRootCa().getCaCertPem();
         withAddressDefaults(cluster);
         cluster.setSpec(FixedSwarmSettings.shown(cluster.getSpec()));
-        ObjectNode json = DockerJson.toJson(cluster.clearRootCa().clearGossipKey().build());
+        ObjectNode json = DockerJson.toJson(cluster.clearRootCa().clearGossipKey().clearRevoked().build());
         if (!caPem.isEmpty()) {
             json.set("TLSInfo", tlsInfo(caPem));
         }

@@ -2,6 +2,7 @@ package io.orch.agent.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.orch.agent.pki.RevocationEdits;
 import io.orch.api.json.DockerJson;
 import io.orch.api.json.JsonModelException;
 import io.orch.api.proto.Node;
@@ -12,6 +13,7 @@ import io.orch.raft.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -134,6 +136,13 @@ final class NodeRoutes {
                 // A demotion rewrites the other managers unchanged, version-checked: two demotions
                 // racing each other cannot both commit and leave the cluster without a manager.
                 guards.forEach(tx::update);
+                if (roleChange) {
+                    // in the same entry: no replica sees the demotion without the revocation
+                    Instant now = context.clock().instant();
+                    tx.read().cluster().ifPresent(cluster -> tx.update(spec.getRole() == NodeSpec.Role.WORKER
+                            ? RevocationEdits.managerDemoted(cluster, current, now)
+                            : RevocationEdits.managerPromoted(cluster, current.getId(), now)));
+                }
             });
         } catch (StoreException e) {
             if (StoreErrors.outOfSequence(e)) {
@@ -159,7 +168,12 @@ final class NodeRoutes {
             Node node = StoreReads.read(context.store(), tx -> ObjectResolver.node(tx, input));
             NodeRules.checkRemovable(node, force);
             try {
-                context.store().updateAndWait(tx -> tx.delete(node)); // version-checked: it must not have changed since
+                Instant now = context.clock().instant();
+                context.store().updateAndWait(tx -> {
+                    tx.delete(node); // version-checked: it must not have changed since
+                    // in the same entry: every certificate it holds is refused from this commit on
+                    tx.read().cluster().ifPresent(cluster -> tx.update(RevocationEdits.nodeRemoved(cluster, node, now)));
+                });
                 hook.removed(node);
                 log.info("node {} removed{}", node.getId(), force ? " (forced)" : "");
                 return ApiResponse.empty(HttpResponseStatus.OK);

@@ -71,6 +71,10 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
         default void networkMap(io.orch.api.proto.NetworkMap map) {
         }
 
+        /** The cluster's revocation list: sent at session start and whenever it changes. */
+        default void revocations(io.orch.api.proto.Revocations revocations) {
+        }
+
         /** A manager's heartbeat: its managers list and the role this node should have. */
         default void heartbeat(io.orch.api.proto.ManagerHeartbeat heartbeat) {
         }
@@ -310,6 +314,7 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
         switch (m.getKindCase()) {
             case ASSIGNMENTS -> listeners.forEach(l -> l.assignments(m.getAssignments()));
             case NETWORK_MAP -> listeners.forEach(l -> l.networkMap(m.getNetworkMap()));
+            case REVOCATIONS -> listeners.forEach(l -> l.revocations(m.getRevocations()));
             case STATUS_ACK -> acked(a, m.getStatusAck());
             case HEARTBEAT -> {
                 learnedManagers = List.copyOf(m.getHeartbeat().getManagersList());

@@ -9,6 +9,8 @@ import io.grpc.stub.StreamObserver;
 import io.orch.agent.net.NetworkMaps;
 import io.orch.api.proto.Assignments;
 import io.orch.api.proto.NetworkMap;
+import io.orch.api.proto.Revocations;
+import io.orch.api.proto.Cluster;
 import io.orch.agent.pki.NodeCertExpiry;
 import io.orch.api.proto.ManagerHeartbeat;
 import io.orch.api.proto.ManagerMessage;
@@ -63,6 +65,7 @@ final class ManagerSession {
     private long sequence;
     private Assignments lastSent;
     private NetworkMap lastMapSent;
+    private Revocations lastRevocationsSent;
     private long mapSequence;
     private long dirtySince = -1;
     private long lastEvent;
@@ -189,6 +192,8 @@ final class ManagerSession {
             // names, referenced data, networks and node addresses (the network map's tunnel
             // endpoints); both sets are compared before sending
             case SERVICE, SECRET, CONFIG, NETWORK, NODE -> true;
+            // the revocation list, which workers enforce on the RPCs they serve
+            case CLUSTER -> true;
             default -> false;
         };
     }
@@ -273,11 +278,19 @@ final class ManagerSession {
         dirtySince = -1;
         long[] version = new long[1];
         NetworkMap[] map = new NetworkMap[1];
+        Revocations[] revoked = new Revocations[1];
         Assignments set = store.read(r -> {
             version[0] = r.version();
             map[0] = NetworkMaps.of(r, nodeId);
+            revoked[0] = Revocations.newBuilder()
+                    .addAllRevoked(r.cluster().map(Cluster::getRevokedList).orElse(List.of())).build();
             return AssignmentSets.of(r, nodeId);
         });
+        // first: the worker refuses revoked callers before anything else changes
+        if (!revoked[0].equals(lastRevocationsSent)) {
+            lastRevocationsSent = revoked[0];
+            send(ManagerMessage.newBuilder().setRevocations(revoked[0]).build());
+        }
         // the map first: a task's network peers and names are in place when it is assigned
         if (!map[0].equals(lastMapSent)) {
             lastMapSent = map[0];

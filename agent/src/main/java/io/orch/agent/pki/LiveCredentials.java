@@ -8,6 +8,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A node's credentials as they are now, for the node's whole run: a renewal or a role change
@@ -35,13 +36,27 @@ public final class LiveCredentials {
     /** Still readable for a handshake that chose its alias just before the last replace. */
     private volatile Presented previous;
 
-    private LiveCredentials(NodeCredentials credentials) {
+    private final LiveRevocations revocations;
+
+    private LiveCredentials(NodeCredentials credentials, LiveRevocations revocations) {
         this.current = Presented.of(credentials);
         this.previous = current;
+        this.revocations = revocations;
     }
 
+    /** Credentials whose contexts enforce no revocation list: for tools and tests without a cluster. */
     public static LiveCredentials of(NodeCredentials credentials) {
-        return new LiveCredentials(Objects.requireNonNull(credentials, "credentials"));
+        return of(credentials, LiveRevocations.none());
+    }
+
+    /** Every TLS context built here refuses what {@code revocations} holds at each handshake. */
+    public static LiveCredentials of(NodeCredentials credentials, LiveRevocations revocations) {
+        return new LiveCredentials(Objects.requireNonNull(credentials, "credentials"),
+                Objects.requireNonNull(revocations, "revocations"));
+    }
+
+    public LiveRevocations revocations() {
+        return revocations;
     }
 
     public NodeCredentials current() {
@@ -93,21 +108,34 @@ public final class LiveCredentials {
     }
 
     /**
+     * For the Raft transport: certificates of this cluster's root CA whose role is {@code peerRole}
+     * and that {@code policy} does not refuse, at the handshake and for as long as the connection lasts.
+     */
+    public X509TrustManager trustManager(NodeRole peerRole, PeerRevocation policy) {
+        return current().x509TrustManager(peerRole, revocations, policy);
+    }
+
+    /**
      * gRPC server side with a chosen client-certificate policy (see {@link NodeCredentials#serverContext(ClientAuth)}),
      * presenting the current certificate at each new connection ({@link RenewingSslContext}).
      */
     public SslContext serverContext(ClientAuth clientAuth) {
-        return new RenewingSslContext(this, credentials -> credentials.serverContext(clientAuth));
+        return serverContext(clientAuth, PeerRevocation.STRICT);
+    }
+
+    /** A server context whose handshake refuses the revoked peers {@code handshake} names. */
+    public SslContext serverContext(ClientAuth clientAuth, PeerRevocation handshake) {
+        return new RenewingSslContext(this, credentials -> credentials.serverContext(clientAuth, revocations, handshake));
     }
 
     /** gRPC client side: presents the current certificate at each new connection; trusts any node of this cluster. */
     public SslContext clientContext() {
-        return new RenewingSslContext(this, NodeCredentials::clientContext);
+        return new RenewingSslContext(this, credentials -> credentials.clientContext(Optional.empty(), revocations));
     }
 
     /** gRPC client side that also requires the server to hold a certificate of {@code serverRole}. */
     public SslContext clientContext(NodeRole serverRole) {
-        return new RenewingSslContext(this, credentials -> credentials.clientContext(serverRole));
+        return new RenewingSslContext(this, credentials -> credentials.clientContext(Optional.of(serverRole), revocations));
     }
 
     @Override

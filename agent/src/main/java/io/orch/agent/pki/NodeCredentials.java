@@ -325,6 +325,32 @@ public final class NodeCredentials {
         return TlsContexts.anonymousClient(x509TrustManager(serverRole));
     }
 
+    /** gRPC server side, also refusing what {@code revocation} says of revoked peers (see {@link LiveCredentials}). */
+    SslContext serverContext(ClientAuth clientAuth, LiveRevocations revocations, PeerRevocation handshake) {
+        return TlsContexts.server(keyManagerFactory(), revoking(x509TrustManager(), revocations, handshake), clientAuth);
+    }
+
+    /** gRPC client side trusting servers of {@code serverRole} (any role when empty), refusing revoked ones. */
+    SslContext clientContext(Optional<NodeRole> serverRole, LiveRevocations revocations) {
+        X509TrustManager chain = serverRole.map(this::x509TrustManager).orElseGet(this::x509TrustManager);
+        return TlsContexts.client(keyManagerFactory(), revoking(chain, revocations, PeerRevocation.STRICT));
+    }
+
+    /** The Raft transport's trust: peers of {@code role} that {@code policy} does not refuse. */
+    X509TrustManager x509TrustManager(NodeRole role, LiveRevocations revocations, PeerRevocation policy) {
+        return revoking(x509TrustManager(role), revocations, policy);
+    }
+
+    /**
+     * Established connections are closed once STRICT refuses their peer, except those it already
+     * refused when they were made (a demoted manager calling Renew): those only lose their
+     * calls ({@code agent/rpc/RevokedCallerInterceptor}).
+     */
+    private static X509TrustManager revoking(X509TrustManager chain, LiveRevocations revocations, PeerRevocation handshake) {
+        PeerRevocation keepOpen = handshake == PeerRevocation.REMOVED_ONLY ? PeerRevocation.STRICT : handshake;
+        return new RevocationTrustManager(RevocationTrustManager.extended(chain), revocations, handshake, keepOpen);
+    }
+
     @Override
     public String toString() {
         return "NodeCredentials[node " + nodeId + ", " + role.name().toLowerCase() + ", cluster " + clusterId

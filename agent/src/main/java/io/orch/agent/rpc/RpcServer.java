@@ -12,6 +12,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.orch.agent.pki.LiveRevocations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,11 +20,12 @@ import javax.net.ssl.SSLSession;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The node-to-node gRPC server on the node's listen address: join, dispatcher sessions, node
- * logs. Always TLS. Client certificates are optional at the TLS layer, because a joining node has
+ * logs. Always TLS; every call is checked against the revocation list (RevokedCallerInterceptor). Client certificates are optional at the TLS layer, because a joining node has
  * none yet; every service other than join reads the caller's identity from {@link #PEER_TLS} and
  * refuses calls without a certificate of this cluster.
  */
@@ -35,7 +37,12 @@ public final class RpcServer implements AutoCloseable {
 
     private final Server server;
 
-    public RpcServer(InetSocketAddress bind, SslContext tls, List<BindableService> services) {
+    /**
+     * @param revocations  the list every call is checked against, on established connections too
+     * @param renewMethods full method names a demoted manager's manager certificate may still call
+     */
+    public RpcServer(InetSocketAddress bind, SslContext tls, List<BindableService> services,
+                     LiveRevocations revocations, Set<String> renewMethods) {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(bind)
                 .sslContext(tls)
                 // workers ping their session every second so a dead manager is noticed quickly
@@ -43,8 +50,10 @@ public final class RpcServer implements AutoCloseable {
                 .permitKeepAliveWithoutCalls(true)
                 .maxInboundMessageSize(64 << 20);
         ServerInterceptor peerTls = new PeerTlsInterceptor();
+        ServerInterceptor revoked = new RevokedCallerInterceptor(revocations, renewMethods);
         for (BindableService s : services) {
-            builder.addService(ServerInterceptors.intercept(s, peerTls));
+            // the last one given runs first: a revoked caller is refused before anything else
+            builder.addService(ServerInterceptors.intercept(s, peerTls, revoked));
         }
         this.server = builder.build();
     }

@@ -1,5 +1,7 @@
 package io.orch.agent.api;
 
+import java.util.Set;
+import io.orch.agent.pki.LiveRevocations;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.BindableService;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
@@ -52,7 +54,8 @@ class ImageLoadOnNodesTest {
         workerImages = new ImageStore(dir.resolve("worker-images"));
         NodeCredentials worker = NodeCredentials.selfIssued(ca, ApiFixture.WORKER, NodeRole.WORKER, List.of("127.0.0.1"));
         workerRpc = new RpcServer(new InetSocketAddress("127.0.0.1", 0), worker.serverContext(ClientAuth.OPTIONAL),
-                List.<BindableService>of(new NodeImagesService(workerImages, ca.clusterId()))).start();
+                List.<BindableService>of(new NodeImagesService(workerImages, ca.clusterId())),
+                LiveRevocations.none(), Set.of()).start();
         NodeCredentials manager = NodeCredentials.selfIssued(ca, ApiFixture.SELF, NodeRole.MANAGER, List.of("127.0.0.1"));
         client = new NodeImagesClient(manager.clientContext());
         managerImages = new ImageStore(dir.resolve("manager-images"));

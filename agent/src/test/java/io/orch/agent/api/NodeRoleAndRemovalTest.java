@@ -222,4 +222,37 @@ class NodeRoleAndRemovalTest {
         assertEquals(404, r.status());
         assertEquals("node host9 not found", r.message());
     }
+
+    // ------------------------------------------------------------------ revocation
+
+    private List<String> revoked() {
+        return api.store.read(r -> r.cluster()).orElseThrow().getRevokedList().stream()
+                .map(e -> e.getNodeId() + " " + e.getScope()).toList();
+    }
+
+    @Test
+    void aRemovalRevokesEveryCertificateOfTheNodeInTheSameWrite() {
+        assertEquals(List.of(), revoked());
+        ApiFixture.Reply rm = remove(ApiFixture.WORKER, true);
+        assertEquals(200, rm.status(), rm.body());
+        assertEquals(List.of(ApiFixture.WORKER + " ANY_ROLE"), revoked());
+        assertFalse(api.get("/v1.47/swarm").body().contains(ApiFixture.WORKER), "the list is not shown by the API");
+    }
+
+    @Test
+    void aDemotionRevokesTheManagerCertificateAndAPromotionLiftsIt() {
+        ApiFixture.Reply demote = setRole(MANAGER2, "worker");
+        assertEquals(200, demote.status(), demote.body());
+        assertEquals(List.of(MANAGER2 + " MANAGER"), revoked());
+        ApiFixture.Reply promote = setRole(MANAGER2, "manager");
+        assertEquals(200, promote.status(), promote.body());
+        assertEquals(List.of(), revoked());
+    }
+
+    @Test
+    void aRefusedRoleChangeRevokesNothing() {
+        refusal = "not now";
+        assertEquals(400, setRole(MANAGER2, "worker").status());
+        assertEquals(List.of(), revoked());
+    }
 }

@@ -1,5 +1,6 @@
 package io.orch.agent.dispatch;
 
+import io.orch.agent.pki.RevocationEdits;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -199,6 +201,32 @@ class DispatcherSessionTest {
             assertTrue(done.await(5, TimeUnit.SECONDS), "the session was refused");
             assertNotNull(error[0]);
             return assertInstanceOf(StatusRuntimeException.class, error[0]).getStatus().getCode();
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    @Test
+    void theRevocationListIsSentAtSessionStartAndOnEveryChange() throws Exception {
+        Instant now = Instant.now();
+        f.store.updateAndWait(tx -> tx.create(RevocationEdits.nodeRemoved(
+                io.orch.api.proto.Cluster.newBuilder().setId("c1").build(), Node.newBuilder().setId("gone1").build(), now)));
+        DispatchFixture.Manager m = f.startManager("m1");
+        ManagedChannel channel = DispatchFixture.channelAs("w1", m.address());
+        try {
+            BlockingQueue<ManagerMessage> in = new LinkedBlockingQueue<>();
+            StreamObserver<WorkerMessage> out = DispatcherGrpc.newStub(channel).session(collect(in, null));
+            out.onNext(WorkerMessage.newBuilder().setHello(WorkerHello.getDefaultInstance()).build());
+            ManagerMessage first = next(in, ManagerMessage.KindCase.REVOCATIONS);
+            assertEquals(List.of("gone1"), first.getRevocations().getRevokedList().stream()
+                    .map(io.orch.api.proto.RevokedIdentity::getNodeId).toList());
+
+            f.store.updateAndWait(tx -> tx.update(RevocationEdits.managerDemoted(tx.read().cluster().orElseThrow(),
+                    Node.newBuilder().setId("m9").build(), now)));
+            ManagerMessage second = next(in, ManagerMessage.KindCase.REVOCATIONS);
+            assertEquals(List.of("gone1", "m9"), second.getRevocations().getRevokedList().stream()
+                    .map(io.orch.api.proto.RevokedIdentity::getNodeId).toList());
+            out.onCompleted();
         } finally {
             channel.shutdownNow();
         }

@@ -1,5 +1,6 @@
 package io.orch.agent.dispatch;
 
+import io.orch.agent.pki.LiveRevocations;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.orch.agent.pki.NodeCredentials;
@@ -45,7 +46,7 @@ class MtlsDispatcherTest {
             try (DispatcherService dispatcher = new DispatcherService(f.store, NodeAuthenticator.peerCertificateCommonName(),
                     () -> List.of(address), DispatchFixture.MANAGER_SETTINGS);
                  RpcServer server = new RpcServer(new InetSocketAddress("127.0.0.1", PORT),
-                         manager.serverContext(ClientAuth.OPTIONAL), List.of(dispatcher)).start();
+                         manager.serverContext(ClientAuth.OPTIONAL), List.of(dispatcher), LiveRevocations.none(), Set.of()).start();
                  DispatcherClient client = new DispatcherClient(() -> List.of(address),
                          ChannelFactory.tls(worker.clientContext(NodeRole.MANAGER)),
                          () -> WorkerHello.newBuilder().addRuntimes("fake").build(),

@@ -1,5 +1,7 @@
 package io.orch.agent.join;
 
+import java.util.Set;
+import io.orch.agent.pki.LiveRevocations;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -73,7 +75,7 @@ class JoinServiceTest {
             }
         };
         server = new RpcServer(new InetSocketAddress("127.0.0.1", PORT), manager.serverContext(ClientAuth.OPTIONAL),
-                List.of(new JoinService(store, raft))).start();
+                List.of(new JoinService(store, raft)), LiveRevocations.none(), Set.of()).start();
     }
 
     @AfterEach

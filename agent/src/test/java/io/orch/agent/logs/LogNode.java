@@ -1,5 +1,7 @@
 package io.orch.agent.logs;
 
+import java.util.Set;
+import io.orch.agent.pki.LiveRevocations;
 import io.grpc.BindableService;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.orch.agent.pki.NodeCredentials;
@@ -33,7 +35,7 @@ public final class LogNode implements AutoCloseable {
         this.address = "127.0.0.1:" + port;
         // OPTIONAL, as on the node's real listener (joining nodes have no certificate yet)
         this.server = new RpcServer(new InetSocketAddress("127.0.0.1", port), credentials.serverContext(ClientAuth.OPTIONAL),
-                List.<BindableService>of(service)).start();
+                List.<BindableService>of(service), LiveRevocations.none(), Set.of()).start();
     }
 
     public void append(String taskId, String file, String text) throws IOException {

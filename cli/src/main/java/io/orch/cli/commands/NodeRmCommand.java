@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
  * agent refuses a node that is not down (without --force) and a manager (demote it first). Removes
  * what it can; each failure is one stderr line, exit 1.
  */
-@Command(name = "rm", aliases = "remove", description = "Remove one or more nodes from the cluster.")
+@Command(name = "rm", aliases = "remove", description = {"Remove one or more nodes from the cluster.",
+        "Every certificate the node holds is revoked at once: the other nodes refuse it on every RPC and the Raft transport."})
 public final class NodeRmCommand extends OrchCommand {
     @Option(names = {"-f", "--force"}, description = "Force-remove a node from the cluster (it need not be down).")
     boolean force;
