@@ -60,6 +60,49 @@ final class Pem {
         }
     }
 
+    /**
+     * Every certificate in the text, in order (a chain, or a bundle of roots), at most
+     * {@value #MAX_CERTIFICATES}.
+     *
+     * @throws IllegalArgumentException naming {@code what} if there is none, or a block is not a certificate
+     */
+    static java.util.List<X509Certificate> parseCertificates(String pem, String what) {
+        if (pem == null || pem.isBlank()) {
+            throw new IllegalArgumentException(what + " is empty");
+        }
+        java.util.List<X509Certificate> out = new java.util.ArrayList<>();
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
+                if (!(object instanceof X509CertificateHolder holder)) {
+                    throw new IllegalArgumentException(what + " holds a PEM block that is not a certificate");
+                }
+                if (out.size() == MAX_CERTIFICATES) {
+                    throw new IllegalArgumentException(what + " holds more than " + MAX_CERTIFICATES + " certificates");
+                }
+                out.add(new JcaX509CertificateConverter().getCertificate(holder));
+            }
+        } catch (IOException | CertificateException | RuntimeException e) {
+            if (e instanceof IllegalArgumentException iae && iae.getMessage().startsWith(what)) {
+                throw iae;
+            }
+            throw new IllegalArgumentException(what + " is not valid PEM");
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(what + " holds no PEM block");
+        }
+        return out;
+    }
+
+    /** The certificates, PEM, one after the other. */
+    static String certificates(java.util.List<X509Certificate> certificates) {
+        StringBuilder out = new StringBuilder();
+        certificates.forEach(c -> out.append(certificate(c)));
+        return out.toString();
+    }
+
+    /** Chains and bundles are short: a leaf, an intermediate, two roots. */
+    static final int MAX_CERTIFICATES = 8;
+
     /** @throws IllegalArgumentException naming {@code what}, never quoting the key */
     static PrivateKey parsePrivateKey(String pem, String what) {
         Object object;
