@@ -5,6 +5,7 @@ import io.orch.api.proto.RootRotation;
 import io.orch.api.proto.TrustRoots;
 
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -29,12 +30,17 @@ public final class ClusterCa {
 
     /** @throws IllegalArgumentException if the Cluster object's CA is not usable */
     public static ClusterCa of(Cluster cluster) {
-        RootCa root = RootCa.fromProto(cluster.getRootCa());
+        return of(cluster, Clock.systemUTC());
+    }
+
+    /** The same, issuing on {@code clock}. */
+    public static ClusterCa of(Cluster cluster, Clock clock) {
+        RootCa root = RootCa.fromPem(cluster.getRootCa().getCaCertPem(), cluster.getRootCa().getCaKeyPem(), clock);
         if (!cluster.hasRootRotation()) {
             return new ClusterCa(root, Optional.empty(), Optional.empty());
         }
         RootRotation rotation = cluster.getRootRotation();
-        RootCa next = RootCa.fromPem(rotation.getCaCertPem(), rotation.getCaKeyPem());
+        RootCa next = RootCa.fromPem(rotation.getCaCertPem(), rotation.getCaKeyPem(), clock);
         X509Certificate cross = Pem.parseCertificate(rotation.getCrossSignedCaCertPem(), "cross-signed CA certificate");
         if (!CertificateChains.signedBy(cross, root.certificate().getPublicKey())
                 || !cross.getPublicKey().equals(next.certificate().getPublicKey())) {
