@@ -119,8 +119,7 @@ public final class ManagerNode implements RunningRole {
     public void onTrustRoots(java.util.function.Consumer<io.orch.api.proto.TrustRoots> listener) {
         this.trustRoots = listener;
         try { // the watch may have read the cluster before the agent listened
-            store.read(r -> r.cluster()).filter(c -> c.hasRootCa())
-                    .map(c -> io.orch.agent.pki.ClusterCa.of(c).trustRoots()).ifPresent(listener);
+            store.read(r -> r.cluster()).flatMap(io.orch.agent.pki.ClusterCa::trustRootsOf).ifPresent(listener);
         } catch (RuntimeException e) {
             log.debug("cluster's root CAs not readable yet: {}", e.toString()); // the watch delivers them when they change
         }

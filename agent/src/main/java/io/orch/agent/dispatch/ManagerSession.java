@@ -316,7 +316,7 @@ final class ManagerSession {
         if (ended) {
             return;
         }
-        Optional<TrustRoots> roots = store.read(r -> r.cluster()).filter(c -> c.hasRootCa()).map(c -> ClusterCa.of(c).trustRoots());
+        Optional<TrustRoots> roots = store.read(r -> r.cluster()).flatMap(ClusterCa::trustRootsOf);
         if (roots.isEmpty() || roots.get().equals(lastTrustSent)) {
             return;
         }

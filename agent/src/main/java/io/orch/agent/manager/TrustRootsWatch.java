@@ -43,7 +43,7 @@ public final class TrustRootsWatch extends StoreLoop {
 
     @Override
     protected Instant reconcile(Instant now) {
-        Optional<TrustRoots> roots = store.read(r -> r.cluster()).filter(c -> c.hasRootCa()).map(c -> ClusterCa.of(c).trustRoots());
+        Optional<TrustRoots> roots = store.read(r -> r.cluster()).flatMap(ClusterCa::trustRootsOf);
         if (roots.isPresent() && !roots.get().equals(delivered)) {
             delivered = roots.get();
             listener.accept(roots.get());

@@ -96,6 +96,24 @@ public final class ClusterCa {
         return out.build();
     }
 
+    /**
+     * {@link #trustRoots()} from the Cluster object's PEM as stored (written by {@link RootCa#certPem()}),
+     * without parsing a certificate or a key: cheap enough for every dispatcher tick; empty
+     * without a root CA. Nodes parse and check what they are sent.
+     */
+    public static java.util.Optional<TrustRoots> trustRootsOf(Cluster cluster) {
+        if (cluster.getRootCa().getCaCertPem().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        TrustRoots.Builder out = TrustRoots.newBuilder().addTrustedRootsPem(cluster.getRootCa().getCaCertPem());
+        if (cluster.hasRootRotation()) {
+            out.addTrustedRootsPem(cluster.getRootRotation().getCaCertPem()).setSigningRootPem(cluster.getRootRotation().getCaCertPem());
+        } else {
+            out.setSigningRootPem(cluster.getRootCa().getCaCertPem());
+        }
+        return java.util.Optional.of(out.build());
+    }
+
     /** Whether the certificate a node reports (its issuer's public key, DER) was signed by the signing root's key. */
     public boolean signedByCurrentKey(byte[] issuerPublicKeyDer) {
         return java.util.Arrays.equals(issuerPublicKeyDer, signingRoot().certificate().getPublicKey().getEncoded());

@@ -108,6 +108,8 @@ class RootRotationTest {
 
         Cluster finished = RootRotations.finish(rotating, List.of(nodeReporting("node1", loaded, NodeStatus.State.READY))).orElseThrow();
         TrustRoots after = ClusterCa.of(finished).trustRoots();
+        assertEquals(after, ClusterCa.trustRootsOf(finished).orElseThrow(), "the dispatcher's cheap form is the same");
+        assertEquals(ClusterCa.of(rotating).trustRoots(), ClusterCa.trustRootsOf(rotating).orElseThrow());
         NodeCredentials retrusted = NodeTrust.retrusted(loaded, after).orElseThrow();
         assertEquals(List.of(ca.signingRoot().certificate()), retrusted.trustedRoots());
         assertTrue(retrusted.intermediates().isEmpty(), "the intermediate is no longer sent");
