@@ -110,6 +110,9 @@ class SwarmUpdateRoutesTest {
         assertTrue(newRoot.startsWith("-----BEGIN CERTIFICATE-----"), newRoot);
         assertFalse(newRoot.equals(oldRoot), "TLSInfo shows the root the nodes move to");
         assertEquals(cluster().getRootRotation().getCaCertPem(), newRoot);
+        JsonNode info = api.get("/v1.47/info").json().at("/Swarm/Cluster");
+        assertEquals(newRoot, info.at("/TLSInfo/TrustRoot").asText(), "docker info shows it too");
+        assertTrue(info.path("RootRotationInProgress").asBoolean(false), info.toString());
         String newWorkerToken = during.at("/JoinTokens/Worker").asText();
         assertFalse(newWorkerToken.equals(oldWorkerToken));
         assertEquals(io.orch.agent.pki.CaDigest.ofPem(newRoot), io.orch.agent.pki.JoinToken.parse(newWorkerToken).caDigest());
