@@ -167,6 +167,26 @@ class RootRotationTest {
     }
 
     @Test
+    void aJoiningNodePinsTheNewRootDuringAndAfterTheRotationAndTheOldDigestFailsOnceItIsGone() throws Exception {
+        RootCa old = RootCa.create("cluster1");
+        Cluster rotating = RootRotations.start(cluster(old), 1, Clock.systemUTC());
+        ClusterCa ca = ClusterCa.of(rotating);
+        X509Certificate[] managerDuring = chainOf(issued(ca, "manager1", NodeRole.MANAGER));
+        PinnedCaTrust newToken = PinnedCaTrust.forDigest(ca.tokenDigest());
+        newToken.checkServerTrusted(managerDuring, "ECDHE_ECDSA");
+        assertEquals(ca.signingRoot().certificate(), newToken.pinnedCa().orElseThrow());
+
+        Cluster finished = RootRotations.finish(rotating, List.of()).orElseThrow();
+        NodeCredentials after = issued(ClusterCa.of(finished), "manager1", NodeRole.MANAGER);
+        X509Certificate[] managerAfter = chainOf(after);
+        assertEquals(2, managerAfter.length, "leaf and the new root: no intermediate any more");
+        PinnedCaTrust.forDigest(ca.tokenDigest()).checkServerTrusted(managerAfter, "ECDHE_ECDSA");
+        CertificateException e = assertThrows(CertificateException.class,
+                () -> PinnedCaTrust.forDigest(old.digest()).checkServerTrusted(managerAfter, "ECDHE_ECDSA"));
+        assertTrue(e.getMessage().startsWith(PinnedCaTrust.DIGEST_MISMATCH), e.getMessage());
+    }
+
+    @Test
     void theRotationFinishesOnlyWhenEveryNodeThatIsNotDownHoldsACertificateOfTheNewRoot() {
         RootCa old = RootCa.create("cluster1");
         Cluster rotating = RootRotations.start(cluster(old), 1, Clock.systemUTC());
