@@ -38,7 +38,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * process ids), every node stays ready and its dispatcher session and the Raft group stay up (no
  * new session, no new leader) throughout; afterwards every node's DATA/certificates/ca.crt holds
  * only the new root, its certificate and the one its listener presents chain to the new root, a
- * join with the new worker token works and one with the old token is refused.
+ * join with the new worker token works and one with the old token is refused. A second rotation,
+ * with {@code orch ca --rotate}, moves the cluster on again the same way.
  */
 class CaRotationIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60); // a deadline, not a goal
@@ -129,6 +130,22 @@ class CaRotationIT {
         assertEquals(sessions, countInLogs(cluster.workers(), SESSION_UP), "no worker opened a new dispatcher session");
         assertEquals(leaderships, countInLogs(cluster.managers(), BECAME_LEADER), "no new Raft leader");
         assertEquals(leader, cluster.awaitLeader(cluster.managers(), DEADLINE), "the same leader");
+
+        // a second rotation, with orch's CLI, under a root that a rotation made (and its intermediate)
+        Instant again = Instant.now();
+        OrchBinary.Result orchRotate = OrchBinary.cli(m1.host.commandPrefix(), m1.apiPort(), "ca", "--rotate", "--timeout", "2m");
+        System.out.println("orch ca --rotate took " + Duration.between(again, Instant.now()).toMillis() + " ms; it printed:\n"
+                + orchRotate.out());
+        assertEquals(0, orchRotate.exit(), orchRotate.toString());
+        String thirdRoot = m1.api.get("/swarm").at("/TLSInfo/TrustRoot").asText();
+        assertNotEquals(newRoot, thirdRoot);
+        assertTrue(orchRotate.out().strip().endsWith(thirdRoot.strip()), orchRotate.out());
+        root = certificates(thirdRoot).get(0);
+        for (AgentNode n : cluster.nodes()) {
+            assertEquals(List.of(root), certificates(Files.readString(n.dataDir.resolve("certificates/ca.crt"))), n.name);
+        }
+        assertEquals(tasks, runningTasks(m1.api), "the same tasks run, in the same processes, after the second rotation");
+        assertEquals(sessions, countInLogs(cluster.workers(), SESSION_UP), "no worker opened a new dispatcher session");
 
         String newWorkerToken = m1.api.get("/swarm").at("/JoinTokens/Worker").asText();
         assertNotEquals(oldWorkerToken, newWorkerToken);
