@@ -79,6 +79,8 @@ public final class Agent implements AutoCloseable {
     private volatile LiveCredentials credentials;
     /** Renews the certificate before it expires; started once the node runs its first role. */
     private volatile CertificateRenewer renewer;
+    /** Follows the cluster's root CAs (a root rotation); made with the renewer. */
+    private volatile RootTrustFollower trustFollower;
     /** Role changes (promote/demote) run here, one at a time, never on the threads that asked. */
     private final java.util.concurrent.ExecutorService roleSwitcher = java.util.concurrent.Executors.newSingleThreadExecutor(DaemonThreads.factory("orch-role-switch"));
     private final java.util.concurrent.atomic.AtomicBoolean switching = new java.util.concurrent.atomic.AtomicBoolean();
@@ -282,14 +284,24 @@ public final class Agent implements AutoCloseable {
         this.identity = id;
         started.onRoleWanted(this::roleWanted);
         if (renewer == null) {
+            trustFollower = new RootTrustFollower(this, () -> node, credentials, NodeCredentials.directoryIn(context.dataDir()),
+                    () -> {
+                        CertificateRenewer r = renewer;
+                        if (r != null) {
+                            r.wake();
+                        }
+                    });
             renewer = new CertificateRenewer(credentials,
                     new NodeCertificateRenewal(this, () -> node, credentials, NodeCredentials.directoryIn(context.dataDir()), clock),
                     () -> {
                         RunningRole n = node;
                         return n != null ? n.clusterCertExpiry() : Optional.empty();
                     },
-                    clock, () -> ThreadLocalRandom.current().nextDouble(), CertificateRenewer.RETRY).start();
+                    clock, () -> ThreadLocalRandom.current().nextDouble(), CertificateRenewer.RETRY)
+                    .renewAtOnceWhen(trustFollower::mustRenew).start();
         }
+        RootTrustFollower follower = trustFollower;
+        started.onTrustRoots(follower::received);
     }
 
     /** The cluster wants this node in {@code role} (`node promote` / `node demote`); asked repeatedly until done. */
@@ -426,6 +438,7 @@ public final class Agent implements AutoCloseable {
         Worker worker;
         ApiServer api;
         closeQuietly(renewer);
+        closeQuietly(trustFollower);
         synchronized (this) {
             roleSwitcher.shutdownNow();
             api = node != null ? node.releaseApi() : null;
@@ -472,6 +485,7 @@ public final class Agent implements AutoCloseable {
         }
         roleSwitcher.shutdownNow();
         closeQuietly(renewer);
+        closeQuietly(trustFollower);
         synchronized (this) {
             closeQuietly(node);
         }

@@ -31,6 +31,8 @@ import io.orch.agent.manager.NodeHealthLoop;
 import io.orch.agent.manager.NodeRegistrar;
 import io.orch.agent.manager.OwnRoleWatch;
 import io.orch.agent.manager.RoleLoop;
+import io.orch.agent.manager.RootRotationLoop;
+import io.orch.agent.manager.TrustRootsWatch;
 import io.orch.agent.manager.Orchestrator;
 import io.orch.agent.manager.SchedulerLoop;
 import io.orch.agent.manager.Updater;
@@ -101,7 +103,10 @@ public final class ManagerNode implements RunningRole {
     private ImageInventoryWatch imageWatch;
     private LoopDriver roles;
     private LoopDriver ownRole;
+    private LoopDriver trustRootsWatch;
+    private LoopDriver rootRotation;
     private volatile java.util.function.Consumer<NodeRole> roleWanted = role -> { };
+    private volatile java.util.function.Consumer<io.orch.api.proto.TrustRoots> trustRoots = roots -> { };
     private java.time.Duration electionTimeoutMax;
 
     @Override
@@ -112,6 +117,16 @@ public final class ManagerNode implements RunningRole {
     @Override
     public void onRoleWanted(java.util.function.Consumer<NodeRole> listener) {
         this.roleWanted = listener;
+    }
+
+    @Override
+    public void onTrustRoots(java.util.function.Consumer<io.orch.api.proto.TrustRoots> listener) {
+        this.trustRoots = listener;
+        try { // the watch may have read the cluster before the agent listened
+            store.read(r -> r.cluster()).flatMap(io.orch.agent.pki.ClusterCa::trustRootsOf).ifPresent(listener);
+        } catch (RuntimeException e) {
+            log.debug("cluster's root CAs not readable yet: {}", e.toString()); // the watch delivers them when they change
+        }
     }
 
     @Override
@@ -279,6 +294,7 @@ public final class ManagerNode implements RunningRole {
         nodeHealth = driver(new NodeHealthLoop(store, gossip.membership(), nodeId));
         ingress = driver(new IngressLoop(store));
         roles = driver(new RoleLoop(store, raftVoters()));
+        rootRotation = driver(new RootRotationLoop(store));
         proposer.onLeadershipChange(this::leadershipChanged);
 
         // the API reads this node's images and the task output files the runtimes write under DATA/tasks
@@ -295,6 +311,8 @@ public final class ManagerNode implements RunningRole {
         context.listen(api, credentials);
         ownRole = driver(new OwnRoleWatch(store, nodeId, role -> roleWanted.accept(NodeRole.fromProto(role))));
         ownRole.start();
+        trustRootsWatch = driver(new TrustRootsWatch(store, roots -> trustRoots.accept(roots)));
+        trustRootsWatch.start();
         imageWatch = new ImageInventoryWatch(context.images(), this::registerInBackground);
     }
 
@@ -422,7 +440,9 @@ public final class ManagerNode implements RunningRole {
             nodeHealth.start();
             ingress.start();
             roles.start();
+            rootRotation.start();
         } else {
+            rootRotation.close();
             roles.close();
             nodeHealth.close();
             ingress.close();
@@ -493,7 +513,7 @@ public final class ManagerNode implements RunningRole {
         NodeCsr csr = NodeCredentials.generateCsr();
         RenewalIssuer.Issued issued = new RenewalIssuer(store, raftMembership())
                 .issue(identity.nodeId(), csr.csrDer(), Optional.of(NodeRole.MANAGER));
-        return csr.complete(issued.certificatePem(), issued.cluster().getRootCa().getCaCertPem());
+        return csr.complete(issued.certificatePem(), issued.trustedRootsPem());
     }
 
     @Override
@@ -541,6 +561,8 @@ public final class ManagerNode implements RunningRole {
     @Override
     public void close() {
         Agent.closeQuietly(ownRole);
+        Agent.closeQuietly(trustRootsWatch);
+        Agent.closeQuietly(rootRotation);
         Agent.closeQuietly(imageWatch);
         synchronized (this) {
             if (registrar != null) {

@@ -23,6 +23,9 @@ interface RunningRole extends AutoCloseable {
     /** Told, repeatedly until done, when the cluster wants this node in another role. */
     void onRoleWanted(Consumer<NodeRole> listener);
 
+    /** Told when the cluster's root CAs change (a root rotation starts or ends), and once at start. */
+    void onTrustRoots(Consumer<io.orch.api.proto.TrustRoots> listener);
+
     /** The managers to ask for this node's certificate in a new role, best first. */
     List<String> renewThrough();
 

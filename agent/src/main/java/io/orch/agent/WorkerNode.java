@@ -49,6 +49,8 @@ final class WorkerNode implements RunningRole {
     private ImageInventoryWatch imageWatch;
     private int reattached;
     private volatile java.util.function.Consumer<NodeRole> roleWanted = role -> { };
+    private volatile java.util.function.Consumer<io.orch.api.proto.TrustRoots> trustRoots = roots -> { };
+    private volatile io.orch.api.proto.TrustRoots lastTrustRoots;
     private final LiveCredentials credentials;
     /** The cluster's certificate lifetime as the last manager heartbeat said (0: none heard yet). */
     private volatile long clusterCertExpiryNanos;
@@ -62,6 +64,15 @@ final class WorkerNode implements RunningRole {
     @Override
     public void onRoleWanted(java.util.function.Consumer<NodeRole> listener) {
         this.roleWanted = listener;
+    }
+
+    @Override
+    public void onTrustRoots(java.util.function.Consumer<io.orch.api.proto.TrustRoots> listener) {
+        this.trustRoots = listener;
+        io.orch.api.proto.TrustRoots heard = lastTrustRoots;
+        if (heard != null) {
+            listener.accept(heard); // the session told it before the agent listened
+        }
     }
 
     private WorkerNode(NodeContext context, ClusterIdentity identity, LiveCredentials credentials, ClusterPeers peers) {
@@ -126,6 +137,12 @@ final class WorkerNode implements RunningRole {
                 if (heartbeat.getDesiredRole() == io.orch.api.proto.NodeSpec.Role.MANAGER) {
                     roleWanted.accept(NodeRole.MANAGER);
                 }
+            }
+
+            @Override
+            public void trustRoots(io.orch.api.proto.TrustRoots roots) {
+                lastTrustRoots = roots;
+                trustRoots.accept(roots);
             }
         });
         DispatchedWorkerView view = new DispatchedWorkerView(dispatcher, context.dataDir()); // resumes from the kept set

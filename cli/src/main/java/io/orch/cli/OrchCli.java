@@ -9,6 +9,7 @@ import io.orch.cli.client.HostAddress;
 import io.orch.cli.client.HttpClient;
 import io.orch.cli.commands.ImageCommand;
 import io.orch.cli.commands.InfoCommand;
+import io.orch.cli.commands.CaCommand;
 import io.orch.cli.commands.JoinTokenCommand;
 import io.orch.cli.commands.LoginCommand;
 import io.orch.cli.commands.NetworkCommand;
@@ -40,7 +41,7 @@ import picocli.CommandLine.Option;
         versionProvider = OrchCli.VersionProvider.class,
         subcommands = {VersionCommand.class, InfoCommand.class, NodeCommand.class, ServiceCommand.class,
                 StackCommand.class, SecretCommand.class, ConfigCommand.class, ClusterCommand.class,
-                ImageCommand.class, JoinTokenCommand.class, NetworkCommand.class, CompletionCommand.class,
+                ImageCommand.class, JoinTokenCommand.class, CaCommand.class, NetworkCommand.class, CompletionCommand.class,
                 LoginCommand.class, CertCommand.class})
 public final class OrchCli implements Callable<Integer> {
     public static final String HOST_ENV = "ORCH_HOST";

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.orch.agent.pki.ClientCertificates;
 import io.orch.agent.pki.NodeCertExpiry;
-import io.orch.agent.pki.RootCa;
+import io.orch.agent.pki.ClusterCa;
 import io.orch.api.json.DockerJson;
 import io.orch.api.proto.Cluster;
 import org.slf4j.Logger;
@@ -68,7 +68,8 @@ final class ClientCertificateRoutes {
         Duration validity = expiry(body, cluster);
         String certificate;
         try {
-            certificate = ClientCertificates.issue(RootCa.fromProto(cluster.getRootCa()), name, csr, validity);
+            // during a root rotation, by the new root, so the certificate outlives the rotation
+            certificate = ClientCertificates.issue(ClusterCa.of(cluster).signingRoot(), name, csr, validity);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
@@ -77,7 +78,7 @@ final class ClientCertificateRoutes {
                 issued.getSerialNumber().toString(16), issued.getNotAfter().toInstant());
         ObjectNode out = DockerJson.MAPPER.createObjectNode();
         out.put("Certificate", certificate);
-        out.put("CA", cluster.getRootCa().getCaCertPem());
+        out.put("CA", ClusterCa.of(cluster).trustedRootsPem()); // both roots during a rotation
         out.put("NotAfter", issued.getNotAfter().toInstant().toString());
         return ApiResponse.json(HttpResponseStatus.CREATED, out);
     }

@@ -1,6 +1,7 @@
 package io.orch.agent.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orch.agent.pki.RootRotations;
 import io.orch.api.json.DockerJson;
 import io.orch.api.proto.Cluster;
 import io.orch.scheduler.network.ClusterAddressPools;
@@ -12,8 +13,8 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 
 /**
- * The Cluster object as the API shows it. The root CA's key and the gossip key never leave the
- * store; the CA certificate is shown as Docker shows it, under {@code TLSInfo}.
+ * The Cluster object as the API shows it. The root CA's key (and a rotation's) and the gossip key
+ * never leave the store; the CA certificate is shown as Docker shows it, under {@code TLSInfo}.
  */
 final class ClusterJson {
     private ClusterJson() {}
@@ -29,15 +30,17 @@ final class ClusterJson {
     }
 
     private static ObjectNode render(Cluster.Builder cluster) {
-        String caPem = cluster.getRootCa().getCaCertPem();
+        // the root nodes move to: during a rotation the new one (docker swarm ca --rotate counts the
+        // nodes whose certificate issuer and trust root are this one)
+        String caPem = RootRotations.desiredRootPem(cluster.build());
+        boolean rotating = cluster.hasRootRotation();
         withAddressDefaults(cluster);
         cluster.setSpec(FixedSwarmSettings.shown(cluster.getSpec()));
-        ObjectNode json = DockerJson.toJson(cluster.clearRootCa().clearGossipKey().clearRevoked().build());
+        ObjectNode json = DockerJson.toJson(cluster.clearRootCa().clearRootRotation().clearGossipKey().clearRevoked().build());
         if (!caPem.isEmpty()) {
             json.set("TLSInfo", tlsInfo(caPem));
         }
-        // orch cannot rotate its root CA, so no rotation is ever in progress (Docker always sends it)
-        json.put("RootRotationInProgress", false);
+        json.put("RootRotationInProgress", rotating);
         return json;
     }
 

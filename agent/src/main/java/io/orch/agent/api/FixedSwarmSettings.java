@@ -21,7 +21,8 @@ import java.time.Duration;
  * {@code POST /swarm/update} accepts a spec only if it repeats them, because the docker CLI sends
  * the whole spec back on every {@code docker swarm update}; a different value is refused with the
  * field's name rather than silently dropped. CAConfig.NodeCertExpiry is stored (see
- * {@link NodeCertExpiry}): it must be at least {@link NodeCertExpiry#MINIMUM}.
+ * {@link NodeCertExpiry}): it must be at least {@link NodeCertExpiry#MINIMUM}. CAConfig.ForceRotate
+ * is stored too: a new value starts a root CA rotation (SwarmRoutes).
  */
 final class FixedSwarmSettings {
     /**
@@ -56,7 +57,8 @@ final class FixedSwarmSettings {
     /** The spec as orch runs it: the stored spec with the fixed parts and the default certificate expiry filled in. */
     static ClusterSpec shown(ClusterSpec stored) {
         return stored.toBuilder().setName(NAME).setRaft(RAFT).setDispatcher(DISPATCHER)
-                .setCaConfig(CAConfig.newBuilder().setNodeCertExpiry(NodeCertExpiry.of(stored).toNanos()))
+                .setCaConfig(CAConfig.newBuilder().setNodeCertExpiry(NodeCertExpiry.of(stored).toNanos())
+                        .setForceRotate(stored.getCaConfig().getForceRotate()))
                 .setTaskDefaults(TASK_DEFAULTS).setEncryptionConfig(ENCRYPTION).build();
     }
 
@@ -102,10 +104,10 @@ final class FixedSwarmSettings {
         if (ca.getExternalCasCount() > 0) {
             throw refused("CAConfig.ExternalCAs", "orch signs node certificates with its own root CA only");
         }
-        if (!ca.getSigningCaCert().isEmpty() || !ca.getSigningCaKey().isEmpty() || ca.getForceRotate() != 0) {
-            throw refused(!ca.getSigningCaCert().isEmpty() ? "CAConfig.SigningCACert"
-                    : !ca.getSigningCaKey().isEmpty() ? "CAConfig.SigningCAKey" : "CAConfig.ForceRotate",
-                    "orch cannot rotate or replace its root CA");
+        if (!ca.getSigningCaCert().isEmpty() || !ca.getSigningCaKey().isEmpty()) {
+            throw refused(!ca.getSigningCaCert().isEmpty() ? "CAConfig.SigningCACert" : "CAConfig.SigningCAKey",
+                    "orch rotates to a root CA it generates itself (docker swarm ca --rotate without --ca-cert/--ca-key); "
+                            + "a root CA of your own or an external CA is not supported");
         }
         if (!requested.getTaskDefaults().getLogDriver().getName().isEmpty()) {
             throw refused("TaskDefaults.LogDriver.Name", "orch captures task logs itself and has no log drivers");
@@ -117,7 +119,8 @@ final class FixedSwarmSettings {
             throw refused("EncryptionConfig.AutoLockManagers", "orch managers cannot be locked");
         }
         return requested.toBuilder().setName(NAME).clearRaft().clearDispatcher()
-                .setCaConfig(CAConfig.newBuilder().setNodeCertExpiry(ca.getNodeCertExpiry())).clearTaskDefaults()
+                .setCaConfig(CAConfig.newBuilder().setNodeCertExpiry(ca.getNodeCertExpiry()).setForceRotate(ca.getForceRotate()))
+                .clearTaskDefaults()
                 .clearEncryptionConfig().build();
     }
 

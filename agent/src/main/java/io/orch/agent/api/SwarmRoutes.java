@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.orch.agent.pki.CaDigest;
 import io.orch.agent.pki.JoinToken;
+import io.orch.agent.pki.RootRotations;
 import io.orch.api.json.DockerJson;
 import io.orch.api.json.JsonModelException;
 import io.orch.api.proto.Cluster;
@@ -49,7 +50,9 @@ final class SwarmRoutes {
      * name them, so a stock {@code docker swarm update} (whose client drops fields it does not
      * know) leaves the scheduler strategy alone. {@code rotateWorkerToken} / {@code rotateManagerToken}
      * replace that join token with a new one (same CA, new secret) in the same write: the store
-     * holds only the current tokens, so the old one stops admitting nodes at once.
+     * holds only the current tokens, so the old one stops admitting nodes at once. A
+     * CAConfig.ForceRotate other than the last rotation's ({@code docker swarm ca --rotate} sends it
+     * incremented) starts a root CA rotation ({@link RootRotations#start}): new root, new tokens.
      */
     ApiResponse update(ApiRequest request) throws ApiException, StoreException {
         long version = request.requiredVersion();
@@ -79,10 +82,22 @@ final class SwarmRoutes {
         }
         ClusterSpec stored = FixedSwarmSettings.checked(spec.build());
         if (stored.getCaConfig().getNodeCertExpiry() == 0) {
-            stored = stored.toBuilder().setCaConfig(current.getSpec().getCaConfig()).build();
+            stored = stored.toBuilder().setCaConfig(stored.getCaConfig().toBuilder()
+                    .setNodeCertExpiry(current.getSpec().getCaConfig().getNodeCertExpiry())).build();
         }
+        long forceRotate = stored.getCaConfig().getForceRotate();
         Cluster.Builder next = current.toBuilder().setSpec(stored).setVersion(Version.newBuilder().setIndex(version));
-        if (rotateWorker || rotateManager) {
+        if (RootRotations.requested(current, forceRotate)) {
+            // docker swarm ca --rotate: CAConfig.ForceRotate incremented; new tokens come with the new root
+            if (!current.hasRootCa()) {
+                throw ApiException.unavailable("cannot rotate the root CA: the cluster has no root CA");
+            }
+            try {
+                next = RootRotations.start(next.build(), forceRotate, context.clock()).toBuilder();
+            } catch (IllegalStateException e) {
+                throw ApiException.badRequest("invalid swarm spec: CAConfig.ForceRotate: " + e.getMessage());
+            }
+        } else if (rotateWorker || rotateManager) {
             next.setJoinTokens(rotated(current, rotateWorker, rotateManager));
         }
         Cluster updated = next.build();
@@ -97,12 +112,15 @@ final class SwarmRoutes {
         return ApiResponse.empty(HttpResponseStatus.OK);
     }
 
-    /** New tokens for the same root CA; the secrets are fresh, so the old tokens no longer match. */
+    /**
+     * New tokens for the same root CA (during a root rotation, the new root: the one joining nodes
+     * pin); the secrets are fresh, so the old tokens no longer match.
+     */
     private static JoinTokens rotated(Cluster current, boolean worker, boolean manager) throws ApiException {
         if (current.getRootCa().getCaCertPem().isEmpty()) {
             throw ApiException.unavailable("cannot rotate join tokens: the cluster has no root CA");
         }
-        String caDigest = CaDigest.ofPem(current.getRootCa().getCaCertPem());
+        String caDigest = CaDigest.ofPem(RootRotations.desiredRootPem(current));
         JoinTokens.Builder tokens = current.getJoinTokens().toBuilder();
         if (worker) {
             tokens.setWorker(JoinToken.generate(caDigest).value());

@@ -78,6 +78,10 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
         /** A manager's heartbeat: its managers list and the role this node should have. */
         default void heartbeat(io.orch.api.proto.ManagerHeartbeat heartbeat) {
         }
+
+        /** The root CAs to trust now and the one whose key must sign this node's certificate (a root rotation). */
+        default void trustRoots(io.orch.api.proto.TrustRoots roots) {
+        }
     }
 
     private final Supplier<List<String>> managers;
@@ -316,6 +320,7 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
             case NETWORK_MAP -> listeners.forEach(l -> l.networkMap(m.getNetworkMap()));
             case REVOCATIONS -> listeners.forEach(l -> l.revocations(m.getRevocations()));
             case STATUS_ACK -> acked(a, m.getStatusAck());
+            case TRUST_ROOTS -> listeners.forEach(l -> l.trustRoots(m.getTrustRoots()));
             case HEARTBEAT -> {
                 learnedManagers = List.copyOf(m.getHeartbeat().getManagersList());
                 listeners.forEach(l -> l.heartbeat(m.getHeartbeat()));

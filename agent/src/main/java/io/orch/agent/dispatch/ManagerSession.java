@@ -20,6 +20,8 @@ import io.orch.api.proto.StatusAck;
 import io.orch.api.proto.StatusBatch;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskStatus;
+import io.orch.api.proto.TrustRoots;
+import io.orch.agent.pki.ClusterCa;
 import io.orch.api.proto.WorkerHello;
 import io.orch.api.proto.WorkerMessage;
 import io.orch.raft.store.ClusterStore;
@@ -70,6 +72,7 @@ final class ManagerSession {
     private long dirtySince = -1;
     private long lastEvent;
     private long lastHeartbeat;
+    private TrustRoots lastTrustSent;
 
     private final Ticker ticker;
     private volatile long lastHeard;
@@ -258,6 +261,7 @@ final class ManagerSession {
             }
             sendAssignmentsIfDue(now);
             sendHeartbeatIfDue(now);
+            sendTrustRootsIfChanged();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -314,6 +318,23 @@ final class ManagerSession {
         send(ManagerMessage.newBuilder().setHeartbeat(ManagerHeartbeat.newBuilder()
                 .setPeriodMillis(settings.heartbeatPeriod().toMillis()).addAllManagers(managers.get())
                 .setDesiredRole(role).setNodeCertExpiry(certExpiry)).build());
+    }
+
+    /**
+     * The roots the worker must trust and whose key must have signed its certificate: when the
+     * session opens and whenever a root rotation starts or ends (read from the replica at each
+     * tick: the Cluster object is one in-memory read).
+     */
+    private synchronized void sendTrustRootsIfChanged() {
+        if (ended) {
+            return;
+        }
+        Optional<TrustRoots> roots = store.read(r -> r.cluster()).flatMap(ClusterCa::trustRootsOf);
+        if (roots.isEmpty() || roots.get().equals(lastTrustSent)) {
+            return;
+        }
+        lastTrustSent = roots.get();
+        send(ManagerMessage.newBuilder().setTrustRoots(roots.get()).build());
     }
 
     private synchronized void send(ManagerMessage m) {

@@ -69,7 +69,7 @@ public final class JoinClient {
                             .setDescription(description)
                             .build());
             NodeCredentials credentials = csr.complete(response.getCertificatePem(), response.getCaCertificatePem());
-            if (!trust.pinnedCa().map(credentials.caCertificate()::equals).orElse(false)) {
+            if (!trust.pinnedCa().map(credentials.trustedRoots()::contains).orElse(false)) {
                 throw new JoinRefusedException("join refused: the manager sent a root CA other than the one its TLS proved");
             }
             if (!credentials.nodeId().equals(response.getNodeId())) {
@@ -121,7 +121,7 @@ public final class JoinClient {
                 JoinResponse response = NodeJoinGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
                         .renew(request);
                 NodeCredentials renewed = csr.complete(response.getCertificatePem(), response.getCaCertificatePem());
-                if (!renewed.nodeId().equals(current.nodeId()) || !renewed.caCertificate().equals(current.caCertificate())) {
+                if (!renewed.nodeId().equals(current.nodeId()) || !renewed.trustsAnyOf(current.trustedRoots())) {
                     last = "the manager at " + manager + " issued a certificate for another node or root CA";
                     continue;
                 }

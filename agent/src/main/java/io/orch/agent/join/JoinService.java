@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.orch.agent.pki.ExpiredCertificateProof;
+import io.orch.agent.pki.ClusterCa;
 import io.orch.agent.pki.JoinToken;
 import io.orch.agent.pki.NodeCertExpiry;
 import io.orch.agent.pki.NodeRole;
@@ -81,9 +82,11 @@ public final class JoinService extends NodeJoinGrpc.NodeJoinImplBase {
         } catch (IllegalArgumentException e) {
             throw refuse(Status.INVALID_ARGUMENT, e.getMessage());
         }
-        RootCa ca = RootCa.fromPem(cluster.getRootCa().getCaCertPem(), cluster.getRootCa().getCaKeyPem());
-        if (!token.caDigest().equals(ca.digest())) {
-            throw refuse(Status.PERMISSION_DENIED, "the join token was made for another cluster's root CA");
+        ClusterCa ca = ClusterCa.of(cluster);
+        if (!token.caDigest().equals(ca.tokenDigest())) {
+            // after a root rotation began, the tokens name the new root: a token of the old one is refused
+            throw refuse(Status.PERMISSION_DENIED, "the join token was made for another root CA of this or another cluster"
+                    + " (after a root CA rotation, use the new token: orch join-token worker)");
         }
         NodeRole role;
         if (token.secretMatches(cluster.getJoinTokens().getManager())) {
@@ -119,7 +122,7 @@ public final class JoinService extends NodeJoinGrpc.NodeJoinImplBase {
                 .setClusterId(cluster.getId())
                 .setRole(role.toProto())
                 .setCertificatePem(certificate)
-                .setCaCertificatePem(cluster.getRootCa().getCaCertPem())
+                .setCaCertificatePem(ClusterCa.of(cluster).trustedRootsPem())
                 .setGossipKey(cluster.getGossipKey())
                 .putAllManagers(managers())
                 .putAllRaftVoters(role == NodeRole.MANAGER ? raft.voters() : Map.of())
@@ -154,11 +157,9 @@ public final class JoinService extends NodeJoinGrpc.NodeJoinImplBase {
     private PeerIdentity provenByExpiredCertificate(RenewRequest request) {
         Cluster cluster = store.read(r -> r.cluster())
                 .orElseThrow(() -> refuse(Status.UNAVAILABLE, "the cluster is not initialised yet"));
-        RootCa ca = RootCa.fromPem(cluster.getRootCa().getCaCertPem(), cluster.getRootCa().getCaKeyPem());
+        ClusterCa ca = ClusterCa.of(cluster);
         try {
-            PeerIdentity proven = ExpiredCertificateProof.verify(request.getExpiredCertificatePem(),
-                    request.getExpiredCertificateProof().toByteArray(), request.getCsr().toByteArray(), ca.certificate(),
-                    clock.instant());
+            PeerIdentity proven = verifyExpired(request, ca);
             if (!proven.clusterId().equals(cluster.getId())) {
                 throw refuse(Status.PERMISSION_DENIED, "the expired certificate belongs to another cluster");
             }
@@ -166,6 +167,25 @@ public final class JoinService extends NodeJoinGrpc.NodeJoinImplBase {
         } catch (IllegalArgumentException e) {
             throw refuse(Status.PERMISSION_DENIED, "renewal of an expired certificate refused: " + e.getMessage());
         }
+    }
+
+    /**
+     * The expired certificate is checked against the root in force and, during a rotation, the new
+     * root (a node may have renewed onto it before it went down). After a rotation has finished, a
+     * certificate of the old root is refused: that node must join again.
+     */
+    private PeerIdentity verifyExpired(RenewRequest request, ClusterCa ca) {
+        IllegalArgumentException refused = null;
+        for (RootCa root : ca.rotating() ? List.of(ca.root(), ca.signingRoot()) : List.of(ca.root())) {
+            try {
+                return ExpiredCertificateProof.verify(request.getExpiredCertificatePem(),
+                        request.getExpiredCertificateProof().toByteArray(), request.getCsr().toByteArray(), root.certificate(),
+                        clock.instant());
+            } catch (IllegalArgumentException e) {
+                refused = refused == null ? e : refused;
+            }
+        }
+        throw refused;
     }
 
     /** "10.0.0.5", "10.0.0.5:2377" or "[::1]:2377" -> the host part. */

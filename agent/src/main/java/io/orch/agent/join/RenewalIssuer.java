@@ -4,7 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.orch.agent.pki.NodeCertExpiry;
 import io.orch.agent.pki.NodeRole;
-import io.orch.agent.pki.RootCa;
+import io.orch.agent.pki.ClusterCa;
 import io.orch.api.proto.Cluster;
 import io.orch.api.proto.Node;
 import io.orch.raft.store.ClusterStore;
@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * The certificate a member gets when it renews: for the role the store gives it now, naming its
- * address, valid for the cluster's current NodeCertExpiry. Used by the Renew RPC and by a manager
+ * address, valid for the cluster's current NodeCertExpiry, signed by the key the cluster signs with
+ * now (during a root rotation, the new root's, sent with the cross-signed intermediate). Used by the Renew RPC and by a manager
  * that renews its own certificate from its replica of the CA (when its certificate expired and no
  * other manager could be asked).
  */
@@ -23,8 +24,11 @@ public final class RenewalIssuer {
     private final ClusterStore store;
     private final RaftMembership raft;
 
-    /** What was issued, and to whom. */
-    public record Issued(Cluster cluster, Node node, NodeRole role, String certificatePem) {}
+    /**
+     * What was issued, and to whom: the certificate (with its intermediate during a root
+     * rotation) and the roots the node is to trust.
+     */
+    public record Issued(Cluster cluster, Node node, NodeRole role, String certificatePem, String trustedRootsPem) {}
 
     public RenewalIssuer(ClusterStore store, RaftMembership raft) {
         this.store = store;
@@ -54,7 +58,7 @@ public final class RenewalIssuer {
             throw refuse(Status.FAILED_PRECONDITION, "node " + node.getId()
                     + " is still a Raft voter; the leader removes it once that keeps a quorum");
         }
-        RootCa ca = RootCa.fromPem(cluster.getRootCa().getCaCertPem(), cluster.getRootCa().getCaKeyPem());
+        ClusterCa ca = ClusterCa.of(cluster);
         List<String> sans = new ArrayList<>();
         String host = JoinService.hostOf(node.getStatus().getAddr());
         if (!host.isEmpty()) {
@@ -62,7 +66,7 @@ public final class RenewalIssuer {
         }
         try {
             String certificate = ca.issue(csrDer, node.getId(), role, sans, NodeCertExpiry.of(cluster.getSpec()));
-            return new Issued(cluster, node, role, certificate);
+            return new Issued(cluster, node, role, certificate, ca.trustedRootsPem());
         } catch (IllegalArgumentException e) {
             throw refuse(Status.INVALID_ARGUMENT, "certificate request refused: " + e.getMessage());
         }

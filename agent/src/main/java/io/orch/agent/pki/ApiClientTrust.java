@@ -20,22 +20,22 @@ import java.util.List;
 final class ApiClientTrust extends ChainOnlyTrustManager {
     private final List<X509Certificate> anchors;
     private final X509TrustManager pkix;
-    private final X509Certificate clusterCa;
+    private final List<X509Certificate> clusterRoots;
     private final String clusterId;
 
     /**
      * @param anchors   the CAs client certificates may come from
-     * @param clusterCa the cluster's root CA, whose certificates must be client certificates; null
-     *                  when the node is in no cluster yet
-     * @param clusterId the cluster's id (the O of its certificates); null with {@code clusterCa}
+     * @param clusterRoots the cluster's root CAs (two during a root rotation), whose certificates
+     *                     must be client certificates; empty when the node is in no cluster yet
+     * @param clusterId    the cluster's id (the O of its certificates); null without {@code clusterRoots}
      */
-    ApiClientTrust(List<X509Certificate> anchors, X509Certificate clusterCa, String clusterId) {
+    ApiClientTrust(List<X509Certificate> anchors, List<X509Certificate> clusterRoots, String clusterId) {
         if (anchors.isEmpty()) {
             throw new IllegalArgumentException("no CA to trust API clients of");
         }
         this.anchors = List.copyOf(anchors);
         this.pkix = pkixTrusting(this.anchors);
-        this.clusterCa = clusterCa;
+        this.clusterRoots = List.copyOf(clusterRoots);
         this.clusterId = clusterId;
     }
 
@@ -69,7 +69,7 @@ final class ApiClientTrust extends ChainOnlyTrustManager {
         } catch (CertificateException e) {
             throw new CertificateException("the client certificate is not from a CA the API trusts: " + e.getMessage(), e);
         }
-        if (clusterCa != null && issuedBy(chain[0], clusterCa)) {
+        if (clusterRoots.stream().anyMatch(root -> issuedBy(chain[0], root))) {
             String why = ClientCertificates.whyNotClient(chain[0], clusterId);
             if (why != null) {
                 throw new CertificateException("the client certificate is refused: " + why);

@@ -83,10 +83,10 @@ public final class ApiTls {
     }
 
     private SslContext build(NodeCredentials credentials) {
-        List<X509Certificate> anchors = settings.caFile() != null ? settings.caCertificates()
-                : List.of(credentials.caCertificate());
-        ApiClientTrust trust = credentials == null ? new ApiClientTrust(anchors, null, null)
-                : new ApiClientTrust(anchors, credentials.caCertificate(), credentials.clusterId());
+        // the cluster's roots: one, or the old and the new during a root rotation
+        List<X509Certificate> anchors = settings.caFile() != null ? settings.caCertificates() : credentials.trustedRoots();
+        ApiClientTrust trust = credentials == null ? new ApiClientTrust(anchors, List.of(), null)
+                : new ApiClientTrust(anchors, credentials.trustedRoots(), credentials.clusterId());
         KeyManagerFactory keys = settings.servesNodeCertificate() ? credentials.keyManagerFactory() : fileKeys();
         try {
             return SslContextBuilder.forServer(keys)

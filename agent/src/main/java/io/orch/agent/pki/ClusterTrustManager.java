@@ -7,31 +7,43 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Trusts a peer only if its chain verifies against one root CA (the cluster's), with the JDK's
+ * Trusts a peer only if its chain verifies against one of the cluster's root CAs (one, or the old
+ * and the new during a root rotation: a certificate of the new root arrives with the new root
+ * cross-signed by the old, so either root verifies it), with the JDK's
  * PKIX checks (signatures, validity, key usage and extended key usage). Host names are not
  * checked: node addresses change, and identity comes from the certificate (CN = node id, OU =
  * role), as in Swarm. When a role is required (a worker dialling a manager) the peer's OU must
  * name it, so a worker's certificate cannot pose as a manager.
  */
 final class ClusterTrustManager extends ChainOnlyTrustManager {
-    private final X509Certificate ca;
+    private final List<X509Certificate> roots;
     private final X509TrustManager pkix;
     private final Optional<NodeRole> requiredPeerRole;
 
     ClusterTrustManager(X509Certificate ca, Optional<NodeRole> requiredPeerRole) {
-        this.ca = ca;
-        this.requiredPeerRole = requiredPeerRole;
-        this.pkix = pkixTrusting(ca);
+        this(List.of(ca), requiredPeerRole);
     }
 
-    private static X509TrustManager pkixTrusting(X509Certificate ca) {
+    ClusterTrustManager(List<X509Certificate> roots, Optional<NodeRole> requiredPeerRole) {
+        if (roots.isEmpty()) {
+            throw new IllegalArgumentException("no root CA to trust");
+        }
+        this.roots = List.copyOf(roots);
+        this.requiredPeerRole = requiredPeerRole;
+        this.pkix = pkixTrusting(this.roots);
+    }
+
+    private static X509TrustManager pkixTrusting(List<X509Certificate> roots) {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setCertificateEntry("orch-root-ca", ca);
+            for (int i = 0; i < roots.size(); i++) {
+                store.setCertificateEntry("orch-root-ca-" + i, roots.get(i));
+            }
             TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
             factory.init(store);
             for (TrustManager tm : factory.getTrustManagers()) {
@@ -45,8 +57,8 @@ final class ClusterTrustManager extends ChainOnlyTrustManager {
         }
     }
 
-    X509Certificate ca() {
-        return ca;
+    List<X509Certificate> roots() {
+        return roots;
     }
 
     @Override
@@ -91,6 +103,6 @@ final class ClusterTrustManager extends ChainOnlyTrustManager {
     /** Servers name this CA in their certificate request, so clients pick the matching certificate. */
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[] {ca};
+        return roots.toArray(new X509Certificate[0]);
     }
 }

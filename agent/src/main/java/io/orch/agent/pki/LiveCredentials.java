@@ -64,10 +64,12 @@ public final class LiveCredentials {
     }
 
     /**
-     * From the next handshake on, {@code next} is presented. It must be this node's, in this
-     * cluster, under the same root CA (its role may differ: a promotion or demotion).
+     * From the next handshake on, {@code next} is presented, and its roots are the ones trusted. It
+     * must be this node's, in this cluster, and trust at least one root trusted now (its role may
+     * differ: a promotion or demotion; its roots too: a root rotation adds the new root, and its end
+     * drops the old).
      *
-     * @throws IllegalArgumentException if {@code next} is another node's or another CA's
+     * @throws IllegalArgumentException if {@code next} is another node's or shares no root with the current
      */
     public synchronized void replace(NodeCredentials next) {
         NodeCredentials now = current();
@@ -75,7 +77,7 @@ public final class LiveCredentials {
             throw new IllegalArgumentException("credentials of node " + next.nodeId() + " in cluster " + next.clusterId()
                     + " cannot replace those of node " + now.nodeId() + " in cluster " + now.clusterId());
         }
-        if (!next.caCertificate().equals(now.caCertificate())) {
+        if (!next.trustsAnyOf(now.trustedRoots())) {
             throw new IllegalArgumentException("the new certificate is of another root CA");
         }
         Presented replacing = current;
@@ -102,9 +104,13 @@ public final class LiveCredentials {
         return keyManager;
     }
 
-    /** Trusts certificates of this cluster's root CA whose role is {@code peerRole}. */
+    /**
+     * Trusts certificates of this cluster's root CAs whose role is {@code peerRole}: the roots held
+     * at each handshake, so the Raft transport (which builds its TLS contexts once) follows a root
+     * rotation without a restart.
+     */
     public X509TrustManager trustManager(NodeRole peerRole) {
-        return current().x509TrustManager(peerRole);
+        return new LiveTrustManager(this, peerRole);
     }
 
     /**

@@ -18,17 +18,21 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What a node proves itself with: its private key, its certificate (CN = node id, OU = role,
- * O = cluster id) and the cluster root CA's certificate, the only CA it trusts. Saved as PEM files
- * under DATA/certificates ({@code node.key} 0600, {@code node.crt}, {@code ca.crt}). Builds the
- * javax.net.ssl managers and the gRPC TLS contexts. The key is never in {@link #toString()} or in
- * an exception message.
+ * O = cluster id), the intermediate it is sent with during a root CA rotation (the new root
+ * cross-signed by the old one), and the root CAs it trusts: the cluster's root, and during a
+ * rotation both the old and the new. Saved as PEM files under DATA/certificates ({@code node.key}
+ * 0600, {@code node.crt}: the certificate and its intermediate, {@code ca.crt}: the trusted roots).
+ * Builds the javax.net.ssl managers and the gRPC TLS contexts. The key is never in
+ * {@link #toString()} or in an exception message.
  */
 public final class NodeCredentials {
     public static final String DIRECTORY = "certificates";
@@ -40,15 +44,20 @@ public final class NodeCredentials {
 
     private final PrivateKey key;
     private final X509Certificate certificate;
-    private final X509Certificate caCertificate;
+    private final List<X509Certificate> intermediates;
+    private final List<X509Certificate> trustedRoots;
+    private final PublicKey issuerKey;
     private final String nodeId;
     private final NodeRole role;
     private final String clusterId;
 
-    private NodeCredentials(PrivateKey key, X509Certificate certificate, X509Certificate caCertificate) {
+    private NodeCredentials(PrivateKey key, X509Certificate certificate, List<X509Certificate> intermediates,
+                            List<X509Certificate> trustedRoots, PublicKey issuerKey) {
         this.key = key;
         this.certificate = certificate;
-        this.caCertificate = caCertificate;
+        this.intermediates = List.copyOf(intermediates);
+        this.trustedRoots = List.copyOf(trustedRoots);
+        this.issuerKey = issuerKey;
         this.nodeId = Subjects.cn(certificate);
         this.role = NodeRole.fromOu(Subjects.ou(certificate));
         this.clusterId = Subjects.o(certificate);
@@ -69,24 +78,39 @@ public final class NodeCredentials {
     }
 
     /**
-     * @throws IllegalArgumentException if a PEM is bad, the certificate is not signed by the CA,
-     *     or the key is not the certificate's
+     * @param chainPem the node certificate, then the intermediates it is sent with (none outside a rotation)
+     * @param rootsPem the root CAs to trust (one, or two during a rotation)
+     * @throws IllegalArgumentException if a PEM is bad, the certificate does not chain to one of
+     *     the roots (directly or through its intermediate), or the key is not the certificate's
      */
-    static NodeCredentials of(PrivateKey key, String nodeCertPem, String caCertPem) {
-        X509Certificate certificate = Pem.parseCertificate(nodeCertPem, "node certificate");
-        X509Certificate ca = Pem.parseCertificate(caCertPem, "CA certificate");
-        try {
-            certificate.verify(ca.getPublicKey());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("node certificate is not signed by the CA certificate");
-        }
+    static NodeCredentials of(PrivateKey key, String chainPem, String rootsPem) {
+        List<X509Certificate> chain = Pem.parseCertificates(chainPem, "node certificate");
+        List<X509Certificate> roots = Pem.parseCertificates(rootsPem, "CA certificate");
+        return of(key, chain.get(0), chain.subList(1, chain.size()), roots);
+    }
+
+    private static NodeCredentials of(PrivateKey key, X509Certificate certificate, List<X509Certificate> intermediates,
+                                      List<X509Certificate> roots) {
+        PublicKey issuerKey = CertificateChains.issuerKey(certificate, intermediates, roots)
+                .orElseThrow(() -> new IllegalArgumentException("node certificate is not signed by the CA certificate"));
         if (!Keys.matches(key, certificate.getPublicKey())) {
             throw new IllegalArgumentException("node key does not belong to the node certificate");
         }
         if (Subjects.cn(certificate).isEmpty() || Subjects.o(certificate).isEmpty()) {
             throw new IllegalArgumentException("node certificate has no node id (CN) or cluster id (O)");
         }
-        return new NodeCredentials(key, certificate, ca);
+        return new NodeCredentials(key, certificate, intermediates, roots, issuerKey);
+    }
+
+    /**
+     * The same key and certificate under other trust: {@code roots} from now on, and the
+     * intermediates only if {@code withIntermediates} (a rotation is under way: peers that trust
+     * only the old root need them).
+     *
+     * @throws IllegalArgumentException if the certificate does not chain to one of {@code roots}
+     */
+    public NodeCredentials withTrust(List<X509Certificate> roots, boolean withIntermediates) {
+        return of(key, certificate, withIntermediates ? intermediates : List.of(), roots);
     }
 
     /** DATA/certificates. */
@@ -104,8 +128,8 @@ public final class NodeCredentials {
     public void save(Path dir) throws IOException {
         Files.createDirectories(dir);
         Path keyNext = write(dir, KEY_FILE + NEXT, Pem.privateKey(key), true);
-        Path certNext = write(dir, CERT_FILE + NEXT, certPem(), false);
-        move(write(dir, CA_FILE + NEXT, caCertPem(), false), dir.resolve(CA_FILE));
+        Path certNext = write(dir, CERT_FILE + NEXT, chainPem(), false);
+        move(write(dir, CA_FILE + NEXT, trustedRootsPem(), false), dir.resolve(CA_FILE));
         move(keyNext, dir.resolve(KEY_FILE));
         // from here a crash leaves node.crt.new, which load() moves into place
         move(certNext, dir.resolve(CERT_FILE));
@@ -209,16 +233,41 @@ public final class NodeCredentials {
         return certificate;
     }
 
-    public X509Certificate caCertificate() {
-        return caCertificate;
+    /** The root CAs this node trusts: one, or the old and the new during a rotation. */
+    public List<X509Certificate> trustedRoots() {
+        return trustedRoots;
+    }
+
+    /** The intermediates sent with the certificate (the cross-signed new root during a rotation). */
+    public List<X509Certificate> intermediates() {
+        return intermediates;
+    }
+
+    /** The public key that signed this node's certificate (a root's, or a rotation's new root's). */
+    public PublicKey issuerPublicKey() {
+        return issuerKey;
+    }
+
+    /** Whether any of {@code roots} is one this node trusts. */
+    public boolean trustsAnyOf(List<X509Certificate> roots) {
+        return roots.stream().anyMatch(trustedRoots::contains);
     }
 
     public String certPem() {
         return Pem.certificate(certificate);
     }
 
-    public String caCertPem() {
-        return Pem.certificate(caCertificate);
+    /** The certificate and its intermediates, as node.crt holds them. */
+    public String chainPem() {
+        List<X509Certificate> chain = new ArrayList<>();
+        chain.add(certificate);
+        chain.addAll(intermediates);
+        return Pem.certificates(chain);
+    }
+
+    /** The trusted roots, PEM, as ca.crt holds them (Docker's TLSInfo.TrustRoot). */
+    public String trustedRootsPem() {
+        return Pem.certificates(trustedRoots);
     }
 
     public Instant notAfter() {
@@ -245,7 +294,7 @@ public final class NodeCredentials {
         return key;
     }
 
-    /** Presents the node certificate and the CA certificate (so a joining peer can pin the CA). */
+    /** Presents the node certificate, its intermediates and the roots (so a joining peer can pin the CA). */
     public KeyManagerFactory keyManagerFactory() {
         return keyManagerFactory("node");
     }
@@ -256,7 +305,13 @@ public final class NodeCredentials {
             char[] password = new char[0];
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry(alias, key, password, new X509Certificate[] {certificate, caCertificate});
+            // the certificate, its intermediate, then every trusted root: a joining node pins the
+            // root its token names in this chain (during a rotation, the new one)
+            List<X509Certificate> chain = new ArrayList<>();
+            chain.add(certificate);
+            chain.addAll(intermediates);
+            chain.addAll(trustedRoots);
+            store.setKeyEntry(alias, key, password, chain.toArray(new X509Certificate[0]));
             // SunX509, not PKIX: Ratis' gRPC uses OpenSSL (BoringSSL), and there the PKIX key
             // manager's algorithm-constraint check refuses our EC key (the handshake then fails
             // with an internal-error alert before any certificate is looked at)
@@ -284,12 +339,12 @@ public final class NodeCredentials {
     }
 
     public X509TrustManager x509TrustManager() {
-        return new ClusterTrustManager(caCertificate, Optional.empty());
+        return new ClusterTrustManager(trustedRoots, Optional.empty());
     }
 
     /** A trust manager that also requires the peer's certificate to be of {@code role}. */
     public X509TrustManager x509TrustManager(NodeRole role) {
-        return new ClusterTrustManager(caCertificate, Optional.of(role));
+        return new ClusterTrustManager(trustedRoots, Optional.of(role));
     }
 
     /** gRPC server side: mutual TLS, a client certificate of this cluster is required. */

@@ -14,9 +14,9 @@ public final class NodeTlsInfo {
     public static NodeTLSInfo of(NodeCredentials credentials) {
         Instant notAfter = credentials.notAfter();
         return NodeTLSInfo.newBuilder()
-                .setTrustRoot(credentials.caCertPem())
+                .setTrustRoot(credentials.trustedRootsPem())
                 .setCertIssuerSubject(ByteString.copyFrom(credentials.certificate().getIssuerX500Principal().getEncoded()))
-                .setCertIssuerPublicKey(ByteString.copyFrom(credentials.caCertificate().getPublicKey().getEncoded()))
+                .setCertIssuerPublicKey(ByteString.copyFrom(credentials.issuerPublicKey().getEncoded()))
                 .setCertExpiry(Timestamp.newBuilder().setSeconds(notAfter.getEpochSecond()).setNanos(notAfter.getNano()))
                 .setCertSerial(credentials.serial())
                 .build();

@@ -84,7 +84,7 @@ final class Pem {
                 out.add(new JcaX509CertificateConverter().getCertificate(holder));
             }
         } catch (IOException | CertificateException | RuntimeException e) {
-            if (e instanceof IllegalArgumentException iae) {
+            if (e instanceof IllegalArgumentException iae && iae.getMessage().startsWith(what)) {
                 throw iae;
             }
             throw new IllegalArgumentException(what + " is not valid PEM");
@@ -93,6 +93,13 @@ final class Pem {
             throw new IllegalArgumentException(what + " holds no PEM certificate");
         }
         return out;
+    }
+
+    /** The certificates, PEM, one after the other. */
+    static String certificates(java.util.List<X509Certificate> certificates) {
+        StringBuilder out = new StringBuilder();
+        certificates.forEach(c -> out.append(certificate(c)));
+        return out.toString();
     }
 
     /** @throws IllegalArgumentException naming {@code what}, never quoting the key */

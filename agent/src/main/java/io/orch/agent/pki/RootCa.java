@@ -77,8 +77,10 @@ public final class RootCa {
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(),
                     Date.from(now.minus(BACKDATE)), Date.from(now.plus(CA_VALIDITY)), name, pair.getPublic());
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-            // path length 0: this CA signs node certificates only, no intermediate CAs
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            // path length 1: this CA signs node certificates, and the intermediate that a later root
+            // rotation cross-signs with it (roots made before rotations existed say 0; the JDK's
+            // PKIX checks do not apply a trust anchor's own path length, so those rotate as well)
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(1));
             builder.addExtension(Extension.keyUsage, true,
                     new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
             builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(pair.getPublic()));
@@ -239,6 +241,37 @@ public final class RootCa {
             return Pem.certificate(sign(builder, key));
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot sign the client certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The cross-signed intermediate of a root rotation: {@code next}'s subject and public key,
+     * signed by this root's key (issuer: this root). A node certificate that {@code next} signs,
+     * sent with this certificate, chains to this root as well as to {@code next}: nodes that still
+     * trust only this root accept it. A CA that signs node certificates only (path length 0),
+     * valid no longer than either root.
+     */
+    public X509Certificate crossSign(RootCa next) {
+        Instant now = clock.instant();
+        Instant notAfter = next.certificate.getNotAfter().toInstant();
+        if (notAfter.isAfter(certificate.getNotAfter().toInstant())) {
+            notAfter = certificate.getNotAfter().toInstant();
+        }
+        try {
+            X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+            X500Name subject = X500Name.getInstance(next.certificate.getSubjectX500Principal().getEncoded());
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, serial(),
+                    Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject, next.certificate.getPublicKey());
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            builder.addExtension(Extension.keyUsage, true,
+                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
+            builder.addExtension(Extension.subjectKeyIdentifier, false,
+                    extensions.createSubjectKeyIdentifier(next.certificate.getPublicKey()));
+            builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
+            return sign(builder, key);
+        } catch (GeneralSecurityException | CertIOException e) {
+            throw new IllegalStateException("cannot cross-sign the new root CA: " + e.getMessage(), e);
         }
     }
 

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -43,6 +44,8 @@ public final class CertificateRenewer implements AutoCloseable {
     private final DoubleSupplier random;
     private final Backoff backoff;
     private final Object wakeUp = new Object();
+    /** Whether the certificate held must be renewed now, whatever its expiry (a root CA rotation began). */
+    private volatile Predicate<NodeCredentials> renewAtOnce = held -> false;
     private volatile boolean closed;
     private Thread thread;
 
@@ -77,7 +80,10 @@ public final class CertificateRenewer implements AutoCloseable {
             plannedSerial = held.serial();
             draw = random.getAsDouble();
             retryAt = null;
-            if (justRenewed && !now.isBefore(renewalPoint(held))) {
+            if (justRenewed && renewAtOnce.test(held)) {
+                // renewed, but by a manager that does not sign with the rotation's new key yet: ask again shortly
+                retryAt = now.plus(retryDelay(held));
+            } else if (justRenewed && !now.isBefore(renewalPoint(held))) {
                 // due as soon as issued: the managers' clock lags this one by much of a lifetime;
                 // renewing again at once would only repeat that, as fast as they answer
                 retryAt = now.plus(retryDelay(held));
@@ -88,7 +94,7 @@ public final class CertificateRenewer implements AutoCloseable {
             }
         }
         justRenewed = false;
-        Instant due = retryAt != null ? retryAt : renewalPoint(held);
+        Instant due = retryAt != null ? retryAt : renewAtOnce.test(held) ? now : renewalPoint(held);
         if (now.isBefore(due)) {
             return due;
         }
@@ -133,6 +139,23 @@ public final class CertificateRenewer implements AutoCloseable {
             throw new IllegalStateException("no renewal planned for certificate " + held.serial());
         }
         return RenewalSchedule.renewAt(held.lifetime(), clusterExpiry.get(), draw);
+    }
+
+    /**
+     * From now on a certificate for which {@code test} holds is renewed at once (retried with the
+     * same backoff), not at its renewal point: a root CA rotation's nodes move to the new root
+     * promptly.
+     */
+    public CertificateRenewer renewAtOnceWhen(Predicate<NodeCredentials> test) {
+        this.renewAtOnce = test;
+        return this;
+    }
+
+    /** Looks again now (rather than at the time the last look named). */
+    public void wake() {
+        synchronized (wakeUp) {
+            wakeUp.notifyAll();
+        }
     }
 
     /** Looks at once, then whenever {@link #runOnce()} says, on the {@code orch-cert-renewal} thread. */

@@ -44,6 +44,8 @@ import java.time.ZoneOffset;
  */
 final class ApiFixture implements AutoCloseable {
     static final String SELF = "n0de1selfid0000000000000a";
+    /** The cluster's root CA, as a real cluster has one (made once: a key pair per fixture would slow every test). */
+    static final io.orch.agent.pki.RootCa ROOT_CA = io.orch.agent.pki.RootCa.create("c1usterid0000000000000000");
     static final String WORKER = "n0de2worker00000000000000";
 
     final ClusterStore store;
@@ -84,6 +86,7 @@ final class ApiFixture implements AutoCloseable {
             Cluster cluster = Cluster.newBuilder().setId("c1usterid0000000000000000")
                     .setSpec(ClusterSpec.newBuilder().setName("default"))
                     .setJoinTokens(JoinTokens.newBuilder().setWorker("SWMTKN-worker").setManager("SWMTKN-manager"))
+                    .setRootCa(ROOT_CA.toProto())
                     .build();
             tx.create(cluster);
             // as a real cluster: the routing mesh's network comes with it (10.0.0.0/24, VXLAN 4096)

@@ -86,7 +86,7 @@ class SwaggerRoundTripTest {
         for (String p : List.of("Name", "Raft.SnapshotInterval", "Raft.KeepOldSnapshots", "Raft.LogEntriesForSlowFollowers",
                 "Raft.ElectionTick", "Raft.HeartbeatTick", "Dispatcher.HeartbeatPeriod",
                 "CAConfig.ExternalCAs[].URL", "CAConfig.ExternalCAs[].Options", "CAConfig.ExternalCAs[].CACert",
-                "CAConfig.SigningCACert", "CAConfig.SigningCAKey", "CAConfig.ForceRotate",
+                "CAConfig.SigningCACert", "CAConfig.SigningCAKey",
                 "EncryptionConfig.AutoLockManagers", "TaskDefaults.LogDriver.Name", "TaskDefaults.LogDriver.Options")) {
             REFUSED.put("SwarmSpec " + p, fixed);
         }

@@ -93,6 +93,60 @@ class SwarmUpdateRoutesTest {
     }
 
     @Test
+    void anIncrementedForceRotateStartsARootRotationWithNewTokensAndShowsTheNewRoot() {
+        JsonNode before = api.get("/v1.47/swarm").json();
+        assertFalse(before.get("RootRotationInProgress").asBoolean(true));
+        String oldRoot = before.at("/TLSInfo/TrustRoot").asText();
+        String oldWorkerToken = before.at("/JoinTokens/Worker").asText();
+        long version = cluster().getVersion().getIndex();
+        ApiFixture.Reply ok = api.post("/v1.47/swarm/update?version=" + version,
+                "{\"Name\": \"default\", \"CAConfig\": {\"ForceRotate\": 1}}");
+        assertEquals(200, ok.status(), ok.body());
+
+        JsonNode during = api.get("/v1.47/swarm").json();
+        assertTrue(during.get("RootRotationInProgress").asBoolean(false), during.toString());
+        assertEquals(1, during.at("/Spec/CAConfig/ForceRotate").asLong());
+        String newRoot = during.at("/TLSInfo/TrustRoot").asText();
+        assertTrue(newRoot.startsWith("-----BEGIN CERTIFICATE-----"), newRoot);
+        assertFalse(newRoot.equals(oldRoot), "TLSInfo shows the root the nodes move to");
+        assertEquals(cluster().getRootRotation().getCaCertPem(), newRoot);
+        JsonNode info = api.get("/v1.47/info").json().at("/Swarm/Cluster");
+        assertEquals(newRoot, info.at("/TLSInfo/TrustRoot").asText(), "docker info shows it too");
+        assertTrue(info.path("RootRotationInProgress").asBoolean(false), info.toString());
+        String newWorkerToken = during.at("/JoinTokens/Worker").asText();
+        assertFalse(newWorkerToken.equals(oldWorkerToken));
+        assertEquals(io.orch.agent.pki.CaDigest.ofPem(newRoot), io.orch.agent.pki.JoinToken.parse(newWorkerToken).caDigest());
+        String shown = api.get("/v1.47/swarm").body() + api.get("/v1.47/info").body();
+        assertFalse(shown.contains("PRIVATE KEY"), "no CA key in any answer");
+        assertFalse(shown.contains("RootRotation\""), "the rotation's state stays in the store");
+
+        // the same value again (docker swarm update sends the spec it read) starts nothing
+        Cluster rotating = cluster();
+        assertEquals(200, api.post("/v1.47/swarm/update?version=" + rotating.getVersion().getIndex(),
+                "{\"Name\": \"default\", \"CAConfig\": {\"ForceRotate\": 1}}").status());
+        assertEquals(rotating.getRootRotation(), cluster().getRootRotation());
+        // another rotation while this one runs is refused, and changes nothing
+        Cluster current = cluster();
+        ApiFixture.Reply again = api.post("/v1.47/swarm/update?version=" + current.getVersion().getIndex(),
+                "{\"Name\": \"default\", \"CAConfig\": {\"ForceRotate\": 2}}");
+        assertEquals(400, again.status());
+        assertTrue(again.message().startsWith("invalid swarm spec: CAConfig.ForceRotate: a root CA rotation is already in progress"),
+                again.message());
+        assertEquals(current, cluster());
+    }
+
+    @Test
+    void aRootCaOfOnesOwnIsRefusedWithOneLineNamingTheField() {
+        Cluster before = cluster();
+        ApiFixture.Reply refused = api.post("/v1.47/swarm/update?version=" + before.getVersion().getIndex(),
+                "{\"Name\": \"default\", \"CAConfig\": {\"SigningCACert\": \"x\", \"ForceRotate\": 1}}");
+        assertEquals(400, refused.status());
+        assertTrue(refused.message().startsWith("invalid swarm spec: CAConfig.SigningCACert: "), refused.message());
+        assertFalse(refused.message().contains("\n"));
+        assertEquals(before, cluster());
+    }
+
+    @Test
     void theTicksDescribeTheElectionTimeoutsRaftReallyUses() {
         java.time.Duration tick = FixedSwarmSettings.TICK;
         assertEquals(io.orch.raft.ratis.RaftSettings.DEFAULT_ELECTION_TIMEOUT_MIN, tick.multipliedBy(FixedSwarmSettings.ELECTION_TICK));

@@ -122,6 +122,41 @@ class JoinServiceTest {
     }
 
     @Test
+    void duringARootRotationTheNewTokenJoinsOntoBothRootsAndTheOldTokenIsRefused() throws Exception {
+        String oldToken = cluster.getJoinTokens().getWorker();
+        Cluster rotating = io.orch.agent.pki.RootRotations.start(store.read(r -> r.cluster()).orElseThrow(), 1, Clock.systemUTC());
+        store.updateAndWait(tx -> tx.update(rotating));
+        io.orch.agent.pki.ClusterCa ca = io.orch.agent.pki.ClusterCa.of(rotating);
+        // a manager that renewed onto the new root: what joining nodes meet during the rotation
+        NodeCsr csr = NodeCredentials.generateCsr();
+        NodeCredentials renewed = csr.complete(ca.issue(csr.csrDer(), "m1", NodeRole.MANAGER, List.of("127.0.0.1"),
+                Duration.ofDays(1)), ca.trustedRootsPem());
+        try (RpcServer rotated = new RpcServer(new InetSocketAddress("127.0.0.1", PORT + 1), renewed.serverContext(ClientAuth.OPTIONAL),
+                List.of(new JoinService(store, new RaftMembership() {
+                    @Override
+                    public void addVoter(String nodeId, String raftAddr) {
+                    }
+
+                    @Override
+                    public Map<String, String> voters() {
+                        return Map.of();
+                    }
+                })), LiveRevocations.none(), Set.of()).start()) {
+            JoinClient.Joined joined = JoinClient.join(rotating.getJoinTokens().getWorker(), "127.0.0.1", PORT + 1, "host-b",
+                    "127.0.0.1:7011", "127.0.0.1:7012", List.of("process"), NodeDescription.getDefaultInstance());
+            assertEquals(ca.trustedRoots(), joined.credentials().trustedRoots(), "it trusts both roots during the rotation");
+            assertEquals(1, joined.credentials().intermediates().size(), "and sends the cross-signed intermediate");
+            assertEquals(ca.signingRoot().certificate().getPublicKey(), joined.credentials().issuerPublicKey());
+
+            JoinClient.JoinRefusedException refused = assertThrows(JoinClient.JoinRefusedException.class,
+                    () -> JoinClient.join(oldToken, "127.0.0.1", PORT + 1, "host-c", "127.0.0.1:7021", "127.0.0.1:7022",
+                            List.of("process"), NodeDescription.getDefaultInstance()));
+            assertTrue(refused.getMessage().contains("another root CA"), refused.getMessage());
+            assertEquals(1, store.read(r -> r.nodes()).size(), "only the node with the new token joined");
+        }
+    }
+
+    @Test
     void aTokenOfAnotherClustersCaIsRefusedBeforeAnythingIsSent() {
         String foreign = io.orch.agent.pki.JoinToken.generate(RootCa.create("other")).value();
         JoinClient.JoinRefusedException refused = assertThrows(JoinClient.JoinRefusedException.class, () -> join(foreign));

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Who may drive the TLS API: the cluster's client certificates, never its node certificates, nothing of another CA. */
 class ApiClientTrustTest {
     private final RootCa ca = RootCa.create("cluster1");
-    private final ApiClientTrust clusterTrust = new ApiClientTrust(List.of(ca.certificate()), ca.certificate(), "cluster1");
+    private final ApiClientTrust clusterTrust = new ApiClientTrust(List.of(ca.certificate()), List.of(ca.certificate()), "cluster1");
 
     private X509Certificate client(RootCa by, String name) {
         NodeCsr csr = NodeCsr.generate();
@@ -78,7 +78,7 @@ class ApiClientTrustTest {
     @Test
     void withAnotherCaFileItsCertificatesAreTakenAndTheClusterNodesStillRefused() {
         RootCa operators = RootCa.create("operators");
-        ApiClientTrust trust = new ApiClientTrust(List.of(operators.certificate(), ca.certificate()), ca.certificate(), "cluster1");
+        ApiClientTrust trust = new ApiClientTrust(List.of(operators.certificate(), ca.certificate()), List.of(ca.certificate()), "cluster1");
         X509Certificate theirs = client(operators, "ops");
         assertDoesNotThrow(() -> trust.checkClientTrusted(new X509Certificate[] {theirs}, "ECDHE_ECDSA"));
         X509Certificate node = NodeCredentials.selfIssued(ca, "node1", NodeRole.WORKER, List.of()).certificate();

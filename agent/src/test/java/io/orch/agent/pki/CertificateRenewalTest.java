@@ -74,6 +74,41 @@ class CertificateRenewalTest {
     }
 
     @Test
+    void aRootRotationMakesTheRenewerRenewAtOnceAndStopOnceTheCertificateIsOfTheNewKey() {
+        MutableClock clock = new MutableClock(T0);
+        RootCa old = RootCa.create("cluster1", clock);
+        LiveCredentials live = LiveCredentials.of(issue(old, "node1", NodeRole.WORKER));
+        io.orch.api.proto.Cluster cluster = io.orch.api.proto.Cluster.newBuilder().setId("cluster1").setRootCa(old.toProto()).build();
+        ClusterCa rotating = ClusterCa.of(RootRotations.start(cluster, 1, clock), clock);
+        io.orch.api.proto.TrustRoots trust = rotating.trustRoots();
+        AtomicInteger calls = new AtomicInteger();
+        // first a manager that has not seen the rotation yet answers (old key), then one that has
+        CertificateRenewer.Renewal renewal = () -> {
+            NodeCsr csr = NodeCredentials.generateCsr();
+            NodeCredentials next = calls.incrementAndGet() == 1
+                    ? csr.complete(old.issue(csr.csrDer(), "node1", NodeRole.WORKER, List.of(), NINETY_DAYS), old.certPem())
+                    : csr.complete(rotating.issue(csr.csrDer(), "node1", NodeRole.WORKER, List.of(), NINETY_DAYS), rotating.trustedRootsPem());
+            live.replace(next);
+            return next;
+        };
+        CertificateRenewer renewer = renewer(live, renewal, clock, 0.5)
+                .renewAtOnceWhen(held -> NodeTrust.needsRenewal(held, trust));
+
+        assertEquals(clock.instant(), renewer.runOnce(), "renewed at once, 45 days before its point");
+        assertEquals(1, calls.get());
+        Instant retry = renewer.runOnce();
+        assertTrue(retry.isAfter(clock.instant()), "a renewal that is still of the old key is asked again after a backoff, not at once");
+        assertEquals(1, calls.get());
+        clock.advance(Duration.between(clock.instant(), retry));
+        assertEquals(clock.instant(), renewer.runOnce(), "renewed; the next look plans the new certificate");
+        assertEquals(2, calls.get());
+        assertFalse(NodeTrust.needsRenewal(live.current(), trust));
+        assertEquals(2, live.current().trustedRoots().size(), "both roots trusted during the rotation");
+        assertEquals(clock.instant().plus(Duration.ofDays(45)), renewer.runOnce(), "of the new key: its normal point");
+        assertEquals(2, calls.get());
+    }
+
+    @Test
     void aFailedRenewalIsRetriedWithBackoffAndTheNewCertificateGetsItsOwnPoint() {
         MutableClock clock = new MutableClock(T0);
         RootCa ca = RootCa.create("cluster1", clock);

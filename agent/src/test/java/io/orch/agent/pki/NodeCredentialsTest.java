@@ -46,7 +46,7 @@ class NodeCredentialsTest {
         assertEquals(NodeRole.WORKER, loaded.role());
         assertEquals("cluster1", loaded.clusterId());
         assertEquals(saved.certificate(), loaded.certificate());
-        assertEquals(ca.certificate(), loaded.caCertificate());
+        assertEquals(List.of(ca.certificate()), loaded.trustedRoots());
 
         saved.save(dir);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("node.key"))), "still 0600 when replaced");

@@ -127,7 +127,7 @@ class RevocationTlsTest {
         java.util.concurrent.atomic.AtomicBoolean voter = new java.util.concurrent.atomic.AtomicBoolean(true);
         LiveCredentials live = LiveCredentials.of(manager, revocations);
         javax.net.ssl.X509TrustManager raft = live.trustManager(NodeRole.MANAGER, PeerRevocation.raft(id -> voter.get()));
-        java.security.cert.X509Certificate[] chain = {demoted.certificate(), demoted.caCertificate()};
+        java.security.cert.X509Certificate[] chain = {demoted.certificate(), demoted.trustedRoots().get(0)};
         raft.checkClientTrusted(chain, "RSA");
         voter.set(false);
         java.security.cert.CertificateException e = assertThrows(java.security.cert.CertificateException.class,

@@ -122,6 +122,11 @@ final class ClusterFixture implements AutoCloseable {
         }
     }
 
+    /** The join tokens changed (a rotation): the next join asks a manager for the current ones. */
+    void forgetTokens() {
+        tokens.clear();
+    }
+
     private void add(AgentNode n, Role role) {
         nodes.add(n);
         byRole.get(role).add(n);
