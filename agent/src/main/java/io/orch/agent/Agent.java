@@ -13,6 +13,9 @@ import io.orch.agent.pki.ExpiredCertificateProof;
 import io.orch.agent.pki.LiveCredentials;
 import io.orch.agent.pki.NodeCredentials;
 import io.orch.agent.renewal.CertificateRenewer;
+import io.orch.agent.seal.StoreKeyFile;
+import io.orch.agent.seal.StoreKeyTransfer;
+import io.orch.raft.seal.SealKey;
 import io.orch.agent.pki.NodeRole;
 import io.orch.agent.pki.RootCa;
 import io.orch.agent.net.NodeNetworking;
@@ -195,6 +198,8 @@ public final class Agent implements AutoCloseable {
         ManagerNode manager;
         try {
             issued.save(NodeCredentials.directoryIn(context.dataDir()));
+            // the cluster's store key: every manager's log and snapshots are sealed with it
+            StoreKeyFile.saveClear(context.dataDir(), SealKey.generate(new java.security.SecureRandom()));
             credentials = LiveCredentials.of(issued);
             manager = ManagerNode.create(context, identity, credentials, ca);
             // last, once the cluster exists: its presence is what makes the next start resume
@@ -215,6 +220,11 @@ public final class Agent implements AutoCloseable {
 
     /** `orch join`: get a certificate from a manager, then run as the worker or manager the token made us. */
     private void join(NodeContext context, JoinClient.Joined joined, PrintWriter out) throws Exception {
+        Optional<SealKey> storeKey = StoreKeyTransfer.decode(joined.response().getStoreKey());
+        if (joined.credentials().role() == NodeRole.MANAGER && storeKey.isEmpty()) {
+            throw new IOException("the manager " + config.join().manager() + " sent no store key with this node's manager "
+                    + "certificate: it runs an orch that keeps the store in clear; upgrade it first");
+        }
         ClusterIdentity identity = new ClusterIdentity(joined.response().getClusterId(), joined.response().getNodeId());
         ClusterPeers peers = new ClusterPeers(joined.response().getGossipKey().toByteArray(),
                 joined.response().getManagersMap(), joined.response().getGossipSeedsList());
@@ -224,6 +234,7 @@ public final class Agent implements AutoCloseable {
         credentials = LiveCredentials.of(joined.credentials());
         if (joined.credentials().role() == NodeRole.MANAGER) {
             RaftPort.checkFree(config);
+            StoreKeyFile.saveClear(context.dataDir(), storeKey.get());
             running(ManagerNode.join(context, identity, credentials, joined.response().getRaftVotersMap(),
                     config.join().manager().toString()), identity);
             out.printf("This node joined a swarm as a manager (node %s).%n", identity.nodeId());
@@ -337,6 +348,7 @@ public final class Agent implements AutoCloseable {
             Files.move(raftDir, context.dataDir().resolve("raft.left-" + System.currentTimeMillis()));
         }
         if (role == NodeRole.WORKER) {
+            StoreKeyFile.delete(context.dataDir()); // a worker holds no replica, so no key to one
             renewed.credentials().save(NodeCredentials.directoryIn(context.dataDir()));
             credentials.replace(renewed.credentials());
             peers.save(context.dataDir());
@@ -350,8 +362,12 @@ public final class Agent implements AutoCloseable {
     private void promote(JoinClient.Joined renewed, ClusterPeers peers, Gossip gossip) throws Exception {
         ManagerNode started;
         NodeCredentials before = credentials.current();
+        SealKey storeKey = StoreKeyTransfer.decode(renewed.response().getStoreKey()).orElseThrow(() -> new IOException(
+                "the manager sent no store key with this node's manager certificate: it runs an orch that keeps the "
+                        + "store in clear; upgrade it first"));
         credentials.replace(renewed.credentials());
         try {
+            StoreKeyFile.saveClear(context.dataDir(), storeKey);
             // another manager: the list names this node too once it is promoted (with the
             // manager address it had if it was a manager before), and nothing answers there yet
             String through = renewed.response().getManagersMap().entrySet().stream()
@@ -360,7 +376,8 @@ public final class Agent implements AutoCloseable {
             started = ManagerNode.join(context, identity, credentials, renewed.response().getRaftVotersMap(),
                     through, gossip);
         } catch (Exception e) {
-            // the worker comes back with the certificate and peers it has on disk
+            // the worker comes back with the certificate and peers it has on disk, and no store key
+            StoreKeyFile.delete(context.dataDir());
             credentials.replace(before);
             ClusterPeers peersBefore = ClusterPeers.load(context.dataDir()).orElse(peers);
             running(WorkerNode.start(context, identity, credentials, peersBefore, gossip), identity);

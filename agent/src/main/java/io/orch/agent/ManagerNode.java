@@ -49,7 +49,10 @@ import io.orch.api.proto.ManagerStatus;
 import io.orch.api.proto.Node;
 import io.orch.api.proto.NodeJoinGrpc;
 import io.orch.api.proto.NodeSpec;
+import io.orch.agent.seal.StoreKeyFile;
 import io.orch.raft.ratis.RaftSettings;
+import io.orch.raft.seal.AesGcmSeal;
+import io.orch.raft.seal.SealKey;
 import io.orch.raft.ratis.RaftTls;
 import io.orch.raft.ratis.RatisProposer;
 import io.orch.raft.store.ClusterStore;
@@ -80,6 +83,8 @@ public final class ManagerNode implements RunningRole {
     private final ClusterIdentity identity;
     private final LiveCredentials credentials;
     private RatisProposer proposer;
+    /** The cluster's store key (DATA/keys/store.key): seals this replica's log and snapshots; given to joining managers. */
+    private SealKey storeKey;
     private ClusterStore store;
     private RpcServer rpc;
     private DispatcherService dispatcher;
@@ -185,9 +190,10 @@ public final class ManagerNode implements RunningRole {
 
     private void startStore(RaftSettings settings) throws IOException {
         electionTimeoutMax = settings.electionTimeoutMax();
+        storeKey = loadStoreKey();
         // only managers' certificates may speak Raft; each new connection presents the certificate held then
         proposer = new RatisProposer(settings.withTls(new RaftTls(credentials.keyManager(),
-                credentials.trustManager(NodeRole.MANAGER))));
+                credentials.trustManager(NodeRole.MANAGER))), new AesGcmSeal(storeKey));
         // a replica whose state machine failed must not go on as if it were healthy (swarmkit stops too)
         proposer.onFailure(e -> {
             // one line: the replica logged the entry and the applier's stack trace already
@@ -205,6 +211,21 @@ public final class ManagerNode implements RunningRole {
         store = new ClusterStore(proposer, context.clock());
         context.metrics().bind(store);
         store.start();
+    }
+
+    /**
+     * The key written by init, the join or the promotion that made this node a manager. A data dir
+     * without one holds a store from before orch sealed it at rest (or lost its key): refused, since
+     * a manager cannot read or write a store it has no key for.
+     */
+    private SealKey loadStoreKey() throws IOException {
+        Path dataDir = context.dataDir();
+        if (!StoreKeyFile.exists(dataDir)) {
+            throw new IOException("this manager has no store key (" + StoreKeyFile.path(dataDir) + "): its data directory "
+                    + "was made by an orch that kept the store in clear, or the key was removed; join this node again "
+                    + "from an empty --data-dir (see docs/security.md, \"Sealed at rest\")");
+        }
+        return StoreKeyFile.loadClear(dataDir);
     }
 
     /** Asks a manager (with this node's new manager certificate) to add this replica to the Raft group. */
@@ -246,7 +267,7 @@ public final class ManagerNode implements RunningRole {
         dispatcher = new DispatcherService(store, NodeAuthenticator.peerCertificateCommonName(), this::managerAddresses);
         String clusterId = credentials.current().clusterId();
         rpc = new RpcServer(c.listenAddr().socketAddress(), credentials.serverContext(ClientAuth.OPTIONAL),
-                List.of(new JoinService(store, raftMembership(), context.clock()), dispatcher,
+                List.of(new JoinService(store, raftMembership(), context.clock(), storeKey), dispatcher,
                         new NodeLogsService(context.dataDir().resolve("tasks"), clusterId),
                         new NodeImagesService(context.images(), clusterId))).start();
         // reads other nodes' task logs for the API; any role: workers serve their own logs
