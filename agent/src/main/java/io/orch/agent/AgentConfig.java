@@ -23,11 +23,13 @@ import java.util.Set;
  *                           (loopback registries always are)
  * @param restartGrace `--restart-grace`: on a plain stop this node announces a restart, and the managers
  *                     keep its tasks where they are for this long (zero: no announcement, peers find it dead)
+ * @param autolock `orch init --autolock`: a new cluster starts with autolock on (its managers' store key
+ *                 files encrypted with an unlock key shown once); ignored, with a warning, on a resume
  */
 public record AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr, Path apiSocket,
                           HostPort apiAddr, String runtime, String hostname, String advertiseHost,
                           JoinTarget join, boolean forceNewCluster, ClusterBootstrap.AddressPools addressPools,
-                          Set<String> insecureRegistries, Duration restartGrace) {
+                          Set<String> insecureRegistries, Duration restartGrace, boolean autolock) {
 
     /**
      * Long enough for an agent upgrade or a host's service restart (JVM start, re-attach, rejoin);
@@ -44,6 +46,21 @@ public record AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr
         if (restartGrace.isNegative()) {
             throw new IllegalArgumentException("restartGrace must not be negative: " + restartGrace);
         }
+    }
+
+    /** Without autolock. */
+    public AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr, Path apiSocket,
+                       HostPort apiAddr, String runtime, String hostname, String advertiseHost,
+                       JoinTarget join, boolean forceNewCluster, ClusterBootstrap.AddressPools addressPools,
+                       Set<String> insecureRegistries, Duration restartGrace) {
+        this(dataDir, listenAddr, gossipAddr, apiSocket, apiAddr, runtime, hostname, advertiseHost, join, forceNewCluster,
+                addressPools, insecureRegistries, restartGrace, false);
+    }
+
+    /** This configuration with autolock asked for a new cluster. */
+    public AgentConfig withAutolock(boolean on) {
+        return new AgentConfig(dataDir, listenAddr, gossipAddr, apiSocket, apiAddr, runtime, hostname, advertiseHost,
+                join, forceNewCluster, addressPools, insecureRegistries, restartGrace, on);
     }
 
     /** With the default restart grace. */
@@ -63,7 +80,7 @@ public record AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr
      */
     public AgentConfig withNodeSettingsOf(AgentConfig flags) {
         return new AgentConfig(dataDir, listenAddr, gossipAddr, apiSocket, apiAddr, runtime, hostname, advertiseHost,
-                join, forceNewCluster, addressPools, flags.insecureRegistries(), flags.restartGrace());
+                join, forceNewCluster, addressPools, flags.insecureRegistries(), flags.restartGrace(), autolock);
     }
 
 

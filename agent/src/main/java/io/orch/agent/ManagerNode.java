@@ -84,7 +84,8 @@ public final class ManagerNode implements RunningRole {
     private final LiveCredentials credentials;
     private RatisProposer proposer;
     /** The cluster's store key (DATA/keys/store.key): seals this replica's log and snapshots; given to joining managers. */
-    private SealKey storeKey;
+    private final SealKey storeKey;
+    private LoopDriver storeKeyGuard;
     private ClusterStore store;
     private RpcServer rpc;
     private DispatcherService dispatcher;
@@ -120,16 +121,17 @@ public final class ManagerNode implements RunningRole {
         return this;
     }
 
-    private ManagerNode(NodeContext context, ClusterIdentity identity, LiveCredentials credentials) {
+    private ManagerNode(NodeContext context, ClusterIdentity identity, LiveCredentials credentials, SealKey storeKey) {
         this.context = context;
         this.identity = identity;
         this.credentials = credentials;
+        this.storeKey = storeKey;
     }
 
     /** The first manager of a new cluster: a single-voter group, and the cluster object with this CA. */
-    static ManagerNode create(NodeContext context, ClusterIdentity identity, LiveCredentials credentials, RootCa ca)
-            throws Exception {
-        ManagerNode m = new ManagerNode(context, identity, credentials);
+    static ManagerNode create(NodeContext context, ClusterIdentity identity, LiveCredentials credentials, RootCa ca,
+                              SealKey storeKey) throws Exception {
+        ManagerNode m = new ManagerNode(context, identity, credentials, storeKey);
         try {
             m.startStore(m.singleVoter());
             ClusterBootstrap.ensureCluster(m.store, identity.clusterId(), ca, context.config().addressPools());
@@ -143,14 +145,14 @@ public final class ManagerNode implements RunningRole {
 
     /** A node that joined with a manager token: a replica that waits until the leader adds it as a voter. */
     static ManagerNode join(NodeContext context, ClusterIdentity identity, LiveCredentials credentials,
-                            Map<String, String> voters, String joinedThrough) throws Exception {
-        return join(context, identity, credentials, voters, joinedThrough, null);
+                            Map<String, String> voters, String joinedThrough, SealKey storeKey) throws Exception {
+        return join(context, identity, credentials, voters, joinedThrough, null, storeKey);
     }
 
     /** @param gossip the node's running gossip membership (a promoted worker's), or null to start one */
     static ManagerNode join(NodeContext context, ClusterIdentity identity, LiveCredentials credentials,
-                            Map<String, String> voters, String joinedThrough, Gossip gossip) throws Exception {
-        ManagerNode m = new ManagerNode(context, identity, credentials);
+                            Map<String, String> voters, String joinedThrough, Gossip gossip, SealKey storeKey) throws Exception {
+        ManagerNode m = new ManagerNode(context, identity, credentials, storeKey);
         m.parts.gossip.set(gossip);
         try {
             AgentConfig c = context.config();
@@ -170,8 +172,8 @@ public final class ManagerNode implements RunningRole {
 
     /** A manager restarting on its data directory; with {@code forceNewCluster}, as the sole voter of its group. */
     static ManagerNode resume(NodeContext context, ClusterIdentity identity, LiveCredentials credentials,
-                              boolean forceNewCluster) throws Exception {
-        ManagerNode m = new ManagerNode(context, identity, credentials);
+                              boolean forceNewCluster, SealKey storeKey) throws Exception {
+        ManagerNode m = new ManagerNode(context, identity, credentials, storeKey);
         try {
             m.startStore(m.singleVoter().withForceNewCluster(forceNewCluster));
             m.startServices();
@@ -190,7 +192,6 @@ public final class ManagerNode implements RunningRole {
 
     private void startStore(RaftSettings settings) throws IOException {
         electionTimeoutMax = settings.electionTimeoutMax();
-        storeKey = loadStoreKey();
         // only managers' certificates may speak Raft; each new connection presents the certificate held then
         proposer = new RatisProposer(settings.withTls(new RaftTls(credentials.keyManager(),
                 credentials.trustManager(NodeRole.MANAGER))), new AesGcmSeal(storeKey));
@@ -211,21 +212,6 @@ public final class ManagerNode implements RunningRole {
         store = new ClusterStore(proposer, context.clock());
         context.metrics().bind(store);
         store.start();
-    }
-
-    /**
-     * The key written by init, the join or the promotion that made this node a manager. A data dir
-     * without one holds a store from before orch sealed it at rest (or lost its key): refused, since
-     * a manager cannot read or write a store it has no key for.
-     */
-    private SealKey loadStoreKey() throws IOException {
-        Path dataDir = context.dataDir();
-        if (!StoreKeyFile.exists(dataDir)) {
-            throw new IOException("this manager has no store key (" + StoreKeyFile.path(dataDir) + "): its data directory "
-                    + "was made by an orch that kept the store in clear, or the key was removed; join this node again "
-                    + "from an empty --data-dir (see docs/security.md, \"Sealed at rest\")");
-        }
-        return StoreKeyFile.loadClear(dataDir);
     }
 
     /** Asks a manager (with this node's new manager certificate) to add this replica to the Raft group. */
@@ -308,6 +294,9 @@ public final class ManagerNode implements RunningRole {
         context.listen(api);
         ownRole = driver(new OwnRoleWatch(store, nodeId, role -> roleWanted.accept(NodeRole.fromProto(role))));
         ownRole.start();
+        // every manager keeps its key file as autolock says (wrapped under the unlock key, or clear)
+        storeKeyGuard = driver(new io.orch.agent.seal.StoreKeyGuard(store, context.dataDir(), storeKey));
+        storeKeyGuard.start();
         imageWatch = new ImageInventoryWatch(context.images(), this::registerInBackground);
     }
 
@@ -439,12 +428,23 @@ public final class ManagerNode implements RunningRole {
                 : parts.gossip.get().membership().reachability(nodeId);
     }
 
+    /** `orch init --autolock`: turns autolock on in the new cluster, which makes its unlock key. */
+    void enableAutolock() throws io.orch.raft.store.StoreException {
+        store.updateAndWait(tx -> tx.read().cluster().ifPresent(c ->
+                tx.update(io.orch.agent.seal.AutolockPolicy.applied(c, true, false, new java.security.SecureRandom()))));
+    }
+
     void announceNewCluster(PrintWriter out) {
         out.printf("Swarm initialized: current node (%s) is now a manager.%n", identity.nodeId());
         String token = store.read(r -> r.cluster().map(cl -> cl.getJoinTokens().getWorker()).orElse(""));
         out.printf("%nTo add a worker to this swarm, run the following command:%n%n    orch join --token %s %s%n%n",
                 token, context.config().advertisedListenAddr());
         out.printf("To add a manager to this swarm, run 'orch join-token manager' and follow the instructions.%n%n");
+        // autolock: the unlock key is shown once here (as docker swarm init --autolock does), then by `orch unlock-key`
+        store.read(r -> r.cluster()).flatMap(io.orch.agent.seal.AutolockPolicy::unlockKey).ifPresent(key -> out.printf(
+                "To unlock a swarm manager after it restarts, run the `orch unlock`%ncommand and provide the following key:"
+                        + "%n%n    %s%n%nRemember to store this key in a password manager, since without it you%n"
+                        + "will not be able to restart the manager.%n%n", key.text()));
         out.flush();
     }
 
@@ -540,6 +540,7 @@ public final class ManagerNode implements RunningRole {
     @Override
     public void close() {
         Agent.closeQuietly(ownRole);
+        Agent.closeQuietly(storeKeyGuard);
         Agent.closeQuietly(imageWatch);
         synchronized (this) {
             if (registrar != null) {

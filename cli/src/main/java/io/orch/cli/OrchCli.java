@@ -8,6 +8,8 @@ import io.orch.cli.client.HttpClient;
 import io.orch.cli.commands.ImageCommand;
 import io.orch.cli.commands.InfoCommand;
 import io.orch.cli.commands.JoinTokenCommand;
+import io.orch.cli.commands.UnlockCommand;
+import io.orch.cli.commands.UnlockKeyCommand;
 import io.orch.cli.commands.LoginCommand;
 import io.orch.cli.commands.NetworkCommand;
 import io.orch.cli.commands.NodeCommand;
@@ -37,7 +39,7 @@ import picocli.CommandLine.Option;
         subcommands = {VersionCommand.class, InfoCommand.class, NodeCommand.class, ServiceCommand.class,
                 StackCommand.class, SecretCommand.class, ConfigCommand.class, ClusterCommand.class,
                 ImageCommand.class, JoinTokenCommand.class, NetworkCommand.class, CompletionCommand.class,
-                LoginCommand.class})
+                LoginCommand.class, UnlockCommand.class, UnlockKeyCommand.class})
 public final class OrchCli implements Callable<Integer> {
     public static final String HOST_ENV = "ORCH_HOST";
 

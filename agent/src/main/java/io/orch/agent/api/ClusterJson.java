@@ -12,7 +12,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 
 /**
- * The Cluster object as the API shows it. The root CA's key and the gossip key never leave the
+ * The Cluster object as the API shows it. The root CA's key, the gossip key and the unlock key never leave the
  * store; the CA certificate is shown as Docker shows it, under {@code TLSInfo}.
  */
 final class ClusterJson {
@@ -32,7 +32,8 @@ final class ClusterJson {
         String caPem = cluster.getRootCa().getCaCertPem();
         withAddressDefaults(cluster);
         cluster.setSpec(FixedSwarmSettings.shown(cluster.getSpec()));
-        ObjectNode json = DockerJson.toJson(cluster.clearRootCa().clearGossipKey().build());
+        // the unlock key only ever leaves through GET /swarm/unlockkey
+        ObjectNode json = DockerJson.toJson(cluster.clearRootCa().clearGossipKey().clearManagerUnlockKey().build());
         if (!caPem.isEmpty()) {
             json.set("TLSInfo", tlsInfo(caPem));
         }

@@ -114,6 +114,36 @@ public final class StoreKeyFile {
         return new SealKey(c.id(), c.clear());
     }
 
+    /**
+     * The key, opened with {@code unlock} when the file is wrapped (autolock).
+     *
+     * @throws Locked when the file is wrapped and no unlock key is given
+     * @throws KeyWrap.InvalidUnlockKey when the unlock key does not open it
+     */
+    public static SealKey load(Path dataDir, java.util.Optional<UnlockKey> unlock)
+            throws IOException, Locked, KeyWrap.InvalidUnlockKey {
+        Contents c = read(dataDir);
+        if (!c.isWrapped()) {
+            return new SealKey(c.id(), c.clear());
+        }
+        if (unlock.isEmpty()) {
+            throw new Locked();
+        }
+        return KeyWrap.unwrap(c.id(), c.wrapped(), unlock.get());
+    }
+
+    /** Whether the file is wrapped: a manager with it starts locked. */
+    public static boolean locked(Path dataDir) throws IOException {
+        return exists(dataDir) && read(dataDir).isWrapped();
+    }
+
+    /** The store key file is encrypted (autolock) and no unlock key was given. */
+    public static final class Locked extends Exception {
+        public Locked() {
+            super("Swarm is encrypted and needs to be unlocked before it can be used. Please use \"docker swarm unlock\" to unlock it.");
+        }
+    }
+
     /** Removes the key (a node that stops being a manager). */
     public static void delete(Path dataDir) throws IOException {
         Files.deleteIfExists(path(dataDir));
