@@ -284,6 +284,8 @@ public final class Agent implements AutoCloseable {
             if (config.forceNewCluster()) {
                 throw new IllegalArgumentException("--force-new-cluster: this node is a worker; run it on a manager's data directory");
             }
+            // a promotion that died before it was saved left its key: a worker keeps none
+            StoreKeyFile.delete(context.dataDir());
             ClusterPeers peers = ClusterPeers.load(context.dataDir()).orElseThrow(() -> new IOException(
                     context.dataDir() + " holds a worker without " + ClusterPeers.FILE + "; join it again from an empty --data-dir"));
             running(WorkerNode.start(context, identity, credentials, peers), identity);
@@ -394,11 +396,12 @@ public final class Agent implements AutoCloseable {
     private void promote(JoinClient.Joined renewed, ClusterPeers peers, Gossip gossip) throws Exception {
         ManagerNode started;
         NodeCredentials before = credentials.current();
-        SealKey storeKey = StoreKeyTransfer.decode(renewed.response().getStoreKey()).orElseThrow(() -> new IOException(
-                "the manager sent no store key with this node's manager certificate: it runs an orch that keeps the "
-                        + "store in clear; upgrade it first"));
         credentials.replace(renewed.credentials());
         try {
+            // inside the try: a promotion without a key puts the worker back like any other failed one
+            SealKey storeKey = StoreKeyTransfer.decode(renewed.response().getStoreKey()).orElseThrow(() -> new IOException(
+                    "the manager sent no store key with this node's manager certificate: it runs an orch that keeps the "
+                            + "store in clear; upgrade it first"));
             StoreKeyFile.saveClear(context.dataDir(), storeKey);
             // another manager: the list names this node too once it is promoted (with the
             // manager address it had if it was a manager before), and nothing answers there yet
