@@ -100,6 +100,74 @@ class AutolockIT {
         awaitSecret(m1);
     }
 
+    /** The same with the stock docker CLI: swarm init --autolock, unlock-key, a locked restart, swarm unlock, update. */
+    @Test
+    void theDockerCliLocksAndUnlocksAManager() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(onPath("docker"), "the docker CLI is not installed");
+        cluster = new ClusterFixture("autolock-docker", new PortBlocks(27500, 27600, true));
+        AgentNode m = new AgentNode("dm1", NodeHost.LOOPBACK, 27590, cluster.root);
+        try {
+            m.start(AgentNode.agentArgs(m), ClusterFixture.AGENT_READY);
+            String host = "tcp://127.0.0.1:" + m.apiPort();
+            Docker init = docker(host, null, "swarm", "init", "--autolock");
+            assertEquals(0, init.exit(), init.out());
+            String key = docker(host, null, "swarm", "unlock-key", "-q").out().strip();
+            assertTrue(key.startsWith("SWMKEY-1-") && init.out().contains(key), "init shows the key: " + init.out());
+            await("the key file is encrypted").atMost(DEADLINE).until(() -> StoreKeyFile.locked(m.dataDir));
+
+            restartLocked(m);
+            Docker refused = docker(host, null, "secret", "ls");
+            assertNotEquals(0, refused.exit());
+            assertTrue(refused.out().contains("Swarm is encrypted and needs to be unlocked"), refused.out());
+            Docker wrong = docker(host, UnlockKey.generate(new SecureRandom()).text() + "\n", "swarm", "unlock");
+            assertNotEquals(0, wrong.exit());
+            assertTrue(wrong.out().contains("invalid key"), wrong.out());
+            Docker right = docker(host, key + "\n", "swarm", "unlock");
+            assertEquals(0, right.exit(), right.out());
+            await("unlocked").atMost(DEADLINE).untilAsserted(() ->
+                    assertEquals("active", docker(host, null, "info", "--format", "{{.Swarm.LocalNodeState}}").out().strip()));
+
+            Docker off = docker(host, null, "swarm", "update", "--autolock=false");
+            assertEquals(0, off.exit(), off.out());
+            await("the key file back in clear").atMost(DEADLINE).until(() -> !StoreKeyFile.locked(m.dataDir));
+        } finally {
+            m.destroyWithTasks();
+        }
+    }
+
+    record Docker(int exit, String out) {}
+
+    private static Docker docker(String host, String stdin, String... args) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("docker"));
+        cmd.addAll(java.util.List.of(args));
+        java.nio.file.Path out = java.nio.file.Files.createTempFile("docker", ".out");
+        java.nio.file.Path in = java.nio.file.Files.createTempFile("docker", ".in");
+        try {
+            java.nio.file.Files.writeString(in, stdin == null ? "" : stdin);
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
+                    .redirectInput(in.toFile());
+            pb.environment().put("DOCKER_HOST", host);
+            Process p = pb.start();
+            if (!p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("docker " + java.util.List.of(args) + " did not finish within 90 s");
+            }
+            return new Docker(p.exitValue(), java.nio.file.Files.readString(out));
+        } finally {
+            java.nio.file.Files.deleteIfExists(out);
+            java.nio.file.Files.deleteIfExists(in);
+        }
+    }
+
+    private static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void restartLocked(AgentNode m) throws Exception {
         m.kill9();
         m.restart(ClusterFixture.AGENT_READY);
