@@ -15,6 +15,10 @@ import io.orch.agent.pki.LiveRevocations;
 import io.orch.agent.pki.TlsSessionTickets;
 import io.orch.agent.pki.NodeCredentials;
 import io.orch.agent.renewal.CertificateRenewer;
+import io.orch.agent.seal.StoreKeyFile;
+import io.orch.agent.seal.StoreKeyTransfer;
+import io.orch.agent.seal.UnlockKey;
+import io.orch.raft.seal.SealKey;
 import io.orch.agent.pki.NodeRole;
 import io.orch.agent.pki.RootCa;
 import io.orch.agent.net.NodeNetworking;
@@ -88,10 +92,13 @@ public final class Agent implements AutoCloseable {
     private volatile String lastSwitchFailure;
 
     private final SwarmMembership membership;
+    /** The unlock key an operator gave a locked manager (autolock), to open its store key file; else empty. */
+    private final Optional<UnlockKey> unlock;
 
-    private Agent(AgentConfig config, SwarmMembership membership) {
+    private Agent(AgentConfig config, SwarmMembership membership, Optional<UnlockKey> unlock) {
         this.config = config;
         this.membership = membership;
+        this.unlock = unlock;
     }
 
     /** Starts this node in {@code config.dataDir()}: creates, joins or resumes its cluster. */
@@ -101,8 +108,14 @@ public final class Agent implements AutoCloseable {
 
     /** @param membership what this node's API calls for `docker swarm leave` (see {@link SwarmNode}) */
     public static Agent start(AgentConfig config, PrintWriter out, SwarmMembership membership) throws Exception {
+        return start(config, out, membership, Optional.empty());
+    }
+
+    /** @param unlock opens a manager's store key file encrypted under autolock (`docker swarm unlock`) */
+    static Agent start(AgentConfig config, PrintWriter out, SwarmMembership membership, Optional<UnlockKey> unlock)
+            throws Exception {
         JvmSafetyFlags.missing().forEach(problem -> log.warn("{} (the orch launcher sets it)", problem));
-        Agent agent = new Agent(config, membership);
+        Agent agent = new Agent(config, membership, unlock);
         try {
             agent.startAll(out);
             return agent;
@@ -204,8 +217,14 @@ public final class Agent implements AutoCloseable {
         ManagerNode manager;
         try {
             issued.save(NodeCredentials.directoryIn(context.dataDir()));
+            // the cluster's store key: every manager's log and snapshots are sealed with it
+            SealKey storeKey = SealKey.generate(new java.security.SecureRandom());
+            StoreKeyFile.saveClear(context.dataDir(), storeKey);
             credentials = LiveCredentials.of(issued, new LiveRevocations(clock));
-            manager = ManagerNode.create(context, identity, credentials, ca);
+            manager = ManagerNode.create(context, identity, credentials, ca, storeKey);
+            if (config.autolock()) {
+                manager.enableAutolock();
+            }
             // last, once the cluster exists: its presence is what makes the next start resume
             identity.save(context.dataDir());
         } catch (Exception | Error e) {
@@ -224,6 +243,11 @@ public final class Agent implements AutoCloseable {
 
     /** `orch join`: get a certificate from a manager, then run as the worker or manager the token made us. */
     private void join(NodeContext context, JoinClient.Joined joined, PrintWriter out) throws Exception {
+        Optional<SealKey> storeKey = StoreKeyTransfer.decode(joined.response().getStoreKey());
+        if (joined.credentials().role() == NodeRole.MANAGER && storeKey.isEmpty()) {
+            throw new IOException("the manager " + config.join().manager() + " sent no store key with this node's manager "
+                    + "certificate: it runs an orch that keeps the store in clear; upgrade it first");
+        }
         ClusterIdentity identity = new ClusterIdentity(joined.response().getClusterId(), joined.response().getNodeId());
         ClusterPeers peers = new ClusterPeers(joined.response().getGossipKey().toByteArray(),
                 joined.response().getManagersMap(), joined.response().getGossipSeedsList());
@@ -233,8 +257,9 @@ public final class Agent implements AutoCloseable {
         credentials = LiveCredentials.of(joined.credentials(), new LiveRevocations(clock));
         if (joined.credentials().role() == NodeRole.MANAGER) {
             RaftPort.checkFree(config);
+            StoreKeyFile.saveClear(context.dataDir(), storeKey.get());
             running(ManagerNode.join(context, identity, credentials, joined.response().getRaftVotersMap(),
-                    config.join().manager().toString()), identity);
+                    config.join().manager().toString(), storeKey.get()), identity);
             out.printf("This node joined a swarm as a manager (node %s).%n", identity.nodeId());
         } else {
             running(WorkerNode.start(context, identity, credentials, peers), identity);
@@ -252,6 +277,9 @@ public final class Agent implements AutoCloseable {
             out.printf("This node is already part of cluster %s; resuming it (the join token is not used).%n",
                     identity.clusterId());
         }
+        if (config.autolock()) {
+            out.printf("--autolock is for a new cluster and is not applied on a resume; use `orch cluster update --autolock=true`.%n");
+        }
         if (saved.expiredAt(clock.instant())) {
             log.warn("this node's certificate expired at {}: it renews it at once by proving to a manager that it holds "
                     + "its key (accepted for {} days after the expiry; a manager that no other manager renews issues its own)",
@@ -260,11 +288,13 @@ public final class Agent implements AutoCloseable {
         credentials = LiveCredentials.of(saved, new LiveRevocations(clock));
         if (saved.role() == NodeRole.MANAGER) {
             RaftPort.checkFree(config);
-            running(ManagerNode.resume(context, identity, credentials, config.forceNewCluster()), identity);
+            running(ManagerNode.resume(context, identity, credentials, config.forceNewCluster(), storeKey()), identity);
         } else {
             if (config.forceNewCluster()) {
                 throw new IllegalArgumentException("--force-new-cluster: this node is a worker; run it on a manager's data directory");
             }
+            // a promotion that died before it was saved left its key: a worker keeps none
+            StoreKeyFile.delete(context.dataDir());
             ClusterPeers peers = ClusterPeers.load(context.dataDir()).orElseThrow(() -> new IOException(
                     context.dataDir() + " holds a worker without " + ClusterPeers.FILE + "; join it again from an empty --data-dir"));
             running(WorkerNode.start(context, identity, credentials, peers), identity);
@@ -277,6 +307,21 @@ public final class Agent implements AutoCloseable {
             out.printf("Re-attached to %d running task(s).%n", reattached);
         }
         announceApi(config, out);
+    }
+
+    /**
+     * A resuming manager's store key, from its key file: in clear, or opened with the unlock key
+     * under autolock. A data dir without one holds a store from before orch sealed it at rest (or
+     * lost its key): refused, since a manager cannot read or write a store it has no key for.
+     */
+    private SealKey storeKey() throws Exception {
+        Path dataDir = context.dataDir();
+        if (!StoreKeyFile.exists(dataDir)) {
+            throw new IOException("this manager has no store key (" + StoreKeyFile.path(dataDir) + "): its data directory "
+                    + "was made by an orch that kept the store in clear, or the key was removed; join this node again "
+                    + "from an empty --data-dir (see docs/security.md, \"Sealed at rest\")");
+        }
+        return StoreKeyFile.load(dataDir, unlock);
     }
 
     private void running(RunningRole started, ClusterIdentity id) {
@@ -356,6 +401,7 @@ public final class Agent implements AutoCloseable {
             Files.move(raftDir, context.dataDir().resolve("raft.left-" + System.currentTimeMillis()));
         }
         if (role == NodeRole.WORKER) {
+            StoreKeyFile.delete(context.dataDir()); // a worker holds no replica, so no key to one
             renewed.credentials().save(NodeCredentials.directoryIn(context.dataDir()));
             credentials.replace(renewed.credentials());
             peers.save(context.dataDir());
@@ -371,15 +417,21 @@ public final class Agent implements AutoCloseable {
         NodeCredentials before = credentials.current();
         credentials.replace(renewed.credentials());
         try {
+            // inside the try: a promotion without a key puts the worker back like any other failed one
+            SealKey storeKey = StoreKeyTransfer.decode(renewed.response().getStoreKey()).orElseThrow(() -> new IOException(
+                    "the manager sent no store key with this node's manager certificate: it runs an orch that keeps the "
+                            + "store in clear; upgrade it first"));
+            StoreKeyFile.saveClear(context.dataDir(), storeKey);
             // another manager: the list names this node too once it is promoted (with the
             // manager address it had if it was a manager before), and nothing answers there yet
             String through = renewed.response().getManagersMap().entrySet().stream()
                     .filter(m -> !m.getKey().equals(identity.nodeId())).map(Map.Entry::getValue).findFirst()
                     .orElseThrow(() -> new IOException("the cluster named no other manager to join through"));
             started = ManagerNode.join(context, identity, credentials, renewed.response().getRaftVotersMap(),
-                    through, gossip);
+                    through, gossip, storeKey);
         } catch (Exception e) {
-            // the worker comes back with the certificate and peers it has on disk
+            // the worker comes back with the certificate and peers it has on disk, and no store key
+            StoreKeyFile.delete(context.dataDir());
             credentials.replace(before);
             ClusterPeers peersBefore = ClusterPeers.load(context.dataDir()).orElse(peers);
             running(WorkerNode.start(context, identity, credentials, peersBefore, gossip), identity);

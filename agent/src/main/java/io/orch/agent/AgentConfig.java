@@ -25,11 +25,14 @@ import java.util.Set;
  * @param restartGrace `--restart-grace`: on a plain stop this node announces a restart, and the managers
  *                     keep its tasks where they are for this long (zero: no announcement, peers find it dead)
  * @param apiTls    `--tlsverify` and its files: the TLS of the TCP API, or null for plain HTTP (loopback only)
+ * @param autolock `orch init --autolock`: a new cluster starts with autolock on (its managers' store key
+ *                 files encrypted with an unlock key shown once); ignored, with a warning, on a resume
  */
 public record AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr, Path apiSocket,
                           HostPort apiAddr, String runtime, String hostname, String advertiseHost,
                           JoinTarget join, boolean forceNewCluster, ClusterBootstrap.AddressPools addressPools,
-                          Set<String> insecureRegistries, Duration restartGrace, ApiTlsSettings apiTls) {
+                          Set<String> insecureRegistries, Duration restartGrace, ApiTlsSettings apiTls,
+                          boolean autolock) {
 
     /**
      * Long enough for an agent upgrade or a host's service restart (JVM start, re-attach, rejoin);
@@ -48,13 +51,19 @@ public record AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr
         }
     }
 
-    /** Without TLS on the TCP API. */
+    /** Without TLS on the TCP API, without autolock. */
     public AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr, Path apiSocket,
                        HostPort apiAddr, String runtime, String hostname, String advertiseHost,
                        JoinTarget join, boolean forceNewCluster, ClusterBootstrap.AddressPools addressPools,
                        Set<String> insecureRegistries, Duration restartGrace) {
         this(dataDir, listenAddr, gossipAddr, apiSocket, apiAddr, runtime, hostname, advertiseHost, join, forceNewCluster,
-                addressPools, insecureRegistries, restartGrace, null);
+                addressPools, insecureRegistries, restartGrace, null, false);
+    }
+
+    /** This configuration with autolock asked for a new cluster. */
+    public AgentConfig withAutolock(boolean on) {
+        return new AgentConfig(dataDir, listenAddr, gossipAddr, apiSocket, apiAddr, runtime, hostname, advertiseHost,
+                join, forceNewCluster, addressPools, insecureRegistries, restartGrace, apiTls, on);
     }
 
     /** With the default restart grace. */
@@ -74,7 +83,8 @@ public record AgentConfig(Path dataDir, HostPort listenAddr, HostPort gossipAddr
      */
     public AgentConfig withNodeSettingsOf(AgentConfig flags) {
         return new AgentConfig(dataDir, listenAddr, gossipAddr, apiSocket, apiAddr, runtime, hostname, advertiseHost,
-                join, forceNewCluster, addressPools, flags.insecureRegistries(), flags.restartGrace(), flags.apiTls());
+                join, forceNewCluster, addressPools, flags.insecureRegistries(), flags.restartGrace(), flags.apiTls(),
+                autolock);
     }
 
 

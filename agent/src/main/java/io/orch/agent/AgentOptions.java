@@ -93,7 +93,7 @@ public final class AgentOptions {
         String host = hostname != null ? hostname : InetAddress.getLocalHost().getHostName();
         String advertise = advertiseAddr != null ? advertiseAddr : defaultAdvertiseHost(listen);
         return new AgentConfig(dataDir.toAbsolutePath(), listen, gossip, socket, api, runtime, host, advertise,
-                join, forceNewCluster, addressPools, insecureRegistries(insecureRegistries), restartGrace(restartGrace), tls);
+                join, forceNewCluster, addressPools, insecureRegistries(insecureRegistries), restartGrace(restartGrace), tls, false);
     }
 
     /** Docker's ports: 2375 for plain HTTP, 2376 for TLS. */

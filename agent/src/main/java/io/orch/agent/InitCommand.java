@@ -43,6 +43,11 @@ public final class InitCommand implements Callable<Integer> {
             + "1024-49151 (default: ${DEFAULT-VALUE}).")
     int dataPathPort = ClusterAddressPools.DEFAULT_DATA_PATH_PORT;
 
+    @Option(names = "--autolock", description = "Lock the managers: their store key files are encrypted with an unlock "
+            + "key, shown once here (and by `orch unlock-key`), that a restarted manager needs (`orch unlock`). "
+            + "For a new cluster; a running one: `orch cluster update --autolock=true`.")
+    boolean autolock;
+
     @Override
     public Integer call() throws Exception {
         return AgentRunner.runUntilStopped(config(), spec.commandLine().getOut());
@@ -50,6 +55,7 @@ public final class InitCommand implements Callable<Integer> {
 
     AgentConfig config() throws Exception {
         List<String> pools = defaultAddrPools.isEmpty() ? List.of(ClusterAddressPools.DEFAULT_POOL) : defaultAddrPools;
-        return options.config(null, forceNewCluster, new ClusterBootstrap.AddressPools(pools, subnetSize, dataPathPort));
+        return options.config(null, forceNewCluster, new ClusterBootstrap.AddressPools(pools, subnetSize, dataPathPort))
+                .withAutolock(autolock);
     }
 }

@@ -53,7 +53,10 @@ import io.orch.api.proto.NodeJoinGrpc;
 import io.orch.agent.pki.PeerRevocation;
 import io.orch.agent.manager.StoreRevocationFeed;
 import io.orch.api.proto.NodeSpec;
+import io.orch.agent.seal.StoreKeyFile;
 import io.orch.raft.ratis.RaftSettings;
+import io.orch.raft.seal.AesGcmSeal;
+import io.orch.raft.seal.SealKey;
 import io.orch.raft.ratis.RaftTls;
 import io.orch.raft.ratis.RatisProposer;
 import io.orch.raft.store.ClusterStore;
@@ -85,6 +88,9 @@ public final class ManagerNode implements RunningRole {
     private final ClusterIdentity identity;
     private final LiveCredentials credentials;
     private volatile RatisProposer proposer;
+    /** The cluster's store key (DATA/keys/store.key): seals this replica's log and snapshots; given to joining managers. */
+    private final SealKey storeKey;
+    private LoopDriver storeKeyGuard;
     private ClusterStore store;
     private RpcServer rpc;
     private StoreRevocationFeed revocationFeed;
@@ -134,16 +140,17 @@ public final class ManagerNode implements RunningRole {
         return this;
     }
 
-    private ManagerNode(NodeContext context, ClusterIdentity identity, LiveCredentials credentials) {
+    private ManagerNode(NodeContext context, ClusterIdentity identity, LiveCredentials credentials, SealKey storeKey) {
         this.context = context;
         this.identity = identity;
         this.credentials = credentials;
+        this.storeKey = storeKey;
     }
 
     /** The first manager of a new cluster: a single-voter group, and the cluster object with this CA. */
-    static ManagerNode create(NodeContext context, ClusterIdentity identity, LiveCredentials credentials, RootCa ca)
-            throws Exception {
-        ManagerNode m = new ManagerNode(context, identity, credentials);
+    static ManagerNode create(NodeContext context, ClusterIdentity identity, LiveCredentials credentials, RootCa ca,
+                              SealKey storeKey) throws Exception {
+        ManagerNode m = new ManagerNode(context, identity, credentials, storeKey);
         try {
             m.startStore(m.singleVoter());
             ClusterBootstrap.ensureCluster(m.store, identity.clusterId(), ca, context.config().addressPools());
@@ -157,14 +164,14 @@ public final class ManagerNode implements RunningRole {
 
     /** A node that joined with a manager token: a replica that waits until the leader adds it as a voter. */
     static ManagerNode join(NodeContext context, ClusterIdentity identity, LiveCredentials credentials,
-                            Map<String, String> voters, String joinedThrough) throws Exception {
-        return join(context, identity, credentials, voters, joinedThrough, null);
+                            Map<String, String> voters, String joinedThrough, SealKey storeKey) throws Exception {
+        return join(context, identity, credentials, voters, joinedThrough, null, storeKey);
     }
 
     /** @param gossip the node's running gossip membership (a promoted worker's), or null to start one */
     static ManagerNode join(NodeContext context, ClusterIdentity identity, LiveCredentials credentials,
-                            Map<String, String> voters, String joinedThrough, Gossip gossip) throws Exception {
-        ManagerNode m = new ManagerNode(context, identity, credentials);
+                            Map<String, String> voters, String joinedThrough, Gossip gossip, SealKey storeKey) throws Exception {
+        ManagerNode m = new ManagerNode(context, identity, credentials, storeKey);
         m.parts.gossip.set(gossip);
         try {
             AgentConfig c = context.config();
@@ -184,8 +191,8 @@ public final class ManagerNode implements RunningRole {
 
     /** A manager restarting on its data directory; with {@code forceNewCluster}, as the sole voter of its group. */
     static ManagerNode resume(NodeContext context, ClusterIdentity identity, LiveCredentials credentials,
-                              boolean forceNewCluster) throws Exception {
-        ManagerNode m = new ManagerNode(context, identity, credentials);
+                              boolean forceNewCluster, SealKey storeKey) throws Exception {
+        ManagerNode m = new ManagerNode(context, identity, credentials, storeKey);
         try {
             m.startStore(m.singleVoter().withForceNewCluster(forceNewCluster));
             m.startServices();
@@ -207,7 +214,7 @@ public final class ManagerNode implements RunningRole {
         // each new connection presents the certificate held then; only managers' certificates may speak Raft, and not a removed node's nor, once it has
         // left the Raft group, a demoted manager's (PeerRevocation.raft says why not sooner)
         proposer = new RatisProposer(settings.withTls(new RaftTls(credentials.keyManager(),
-                credentials.trustManager(NodeRole.MANAGER, PeerRevocation.raft(this::isVoter)))));
+                credentials.trustManager(NodeRole.MANAGER, PeerRevocation.raft(this::isVoter)))), new AesGcmSeal(storeKey));
         // a replica whose state machine failed must not go on as if it were healthy (swarmkit stops too)
         proposer.onFailure(e -> {
             // one line: the replica logged the entry and the applier's stack trace already
@@ -268,7 +275,7 @@ public final class ManagerNode implements RunningRole {
         revocationFeed = new StoreRevocationFeed(store, credentials.revocations(), this::isVoter);
         // a demoted manager's manager certificate passes the handshake here, for Renew only
         rpc = new RpcServer(c.listenAddr().socketAddress(), credentials.serverContext(ClientAuth.OPTIONAL, PeerRevocation.REMOVED_ONLY),
-                List.of(new JoinService(store, raftMembership(), context.clock()), dispatcher,
+                List.of(new JoinService(store, raftMembership(), context.clock(), storeKey), dispatcher,
                         new NodeLogsService(context.dataDir().resolve("tasks"), clusterId),
                         new NodeImagesService(context.images(), clusterId)),
                 credentials.revocations(), Set.of(NodeJoinGrpc.getRenewMethod().getFullMethodName())).start();
@@ -313,6 +320,9 @@ public final class ManagerNode implements RunningRole {
         ownRole.start();
         trustRootsWatch = driver(new TrustRootsWatch(store, roots -> trustRoots.accept(roots)));
         trustRootsWatch.start();
+        // every manager keeps its key file as autolock says (wrapped under the unlock key, or clear)
+        storeKeyGuard = driver(new io.orch.agent.seal.StoreKeyGuard(store, context.dataDir(), storeKey));
+        storeKeyGuard.start();
         imageWatch = new ImageInventoryWatch(context.images(), this::registerInBackground);
     }
 
@@ -460,12 +470,23 @@ public final class ManagerNode implements RunningRole {
                 : parts.gossip.get().membership().reachability(nodeId);
     }
 
+    /** `orch init --autolock`: turns autolock on in the new cluster, which makes its unlock key. */
+    void enableAutolock() throws io.orch.raft.store.StoreException {
+        store.updateAndWait(tx -> tx.read().cluster().ifPresent(c ->
+                tx.update(io.orch.agent.seal.AutolockPolicy.applied(c, true, false, new java.security.SecureRandom()))));
+    }
+
     void announceNewCluster(PrintWriter out) {
         out.printf("Swarm initialized: current node (%s) is now a manager.%n", identity.nodeId());
         String token = store.read(r -> r.cluster().map(cl -> cl.getJoinTokens().getWorker()).orElse(""));
         out.printf("%nTo add a worker to this swarm, run the following command:%n%n    orch join --token %s %s%n%n",
                 token, context.config().advertisedListenAddr());
         out.printf("To add a manager to this swarm, run 'orch join-token manager' and follow the instructions.%n%n");
+        // autolock: the unlock key is shown once here (as docker swarm init --autolock does), then by `orch unlock-key`
+        store.read(r -> r.cluster()).flatMap(io.orch.agent.seal.AutolockPolicy::unlockKey).ifPresent(key -> out.printf(
+                "To unlock a swarm manager after it restarts, run the `orch unlock`%ncommand and provide the following key:"
+                        + "%n%n    %s%n%nRemember to store this key in a password manager, since without it you%n"
+                        + "will not be able to restart the manager.%n%n", key.text()));
         out.flush();
     }
 
@@ -563,6 +584,7 @@ public final class ManagerNode implements RunningRole {
         Agent.closeQuietly(ownRole);
         Agent.closeQuietly(trustRootsWatch);
         Agent.closeQuietly(rootRotation);
+        Agent.closeQuietly(storeKeyGuard);
         Agent.closeQuietly(imageWatch);
         synchronized (this) {
             if (registrar != null) {

@@ -3,6 +3,10 @@ package io.orch.agent;
 import io.orch.agent.api.ApiException;
 import io.orch.agent.api.ApiServer;
 import io.orch.agent.api.InactiveNodeApi;
+import io.orch.agent.api.LockedNodeApi;
+import io.orch.agent.seal.KeyWrap;
+import io.orch.agent.seal.StoreKeyFile;
+import io.orch.agent.seal.UnlockKey;
 import io.orch.agent.api.SwarmInitRequest;
 import io.orch.agent.api.SwarmJoinRequest;
 import io.orch.agent.api.SwarmMembership;
@@ -15,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -50,6 +55,8 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
     // guarded by this: start(), the API's init, join and leave, and close() all hold the monitor
     private Agent agent;          // in a swarm
     private ApiServer inactiveApi; // in no swarm
+    private ApiServer lockedApi;   // a manager locked by autolock, until unlocked
+    private AgentConfig lockedConfig;
     private boolean closed;
 
     private SwarmNode(AgentConfig flags, PrintWriter out) {
@@ -69,7 +76,11 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
             } else {
                 AgentConfig resumed = SwarmState.present(flags.dataDir())
                         ? SwarmAddresses.load(flags.dataDir()).map(a -> a.appliedTo(flags)).orElse(flags) : flags;
-                node.agent = Agent.start(resumed, out, node);
+                if (SwarmState.present(flags.dataDir()) && StoreKeyFile.locked(flags.dataDir())) {
+                    node.startLocked(resumed); // autolock: nothing starts until the unlock key is given
+                } else {
+                    node.agent = Agent.start(resumed, out, node);
+                }
             }
         }
         return node;
@@ -88,6 +99,67 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
         }
         out.println("This node is not part of a swarm: use `docker swarm init` or `docker swarm join` against its API.");
         Agent.announceApi(flags, out);
+    }
+
+    /**
+     * A manager restarted under autolock: its store key file is encrypted, so it starts no Raft
+     * replica, no manager loops and no worker (its process-runtime tasks keep running unsupervised
+     * and are re-attached once it is unlocked); its API answers who it is and Docker's "locked"
+     * 503 for everything else, and takes {@code POST /swarm/unlock}.
+     */
+    private void startLocked(AgentConfig resumed) throws Exception {
+        String nodeId = ClusterIdentity.load(flags.dataDir()).map(ClusterIdentity::nodeId).orElse("");
+        Path spool = Agent.prepareDataDir(flags.dataDir()).resolve("images").resolve("tmp");
+        lockedConfig = resumed;
+        lockedApi = new ApiServer(LockedNodeApi.handler(flags.hostname(), nodeId, inactiveMetrics.registry(), Agent.VERSION,
+                this::unlock), spool);
+        try {
+            listen(lockedApi);
+        } catch (Exception e) {
+            lockedApi.close();
+            lockedApi = null;
+            throw e;
+        }
+        out.println("This manager is locked (autolock): its store key is encrypted. Unlock it with `orch unlock` or "
+                + "`docker swarm unlock` and the cluster's unlock key.");
+        Agent.announceApi(flags, out);
+    }
+
+    /** {@code POST /swarm/unlock}: a key that opens the store key file starts the manager; any other leaves it locked. */
+    synchronized Transition<Void> unlock(String text) throws ApiException {
+        if (lockedApi == null || agent != null || closed) {
+            throw ApiException.conflict("swarm is not locked");
+        }
+        UnlockKey key;
+        try {
+            key = UnlockKey.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        try {
+            StoreKeyFile.load(flags.dataDir(), Optional.of(key));
+        } catch (KeyWrap.InvalidUnlockKey e) {
+            log.warn("unlock refused: the key given does not open this manager's store key file");
+            throw ApiException.badRequest(LockedNodeApi.WRONG_KEY);
+        } catch (StoreKeyFile.Locked | IOException e) {
+            throw ApiException.unavailable("the store key file cannot be read: " + e.getMessage());
+        }
+        lockedApi.stopListening();
+        try {
+            agent = Agent.start(lockedConfig, out, this, Optional.of(key));
+        } catch (Exception e) {
+            try {
+                listen(lockedApi);
+            } catch (Exception again) {
+                log.error("the API could not listen again after a failed unlock: {}", again.toString());
+            }
+            log.warn("the manager did not start after it was unlocked", e);
+            throw ApiException.unavailable("the manager did not start after it was unlocked: " + e.getMessage());
+        }
+        log.info("this manager was unlocked");
+        ApiServer old = lockedApi;
+        lockedApi = null;
+        return new Transition<>(null, old::close);
     }
 
     /**
@@ -229,6 +301,9 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
         }
         if (inactiveApi != null) {
             inactiveApi.close();
+        }
+        if (lockedApi != null) {
+            lockedApi.close();
         }
     }
 }

@@ -56,6 +56,7 @@ final class SwarmState {
         if (Files.isDirectory(raft) && onlyRaftGroups(raft)) {
             deleteTree(raft);
         }
+        io.orch.agent.seal.StoreKeyFile.delete(dataDir);
         for (String file : List.of(ClusterPeers.FILE, ClusterPeers.FILE + ".tmp", ClusterIdentity.FILE + ".tmp")) {
             Files.deleteIfExists(dataDir.resolve(file));
         }

@@ -11,6 +11,8 @@ import io.orch.cli.commands.ImageCommand;
 import io.orch.cli.commands.InfoCommand;
 import io.orch.cli.commands.CaCommand;
 import io.orch.cli.commands.JoinTokenCommand;
+import io.orch.cli.commands.UnlockCommand;
+import io.orch.cli.commands.UnlockKeyCommand;
 import io.orch.cli.commands.LoginCommand;
 import io.orch.cli.commands.NetworkCommand;
 import io.orch.cli.commands.NodeCommand;
@@ -42,7 +44,7 @@ import picocli.CommandLine.Option;
         subcommands = {VersionCommand.class, InfoCommand.class, NodeCommand.class, ServiceCommand.class,
                 StackCommand.class, SecretCommand.class, ConfigCommand.class, ClusterCommand.class,
                 ImageCommand.class, JoinTokenCommand.class, CaCommand.class, NetworkCommand.class, CompletionCommand.class,
-                LoginCommand.class, CertCommand.class})
+                LoginCommand.class, CertCommand.class, UnlockCommand.class, UnlockKeyCommand.class})
 public final class OrchCli implements Callable<Integer> {
     public static final String HOST_ENV = "ORCH_HOST";
     /** The docker CLI's own variables, read as it reads them, so one environment drives both CLIs. */

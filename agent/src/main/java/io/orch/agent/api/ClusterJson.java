@@ -13,8 +13,8 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 
 /**
- * The Cluster object as the API shows it. The root CA's key (and a rotation's) and the gossip key
- * never leave the store; the CA certificate is shown as Docker shows it, under {@code TLSInfo}.
+ * The Cluster object as the API shows it. The root CA's key (and a rotation's), the gossip key and
+ * the unlock key never leave the store; the CA certificate is shown as Docker shows it, under {@code TLSInfo}.
  */
 final class ClusterJson {
     private ClusterJson() {}
@@ -36,7 +36,9 @@ final class ClusterJson {
         boolean rotating = cluster.hasRootRotation();
         withAddressDefaults(cluster);
         cluster.setSpec(FixedSwarmSettings.shown(cluster.getSpec()));
-        ObjectNode json = DockerJson.toJson(cluster.clearRootCa().clearRootRotation().clearGossipKey().clearRevoked().build());
+        // the unlock key only ever leaves through GET /swarm/unlockkey
+        ObjectNode json = DockerJson.toJson(cluster.clearRootCa().clearRootRotation().clearGossipKey().clearRevoked()
+                .clearManagerUnlockKey().build());
         if (!caPem.isEmpty()) {
             json.set("TLSInfo", tlsInfo(caPem));
         }

@@ -5,7 +5,6 @@ import io.orch.agent.pki.NodeCertExpiry;
 import io.orch.api.proto.CAConfig;
 import io.orch.api.proto.ClusterSpec;
 import io.orch.api.proto.DispatcherConfig;
-import io.orch.api.proto.EncryptionConfig;
 import io.orch.api.proto.OrchestrationConfig;
 import io.orch.api.proto.RaftConfig;
 import io.orch.api.proto.TaskDefaults;
@@ -15,14 +14,16 @@ import java.time.Duration;
 
 /**
  * The parts of Docker's swarm spec (Name, Raft, Dispatcher, CAConfig but its NodeCertExpiry,
- * TaskDefaults, EncryptionConfig, and a negative Orchestration.TaskHistoryRetentionLimit) that
+ * TaskDefaults, and a negative Orchestration.TaskHistoryRetentionLimit) that
  * orch does not let an operator change: each value is what orch's code actually uses, read from the
  * constant that code uses, never a value Docker would have. {@code GET /swarm} shows them, and
  * {@code POST /swarm/update} accepts a spec only if it repeats them, because the docker CLI sends
  * the whole spec back on every {@code docker swarm update}; a different value is refused with the
  * field's name rather than silently dropped. CAConfig.NodeCertExpiry is stored (see
  * {@link NodeCertExpiry}): it must be at least {@link NodeCertExpiry#MINIMUM}. CAConfig.ForceRotate
- * is stored too: a new value starts a root CA rotation (SwarmRoutes).
+ * is stored too: a new value starts a root CA rotation (SwarmRoutes). EncryptionConfig (autolock)
+ * is stored as asked; the unlock key that goes with it is made by
+ * {@link io.orch.agent.seal.AutolockPolicy}.
  */
 final class FixedSwarmSettings {
     /**
@@ -45,7 +46,6 @@ final class FixedSwarmSettings {
             .setHeartbeatTick(HEARTBEAT_TICK)
             .build();
     static final TaskDefaults TASK_DEFAULTS = TaskDefaults.getDefaultInstance();
-    static final EncryptionConfig ENCRYPTION = EncryptionConfig.newBuilder().setAutoLockManagers(false).build();
     /** The period every manager's dispatcher really heartbeats its workers with (ManagerNode uses the defaults). */
     static final Duration HEARTBEAT_PERIOD = DispatcherService.Settings.defaults().heartbeatPeriod();
     static final DispatcherConfig DISPATCHER = DispatcherConfig.newBuilder().setHeartbeatPeriod(HEARTBEAT_PERIOD.toNanos()).build();
@@ -59,7 +59,7 @@ final class FixedSwarmSettings {
         return stored.toBuilder().setName(NAME).setRaft(RAFT).setDispatcher(DISPATCHER)
                 .setCaConfig(CAConfig.newBuilder().setNodeCertExpiry(NodeCertExpiry.of(stored).toNanos())
                         .setForceRotate(stored.getCaConfig().getForceRotate()))
-                .setTaskDefaults(TASK_DEFAULTS).setEncryptionConfig(ENCRYPTION).build();
+                .setTaskDefaults(TASK_DEFAULTS).build();
     }
 
     /**
@@ -115,13 +115,9 @@ final class FixedSwarmSettings {
         if (requested.getTaskDefaults().getLogDriver().getOptionsCount() > 0) {
             throw refused("TaskDefaults.LogDriver.Options", "orch captures task logs itself and has no log drivers");
         }
-        if (requested.getEncryptionConfig().getAutoLockManagers()) {
-            throw refused("EncryptionConfig.AutoLockManagers", "orch managers cannot be locked");
-        }
         return requested.toBuilder().setName(NAME).clearRaft().clearDispatcher()
                 .setCaConfig(CAConfig.newBuilder().setNodeCertExpiry(ca.getNodeCertExpiry()).setForceRotate(ca.getForceRotate()))
-                .clearTaskDefaults()
-                .clearEncryptionConfig().build();
+                .clearTaskDefaults().build();
     }
 
     private static void same(String field, long asked, long used, String why) throws ApiException {

@@ -36,10 +36,6 @@ public record SwarmInitRequest(String listenAddr, String advertiseAddr, String d
 
     public static SwarmInitRequest read(JsonNode body) throws ApiException {
         SwarmRequestFields f = new SwarmRequestFields(body, FIELDS);
-        if (f.flag("AutoLockManagers")) {
-            throw ApiException.badRequest("AutoLockManagers: orch cannot lock managers yet (their keys are not encrypted "
-                    + "at rest); init without --autolock");
-        }
         ClusterSpec spec = null;
         if (f.firstNonZero("Spec") != null) {
             try {
@@ -49,6 +45,10 @@ public record SwarmInitRequest(String listenAddr, String advertiseAddr, String d
             } catch (JsonModelException e) {
                 throw ApiException.badRequest("Spec: " + e.getMessage());
             }
+        }
+        if (f.flag("AutoLockManagers")) { // docker swarm init --autolock: the managers' key files are encrypted
+            spec = (spec == null ? ClusterSpec.newBuilder() : spec.toBuilder())
+                    .setEncryptionConfig(io.orch.api.proto.EncryptionConfig.newBuilder().setAutoLockManagers(true)).build();
         }
         f.activeAvailability();
         return new SwarmInitRequest(f.listenAddr(), f.text("AdvertiseAddr"), f.text("DataPathAddr"),
@@ -64,6 +64,9 @@ public record SwarmInitRequest(String listenAddr, String advertiseAddr, String d
         if (spec == null) {
             return created;
         }
-        return created.toBuilder().setSpec(created.getSpec().toBuilder().mergeFrom(spec)).build();
+        Cluster merged = created.toBuilder().setSpec(created.getSpec().toBuilder().mergeFrom(spec)).build();
+        // autolock asked for: the unlock key comes with it (docker swarm init --autolock then reads it)
+        return spec.getEncryptionConfig().getAutoLockManagers()
+                ? io.orch.agent.seal.AutolockPolicy.applied(merged, true, false, new java.security.SecureRandom()) : merged;
     }
 }

@@ -1,12 +1,11 @@
 package io.orch.agent.api;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.orch.api.json.DockerJson;
 
 /**
  * The swarm-membership routes of a node in a swarm, tried before its other routes: {@code POST
- * /swarm/leave} on any node, and on a manager {@code GET /swarm/unlockkey} and {@code POST /swarm/unlock}
- * answered as Docker does for a swarm without autolock (orch has none).
+ * /swarm/leave} on any node, and on a running manager {@code POST /swarm/unlock}, answered as Docker
+ * does on a manager that is not locked (a locked one serves {@link LockedNodeApi}).
  */
 public final class SwarmLifecycleRoutes {
     /** Docker's answer to {@code swarm unlock} on a manager that is not locked (409). */
@@ -17,8 +16,6 @@ public final class SwarmLifecycleRoutes {
     /** For a manager's API. */
     public static Router manager(SwarmMembership membership) {
         Router router = leave(membership);
-        // Docker answers 200 with an empty key; the docker CLI then says "no unlock key is set"
-        router.get("/swarm/unlockkey", r -> ApiResponse.ok(DockerJson.MAPPER.createObjectNode().put("UnlockKey", "")));
         router.post("/swarm/unlock", r -> {
             throw ApiException.conflict(NOT_LOCKED);
         });

@@ -5,6 +5,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.orch.agent.pki.CaDigest;
 import io.orch.agent.pki.JoinToken;
 import io.orch.agent.pki.RootRotations;
+import io.orch.agent.seal.AutolockPolicy;
+import io.orch.agent.seal.UnlockKey;
 import io.orch.api.json.DockerJson;
 import io.orch.api.json.JsonModelException;
 import io.orch.api.proto.Cluster;
@@ -22,6 +24,7 @@ final class SwarmRoutes {
     static final String ALREADY_IN_SWARM =
             "This node is already part of a swarm. Use \"docker swarm leave\" to leave this swarm and join another one.";
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final ApiContext context;
 
     SwarmRoutes(ApiContext context) {
@@ -38,6 +41,18 @@ final class SwarmRoutes {
             throw ApiException.unavailable(ALREADY_IN_SWARM);
         });
         router.post("/swarm/update", this::update);
+        router.get("/swarm/unlockkey", r -> unlockKey());
+    }
+
+    /**
+     * The managers' unlock key while autolock is on, else an empty one (Docker answers 200 with an
+     * empty key; the docker CLI then says "no unlock key is set"). The only answer that holds it.
+     */
+    ApiResponse unlockKey() throws ApiException {
+        Cluster cluster = context.store().read(tx -> tx.cluster()).orElseThrow(
+                () -> ApiException.unavailable("the cluster store has no cluster object yet; is this node initialised?"));
+        String key = AutolockPolicy.unlockKey(cluster).map(UnlockKey::text).orElse("");
+        return ApiResponse.ok(DockerJson.MAPPER.createObjectNode().put("UnlockKey", key));
     }
 
     /**
@@ -56,9 +71,7 @@ final class SwarmRoutes {
      */
     ApiResponse update(ApiRequest request) throws ApiException, StoreException {
         long version = request.requiredVersion();
-        if (request.flag("rotateManagerUnlockKey")) {
-            throw ApiException.badRequest("rotateManagerUnlockKey is not supported: orch managers have no unlock key");
-        }
+        boolean rotateUnlock = request.flag("rotateManagerUnlockKey");
         boolean rotateWorker = request.flag("rotateWorkerToken");
         boolean rotateManager = request.flag("rotateManagerToken");
         JsonNode body = request.jsonBody();
@@ -100,7 +113,15 @@ final class SwarmRoutes {
         } else if (rotateWorker || rotateManager) {
             next.setJoinTokens(rotated(current, rotateWorker, rotateManager));
         }
-        Cluster updated = next.build();
+        // autolock as asked (a body without EncryptionConfig keeps it); its unlock key made, removed or rotated
+        boolean autolock = body.has("EncryptionConfig") ? stored.getEncryptionConfig().getAutoLockManagers()
+                : AutolockPolicy.on(current);
+        Cluster updated;
+        try {
+            updated = AutolockPolicy.applied(next.build(), autolock, rotateUnlock, RANDOM);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
         try {
             context.store().updateAndWait(tx -> tx.update(updated));
         } catch (StoreException e) {

@@ -11,6 +11,8 @@ import io.orch.agent.pki.NodeRole;
 import io.orch.agent.pki.PeerIdentity;
 import io.orch.agent.pki.RootCa;
 import io.orch.agent.rpc.RpcServer;
+import io.orch.agent.seal.StoreKeyTransfer;
+import io.orch.raft.seal.SealKey;
 import io.orch.api.proto.AddVoterRequest;
 import io.orch.api.proto.AddVoterResponse;
 import io.orch.api.proto.Cluster;
@@ -50,17 +52,20 @@ public final class JoinService extends NodeJoinGrpc.NodeJoinImplBase {
     private final RaftMembership raft;
     private final RenewalIssuer renewals;
     private final Clock clock;
+    /** The cluster's store key: handed to managers only (join with a manager token, renew as a manager). */
+    private final SealKey storeKey;
 
-    public JoinService(ClusterStore store, RaftMembership raft) {
-        this(store, raft, Clock.systemUTC());
+    public JoinService(ClusterStore store, RaftMembership raft, SealKey storeKey) {
+        this(store, raft, Clock.systemUTC(), storeKey);
     }
 
     /** @param clock judges whether an expired certificate may still be renewed */
-    public JoinService(ClusterStore store, RaftMembership raft, Clock clock) {
+    public JoinService(ClusterStore store, RaftMembership raft, Clock clock, SealKey storeKey) {
         this.store = store;
         this.raft = raft;
         this.renewals = new RenewalIssuer(store, raft);
         this.clock = clock;
+        this.storeKey = java.util.Objects.requireNonNull(storeKey, "storeKey");
     }
 
     @Override
@@ -116,8 +121,12 @@ public final class JoinService extends NodeJoinGrpc.NodeJoinImplBase {
         return response(cluster, nodeId, role, certificate);
     }
 
+    /**
+     * What a member needs in its role. A manager also gets the store key (it will hold a replica of
+     * the sealed store); this answer travels only over the join's TLS and is never logged.
+     */
     private JoinResponse response(Cluster cluster, String nodeId, NodeRole role, String certificate) {
-        return JoinResponse.newBuilder()
+        JoinResponse.Builder answer = JoinResponse.newBuilder()
                 .setNodeId(nodeId)
                 .setClusterId(cluster.getId())
                 .setRole(role.toProto())
@@ -126,8 +135,11 @@ public final class JoinService extends NodeJoinGrpc.NodeJoinImplBase {
                 .setGossipKey(cluster.getGossipKey())
                 .putAllManagers(managers())
                 .putAllRaftVoters(role == NodeRole.MANAGER ? raft.voters() : Map.of())
-                .addAllGossipSeeds(gossipSeeds(nodeId))
-                .build();
+                .addAllGossipSeeds(gossipSeeds(nodeId));
+        if (role == NodeRole.MANAGER) {
+            answer.setStoreKey(StoreKeyTransfer.encode(storeKey));
+        }
+        return answer.build();
     }
 
     /**

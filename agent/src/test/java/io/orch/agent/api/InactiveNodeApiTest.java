@@ -117,13 +117,15 @@ class InactiveNodeApiTest {
     }
 
     @Test
-    void initRefusesAutolockNamingTheField() throws Exception {
+    void initWithAutolockAsksForItInTheNewSwarmsSpec() throws Exception {
         Reply r = request("POST", "/v1.47/swarm/init", CLI_INIT_BODY.replace("\"AutoLockManagers\": false, \"Availability\"",
                 "\"AutoLockManagers\": true, \"Availability\""));
-        assertEquals(400, r.status);
-        assertTrue(message(r).startsWith("AutoLockManagers: "), message(r));
-        assertTrue(asked.isEmpty(), "nothing was started");
-        assertFalse(switched.get());
+        assertEquals(200, r.status, r.body);
+        await().atMost(Duration.ofSeconds(10)).untilTrue(switched);
+        SwarmInitRequest init = (SwarmInitRequest) asked.get(0);
+        assertTrue(init.spec().getEncryptionConfig().getAutoLockManagers(), "docker swarm init --autolock");
+        io.orch.api.proto.Cluster created = init.appliedTo(io.orch.api.proto.Cluster.newBuilder().setId("c1").build());
+        assertTrue(io.orch.agent.seal.AutolockPolicy.unlockKey(created).isPresent(), "the new swarm gets its unlock key");
     }
 
     @Test

@@ -87,7 +87,7 @@ class SwaggerRoundTripTest {
                 "Raft.ElectionTick", "Raft.HeartbeatTick", "Dispatcher.HeartbeatPeriod",
                 "CAConfig.ExternalCAs[].URL", "CAConfig.ExternalCAs[].Options", "CAConfig.ExternalCAs[].CACert",
                 "CAConfig.SigningCACert", "CAConfig.SigningCAKey",
-                "EncryptionConfig.AutoLockManagers", "TaskDefaults.LogDriver.Name", "TaskDefaults.LogDriver.Options")) {
+                "TaskDefaults.LogDriver.Name", "TaskDefaults.LogDriver.Options")) {
             REFUSED.put("SwarmSpec " + p, fixed);
         }
     }

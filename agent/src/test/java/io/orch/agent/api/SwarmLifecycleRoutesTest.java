@@ -1,7 +1,6 @@
 package io.orch.agent.api;
 
 import io.netty.handler.codec.http.HttpMethod;
-import io.orch.api.json.DockerJson;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -11,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Leave, unlockkey and unlock on a node in a swarm (orch has no autolock: Docker's answers for that case). */
+/** Leave and unlock on a node in a swarm (a running manager is not locked: Docker's answer for that case). */
 class SwarmLifecycleRoutesTest {
     private Boolean forced;
     private final SwarmMembership membership = new SwarmMembership() {
@@ -43,11 +42,8 @@ class SwarmLifecycleRoutesTest {
     }
 
     @Test
-    void managerWithoutAutolockHasAnEmptyUnlockKeyAndIsNotLocked() throws Exception {
+    void aRunningManagerIsNotLocked() throws Exception {
         Router router = SwarmLifecycleRoutes.manager(membership);
-        ApiResponse key = call(router, HttpMethod.GET, "/swarm/unlockkey", null);
-        assertEquals(200, key.status().code());
-        assertEquals("", DockerJson.MAPPER.readTree(key.body()).get("UnlockKey").asText());
         ApiException unlock = assertThrows(ApiException.class, () -> call(router, HttpMethod.POST, "/swarm/unlock", null));
         assertEquals(409, unlock.status().code());
         assertEquals("swarm is not locked", unlock.getMessage());

@@ -56,7 +56,9 @@ class SwarmUpdateRoutesTest {
         assertEquals(409, stale.status());
         assertEquals("update out of sequence", stale.message());
         assertEquals(400, api.post("/swarm/update", "{}").status(), "version is required");
-        assertEquals(400, api.post("/swarm/update?version=" + version + "&rotateManagerUnlockKey=true", "{}").status(), "orch has no unlock key");
+        ApiFixture.Reply rotate = api.post("/swarm/update?version=" + version + "&rotateManagerUnlockKey=true", "{}");
+        assertEquals(400, rotate.status(), "without autolock there is no unlock key to rotate");
+        assertTrue(rotate.message().startsWith("rotateManagerUnlockKey: the swarm is not autolocked"), rotate.message());
         assertEquals(before, cluster());
     }
 
@@ -74,7 +76,8 @@ class SwarmUpdateRoutesTest {
                 + raft.get("HeartbeatTick") + "},"
                 + "\"Dispatcher\":" + shownSpec.get("Dispatcher") + ","
                 + "\"CAConfig\":{\"NodeCertExpiry\":" + shownSpec.at("/CAConfig/NodeCertExpiry") + "},"
-                + "\"TaskDefaults\":{},\"EncryptionConfig\":{\"AutoLockManagers\":false}}";
+                + "\"TaskDefaults\":{},\"EncryptionConfig\":{\"AutoLockManagers\":"
+                + shownSpec.at("/EncryptionConfig/AutoLockManagers").asBoolean() + "}}";
     }
 
     @Test
@@ -156,6 +159,37 @@ class SwarmUpdateRoutesTest {
     }
 
     @Test
+    void autolockMakesAnUnlockKeyThatOnlyUnlockkeyShowsRotationReplacesItAndOffRemovesIt() throws Exception {
+        assertEquals("", api.get("/v1.47/swarm/unlockkey").json().path("UnlockKey").asText(), "no autolock: an empty key");
+        JsonNode shown = api.get("/v1.47/swarm").json();
+        String on = cliUpdateBody(shown.get("Spec"), 5).replace("\"AutoLockManagers\":false", "\"AutoLockManagers\":true");
+        assertEquals(200, api.post("/v1.47/swarm/update?version=" + shown.at("/Version/Index").asLong(), on).status());
+        String key = api.get("/v1.47/swarm/unlockkey").json().path("UnlockKey").asText();
+        assertTrue(key.matches("SWMKEY-1-[A-Za-z0-9+/]{43}"), key);
+        JsonNode after = api.get("/v1.47/swarm").json();
+        assertTrue(after.at("/Spec/EncryptionConfig/AutoLockManagers").asBoolean(), after.toString());
+        assertFalse(after.toString().contains(key.substring(9)), "GET /swarm never shows the unlock key");
+        assertFalse(api.get("/v1.47/info").body().contains(key.substring(9)), "nor does /info");
+
+        ApiFixture.Reply same = api.post("/v1.47/swarm/update?version=" + after.at("/Version/Index").asLong(),
+                cliUpdateBody(after.get("Spec"), 6));
+        assertEquals(200, same.status(), same.body());
+        assertEquals(key, api.get("/v1.47/swarm/unlockkey").json().path("UnlockKey").asText(), "an unrelated update keeps the key");
+
+        long version = cluster().getVersion().getIndex();
+        assertEquals(200, api.post("/v1.47/swarm/update?version=" + version + "&rotateManagerUnlockKey=true",
+                cliUpdateBody(api.get("/v1.47/swarm").json().get("Spec"), 6)).status());
+        String rotated = api.get("/v1.47/swarm/unlockkey").json().path("UnlockKey").asText();
+        assertTrue(rotated.startsWith("SWMKEY-1-") && !rotated.equals(key), rotated);
+
+        String off = cliUpdateBody(api.get("/v1.47/swarm").json().get("Spec"), 6)
+                .replace("\"AutoLockManagers\":true", "\"AutoLockManagers\":false");
+        assertEquals(200, api.post("/v1.47/swarm/update?version=" + cluster().getVersion().getIndex(), off).status());
+        assertEquals("", api.get("/v1.47/swarm/unlockkey").json().path("UnlockKey").asText());
+        assertTrue(cluster().getManagerUnlockKey().isEmpty(), "turned off: the key is gone from the store");
+    }
+
+    @Test
     void anUnchangedSpecSentBackAsTheDockerCliDoesIsAccepted() throws Exception {
         JsonNode shown = api.get("/v1.47/swarm").json();
         ApiFixture.Reply ok = api.post("/v1.47/swarm/update?version=" + shown.at("/Version/Index").asLong()
@@ -184,10 +218,6 @@ class SwarmUpdateRoutesTest {
         assertEquals(400, expiry.status(), expiry.body());
         assertTrue(expiry.message().startsWith("invalid swarm spec: CAConfig.NodeCertExpiry: minimum certificate expiry time is 60 s"),
                 expiry.message());
-
-        ApiFixture.Reply autolock = api.post(path, body.replace("\"AutoLockManagers\":false", "\"AutoLockManagers\":true"));
-        assertEquals(400, autolock.status(), autolock.body());
-        assertTrue(autolock.message().startsWith("invalid swarm spec: EncryptionConfig.AutoLockManagers: "), autolock.message());
 
         ApiFixture.Reply logDriver = api.post(path, "{\"TaskDefaults\":{\"LogDriver\":{\"Name\":\"syslog\"}}}");
         assertEquals(400, logDriver.status(), logDriver.body());

@@ -55,6 +55,7 @@ class JoinServiceTest {
     private Cluster cluster;
     private RpcServer server;
     private final Map<String, String> voters = new TreeMap<>(Map.of("m1", "127.0.0.1:1"));
+    private final io.orch.raft.seal.SealKey storeKey = io.orch.raft.seal.SealKey.generate(new java.security.SecureRandom());
 
     @BeforeEach
     void start() throws Exception {
@@ -75,7 +76,7 @@ class JoinServiceTest {
             }
         };
         server = new RpcServer(new InetSocketAddress("127.0.0.1", PORT), manager.serverContext(ClientAuth.OPTIONAL),
-                List.of(new JoinService(store, raft)), LiveRevocations.none(), Set.of()).start();
+                List.of(new JoinService(store, raft, storeKey)), LiveRevocations.none(), Set.of()).start();
     }
 
     @AfterEach
@@ -97,6 +98,7 @@ class JoinServiceTest {
         assertEquals("c1", worker.credentials().clusterId());
         assertEquals(cluster.getGossipKey(), worker.response().getGossipKey());
         assertTrue(worker.response().getRaftVotersMap().isEmpty(), "a worker is not told the Raft group");
+        assertTrue(worker.response().getStoreKey().isEmpty(), "a worker never gets the store key");
         Node node = store.read(r -> r.node(worker.response().getNodeId())).orElseThrow();
         assertEquals(NodeSpec.Role.WORKER, node.getSpec().getRole());
         assertEquals("127.0.0.1:7002", node.getGossipAddr());
@@ -104,6 +106,8 @@ class JoinServiceTest {
         JoinClient.Joined manager = join(cluster.getJoinTokens().getManager());
         assertEquals(NodeRole.MANAGER, manager.credentials().role());
         assertEquals(voters, manager.response().getRaftVotersMap());
+        assertEquals(java.util.Optional.of(storeKey),
+                io.orch.agent.seal.StoreKeyTransfer.decode(manager.response().getStoreKey()), "a manager gets the store key");
     }
 
     @Test
@@ -141,7 +145,7 @@ class JoinServiceTest {
                     public Map<String, String> voters() {
                         return Map.of();
                     }
-                })), LiveRevocations.none(), Set.of()).start()) {
+                }, storeKey)), LiveRevocations.none(), Set.of()).start()) {
             JoinClient.Joined joined = JoinClient.join(rotating.getJoinTokens().getWorker(), "127.0.0.1", PORT + 1, "host-b",
                     "127.0.0.1:7011", "127.0.0.1:7012", List.of("process"), NodeDescription.getDefaultInstance());
             assertEquals(ca.trustedRoots(), joined.credentials().trustedRoots(), "it trusts both roots during the rotation");
@@ -202,6 +206,22 @@ class JoinServiceTest {
         JoinClient.Joined renewed = JoinClient.renew(manager.credentials(), List.of(MANAGER));
         assertEquals(NodeRole.WORKER, renewed.credentials().role());
         assertEquals(id, renewed.credentials().nodeId());
+        assertTrue(renewed.response().getStoreKey().isEmpty(), "a demoted manager's renewal carries no store key");
+    }
+
+    @Test
+    void aPromotedWorkerGetsTheStoreKeyWhenItRenewsAsAManager() throws Exception {
+        JoinClient.Joined worker = join(cluster.getJoinTokens().getWorker());
+        String id = worker.credentials().nodeId();
+        assertTrue(JoinClient.renew(worker.credentials(), List.of(MANAGER)).response().getStoreKey().isEmpty(),
+                "still a worker: no key");
+        store.updateAndWait(tx -> {
+            Node n = tx.read().node(id).orElseThrow();
+            tx.update(n.toBuilder().setSpec(n.getSpec().toBuilder().setRole(NodeSpec.Role.MANAGER)).build());
+        });
+        JoinClient.Joined promoted = JoinClient.renew(worker.credentials(), List.of(MANAGER));
+        assertEquals(NodeRole.MANAGER, promoted.credentials().role());
+        assertEquals(java.util.Optional.of(storeKey), io.orch.agent.seal.StoreKeyTransfer.decode(promoted.response().getStoreKey()));
     }
 
     @Test

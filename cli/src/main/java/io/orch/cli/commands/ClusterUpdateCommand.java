@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code orch cluster update --scheduler-strategy spread|binpack --task-history-limit N --max-tasks N
- * --max-replicas-per-service N --cert-expiry DURATION}: reads the cluster (GET /swarm),
+ * --max-replicas-per-service N --cert-expiry DURATION --autolock[=true|false]}: reads the cluster (GET /swarm),
  * changes its spec and sends the whole spec back with the version it was read at, like
  * {@code docker swarm update}.
  */
@@ -34,9 +34,15 @@ public final class ClusterUpdateCommand extends OrchCommand {
             description = "Validity period for node certificates (ns|us|ms|s|m|h), e.g. 720h; at least 1m. Nodes renew theirs when 40-60% of it remains.")
     Long certExpiry;
 
+    @Option(names = "--autolock", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "Lock the managers (true): their store key files are encrypted with an unlock key a restarted "
+                    + "manager needs (`orch unlock`); the key is shown once here and by `orch unlock-key`. false unlocks them.")
+    Boolean autolock;
+
     @Override
     public Integer call() {
         JsonNode cluster = api().get("/swarm");
+        boolean wasLocked = cluster.path("Spec").path("EncryptionConfig").path("AutoLockManagers").asBoolean(false);
         long version = cluster.path("Version").path("Index").asLong();
         ObjectNode spec = cluster.path("Spec").isObject() ? ((ObjectNode) cluster.path("Spec")).deepCopy() : Json.MAPPER.createObjectNode();
         if (schedulerStrategy != null) {
@@ -60,8 +66,17 @@ public final class ClusterUpdateCommand extends OrchCommand {
             ObjectNode ca = spec.path("CAConfig").isObject() ? (ObjectNode) spec.path("CAConfig") : spec.putObject("CAConfig");
             ca.put("NodeCertExpiry", certExpiry);
         }
+        if (autolock != null) {
+            ObjectNode encryption = spec.path("EncryptionConfig").isObject()
+                    ? (ObjectNode) spec.path("EncryptionConfig") : spec.putObject("EncryptionConfig");
+            encryption.put("AutoLockManagers", autolock);
+        }
         api().post("/swarm/update?version=" + version, spec);
         out().println("Cluster updated.");
+        if (Boolean.TRUE.equals(autolock) && !wasLocked) {
+            // shown once now, as docker swarm update --autolock=true does
+            UnlockKeyCommand.printUnlockKey(out(), api().get("/swarm/unlockkey").path("UnlockKey").asText(""));
+        }
         out().flush();
         return 0;
     }

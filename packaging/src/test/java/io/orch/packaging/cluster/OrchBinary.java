@@ -44,6 +44,25 @@ final class OrchBinary {
     /** Runs {@code [prefix...] orch args...} to completion, bounded by {@code limit}. */
     static Result run(List<String> prefix, List<String> args, Map<String, String> env, Duration limit)
             throws IOException, InterruptedException {
+        return run(prefix, args, env, limit, new File("/dev/null"));
+    }
+
+    /** The CLI with {@code input} on its standard input (a secret that must not be in argv). */
+    static Result cliWithInput(List<String> prefix, int apiPort, String input, String... args)
+            throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of("-H", "tcp://127.0.0.1:" + apiPort));
+        all.addAll(List.of(args));
+        Path in = Files.createTempFile("orch-in", ".txt");
+        try {
+            Files.writeString(in, input, StandardCharsets.UTF_8);
+            return run(prefix, all, Map.of(), Duration.ofSeconds(60), in.toFile());
+        } finally {
+            Files.deleteIfExists(in);
+        }
+    }
+
+    private static Result run(List<String> prefix, List<String> args, Map<String, String> env, Duration limit, File stdin)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(BIN.toString());
         cmd.addAll(args);
@@ -51,7 +70,7 @@ final class OrchBinary {
         Path err = Files.createTempFile("orch-err", ".txt");
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                    .redirectInput(ProcessBuilder.Redirect.from(stdin));
             pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -48,6 +49,7 @@ class RoleChangeIT {
                         && TaskView.running(m1.api, "roles").size() == 2);
         Set<Long> pids = pids(m1.api);
         assertEquals(503, w1.api.call("GET", "/services", null).status(), "a worker serves no cluster state");
+        assertFalse(io.orch.agent.seal.StoreKeyFile.exists(w1.dataDir), "a worker holds no store key");
 
         OrchBinary.Result promote = OrchBinary.cli(m1.host.commandPrefix(), m1.apiPort(), "node", "promote", "w1");
         assertEquals(0, promote.exit(), promote.toString());
@@ -57,12 +59,16 @@ class RoleChangeIT {
                     && w1.api.call("GET", "/services", null).status() == 200;
         });
         assertEquals(List.of("roles"), w1.api.serviceNames(), "the new manager holds the replicated state");
+        assertEquals(io.orch.agent.seal.StoreKeyFile.loadClear(m1.dataDir), io.orch.agent.seal.StoreKeyFile.loadClear(w1.dataDir),
+                "the promoted node got the cluster's store key with its manager certificate");
 
         OrchBinary.Result demote = OrchBinary.cli(m1.host.commandPrefix(), m1.apiPort(), "node", "demote", "w1");
         assertEquals(0, demote.exit(), demote.toString());
         await("w1 is a worker again").atMost(DEADLINE).until(() ->
                 m1.api.node("w1").orElseThrow().role().equals("worker")
                         && w1.api.call("GET", "/services", null).status() == 503);
+        await("the demoted node dropped its store key").atMost(DEADLINE)
+                .until(() -> !io.orch.agent.seal.StoreKeyFile.exists(w1.dataDir));
         // the group is m1 alone again: it commits writes by itself
         assertTrue(m1.api.createSleepService("after-demote", 0, "1").ok(), "the remaining manager has a quorum");
 

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.orch.api.proto.StoreCommand;
 import io.orch.api.proto.StoreSnapshot;
 import io.orch.raft.CommandApplier;
+import io.orch.raft.PayloadSeal;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.protocol.TermIndex;
@@ -51,7 +52,7 @@ final class ForceNewCluster {
     }
 
     /** Loads {@code groupDir} into the empty {@code applier} and returns what the new group is seeded with. */
-    static Seed recover(Path groupDir, CommandApplier applier) throws IOException {
+    static Seed recover(Path groupDir, CommandApplier applier, PayloadSeal seal) throws IOException {
         if (!Files.isDirectory(groupDir)) {
             throw new IOException("force-new-cluster: no raft data to recover at " + groupDir);
         }
@@ -59,16 +60,16 @@ final class ForceNewCluster {
             throw new IOException("force-new-cluster needs an empty applier (lastAppliedIndex="
                     + applier.lastAppliedIndex() + ")");
         }
-        long applied = restoreLatestSnapshot(groupDir.resolve("sm"), applier);
+        long applied = restoreLatestSnapshot(groupDir.resolve("sm"), applier, seal);
         long fromSnapshot = applied;
         for (LogSegmentPath segment : segments(groupDir.resolve("current"))) {
-            applied = replay(segment, applied, applier);
+            applied = replay(segment, applied, applier, seal);
         }
         LOG.info("force-new-cluster: recovered {} from snapshot at {} and the log up to {}", groupDir, fromSnapshot, applied);
         return new Seed(TermIndex.valueOf(0, applied), applier.snapshot());
     }
 
-    private static long restoreLatestSnapshot(Path smDir, CommandApplier applier) throws IOException {
+    private static long restoreLatestSnapshot(Path smDir, CommandApplier applier, PayloadSeal seal) throws IOException {
         Optional<Path> latest = files(smDir)
                 .filter(p -> SimpleStateMachineStorage.SNAPSHOT_REGEX.matcher(p.getFileName().toString()).matches())
                 .max(Comparator.comparingLong(ForceNewCluster::snapshotIndex));
@@ -76,7 +77,7 @@ final class ForceNewCluster {
             return 0;
         }
         TermIndex at = SimpleStateMachineStorage.getTermIndexFromSnapshotFile(latest.get().toFile());
-        applier.restore(SnapshotFiles.read(new SingleFileSnapshotInfo(new FileInfo(latest.get(), null), at)));
+        applier.restore(SnapshotFiles.read(new SingleFileSnapshotInfo(new FileInfo(latest.get(), null), at), seal));
         return at.getIndex();
     }
 
@@ -97,7 +98,8 @@ final class ForceNewCluster {
      * Applies the segment's entries after {@code applied}; a torn tail (a crash mid-write) ends the
      * segment, as on a normal Ratis start. Returns the last index now applied.
      */
-    private static long replay(LogSegmentPath segment, long applied, CommandApplier applier) throws IOException {
+    private static long replay(LogSegmentPath segment, long applied, CommandApplier applier, PayloadSeal seal)
+            throws IOException {
         long[] last = {applied};
         IOException[] gap = {null};
         LogSegment.readSegmentFile(segment.getPath().toFile(), segment.getStartEnd(), MAX_ENTRY_SIZE,
@@ -110,7 +112,7 @@ final class ForceNewCluster {
                                 + entry.getIndex() + " in " + segment.getPath());
                         return;
                     }
-                    apply(entry, applier);
+                    apply(entry, applier, seal);
                     last[0] = entry.getIndex();
                 });
         if (gap[0] != null) {
@@ -120,13 +122,14 @@ final class ForceNewCluster {
     }
 
     /** Commands go to the applier; configuration and metadata entries only take their index. */
-    private static void apply(LogEntryProto entry, CommandApplier applier) {
+    private static void apply(LogEntryProto entry, CommandApplier applier, PayloadSeal seal) {
         if (!entry.hasStateMachineLogEntry()) {
             return;
         }
         try {
+            // a seal that does not open is thrown: recovering without that entry would lose it silently
             applier.apply(entry.getIndex(),
-                    StoreCommand.parseFrom(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer()));
+                    StoreCommand.parseFrom(seal.unseal(entry.getStateMachineLogEntry().getLogData().toByteArray())));
         } catch (InvalidProtocolBufferException e) {
             // The replicas rejected it when it was applied the first time; skipping keeps the same state.
             LOG.warn("force-new-cluster: entry {} is not a readable command, skipped", entry.getIndex());

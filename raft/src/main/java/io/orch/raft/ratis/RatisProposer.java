@@ -4,6 +4,7 @@ import io.orch.api.concurrent.DaemonThreads;
 import io.orch.api.proto.StoreCommand;
 import io.orch.raft.ApplyResult;
 import io.orch.raft.CommandApplier;
+import io.orch.raft.PayloadSeal;
 import io.orch.raft.Proposer;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
@@ -81,6 +82,8 @@ public final class RatisProposer implements Proposer {
     private static final Duration STORAGE_CHECK = Duration.ofSeconds(1);
 
     private final RaftSettings settings;
+    /** Seals every command before Ratis sees it, and the snapshots (see {@link PayloadSeal}). */
+    private final PayloadSeal seal;
     private final RaftPeerId self;
     private final RaftGroup initialGroup;
     /** The voters the settings name: whom the clients dial while this replica's own configuration is still empty. */
@@ -126,8 +129,15 @@ public final class RatisProposer implements Proposer {
     private final Object storageLock = new Object();
     private final List<Consumer<Optional<String>>> storageListeners = new CopyOnWriteArrayList<>();
 
+    /** A replica whose log and snapshots hold the store in clear: tests of the replication only. */
     public RatisProposer(RaftSettings settings) {
+        this(settings, PayloadSeal.CLEAR);
+    }
+
+    /** @param seal seals each proposed command before Ratis logs and ships it, and each snapshot */
+    public RatisProposer(RaftSettings settings, PayloadSeal seal) {
         this.settings = settings;
+        this.seal = java.util.Objects.requireNonNull(seal, "seal");
         this.self = RaftPeerId.valueOf(settings.nodeId());
         List<RaftPeer> peers = settings.peers().entrySet().stream()
                 .map(e -> peer(e.getKey(), e.getValue()))
@@ -165,14 +175,14 @@ public final class RatisProposer implements Proposer {
         Optional<ForceNewCluster.Seed> seed = Optional.empty();
         RaftGroup group = initialGroup;
         if (settings.forceNewCluster()) {
-            seed = Optional.of(ForceNewCluster.recover(groupDir, applier));
+            seed = Optional.of(ForceNewCluster.recover(groupDir, applier, seal));
             ForceNewCluster.setAside(groupDir);
             group = RaftGroup.valueOf(settings.groupId(), List.of(peer(settings.nodeId(), settings.advertiseAddress())));
         }
         RaftStorage.StartupOption option = Files.isDirectory(groupDir)
                 ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT;
         this.applier = applier;
-        RatisStateMachine sm = new RatisStateMachine(applier, self, leadership, seed, this::failStop,
+        RatisStateMachine sm = new RatisStateMachine(applier, seal, self, leadership, seed, this::failStop,
                 RatisProperties.leaderlessAllowance(settings));
         try {
             launch(sm, group, option, properties, parameters);
@@ -308,7 +318,7 @@ public final class RatisProposer implements Proposer {
         }
         leadership.publish(false);
         SnapshotFiles.deleteUnfinished(stateMachine.storage());
-        RatisStateMachine sm = new RatisStateMachine(applier, self, leadership, Optional.empty(), this::failStop,
+        RatisStateMachine sm = new RatisStateMachine(applier, seal, self, leadership, Optional.empty(), this::failStop,
                 RatisProperties.leaderlessAllowance(settings), at);
         synchronized (storageLock) {
             logFailure = null;
@@ -512,17 +522,22 @@ public final class RatisProposer implements Proposer {
      */
     @Override
     public CompletableFuture<ApplyResult> propose(StoreCommand command) {
-        int size = command.getSerializedSize();
+        byte[] sealed = seal.seal(command.toByteArray());
+        int size = sealed.length;
         if (size > RatisProperties.PROPOSAL_MAX_BYTES) {
             return CompletableFuture.failedFuture(new ProposalFailedException("an entry of " + size
                     + " bytes is more than one Raft log entry may carry (" + RatisProperties.PROPOSAL_MAX_BYTES
                     + " bytes)", null));
         }
-        return proposeAnySize(command);
+        return proposeSealed(sealed);
     }
 
     /** {@link #propose} without its size check: tests hand Ratis an entry it refuses through this. */
     CompletableFuture<ApplyResult> proposeAnySize(StoreCommand command) {
+        return proposeSealed(seal.seal(command.toByteArray()));
+    }
+
+    private CompletableFuture<ApplyResult> proposeSealed(byte[] sealed) {
         Optional<ProposalFailedException> refused = refusal();
         if (refused.isPresent()) {
             return CompletableFuture.failedFuture(refused.get());
@@ -552,7 +567,7 @@ public final class RatisProposer implements Proposer {
         pending.add(proposal);
         result.whenComplete((r, e) -> pending.remove(proposal));
         try {
-            reply = proposal.client().async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(command.toByteArray())));
+            reply = proposal.client().async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(sealed)));
         } catch (RuntimeException e) {
             admission.release();
             proposal.fail(new ProposalFailedException("raft client refused the proposal", e));

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.orch.api.proto.StoreCommand;
 import io.orch.raft.ApplyResult;
 import io.orch.raft.CommandApplier;
+import io.orch.raft.PayloadSeal;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
@@ -47,6 +48,8 @@ final class RatisStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(RatisStateMachine.class);
 
     private final CommandApplier applier;
+    /** Opens each committed entry and seals/opens snapshots (see {@link PayloadSeal}). */
+    private final PayloadSeal seal;
     private final RaftPeerId self;
     private final LeadershipNotifier leadership;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
@@ -77,16 +80,17 @@ final class RatisStateMachine extends BaseStateMachine {
      * @param seed    force-new-cluster only: the state to write as this fresh group's first snapshot
      * @param onFatal told (on the updater thread) when the applier threw and this replica stops
      */
-    RatisStateMachine(CommandApplier applier, RaftPeerId self, LeadershipNotifier leadership,
+    RatisStateMachine(CommandApplier applier, PayloadSeal seal, RaftPeerId self, LeadershipNotifier leadership,
             Optional<ForceNewCluster.Seed> seed, Consumer<Throwable> onFatal, Duration noLeaderNotice) {
-        this(applier, self, leadership, seed, onFatal, noLeaderNotice, null);
+        this(applier, seal, self, leadership, seed, onFatal, noLeaderNotice, null);
     }
 
     /** @param resumeAt what {@code applier} already applied, when it is not empty (see {@link #resumeAt}) */
-    RatisStateMachine(CommandApplier applier, RaftPeerId self, LeadershipNotifier leadership,
+    RatisStateMachine(CommandApplier applier, PayloadSeal seal, RaftPeerId self, LeadershipNotifier leadership,
             Optional<ForceNewCluster.Seed> seed, Consumer<Throwable> onFatal, Duration noLeaderNotice, TermIndex resumeAt) {
         this.resumeAt = resumeAt;
         this.applier = applier;
+        this.seal = seal;
         this.self = self;
         this.leadership = leadership;
         this.seed = seed;
@@ -106,7 +110,7 @@ final class RatisStateMachine extends BaseStateMachine {
             return;
         }
         if (seed.isPresent()) {
-            storage.updateLatestSnapshot(SnapshotFiles.write(storage, seed.get().at(), seed.get().snapshot()));
+            storage.updateLatestSnapshot(SnapshotFiles.write(storage, seed.get().at(), seed.get().snapshot(), seal));
         }
         if (!loadLatestSnapshot() && applier.lastAppliedIndex() > 0) {
             // Replaying the whole log into a non-empty applier would apply commands twice.
@@ -163,7 +167,7 @@ final class RatisStateMachine extends BaseStateMachine {
         }
         TermIndex at = SnapshotFiles.termIndexOf(info);
         long started = System.nanoTime();
-        applier.restore(SnapshotFiles.read(info));
+        applier.restore(SnapshotFiles.read(info, seal));
         setLastAppliedTermIndex(at);
         LOG.info("{}: restored snapshot {} in {} ms", self, at, (System.nanoTime() - started) / 1_000_000);
         return true;
@@ -193,8 +197,21 @@ final class RatisStateMachine extends BaseStateMachine {
             return CompletableFuture.completedFuture(ApplyResultCodec.encode(ApplyResult.ok(index)));
         }
         ApplyResult result;
+        byte[] clear;
         try {
-            StoreCommand command = StoreCommand.parseFrom(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+            clear = seal.unseal(entry.getStateMachineLogEntry().getLogData().toByteArray());
+        } catch (PayloadSeal.UnsealException e) {
+            // Not deterministic like an unreadable command (every manager holds the same key): this
+            // replica's log was changed, or it holds another key. Applying around it would diverge.
+            LOG.error("{}: raft entry {} cannot be opened ({}); stopping this replica (fail-stop)", self, index,
+                    e.getMessage());
+            IllegalStateException stop = new IllegalStateException("raft entry " + index + " cannot be opened: "
+                    + e.getMessage(), e);
+            onFatal.accept(stop);
+            throw stop;
+        }
+        try {
+            StoreCommand command = StoreCommand.parseFrom(clear);
             result = applier.apply(index, command);
         } catch (InvalidProtocolBufferException e) {
             // Deterministic on every replica, so rejecting keeps them identical.
@@ -285,7 +302,7 @@ final class RatisStateMachine extends BaseStateMachine {
             return latest == null ? RaftLog.INVALID_LOG_INDEX : latest.getIndex();
         }
         long started = System.nanoTime();
-        storage.updateLatestSnapshot(SnapshotFiles.write(storage, at, applier.snapshot()));
+        storage.updateLatestSnapshot(SnapshotFiles.write(storage, at, applier.snapshot(), seal));
         LOG.info("{}: wrote snapshot {} in {} ms", self, at, (System.nanoTime() - started) / 1_000_000);
         return at.getIndex();
     }

@@ -1,6 +1,7 @@
 package io.orch.raft.ratis;
 
 import io.orch.api.proto.StoreSnapshot;
+import io.orch.raft.PayloadSeal;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.FileInfo;
@@ -22,7 +23,10 @@ import java.security.MessageDigest;
 /**
  * Writes and reads the store's snapshot: one {@link StoreSnapshot} protobuf per file, named
  * {@code snapshot.<term>_<index>} in the Ratis state machine directory (the name Ratis parses and
- * ships to lagging followers), with a {@code .md5} beside it.
+ * ships to lagging followers), with a {@code .md5} beside it. The file holds the snapshot sealed
+ * ({@link PayloadSeal}): the leader ships it to a lagging follower as it is, and every manager
+ * holds the same store key. The .md5 is over the sealed bytes (it finds a torn file; the seal
+ * finds a changed one).
  */
 final class SnapshotFiles {
     private SnapshotFiles() {
@@ -33,11 +37,11 @@ final class SnapshotFiles {
      * (atomically, fsynced), then the data is renamed into place and the directory fsynced. A
      * crash leaves either no snapshot for this index or a complete one with its checksum.
      */
-    static SingleFileSnapshotInfo write(SimpleStateMachineStorage storage, TermIndex at, StoreSnapshot snapshot)
-            throws IOException {
+    static SingleFileSnapshotInfo write(SimpleStateMachineStorage storage, TermIndex at, StoreSnapshot snapshot,
+            PayloadSeal seal) throws IOException {
         File target = storage.getSnapshotFile(at.getTerm(), at.getIndex());
         Path tmp = target.toPath().resolveSibling(target.getName() + ".writing");
-        byte[] bytes = snapshot.toByteArray();
+        byte[] bytes = seal.seal(snapshot.toByteArray());
         MD5Hash md5 = md5(bytes);
         try {
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -75,8 +79,11 @@ final class SnapshotFiles {
         return deleted;
     }
 
-    /** Reads and verifies a snapshot; a missing or wrong checksum is an error, never silently skipped. */
-    static StoreSnapshot read(SingleFileSnapshotInfo info) throws IOException {
+    /**
+     * Reads and verifies a snapshot; a missing or wrong checksum, or a seal that does not open, is
+     * an error, never silently skipped.
+     */
+    static StoreSnapshot read(SingleFileSnapshotInfo info, PayloadSeal seal) throws IOException {
         Path path = info.getFile().getPath();
         MD5Hash expected = info.getFile().getFileDigest();
         if (expected == null) {
@@ -93,7 +100,11 @@ final class SnapshotFiles {
         if (!expected.equals(actual)) {
             throw new IOException("snapshot " + path + " is corrupt: md5 " + actual + " != stored " + expected);
         }
-        return StoreSnapshot.parseFrom(bytes);
+        try {
+            return StoreSnapshot.parseFrom(seal.unseal(bytes));
+        } catch (PayloadSeal.UnsealException e) {
+            throw new IOException("snapshot " + path + " cannot be opened: " + e.getMessage(), e);
+        }
     }
 
     static TermIndex termIndexOf(SingleFileSnapshotInfo info) {

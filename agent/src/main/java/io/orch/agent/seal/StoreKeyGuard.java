@@ -1,0 +1,73 @@
+package io.orch.agent.seal;
+
+import io.orch.agent.loop.StoreLoop;
+import io.orch.api.proto.Cluster;
+import io.orch.raft.seal.SealKey;
+import io.orch.raft.store.ClusterStore;
+import io.orch.raft.store.ObjectKind;
+import io.orch.raft.store.StoreEvent;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * On every manager: keeps its store key file as the cluster's autolock setting says. With
+ * autolock on, the file holds the key wrapped under the current unlock key ({@link KeyWrap}); off,
+ * in clear. Runs on the cluster object's changes (autolock turned on or off, the unlock key
+ * rotated) and once at start, so a manager that was down during a change follows it when it comes
+ * back (it still needs the unlock key it was locked with to come back).
+ */
+public final class StoreKeyGuard extends StoreLoop {
+    private final Path dataDir;
+    private final SealKey storeKey;
+    /** What the file holds now: empty for clear, else the unlock key it is wrapped under; null before the first pass. */
+    private Optional<UnlockKey> written;
+
+    public StoreKeyGuard(ClusterStore store, Path dataDir, SealKey storeKey) {
+        super("store-key-guard", store);
+        this.dataDir = dataDir;
+        this.storeKey = storeKey;
+    }
+
+    @Override
+    public Predicate<StoreEvent> interest() {
+        return e -> e.kind() == ObjectKind.CLUSTER;
+    }
+
+    @Override
+    protected void markAll(Instant now) {
+        // stateless: every pass reads the cluster
+    }
+
+    @Override
+    protected void mark(StoreEvent event) {
+        // stateless: every pass reads the cluster
+    }
+
+    @Override
+    protected Instant reconcile(Instant now) throws IOException {
+        Optional<Cluster> cluster = store.read(r -> r.cluster());
+        if (cluster.isEmpty()) {
+            return null;
+        }
+        Optional<UnlockKey> wanted = AutolockPolicy.unlockKey(cluster.get());
+        if (wanted.equals(written)) {
+            return null;
+        }
+        // a failed write is retried by the driver with backoff; the old file stays whole (atomic rename)
+        if (wanted.isPresent()) {
+            StoreKeyFile.saveWrapped(dataDir, storeKey.id(), KeyWrap.wrap(storeKey, wanted.get()));
+        } else {
+            StoreKeyFile.saveClear(dataDir, storeKey);
+        }
+        if (written != null || wanted.isPresent()) {
+            log.info("the store key file is now {}", wanted.isPresent()
+                    ? "encrypted with the cluster's unlock key (autolock): a restart leaves this manager locked"
+                    : "in clear (no autolock)");
+        }
+        written = wanted;
+        return null;
+    }
+}
