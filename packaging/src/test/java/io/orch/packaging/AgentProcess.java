@@ -152,7 +152,7 @@ final class AgentProcess implements AutoCloseable {
             }
             process.destroyForcibly();
         }
-        pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        pids.forEach(TaskProcesses::kill);
         if (runtime.equals("runc")) {
             // a removal still under way when the agent was killed leaves its mounts and namespace
             HostMounts.deleteTaskNamespaces(dataDir);

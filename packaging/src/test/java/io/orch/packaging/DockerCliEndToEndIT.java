@@ -26,7 +26,7 @@ class DockerCliEndToEndIT {
     void cleanUp() throws Exception {
         if (agent != null) {
             for (long pid : agent.runningPids("s")) {
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                TaskProcesses.kill(pid);
             }
             agent.close();
         }

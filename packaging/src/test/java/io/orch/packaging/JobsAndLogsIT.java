@@ -58,7 +58,7 @@ class JobsAndLogsIT {
             }
             agent.close();
         }
-        taskPids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly)); // only what this test started
+        taskPids.forEach(TaskProcesses::kill); // only what this test started
     }
 
     private String docker(String... args) throws Exception {

@@ -37,7 +37,7 @@ class LogsAndImagesEndToEndIT {
             agent.close();
         }
         // end only the processes this test caused to exist
-        taskPids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        taskPids.forEach(TaskProcesses::kill);
     }
 
     private Dist.Result orch(String... args) throws Exception {

@@ -39,7 +39,7 @@ class SingleNodeEndToEndIT {
             agent.close();
         }
         // end only the processes this test caused to exist
-        taskPids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        taskPids.forEach(TaskProcesses::kill);
     }
 
     private Dist.Result orch(String... args) throws Exception {

@@ -59,7 +59,7 @@ class StackEndToEndIT {
         if (agent != null) {
             agent.close();
         }
-        taskPids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        taskPids.forEach(TaskProcesses::kill);
     }
 
     private Dist.Result orch(String... args) throws Exception {

@@ -85,7 +85,7 @@ class TlsApiIT {
         try {
             if (agent != null && agent.isAlive()) {
                 for (long pid : taskPids()) {
-                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                    TaskProcesses.kill(pid);
                 }
                 agent.destroy();
                 if (!agent.waitFor(30, TimeUnit.SECONDS)) {

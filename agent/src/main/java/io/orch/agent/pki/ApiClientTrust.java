@@ -1,11 +1,7 @@
 package io.orch.agent.pki;
 
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -34,30 +30,11 @@ final class ApiClientTrust extends ChainOnlyTrustManager {
             throw new IllegalArgumentException("no CA to trust API clients of");
         }
         this.anchors = List.copyOf(anchors);
-        this.pkix = pkixTrusting(this.anchors);
+        this.pkix = PkixTrust.of(this.anchors, "the API's client CAs");
         this.clusterRoots = List.copyOf(clusterRoots);
         this.clusterId = clusterId;
     }
 
-    private static X509TrustManager pkixTrusting(List<X509Certificate> anchors) {
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            for (int i = 0; i < anchors.size(); i++) {
-                store.setCertificateEntry("ca-" + i, anchors.get(i));
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-            factory.init(store);
-            for (TrustManager tm : factory.getTrustManagers()) {
-                if (tm instanceof X509TrustManager x509) {
-                    return x509;
-                }
-            }
-            throw new IllegalStateException("the JDK offers no X509TrustManager");
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot build a trust manager for the API's client CAs", e);
-        }
-    }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {

@@ -1,10 +1,6 @@
 package io.orch.agent.pki;
 
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -34,28 +30,9 @@ final class ClusterTrustManager extends ChainOnlyTrustManager {
         }
         this.roots = List.copyOf(roots);
         this.requiredPeerRole = requiredPeerRole;
-        this.pkix = pkixTrusting(this.roots);
+        this.pkix = PkixTrust.of(this.roots, "the cluster CA");
     }
 
-    private static X509TrustManager pkixTrusting(List<X509Certificate> roots) {
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            for (int i = 0; i < roots.size(); i++) {
-                store.setCertificateEntry("orch-root-ca-" + i, roots.get(i));
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-            factory.init(store);
-            for (TrustManager tm : factory.getTrustManagers()) {
-                if (tm instanceof X509TrustManager x509) {
-                    return x509;
-                }
-            }
-            throw new IllegalStateException("the JDK offers no X509TrustManager");
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalStateException("cannot build a trust manager for the cluster CA", e);
-        }
-    }
 
     List<X509Certificate> roots() {
         return roots;

@@ -168,9 +168,7 @@ public final class RootCa {
     public String issue(byte[] csrDer, String nodeId, NodeRole role, List<String> ipOrDnsSans, Duration validity) {
         Objects.requireNonNull(role, "role");
         requireName("node id", nodeId);
-        if (validity == null || validity.isNegative() || validity.isZero()) {
-            throw new IllegalArgumentException("certificate validity must be positive");
-        }
+        requirePositive(validity);
         PublicKey nodeKey = CertificateRequests.verifiedPublicKey(csrDer);
         GeneralNames sans = SubjectAltNames.of(ipOrDnsSans, nodeId, role.ou());
         X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
@@ -178,30 +176,9 @@ public final class RootCa {
                 .addRDN(BCStyle.OU, role.ou())
                 .addRDN(BCStyle.CN, nodeId)
                 .build();
-        Instant now = clock.instant();
-        Instant notAfter = now.plus(validity);
-        if (notAfter.isAfter(certificate.getNotAfter().toInstant())) {
-            notAfter = certificate.getNotAfter().toInstant();
-        }
-        try {
-            X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, serial(),
-                    Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject, nodeKey);
-            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            int usage = KeyUsage.digitalSignature | ("RSA".equals(nodeKey.getAlgorithm()) ? KeyUsage.keyEncipherment : 0);
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
-            builder.addExtension(Extension.extendedKeyUsage, false,
-                    new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-            builder.addExtension(Extension.subjectAlternativeName, false, sans);
-            builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(nodeKey));
-            builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
-            return Pem.certificate(sign(builder, key));
-        } catch (GeneralSecurityException | CertIOException e) {
-            throw new IllegalStateException("cannot sign the node certificate: " + e.getMessage(), e);
-        }
+        return signLeaf("node", subject, nodeKey, validity,
+                new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}), sans);
     }
-
     /**
      * Signs an API client certificate ({@code orch cert issue}): CN={@code clientName},
      * OU={@link ClientCertificates#OU}, O=cluster id, extended key usage clientAuth only, no
@@ -213,15 +190,31 @@ public final class RootCa {
      */
     public String issueClient(byte[] csrDer, String clientName, Duration validity) {
         ClientCertificates.requireName(clientName);
-        if (validity == null || validity.isNegative() || validity.isZero()) {
-            throw new IllegalArgumentException("certificate validity must be positive");
-        }
+        requirePositive(validity);
         PublicKey clientKey = CertificateRequests.verifiedPublicKey(csrDer);
         X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
                 .addRDN(BCStyle.O, clusterId)
                 .addRDN(BCStyle.OU, ClientCertificates.OU)
                 .addRDN(BCStyle.CN, clientName)
                 .build();
+        return signLeaf("client", subject, clientKey, validity, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth), null);
+    }
+
+    private static void requirePositive(Duration validity) {
+        if (validity == null || validity.isNegative() || validity.isZero()) {
+            throw new IllegalArgumentException("certificate validity must be positive");
+        }
+    }
+
+    /**
+     * An end-entity certificate for {@code subjectKey} signed by this root: backdated by
+     * {@link #BACKDATE}, never outliving the root, digital signature (and key encipherment for
+     * RSA) with {@code usage} as its extended key usage, and the SANs when there are any.
+     *
+     * @return the certificate, PEM
+     */
+    private String signLeaf(String kind, X500Name subject, PublicKey subjectKey, Duration validity, ExtendedKeyUsage usage,
+                            GeneralNames sans) {
         Instant now = clock.instant();
         Instant notAfter = now.plus(validity);
         if (notAfter.isAfter(certificate.getNotAfter().toInstant())) {
@@ -230,20 +223,22 @@ public final class RootCa {
         try {
             X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, serial(),
-                    Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject, clientKey);
+                    Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject, subjectKey);
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            int usage = KeyUsage.digitalSignature | ("RSA".equals(clientKey.getAlgorithm()) ? KeyUsage.keyEncipherment : 0);
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-            builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(clientKey));
+            int keyUsage = KeyUsage.digitalSignature | ("RSA".equals(subjectKey.getAlgorithm()) ? KeyUsage.keyEncipherment : 0);
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsage));
+            builder.addExtension(Extension.extendedKeyUsage, false, usage);
+            if (sans != null) {
+                builder.addExtension(Extension.subjectAlternativeName, false, sans);
+            }
+            builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(subjectKey));
             builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
             return Pem.certificate(sign(builder, key));
         } catch (GeneralSecurityException | CertIOException e) {
-            throw new IllegalStateException("cannot sign the client certificate: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot sign the " + kind + " certificate: " + e.getMessage(), e);
         }
     }
-
     /**
      * The cross-signed intermediate of a root rotation: {@code next}'s subject and public key,
      * signed by this root's key (issuer: this root). A node certificate that {@code next} signs,

@@ -148,14 +148,20 @@ class SealedAtRestIT {
             HostProcesses.under(n.dataDir).forEach(p -> pids.add(p.pid()));
         }
         int tasksSeen = 0;
+        int supervisorsSeen = 0; // each task's supervisor shell carries the task's argv and environment too
         for (long pid : pids) {
             for (String what : List.of("cmdline", "environ")) {
                 Path proc = Path.of("/proc", Long.toString(pid), what);
                 try {
                     byte[] bytes = Files.readAllBytes(proc);
                     search(found, proc.toString(), bytes, needles);
-                    if (what.equals("cmdline") && new String(bytes, StandardCharsets.UTF_8).contains(tag)) {
-                        tasksSeen++;
+                    String text = new String(bytes, StandardCharsets.UTF_8);
+                    if (what.equals("cmdline") && text.contains(tag)) {
+                        if (text.contains("orch-task")) {
+                            supervisorsSeen++;
+                        } else {
+                            tasksSeen++;
+                        }
                     }
                 } catch (IOException exited) {
                     // a short-lived helper that ended meanwhile
@@ -163,6 +169,7 @@ class SealedAtRestIT {
             }
         }
         assertEquals(3, tasksSeen, "the three task processes were among those searched");
+        assertEquals(3, supervisorsSeen, "and their three supervisors");
         System.out.printf("searched %d files, %d logs, %d API answers, %d processes: %s%n", scannedFiles,
                 cluster.nodes().size(), answers, pids.size(), found.isEmpty() ? "nothing in clear" : found);
         assertEquals(List.of(), found, "found in clear");

@@ -46,6 +46,8 @@ public final class ProcessRuntime extends TableBackedRuntime<ProcessTask> {
     private final ReattachedWatcher watcher;
     /** Every task's exit, from the exit file its supervisor writes: one thread for all of them. */
     private final ExitFileWatch exits = new ExitFileWatch("orch-process-exits");
+    /** Closed: exits are no longer learned, so a stop signals and does not wait for them. */
+    private volatile boolean closed;
 
     public ProcessRuntime() {
         this(Path.of("/usr/bin/setsid"), CleanSignals.PERL, ProcessGroupSignaller.findKillBinary());
@@ -220,7 +222,10 @@ public final class ProcessRuntime extends TableBackedRuntime<ProcessTask> {
         return task.running() || !ProcFs.liveGroupMembers(task.pgid()).isEmpty();
     }
 
-    private static void awaitGroupExit(ProcessTask task, Duration timeout) {
+    private void awaitGroupExit(ProcessTask task, Duration timeout) {
+        if (closed) {
+            return;
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             task.exit.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
@@ -375,6 +380,7 @@ public final class ProcessRuntime extends TableBackedRuntime<ProcessTask> {
     /** Stops supervising. Tasks keep running on purpose: the next agent re-attaches to them. */
     @Override
     public void close() {
+        closed = true;
         watcher.close();
         exits.close();
     }

@@ -77,6 +77,7 @@ public final class RuncRuntime extends TableBackedRuntime<RuncTask> {
     private final RuncRecovery recovery;
     /** How every container started here ended, from its shim's exit file: one thread for all. */
     private final ExitFileWatch exits = new ExitFileWatch("orch-runc-exits");
+    private volatile boolean closed;
     /** Ids of the tasks being started now. */
     private final Set<String> starting = ConcurrentHashMap.newKeySet();
     private final Semaphore startSlots = new Semaphore(PARALLEL_STARTS);
@@ -374,10 +375,10 @@ public final class RuncRuntime extends TableBackedRuntime<RuncTask> {
         String taskId = task.taskId;
         log.info("stopping task {} (container {}): SIG{}, grace {}", taskId, task.containerId, request.first().name(), request.grace());
         kill(task, request.first().name(), false);
-        if (!TaskTable.awaitExit(task, request.firstWait(KILL_WAIT))) {
+        if (!awaitExit(task, request.firstWait(KILL_WAIT))) {
             log.info("task {} still running after grace: SIGKILL", taskId);
             kill(task, "KILL", true);
-            TaskTable.awaitExit(task, KILL_WAIT);
+            awaitExit(task, KILL_WAIT);
         }
     }
 
@@ -588,7 +589,16 @@ public final class RuncRuntime extends TableBackedRuntime<RuncTask> {
     /** Stops supervising. Containers keep running on purpose: the next agent re-attaches to them. */
     @Override
     public void close() {
+        closed = true;
         recovery.close();
         exits.close();
+    }
+
+    /**
+     * Waits for the task's exit, unless this runtime is closed: then no one learns of it any more
+     * (the exit watch has stopped) and waiting would only run out the clock.
+     */
+    private boolean awaitExit(RuncTask task, Duration timeout) {
+        return !closed && TaskTable.awaitExit(task, timeout);
     }
 }
