@@ -1,6 +1,6 @@
 package io.orch.agent.manager;
 
-import io.orch.agent.loop.StoreLoop;
+import io.orch.agent.loop.StatelessStoreLoop;
 import io.orch.api.proto.NodeSpec;
 import io.orch.raft.store.ClusterStore;
 import io.orch.raft.store.ObjectKind;
@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  * A manager whose replica does not catch up with its group asks the cluster now and then, as it
  * may have been demoted (and taken out of the group) while it was down.
  */
-public final class OwnRoleWatch extends StoreLoop {
+public final class OwnRoleWatch extends StatelessStoreLoop {
     /** How long a replica may lag (a restart's catch-up, an election) before the cluster is asked about this node's role. */
     static final Duration STALE_PROBE_AFTER = Duration.ofSeconds(10);
     static final Duration STALE_PROBE_EVERY = Duration.ofSeconds(30);
@@ -38,16 +38,6 @@ public final class OwnRoleWatch extends StoreLoop {
     @Override
     public Predicate<StoreEvent> interest() {
         return e -> e.kind() == ObjectKind.NODE && nodeId.equals(e.id());
-    }
-
-    @Override
-    protected void markAll(Instant now) {
-        // stateless: every pass reads the node
-    }
-
-    @Override
-    protected void mark(StoreEvent event) {
-        // stateless: every pass reads the node
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.orch.agent.manager;
 
-import io.orch.agent.loop.StoreLoop;
+import io.orch.agent.loop.StatelessStoreLoop;
 import io.orch.agent.pki.RootRotations;
 import io.orch.api.proto.Cluster;
 import io.orch.api.proto.Node;
@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  * dispatcher tell every node, which drops the old root from its trust. Version-checked: a
  * concurrent write to the cluster makes it look again.
  */
-public final class RootRotationLoop extends StoreLoop {
+public final class RootRotationLoop extends StatelessStoreLoop {
     private int lastWaiting = -1;
 
     public RootRotationLoop(ClusterStore store) {
@@ -30,16 +30,6 @@ public final class RootRotationLoop extends StoreLoop {
     @Override
     public Predicate<StoreEvent> interest() {
         return e -> e.kind() == ObjectKind.CLUSTER || e.kind() == ObjectKind.NODE;
-    }
-
-    @Override
-    protected void markAll(Instant now) {
-        // stateless: every pass reads the cluster and the nodes
-    }
-
-    @Override
-    protected void mark(StoreEvent event) {
-        // stateless: every pass reads the cluster and the nodes
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.orch.agent.manager;
 
-import io.orch.agent.loop.StoreLoop;
+import io.orch.agent.loop.StatelessStoreLoop;
 import io.orch.agent.pki.ClusterCa;
 import io.orch.api.proto.TrustRoots;
 import io.orch.raft.store.ClusterStore;
@@ -17,7 +17,7 @@ import java.util.function.Predicate;
  * have signed this node's certificate, from its replica of the Cluster object, when that changes
  * (a root rotation starts or ends). Workers learn the same from their dispatcher session.
  */
-public final class TrustRootsWatch extends StoreLoop {
+public final class TrustRootsWatch extends StatelessStoreLoop {
     private final Consumer<TrustRoots> listener;
     private TrustRoots delivered;
 
@@ -29,16 +29,6 @@ public final class TrustRootsWatch extends StoreLoop {
     @Override
     public Predicate<StoreEvent> interest() {
         return e -> e.kind() == ObjectKind.CLUSTER;
-    }
-
-    @Override
-    protected void markAll(Instant now) {
-        // stateless: every pass reads the cluster
-    }
-
-    @Override
-    protected void mark(StoreEvent event) {
-        // stateless: every pass reads the cluster
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.orch.agent.seal;
 
-import io.orch.agent.loop.StoreLoop;
+import io.orch.agent.loop.StatelessStoreLoop;
 import io.orch.api.proto.Cluster;
 import io.orch.raft.seal.SealKey;
 import io.orch.raft.store.ClusterStore;
@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  * rotated) and once at start, so a manager that was down during a change follows it when it comes
  * back (it still needs the unlock key it was locked with to come back).
  */
-public final class StoreKeyGuard extends StoreLoop {
+public final class StoreKeyGuard extends StatelessStoreLoop {
     private final Path dataDir;
     private final SealKey storeKey;
     /** What the file holds now: empty for clear, else the unlock key it is wrapped under; null before the first pass. */
@@ -34,16 +34,6 @@ public final class StoreKeyGuard extends StoreLoop {
     @Override
     public Predicate<StoreEvent> interest() {
         return e -> e.kind() == ObjectKind.CLUSTER;
-    }
-
-    @Override
-    protected void markAll(Instant now) {
-        // stateless: every pass reads the cluster
-    }
-
-    @Override
-    protected void mark(StoreEvent event) {
-        // stateless: every pass reads the cluster
     }
 
     @Override
