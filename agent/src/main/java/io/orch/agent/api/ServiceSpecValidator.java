@@ -36,6 +36,7 @@ final class ServiceSpecValidator {
             throw invalid("Name", badName);
         }
         LabelLimits.check(ServiceSpecReader.PREFIX, spec);
+        SpecSizeLimit.check(ServiceSpecReader.PREFIX, spec);
         validateTask(spec.getTaskTemplate());
         validateUpdate("UpdateConfig", spec.getUpdateConfig());
         validateUpdate("RollbackConfig", spec.getRollbackConfig());

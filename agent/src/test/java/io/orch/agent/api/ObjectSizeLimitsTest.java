@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Base64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Secret and config data under Docker's limits, and labels bounded on every object that has them. */
 class ObjectSizeLimitsTest {
@@ -86,6 +87,34 @@ class ObjectSizeLimitsTest {
         ApiFixture.Reply swarm = api.post("/v1.47/swarm/update?version=" + api.get("/v1.47/swarm").json().at("/Version/Index").asLong(),
                 "{\"Labels\":" + labels(65 * 1024) + "}");
         assertEquals("invalid ClusterSpec: Labels" + TOO_LARGE, swarm.message());
+    }
+
+    private static String serviceWithEnv(int envBytes) {
+        return "{\"Name\":\"big\",\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\",\"Env\":[\"A="
+                + "x".repeat(envBytes) + "\"]}}}";
+    }
+
+    @Test
+    void aServiceSpecTooLargeToKeepBesideItsPreviousOneIsRefusedNamingItsLargestField() {
+        ApiFixture.Reply r = api.post("/v1.47/services/create", serviceWithEnv(600 * 1024));
+        assertEquals(400, r.status());
+        assertTrue(r.message().startsWith("invalid ServiceSpec: TaskTemplate.ContainerSpec.Env: the spec is 600."), r.message());
+        assertTrue(r.message().contains("over the limit of " + SpecSizeLimit.MAX_SPEC_BYTES / 1024 + ".0 KiB"), r.message());
+        assertEquals(0, api.serviceCount());
+    }
+
+    @Test
+    void aServiceJustUnderTheSpecLimitCanBeCreatedAndUpdatedAgainAndAgain() {
+        int env = SpecSizeLimit.MAX_SPEC_BYTES - 1024;
+        ApiFixture.Reply created = api.post("/v1.47/services/create", serviceWithEnv(env));
+        assertEquals(201, created.status(), () -> created.message());
+        String id = created.json().get("ID").asText();
+        for (int i = 0; i < 2; i++) {
+            ApiFixture.Reply updated = api.post("/v1.47/services/" + id + "/update?version=" + version("services", id),
+                    serviceWithEnv(env - 1 - i));
+            int n = i;
+            assertEquals(200, updated.status(), () -> "update " + n + ": " + updated.message());
+        }
     }
 
     private long version(String kind, String id) {
