@@ -1,38 +1,26 @@
 package io.orch.runtime;
 
-import java.io.File;
+import io.orch.runtime.net.ToolProcess;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a short host command (mount, umount) to its end: bounded in time, no input, its output
- * kept for the error. For the things Java cannot do itself.
+ * Runs a short host command (mount, umount, cp) to its end and fails when it does: bounded in
+ * time, no input, its output kept for the error. For the things Java cannot do itself.
  */
 public final class HostCommand {
+    /** A copy of an image's root file system can take a while on a slow disk. */
     private static final long TIMEOUT_SECONDS = 60;
 
     private HostCommand() {}
 
     /** @throws IOException naming the command and its exit status and output when it fails or times out */
     public static void run(List<String> argv) throws IOException {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        try {
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", argv) + ": timed out");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", argv) + ": interrupted");
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (p.exitValue() != 0) {
+        ToolProcess.Output out = ToolProcess.run(argv, null, String.join(" ", argv), TIMEOUT_SECONDS);
+        if (out.exitCode() != 0) {
             throw new IOException(String.join(" ", argv.subList(0, Math.min(2, argv.size()))) + " failed (exit "
-                    + p.exitValue() + "): " + out);
+                    + out.exitCode() + "): " + out.text());
         }
     }
 }
