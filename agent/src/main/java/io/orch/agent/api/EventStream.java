@@ -65,6 +65,10 @@ final class EventStream implements ResponseStream {
         boolean onlyPast = until != null && until.isBefore(now);
         Writer writer = new Writer(channel, keepAlive);
         writer.subscription = log.subscribe(filter, since, until, !onlyPast, writer::offer);
+        if (writer.isStopped()) {
+            writer.stop(); // dropped while the buffered events were queued, before the subscription was known
+            return;
+        }
         channel.closeFuture().addListener(f -> writer.stop());
         if (onlyPast) {
             writer.endWhenDrained();
@@ -96,20 +100,26 @@ final class EventStream implements ResponseStream {
 
         /** From the publishing thread (or the subscribing one, for the buffered events): queue, never wait. */
         void offer(ClusterEvent e) {
+            boolean dropped = false;
             synchronized (this) {
                 if (stopped) {
                     return;
                 }
                 if (queue.size() >= maxQueued || queuedBytes + e.estimatedBytes() > MAX_QUEUED_BYTES) {
                     stopped = true;
+                    dropped = true;
                     queue.clear();
                     LOG.warn("events client {} dropped: it read too slowly and {} events were waiting for it",
                             channel.remoteAddress(), maxQueued);
-                    channel.eventLoop().execute(this::dropClient);
-                    return;
+                } else {
+                    queue.addLast(e);
+                    queuedBytes += e.estimatedBytes();
                 }
-                queue.addLast(e);
-                queuedBytes += e.estimatedBytes();
+            }
+            if (dropped) {
+                closeSubscription(); // at once: the publisher must not keep queueing for it
+                channel.eventLoop().execute(channel::close);
+                return;
             }
             scheduleDrain();
         }
@@ -183,9 +193,8 @@ final class EventStream implements ResponseStream {
             }
         }
 
-        private void dropClient() {
-            closeSubscription();
-            channel.close();
+        synchronized boolean isStopped() {
+            return stopped;
         }
 
         void stop() {
