@@ -39,8 +39,12 @@ final class EventRoutes {
                     + request.query("until").orElse("") + ")");
         }
         EventFilter filter = filter(DockerFilters.parse(request.query("filters")));
+        if (request.method().equals(io.netty.handler.codec.http.HttpMethod.HEAD)) {
+            return ApiResponse.empty(HttpResponseStatus.OK); // a head only: nothing to listen for
+        }
+        // subscribed before the head goes out: a client that has read it misses no later change
         return ApiResponse.streaming(HttpResponseStatus.OK, ApiResponse.JSON,
-                new EventStream(log, filter, since, until, context.clock()));
+                EventStream.open(log, filter, since, until, context.clock()));
     }
 
     /** Docker reads 0 (the CLI's "no bound") as none; every other form through {@link EventTimes}. */

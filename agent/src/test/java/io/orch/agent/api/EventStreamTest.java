@@ -66,7 +66,7 @@ class EventStreamTest {
         log.publish(at(20, "node", "update"));
         log.publish(at(10, "service", "remove"));
         EmbeddedChannel channel = new EmbeddedChannel();
-        new EventStream(log, EventFilter.of(Map.of("type", Set.of("service"))), NOW.minusSeconds(60), NOW.minusSeconds(5), CLOCK)
+        EventStream.open(log, EventFilter.of(Map.of("type", Set.of("service"))), NOW.minusSeconds(60), NOW.minusSeconds(5), CLOCK)
                 .start(channel, true);
         Written w = read(channel);
         assertEquals(List.of("create", "remove"), w.events().stream().map(e -> e.get("Action").asText()).toList());
@@ -81,7 +81,7 @@ class EventStreamTest {
         EventLog log = new EventLog();
         log.publish(at(30, "service", "create"));
         EmbeddedChannel channel = new EmbeddedChannel();
-        new EventStream(log, EventFilter.all(), NOW.minusSeconds(60), null, CLOCK).start(channel, true);
+        EventStream.open(log, EventFilter.all(), NOW.minusSeconds(60), null, CLOCK).start(channel, true);
         assertEquals(1, read(channel).events().size());
         log.publish(at(0, "service", "update"));
         Written later = read(channel);
@@ -93,11 +93,21 @@ class EventStreamTest {
     }
 
     @Test
+    void eventsBetweenTheSubscriptionAndTheHeadAreKept() throws Exception {
+        EventLog log = new EventLog();
+        EventStream stream = EventStream.open(log, EventFilter.all(), null, null, CLOCK);
+        log.publish(at(1, "service", "create")); // the route has subscribed; the head is not out yet
+        EmbeddedChannel channel = new EmbeddedChannel();
+        stream.start(channel, true);
+        assertEquals("create", read(channel).events().get(0).get("Action").asText());
+    }
+
+    @Test
     void noBoundsMeansNoReplayOnlyNewEvents() throws Exception {
         EventLog log = new EventLog();
         log.publish(at(30, "service", "create"));
         EmbeddedChannel channel = new EmbeddedChannel();
-        new EventStream(log, EventFilter.all(), null, null, CLOCK).start(channel, true);
+        EventStream.open(log, EventFilter.all(), null, null, CLOCK).start(channel, true);
         assertEquals(List.of(), read(channel).events());
         log.publish(at(0, "node", "update"));
         assertEquals("node", read(channel).events().get(0).get("Type").asText());
@@ -107,7 +117,7 @@ class EventStreamTest {
     void aClientThatDoesNotKeepUpIsDroppedOnceItsQueueIsFull() throws Exception {
         EventLog log = new EventLog();
         EmbeddedChannel channel = new EmbeddedChannel();
-        new EventStream(log, EventFilter.all(), null, null, CLOCK, 3).start(channel, false);
+        EventStream.open(log, EventFilter.all(), null, null, CLOCK, 3).start(channel, false);
         channel.runPendingTasks();
         for (int i = 0; i < 4; i++) { // nothing is written meanwhile: the event loop has not run
             log.publish(at(i, "service", "update"));
