@@ -94,6 +94,7 @@ public final class ManagerNode implements RunningRole {
     private ClusterStore store;
     private RpcServer rpc;
     private StoreRevocationFeed revocationFeed;
+    private io.orch.agent.events.StoreEventFeed eventFeed;
     private DispatcherService dispatcher;
     private final HandOverParts parts = new HandOverParts();
     private int reattached;
@@ -304,10 +305,12 @@ public final class ManagerNode implements RunningRole {
         rootRotation = driver(new RootRotationLoop(store));
         proposer.onLeadershipChange(this::leadershipChanged);
 
+        // every manager turns the changes its replica applies into swarm events (GET /events), from now on
+        eventFeed = new io.orch.agent.events.StoreEventFeed(store, new io.orch.agent.events.EventLog(), context.clock());
         // the API reads this node's images and the task output files the runtimes write under DATA/tasks
         ApiContext apiContext = new ApiContext(store, nodeId, context.metrics().registry(), context.clock(), context.version(),
                 ApiServices.local(context.images(), context.dataDir().resolve("tasks")).withNodeLogs(nodeLogs)
-                        .withNodeImages(nodeImages).withRegistries(context.registries())
+                        .withNodeImages(nodeImages).withRegistries(context.registries()).withEvents(eventFeed.events())
                         .withContainers(new io.orch.agent.api.NodeContainers(nodeId, worker::localTasks,
                                 context.dataDir().resolve("tasks"), context.images(), context.clock())),
                 // the Raft side of promote/demote is the leader's RoleLoop: the API writes the spec only
@@ -604,6 +607,7 @@ public final class ManagerNode implements RunningRole {
         Agent.closeQuietly(parts.gossip.get());
         Agent.closeQuietly(rpc);
         Agent.closeQuietly(revocationFeed);
+        Agent.closeQuietly(eventFeed);
         Agent.closeQuietly(dispatcher);
         if (store != null) {
             context.metrics().unbind(store); // a demoted node's gauges must not read this closed replica

@@ -7,6 +7,7 @@ import io.orch.cli.client.TlsFlags;
 import io.orch.cli.client.DockerApi;
 import io.orch.cli.client.HostAddress;
 import io.orch.cli.client.HttpClient;
+import io.orch.cli.commands.EventsCommand;
 import io.orch.cli.commands.ImageCommand;
 import io.orch.cli.commands.InfoCommand;
 import io.orch.cli.commands.CaCommand;
@@ -41,7 +42,7 @@ import picocli.CommandLine.Option;
 @Command(name = "orch",
         description = "A Docker-Swarm-like container orchestrator.",
         versionProvider = OrchCli.VersionProvider.class,
-        subcommands = {VersionCommand.class, InfoCommand.class, NodeCommand.class, ServiceCommand.class,
+        subcommands = {VersionCommand.class, InfoCommand.class, EventsCommand.class, NodeCommand.class, ServiceCommand.class,
                 StackCommand.class, SecretCommand.class, ConfigCommand.class, ClusterCommand.class,
                 ImageCommand.class, JoinTokenCommand.class, CaCommand.class, NetworkCommand.class, CompletionCommand.class,
                 LoginCommand.class, CertCommand.class, UnlockCommand.class, UnlockKeyCommand.class})

@@ -18,6 +18,7 @@ final class ApiRoutes {
         new AuthRoutes(context.services().registries()).register(router);
         new ImageInspectRoutes(context.services().imageStore()).register(router);
         new LogRoutes(context).register(router);
+        new EventRoutes(context).register(router);
         new ClientCertificateRoutes(context).register(router);
         new ContainerRoutes(context.services().containers(), HostFacts.detect().hostname()).register(router);
         return StaleReadGate.around(router, context.store());

@@ -1,5 +1,6 @@
 package io.orch.agent.api;
 
+import io.orch.agent.events.EventLog;
 import io.orch.agent.images.NodeImagesClient;
 import io.orch.agent.logs.NodeLogsClient;
 import io.orch.runtime.image.ImageStore;
@@ -20,9 +21,10 @@ import java.util.Optional;
  * @param nodeImages sends image archives to other nodes (managers: {@code image load --node}), or null: this node only
  * @param registries how this node talks to registries (pulls, logins), or null for {@link RegistryConfig#defaults()}
  * @param containers this node's tasks as containers ({@code docker ps} on the node), or null: only the refusals
+ * @param events     the swarm events this manager turns its store changes into ({@code GET /events}), or null: 501
  */
 public record ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeLogs, NodeImagesClient nodeImages,
-                          RegistryConfig registries, NodeContainers containers) {
+                          RegistryConfig registries, NodeContainers containers, EventLog events) {
     public ApiServices {
         if (registries == null) {
             registries = RegistryConfig.defaults();
@@ -31,23 +33,31 @@ public record ApiServices(ImageStore images, Path tasksDir, NodeLogsClient nodeL
 
     /** This node's image store and task output only; the other parts are added with the withers below. */
     public static ApiServices local(ImageStore images, Path tasksDir) {
-        return new ApiServices(images, tasksDir, null, null, null, null);
+        return new ApiServices(images, tasksDir, null, null, null, null, null);
     }
 
     public ApiServices withNodeLogs(NodeLogsClient client) {
-        return new ApiServices(images, tasksDir, client, nodeImages, registries, containers);
+        return new ApiServices(images, tasksDir, client, nodeImages, registries, containers, events);
     }
 
     public ApiServices withNodeImages(NodeImagesClient client) {
-        return new ApiServices(images, tasksDir, nodeLogs, client, registries, containers);
+        return new ApiServices(images, tasksDir, nodeLogs, client, registries, containers, events);
     }
 
     public ApiServices withRegistries(RegistryConfig config) {
-        return new ApiServices(images, tasksDir, nodeLogs, nodeImages, config, containers);
+        return new ApiServices(images, tasksDir, nodeLogs, nodeImages, config, containers, events);
     }
 
     public ApiServices withContainers(NodeContainers nodeContainers) {
-        return new ApiServices(images, tasksDir, nodeLogs, nodeImages, registries, nodeContainers);
+        return new ApiServices(images, tasksDir, nodeLogs, nodeImages, registries, nodeContainers, events);
+    }
+
+    public ApiServices withEvents(EventLog eventLog) {
+        return new ApiServices(images, tasksDir, nodeLogs, nodeImages, registries, containers, eventLog);
+    }
+
+    public Optional<EventLog> eventLog() {
+        return Optional.ofNullable(events);
     }
 
     public Optional<NodeImagesClient> nodeImagesClient() {

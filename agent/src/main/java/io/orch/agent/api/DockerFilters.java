@@ -70,6 +70,11 @@ public final class DockerFilters {
         return this;
     }
 
+    /** The keys given, in the request's order. */
+    public Set<String> keys() {
+        return Collections.unmodifiableSet(values.keySet());
+    }
+
     public boolean has(String key) {
         Set<String> v = values.get(key);
         return v != null && !v.isEmpty();

@@ -26,7 +26,7 @@ public final class InactiveNodeApi {
             + "\"docker swarm join\" to connect this node to swarm and try again.";
     /** moby daemon/cluster errors.go errNoSwarm: leaving when in no swarm (503). */
     static final String NOT_IN_SWARM = "This node is not part of a swarm";
-    private static final String[] CLUSTER_RESOURCES = {"swarm", "nodes", "services", "tasks", "secrets", "configs", "networks"};
+    private static final String[] CLUSTER_RESOURCES = {"swarm", "nodes", "services", "tasks", "secrets", "configs", "networks", "events"};
 
     private InactiveNodeApi() {}
 

@@ -27,7 +27,7 @@ public final class WorkerNodeApi {
     static final String NOT_A_MANAGER = "This node is not a swarm manager. Worker nodes can't be used to view or modify "
             + "cluster state. Please run this command on a manager node or promote the current node to a manager.";
     private static final String[] CLUSTER_RESOURCES = {"swarm", "nodes", "services", "tasks", "secrets", "configs", "networks",
-            "orch/certificates"};
+            "orch/certificates", "events"};
 
     private WorkerNodeApi() {}
 

@@ -144,7 +144,19 @@ public final class DockerApi {
      * "tasks"); error answers become {@link ApiException}. The caller closes the stream.
      */
     public StreamedResponse logs(String kind, String id, String query) {
-        String path = prefix + "/" + kind + "/" + Filters.encode(id) + "/logs?" + query;
+        return openStream(prefix + "/" + kind + "/" + Filters.encode(id) + "/logs?" + query);
+    }
+
+    /**
+     * Opens {@code GET /events} with {@code query} (since, until, filters; may be empty): one JSON
+     * event a line, until {@code until} or, without it, until the caller closes the stream.
+     */
+    public StreamedResponse events(String query) {
+        return openStream(prefix + "/events" + (query.isEmpty() ? "" : "?" + query));
+    }
+
+    /** A GET answered as it arrives; an error answer becomes {@link ApiException}. */
+    private StreamedResponse openStream(String path) {
         StreamedResponse response;
         try {
             response = http.open("GET", path);
