@@ -300,6 +300,9 @@ public final class Agent implements AutoCloseable {
         }
         credentials = LiveCredentials.of(saved, new LiveRevocations(clock));
         if (saved.role() == NodeRole.MANAGER) {
+            // a peers file of an older orch held the gossip key in clear: rewritten without it (a
+            // manager reads the key from its store)
+            ClusterPeers.load(context.dataDir());
             RaftPort.checkFree(config);
             running(ManagerNode.resume(context, identity, credentials, config.forceNewCluster(), storeKey()), identity);
         } else {
@@ -446,7 +449,7 @@ public final class Agent implements AutoCloseable {
             // the worker comes back with the certificate and peers it has on disk, and no store key
             StoreKeyFile.delete(context.dataDir());
             credentials.replace(before);
-            ClusterPeers peersBefore = ClusterPeers.load(context.dataDir()).orElse(peers);
+            ClusterPeers peersBefore = ClusterPeers.load(context.dataDir()).map(p -> p.withGossipKey(peers.gossipKey())).orElse(peers);
             running(WorkerNode.start(context, identity, credentials, peersBefore, gossip), identity);
             throw new IOException("the manager part did not start (" + e.getMessage() + "); the node stays a worker", e);
         }
