@@ -301,8 +301,13 @@ public final class Agent implements AutoCloseable {
         credentials = LiveCredentials.of(saved, new LiveRevocations(clock));
         if (saved.role() == NodeRole.MANAGER) {
             // a peers file of an older orch held the gossip key in clear: rewritten without it (a
-            // manager reads the key from its store)
-            ClusterPeers.load(context.dataDir());
+            // manager reads the key from its store, and needs nothing else of that file to start)
+            try {
+                ClusterPeers.load(context.dataDir());
+            } catch (IOException | RuntimeException e) {
+                log.warn("{} could not be read to remove a gossip key an older orch kept there: {}", ClusterPeers.FILE,
+                        e.toString());
+            }
             RaftPort.checkFree(config);
             running(ManagerNode.resume(context, identity, credentials, config.forceNewCluster(), storeKey()), identity);
         } else {
