@@ -15,6 +15,7 @@ import io.orch.agent.pki.LiveRevocations;
 import io.orch.agent.pki.TlsSessionTickets;
 import io.orch.agent.pki.NodeCredentials;
 import io.orch.agent.renewal.CertificateRenewer;
+import io.orch.agent.seal.NodeKeyLock;
 import io.orch.agent.seal.StoreKeyFile;
 import io.orch.agent.seal.StoreKeyTransfer;
 import io.orch.agent.seal.UnlockKey;
@@ -186,7 +187,8 @@ public final class Agent implements AutoCloseable {
             }
         });
         runc.useOverlays(networking);
-        context = new NodeContext(config, dataDir, clock, metrics, runtimes, images, VERSION, networking, membership);
+        context = new NodeContext(config, dataDir, clock, metrics, runtimes, images, VERSION, networking, membership,
+                new NodeKeyLock(NodeCredentials.directoryIn(dataDir), unlock));
 
         if (existing.isPresent()) {
             resume(context, existing.get(), out);
@@ -216,15 +218,15 @@ public final class Agent implements AutoCloseable {
                 List.of(config.advertiseHost()));
         ManagerNode manager;
         try {
-            issued.save(NodeCredentials.directoryIn(context.dataDir()));
+            java.security.SecureRandom random = new java.security.SecureRandom();
+            // --autolock: the unlock key is made first, so the key files are encrypted from their first write
+            Optional<UnlockKey> autolock = config.autolock() ? Optional.of(UnlockKey.generate(random)) : Optional.empty();
+            context.nodeKey().save(issued, autolock);
             // the cluster's store key: every manager's log and snapshots are sealed with it
-            SealKey storeKey = SealKey.generate(new java.security.SecureRandom());
-            StoreKeyFile.saveClear(context.dataDir(), storeKey);
+            SealKey storeKey = SealKey.generate(random);
+            StoreKeyFile.save(context.dataDir(), storeKey, autolock);
             credentials = LiveCredentials.of(issued, new LiveRevocations(clock));
-            manager = ManagerNode.create(context, identity, credentials, ca, storeKey);
-            if (config.autolock()) {
-                manager.enableAutolock();
-            }
+            manager = ManagerNode.create(context, identity, credentials, ca, storeKey, autolock);
             // last, once the cluster exists: its presence is what makes the next start resume
             identity.save(context.dataDir());
         } catch (Exception | Error e) {
@@ -251,13 +253,15 @@ public final class Agent implements AutoCloseable {
         ClusterIdentity identity = new ClusterIdentity(joined.response().getClusterId(), joined.response().getNodeId());
         ClusterPeers peers = new ClusterPeers(joined.response().getGossipKey().toByteArray(),
                 joined.response().getManagersMap(), joined.response().getGossipSeedsList());
-        joined.credentials().save(NodeCredentials.directoryIn(context.dataDir()));
+        // an autolocked cluster's new manager writes its key files encrypted from the start
+        Optional<UnlockKey> autolock = autolockOf(joined);
+        context.nodeKey().save(joined.credentials(), autolock);
         peers.save(context.dataDir());
         identity.save(context.dataDir());
         credentials = LiveCredentials.of(joined.credentials(), new LiveRevocations(clock));
         if (joined.credentials().role() == NodeRole.MANAGER) {
             RaftPort.checkFree(config);
-            StoreKeyFile.saveClear(context.dataDir(), storeKey.get());
+            StoreKeyFile.save(context.dataDir(), storeKey.get(), autolock);
             running(ManagerNode.join(context, identity, credentials, joined.response().getRaftVotersMap(),
                     config.join().manager().toString(), storeKey.get()), identity);
             out.printf("This node joined a swarm as a manager (node %s).%n", identity.nodeId());
@@ -268,8 +272,17 @@ public final class Agent implements AutoCloseable {
         announceApi(config, out);
     }
 
+    /** The unlock key a manager's join or promotion answer carries while autolock is on; a worker gets none. */
+    private static Optional<UnlockKey> autolockOf(JoinClient.Joined answer) {
+        if (answer.credentials().role() != NodeRole.MANAGER || answer.response().getManagerUnlockKey().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(UnlockKey.ofBytes(answer.response().getManagerUnlockKey().toByteArray()));
+    }
+
     private void resume(NodeContext context, ClusterIdentity identity, PrintWriter out) throws Exception {
-        NodeCredentials saved = NodeCredentials.load(NodeCredentials.directoryIn(context.dataDir()))
+        // an autolocked manager's key is sealed: opened with the unlock key the operator gave
+        NodeCredentials saved = context.nodeKey().load()
                 .orElseThrow(() -> new IOException(context.dataDir() + " holds cluster " + identity.clusterId()
                         + " but no node certificate (" + NodeCredentials.directoryIn(context.dataDir())
                         + "); it was made by an older orch: start this node from an empty --data-dir"));
@@ -287,6 +300,14 @@ public final class Agent implements AutoCloseable {
         }
         credentials = LiveCredentials.of(saved, new LiveRevocations(clock));
         if (saved.role() == NodeRole.MANAGER) {
+            // a peers file of an older orch held the gossip key in clear: rewritten without it (a
+            // manager reads the key from its store, and needs nothing else of that file to start)
+            try {
+                ClusterPeers.load(context.dataDir());
+            } catch (IOException | RuntimeException e) {
+                log.warn("{} could not be read to remove a gossip key an older orch kept there: {}", ClusterPeers.FILE,
+                        e.toString());
+            }
             RaftPort.checkFree(config);
             running(ManagerNode.resume(context, identity, credentials, config.forceNewCluster(), storeKey()), identity);
         } else {
@@ -329,7 +350,7 @@ public final class Agent implements AutoCloseable {
         this.identity = id;
         started.onRoleWanted(this::roleWanted);
         if (renewer == null) {
-            trustFollower = new RootTrustFollower(this, () -> node, credentials, NodeCredentials.directoryIn(context.dataDir()),
+            trustFollower = new RootTrustFollower(this, () -> node, credentials, context.nodeKey(),
                     () -> {
                         CertificateRenewer r = renewer;
                         if (r != null) {
@@ -337,7 +358,7 @@ public final class Agent implements AutoCloseable {
                         }
                     });
             renewer = new CertificateRenewer(credentials,
-                    new NodeCertificateRenewal(this, () -> node, credentials, NodeCredentials.directoryIn(context.dataDir()), clock),
+                    new NodeCertificateRenewal(this, () -> node, credentials, context.nodeKey(), clock),
                     () -> {
                         RunningRole n = node;
                         return n != null ? n.clusterCertExpiry() : Optional.empty();
@@ -402,7 +423,7 @@ public final class Agent implements AutoCloseable {
         }
         if (role == NodeRole.WORKER) {
             StoreKeyFile.delete(context.dataDir()); // a worker holds no replica, so no key to one
-            renewed.credentials().save(NodeCredentials.directoryIn(context.dataDir()));
+            context.nodeKey().save(renewed.credentials(), Optional.empty()); // a worker's key is in clear (no unlock key)
             credentials.replace(renewed.credentials());
             peers.save(context.dataDir());
             running(WorkerNode.start(context, identity, credentials, peers, gossip), identity);
@@ -421,7 +442,7 @@ public final class Agent implements AutoCloseable {
             SealKey storeKey = StoreKeyTransfer.decode(renewed.response().getStoreKey()).orElseThrow(() -> new IOException(
                     "the manager sent no store key with this node's manager certificate: it runs an orch that keeps the "
                             + "store in clear; upgrade it first"));
-            StoreKeyFile.saveClear(context.dataDir(), storeKey);
+            StoreKeyFile.save(context.dataDir(), storeKey, autolockOf(renewed));
             // another manager: the list names this node too once it is promoted (with the
             // manager address it had if it was a manager before), and nothing answers there yet
             String through = renewed.response().getManagersMap().entrySet().stream()
@@ -433,12 +454,12 @@ public final class Agent implements AutoCloseable {
             // the worker comes back with the certificate and peers it has on disk, and no store key
             StoreKeyFile.delete(context.dataDir());
             credentials.replace(before);
-            ClusterPeers peersBefore = ClusterPeers.load(context.dataDir()).orElse(peers);
+            ClusterPeers peersBefore = ClusterPeers.load(context.dataDir()).map(p -> p.withGossipKey(peers.gossipKey())).orElse(peers);
             running(WorkerNode.start(context, identity, credentials, peersBefore, gossip), identity);
             throw new IOException("the manager part did not start (" + e.getMessage() + "); the node stays a worker", e);
         }
         // only now is the node a manager for a restart to resume
-        renewed.credentials().save(NodeCredentials.directoryIn(context.dataDir()));
+        context.nodeKey().save(renewed.credentials(), autolockOf(renewed));
         peers.save(context.dataDir());
         running(started, identity);
     }

@@ -20,11 +20,14 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * What a node that joined needs to find its cluster again after a restart, without a token:
- * the gossip key, the managers it knew and gossip seeds. Kept in DATA/peers.json, mode 0600
- * (the gossip key is a cluster secret), and refreshed as managers come and go.
+ * What a node that joined needs to find its cluster again after a restart, without a token: the
+ * managers it knew and gossip seeds, kept in DATA/peers.json (mode 0600) and refreshed as managers
+ * come and go; and, in memory only, the cluster's gossip key. The key is never written: a manager
+ * reads it from its replica of the store (sealed at rest), a worker hears it from a manager over its
+ * dispatcher session at each start (docs/security.md). A file an older orch wrote with the key in
+ * clear is read once and rewritten without it ({@link #load}).
  *
- * @param gossipKey AES key of the cluster's gossip (never logged: see {@link #toString()})
+ * @param gossipKey AES key of the cluster's gossip, empty when not known yet (never logged, never saved)
  * @param managers  manager node id to RPC (listen) address
  * @param gossipSeeds gossip addresses to join through
  */
@@ -37,6 +40,11 @@ public record ClusterPeers(byte[] gossipKey, Map<String, String> managers, List<
         gossipSeeds = List.copyOf(gossipSeeds);
     }
 
+    /**
+     * The saved peers, without a gossip key; or, from a file an older orch wrote with the key in
+     * clear, with it (for this run only), after rewriting the file without it: the old file's bytes
+     * are overwritten with zeros and synced first, then it is replaced.
+     */
     public static Optional<ClusterPeers> load(Path dataDir) throws IOException {
         Path file = dataDir.resolve(FILE);
         if (!Files.exists(file)) {
@@ -47,12 +55,25 @@ public record ClusterPeers(byte[] gossipKey, Map<String, String> managers, List<
         json.path("Managers").fields().forEachRemaining(e -> managers.put(e.getKey(), e.getValue().asText()));
         List<String> seeds = new ArrayList<>();
         json.path("GossipSeeds").forEach(s -> seeds.add(s.asText()));
-        return Optional.of(new ClusterPeers(Base64.getDecoder().decode(json.path("GossipKey").asText("")), managers, seeds));
+        ClusterPeers peers = new ClusterPeers(Base64.getDecoder().decode(json.path("GossipKey").asText("")), managers, seeds);
+        if (json.has("GossipKey")) {
+            overwriteWithZeros(file);
+            peers.save(dataDir);
+        }
+        return Optional.of(peers);
     }
 
+    /** Where the file system writes in place (most do, short of copy-on-write ones), the clear key's blocks are zeroed. */
+    private static void overwriteWithZeros(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.allocate((int) Math.min(ch.size(), 1 << 20)), 0);
+            ch.force(true);
+        }
+    }
+
+    /** Writes the managers and gossip seeds; never the gossip key. */
     public void save(Path dataDir) throws IOException {
         ObjectNode json = DockerJson.MAPPER.createObjectNode();
-        json.put("GossipKey", Base64.getEncoder().encodeToString(gossipKey));
         ObjectNode m = json.putObject("Managers");
         managers.forEach(m::put);
         var seeds = json.putArray("GossipSeeds");
@@ -65,7 +86,7 @@ public record ClusterPeers(byte[] gossipKey, Map<String, String> managers, List<
             ch.force(true);
         }
         try {
-            Files.move(tmp, dataDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, dataDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, dataDir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING);
         }
@@ -73,6 +94,15 @@ public record ClusterPeers(byte[] gossipKey, Map<String, String> managers, List<
 
     public ClusterPeers withManagers(Map<String, String> newManagers) {
         return new ClusterPeers(gossipKey, newManagers, gossipSeeds);
+    }
+
+    /** The same peers with the gossip key a manager told (in memory only). */
+    public ClusterPeers withGossipKey(byte[] key) {
+        return new ClusterPeers(key, managers, gossipSeeds);
+    }
+
+    public boolean hasGossipKey() {
+        return gossipKey.length > 0;
     }
 
     @Override

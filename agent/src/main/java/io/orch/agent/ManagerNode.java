@@ -150,11 +150,17 @@ public final class ManagerNode implements RunningRole {
 
     /** The first manager of a new cluster: a single-voter group, and the cluster object with this CA. */
     static ManagerNode create(NodeContext context, ClusterIdentity identity, LiveCredentials credentials, RootCa ca,
-                              SealKey storeKey) throws Exception {
+                              SealKey storeKey, Optional<io.orch.agent.seal.UnlockKey> autolock) throws Exception {
         ManagerNode m = new ManagerNode(context, identity, credentials, storeKey);
         try {
             m.startStore(m.singleVoter());
             ClusterBootstrap.ensureCluster(m.store, identity.clusterId(), ca, context.config().addressPools());
+            if (autolock.isPresent()) {
+                // before the services (its StoreKeyGuard among them): the key files were written
+                // encrypted under this key, and the guard must find the cluster saying so
+                m.store.updateAndWait(tx -> tx.read().cluster().ifPresent(c ->
+                        tx.update(io.orch.agent.seal.AutolockPolicy.applied(c, autolock.get()))));
+            }
             m.startServices();
             return m;
         } catch (Exception | Error e) {
@@ -324,7 +330,7 @@ public final class ManagerNode implements RunningRole {
         trustRootsWatch = driver(new TrustRootsWatch(store, roots -> trustRoots.accept(roots)));
         trustRootsWatch.start();
         // every manager keeps its key file as autolock says (wrapped under the unlock key, or clear)
-        storeKeyGuard = driver(new io.orch.agent.seal.StoreKeyGuard(store, context.dataDir(), storeKey));
+        storeKeyGuard = driver(new io.orch.agent.seal.StoreKeyGuard(store, context.dataDir(), storeKey, context.nodeKey()));
         storeKeyGuard.start();
         imageWatch = new ImageInventoryWatch(context.images(), this::registerInBackground);
     }
@@ -474,11 +480,6 @@ public final class ManagerNode implements RunningRole {
     }
 
     /** `orch init --autolock`: turns autolock on in the new cluster, which makes its unlock key. */
-    void enableAutolock() throws io.orch.raft.store.StoreException {
-        store.updateAndWait(tx -> tx.read().cluster().ifPresent(c ->
-                tx.update(io.orch.agent.seal.AutolockPolicy.applied(c, true, false, new java.security.SecureRandom()))));
-    }
-
     void announceNewCluster(PrintWriter out) {
         out.printf("Swarm initialized: current node (%s) is now a manager.%n", identity.nodeId());
         String token = store.read(r -> r.cluster().map(cl -> cl.getJoinTokens().getWorker()).orElse(""));

@@ -5,11 +5,11 @@ import io.orch.agent.pki.ExpiredCertificateProof;
 import io.orch.agent.pki.LiveCredentials;
 import io.orch.agent.pki.NodeCredentials;
 import io.orch.agent.renewal.CertificateRenewer;
+import io.orch.agent.seal.NodeKeyLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -32,14 +32,14 @@ final class NodeCertificateRenewal implements CertificateRenewer.Renewal {
     private final Object agentLock;
     private final Supplier<RunningRole> role;
     private final LiveCredentials live;
-    private final Path certificateDir;
+    private final NodeKeyLock savedCredentials;
     private final Clock clock;
 
-    NodeCertificateRenewal(Object agentLock, Supplier<RunningRole> role, LiveCredentials live, Path certificateDir, Clock clock) {
+    NodeCertificateRenewal(Object agentLock, Supplier<RunningRole> role, LiveCredentials live, NodeKeyLock savedCredentials, Clock clock) {
         this.agentLock = agentLock;
         this.role = role;
         this.live = live;
-        this.certificateDir = certificateDir;
+        this.savedCredentials = savedCredentials;
         this.clock = clock;
     }
 
@@ -61,7 +61,7 @@ final class NodeCertificateRenewal implements CertificateRenewer.Renewal {
                 throw new IOException("the cluster now wants this node to be a " + renewed.role().name().toLowerCase(Locale.ROOT)
                         + "; its role change renews the certificate");
             }
-            renewed.save(certificateDir);
+            savedCredentials.save(renewed); // sealed on an autolocked manager
             live.replace(renewed);
             running.credentialsRenewed();
             return renewed;

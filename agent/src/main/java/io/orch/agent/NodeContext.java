@@ -8,6 +8,7 @@ import io.orch.agent.pki.LiveCredentials;
 import io.orch.agent.api.SwarmMembership;
 import io.orch.agent.manager.NodeRegistrar;
 import io.orch.agent.metrics.AgentMetrics;
+import io.orch.agent.seal.NodeKeyLock;
 import io.orch.api.proto.NodeDescription;
 import io.orch.runtime.RuntimeRegistry;
 import io.orch.runtime.image.ImageStore;
@@ -24,9 +25,12 @@ import java.time.Clock;
  * What every part of a running node shares: its flags, data directory, clock, metrics and runtimes.
  *
  * @param membership what the node's API calls to make it leave its swarm
+ * @param nodeKey    where the node's credentials are saved, and under which unlock key its private key is
+ *                   sealed (an autolocked manager): every writer of {@code node.key} goes through it
  */
 record NodeContext(AgentConfig config, Path dataDir, Clock clock, AgentMetrics metrics, RuntimeRegistry runtimes,
-                   ImageStore images, String version, NodeNetworking networking, SwarmMembership membership) {
+                   ImageStore images, String version, NodeNetworking networking, SwarmMembership membership,
+                   NodeKeyLock nodeKey) {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeContext.class);
 
     /**

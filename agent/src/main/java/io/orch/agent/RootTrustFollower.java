@@ -3,12 +3,12 @@ package io.orch.agent;
 import io.orch.agent.pki.LiveCredentials;
 import io.orch.agent.pki.NodeCredentials;
 import io.orch.agent.pki.NodeTrust;
+import io.orch.agent.seal.NodeKeyLock;
 import io.orch.api.concurrent.DaemonThreads;
 import io.orch.api.proto.TrustRoots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,18 +27,18 @@ final class RootTrustFollower implements AutoCloseable {
     private final Object agentLock;
     private final Supplier<RunningRole> role;
     private final LiveCredentials live;
-    private final Path certificateDir;
+    private final NodeKeyLock savedCredentials;
     private final Runnable wakeRenewer;
     private final AtomicReference<TrustRoots> pending = new AtomicReference<>();
     private final ExecutorService thread = Executors.newSingleThreadExecutor(DaemonThreads.factory("orch-trust-roots"));
     private volatile TrustRoots latest;
     private String lastFailure;
 
-    RootTrustFollower(Object agentLock, Supplier<RunningRole> role, LiveCredentials live, Path certificateDir, Runnable wakeRenewer) {
+    RootTrustFollower(Object agentLock, Supplier<RunningRole> role, LiveCredentials live, NodeKeyLock savedCredentials, Runnable wakeRenewer) {
         this.agentLock = agentLock;
         this.role = role;
         this.live = live;
-        this.certificateDir = certificateDir;
+        this.savedCredentials = savedCredentials;
         this.wakeRenewer = wakeRenewer;
     }
 
@@ -71,7 +71,7 @@ final class RootTrustFollower implements AutoCloseable {
                 NodeCredentials held = live.current();
                 NodeCredentials next = NodeTrust.retrusted(held, roots).orElse(null);
                 if (next != null) {
-                    next.save(certificateDir);
+                    savedCredentials.save(next); // sealed on an autolocked manager
                     live.replace(next);
                     log.info("this node now trusts {} root CA(s){}", next.trustedRoots().size(),
                             next.trustedRoots().size() > 1 ? " (a root CA rotation is under way)" : "");

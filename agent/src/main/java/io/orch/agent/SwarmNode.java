@@ -4,7 +4,9 @@ import io.orch.agent.api.ApiException;
 import io.orch.agent.api.ApiServer;
 import io.orch.agent.api.InactiveNodeApi;
 import io.orch.agent.api.LockedNodeApi;
+import io.orch.agent.pki.NodeCredentials;
 import io.orch.agent.seal.KeyWrap;
+import io.orch.agent.seal.NodeKeyLock;
 import io.orch.agent.seal.StoreKeyFile;
 import io.orch.agent.seal.UnlockKey;
 import io.orch.agent.api.SwarmInitRequest;
@@ -76,7 +78,7 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
             } else {
                 AgentConfig resumed = SwarmState.present(flags.dataDir())
                         ? SwarmAddresses.load(flags.dataDir()).map(a -> a.appliedTo(flags)).orElse(flags) : flags;
-                if (SwarmState.present(flags.dataDir()) && StoreKeyFile.locked(flags.dataDir())) {
+                if (SwarmState.present(flags.dataDir()) && locked(flags.dataDir())) {
                     node.startLocked(resumed); // autolock: nothing starts until the unlock key is given
                 } else {
                     node.agent = Agent.start(resumed, out, node);
@@ -84,6 +86,15 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
             }
         }
         return node;
+    }
+
+    /**
+     * Whether this manager starts locked: its store key file or its node key is encrypted
+     * (autolock). Either suffices, so a crash between their two writes never starts a manager
+     * that would need a key it has no way to open.
+     */
+    static boolean locked(Path dataDir) throws IOException {
+        return StoreKeyFile.locked(dataDir) || NodeKeyLock.sealed(NodeCredentials.directoryIn(dataDir));
     }
 
     private void startInactive() throws Exception {
@@ -114,7 +125,7 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
         lockedApi = new ApiServer(LockedNodeApi.handler(flags.hostname(), nodeId, inactiveMetrics.registry(), Agent.VERSION,
                 this::unlock), spool);
         try {
-            listen(lockedApi);
+            listen(lockedApi, "this manager is unlocked");
         } catch (Exception e) {
             lockedApi.close();
             lockedApi = null;
@@ -144,12 +155,20 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
         } catch (StoreKeyFile.Locked | IOException e) {
             throw ApiException.unavailable("the store key file cannot be read: " + e.getMessage());
         }
+        try {
+            // the node key too (sealed under the same key): a key that opens one opens both, unless
+            // a rotation was cut short between the two writes (see docs/security.md)
+            new NodeKeyLock(NodeCredentials.directoryIn(flags.dataDir()), Optional.of(key)).load();
+        } catch (IOException e) {
+            log.warn("unlock refused: {}", e.getMessage());
+            throw ApiException.badRequest(LockedNodeApi.WRONG_KEY);
+        }
         lockedApi.stopListening();
         try {
             agent = Agent.start(lockedConfig, out, this, Optional.of(key));
         } catch (Exception e) {
             try {
-                listen(lockedApi);
+                listen(lockedApi, "this manager is unlocked");
             } catch (Exception again) {
                 log.error("the API could not listen again after a failed unlock: {}", again.toString());
             }
@@ -168,12 +187,20 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
      * the node is in a swarm, and says so, rather than opening without the TLS it was given.
      */
     private void listen(ApiServer api) throws Exception {
+        listen(api, "this node is in a swarm");
+    }
+
+    /**
+     * @param until when the TLS address opens (a locked manager's waits for its unlock: its node
+     *              key is encrypted, and it never needs it in clear before)
+     */
+    private void listen(ApiServer api, String until) throws Exception {
         if (flags.apiSocket() != null) {
             api.startUnix(flags.apiSocket());
         }
         if (flags.apiAddr() != null) {
             if (flags.apiTls() != null && flags.apiTls().needsClusterCredentials()) {
-                String line = "The TLS API on " + flags.apiAddr() + " opens once this node is in a swarm (--tlsverify"
+                String line = "The TLS API on " + flags.apiAddr() + " opens once " + until + " (--tlsverify"
                         + (flags.apiTls().servesNodeCertificate() ? " serves the node's certificate" : " trusts the cluster's CA")
                         + "); until then use the unix socket.";
                 log.warn(line);

@@ -37,7 +37,8 @@ final class SwarmRequestConfigs {
             throw ApiException.badRequest("DefaultAddrPool/SubnetSize/DataPathPort: " + e.getMessage());
         }
         return new AgentConfig(flags.dataDir(), listen, flags.gossipAddr(), flags.apiSocket(), flags.apiAddr(),
-                flags.runtime(), flags.hostname(), advertise, null, false, pools).withNodeSettingsOf(flags);
+                flags.runtime(), flags.hostname(), advertise, null, false, pools).withNodeSettingsOf(flags)
+                .withAutolock(r.autolock());
     }
 
     /** The configuration for joining through {@code remote}, one of the request's RemoteAddrs. */

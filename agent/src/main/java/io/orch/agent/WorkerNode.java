@@ -36,6 +36,10 @@ import java.util.TreeMap;
  * A worker-only node: no copy of the cluster state. Its work comes through one dispatcher session
  * to a manager (found through gossip, or remembered from the last run); while no manager is
  * reachable it keeps its tasks running and restarts failed ones itself.
+ *
+ * <p>A worker keeps no gossip key on disk: after a join or a demotion it has the key from the
+ * answer; after a restart it starts gossip once a manager's dispatcher session tells it the key
+ * (at once when a remembered manager answers; else whenever one comes back).
  */
 final class WorkerNode implements RunningRole {
     private static final Logger log = LoggerFactory.getLogger(WorkerNode.class);
@@ -44,6 +48,9 @@ final class WorkerNode implements RunningRole {
     private final ClusterIdentity identity;
     private volatile ClusterPeers peers;
     private final HandOverParts parts = new HandOverParts();
+    /** Guards starting gossip late (the key heard from a session) against close(). */
+    private final Object gossipLock = new Object();
+    private boolean closed;
     private volatile DispatcherClient dispatcher;
     private RpcServer rpc;
     private ImageInventoryWatch imageWatch;
@@ -107,8 +114,13 @@ final class WorkerNode implements RunningRole {
     private void startAll() throws Exception {
         AgentConfig c = context.config();
         Gossip adopted = parts.gossip.get();
-        parts.gossip.set(adopted != null ? adopted.asWorker(peers, this::managersChanged)
-                : Gossip.forWorker(context, identity, peers, this::managersChanged));
+        if (adopted != null) {
+            parts.gossip.set(adopted.asWorker(peers, this::managersChanged));
+        } else if (peers.hasGossipKey()) {
+            parts.gossip.set(Gossip.forWorker(context, identity, peers, this::managersChanged));
+        } else {
+            log.info("gossip starts once a manager tells this worker the cluster's gossip key (it is not kept on disk)");
+        }
         // the list last received, enforced before the first session brings the current one
         RevocationFile revocationFile = RevocationFile.under(context.dataDir());
         revocationFile.load().ifPresent(kept -> credentials.revocations().replace(RevocationList.of(kept.getRevokedList())));
@@ -144,6 +156,11 @@ final class WorkerNode implements RunningRole {
                 lastTrustRoots = roots;
                 trustRoots.accept(roots);
             }
+
+            @Override
+            public void gossipKey(byte[] key) {
+                startGossip(key);
+            }
         });
         DispatchedWorkerView view = new DispatchedWorkerView(dispatcher, context.dataDir()); // resumes from the kept set
         Worker worker = new Worker(view, dispatcher, identity.nodeId(), context.runtimes(), context.dataDir(), context.clock(),
@@ -175,6 +192,17 @@ final class WorkerNode implements RunningRole {
         context.listen(api, credentials);
     }
 
+    /** A restarted worker's gossip, with the key its first dispatcher session told (once: the key does not change). */
+    private void startGossip(byte[] key) {
+        synchronized (gossipLock) {
+            if (closed || parts.gossip.get() != null || key.length == 0) {
+                return;
+            }
+            parts.gossip.set(Gossip.forWorker(context, identity, peers.withGossipKey(key), this::managersChanged));
+            log.info("gossip started with the key the manager sent");
+        }
+    }
+
     private WorkerHello hello() {
         return WorkerHello.newBuilder()
                 .setDescription(context.description().toBuilder().setTlsInfo(NodeTlsInfo.of(credentials.current())))
@@ -185,7 +213,8 @@ final class WorkerNode implements RunningRole {
 
     /** Managers gossip says are alive first, then the ones remembered from earlier runs. */
     List<String> managerAddresses() {
-        Set<String> out = new LinkedHashSet<>(parts.gossip.get().managerAddresses().values());
+        Gossip gossip = parts.gossip.get();
+        Set<String> out = new LinkedHashSet<>(gossip != null ? gossip.managerAddresses().values() : List.of());
         out.addAll(peers.managers().values());
         return new ArrayList<>(out);
     }
@@ -251,6 +280,9 @@ final class WorkerNode implements RunningRole {
         Agent.closeQuietly(rpc);
         Agent.closeQuietly(parts.worker());
         Agent.closeQuietly(dispatcher);
-        Agent.closeQuietly(parts.gossip.get());
+        synchronized (gossipLock) {
+            closed = true;
+            Agent.closeQuietly(parts.gossip.get());
+        }
     }
 }

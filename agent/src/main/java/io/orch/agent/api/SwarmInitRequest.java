@@ -56,6 +56,11 @@ public record SwarmInitRequest(String listenAddr, String advertiseAddr, String d
                 f.integer("SubnetSize", 1, 29), f.flag("ForceNewCluster"), spec);
     }
 
+    /** `docker swarm init --autolock`: the first manager writes its key files encrypted from the start. */
+    public boolean autolock() {
+        return spec != null && spec.getEncryptionConfig().getAutoLockManagers();
+    }
+
     /**
      * The new swarm's Cluster object with the settings this request asked for: as Docker's init, a
      * zero value keeps orch's default (protobuf's merge copies only the fields that are set).

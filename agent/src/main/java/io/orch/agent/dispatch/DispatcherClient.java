@@ -82,6 +82,10 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
         /** The root CAs to trust now and the one whose key must sign this node's certificate (a root rotation). */
         default void trustRoots(io.orch.api.proto.TrustRoots roots) {
         }
+
+        /** The cluster's gossip key (when the session opens): a worker holds it in memory only. Never logged. */
+        default void gossipKey(byte[] key) {
+        }
     }
 
     private final Supplier<List<String>> managers;
@@ -321,6 +325,7 @@ public final class DispatcherClient implements StatusSink, AutoCloseable {
             case REVOCATIONS -> listeners.forEach(l -> l.revocations(m.getRevocations()));
             case STATUS_ACK -> acked(a, m.getStatusAck());
             case TRUST_ROOTS -> listeners.forEach(l -> l.trustRoots(m.getTrustRoots()));
+            case GOSSIP_KEY -> listeners.forEach(l -> l.gossipKey(m.getGossipKey().toByteArray()));
             case HEARTBEAT -> {
                 learnedManagers = List.copyOf(m.getHeartbeat().getManagersList());
                 listeners.forEach(l -> l.heartbeat(m.getHeartbeat()));

@@ -73,6 +73,7 @@ final class ManagerSession {
     private long lastEvent;
     private long lastHeartbeat;
     private TrustRoots lastTrustSent;
+    private com.google.protobuf.ByteString lastGossipKeySent;
 
     private final Ticker ticker;
     private volatile long lastHeard;
@@ -262,6 +263,7 @@ final class ManagerSession {
             sendAssignmentsIfDue(now);
             sendHeartbeatIfDue(now);
             sendTrustRootsIfChanged();
+            sendGossipKeyIfChanged();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -335,6 +337,23 @@ final class ManagerSession {
         }
         lastTrustSent = roots.get();
         send(ManagerMessage.newBuilder().setTrustRoots(roots.get()).build());
+    }
+
+    /**
+     * The cluster's gossip key, when the session opens (and were it ever to change): a worker keeps
+     * it in memory only, so this is how a restarted worker gets it back (docs/security.md).
+     */
+    private synchronized void sendGossipKeyIfChanged() {
+        if (ended) {
+            return;
+        }
+        com.google.protobuf.ByteString key = store.read(r -> r.cluster()).map(Cluster::getGossipKey)
+                .orElse(com.google.protobuf.ByteString.EMPTY);
+        if (key.isEmpty() || key.equals(lastGossipKeySent)) {
+            return;
+        }
+        lastGossipKeySent = key;
+        send(ManagerMessage.newBuilder().setGossipKey(key).build());
     }
 
     private synchronized void send(ManagerMessage m) {

@@ -1,5 +1,7 @@
 package io.orch.agent.join;
 
+import com.google.protobuf.ByteString;
+
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -11,6 +13,7 @@ import io.orch.agent.pki.NodeRole;
 import io.orch.agent.pki.PeerIdentity;
 import io.orch.agent.pki.RootCa;
 import io.orch.agent.rpc.RpcServer;
+import io.orch.agent.seal.AutolockPolicy;
 import io.orch.agent.seal.StoreKeyTransfer;
 import io.orch.raft.seal.SealKey;
 import io.orch.api.proto.AddVoterRequest;
@@ -138,6 +141,8 @@ public final class JoinService extends NodeJoinGrpc.NodeJoinImplBase {
                 .addAllGossipSeeds(gossipSeeds(nodeId));
         if (role == NodeRole.MANAGER) {
             answer.setStoreKey(StoreKeyTransfer.encode(storeKey));
+            // it gets the unlock key from its replica anyway: sent now, its key files are never in clear
+            AutolockPolicy.unlockKey(cluster).ifPresent(k -> answer.setManagerUnlockKey(ByteString.copyFrom(k.bytes())));
         }
         return answer.build();
     }

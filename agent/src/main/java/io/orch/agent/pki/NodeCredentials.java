@@ -30,13 +30,14 @@ import java.util.Optional;
  * O = cluster id), the intermediate it is sent with during a root CA rotation (the new root
  * cross-signed by the old one), and the root CAs it trusts: the cluster's root, and during a
  * rotation both the old and the new. Saved as PEM files under DATA/certificates ({@code node.key}
- * 0600, {@code node.crt}: the certificate and its intermediate, {@code ca.crt}: the trusted roots).
+ * 0600, sealed under the unlock key on an autolocked manager ({@link NodeKeyCodec}), {@code node.crt}:
+ * the certificate and its intermediate, {@code ca.crt}: the trusted roots).
  * Builds the javax.net.ssl managers and the gRPC TLS contexts. The key is never in
  * {@link #toString()} or in an exception message.
  */
 public final class NodeCredentials {
     public static final String DIRECTORY = "certificates";
-    static final String KEY_FILE = "node.key";
+    public static final String KEY_FILE = "node.key";
     static final String CERT_FILE = "node.crt";
     static final String CA_FILE = "ca.crt";
     /** Suffix of the files a save writes before it moves them over the old ones. */
@@ -126,8 +127,17 @@ public final class NodeCredentials {
      * created 0600 before any byte of it is written.
      */
     public void save(Path dir) throws IOException {
+        save(dir, NodeKeyCodec.CLEAR);
+    }
+
+    /**
+     * The same, with the key written as {@code keyCodec} encodes it (sealed on an autolocked
+     * manager): the file's final form is the only one ever written, so no clear copy of a sealed
+     * key is left on disk, not even in a temporary file.
+     */
+    public void save(Path dir, NodeKeyCodec keyCodec) throws IOException {
         Files.createDirectories(dir);
-        Path keyNext = write(dir, KEY_FILE + NEXT, Pem.privateKey(key), true);
+        Path keyNext = write(dir, KEY_FILE + NEXT, keyCodec.encode(Pem.privateKey(key)), true);
         Path certNext = write(dir, CERT_FILE + NEXT, chainPem(), false);
         move(write(dir, CA_FILE + NEXT, trustedRootsPem(), false), dir.resolve(CA_FILE));
         move(keyNext, dir.resolve(KEY_FILE));
@@ -189,6 +199,15 @@ public final class NodeCredentials {
      * @throws IOException naming the file if only some are there or one is damaged
      */
     public static Optional<NodeCredentials> load(Path dir) throws IOException {
+        return load(dir, NodeKeyCodec.CLEAR);
+    }
+
+    /**
+     * The same, with the key read through {@code keyCodec} (an autolocked manager's is sealed).
+     *
+     * @throws IOException naming the key file when {@code keyCodec} cannot open it
+     */
+    public static Optional<NodeCredentials> load(Path dir, NodeKeyCodec keyCodec) throws IOException {
         Path keyFile = dir.resolve(KEY_FILE);
         Path certFile = dir.resolve(CERT_FILE);
         Path caFile = dir.resolve(CA_FILE);
@@ -206,7 +225,9 @@ public final class NodeCredentials {
         }
         PrivateKey key;
         try {
-            key = Pem.parsePrivateKey(Files.readString(keyFile, StandardCharsets.US_ASCII), "node key");
+            key = Pem.parsePrivateKey(keyCodec.decode(Files.readString(keyFile, StandardCharsets.US_ASCII)), "node key");
+        } catch (NodeKeyCodec.Unreadable e) {
+            throw new IOException(keyFile + ": " + e.getMessage());
         } catch (IllegalArgumentException | IOException e) {
             throw new IOException(keyFile + " is damaged: " + (e instanceof IllegalArgumentException ? e.getMessage() : "unreadable"));
         }

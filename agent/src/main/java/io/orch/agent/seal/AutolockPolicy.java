@@ -30,6 +30,16 @@ public final class AutolockPolicy {
     }
 
     /**
+     * {@code cluster} with autolock on under {@code key}: a new cluster whose first manager wrote
+     * its key files encrypted under that key from the start (`orch init --autolock`).
+     */
+    public static Cluster applied(Cluster cluster, UnlockKey key) {
+        Cluster.Builder next = cluster.toBuilder().setManagerUnlockKey(ByteString.copyFrom(key.bytes()));
+        next.getSpecBuilder().setEncryptionConfig(EncryptionConfig.newBuilder().setAutoLockManagers(true));
+        return next.build();
+    }
+
+    /**
      * {@code cluster} with autolock {@code wanted}, and a new unlock key when it is turned on or
      * {@code rotate} asks for one.
      *

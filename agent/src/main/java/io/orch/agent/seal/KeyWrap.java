@@ -14,6 +14,8 @@ import java.util.Arrays;
  * The store key encrypted under autolock: the key-encryption key is HMAC-SHA256 of a fixed label
  * keyed with the unlock key (a derivation, so the unlock key's bytes are never an AES key
  * themselves), and the store key is sealed under it with the store's own AES-256-GCM format.
+ * A manager's node TLS key is sealed under the same KEK ({@link NodeKeySeal}), so one unlock key
+ * opens both and a rotation re-encrypts both.
  */
 public final class KeyWrap {
     private static final byte[] LABEL = "orch store key wrap v1".getBytes(StandardCharsets.US_ASCII);
@@ -43,6 +45,20 @@ public final class KeyWrap {
     public static SealKey unwrap(int storeKeyId, byte[] wrapped, UnlockKey unlock) throws InvalidUnlockKey {
         try {
             return new SealKey(storeKeyId, seal(unlock).unseal(wrapped));
+        } catch (PayloadSeal.UnsealException | IllegalArgumentException e) {
+            throw new InvalidUnlockKey();
+        }
+    }
+
+    /** Any secret of this manager's sealed under the unlock key's KEK (a random nonce each time). */
+    static byte[] sealUnder(UnlockKey unlock, byte[] clear) {
+        return seal(unlock).seal(clear);
+    }
+
+    /** @throws InvalidUnlockKey when {@code unlock} is not the key {@code sealed} was sealed under (or it was changed) */
+    static byte[] openUnder(UnlockKey unlock, byte[] sealed) throws InvalidUnlockKey {
+        try {
+            return seal(unlock).unseal(sealed);
         } catch (PayloadSeal.UnsealException | IllegalArgumentException e) {
             throw new InvalidUnlockKey();
         }

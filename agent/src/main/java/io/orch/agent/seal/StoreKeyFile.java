@@ -71,6 +71,19 @@ public final class StoreKeyFile {
         write(dataDir, keyId, "wrapped", wrapped);
     }
 
+    /**
+     * Writes {@code key} in its final form at once: wrapped under {@code unlock} when autolock is on
+     * (a manager that joins, or is promoted in, an autolocked cluster), else in clear. No clear
+     * intermediate is written, not even a temporary file.
+     */
+    public static void save(Path dataDir, SealKey key, java.util.Optional<UnlockKey> unlock) throws IOException {
+        if (unlock.isPresent()) {
+            saveWrapped(dataDir, key.id(), KeyWrap.wrap(key, unlock.get()));
+        } else {
+            saveClear(dataDir, key);
+        }
+    }
+
     /** @throws IOException naming the file when it is missing or not a store key file */
     public static Contents read(Path dataDir) throws IOException {
         Path file = path(dataDir);

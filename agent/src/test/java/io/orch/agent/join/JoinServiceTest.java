@@ -225,6 +225,29 @@ class JoinServiceTest {
     }
 
     @Test
+    void underAutolockManagersGetTheUnlockKeyAtJoinAndPromotionAndWorkersNever() throws Exception {
+        JoinClient.Joined before = join(cluster.getJoinTokens().getManager());
+        assertTrue(before.response().getManagerUnlockKey().isEmpty(), "no autolock: no unlock key");
+        store.updateAndWait(tx -> tx.update(io.orch.agent.seal.AutolockPolicy.applied(tx.read().cluster().orElseThrow(), true,
+                false, new java.security.SecureRandom())));
+        Cluster locked = store.read(r -> r.cluster()).orElseThrow();
+
+        JoinClient.Joined manager = join(locked.getJoinTokens().getManager());
+        assertEquals(locked.getManagerUnlockKey(), manager.response().getManagerUnlockKey(), "a new manager writes its keys encrypted at once");
+        JoinClient.Joined worker = join(locked.getJoinTokens().getWorker());
+        assertTrue(worker.response().getManagerUnlockKey().isEmpty(), "a worker never gets the unlock key");
+        assertTrue(JoinClient.renew(worker.credentials(), List.of(MANAGER)).response().getManagerUnlockKey().isEmpty(),
+                "nor in its renewal");
+        String id = worker.credentials().nodeId();
+        store.updateAndWait(tx -> {
+            Node n = tx.read().node(id).orElseThrow();
+            tx.update(n.toBuilder().setSpec(n.getSpec().toBuilder().setRole(NodeSpec.Role.MANAGER)).build());
+        });
+        assertEquals(locked.getManagerUnlockKey(),
+                JoinClient.renew(worker.credentials(), List.of(MANAGER)).response().getManagerUnlockKey(), "a promoted worker gets it");
+    }
+
+    @Test
     void joinedAndRenewedCertificatesLastTheClustersCurrentNodeCertExpiry() throws Exception {
         JoinClient.Joined before = join(cluster.getJoinTokens().getWorker());
         assertEquals(Duration.ofDays(90), before.credentials().lifetime().length(), "the default");

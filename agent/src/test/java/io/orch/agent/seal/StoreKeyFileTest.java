@@ -74,4 +74,23 @@ class StoreKeyFileTest {
                 () -> StoreKeyTransfer.decode(com.google.protobuf.ByteString.copyFrom(new byte[35])));
         assertTrue(e.getMessage().startsWith("store_key:"), e.getMessage());
     }
+
+    @Test
+    void underAutolockTheFirstAndOnlyFormWrittenIsTheWrappedOne() throws Exception {
+        UnlockKey unlock = UnlockKey.generate(new SecureRandom());
+        String clear = Base64.getEncoder().encodeToString(key.bytes());
+        // store.key a non-empty directory: the rename fails, and the staged file is what a crash would leave
+        Files.createDirectories(StoreKeyFile.path(dataDir).resolve("blocker"));
+        assertThrows(IOException.class, () -> StoreKeyFile.save(dataDir, key, java.util.Optional.of(unlock)));
+        String staged = Files.readString(StoreKeyFile.path(dataDir).resolveSibling("store.key.tmp"), StandardCharsets.US_ASCII);
+        assertTrue(staged.contains("wrapped: "), "staged wrapped");
+        assertFalse(staged.contains(clear), "never the key in clear, not even staged");
+
+        Files.delete(StoreKeyFile.path(dataDir).resolve("blocker"));
+        Files.delete(StoreKeyFile.path(dataDir));
+        StoreKeyFile.save(dataDir, key, java.util.Optional.of(unlock));
+        assertTrue(StoreKeyFile.locked(dataDir));
+        assertEquals(key, StoreKeyFile.load(dataDir, java.util.Optional.of(unlock)));
+        assertFalse(Files.readString(StoreKeyFile.path(dataDir)).contains(clear));
+    }
 }

@@ -1,7 +1,11 @@
 package io.orch.packaging.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orch.agent.pki.NodeCredentials;
+import io.orch.agent.seal.NodeKeyLock;
+import io.orch.agent.seal.NodeKeySeal;
 import io.orch.agent.seal.StoreKeyFile;
+import io.orch.agent.seal.UnlockKey;
 import io.orch.api.proto.Cluster;
 import io.orch.api.proto.StoreSnapshot;
 import io.orch.packaging.cluster.ClusterFixture.Role;
@@ -39,7 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * /proc/PID/cmdline and environ of the agents and the tasks are searched for the marker and for
  * the body of the cluster's CA private key. The one place the secret is meant to be, the task's
  * secrets tmpfs, is read to prove delivery, and left out of the search. A snapshot opened with a
- * manager's store key holds both values: the search would have found them in clear.
+ * manager's store key holds both values: the search would have found them in clear. The gossip key
+ * is searched for too, on every node. A second test does the same under autolock for the managers'
+ * node TLS keys.
  */
 class SealedAtRestIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -108,6 +114,8 @@ class SealedAtRestIT {
         // 48 characters of the PEM's first line: the key in any PEM or base64 form holds them; and the DER itself
         needles.put("the CA private key (PEM/base64)", caKeyBody.substring(8, 56).getBytes(StandardCharsets.US_ASCII));
         needles.put("the CA private key (DER)", Base64.getDecoder().decode(caKeyBody));
+        // the gossip key: no node keeps it on disk (a manager reads it from its store, a worker from its session)
+        needles.putAll(gossipKeyNeedles(c));
 
         List<String> found = new ArrayList<>();
         int scannedFiles = 0;
@@ -175,6 +183,100 @@ class SealedAtRestIT {
         assertEquals(List.of(), found, "found in clear");
     }
 
+    /**
+     * Under autolock: a manager's node TLS key is sealed under the unlock key, as its store key file
+     * is, from the first write (init, and a manager that joins the autolocked cluster); the gossip
+     * key is nowhere on disk; a worker's node key stays in clear (as in swarmkit). The leader stops
+     * cleanly (a snapshot), restarts locked, is unlocked: its service still runs and a write
+     * succeeds; a worker restarted gets the gossip key from its session and is ready again. Then
+     * every file of the managers' data dirs and their logs is searched for either node key's PKCS#8
+     * DER and PEM body, and the gossip key (raw and base64); the worker's for the gossip key.
+     */
+    @Test
+    void underAutolockTheManagersNodeKeysAndTheGossipKeyAreNotInClearAndAnUnlockedManagerWorks() throws Exception {
+        cluster = new ClusterFixture("sealed-autolock", new PortBlocks(28340, 28440, true)).initFlags("--autolock");
+        AgentNode m1 = cluster.init("m1", NodeHost.LOOPBACK);
+        UnlockKey key = UnlockKey.parse(cli(m1, "unlock-key", "-q"));
+        assertTrue(StoreKeyFile.locked(m1.dataDir) && NodeKeyLock.sealed(certificates(m1)), "init writes both encrypted");
+        AgentNode m2 = cluster.join("m2", Role.MANAGER, NodeHost.LOOPBACK);
+        // no await: the joining manager's first write of each file is the encrypted one
+        assertTrue(StoreKeyFile.locked(m2.dataDir), "the joined manager's store key file is encrypted at once");
+        assertTrue(NodeKeyLock.sealed(certificates(m2)), "and its node key");
+        AgentNode w1 = cluster.join("w1", Role.WORKER, NodeHost.LOOPBACK);
+        cluster.awaitReady(cluster.nodes(), DEADLINE);
+        assertFalse(NodeKeyLock.sealed(certificates(w1)), "a worker's node key is in clear, as in swarmkit");
+        assertFalse(StoreKeyFile.exists(w1.dataDir));
+        assertEquals(201, m1.api.createSleepService("kept", 3, ClusterFixture.sleepTag()).status());
+        await("three tasks run").atMost(DEADLINE).until(() -> TaskView.running(m1.api, "kept").size() == 3);
+
+        // the leader: a clean stop (a snapshot), a locked restart, the unlock
+        assertEquals(0, m1.stop(Duration.ofSeconds(30)), "m1 stops cleanly");
+        m1.restart(ClusterFixture.AGENT_READY);
+        assertEquals("locked", m1.api.get("/info").at("/Swarm/LocalNodeState").asText());
+        OrchBinary.Result unlocked = OrchBinary.cliWithInput(m1.host.commandPrefix(), m1.apiPort(), key.text() + "\n", "unlock");
+        assertEquals(0, unlocked.exit(), unlocked.toString());
+        await("the unlocked manager serves again").atMost(DEADLINE).untilAsserted(() ->
+                assertEquals(200, m1.api.call("GET", "/services", null).status()));
+        await("a write succeeds").atMost(DEADLINE).until(() ->
+                m1.api.createSleepService("after-unlock", 1, ClusterFixture.sleepTag()).status() == 201);
+        await("the service still runs").atMost(DEADLINE).until(() -> TaskView.running(m1.api, "kept").size() == 3);
+        assertTrue(NodeKeyLock.sealed(certificates(m1)) && StoreKeyFile.locked(m1.dataDir), "still encrypted after the unlock");
+
+        // a worker restart: it keeps no gossip key, and gets it from its dispatcher session
+        w1.kill9();
+        cluster.awaitDown(List.of(w1), DEADLINE);
+        w1.restart(ClusterFixture.AGENT_READY);
+        cluster.awaitReady(cluster.nodes(), DEADLINE);
+        assertTrue(Files.readString(w1.log).contains("gossip started with the key the manager sent"), "w1 heard the key");
+
+        Cluster c = openLatestSnapshot(m1, java.util.Optional.of(key)).getClustersList().get(0);
+        Map<String, byte[]> gossip = gossipKeyNeedles(c);
+        Map<String, byte[]> managerNeedles = new LinkedHashMap<>(gossip);
+        for (AgentNode m : List.of(m1, m2)) {
+            String pem = new NodeKeySeal(key).decode(Files.readString(certificates(m).resolve(NodeCredentials.KEY_FILE)));
+            String body = pemBody(pem);
+            assertTrue(pem.startsWith("-----BEGIN PRIVATE KEY-----") && body.length() > 60, m.name + "'s node key opened");
+            managerNeedles.put(m.name + "'s node key (PEM body)", body.substring(8, 56).getBytes(StandardCharsets.US_ASCII));
+            managerNeedles.put(m.name + "'s node key (PKCS#8 DER)", Base64.getDecoder().decode(body));
+        }
+        List<String> found = new ArrayList<>();
+        int scanned = 0;
+        for (AgentNode n : cluster.nodes()) {
+            Map<String, byte[]> needles = n == w1 ? gossip : managerNeedles;
+            for (Path f : filesUnder(n.dataDir)) {
+                if (isTaskSecret(n, f) || Files.size(f) > SCAN_MAX_BYTES) {
+                    continue;
+                }
+                scanned++;
+                search(found, f.toString(), Files.readAllBytes(f), needles);
+            }
+            search(found, n.log.toString(), Files.readAllBytes(n.log), needles);
+        }
+        System.out.printf("autolock: searched %d files and %d logs: %s%n", scanned, cluster.nodes().size(),
+                found.isEmpty() ? "nothing in clear" : found);
+        assertEquals(List.of(), found, "found in clear");
+    }
+
+    private static Path certificates(AgentNode n) {
+        return NodeCredentials.directoryIn(n.dataDir);
+    }
+
+    private static Map<String, byte[]> gossipKeyNeedles(Cluster c) {
+        byte[] gossipKey = c.getGossipKey().toByteArray();
+        assertEquals(32, gossipKey.length, "the cluster's gossip key");
+        Map<String, byte[]> needles = new LinkedHashMap<>();
+        needles.put("the gossip key", gossipKey);
+        needles.put("the gossip key in base64", Base64.getEncoder().encodeToString(gossipKey).substring(0, 40)
+                .getBytes(StandardCharsets.US_ASCII));
+        return needles;
+    }
+
+    private static String cli(AgentNode m, String... args) throws Exception {
+        OrchBinary.Result r = OrchBinary.cli(m.host.commandPrefix(), m.apiPort(), args);
+        assertEquals(0, r.exit(), String.join(" ", args) + ": " + r);
+        return r.out().strip();
+    }
+
     private static void search(List<String> found, String where, byte[] haystack, Map<String, byte[]> needles) {
         needles.forEach((what, needle) -> {
             if (indexOf(haystack, needle) >= 0) {
@@ -229,8 +331,13 @@ class SealedAtRestIT {
     }
 
     /** The newest snapshot of {@code m}'s replica, opened with its store key. */
-    private static StoreSnapshot openLatestSnapshot(AgentNode m) throws IOException {
-        SealKey key = StoreKeyFile.loadClear(m.dataDir);
+    private static StoreSnapshot openLatestSnapshot(AgentNode m) throws Exception {
+        return openLatestSnapshot(m, java.util.Optional.empty());
+    }
+
+    /** The same, the store key file opened with {@code unlock} under autolock. */
+    private static StoreSnapshot openLatestSnapshot(AgentNode m, java.util.Optional<UnlockKey> unlock) throws Exception {
+        SealKey key = StoreKeyFile.load(m.dataDir, unlock);
         Path snapshot = filesUnder(m.dataDir.resolve("raft")).stream()
                 .filter(f -> f.getFileName().toString().matches("snapshot\\.\\d+_\\d+"))
                 .max(Comparator.comparingLong(f -> Long.parseLong(f.getFileName().toString().replaceAll(".*_", ""))))
