@@ -82,6 +82,7 @@ class EventsIT {
         OrchBinary.Result events = OrchBinary.cli(List.of(), m1.apiPort(), "events",
                 "--since", Long.toString(start.getEpochSecond()), "--until", until.toString());
         assertEquals(0, events.exit(), events.toString());
+        System.out.println("orch events --since --until printed:\n" + events.out());
         List<String> lines = events.out().lines().toList();
         int create = indexOf(lines, " service create " + serviceId + " (name=ev)");
         int update = indexOf(lines, " service update " + serviceId + " (name=ev, replicas.new=3, replicas.old=2)");
