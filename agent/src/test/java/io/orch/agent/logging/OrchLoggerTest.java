@@ -94,6 +94,19 @@ class OrchLoggerTest {
     }
 
     @Test
+    void javaUtilLoggingGoesThroughTheSameRules() {
+        configure(LogLevel.INFO, LogFormat.JSON);
+        java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerTransport")
+                .log(java.util.logging.Level.INFO, "Transport failed", new SSLHandshakeException("refused"));
+        java.util.logging.Logger.getLogger("io.orch.test.jul").log(java.util.logging.Level.WARNING, "jul {0}",
+                new Object[] {"warned"});
+        String[] lines = out().split("\n");
+        assertEquals(1, lines.length, out());
+        assertTrue(lines[0].contains("\"level\":\"WARN\",\"logger\":\"io.orch.test.jul\"") && lines[0].contains("\"msg\":\"jul warned\""),
+                lines[0]);
+    }
+
+    @Test
     void jsonFormatWritesOneObjectPerLine() throws IOException {
         configure(LogLevel.INFO, LogFormat.JSON);
         Logger log = LoggerFactory.getLogger("io.orch.test.json");
