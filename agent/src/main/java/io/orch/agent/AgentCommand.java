@@ -35,6 +35,7 @@ public final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         options.start(spec);
-        return AgentRunner.runUntilStopped(options.config(null, false), true, spec.commandLine().getOut());
+        return AgentRunner.runUntilStopped(AgentOptions.locating(spec, () -> options.config(null, false)), true,
+                spec.commandLine().getOut());
     }
 }

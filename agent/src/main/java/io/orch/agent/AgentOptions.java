@@ -104,6 +104,26 @@ public final class AgentOptions {
         }
     }
 
+    /**
+     * Runs a command's checks of its option values: a refusal naming a flag whose value came from
+     * the config file is prefixed with the file, line and column of that value.
+     */
+    static <T> T locating(CommandSpec command, java.util.concurrent.Callable<T> checks) throws Exception {
+        try {
+            return checks.call();
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            if (m != null && m.startsWith("--") && command.defaultValueProvider() instanceof ConfigFileDefaults file) {
+                String flag = m.split("[ :=]", 2)[0];
+                String at = file.position(command, flag);
+                if (at != null) {
+                    throw new IllegalArgumentException(at + ": key '" + flag.substring(2) + "': " + m, e);
+                }
+            }
+            throw e;
+        }
+    }
+
     AgentConfig config(AgentConfig.JoinTarget join, boolean forceNewCluster) throws Exception {
         return config(join, forceNewCluster, null);
     }

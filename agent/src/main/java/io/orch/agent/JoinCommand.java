@@ -35,7 +35,7 @@ public final class JoinCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         options.start(spec);
-        return AgentRunner.runUntilStopped(config(), spec.commandLine().getOut());
+        return AgentRunner.runUntilStopped(AgentOptions.locating(spec, this::config), spec.commandLine().getOut());
     }
 
     AgentConfig config() throws Exception {

@@ -101,6 +101,21 @@ class AgentConfigFileTest {
     }
 
     @Test
+    void aValueTheCommandRefusesAfterParsingPointsAtTheFileWhenItCameFromThere() throws IOException {
+        Path f = file("data-dir: /x\nruntime: bogus\n");
+        ConfigFileDefaults provider = provider();
+        AgentCommand agent = parse(new AgentCommand(), provider, "--config", f.toString());
+        String m = assertThrows(IllegalArgumentException.class,
+                () -> AgentOptions.locating(agent.spec, () -> agent.options.config(null, false))).getMessage();
+        assertEquals(f + ":2:10: key 'runtime': --runtime bogus: unknown runtime (available: runc, docker, process)", m);
+
+        AgentCommand flagged = parse(new AgentCommand(), provider(), "--config", f.toString(), "--runtime", "nope");
+        m = assertThrows(IllegalArgumentException.class,
+                () -> AgentOptions.locating(flagged.spec, () -> flagged.options.config(null, false))).getMessage();
+        assertEquals("--runtime nope: unknown runtime (available: runc, docker, process)", m, "a flag's value is the flag's");
+    }
+
+    @Test
     void aWrongValueFailsEvenWhenTheFlagOverridesIt() throws IOException {
         Path f = file("data-path-port: abc\n");
         String m = parseError(new InitCommand(), "--config", f.toString(), "--data-path-port", "4789");

@@ -1,5 +1,6 @@
 package io.orch.agent.configfile;
 
+import picocli.CommandLine;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,7 +41,7 @@ public class ConfigFileDefaults implements IDefaultValueProvider {
     private Loaded loaded;
 
     /** What one file sets for one command: converted values by key, and the warnings it gave. */
-    private record Loaded(Path file, Map<String, Object> values, List<String> warnings) {}
+    private record Loaded(Path file, Map<String, Object> values, Map<String, ConfigEntry> entries, List<String> warnings) {}
 
     /**
      * @param siblings the commands that share config files (this one among them)
@@ -97,6 +98,25 @@ public class ConfigFileDefaults implements IDefaultValueProvider {
         return l == null ? List.of() : l.warnings();
     }
 
+    /**
+     * Where the file set the value an option has now, {@code FILE:LINE:COL}, or null when it is not
+     * the file's (no file, no such key, or the command line gave the option): for a check the
+     * command makes after parsing (an address, a duration) to point at the file's line.
+     */
+    public String position(CommandSpec command, String optionName) {
+        OptionSpec option = command.findOption(optionName);
+        CommandLine.ParseResult parsed = command.commandLine() == null ? null : command.commandLine().getParseResult();
+        if (option == null || OptionKeys.key(option) == null || (parsed != null && parsed.hasMatchedOption(option))) {
+            return null;
+        }
+        Loaded l = load(command);
+        if (l == null || !l.values().containsKey(OptionKeys.key(option))) {
+            return null;
+        }
+        ConfigEntry e = l.entries().get(OptionKeys.key(option));
+        return l.file() + ":" + e.valueLine() + ":" + e.valueColumn();
+    }
+
     private synchronized Loaded load(CommandSpec command) {
         Path file = file(command);
         if (file == null) {
@@ -133,7 +153,7 @@ public class ConfigFileDefaults implements IDefaultValueProvider {
             }
             values.put(e.key(), value(name, e, option));
         }
-        return new Loaded(file, values, List.copyOf(warnings));
+        return new Loaded(file, values, entries, List.copyOf(warnings));
     }
 
     /** The default string for a single-valued option, the converted collection for a repeatable one. */
