@@ -7,8 +7,10 @@ import org.slf4j.helpers.MessageFormatter;
 
 /** A named logger: its threshold from the current settings (recomputed when they change), its events to {@link LogOutput}. */
 final class OrchLogger extends AbstractLogger {
-    private transient LogSettings seen;
-    private transient int threshold;
+    /** The threshold for the settings it was computed for: one immutable pair, so no thread sees half of an update. */
+    private record Threshold(LogSettings settings, int level) {}
+
+    private transient Threshold cached;
 
     OrchLogger(String name) {
         this.name = name;
@@ -16,11 +18,12 @@ final class OrchLogger extends AbstractLogger {
 
     private boolean enabled(Level level) {
         LogSettings s = LogOutput.settings();
-        if (s != seen) {
-            threshold = s.threshold(name); // racy but idempotent: any thread computes the same value
-            seen = s;
+        Threshold t = cached;
+        if (t == null || t.settings() != s) {
+            t = new Threshold(s, s.threshold(name)); // racy but idempotent: any thread computes the same
+            cached = t;
         }
-        return level.toInt() >= threshold;
+        return level.toInt() >= t.level();
     }
 
     @Override
