@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
  * `orch agent`: runs this node's agent in the foreground, as dockerd: in no swarm until `docker
  * swarm init` or `docker swarm join` reaches its API, or resuming the swarm its data directory holds.
  */
-@Command(name = "agent", mixinStandardHelpOptions = true,
+@Command(name = "agent", mixinStandardHelpOptions = true, defaultValueProvider = AgentConfigFile.class,
         description = {"Run this node's agent in the foreground; it joins a swarm through its API, as dockerd.",
                 "In no swarm until one of:",
                 "  docker -H H swarm init          first manager of a new swarm",
@@ -34,6 +34,8 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return AgentRunner.runUntilStopped(options.config(null, false), true, spec.commandLine().getOut());
+        options.start(spec);
+        return AgentRunner.runUntilStopped(AgentOptions.locating(spec, () -> options.config(null, false)), true,
+                spec.commandLine().getOut());
     }
 }

@@ -1,8 +1,14 @@
 package io.orch.agent;
 
+import io.orch.agent.configfile.ConfigFileDefaults;
+import io.orch.agent.logging.AgentLogging;
+import io.orch.agent.logging.LogFormat;
+import io.orch.agent.logging.LogLevel;
 import io.orch.agent.manager.ClusterBootstrap;
 import io.orch.agent.pki.ApiTlsSettings;
 import io.orch.api.Defaults;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 import java.net.InetAddress;
@@ -15,8 +21,25 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** The flags `orch init` and `orch join` share: where the node keeps its state and listens. */
+/**
+ * The flags `orch init`, `orch join` and `orch agent` share: where the node keeps its state and
+ * listens, and how it logs. Each is also a key of the config file (docs/configuration.md).
+ */
 public final class AgentOptions {
+    @Option(names = ConfigFileDefaults.OPTION, paramLabel = "FILE", description = "Config file (YAML): its keys are "
+            + "these options' long names, e.g. `data-dir: /var/lib/orch`; flags given here win over it (default: $"
+            + ConfigFileDefaults.ENV + ", else " + "/etc/orch/orch.yaml when it exists).")
+    Path config;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", converter = LogFormat.Converter.class,
+            description = "How the agent logs to stderr: text, or json (one object per line) (default: ${DEFAULT-VALUE}).")
+    LogFormat logFormat = LogFormat.TEXT;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", converter = LogLevel.Converter.class, description = "error, warn, "
+            + "info, debug or trace (default: ${DEFAULT-VALUE}); stack traces and the embedded libraries' own INFO "
+            + "events only at debug and trace.")
+    LogLevel logLevel = LogLevel.INFO;
+
     @Option(names = "--data-dir", paramLabel = "DIR", description = "State directory (default: ${DEFAULT-VALUE}).")
     Path dataDir = Defaults.dataDir();
 
@@ -67,6 +90,39 @@ public final class AgentOptions {
             + "announces a restart: managers keep its tasks where they are (node status Unknown) until it is back or "
             + "this long has passed, e.g. 30s, 2m, 1m30s; 0s: no announcement, its tasks move at once (default: 30s).")
     String restartGrace;
+
+    /**
+     * First thing a command does: checks its config file (also when the command line overrode
+     * every key), sets up logging, then logs the file's warnings.
+     */
+    void start(CommandSpec command) {
+        List<String> warnings = command.defaultValueProvider() instanceof ConfigFileDefaults file
+                ? file.check(command) : List.of();
+        AgentLogging.configure(logLevel, logFormat);
+        for (String w : warnings) {
+            LoggerFactory.getLogger(AgentOptions.class).warn(w);
+        }
+    }
+
+    /**
+     * Runs a command's checks of its option values: a refusal naming a flag whose value came from
+     * the config file is prefixed with the file, line and column of that value.
+     */
+    static <T> T locating(CommandSpec command, java.util.concurrent.Callable<T> checks) throws Exception {
+        try {
+            return checks.call();
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            if (m != null && m.startsWith("--") && command.defaultValueProvider() instanceof ConfigFileDefaults file) {
+                String flag = m.split("[ :=]", 2)[0];
+                String at = file.position(command, flag);
+                if (at != null) {
+                    throw new IllegalArgumentException(at + ": key '" + flag.substring(2) + "': " + m, e);
+                }
+            }
+            throw e;
+        }
+    }
 
     AgentConfig config(AgentConfig.JoinTarget join, boolean forceNewCluster) throws Exception {
         return config(join, forceNewCluster, null);

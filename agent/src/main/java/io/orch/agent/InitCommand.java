@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
  * `orch init`: runs this node's agent in the foreground until SIGTERM or SIGINT, creating a new
  * cluster, or resuming the one its data directory already holds.
  */
-@Command(name = "init", mixinStandardHelpOptions = true,
+@Command(name = "init", mixinStandardHelpOptions = true, defaultValueProvider = AgentConfigFile.class,
         description = {"Initialize a cluster (or resume the one in --data-dir) and run this node's agent in the foreground.",
                 "Raft traffic uses the --listen-addr port + 2.",
                 "The API listens on --api-socket and/or --api-addr; with neither, on the default socket."})
@@ -50,7 +50,8 @@ public final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return AgentRunner.runUntilStopped(config(), spec.commandLine().getOut());
+        options.start(spec);
+        return AgentRunner.runUntilStopped(AgentOptions.locating(spec, this::config), spec.commandLine().getOut());
     }
 
     AgentConfig config() throws Exception {

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
  * (the token decides) and runs its agent in the foreground. A data directory that already holds
  * a node resumes it (the token is then not needed again).
  */
-@Command(name = "join", mixinStandardHelpOptions = true,
+@Command(name = "join", mixinStandardHelpOptions = true, defaultValueProvider = AgentConfigFile.class,
         description = {"Join a cluster as a worker or a manager (the token decides) and run this node's agent in the foreground.",
                 "Get a token on a manager with `orch join-token worker` or `orch join-token manager`."})
 public final class JoinCommand implements Callable<Integer> {
@@ -34,7 +34,8 @@ public final class JoinCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return AgentRunner.runUntilStopped(config(), spec.commandLine().getOut());
+        options.start(spec);
+        return AgentRunner.runUntilStopped(AgentOptions.locating(spec, this::config), spec.commandLine().getOut());
     }
 
     AgentConfig config() throws Exception {

@@ -51,7 +51,7 @@ class AssignmentSetFileTest {
                 .build();
     }
 
-    /** What {@code action} printed on stderr (where slf4j-simple logs) while it ran, and its result. */
+    /** What {@code action} printed on stderr (where the agent logs) while it ran, and its result. */
     private static <T> T capturingStderr(StringBuilder out, Supplier<T> action) {
         PrintStream before = System.err;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
