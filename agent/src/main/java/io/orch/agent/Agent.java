@@ -165,8 +165,9 @@ public final class Agent implements AutoCloseable {
         ImageStore images = new ImageStore(dataDir.resolve("images"));
         // runc is preferred where it works (root + runc installed); see RuntimeRegistry.PREFERENCE
         RuncRuntime runc = new RuncRuntime(dataDir, images);
-        runtimes = new RuntimeRegistry(List.of(new ProcessRuntime(), runc,
-                new DockerRuntime(DockerRuntime.socketFrom(System.getenv()), images)), config.runtime());
+        // each timed (orch_runtime_operation_seconds); networking keeps the runc driver itself
+        runtimes = new RuntimeRegistry(List.of(metrics.timed(new ProcessRuntime()), metrics.timed(runc),
+                metrics.timed(new DockerRuntime(DockerRuntime.socketFrom(System.getenv()), images))), config.runtime());
         runtimes.defaultRuntime(); // fails with the reason when the requested runtime cannot run here
         sweepLeftovers(dataDir);
         networking = NodeNetworking.forNode(config.advertiseHost(), new NodeNetworking.Containers() {
@@ -543,6 +544,7 @@ public final class Agent implements AutoCloseable {
         }
         closeQuietly(networking);
         closeQuietly(runtimes);
+        closeQuietly(metrics);
     }
 
     static void closeQuietly(AutoCloseable c) {

@@ -125,12 +125,13 @@ public final class ImagePuller {
     /** Pulls {@code ref} (a tag or a digest), reporting progress as docker's pull does. */
     public PullResult pull(String refText, PullProgress progress) throws IOException, ImageException {
         boolean succeeded = false;
+        long started = System.nanoTime();
         try {
             PullResult result = pullFromRegistry(refText, progress);
             succeeded = true;
             return result;
         } finally {
-            observer.pulled(succeeded);
+            observer.pulled(succeeded, System.nanoTime() - started);
         }
     }
 

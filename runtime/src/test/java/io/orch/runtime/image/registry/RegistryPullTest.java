@@ -175,10 +175,15 @@ class RegistryPullTest {
     @Test
     void theObserverHearsEachPullFromARegistryAndHowItEnded() throws Exception {
         List<Boolean> heard = new ArrayList<>();
-        ImagePuller observed = puller(RegistryConfig.defaults()).observedBy(heard::add);
+        List<Long> took = new ArrayList<>();
+        ImagePuller observed = puller(RegistryConfig.defaults()).observedBy((ok, nanos) -> {
+            heard.add(ok);
+            took.add(nanos);
+        });
         observed.pull(registry.reference("1.0"), PullProgress.NONE);
         assertThrows(RegistryException.class, () -> observed.pull(registry.reference("no-such-tag"), PullProgress.NONE));
         observed.ensure(registry.reference("1.0"), status -> { }); // in the store already: no pull
         assertEquals(List.of(true, false), heard);
+        assertTrue(took.stream().allMatch(n -> n > 0), "each pull took its time: " + took);
     }
 }
