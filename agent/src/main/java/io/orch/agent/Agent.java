@@ -531,6 +531,10 @@ public final class Agent implements AutoCloseable {
         return n != null ? n.manager() : null;
     }
 
+    AgentMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void close() {
         if (closed.getAndSet(true)) {

@@ -34,6 +34,7 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return AgentRunner.runUntilStopped(options.config(null, false), true, spec.commandLine().getOut());
+        return AgentRunner.runUntilStopped(options.config(null, false), options.metricsAddr(), true,
+                spec.commandLine().getOut());
     }
 }

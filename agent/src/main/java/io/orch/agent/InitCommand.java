@@ -50,7 +50,7 @@ public final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return AgentRunner.runUntilStopped(config(), spec.commandLine().getOut());
+        return AgentRunner.runUntilStopped(config(), options.metricsAddr(), false, spec.commandLine().getOut());
     }
 
     AgentConfig config() throws Exception {

@@ -125,6 +125,11 @@ public final class AgentMetrics implements AutoCloseable {
         return placements::increment;
     }
 
+    /** One sample of the tasks' usage now, rather than at the sampler's next period (tests). */
+    void taskUsageNow() {
+        taskUsage.sample();
+    }
+
     @Override
     public void close() {
         taskUsage.close();
