@@ -116,12 +116,17 @@ class MetricsIT {
         for (AgentNode m : survivors) {
             changesBefore.put(m.name, scrapeListener(m).sum("orch_raft_leader_changes_total"));
         }
+        String deadId = leader.selfAsSeenBy(leader.api).id();
         leader.kill9();
         HostProcesses.killUnder(leader.dataDir); // its tasks: nobody stops them now
         AgentNode newLeader = cluster.awaitLeader(survivors, LIMIT);
         AgentNode surviving = survivors.stream().filter(m -> m != newLeader).findFirst().orElseThrow();
-        await("metered runs " + REPLICAS + " tasks on live nodes").atMost(LIMIT).untilAsserted(() ->
-                assertEquals(REPLICAS, TaskView.running(newLeader.api, "metered").size()));
+        cluster.awaitDown(List.of(leader), LIMIT);
+        await("metered runs " + REPLICAS + " tasks on live nodes").atMost(LIMIT).untilAsserted(() -> {
+            List<TaskView> running = TaskView.running(newLeader.api, "metered");
+            assertEquals(REPLICAS, running.size(), running.toString());
+            assertTrue(running.stream().noneMatch(t -> t.nodeId().equals(deadId)), "none on the dead leader: " + running);
+        });
 
         Map<String, String> where = documentedWhere();
         Set<String> forManagers = where.entrySet().stream().filter(e -> !e.getValue().equals("workers"))
@@ -156,13 +161,15 @@ class MetricsIT {
                         assertFalse(s.of("orch_task_cpu_seconds_total").isEmpty(), "per-task CPU");
                     });
         }
-        assertEquals(1.0, survivors.stream().mapToDouble(m -> scrapeListener(m).sum("orch_raft_is_leader")).sum(),
-                "one leader among the survivors");
-        double starts = sumOverLive("orch_task_starts_total", Map.of());
-        assertTrue(starts >= REPLICAS, "the surviving nodes started at least a task per replica: " + starts);
-        assertTrue(sumOverLive("orch_runtime_operation_seconds_count", Map.of("runtime", "process", "operation", "start")) >= REPLICAS,
-                "process starts are timed");
-        assertTrue(sumOverLive("orch_scheduler_placements_total", Map.of()) >= 1, "the new leader placed the replacements");
+        await("the survivors' leader, starts and placements").atMost(LIMIT).untilAsserted(() -> {
+            assertEquals(1.0, survivors.stream().mapToDouble(m -> scrapeListener(m).sum("orch_raft_is_leader")).sum(),
+                    "one leader among the survivors");
+            double starts = sumOverLive("orch_task_starts_total", Map.of());
+            assertTrue(starts >= REPLICAS, "the surviving nodes started at least a task per replica: " + starts);
+            assertTrue(sumOverLive("orch_runtime_operation_seconds_count", Map.of("runtime", "process", "operation", "start"))
+                    >= REPLICAS, "process starts are timed");
+            assertTrue(sumOverLive("orch_scheduler_placements_total", Map.of()) >= 1, "the new leader placed the replacement");
+        });
 
         // the same registry through the API; its route label is the pattern, never the raw path
         Scrape api = scrapeApi(surviving);
