@@ -19,7 +19,7 @@ final class DispatcherMeters implements DispatcherClient.Listener {
     private final Counter restarts;
 
     DispatcherMeters(MeterRegistry registry) {
-        Gauge.builder("orch.dispatcher.session.connected", connected, AtomicInteger::get)
+        Gauge.builder("orch.dispatcher.session.connected", connected, AtomicInteger::get).strongReference(true)
                 .description("1 while this worker's dispatcher session has a manager answering, else 0")
                 .register(registry);
         restarts = Counter.builder("orch.dispatcher.session.restarts")

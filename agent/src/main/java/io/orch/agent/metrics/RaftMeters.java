@@ -39,6 +39,7 @@ final class RaftMeters {
                 gauge(registry, m, "orch.raft.log.size", "bytes", "this manager's Raft log segments on disk", s -> s.logBytes()),
                 gauge(registry, m, "orch.raft.snapshot.size", "bytes", "this manager's latest Raft snapshot on disk",
                         s -> s.snapshotBytes()),
+                // weakly held by the counter, but the gauges above hold it strongly
                 FunctionCounter.builder("orch.raft.leader.changes", m, x -> x.stats().leaderChanges())
                         .description("Raft leaders this manager saw take over (a new leader, its own election included)")
                         .register(registry));
@@ -46,8 +47,10 @@ final class RaftMeters {
 
     private static Meter gauge(MeterRegistry registry, RaftMeters m, String name, String unit, String description,
                                ToDoubleFunction<RaftStats> value) {
-        return Gauge.builder(name, m, x -> value.applyAsDouble(x.stats())).baseUnit(unit).description(description)
-                .register(registry);
+        // strong: nothing else holds the meters' reader, and Micrometer's default weak reference
+        // would let it be collected (the gauge then reads NaN)
+        return Gauge.builder(name, m, x -> value.applyAsDouble(x.stats())).strongReference(true).baseUnit(unit)
+                .description(description).register(registry);
     }
 
     private RaftStats stats() {

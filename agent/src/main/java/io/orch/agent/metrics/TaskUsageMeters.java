@@ -106,7 +106,7 @@ final class TaskUsageMeters implements AutoCloseable {
         Meter cpuMeter = FunctionCounter.builder("orch.task.cpu", cpu, c -> c.get() / 1e9).baseUnit("seconds").tags(tags)
                 .description("CPU time the task used (user and system), from its cgroup or process group")
                 .register(registry);
-        Meter memoryMeter = Gauge.builder("orch.task.memory", memory, AtomicLong::get).baseUnit("bytes").tags(tags)
+        Meter memoryMeter = Gauge.builder("orch.task.memory", memory, AtomicLong::get).strongReference(true).baseUnit("bytes").tags(tags)
                 .description("memory the task uses now, from its cgroup or process group")
                 .register(registry);
         return new Series(cpu, memory, List.of(cpuMeter, memoryMeter));

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -129,6 +130,17 @@ class MetricsBindingsTest {
         assertEquals(8192, find("orch.raft.log.size").gauge().value());
         assertEquals(4096, find("orch.raft.snapshot.size").gauge().value());
         assertEquals(2, find("orch.raft.leader.changes").functionCounter().count());
+
+        // the gauges hold their reader: after a collection they still read the replica, not NaN
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        stats.set(new RaftStats(false, 20, 20, 3, 16384, 4096));
+        await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertEquals(0, find("orch.raft.is.leader").gauge().value()); // read at most once a second
+            assertEquals(16384, find("orch.raft.log.size").gauge().value());
+            assertEquals(3, find("orch.raft.leader.changes").functionCounter().count());
+        });
 
         metrics.unbind(store); // a demotion: nothing reads the closed replica any more
         assertNull(find("orch.raft.is.leader").gauge());
