@@ -166,8 +166,9 @@ public final class Agent implements AutoCloseable {
         ImageStore images = new ImageStore(dataDir.resolve("images"));
         // runc is preferred where it works (root + runc installed); see RuntimeRegistry.PREFERENCE
         RuncRuntime runc = new RuncRuntime(dataDir, images);
-        runtimes = new RuntimeRegistry(List.of(new ProcessRuntime(), runc,
-                new DockerRuntime(DockerRuntime.socketFrom(System.getenv()), images)), config.runtime());
+        // each timed (orch_runtime_operation_seconds); networking keeps the runc driver itself
+        runtimes = new RuntimeRegistry(List.of(metrics.timed(new ProcessRuntime()), metrics.timed(runc),
+                metrics.timed(new DockerRuntime(DockerRuntime.socketFrom(System.getenv()), images))), config.runtime());
         runtimes.defaultRuntime(); // fails with the reason when the requested runtime cannot run here
         sweepLeftovers(dataDir);
         networking = NodeNetworking.forNode(config.advertiseHost(), new NodeNetworking.Containers() {
@@ -551,6 +552,10 @@ public final class Agent implements AutoCloseable {
         return n != null ? n.manager() : null;
     }
 
+    AgentMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void close() {
         if (closed.getAndSet(true)) {
@@ -564,6 +569,7 @@ public final class Agent implements AutoCloseable {
         }
         closeQuietly(networking);
         closeQuietly(runtimes);
+        closeQuietly(metrics);
     }
 
     static void closeQuietly(AutoCloseable c) {

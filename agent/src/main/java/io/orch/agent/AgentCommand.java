@@ -35,7 +35,8 @@ public final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         options.start(spec);
-        return AgentRunner.runUntilStopped(AgentOptions.locating(spec, () -> options.config(null, false)), true,
+        AgentConfig config = AgentOptions.locating(spec, () -> options.config(null, false));
+        return AgentRunner.runUntilStopped(config, AgentOptions.locating(spec, options::metricsAddr), true,
                 spec.commandLine().getOut());
     }
 }

@@ -124,6 +124,32 @@ public final class AgentOptions {
         }
     }
 
+    @Option(names = "--metrics-addr", paramLabel = "HOST:PORT", description = "Also serve GET /metrics (Prometheus) "
+            + "on this plain-HTTP address, any address allowed: it serves nothing else, so it exposes no control, but its "
+            + "labels name services, tasks and nodes (default port " + METRICS_PORT + "; default: no such listener).")
+    String metricsAddr;
+
+    /** Docker's conventional --metrics-addr port. */
+    static final int METRICS_PORT = 9323;
+
+    /**
+     * {@code --metrics-addr}, or null when not given.
+     *
+     * @throws IllegalArgumentException one line naming the flag: a malformed address or a host that does not resolve
+     */
+    AgentConfig.HostPort metricsAddr() {
+        if (metricsAddr == null) {
+            return null;
+        }
+        AgentConfig.HostPort parsed = AgentConfig.HostPort.parse("--metrics-addr", metricsAddr, METRICS_PORT);
+        try {
+            InetAddress.getByName(parsed.host());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("--metrics-addr " + metricsAddr + ": unknown host " + parsed.host());
+        }
+        return parsed;
+    }
+
     AgentConfig config(AgentConfig.JoinTarget join, boolean forceNewCluster) throws Exception {
         return config(join, forceNewCluster, null);
     }

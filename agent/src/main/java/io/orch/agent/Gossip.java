@@ -119,7 +119,8 @@ final class Gossip implements AutoCloseable {
         AgentConfig c = context.config();
         MemberMeta meta = meta(context, identity, role);
         NodeMembership membership = NodeMembership.create(new NodeMembership.Settings(identity.nodeId(),
-                c.gossipAddr().toString(), c.advertisedGossipAddr().toString(), key, GossipConfig.lan()), meta);
+                c.gossipAddr().toString(), c.advertisedGossipAddr().toString(), key, GossipConfig.lan()), meta,
+                context.metrics().gossip());
         Gossip g = new Gossip(membership, context, identity, seeds);
         membership.addListener(m -> {
             if (m.meta().getRole() == NodeSpec.Role.MANAGER) {

@@ -35,7 +35,9 @@ public final class JoinCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         options.start(spec);
-        return AgentRunner.runUntilStopped(AgentOptions.locating(spec, this::config), spec.commandLine().getOut());
+        AgentConfig config = AgentOptions.locating(spec, this::config);
+        return AgentRunner.runUntilStopped(config, AgentOptions.locating(spec, options::metricsAddr), false,
+                spec.commandLine().getOut());
     }
 
     AgentConfig config() throws Exception {

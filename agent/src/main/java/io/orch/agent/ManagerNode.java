@@ -237,7 +237,8 @@ public final class ManagerNode implements RunningRole {
             }
         });
         store = new ClusterStore(proposer, context.clock());
-        context.metrics().bind(store);
+        RatisProposer replica = proposer;
+        context.metrics().bind(store, replica::stats);
         store.start();
     }
 
@@ -297,13 +298,14 @@ public final class ManagerNode implements RunningRole {
 
         Worker worker = new Worker(store, nodeId, context.runtimes(), context.dataDir(), context.clock(), context.metrics().registry());
         parts.worker(worker);
+        context.measure(worker);
         worker.pullImagesWith(context.imagePuller());
         reattached = worker.recover();
         context.networking().follow(new StoreNetworkMapSource(store, nodeId), nodeId);
         worker.start();
 
         orchestrator = driver(new Orchestrator(store));
-        scheduler = driver(new SchedulerLoop(store));
+        scheduler = driver(new SchedulerLoop(store, context.metrics().placements()));
         updater = driver(new Updater(store));
         nodeHealth = driver(new NodeHealthLoop(store, gossip.membership(), nodeId));
         ingress = driver(new IngressLoop(store));

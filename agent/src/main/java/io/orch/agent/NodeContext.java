@@ -54,7 +54,13 @@ record NodeContext(AgentConfig config, Path dataDir, Clock clock, AgentMetrics m
 
     /** Pulls what tasks need from registries (plain HTTP only for loopback and --insecure-registry registries). */
     ImagePuller imagePuller() {
-        return new ImagePuller(images, registries());
+        return new ImagePuller(images, registries()).observedBy(metrics.imagePulls());
+    }
+
+    /** The worker's task events and supervised tasks feed this node's metrics (each role has its own worker). */
+    void measure(io.orch.agent.worker.Worker worker) {
+        worker.observeTasks(metrics.taskEvents());
+        metrics.followTasks(worker::supervisedTasks, config.hostname());
     }
 
     /** How this node talks to registries: the defaults plus its --insecure-registry list. */

@@ -55,7 +55,7 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
     private final PrintWriter out;
     private final AgentMetrics inactiveMetrics = new AgentMetrics();
     // guarded by this: start(), the API's init, join and leave, and close() all hold the monitor
-    private Agent agent;          // in a swarm
+    private volatile Agent agent; // in a swarm; volatile: the metrics listener reads it without the lock
     private ApiServer inactiveApi; // in no swarm
     private ApiServer lockedApi;   // a manager locked by autolock, until unlocked
     private AgentConfig lockedConfig;
@@ -210,6 +210,12 @@ final class SwarmNode implements SwarmMembership, AutoCloseable {
                         flags.apiTls() == null ? null : io.orch.agent.pki.ApiTls.of(flags.apiTls(), null));
             }
         }
+    }
+
+    /** The registry of the node as it is now: its swarm agent's, or the one of a node in no swarm or locked. */
+    io.micrometer.prometheusmetrics.PrometheusMeterRegistry metricsRegistry() {
+        Agent a = agent;
+        return a != null ? a.metrics().registry() : inactiveMetrics.registry();
     }
 
     @Override

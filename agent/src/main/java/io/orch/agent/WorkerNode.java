@@ -166,6 +166,8 @@ final class WorkerNode implements RunningRole {
         Worker worker = new Worker(view, dispatcher, identity.nodeId(), context.runtimes(), context.dataDir(), context.clock(),
                 context.metrics().registry());
         parts.worker(worker);
+        context.measure(worker);
+        dispatcher.addListener(context.metrics().dispatcherSession());
         worker.pullImagesWith(context.imagePuller());
         reattached = worker.recover();
         context.networking().follow(networkMaps, identity.nodeId());

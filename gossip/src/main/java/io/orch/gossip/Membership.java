@@ -180,6 +180,7 @@ public final class Membership implements AutoCloseable {
         private Random random;
         private Keyring keyring;
         private MembershipListener listener = MembershipListener.NONE;
+        private GossipObserver observer = GossipObserver.NONE;
         private byte[] metadata = new byte[0];
 
         private Builder(String name) {
@@ -233,6 +234,12 @@ public final class Membership implements AutoCloseable {
             return this;
         }
 
+        /** Hears probes, suspicions and deaths (metrics). */
+        public Builder observer(GossipObserver observer) {
+            this.observer = Objects.requireNonNull(observer);
+            return this;
+        }
+
         public Builder metadata(byte[] metadata) {
             this.metadata = Objects.requireNonNull(metadata).clone();
             return this;
@@ -247,7 +254,9 @@ public final class Membership implements AutoCloseable {
             boolean ownsScheduler = scheduler == null;
             Scheduler s = ownsScheduler ? new ExecutorScheduler("gossip-" + name) : scheduler;
             Random r = random != null ? random : new Random(new SecureRandom().nextLong());
-            return new Membership(new SwimNode(config, name, meta, t, s, r, listener), ownsScheduler);
+            SwimNode node = new SwimNode(config, name, meta, t, s, r, listener);
+            node.observer = observer;
+            return new Membership(node, ownsScheduler);
         }
     }
 }

@@ -59,9 +59,11 @@ final class Prober {
         long accusedIncarnation = target.incarnation;
         int[] expectedNacks = {0};
         AckWaiter probe = new AckWaiter(() -> {
-            if (node.now() - started <= timeout) {
+            long rtt = node.now() - started;
+            if (rtt <= timeout) {
                 node.awareness.applyDelta(-1);
             }
+            node.observer.probed(rtt <= timeout ? GossipObserver.ProbeResult.DIRECT : GossipObserver.ProbeResult.INDIRECT, rtt);
         });
         waiters.put(seq, probe);
 
@@ -85,6 +87,7 @@ final class Prober {
             if (probe.acked) {
                 return;
             }
+            node.observer.probed(GossipObserver.ProbeResult.FAILED, -1);
             int missedNacks = expectedNacks[0] > 0 ? Math.max(0, expectedNacks[0] - probe.nacks) : 1;
             node.awareness.applyDelta(missedNacks);
             node.onSuspect(Suspect.newBuilder().setName(target.name).setIncarnation(accusedIncarnation)

@@ -42,6 +42,8 @@ final class SwimNode implements Transport.Inbound {
     final Scheduler scheduler;
     final Random random;
     private final MembershipListener listener;
+    /** Set once by the builder before the member starts; the protocol thread reads it. */
+    volatile GossipObserver observer = GossipObserver.NONE;
 
     // guarded by this: the table, the awareness score, both queues, the suspicions and the messages
     // seen are only touched in protocol tasks, which run under the monitor (see guarded()), and by
@@ -369,6 +371,7 @@ final class SwimNode implements Transport.Inbound {
         long incarnation = e.incarnation;
         suspicions.put(suspect, new Suspicion(scheduler, s.getFrom(), k, min, max,
                 () -> guarded(() -> suspicionExpired(suspect, incarnation))));
+        observer.suspected();
         emit(MembershipEvent.Type.SUSPECT, e);
     }
 
@@ -408,6 +411,9 @@ final class SwimNode implements Transport.Inbound {
             schedule(d.getRestartGraceMillis(), () -> restartGraceOver(e.name, incarnation, until));
         }
         enqueue(e.name, Gossip.newBuilder().setDead(d).build());
+        if (!left) {
+            observer.died();
+        }
         emit(left ? MembershipEvent.Type.LEFT : MembershipEvent.Type.DEAD, e);
     }
 

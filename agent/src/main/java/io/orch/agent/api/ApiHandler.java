@@ -54,7 +54,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         this(router, new RequestMetrics(registry), "orch/" + orchVersion);
     }
 
-    private ApiHandler(Router router, RequestMetrics metrics, String serverHeader) {
+    ApiHandler(Router router, RequestMetrics metrics, String serverHeader) {
         this.router = router;
         this.metrics = metrics;
         this.serverHeader = serverHeader;

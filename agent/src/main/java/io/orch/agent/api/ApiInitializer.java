@@ -21,6 +21,7 @@ public final class ApiInitializer extends ChannelInitializer<Channel> {
     private final Path spoolDir;
     private final ApiLimits limits;
     private final ConnectionCaps caps;
+    private final boolean loopbackHostCheck;
     private final ClientWarnings crossSiteWarnings = CrossSiteGuard.sharedWarnings();
 
     /**
@@ -38,6 +39,16 @@ public final class ApiInitializer extends ChannelInitializer<Channel> {
      * @param limits   the bounds on what one connection may send or hold
      */
     public ApiInitializer(ApiHandler handler, EventExecutorGroup blockingExecutors, Path spoolDir, ApiLimits limits) {
+        this(handler, blockingExecutors, spoolDir, limits, true);
+    }
+
+    /**
+     * @param loopbackHostCheck false for a listener whose routes expose no control (the metrics
+     *                          listener, on any address): there a Host check guards nothing
+     */
+    ApiInitializer(ApiHandler handler, EventExecutorGroup blockingExecutors, Path spoolDir, ApiLimits limits,
+                   boolean loopbackHostCheck) {
+        this.loopbackHostCheck = loopbackHostCheck;
         this.handler = handler;
         this.blockingExecutors = blockingExecutors;
         this.spoolDir = spoolDir;
@@ -62,7 +73,7 @@ public final class ApiInitializer extends ChannelInitializer<Channel> {
         ch.pipeline().addLast("http", new HttpServerCodec());
         ch.pipeline().addLast(ConnectionTimeouts.NAME, new ConnectionTimeouts(limits.headTimeout(), limits.idleTimeout()));
         // before the body is spooled or aggregated: a refused request's body is never read
-        ch.pipeline().addLast("cross-site", new CrossSiteGuard(plainTcp(ch), crossSiteWarnings));
+        ch.pipeline().addLast("cross-site", new CrossSiteGuard(loopbackHostCheck && plainTcp(ch), crossSiteWarnings));
         if (spoolDir != null) {
             ch.pipeline().addLast("spool-uploads", new UploadSpooler(spoolDir));
         }

@@ -53,6 +53,8 @@ public final class ApiServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final EventExecutorGroup blocking;
     private final boolean epoll;
+    /** Serves routes that expose no control (metrics only): plain HTTP may listen on any address. */
+    private final boolean controlFree;
     private final TlsHandshakeLog tlsLog = new TlsHandshakeLog();
     private final List<Channel> listeners = new CopyOnWriteArrayList<>();
     private final List<Path> socketFiles = new CopyOnWriteArrayList<>();
@@ -71,12 +73,26 @@ public final class ApiServer implements AutoCloseable {
 
     /** With other limits than the defaults (tests). */
     public ApiServer(ApiHandler handler, Path spoolDir, ApiLimits limits) {
+        this(handler, spoolDir, limits, false);
+    }
+
+    /**
+     * A server for routes that expose no control and take no upload ({@link MetricsOnlyApi}): its
+     * plain-HTTP TCP listener may bind any address, and no Host check applies (there is nothing
+     * a forged request could do). The connection caps and timeouts of the API still bound it.
+     */
+    public static ApiServer controlFree(ApiHandler handler) {
+        return new ApiServer(handler, null, ApiLimits.DEFAULTS, true);
+    }
+
+    private ApiServer(ApiHandler handler, Path spoolDir, ApiLimits limits, boolean controlFree) {
+        this.controlFree = controlFree;
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.boss = new MultiThreadIoEventLoopGroup(1, io);
         this.workers = new MultiThreadIoEventLoopGroup(2, io);
         this.blocking = new DefaultEventExecutorGroup(BLOCKING_THREADS);
-        this.initializer = new ApiInitializer(handler, blocking, spoolDir, limits);
+        this.initializer = new ApiInitializer(handler, blocking, spoolDir, limits, !controlFree);
     }
 
     /**
@@ -126,14 +142,15 @@ public final class ApiServer implements AutoCloseable {
      */
     public InetSocketAddress startTcp(InetSocketAddress address, ApiTls tls) throws InterruptedException, UnknownHostException {
         InetAddress ip = address.isUnresolved() ? InetAddress.getByName(address.getHostString()) : address.getAddress();
-        if (tls == null && !ip.isLoopbackAddress()) {
+        if (tls == null && !controlFree && !ip.isLoopbackAddress()) {
             throw new IllegalArgumentException("--api-addr " + format(address)
                     + ": plain HTTP is only allowed on a loopback address (add --tlsverify to serve TLS with client certificates)");
         }
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         Channel ch = bind(type, new InetSocketAddress(ip, address.getPort()), tls);
         InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
-        LOG.info("API listening on tcp://{}{}", format(bound), tls == null ? "" : " (TLS, client certificates required)");
+        LOG.info("{} listening on tcp://{}{}", controlFree ? "metrics" : "API", format(bound),
+                tls == null ? "" : " (TLS, client certificates required)");
         listeners.add(ch);
         return bound;
     }

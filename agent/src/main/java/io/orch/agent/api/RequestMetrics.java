@@ -11,10 +11,15 @@ final class RequestMetrics {
     /** The route tag of requests that matched no route, so junk paths cannot explode the tag set. */
     static final String UNMATCHED = "unmatched";
 
-    private final MeterRegistry registry;
+    private final java.util.function.Supplier<? extends MeterRegistry> registry;
 
     RequestMetrics(MeterRegistry registry) {
-        this.registry = registry;
+        this(() -> registry);
+    }
+
+    /** Records into the registry {@code current} names at each request (a listener that outlives a role). */
+    RequestMetrics(java.util.function.Supplier<? extends MeterRegistry> current) {
+        this.registry = current;
     }
 
     void record(String method, String route, int status, long nanos) {
@@ -23,7 +28,7 @@ final class RequestMetrics {
                 .tag("method", method)
                 .tag("route", route)
                 .tag("status", Integer.toString(status))
-                .register(registry)
+                .register(registry.get())
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 }

@@ -151,6 +151,6 @@ final class SystemRoutes {
     }
 
     ApiResponse metrics() {
-        return ApiResponse.text(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", context.metrics().scrape());
+        return ApiResponse.text(HttpResponseStatus.OK, MetricsOnlyApi.CONTENT_TYPE, context.metrics().scrape());
     }
 }

@@ -78,7 +78,7 @@ public final class NodeMembership implements MembershipView, AutoCloseable {
     private final ExecutorService events;
     private final List<MemberListener> listeners = new CopyOnWriteArrayList<>();
 
-    private NodeMembership(Settings settings, MemberMeta initial) {
+    private NodeMembership(Settings settings, MemberMeta initial, io.orch.gossip.GossipObserver observer) {
         this.maxMetadataBytes = settings.config().maxMetadataBytes();
         this.events = Executors.newSingleThreadExecutor(DaemonThreads.factory("orch-membership-events"));
         Keyring keyring = settings.gossipKey() == null ? null : Keyring.of(settings.gossipKey());
@@ -91,12 +91,18 @@ public final class NodeMembership implements MembershipView, AutoCloseable {
                 .transport(transport)
                 .metadata(MemberMetadata.encode(withId(initial, settings.nodeId()), maxMetadataBytes))
                 .listener(this::onGossipEvent)
+                .observer(observer)
                 .build();
     }
 
     /** A member ready to {@link #start}; nothing is bound yet. */
     public static NodeMembership create(Settings settings, MemberMeta initial) {
-        return new NodeMembership(settings, initial);
+        return create(settings, initial, io.orch.gossip.GossipObserver.NONE);
+    }
+
+    /** @param observer hears this member's probes, suspicions and deaths (metrics) */
+    public static NodeMembership create(Settings settings, MemberMeta initial, io.orch.gossip.GossipObserver observer) {
+        return new NodeMembership(settings, initial, observer);
     }
 
     /**

@@ -28,6 +28,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -61,9 +62,16 @@ public final class SchedulerLoop extends StoreLoop {
             .thenComparing(Task::getServiceId).thenComparingLong(Task::getSlot).thenComparing(Task::getId);
 
     private boolean dirty;
+    private final IntConsumer placed;
 
     public SchedulerLoop(ClusterStore store) {
+        this(store, n -> { });
+    }
+
+    /** @param placed hears how many tasks each committed pass placed (metrics) */
+    public SchedulerLoop(ClusterStore store, IntConsumer placed) {
         super("scheduler", store);
+        this.placed = placed;
     }
 
     @Override
@@ -124,7 +132,9 @@ public final class SchedulerLoop extends StoreLoop {
     /** One pass; true when placements were left out of the transaction for size (another pass is due). */
     private boolean placePending(Instant now) throws StoreException {
         boolean[] more = {false};
+        int[] placedInPass = {0}; // reset by each attempt of the transaction: only the committed one counts
         store.updateAndWait(tx -> {
+            placedInPass[0] = 0;
             ReadTx read = tx.read();
             List<Task> all = read.tasks();
             List<Task> pending = new ArrayList<>();
@@ -176,9 +186,15 @@ public final class SchedulerLoop extends StoreLoop {
                     tooLarge(tx, p.task(), update.getSerializedSize(), now);
                 } else if (update != null) {
                     tx.update(update);
+                    if (p.placed()) {
+                        placedInPass[0]++;
+                    }
                 }
             }
         });
+        if (placedInPass[0] > 0) {
+            placed.accept(placedInPass[0]);
+        }
         return more[0];
     }
 

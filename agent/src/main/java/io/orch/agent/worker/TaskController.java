@@ -43,6 +43,8 @@ import java.util.function.Consumer;
 final class TaskController {
     /** Temporary failures of one step in a row that are retried before the failure counts as permanent. */
     static final int MAX_TEMPORARY_RETRIES = 5;
+    /** How the status of a task the OOM killer ended begins (its error; {@link TaskEventTap} counts it). */
+    static final String OOM_KILLED = "task: OOM killed";
 
     /** Gets what the task needs on this node before it starts (its image); may report progress. */
     interface Preparer {
@@ -239,7 +241,7 @@ final class TaskController {
         } else if (result.successful()) {
             return exited(TaskState.COMPLETE, "finished", "", 0);
         } else if (result.oomKilled()) {
-            return exited(TaskState.FAILED, "failed", "task: OOM killed (exit " + result.exitCode() + ")", result.exitCode());
+            return exited(TaskState.FAILED, "failed", OOM_KILLED + " (exit " + result.exitCode() + ")", result.exitCode());
         } else if (result.exitCode() < 0) {
             return status(TaskState.FAILED, "failed", "task exited; exit code unknown: " + result.message()).build();
         }

@@ -115,6 +115,11 @@ final class TaskSupervisor {
         return controller.runtime();
     }
 
+    /** The task as last given, and the state of the status last reported (metrics read them). */
+    synchronized SupervisedTask snapshot(java.util.function.Function<Task, String> serviceName) {
+        return new SupervisedTask(task, serviceName.apply(task), status.getState(), controller.runtime());
+    }
+
     /** Its final status is reported and nothing of its container is left on the node. */
     synchronized boolean isDone() {
         return released;

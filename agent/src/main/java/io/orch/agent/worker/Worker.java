@@ -113,6 +113,22 @@ public final class Worker implements ControlLoop, AutoCloseable {
         this.imagePuller = puller;
     }
 
+    /** Hears task starts, restarts, stops and OOM kills (metrics); replaces what it heard before. */
+    private volatile TaskEvents taskEvents = TaskEvents.NONE;
+
+    public void observeTasks(TaskEvents events) {
+        this.taskEvents = java.util.Objects.requireNonNull(events);
+    }
+
+    /** The tasks this worker supervises now, with the state each last reported (cheap: no runtime call). */
+    public List<SupervisedTask> supervisedTasks() {
+        List<SupervisedTask> out = new ArrayList<>(runners.size());
+        for (TaskSupervisor runner : runners.values()) {
+            out.add(runner.snapshot(t -> view.serviceName(t.getServiceId()).orElse(t.getServiceId())));
+        }
+        return out;
+    }
+
     /** Re-attaches to tasks an earlier agent process started; call before {@link #start()}. */
     public int recover() throws IOException {
         int reattached = 0;
@@ -177,7 +193,7 @@ public final class Worker implements ControlLoop, AutoCloseable {
         if (runtime == null || !runtime.recover(h)) {
             return false;
         }
-        TaskSupervisor runner = newRunner(task, runtime, null, task.getStatus());
+        TaskSupervisor runner = newRunner(task, runtime, null, task.getStatus(), false);
         runners.put(h.taskId(), runner);
         runner.reattached(h);
         log.info("re-attached task {} (pid {})", h.taskId(), h.pid());
@@ -301,7 +317,7 @@ public final class Worker implements ControlLoop, AutoCloseable {
             report(t.getId(), TaskState.REJECTED, e.getMessage());
             return;
         }
-        TaskSupervisor runner = newRunner(t, runtime, config, t.getStatus());
+        TaskSupervisor runner = newRunner(t, runtime, config, t.getStatus(), false);
         runners.put(t.getId(), runner);
         runner.start();
     }
@@ -329,7 +345,7 @@ public final class Worker implements ControlLoop, AutoCloseable {
         // the same task id from the start: its status in the view is the last attempt's end
         TaskStatus fresh = TaskStatus.newBuilder().setState(TaskState.ASSIGNED).setMessage("restarting locally")
                 .setTimestamp(Times.timestamp(clock.instant())).build();
-        TaskSupervisor runner = newRunner(t, runtime, config, fresh);
+        TaskSupervisor runner = newRunner(t, runtime, config, fresh, true);
         runners.put(t.getId(), runner);
         runner.start();
     }
@@ -365,8 +381,10 @@ public final class Worker implements ControlLoop, AutoCloseable {
                 new IllegalStateException("runtime " + wanted + " is not available on this node"));
     }
 
-    private TaskSupervisor newRunner(Task t, ContainerRuntime runtime, TaskConfig config, TaskStatus initial) {
+    private TaskSupervisor newRunner(Task t, ContainerRuntime runtime, TaskConfig config, TaskStatus initial,
+                                     boolean localRestart) {
         String id = t.getId();
+        TaskEventTap tap = new TaskEventTap(t, initial, localRestart, taskEvents);
         TaskController.Preparer preparer = (cfg, progress) -> {
             ImagePuller puller = imagePuller;
             if (puller != null && runtime.capabilities().nodeImages()) { // the others run no images of the store
@@ -377,7 +395,10 @@ public final class Worker implements ControlLoop, AutoCloseable {
         };
         return new TaskSupervisor(t, initial,
                 extra -> new TaskController(id, runtime, config, preparer, clock, retryDelays, execution::execute, extra),
-                execution, status -> sink.report(id, status),
+                execution, status -> {
+                    tap.saw(status);
+                    sink.report(id, status);
+                },
                 new TaskSupervisor.Listener() {
                     @Override
                     public void started(TaskHandle handle) {

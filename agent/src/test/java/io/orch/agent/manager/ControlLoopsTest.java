@@ -39,6 +39,32 @@ class ControlLoopsTest {
     @TempDir
     Path dataDir;
     private final FakeRuntime runtime = new FakeRuntime();
+    private final java.util.concurrent.atomic.AtomicInteger placed = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> events = new java.util.concurrent.ConcurrentHashMap<>();
+    private final io.orch.agent.worker.TaskEvents taskEvents = new io.orch.agent.worker.TaskEvents() {
+        @Override
+        public void started(Task task) {
+            count("started");
+        }
+
+        @Override
+        public void restarted(Task task) {
+            count("restarted");
+        }
+
+        @Override
+        public void stopped(Task task) {
+            count("stopped");
+        }
+
+        private void count(String event) {
+            events.computeIfAbsent(event, e -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        }
+    };
+
+    private int events(String event) {
+        return events.getOrDefault(event, new java.util.concurrent.atomic.AtomicInteger()).get();
+    }
     private ClusterStore store;
     private LoopDriver orchestrator;
     private LoopDriver scheduler;
@@ -53,8 +79,9 @@ class ControlLoopsTest {
                 List.of(runtime.name()), "test"), true);
         var metrics = new SimpleMeterRegistry();
         orchestrator = new LoopDriver(new Orchestrator(store), store, Clock.systemUTC(), metrics);
-        scheduler = new LoopDriver(new SchedulerLoop(store), store, Clock.systemUTC(), metrics);
+        scheduler = new LoopDriver(new SchedulerLoop(store, placed::addAndGet), store, Clock.systemUTC(), metrics);
         worker = new Worker(store, "node1", new RuntimeRegistry(List.of(runtime), runtime.name()), dataDir, Clock.systemUTC(), metrics);
+        worker.observeTasks(taskEvents);
         orchestrator.start();
         scheduler.start();
         worker.start();
@@ -99,6 +126,24 @@ class ControlLoopsTest {
         assertEquals(137, failed.getStatus().getContainerStatus().getExitCode());
         assertEquals("task: non-zero exit (137)", failed.getStatus().getErr());
         assertTrue(running("web-id").stream().anyMatch(t -> t.getSlot() == victim.getSlot()), "same slot refilled");
+    }
+
+    /** What the metrics count: placements committed by the scheduler, the worker's starts, restarts and stops. */
+    @Test
+    void placementsStartsRestartsAndStopsAreReportedAsTheyHappen() throws Exception {
+        Service s = createService("web", 2, List.of());
+        await().atMost(Duration.ofSeconds(10)).until(() -> running("web-id").size() == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> events("started") == 2);
+        assertEquals(2, placed.get());
+        assertEquals(0, events("restarted"));
+
+        runtime.exit(running("web-id").get(0).getId(), 1); // replaced in its slot under the same spec: a restart
+        await().atMost(Duration.ofSeconds(10)).until(() -> events("restarted") == 1 && events("started") == 3);
+        assertEquals(3, placed.get());
+
+        store.updateAndWait(tx -> tx.delete(store.read(r -> r.service(s.getId())).orElseThrow()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> events("stopped") == 2);
+        assertEquals(3, events("started"), "stopping starts nothing");
     }
 
     @Test

@@ -29,6 +29,8 @@ final class AgentNode {
     private Process process;
     /** The agent's default runtime (--runtime). */
     String runtime = "process";
+    /** More agent flags, set before it starts (e.g. by {@link ClusterFixture#beforeStart}). */
+    List<String> extraFlags = List.of();
 
     AgentNode(String name, NodeHost host, int port, Path root) {
         this.name = name;
@@ -49,9 +51,11 @@ final class AgentNode {
     }
 
     private List<String> agentFlags() {
-        return List.of("--data-dir", dataDir.toString(), "--hostname", name,
+        List<String> flags = new ArrayList<>(List.of("--data-dir", dataDir.toString(), "--hostname", name,
                 "--listen-addr", listenAddr(), "--gossip-addr", host.ip() + ":" + PortBlocks.gossip(port),
-                "--api-addr", "127.0.0.1:" + apiPort(), "--runtime", runtime);
+                "--api-addr", "127.0.0.1:" + apiPort(), "--runtime", runtime));
+        flags.addAll(extraFlags);
+        return flags;
     }
 
     static List<String> initArgs(AgentNode n) {

@@ -92,6 +92,8 @@ public final class RatisProposer implements Proposer {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final List<Consumer<Throwable>> failureListeners = new CopyOnWriteArrayList<>();
     private volatile LongConsumer latencyListener = nanos -> { }; // no lock: onLatency replaces it
+    /** Leaders seen taking over, across in-process replica restarts (see {@link #stats()}). */
+    private final java.util.concurrent.atomic.AtomicLong leaderChanges = new java.util.concurrent.atomic.AtomicLong();
     // server, division, stateMachine, clients and adminClients: replaced only under this (start and
     // restartReplica, through launch()); volatile, as propose(), the watches and the getters read
     // them without the lock
@@ -218,6 +220,7 @@ public final class RatisProposer implements Proposer {
     /** Builds and starts the Ratis server around {@code sm}, and the clients that follow its membership. */
     private void launch(RatisStateMachine sm, RaftGroup group, RaftStorage.StartupOption option,
             RaftProperties properties, Parameters parameters) throws IOException {
+        sm.countLeaderChangesIn(leaderChanges);
         sm.onLogFailed(this::storageFailed);
         sm.snapshotWhen(() -> storageProblem == null);
         server = RaftServer.newBuilder()
@@ -850,6 +853,23 @@ public final class RatisProposer implements Proposer {
     public boolean isRunning() {
         RaftServer.Division d = division;
         return d != null && !closed && failure.get() == null && d.getInfo().isAlive();
+    }
+
+    /**
+     * What this replica knows of its log, for metrics: indexes from Ratis' memory, sizes from the
+     * group directory (a listing of a few files). {@link RaftStats#NONE} before start, after close.
+     */
+    public RaftStats stats() {
+        RaftServer.Division d = division;
+        RatisStateMachine sm = stateMachine;
+        if (d == null || sm == null || closed) {
+            return RaftStats.NONE;
+        }
+        Path groupDir = settings.storageDir().resolve(settings.groupId().getUuid().toString());
+        var snapshot = sm.getLatestSnapshot();
+        long snapshotBytes = snapshot == null ? 0 : RaftStats.sizeOf(snapshot.getFile().getPath());
+        return new RaftStats(isLeader(), d.getRaftLog().getLastCommittedIndex(), d.getInfo().getLastAppliedIndex(),
+                leaderChanges.get(), RaftStats.logBytes(groupDir.resolve("current")), snapshotBytes);
     }
 
     /** Index of the last entry applied on this replica (configuration entries included). */

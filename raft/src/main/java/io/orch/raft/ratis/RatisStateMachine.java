@@ -52,6 +52,9 @@ final class RatisStateMachine extends BaseStateMachine {
     private final PayloadSeal seal;
     private final RaftPeerId self;
     private final LeadershipNotifier leadership;
+    /** The proposer's count, which outlives a replica restarted in-process (see {@link #countLeaderChangesIn}). */
+    private volatile java.util.concurrent.atomic.AtomicLong leaderChanges = new java.util.concurrent.atomic.AtomicLong();
+    private volatile RaftPeerId lastLeader; // only Ratis' notifying thread writes it
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     /** Signalled after every applied entry and leadership event; {@link #awaitCondition} waits on it. */
     private final Object progress = new Object();
@@ -333,8 +336,17 @@ final class RatisStateMachine extends BaseStateMachine {
         return since == null ? Optional.empty() : Optional.of(Duration.ofNanos(System.nanoTime() - since));
     }
 
+    /** Counts each leader this replica sees take over into {@code count} (metrics: a new leader, not a repeated notice). */
+    void countLeaderChangesIn(java.util.concurrent.atomic.AtomicLong count) {
+        this.leaderChanges = count;
+    }
+
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeader) {
+        if (newLeader != null && !newLeader.equals(lastLeader)) {
+            lastLeader = newLeader;
+            leaderChanges.incrementAndGet();
+        }
         leaderlessSinceNanos = null; // Ratis only reports a leader here, never its loss
         if (!self.equals(newLeader)) {
             leadership.publish(false);

@@ -31,20 +31,28 @@ public final class ImagePuller {
     private final RegistryConfig config;
     private final RegistryClient client;
     private final String architecture;
+    private final PullObserver observer;
 
     public ImagePuller(ImageStore store, RegistryConfig config) {
-        this(store, config, new RegistryClient(config), PlatformSelector.hostArchitecture());
+        this(store, config, new RegistryClient(config), PlatformSelector.hostArchitecture(), PullObserver.NONE);
     }
 
     ImagePuller(ImageStore store, RegistryClient client, String architecture) {
-        this(store, null, client, architecture);
+        this(store, null, client, architecture, PullObserver.NONE);
     }
 
-    private ImagePuller(ImageStore store, RegistryConfig config, RegistryClient client, String architecture) {
+    private ImagePuller(ImageStore store, RegistryConfig config, RegistryClient client, String architecture,
+                        PullObserver observer) {
         this.store = store;
         this.config = config;
         this.client = client;
         this.architecture = architecture;
+        this.observer = observer;
+    }
+
+    /** This puller, telling {@code observer} how each pull from a registry ends (metrics). */
+    public ImagePuller observedBy(PullObserver observer) {
+        return new ImagePuller(store, config, client, architecture, java.util.Objects.requireNonNull(observer));
     }
 
     /** This node's registry settings (insecure registries, timeouts). */
@@ -71,7 +79,7 @@ public final class ImagePuller {
             throw new ImageException(e.getMessage());
         }
         RegistryConfig withLogin = config().withCredentials(registry, credentials);
-        return new ImagePuller(store, withLogin, new RegistryClient(withLogin), architecture);
+        return new ImagePuller(store, withLogin, new RegistryClient(withLogin), architecture, observer);
     }
 
     public ImageStore store() {
@@ -116,6 +124,18 @@ public final class ImagePuller {
 
     /** Pulls {@code ref} (a tag or a digest), reporting progress as docker's pull does. */
     public PullResult pull(String refText, PullProgress progress) throws IOException, ImageException {
+        boolean succeeded = false;
+        long started = System.nanoTime();
+        try {
+            PullResult result = pullFromRegistry(refText, progress);
+            succeeded = true;
+            return result;
+        } finally {
+            observer.pulled(succeeded, System.nanoTime() - started);
+        }
+    }
+
+    private PullResult pullFromRegistry(String refText, PullProgress progress) throws IOException, ImageException {
         ImageReference ref;
         try {
             ref = ImageReference.parse(refText);

@@ -171,4 +171,19 @@ class RegistryPullTest {
         assertEquals("image busybox:absent is not on this node and its reference names no registry to pull it from"
                 + " (load it with: orch image load -i FILE)", e.getMessage());
     }
+
+    @Test
+    void theObserverHearsEachPullFromARegistryAndHowItEnded() throws Exception {
+        List<Boolean> heard = new ArrayList<>();
+        List<Long> took = new ArrayList<>();
+        ImagePuller observed = puller(RegistryConfig.defaults()).observedBy((ok, nanos) -> {
+            heard.add(ok);
+            took.add(nanos);
+        });
+        observed.pull(registry.reference("1.0"), PullProgress.NONE);
+        assertThrows(RegistryException.class, () -> observed.pull(registry.reference("no-such-tag"), PullProgress.NONE));
+        observed.ensure(registry.reference("1.0"), status -> { }); // in the store already: no pull
+        assertEquals(List.of(true, false), heard);
+        assertTrue(took.stream().allMatch(n -> n > 0), "each pull took its time: " + took);
+    }
 }

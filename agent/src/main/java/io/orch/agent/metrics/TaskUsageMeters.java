@@ -1,0 +1,122 @@
+package io.orch.agent.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.orch.agent.worker.SupervisedTask;
+import io.orch.api.concurrent.DaemonThreads;
+import io.orch.api.proto.TaskState;
+import io.orch.runtime.ResourceUsage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Per task CPU and memory: {@code orch_task_cpu_seconds_total} and {@code orch_task_memory_bytes},
+ * labelled {@code service}, {@code task}, {@code node}. The runtimes read them from the task's
+ * cgroup (runc), the Docker engine (docker) or the task's process group in /proc (process).
+ *
+ * <p>Sampled on a thread of its own every {@link #PERIOD}, not at scrape time: a scrape reads
+ * the last sample and never waits on a cgroup file or the Docker engine. Only tasks that last
+ * reported RUNNING are sampled; a task that is no longer running loses its series at the next
+ * sample, so the label set stays as large as what runs.
+ */
+final class TaskUsageMeters implements AutoCloseable {
+    static final Duration PERIOD = Duration.ofSeconds(5);
+    private static final Logger log = LoggerFactory.getLogger(TaskUsageMeters.class);
+
+    private final MeterRegistry registry;
+    private final Map<String, Series> series = new ConcurrentHashMap<>(); // only the sampling thread changes it
+    private volatile Supplier<List<SupervisedTask>> tasks = List::of;
+    private volatile String node = "";
+    private ScheduledExecutorService sampler; // guarded by this
+
+    /** One task's last sample and the meters that read it. */
+    private record Series(AtomicLong cpuNanos, AtomicLong memoryBytes, List<Meter> meters) {
+    }
+
+    TaskUsageMeters(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Samples the tasks of this worker from now on, labelled with this node's name. */
+    synchronized void follow(Supplier<List<SupervisedTask>> source, String nodeName) {
+        tasks = source;
+        node = nodeName;
+        if (sampler == null) {
+            sampler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("orch-task-usage"));
+            sampler.scheduleWithFixedDelay(this::sampleQuietly, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void sampleQuietly() {
+        try {
+            sample();
+        } catch (RuntimeException e) {
+            log.debug("task usage sample failed: {}", e.toString()); // the next one tries again
+        }
+    }
+
+    /** One pass: every running task's usage, and the series of tasks that stopped removed. */
+    void sample() {
+        Set<String> running = new HashSet<>();
+        String nodeName = node;
+        for (SupervisedTask t : tasks.get()) {
+            if (t.state() != TaskState.RUNNING) {
+                continue;
+            }
+            String id = t.task().getId();
+            ResourceUsage usage = t.runtime().stats(id);
+            if (usage.cpuNanos() < 0 && usage.memoryBytes() < 0) {
+                continue; // the runtime cannot tell (yet): no series rather than a made-up zero
+            }
+            running.add(id);
+            Series s = series.computeIfAbsent(id, k -> register(t, nodeName));
+            if (usage.cpuNanos() >= 0) {
+                s.cpuNanos.set(usage.cpuNanos());
+            }
+            if (usage.memoryBytes() >= 0) {
+                s.memoryBytes.set(usage.memoryBytes());
+            }
+        }
+        for (String id : Set.copyOf(series.keySet())) {
+            if (!running.contains(id)) {
+                series.remove(id).meters.forEach(registry::remove);
+            }
+        }
+    }
+
+    private Series register(SupervisedTask t, String nodeName) {
+        AtomicLong cpu = new AtomicLong();
+        AtomicLong memory = new AtomicLong();
+        Tags tags = Tags.of("service", t.serviceName(), "task", t.task().getId(), "node", nodeName);
+        Meter cpuMeter = FunctionCounter.builder("orch.task.cpu", cpu, c -> c.get() / 1e9).baseUnit("seconds").tags(tags)
+                .description("CPU time the task used (user and system), from its cgroup or process group")
+                .register(registry);
+        Meter memoryMeter = Gauge.builder("orch.task.memory", memory, AtomicLong::get).strongReference(true).baseUnit("bytes").tags(tags)
+                .description("memory the task uses now, from its cgroup or process group")
+                .register(registry);
+        return new Series(cpu, memory, List.of(cpuMeter, memoryMeter));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (sampler != null) {
+            sampler.shutdownNow();
+            sampler = null;
+        }
+    }
+}
