@@ -159,7 +159,8 @@ final class WorkerNode implements RunningRole {
 
             @Override
             public void gossipKey(byte[] key) {
-                startGossip(key);
+                // not on the session's thread: starting gossip binds sockets and contacts seeds
+                io.orch.api.concurrent.DaemonThreads.factory("orch-gossip-start").newThread(() -> startGossip(key)).start();
             }
         });
         DispatchedWorkerView view = new DispatchedWorkerView(dispatcher, context.dataDir()); // resumes from the kept set
