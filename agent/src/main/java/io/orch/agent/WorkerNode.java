@@ -48,9 +48,10 @@ final class WorkerNode implements RunningRole {
     private final ClusterIdentity identity;
     private volatile ClusterPeers peers;
     private final HandOverParts parts = new HandOverParts();
-    /** Guards starting gossip late (the key heard from a session) against close(). */
+    /** Guards starting gossip late (the key heard from a session) against close() and a hand-over. */
     private final Object gossipLock = new Object();
-    private boolean closed;
+    /** Closed, or its gossip handed to the next role: no gossip of this role may start any more. */
+    private boolean gossipDone;
     private volatile DispatcherClient dispatcher;
     private RpcServer rpc;
     private ImageInventoryWatch imageWatch;
@@ -159,7 +160,8 @@ final class WorkerNode implements RunningRole {
 
             @Override
             public void gossipKey(byte[] key) {
-                startGossip(key);
+                // not on the session's thread: starting gossip binds sockets and contacts seeds
+                io.orch.api.concurrent.DaemonThreads.factory("orch-gossip-start").newThread(() -> startGossip(key)).start();
             }
         });
         DispatchedWorkerView view = new DispatchedWorkerView(dispatcher, context.dataDir()); // resumes from the kept set
@@ -197,11 +199,16 @@ final class WorkerNode implements RunningRole {
     /** A restarted worker's gossip, with the key its first dispatcher session told (once: the key does not change). */
     private void startGossip(byte[] key) {
         synchronized (gossipLock) {
-            if (closed || parts.gossip.get() != null || key.length == 0) {
+            if (gossipDone || parts.gossip.get() != null || key.length == 0) {
                 return;
             }
-            parts.gossip.set(Gossip.forWorker(context, identity, peers.withGossipKey(key), this::managersChanged));
-            log.info("gossip started with the key the manager sent");
+            try {
+                parts.gossip.set(Gossip.forWorker(context, identity, peers.withGossipKey(key), this::managersChanged));
+                log.info("gossip started with the key the manager sent");
+            } catch (RuntimeException e) {
+                // the next session (a reconnect) tells the key again, and this is tried again
+                log.warn("gossip could not start: {}", e.toString());
+            }
         }
     }
 
@@ -270,6 +277,15 @@ final class WorkerNode implements RunningRole {
         return reattached;
     }
 
+    /** The gossip goes to the next role (or the leave); none starts here after that. */
+    @Override
+    public Gossip releaseGossip() {
+        synchronized (gossipLock) {
+            gossipDone = true;
+            return parts.gossip.release();
+        }
+    }
+
     @Override
     public HandOverParts parts() {
         return parts;
@@ -283,7 +299,7 @@ final class WorkerNode implements RunningRole {
         Agent.closeQuietly(parts.worker());
         Agent.closeQuietly(dispatcher);
         synchronized (gossipLock) {
-            closed = true;
+            gossipDone = true;
             Agent.closeQuietly(parts.gossip.get());
         }
     }

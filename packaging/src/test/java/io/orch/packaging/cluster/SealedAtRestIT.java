@@ -226,8 +226,9 @@ class SealedAtRestIT {
         w1.kill9();
         cluster.awaitDown(List.of(w1), DEADLINE);
         w1.restart(ClusterFixture.AGENT_READY);
+        await("w1 hears the gossip key from its session").atMost(DEADLINE).until(() ->
+                Files.readString(w1.log).contains("gossip started with the key the manager sent"));
         cluster.awaitReady(cluster.nodes(), DEADLINE);
-        assertTrue(Files.readString(w1.log).contains("gossip started with the key the manager sent"), "w1 heard the key");
 
         Cluster c = openLatestSnapshot(m1, java.util.Optional.of(key)).getClustersList().get(0);
         Map<String, byte[]> gossip = gossipKeyNeedles(c);
