@@ -27,9 +27,11 @@ import io.orch.cli.commands.VersionCommand;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,12 +42,17 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "orch",
         description = "A Docker-Swarm-like container orchestrator.",
-        versionProvider = OrchCli.VersionProvider.class,
-        subcommands = {VersionCommand.class, InfoCommand.class, NodeCommand.class, ServiceCommand.class,
-                StackCommand.class, SecretCommand.class, ConfigCommand.class, ClusterCommand.class,
-                ImageCommand.class, JoinTokenCommand.class, CaCommand.class, NetworkCommand.class, CompletionCommand.class,
-                LoginCommand.class, CertCommand.class, UnlockCommand.class, UnlockKeyCommand.class})
+        versionProvider = OrchCli.VersionProvider.class)
 public final class OrchCli implements Callable<Integer> {
+    /**
+     * The top-level commands, in the order help lists them. Registered by {@link #commandLine}
+     * rather than in the annotation, so that a one-shot launcher can build only the one it runs.
+     */
+    public static final List<Class<?>> COMMANDS = List.of(VersionCommand.class, InfoCommand.class, NodeCommand.class,
+            ServiceCommand.class, StackCommand.class, SecretCommand.class, ConfigCommand.class, ClusterCommand.class,
+            ImageCommand.class, JoinTokenCommand.class, CaCommand.class, NetworkCommand.class, CompletionCommand.class,
+            LoginCommand.class, CertCommand.class, UnlockCommand.class, UnlockKeyCommand.class);
+
     public static final String HOST_ENV = "ORCH_HOST";
     /** The docker CLI's own variables, read as it reads them, so one environment drives both CLIs. */
     public static final String DOCKER_HOST_ENV = "DOCKER_HOST";
@@ -97,17 +104,60 @@ public final class OrchCli implements Callable<Integer> {
     }
 
     public static CommandLine commandLine(PrintWriter out, PrintWriter err, CliEnvironment environment) {
+        return commandLine(out, err, environment, null);
+    }
+
+    /**
+     * The tree with only the top-level command {@code args} run (and its subcommands), or the whole
+     * tree when they name none (help, a typo that needs suggestions). picocli introspects every
+     * command it is handed before it parses, which is most of what a CLI run costs: a launcher that
+     * starts a JVM per command builds only the command it runs.
+     */
+    public static CommandLine commandLineFor(PrintWriter out, PrintWriter err, String... args) {
+        return commandLine(out, err, CliEnvironment.system(), args);
+    }
+
+    private static CommandLine commandLine(PrintWriter out, PrintWriter err, CliEnvironment environment, String[] args) {
         OrchCli root = new OrchCli(out, err, environment);
         CommandLine cl = new CommandLine(root);
         root.commandLine = cl;
+        String only = args == null ? null : commandWord(cl, args);
+        boolean known = COMMANDS.stream().anyMatch(c -> commandName(c).equals(only));
+        for (Class<?> command : COMMANDS) {
+            if (!known || commandName(command).equals(only)) {
+                cl.addSubcommand(command);
+            }
+        }
         ErrorHandler handler = new ErrorHandler(root);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(handler);
         cl.setExecutionExceptionHandler(handler);
         // docker semantics: everything after IMAGE belongs to the container's command
-        cl.getSubcommands().get("service").getSubcommands().get("create").setStopAtPositional(true);
+        CommandLine service = cl.getSubcommands().get("service");
+        if (service != null) {
+            service.getSubcommands().get("create").setStopAtPositional(true);
+        }
         return cl;
+    }
+
+    private static String commandName(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
+    }
+
+    /** The first argument that is neither a global option nor the value of one, or null. */
+    private static String commandWord(CommandLine root, String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("-")) {
+                return arg;
+            }
+            OptionSpec option = root.getCommandSpec().findOption(arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg);
+            if (option != null && !arg.contains("=") && option.arity().max() > 0) {
+                i++; // its value
+            }
+        }
+        return null;
     }
 
     public static void main(String[] args) {

@@ -37,7 +37,7 @@ public final class CdsTraining {
 
     private static void run(String... args) {
         PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
-        CliLauncher.commandLine(nowhere, nowhere).execute(args);
+        CliLauncher.commandLine(nowhere, nowhere, args).execute(args);
     }
 
     private static void answerEmptyLists(ServerSocket server) {

@@ -14,7 +14,7 @@ class CliLauncherTest {
         PrintWriter w = new PrintWriter(out, true);
         StringWriter err = new StringWriter();
         PrintWriter e = new PrintWriter(err, true);
-        int code = (cliOnly ? CliLauncher.commandLine(w, e) : Launcher.commandLine(w, e)).execute(args);
+        int code = (cliOnly ? CliLauncher.commandLine(w, e, args) : Launcher.commandLine(w, e)).execute(args);
         return code + "\n" + out + err;
     }
 
@@ -23,6 +23,25 @@ class CliLauncherTest {
         String cli = run(true, "--help");
         assertEquals(run(false, "--help"), cli);
         assertTrue(cli.contains("  init ") && cli.contains("  join ") && cli.contains("  agent "), cli);
+    }
+
+    @Test
+    void aCommandRunOnItsOwnSubtreeAnswersAsOnTheWholeTree() {
+        for (String[] args : new String[][] {{"service", "ls", "--help"}, {"-H", "tcp://127.0.0.1:1", "node", "--help"},
+                {"--host=tcp://127.0.0.1:1", "service", "create", "--help"}, {"servce", "ls"}, {"service", "lss"},
+                {"version", "--bogus"}}) {
+            assertEquals(run(false, args), run(true, args), String.join(" ", args));
+        }
+    }
+
+    @Test
+    void onlyTheTopLevelCommandTheArgumentsNameIsBuilt() {
+        PrintWriter nowhere = new PrintWriter(java.io.Writer.nullWriter());
+        assertEquals(java.util.Set.of("service", "init", "join", "agent"),
+                CliLauncher.commandLine(nowhere, nowhere, "-H", "tcp://127.0.0.1:1", "service", "ls").getSubcommands().keySet());
+        assertTrue(CliLauncher.commandLine(nowhere, nowhere, "--help").getSubcommands().containsKey("node"));
+        assertTrue(CliLauncher.commandLine(nowhere, nowhere, "-H", "service").getSubcommands().containsKey("node"),
+                "-H's value is not a command");
     }
 
     @Test
