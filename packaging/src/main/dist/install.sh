@@ -37,4 +37,4 @@ if [ -z "$dest" ]; then
         systemctl enable orch.service
     fi
 fi
-echo "orch installed under $dest$prefix; review /etc/orch/orch.yaml, then: systemctl start orch && orch init"
+echo "orch installed under $dest$prefix; review /etc/orch/orch.yaml, then: systemctl start orch, and docker -H unix:///run/orch/orch.sock swarm init"

@@ -12,8 +12,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The representative CLI run an AppCDS archive of the CLI is dumped from (bin/orch with
- * ORCH_CDS_TRAIN set runs it under -XX:ArchiveClassesAtExit): top-level help and the list
+ * The representative CLI run the CLI's AppCDS archive is made from (bin/orch with ORCH_CDS_TRAIN
+ * set runs it under -XX:DumpLoadedClassList, then archives those classes): top-level help and the list
  * commands, against a loopback server that answers every request with an empty JSON list, so
  * the HTTP client, the JSON reader and the table renderers are loaded as a real `service ls`
  * loads them. Output goes nowhere; nothing outside this process is touched.
