@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
@@ -121,11 +122,14 @@ public final class OrchCli implements Callable<Integer> {
         OrchCli root = new OrchCli(out, err, environment);
         CommandLine cl = new CommandLine(root);
         root.commandLine = cl;
-        String only = args == null ? null : commandWord(cl, args);
+        int at = args == null ? -1 : commandWord(cl, args);
+        String only = at < 0 ? null : args[at];
         boolean known = COMMANDS.stream().anyMatch(c -> commandName(c).equals(only));
         for (Class<?> command : COMMANDS) {
-            if (!known || commandName(command).equals(only)) {
+            if (!known) {
                 cl.addSubcommand(command);
+            } else if (commandName(command).equals(only)) {
+                cl.addSubcommand(only, groupWithOnly(command, at + 1 < args.length ? args[at + 1] : null));
             }
         }
         ErrorHandler handler = new ErrorHandler(root);
@@ -135,8 +139,9 @@ public final class OrchCli implements Callable<Integer> {
         cl.setExecutionExceptionHandler(handler);
         // docker semantics: everything after IMAGE belongs to the container's command
         CommandLine service = cl.getSubcommands().get("service");
-        if (service != null) {
-            service.getSubcommands().get("create").setStopAtPositional(true);
+        CommandLine create = service == null ? null : service.getSubcommands().get("create");
+        if (create != null) {
+            create.setStopAtPositional(true);
         }
         return cl;
     }
@@ -145,19 +150,44 @@ public final class OrchCli implements Callable<Integer> {
         return command.getAnnotation(Command.class).name();
     }
 
-    /** The first argument that is neither a global option nor the value of one, or null. */
-    private static String commandWord(CommandLine root, String[] args) {
+    /**
+     * A group command ({@code orch service}) with only its subcommand {@code word}, uninspected (it
+     * is not what runs, and has no options of its own but help), or the command as it is when
+     * {@code word} names none of its subcommands: then its help and suggestions need them all.
+     */
+    private static Object groupWithOnly(Class<?> command, String word) {
+        Command group = command.getAnnotation(Command.class);
+        Class<?> sub = word == null ? null : java.util.Arrays.stream(group.subcommands())
+                .filter(c -> commandName(c).equals(word) || java.util.Arrays.asList(c.getAnnotation(Command.class).aliases()).contains(word))
+                .findFirst().orElse(null);
+        if (sub == null) {
+            return command;
+        }
+        try {
+            CommandSpec spec = CommandSpec.wrapWithoutInspection(command.getDeclaredConstructor().newInstance());
+            spec.name(group.name());
+            spec.usageMessage().description(group.description());
+            CommandLine only = new CommandLine(spec);
+            only.addSubcommand(sub);
+            return only;
+        } catch (ReflectiveOperationException e) {
+            return command; // not a plain group: picocli builds all of it
+        }
+    }
+
+    /** The index of the first argument that is neither a global option nor the value of one, or -1. */
+    private static int commandWord(CommandLine root, String[] args) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("-")) {
-                return arg;
+                return i;
             }
             OptionSpec option = root.getCommandSpec().findOption(arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg);
             if (option != null && !arg.contains("=") && option.arity().max() > 0) {
                 i++; // its value
             }
         }
-        return null;
+        return -1;
     }
 
     public static void main(String[] args) {

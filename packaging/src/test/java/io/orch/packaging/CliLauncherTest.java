@@ -1,6 +1,7 @@
 package io.orch.packaging;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -29,7 +30,8 @@ class CliLauncherTest {
     void aCommandRunOnItsOwnSubtreeAnswersAsOnTheWholeTree() {
         for (String[] args : new String[][] {{"service", "ls", "--help"}, {"-H", "tcp://127.0.0.1:1", "node", "--help"},
                 {"--host=tcp://127.0.0.1:1", "service", "create", "--help"}, {"servce", "ls"}, {"service", "lss"},
-                {"version", "--bogus"}}) {
+                {"version", "--bogus"}, {"service", "ls", "--bogus"}, {"service", "create"}, {"node", "ls", "-h"},
+                {"stack", "deploy", "--help"}, {"service"}, {"service", "list", "--help"}}) {
             assertEquals(run(false, args), run(true, args), String.join(" ", args));
         }
     }
@@ -37,8 +39,11 @@ class CliLauncherTest {
     @Test
     void onlyTheTopLevelCommandTheArgumentsNameIsBuilt() {
         PrintWriter nowhere = new PrintWriter(java.io.Writer.nullWriter());
-        assertEquals(java.util.Set.of("service", "init", "join", "agent"),
-                CliLauncher.commandLine(nowhere, nowhere, "-H", "tcp://127.0.0.1:1", "service", "ls").getSubcommands().keySet());
+        CommandLine tree = CliLauncher.commandLine(nowhere, nowhere, "-H", "tcp://127.0.0.1:1", "service", "ls");
+        assertEquals(java.util.Set.of("service", "init", "join", "agent"), tree.getSubcommands().keySet());
+        assertEquals(java.util.Set.of("ls", "list"), tree.getSubcommands().get("service").getSubcommands().keySet(), "ls and its alias");
+        assertTrue(CliLauncher.commandLine(nowhere, nowhere, "service", "--help").getSubcommands().get("service")
+                .getSubcommands().containsKey("create"), "a group's help lists all its commands");
         assertTrue(CliLauncher.commandLine(nowhere, nowhere, "--help").getSubcommands().containsKey("node"));
         assertTrue(CliLauncher.commandLine(nowhere, nowhere, "-H", "service").getSubcommands().containsKey("node"),
                 "-H's value is not a command");
