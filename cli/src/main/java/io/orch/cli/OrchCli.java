@@ -28,9 +28,12 @@ import io.orch.cli.commands.VersionCommand;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,12 +44,17 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "orch",
         description = "A Docker-Swarm-like container orchestrator.",
-        versionProvider = OrchCli.VersionProvider.class,
-        subcommands = {VersionCommand.class, InfoCommand.class, EventsCommand.class, NodeCommand.class, ServiceCommand.class,
-                StackCommand.class, SecretCommand.class, ConfigCommand.class, ClusterCommand.class,
-                ImageCommand.class, JoinTokenCommand.class, CaCommand.class, NetworkCommand.class, CompletionCommand.class,
-                LoginCommand.class, CertCommand.class, UnlockCommand.class, UnlockKeyCommand.class})
+        versionProvider = OrchCli.VersionProvider.class)
 public final class OrchCli implements Callable<Integer> {
+    /**
+     * The top-level commands, in the order help lists them. Registered by {@link #commandLine}
+     * rather than in the annotation, so that a one-shot launcher can build only the one it runs.
+     */
+    public static final List<Class<?>> COMMANDS = List.of(VersionCommand.class, InfoCommand.class, EventsCommand.class, NodeCommand.class,
+            ServiceCommand.class, StackCommand.class, SecretCommand.class, ConfigCommand.class, ClusterCommand.class,
+            ImageCommand.class, JoinTokenCommand.class, CaCommand.class, NetworkCommand.class, CompletionCommand.class,
+            LoginCommand.class, CertCommand.class, UnlockCommand.class, UnlockKeyCommand.class);
+
     public static final String HOST_ENV = "ORCH_HOST";
     /** The docker CLI's own variables, read as it reads them, so one environment drives both CLIs. */
     public static final String DOCKER_HOST_ENV = "DOCKER_HOST";
@@ -98,17 +106,89 @@ public final class OrchCli implements Callable<Integer> {
     }
 
     public static CommandLine commandLine(PrintWriter out, PrintWriter err, CliEnvironment environment) {
+        return commandLine(out, err, environment, null);
+    }
+
+    /**
+     * The tree with only the top-level command {@code args} run (and its subcommands), or the whole
+     * tree when they name none (help, a typo that needs suggestions). picocli introspects every
+     * command it is handed before it parses, which is most of what a CLI run costs: a launcher that
+     * starts a JVM per command builds only the command it runs.
+     */
+    public static CommandLine commandLineFor(PrintWriter out, PrintWriter err, String... args) {
+        return commandLine(out, err, CliEnvironment.system(), args);
+    }
+
+    private static CommandLine commandLine(PrintWriter out, PrintWriter err, CliEnvironment environment, String[] args) {
         OrchCli root = new OrchCli(out, err, environment);
         CommandLine cl = new CommandLine(root);
         root.commandLine = cl;
+        int at = args == null ? -1 : commandWord(cl, args);
+        String only = at < 0 ? null : args[at];
+        boolean known = COMMANDS.stream().anyMatch(c -> commandName(c).equals(only));
+        for (Class<?> command : COMMANDS) {
+            if (!known) {
+                cl.addSubcommand(command);
+            } else if (commandName(command).equals(only)) {
+                cl.addSubcommand(only, groupWithOnly(command, at + 1 < args.length ? args[at + 1] : null));
+            }
+        }
         ErrorHandler handler = new ErrorHandler(root);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(handler);
         cl.setExecutionExceptionHandler(handler);
         // docker semantics: everything after IMAGE belongs to the container's command
-        cl.getSubcommands().get("service").getSubcommands().get("create").setStopAtPositional(true);
+        CommandLine service = cl.getSubcommands().get("service");
+        CommandLine create = service == null ? null : service.getSubcommands().get("create");
+        if (create != null) {
+            create.setStopAtPositional(true);
+        }
         return cl;
+    }
+
+    private static String commandName(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
+    }
+
+    /**
+     * A group command ({@code orch service}) with only its subcommand {@code word}, uninspected (it
+     * is not what runs, and has no options of its own but help), or the command as it is when
+     * {@code word} names none of its subcommands: then its help and suggestions need them all.
+     */
+    private static Object groupWithOnly(Class<?> command, String word) {
+        Command group = command.getAnnotation(Command.class);
+        Class<?> sub = word == null ? null : java.util.Arrays.stream(group.subcommands())
+                .filter(c -> commandName(c).equals(word) || java.util.Arrays.asList(c.getAnnotation(Command.class).aliases()).contains(word))
+                .findFirst().orElse(null);
+        if (sub == null) {
+            return command;
+        }
+        try {
+            CommandSpec spec = CommandSpec.wrapWithoutInspection(command.getDeclaredConstructor().newInstance());
+            spec.name(group.name());
+            spec.usageMessage().description(group.description());
+            CommandLine only = new CommandLine(spec);
+            only.addSubcommand(sub);
+            return only;
+        } catch (ReflectiveOperationException e) {
+            return command; // not a plain group: picocli builds all of it
+        }
+    }
+
+    /** The index of the first argument that is neither a global option nor the value of one, or -1. */
+    private static int commandWord(CommandLine root, String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("-")) {
+                return i;
+            }
+            OptionSpec option = root.getCommandSpec().findOption(arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg);
+            if (option != null && !arg.contains("=") && option.arity().max() > 0) {
+                i++; // its value
+            }
+        }
+        return -1;
     }
 
     public static void main(String[] args) {

@@ -31,7 +31,7 @@ public final class ClusterUpdateCommand extends OrchCommand {
     Long maxReplicasPerService;
 
     @Option(names = "--cert-expiry", converter = Converters.Duration.class,
-            description = "Validity period for node certificates (ns|us|ms|s|m|h), e.g. 720h; at least 1m. Nodes renew theirs when 40-60% of it remains.")
+            description = "Validity period for node certificates (ns|us|ms|s|m|h), e.g. 720h; at least 1m. Nodes renew theirs when 40-60%% of it remains.")
     Long certExpiry;
 
     @Option(names = "--autolock", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",

@@ -1,0 +1,33 @@
+package io.orch.packaging;
+
+import io.orch.cli.OrchCli;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+
+/**
+ * bin/orch's entry point for every command but the agent's: the CLI's command tree alone, on a
+ * class path without the agent's jars (Netty, gRPC, Ratis), so a short-lived client starts fast.
+ * It must not reference io.orch.agent: those classes are not on its class path. `orch --help`
+ * still lists init, join and agent, as {@link AgentCommandPlaceholders}. Only the command the
+ * arguments name is built (picocli introspects every command it is given before parsing).
+ */
+public final class CliLauncher {
+    private CliLauncher() {}
+
+    /** The command tree {@code args} need: the top-level command they name, or all of them. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = OrchCli.commandLineFor(out, err, args);
+        AgentCommandPlaceholders.addTo(cli);
+        return cli;
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = commandLine(out, err, args).execute(args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+}
