@@ -72,15 +72,19 @@ class OversizedWriteRoutesTest {
         assertNextWriteGoesThrough();
     }
 
-    /** What no field bound catches (a huge environment) meets the store's cap on one object. */
+    /**
+     * What no field bound catches (a huge environment) meets the bound on a whole spec (half the
+     * store's cap on one object, so the service can still be updated), naming the field to shrink.
+     */
     @ParameterizedTest
-    @CsvSource({"15000000, 14.3 MiB", "4500000, 4.3 MiB"})
+    @CsvSource({"15000000, 14648.5 KiB", "4500000, 4394.6 KiB"})
     void aServiceTooLargeForTheStoreIsRefusedAtOnceWithOneLineAndTheNextWriteGoesThrough(int envBytes, String shown) {
         ApiFixture.Reply refused = assertTimeout(AT_ONCE, () -> api.post("/v1.47/services/create",
                 specWithEnv("huge", "x".repeat(envBytes))));
 
         assertEquals(400, refused.status(), refused.body());
-        assertEquals("service \"huge\" is " + shown + " serialised; one object may be at most 1 MiB", refused.message());
+        assertEquals("invalid ServiceSpec: TaskTemplate.ContainerSpec.Env: the spec is " + shown + " serialised, over the limit of "
+                + "480.0 KiB (a service keeps its previous spec for rollback, and both must fit in one store object)", refused.message());
         assertNextWriteGoesThrough();
     }
 
