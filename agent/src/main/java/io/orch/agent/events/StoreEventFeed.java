@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,13 @@ public final class StoreEventFeed implements AutoCloseable {
             return size() > REMOVED_SERVICE_NAMES;
         }
     };
+    /**
+     * Services' names as of the change being published, kept from the changes themselves: the
+     * store's current state may already be past it (a service removed in the next entry), and a
+     * task's event must name its service as it was then. Seeded from the store when the watch
+     * starts; touched only by the feed's thread afterwards.
+     */
+    private final Map<String, String> serviceNames = new HashMap<>();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -44,6 +52,8 @@ public final class StoreEventFeed implements AutoCloseable {
         this.events = events;
         this.clock = clock;
         this.changes = store.watch(e -> e.kind() != ObjectKind.CLUSTER);
+        // after the watch began: a service created in between is seen twice, which is harmless
+        store.read(tx -> tx.services()).forEach(s -> serviceNames.put(s.getId(), s.getSpec().getName()));
         this.thread = DaemonThreads.start("orch-events", this::run);
     }
 
@@ -66,16 +76,22 @@ public final class StoreEventFeed implements AutoCloseable {
     }
 
     private void publish(StoreEvent change) {
-        if (change.kind() == ObjectKind.SERVICE && change.type() == StoreEvent.Type.DELETE) {
-            Service s = (Service) change.before();
-            removedServices.put(s.getId(), s.getSpec().getName());
+        if (change.kind() == ObjectKind.SERVICE) {
+            if (change.type() == StoreEvent.Type.DELETE) {
+                Service s = (Service) change.before();
+                serviceNames.remove(s.getId());
+                removedServices.put(s.getId(), s.getSpec().getName());
+            } else {
+                Service s = (Service) change.object();
+                serviceNames.put(s.getId(), s.getSpec().getName());
+            }
         }
         StoreEventTranslator.translate(change, clock.instant(), this::serviceName).ifPresent(events::publish);
     }
 
     private Optional<String> serviceName(String id) {
-        Optional<String> live = store.read(tx -> tx.service(id)).map(s -> s.getSpec().getName());
-        return live.isPresent() ? live : Optional.ofNullable(removedServices.get(id));
+        String name = serviceNames.get(id);
+        return Optional.ofNullable(name != null ? name : removedServices.get(id));
     }
 
     @Override
