@@ -18,7 +18,12 @@ public final class CliLauncher {
     /** The command tree {@code args} need: the top-level command they name, or all of them. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = OrchCli.commandLineFor(out, err, args);
-        AgentCommandPlaceholders.addTo(cli);
+        // The stand-ins only serve the whole tree (help, suggestions for a typo, an agent command
+        // reaching this entry); a tree built for one command never reaches them, and each costs a
+        // CommandLine with its own converter registry.
+        if (cli.getSubcommands().size() >= OrchCli.COMMANDS.size()) {
+            AgentCommandPlaceholders.addTo(cli);
+        }
         return cli;
     }
 

@@ -40,11 +40,12 @@ class CliLauncherTest {
     void onlyTheTopLevelCommandTheArgumentsNameIsBuilt() {
         PrintWriter nowhere = new PrintWriter(java.io.Writer.nullWriter());
         CommandLine tree = CliLauncher.commandLine(nowhere, nowhere, "-H", "tcp://127.0.0.1:1", "service", "ls");
-        assertEquals(java.util.Set.of("service", "init", "join", "agent"), tree.getSubcommands().keySet());
+        assertEquals(java.util.Set.of("service"), tree.getSubcommands().keySet(), "not even the agent's stand-ins");
         assertEquals(java.util.Set.of("ls", "list"), tree.getSubcommands().get("service").getSubcommands().keySet(), "ls and its alias");
         assertTrue(CliLauncher.commandLine(nowhere, nowhere, "service", "--help").getSubcommands().get("service")
                 .getSubcommands().containsKey("create"), "a group's help lists all its commands");
-        assertTrue(CliLauncher.commandLine(nowhere, nowhere, "--help").getSubcommands().containsKey("node"));
+        assertTrue(CliLauncher.commandLine(nowhere, nowhere, "--help").getSubcommands().keySet().containsAll(
+                java.util.Set.of("node", "init", "join", "agent")), "the whole tree, the agent's stand-ins included");
         assertTrue(CliLauncher.commandLine(nowhere, nowhere, "-H", "service").getSubcommands().containsKey("node"),
                 "-H's value is not a command");
     }

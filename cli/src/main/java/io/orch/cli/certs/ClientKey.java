@@ -1,16 +1,5 @@
 package io.orch.cli.certs;
 
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import org.bouncycastle.util.io.pem.PemObject;
-import org.bouncycastle.util.io.pem.PemWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -42,31 +31,16 @@ public final class ClientKey {
     /** A PEM CSR for this key; the subject is a placeholder, the CA sets the real one. */
     public String csrPem(String name) {
         try {
-            var csr = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + name), pair.getPublic())
-                    .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
-            return pem(new PemObject("CERTIFICATE REQUEST", csr.getEncoded()));
-        } catch (OperatorCreationException | IOException e) {
+            return Pem.write("CERTIFICATE REQUEST", CertificationRequest.create("CN=" + name, pair));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException("cannot create the certificate signing request", e);
         }
     }
 
     /** The private key, PKCS#8 PEM ("PRIVATE KEY"), as docker reads key.pem. Secret: write it to a 0600 file only. */
     public String privateKeyPem() {
-        try {
-            return pem(new JcaPKCS8Generator(pair.getPrivate(), null).generate());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode the private key");
-        }
-    }
-
-    private static String pem(PemObject object) {
-        StringWriter out = new StringWriter();
-        try (PemWriter writer = new PemWriter(out)) {
-            writer.writeObject(object);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+        // the JDK's encoding of an EC private key is PKCS#8 PrivateKeyInfo
+        return Pem.write("PRIVATE KEY", pair.getPrivate().getEncoded());
     }
 
     @Override

@@ -1,9 +1,6 @@
 package io.orch.cli.client;
 
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import io.orch.cli.certs.PemPrivateKeys;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -12,7 +9,6 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -100,19 +96,12 @@ public final class ClientTls {
 
     private static PrivateKey privateKey(Path file) {
         String text = read("--tlskey", file);
-        try (PEMParser parser = new PEMParser(new StringReader(text))) {
-            Object object = parser.readObject();
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            if (object instanceof PrivateKeyInfo info) {
-                return converter.getPrivateKey(info);
-            }
-            if (object instanceof PEMKeyPair pair) {
-                return converter.getKeyPair(pair).getPrivate();
-            }
-        } catch (IOException | RuntimeException e) {
-            // the parser's message is dropped: it could quote the key
+        try {
+            return PemPrivateKeys.read(text);
+        } catch (IllegalArgumentException e) {
+            // PemPrivateKeys' messages name what was found, never key material
+            throw new IllegalArgumentException("--tlskey " + file + ": not an unencrypted PEM private key (" + e.getMessage() + ")");
         }
-        throw new IllegalArgumentException("--tlskey " + file + ": not an unencrypted PEM private key");
     }
 
     private static String read(String flag, Path file) {

@@ -1,7 +1,7 @@
 package io.orch.cli.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.orch.api.Defaults;
 import io.orch.cli.parse.Filters;
 import java.io.IOException;
@@ -12,7 +12,6 @@ import java.net.SocketTimeoutException;
  * prefix; error statuses become {@link ApiException} carrying the server's {@code message}.
  */
 public final class DockerApi {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http;
     private final String prefix = "/v" + Defaults.API_VERSION;
 
@@ -94,7 +93,7 @@ public final class DockerApi {
         for (String line : response.bodyText().split("\r?\n")) {
             if (line.isBlank()) continue;
             try {
-                messages.add(JSON.readTree(line));
+                messages.add(JsonTreeReader.read(line));
             } catch (IOException e) {
                 throw new CliException(1, "Error: the orch agent sent a load message that is not JSON", e);
             }
@@ -126,7 +125,7 @@ public final class DockerApi {
         for (String line : response.bodyText().split("\r?\n")) {
             if (line.isBlank()) continue;
             try {
-                messages.add(JSON.readTree(line));
+                messages.add(JsonTreeReader.read(line));
             } catch (IOException e) {
                 throw new CliException(1, "Error: the orch agent sent a pull message that is not JSON", e);
             }
@@ -168,7 +167,7 @@ public final class DockerApi {
         if (!response.ok()) {
             String message;
             try (response) {
-                JsonNode parsed = JSON.readTree(response.body().readAllBytes());
+                JsonNode parsed = JsonTreeReader.read(response.body().readAllBytes());
                 message = parsed == null ? "" : parsed.path("message").asText("");
             } catch (IOException e) {
                 message = "";
@@ -204,7 +203,7 @@ public final class DockerApi {
     private JsonNode call(String method, String path, JsonNode body, java.util.Map<String, String> headers) {
         HttpResponse response;
         try {
-            byte[] bytes = body == null ? null : JSON.writeValueAsBytes(body);
+            byte[] bytes = body == null ? null : io.orch.cli.render.Json.mapper().writeValueAsBytes(body);
             response = http.send(method, prefix + path, bytes, headers);
         } catch (AgentUnreachableException e) {
             throw e;
@@ -223,11 +222,11 @@ public final class DockerApi {
     }
 
     private static JsonNode parse(HttpResponse response) {
-        if (response.body().length == 0) return JSON.missingNode();
+        if (response.body().length == 0) return MissingNode.getInstance();
         try {
-            return JSON.readTree(response.body());
+            return JsonTreeReader.read(response.body());
         } catch (IOException e) {
-            if (!response.ok()) return JSON.missingNode();
+            if (!response.ok()) return MissingNode.getInstance();
             throw new CliException(1, "Error: the orch agent sent a response that is not JSON (HTTP " + response.status() + ")", e);
         }
     }

@@ -72,7 +72,7 @@ public final class CaCommand extends OrchCommand {
             return ExitCodes.OK;
         }
         long version = swarm.path("Version").path("Index").asLong();
-        ObjectNode spec = swarm.path("Spec").isObject() ? ((ObjectNode) swarm.path("Spec")).deepCopy() : Json.MAPPER.createObjectNode();
+        ObjectNode spec = swarm.path("Spec").isObject() ? ((ObjectNode) swarm.path("Spec")).deepCopy() : Json.mapper().createObjectNode();
         ObjectNode ca = spec.path("CAConfig").isObject() ? (ObjectNode) spec.path("CAConfig") : spec.putObject("CAConfig");
         ca.put("ForceRotate", ca.path("ForceRotate").asLong(0) + 1);
         if (certExpiry != null) {

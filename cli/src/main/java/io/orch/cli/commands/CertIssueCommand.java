@@ -50,7 +50,7 @@ public final class CertIssueCommand extends OrchCommand {
             throw new CliException(ExitCodes.FAILURE, "Error: --out " + out + ": " + e.getMessage());
         }
         ClientKey key = ClientKey.generate();
-        ObjectNode body = Json.MAPPER.createObjectNode().put("Name", name).put("CSR", key.csrPem(name));
+        ObjectNode body = Json.mapper().createObjectNode().put("Name", name).put("CSR", key.csrPem(name));
         if (expiryNanos != null) {
             body.put("Expiry", expiryNanos);
         }

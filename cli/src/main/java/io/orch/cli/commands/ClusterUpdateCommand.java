@@ -44,7 +44,7 @@ public final class ClusterUpdateCommand extends OrchCommand {
         JsonNode cluster = api().get("/swarm");
         boolean wasLocked = cluster.path("Spec").path("EncryptionConfig").path("AutoLockManagers").asBoolean(false);
         long version = cluster.path("Version").path("Index").asLong();
-        ObjectNode spec = cluster.path("Spec").isObject() ? ((ObjectNode) cluster.path("Spec")).deepCopy() : Json.MAPPER.createObjectNode();
+        ObjectNode spec = cluster.path("Spec").isObject() ? ((ObjectNode) cluster.path("Spec")).deepCopy() : Json.mapper().createObjectNode();
         if (schedulerStrategy != null) {
             spec.put("SchedulerStrategy", schedulerStrategy);
         }

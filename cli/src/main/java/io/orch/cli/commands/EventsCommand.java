@@ -62,7 +62,7 @@ public final class EventsCommand extends OrchCommand {
                 if (line.isBlank()) continue;
                 JsonNode event;
                 try {
-                    event = Json.MAPPER.readTree(line);
+                    event = Json.mapper().readTree(line);
                 } catch (IOException e) {
                     throw new CliException(1, "Error: the orch agent sent an event that is not JSON");
                 }

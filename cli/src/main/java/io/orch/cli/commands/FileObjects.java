@@ -45,7 +45,7 @@ final class FileObjects {
         } catch (IOException e) {
             throw new CliException(1, "Error: cannot read " + file + ": " + e.getMessage());
         }
-        ObjectNode body = Json.MAPPER.createObjectNode();
+        ObjectNode body = Json.mapper().createObjectNode();
         body.put("Name", name);
         ObjectNode l = body.putObject("Labels");
         KeyValues.toMap(labels).forEach(l::put);
@@ -83,7 +83,7 @@ final class FileObjects {
 
     /** Inspects each; failures are one line each on stderr. */
     int inspect(List<String> names, PrintWriter out, PrintWriter err) {
-        ArrayNode array = Json.MAPPER.createArrayNode();
+        ArrayNode array = Json.mapper().createArrayNode();
         int failures = 0;
         for (String n : names) {
             try {

@@ -38,7 +38,7 @@ public final class ImageLsCommand extends OrchCommand {
         } else if (format.equals("json")) {
             for (JsonNode i : images) {
                 for (Row r : rows(i)) {
-                    ObjectNode o = Json.MAPPER.createObjectNode();
+                    ObjectNode o = Json.mapper().createObjectNode();
                     o.put("CreatedAt", Instant.ofEpochSecond(r.created()).toString());
                     o.put("CreatedSince", since(now, r.created()));
                     o.put("ID", r.id());

@@ -35,7 +35,7 @@ public final class JoinTokenCommand extends OrchCommand {
         if (rotate) {
             JsonNode swarm = api().get("/swarm");
             long version = swarm.path("Version").path("Index").asLong();
-            ObjectNode spec = swarm.path("Spec").isObject() ? ((ObjectNode) swarm.path("Spec")).deepCopy() : Json.MAPPER.createObjectNode();
+            ObjectNode spec = swarm.path("Spec").isObject() ? ((ObjectNode) swarm.path("Spec")).deepCopy() : Json.mapper().createObjectNode();
             api().post("/swarm/update?version=" + version + "&rotateWorkerToken=" + worker + "&rotateManagerToken=" + !worker, spec);
             if (!quiet) {
                 out.printf("Successfully rotated %s join token.%n%n", role);

@@ -53,7 +53,7 @@ public final class NetworkCommand extends GroupCommand {
 
         @Override
         public Integer call() {
-            ObjectNode body = Json.MAPPER.createObjectNode();
+            ObjectNode body = Json.mapper().createObjectNode();
             body.put("Name", name);
             body.put("Driver", driver);
             body.put("Attachable", attachable);
@@ -125,7 +125,7 @@ public final class NetworkCommand extends GroupCommand {
 
         @Override
         public Integer call() {
-            ArrayNode array = Json.MAPPER.createArrayNode();
+            ArrayNode array = Json.mapper().createArrayNode();
             int failures = 0;
             for (String n : names) {
                 try {

@@ -18,7 +18,7 @@ public final class NodeInspectCommand extends OrchCommand {
 
     @Override
     public Integer call() {
-        ArrayNode result = Json.MAPPER.createArrayNode();
+        ArrayNode result = Json.mapper().createArrayNode();
         for (String n : nodes) {
             String id = n.equals("self") ? api().info().path("Swarm").path("NodeID").asText() : n;
             result.add(api().node(id));

@@ -18,7 +18,7 @@ final class NodeRoleChange {
     static int apply(DockerApi api, PrintWriter out, List<String> nodes, String role, String already, String done) {
         for (String ref : nodes) {
             JsonNode node = api.node(ref);
-            ObjectNode spec = node.path("Spec").isObject() ? ((ObjectNode) node.path("Spec")).deepCopy() : Json.MAPPER.createObjectNode();
+            ObjectNode spec = node.path("Spec").isObject() ? ((ObjectNode) node.path("Spec")).deepCopy() : Json.mapper().createObjectNode();
             if (role.equals(spec.path("Role").asText())) {
                 out.printf(already + "%n", node.path("ID").asText());
                 continue;

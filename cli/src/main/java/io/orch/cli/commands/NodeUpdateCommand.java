@@ -41,7 +41,7 @@ public final class NodeUpdateCommand extends OrchCommand {
         String id = current.path("ID").asText();
         long version = current.path("Version").path("Index").asLong();
         ObjectNode spec = current.path("Spec").isObject() ? ((ObjectNode) current.path("Spec")).deepCopy()
-                : io.orch.cli.render.Json.MAPPER.createObjectNode();
+                : io.orch.cli.render.Json.mapper().createObjectNode();
         ObjectNode labels = spec.path("Labels").isObject() ? (ObjectNode) spec.path("Labels") : spec.putObject("Labels");
         for (String key : labelRm) {
             if (!labels.has(key)) {

@@ -32,7 +32,7 @@ public final class ServiceInspectCommand extends OrchCommand {
                 out().print(ServicePrettyRenderer.render(found.get(i)));
             }
         } else {
-            ArrayNode array = Json.MAPPER.createArrayNode();
+            ArrayNode array = Json.mapper().createArrayNode();
             found.forEach(array::add);
             out().println(Json.pretty(array));
         }

@@ -48,7 +48,7 @@ public final class ServicePsCommand extends OrchCommand {
         if (quiet) {
             tasks.forEach(t -> out().println(t.path("ID").asText()));
         } else if (format.equals("json")) {
-            ArrayNode array = tasks.isArray() ? (ArrayNode) tasks : Json.MAPPER.createArrayNode();
+            ArrayNode array = tasks.isArray() ? (ArrayNode) tasks : Json.mapper().createArrayNode();
             out().println(Json.pretty(array));
         } else {
             Map<String, String> nodeNames = new HashMap<>();

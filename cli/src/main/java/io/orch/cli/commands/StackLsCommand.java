@@ -26,7 +26,7 @@ public final class StackLsCommand extends OrchCommand {
             if (!ns.isEmpty()) counts.merge(ns, 1, Integer::sum);
         }
         if (format.equals("json")) {
-            ArrayNode array = Json.MAPPER.createArrayNode();
+            ArrayNode array = Json.mapper().createArrayNode();
             counts.forEach((name, n) -> array.addObject().put("Name", name).put("Services", n));
             out().println(Json.pretty(array));
         } else {

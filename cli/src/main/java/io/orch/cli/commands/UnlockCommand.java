@@ -27,7 +27,7 @@ public final class UnlockCommand extends OrchCommand {
         if (key.isEmpty()) {
             throw new CliException(ExitCodes.USAGE, "Error: no unlock key on standard input");
         }
-        api().post("/swarm/unlock", Json.MAPPER.createObjectNode().put("UnlockKey", key));
+        api().post("/swarm/unlock", Json.mapper().createObjectNode().put("UnlockKey", key));
         return ExitCodes.OK;
     }
 

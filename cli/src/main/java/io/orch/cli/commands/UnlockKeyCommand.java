@@ -34,7 +34,7 @@ public final class UnlockKeyCommand extends OrchCommand {
                         + "rotate; turn autolock on with: orch cluster update --autolock=true");
             }
             long version = swarm.path("Version").path("Index").asLong();
-            ObjectNode spec = swarm.path("Spec").isObject() ? ((ObjectNode) swarm.path("Spec")).deepCopy() : Json.MAPPER.createObjectNode();
+            ObjectNode spec = swarm.path("Spec").isObject() ? ((ObjectNode) swarm.path("Spec")).deepCopy() : Json.mapper().createObjectNode();
             api().post("/swarm/update?version=" + version + "&rotateManagerUnlockKey=true", spec);
             if (!quiet) {
                 out.printf("Successfully rotated manager unlock key.%n%n");

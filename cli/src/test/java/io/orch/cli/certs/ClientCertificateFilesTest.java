@@ -64,4 +64,17 @@ class ClientCertificateFilesTest {
         }
         assertFalse(key.toString().contains("PRIVATE"));
     }
+
+    @Test
+    void opensslVerifiesTheCsrAndReadsItsSubjectAndTheKeyFitsIt() throws Exception {
+        Openssl.assumeInstalled();
+        ClientKey key = ClientKey.generate();
+        Files.writeString(dir.resolve("csr.pem"), key.csrPem("alice"));
+        Files.writeString(dir.resolve("key.pem"), key.privateKeyPem());
+        String checked = Openssl.run(dir, "req", "-in", "csr.pem", "-verify", "-noout", "-subject");
+        assertTrue(checked.contains("verify OK") && checked.contains("CN = alice"), checked);
+        String csrKey = Openssl.run(dir, "req", "-in", "csr.pem", "-noout", "-pubkey");
+        String keysKey = Openssl.run(dir, "pkey", "-in", "key.pem", "-pubout");
+        assertEquals(keysKey, csrKey, "the CSR is for the key written to key.pem");
+    }
 }

@@ -6,6 +6,10 @@ import com.sun.net.httpserver.HttpsServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import io.orch.cli.certs.Openssl;
+import io.orch.cli.certs.Pem;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -17,7 +21,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.security.cert.Certificate;
 import java.time.Duration;
 
@@ -89,6 +96,27 @@ class HttpClientTlsTest {
         Path certs = pki.write(dir.resolve("certs"), pki.issue("alice", null));
         ClientTls tls = new TlsFlags(true, null, null, null).resolve(at, certs.toString(), "/nonexistent");
         assertTrue(api(at, tls).get("/info").path("ok").asBoolean());
+    }
+
+    /** docker's key.pem as openssl writes it, in each form the CLI reads (PKCS#8, PKCS#1 RSA, SEC1 EC). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "PKCS#8 EC  | genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out key.pem",
+            "PKCS#1 RSA | genrsa -traditional -out key.pem 2048",
+            "SEC1 EC    | ecparam -name prime256v1 -genkey -out key.pem"})
+    void aKeyFileOpensslWroteIsAWorkingClientIdentity(String form, String command) throws Exception {
+        Openssl.assumeInstalled();
+        TestPki pki = new TestPki("cluster-ca");
+        HostAddress at = serve(pki, pki.issue("node1", "127.0.0.1"), pki);
+        Path certs = Files.createDirectories(dir.resolve("certs"));
+        Openssl.run(certs, command.split(" "));
+        Pem.Block spki = Pem.read(Openssl.run(certs, "pkey", "-in", "key.pem", "-pubout")).get(0);
+        String algorithm = form.contains("RSA") ? "RSA" : "EC";
+        PublicKey publicKey = KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(spki.der()));
+        Files.writeString(certs.resolve("ca.pem"), TestPki.pem("CERTIFICATE", pki.ca.getEncoded()));
+        Files.writeString(certs.resolve("cert.pem"), TestPki.pem("CERTIFICATE", pki.certificate("alice", null, publicKey).getEncoded()));
+        ClientTls tls = ClientTls.of(certs.resolve("ca.pem"), certs.resolve("cert.pem"), certs.resolve("key.pem"));
+        assertTrue(api(at, tls).get("/info").path("ok").asBoolean(), form);
     }
 
     @Test

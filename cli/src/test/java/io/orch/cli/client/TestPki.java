@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
@@ -54,9 +55,14 @@ final class TestPki {
     /** @param ipSan an IP SAN for a server certificate, or null for a client one */
     Issued issue(String cn, String ipSan) throws Exception {
         KeyPair pair = keys();
+        return new Issued(certificate(cn, ipSan, pair.getPublic()), pair.getPrivate());
+    }
+
+    /** A certificate for {@code key}, made elsewhere (openssl): @param ipSan as {@link #issue} */
+    X509Certificate certificate(String cn, String ipSan, PublicKey key) throws Exception {
         X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name(ca.getSubjectX500Principal().getName()),
                 BigInteger.valueOf(System.nanoTime()), Date.from(Instant.now().minusSeconds(60)),
-                Date.from(Instant.now().plusSeconds(3600)), new X500Name("CN=" + cn), pair.getPublic());
+                Date.from(Instant.now().plusSeconds(3600)), new X500Name("CN=" + cn), key);
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         if (ipSan != null) {
             b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.iPAddress, ipSan)));
@@ -64,7 +70,7 @@ final class TestPki {
         } else {
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
         }
-        return new Issued(sign(b, caKeys.getPrivate()), pair.getPrivate());
+        return sign(b, caKeys.getPrivate());
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) throws Exception {
