@@ -139,6 +139,8 @@ final class RatisProperties {
         Duration first = settings.firstElectionTimeout();
         RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, millis(first));
         RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, millis(first.multipliedBy(2)));
+        // Ratis' default, set so the short timeouts above never run without it (RaftSettings says why)
+        RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
         // One client attempt may not outlive the whole proposal; the client retries within it. An
         // attempt lasts about one election: a request sent to a leader that vanished (cut off, so
         // no NotLeader answer ever comes) is then retried on the others, who know the new leader.
