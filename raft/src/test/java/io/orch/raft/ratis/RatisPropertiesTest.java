@@ -72,9 +72,9 @@ class RatisPropertiesTest {
     }
 
     @Test
-    void writesFailFastAfterTwoMaximumElectionTimeoutsWithoutALeader() {
+    void writesFailFastAfterFourMaximumElectionTimeoutsWithoutALeader() {
         RaftProperties p = RatisProperties.from(settings);
-        assertEquals(2 * RaftSettings.DEFAULT_ELECTION_TIMEOUT_MAX.toMillis(),
+        assertEquals(4 * RaftSettings.DEFAULT_ELECTION_TIMEOUT_MAX.toMillis(),
                 RaftServerConfigKeys.Notification.noLeaderTimeout(p).toLong(TimeUnit.MILLISECONDS));
     }
 
