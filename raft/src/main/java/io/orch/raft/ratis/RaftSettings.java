@@ -69,9 +69,9 @@ public record RaftSettings(
      * then looks whether that long passed since the leader's last message, so a dead leader is
      * noticed 0.4..1.6 s after its last heartbeat (about 0.9 s on average); the pre-vote and the
      * vote then take a round trip and an fsync each, and the new leader commits an entry of its
-     * term before it takes writes. Measured with {@code bench/run leader-failover} (see
-     * bench/README.md): 1000..2000 ms made a leader's kill -9 cost 3.3 s to a new leader and
-     * 4.7 s to the first accepted write.
+     * term before it takes writes. Measured with {@code bench/run leader-failover} (median of 5
+     * kill -9s of the leader of 3 managers, bench/README.md): 1000..2000 ms cost 3.3 s to a new
+     * leader and 4.7 s to the first accepted write; 400..800 ms cost 1.0 s and 1.4 s.
      *
      * <p>Why shorter timeouts no longer depose healthy leaders on a busy 2-core box (200..400 ms
      * once did, with five agents starting at once: JIT threads, fsyncs), each guard in Ratis 3.1:
