@@ -17,9 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * core, for a while (default 600 s); every 500 ms a manager's GET /nodes is read, and each
  * transition of a node to DOWN while its agent process is alive counts as a false death.
  * No manager is killed, so every Raft election during the run is a false one too: counted from
- * the managers' logs (Ratis' "changes role from ... to ..." lines written after the hogs started:
- * candidacies, which a pre-vote may still turn down, and leaders elected) and from the leader
- * the polls name. None of either is the goal.
+ * the managers' logs (leaders elected and stepped down after the hogs started, {@link RaftRoleChanges})
+ * and from the leader the polls name. None of either is the goal.
  */
 public final class GossipSoakBench {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);

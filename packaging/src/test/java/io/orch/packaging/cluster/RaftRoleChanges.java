@@ -8,21 +8,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Raft role changes the managers logged since this was created, read from their log files
- * (Ratis logs each one: "changes role from FOLLOWER to CANDIDATE at term 7 ..."): the server's
- * own record, which a poll of the API every so often can miss (a leader deposed and re-elected
- * between two polls).
+ * The leadership changes the managers logged since this was created, read from their log files:
+ * the server's own record, which a poll of the API every so often can miss (a leader deposed and
+ * re-elected between two polls). Each manager logs "this node is now the leader" when its Ratis
+ * replica becomes a ready leader and "this node is no longer the leader" when it stops being one
+ * (ManagerNode; the notifier reports changes only). Ratis' own candidacies are not in the agent's
+ * log (Ratis logs at WARN there), so a pre-vote that was turned down does not show here: it
+ * changes nothing either.
  */
 final class RaftRoleChanges {
     /**
-     * @param candidacies  a follower's election timer fired (a pre-vote may still have turned it down)
-     * @param elections    a candidate won: a new term has a leader
-     * @param stepDowns    a leader became a follower (lost its quorum, or saw a higher term)
+     * @param elections  a manager became leader
+     * @param stepDowns  a leader stopped being one (lost its quorum, saw a higher term, or stopped)
      */
-    record Count(int candidacies, int elections, int stepDowns) {
+    record Count(int elections, int stepDowns) {
         @Override
         public String toString() {
-            return candidacies + " candidacies, " + elections + " leaders elected, " + stepDowns + " leaders stepped down";
+            return elections + " leaders elected, " + stepDowns + " leaders stepped down";
         }
     }
 
@@ -40,28 +42,19 @@ final class RaftRoleChanges {
     }
 
     Count count() {
-        int candidacies = 0;
         int elections = 0;
         int stepDowns = 0;
         for (var e : offsets.entrySet()) {
             for (String line : linesAfter(e.getKey(), e.getValue())) {
-                if (!line.contains("changes role from")) {
-                    continue;
-                }
-                if (line.contains("to CANDIDATE")) {
-                    candidacies++;
-                }
-                if (line.contains("from CANDIDATE to LEADER")) {
+                if (line.contains("this node is now the leader")) {
                     elections++;
-                }
-                if (line.contains("from LEADER to")) {
+                } else if (line.contains("this node is no longer the leader")) {
                     stepDowns++;
                 }
             }
         }
-        return new Count(candidacies, elections, stepDowns);
+        return new Count(elections, stepDowns);
     }
-
     private static List<String> linesAfter(AgentNode m, long offset) {
         try (RandomAccessFile f = new RandomAccessFile(m.log.toFile(), "r")) {
             long length = f.length();
