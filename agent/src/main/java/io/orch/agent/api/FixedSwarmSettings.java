@@ -27,10 +27,11 @@ import java.time.Duration;
  */
 final class FixedSwarmSettings {
     /**
-     * Ratis heartbeats every election-timeout-min / 2 (500 ms) and a follower campaigns after a
-     * random 1..2 s. Counting in ticks of that heartbeat interval, as etcd/swarmkit do, gives
-     * HeartbeatTick 1 and ElectionTick 2, whose random range [ElectionTick, 2 * ElectionTick)
-     * is exactly [1 s, 2 s). (Docker's defaults, 1 and 10, count one-second ticks.)
+     * Ratis heartbeats every election-timeout-min / 2 (200 ms) and a follower campaigns after a
+     * random 400..800 ms (RaftSettings says why). Counting in ticks of that heartbeat interval, as
+     * etcd/swarmkit do, gives HeartbeatTick 1 and ElectionTick 2, whose random range
+     * [ElectionTick, 2 * ElectionTick) is exactly [400 ms, 800 ms). (Docker's defaults, 1 and 10,
+     * count one-second ticks.)
      */
     static final Duration TICK = RaftSettings.DEFAULT_ELECTION_TIMEOUT_MIN.dividedBy(2);
     static final int HEARTBEAT_TICK = 1;

@@ -48,6 +48,7 @@ final class ClusterFixture implements AutoCloseable {
     private final Map<Role, List<AgentNode>> byRole = new EnumMap<>(Role.class);
     private final Map<Role, String> tokens = new EnumMap<>(Role.class);
     private volatile boolean failed;
+    private volatile boolean keep;
     private String runtime = "process";
     private java.util.function.Consumer<AgentNode> beforeStart = n -> { };
 
@@ -222,6 +223,11 @@ final class ClusterFixture implements AutoCloseable {
 
     // ------------------------------------------------------------------ failure evidence and cleanup
 
+    /** Keeps this run's directory (the agents' logs) after a clean run too: a benchmark asked to. */
+    void keepRun() {
+        keep = true;
+    }
+
     /** Keeps this run's directory and dumps what every reachable agent says, for the CI artefacts. */
     void markFailed(String why) {
         failed = true;
@@ -250,7 +256,7 @@ final class ClusterFixture implements AutoCloseable {
             }
         }
         HostProcesses.killUnder(root); // tasks of agents that were refused or replaced
-        if (failed) {
+        if (failed || keep) {
             System.err.println("cluster run kept for inspection: " + root);
         } else {
             deleteTree(root);

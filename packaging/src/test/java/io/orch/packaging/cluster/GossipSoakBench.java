@@ -16,7 +16,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code bench/run gossip-soak}: agents as bin/orch processes while busy loops saturate every
  * core, for a while (default 600 s); every 500 ms a manager's GET /nodes is read, and each
  * transition of a node to DOWN while its agent process is alive counts as a false death.
- * None is the goal.
+ * No manager is killed, so every Raft election during the run is a false one too: counted from
+ * the managers' logs (leaders elected and stepped down after the hogs started, {@link RaftRoleChanges})
+ * and from the leader the polls name. None of either is the goal.
  */
 public final class GossipSoakBench {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
@@ -39,6 +41,8 @@ public final class GossipSoakBench {
         Map<String, Integer> falseDeaths = new TreeMap<>();
         int unanswered = 0;
         int polls = 0;
+        int leaderChanges = 0;
+        RaftRoleChanges.Count raftChanges = null;
         try (ClusterFixture cluster = new ClusterFixture("bench-soak", new PortBlocks(22300, 22400, true))) {
             try {
                 cluster.init("m1", NodeHost.LOOPBACK);
@@ -52,7 +56,10 @@ public final class GossipSoakBench {
                     // a shell busy loop: a CPU burner with no JIT warm-up and nothing to clean up but its PID
                     hogProcesses.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
                 }
-                System.out.printf("gossip-soak: %d agents (%d managers), %d busy loops, %d s%n", agents, managers, hogs, seconds);
+                System.out.printf("gossip-soak: %d agents (%d managers), %d busy loops, %d s; load %s%n", agents, managers,
+                        hogs, seconds, LeaderFailoverBench.loadAverage());
+                RaftRoleChanges elections = RaftRoleChanges.from(cluster.managers());
+                String leader = null;
 
                 Map<String, String> lastState = new HashMap<>();
                 long start = System.nanoTime();
@@ -70,6 +77,14 @@ public final class GossipSoakBench {
                     } else {
                         for (var n : r.json()) {
                             ClusterNodeView v = new ClusterNodeView(n);
+                            if (v.leader() && !v.hostname().equals(leader)) {
+                                if (leader != null) {
+                                    leaderChanges++;
+                                    System.out.printf("%s false election: %s leads instead of %s%n", Instant.now(),
+                                            v.hostname(), leader);
+                                }
+                                leader = v.hostname();
+                            }
                             String before = lastState.put(v.hostname(), v.state());
                             if (v.down() && before != null && !before.equals("down") && cluster.byName(v.hostname()).alive()) {
                                 falseDeaths.merge(v.hostname(), 1, Integer::sum);
@@ -79,11 +94,13 @@ public final class GossipSoakBench {
                     }
                     if (tick > nextReport) {
                         nextReport += TimeUnit.SECONDS.toNanos(60);
-                        System.out.printf("%d s: %d false deaths, %d of %d polls unanswered%n",
-                                TimeUnit.NANOSECONDS.toSeconds(tick - start), total(falseDeaths), unanswered, polls);
+                        System.out.printf("%d s: %d false deaths, %s, %d of %d polls unanswered; load %s%n",
+                                TimeUnit.NANOSECONDS.toSeconds(tick - start), total(falseDeaths), elections.count(),
+                                unanswered, polls, LeaderFailoverBench.loadAverage());
                     }
                     LockSupport.parkNanos(Math.max(0, POLL_NANOS - (System.nanoTime() - tick)));
                 }
+                raftChanges = elections.count();
             } catch (Throwable t) {
                 cluster.markFailed("gossip-soak: " + t);
                 throw t;
@@ -91,8 +108,10 @@ public final class GossipSoakBench {
                 hogProcesses.forEach(Process::destroyForcibly);
             }
         }
-        System.out.printf("%ngossip-soak, %d s under %d busy loops: false deaths %d %s (goal 0); %d of %d polls unanswered%n",
-                seconds, hogs, total(falseDeaths), falseDeaths, unanswered, polls);
+        System.out.printf("%ngossip-soak, %d s under %d busy loops (load %s): false deaths %d %s (goal 0); false elections:"
+                        + " %s, leader named changed %d times (goal 0); %d of %d polls unanswered%n",
+                seconds, hogs, LeaderFailoverBench.loadAverage(), total(falseDeaths), falseDeaths, raftChanges, leaderChanges,
+                unanswered, polls);
     }
 
     private static int total(Map<String, Integer> counts) {

@@ -64,17 +64,40 @@ public record RaftSettings(
     /** How many snapshot files (and their .md5) to keep; the older one is a fallback for a human. */
     public static final int SNAPSHOTS_RETAINED = 2;
     /**
-     * LAN defaults: heartbeats go out every min/2 (~500 ms); a dead leader is noticed after
-     * 1..2 s and replaced after roughly one more round trip. 200..400 ms was tried first: five
-     * agents starting at once on a busy 2-core box (JIT threads, fsyncs) then deposed healthy
-     * leaders during joins. Worker failures do not wait on this (gossip finds them), only a
-     * manager's loss does. Pre-vote (on by default in Ratis) keeps a false alarm from deposing a
-     * healthy leader.
+     * LAN defaults: the leader sends a heartbeat every min/2 (200 ms); a follower that heard
+     * nothing for a random 400..800 ms campaigns. Ratis' follower sleeps one random timeout and
+     * then looks whether that long passed since the leader's last message, so a dead leader is
+     * noticed 0.4..1.6 s after its last heartbeat (about 0.9 s on average); the pre-vote and the
+     * vote then take a round trip and an fsync each, and the new leader commits an entry of its
+     * term before it takes writes. Measured with {@code bench/run leader-failover} (median of 5
+     * kill -9s of the leader of 3 managers, bench/README.md): 1000..2000 ms cost 3.3 s to a new
+     * leader and 4.7 s to the first accepted write; 400..800 ms cost 1.0 s and 1.4 s.
+     *
+     * <p>Why shorter timeouts no longer depose healthy leaders on a busy 2-core box (200..400 ms
+     * once did, with five agents starting at once: JIT threads, fsyncs), each guard in Ratis 3.1:
+     * <ul>
+     * <li>pre-vote ({@code raft.server.leaderelection.pre-vote}, set explicitly): a follower whose
+     *     timer fired asks first whether it could win; a follower that heard from its leader
+     *     within the minimum timeout, and the leader itself, say no, so one starved follower
+     *     raises no term and deposes nobody;</li>
+     * <li>check-quorum (built into Ratis' leader, not a setting): a leader that heard from no
+     *     majority for the maximum timeout steps down, so a partitioned leader stops taking
+     *     writes; it then waits {@code leaderelection.leader.step-down.wait-time} (10 s) before
+     *     it campaigns again;</li>
+     * <li>a follower whose own timer thread overslept by more than
+     *     {@code raft.server.sleep.deviation.threshold} (300 ms: it was starved of CPU, not
+     *     left without a leader) does not campaign on that wake.</li>
+     * </ul>
+     * Ratis' leader lease ({@code raft.server.read.leader.lease.enabled}) only serves
+     * linearizable reads through Ratis, which orch does not use (reads come from the local
+     * store), so it is left off. {@code bench/run gossip-soak} counts false elections under CPU
+     * hogs (bench/README.md). Worker failures do not wait on this (gossip finds them), only a
+     * manager's loss does.
      */
-    public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(1000);
-    public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofMillis(2000);
+    public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(400);
+    public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofMillis(800);
     public static final Duration DEFAULT_FIRST_ELECTION_TIMEOUT = Duration.ofMillis(50);
-    /** Long enough to ride out a leader failover (election 1..2 s, then the client finds the new leader). */
+    /** Long enough to ride out a leader failover (about a second, up to a few with a split vote) several times over. */
     public static final Duration DEFAULT_PROPOSE_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
     /** Ratis' default; snapshots (not segment size) bound the log in practice. */

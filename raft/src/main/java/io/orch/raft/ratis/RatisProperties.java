@@ -117,10 +117,6 @@ final class RatisProperties {
     }
 
     /**
-     * How long a replica may know no leader before writes fail at once with {@link NoQuorumException}:
-     * two maximum election timeouts, enough for a failover with one split vote.
-     */
-    /**
      * Free space below which a replica stops taking writes: two log segments, so the segment being
      * written can roll over and a snapshot (much smaller than a segment) still fits; 1..64 MiB.
      */
@@ -128,8 +124,16 @@ final class RatisProperties {
         return Math.max(1L << 20, Math.min(64L << 20, 2 * settings.segmentSizeMax()));
     }
 
+    /**
+     * How long a replica may know no leader before writes fail at once with {@link NoQuorumException}:
+     * four maximum election timeouts (3.2 s by default), enough for a failover with one split vote.
+     * A follower notices a dead leader up to two maximum timeouts after its last message (Ratis'
+     * timer sleeps a whole random timeout before it looks, see {@link RaftSettings}), a split vote
+     * costs one more, and the vote rounds and the new leader's first commit take the rest: a write
+     * sent during an ordinary failover waits for the new leader instead of failing.
+     */
     static Duration leaderlessAllowance(RaftSettings settings) {
-        return settings.electionTimeoutMax().multipliedBy(2);
+        return settings.electionTimeoutMax().multipliedBy(4);
     }
 
     private static void timeouts(RaftProperties p, RaftSettings settings) {
@@ -139,6 +143,8 @@ final class RatisProperties {
         Duration first = settings.firstElectionTimeout();
         RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, millis(first));
         RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, millis(first.multipliedBy(2)));
+        // Ratis' default, set so the short timeouts above never run without it (RaftSettings says why)
+        RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
         // One client attempt may not outlive the whole proposal; the client retries within it. An
         // attempt lasts about one election: a request sent to a leader that vanished (cut off, so
         // no NotLeader answer ever comes) is then retried on the others, who know the new leader.

@@ -514,7 +514,7 @@ public final class RatisProposer implements Proposer {
      * sees it; if this replica lags by more than the propose timeout, the committed result comes
      * back anyway). Completes exceptionally with {@link ProposalFailedException}, or its
      * {@link NoQuorumException} when no leader is reachable: at once when this replica has known no
-     * leader for two maximum election timeouts (enough for a normal failover, including a split
+     * leader for four maximum election timeouts (enough for a normal failover, including a split
      * vote), as soon as that much time has passed without a leader while the proposal waits, else
      * when the propose timeout passes. Completes on a Ratis client thread: keep
      * dependent actions short. A command larger than one log entry may carry

@@ -72,9 +72,9 @@ class RatisPropertiesTest {
     }
 
     @Test
-    void writesFailFastAfterTwoMaximumElectionTimeoutsWithoutALeader() {
+    void writesFailFastAfterFourMaximumElectionTimeoutsWithoutALeader() {
         RaftProperties p = RatisProperties.from(settings);
-        assertEquals(2 * RaftSettings.DEFAULT_ELECTION_TIMEOUT_MAX.toMillis(),
+        assertEquals(4 * RaftSettings.DEFAULT_ELECTION_TIMEOUT_MAX.toMillis(),
                 RaftServerConfigKeys.Notification.noLeaderTimeout(p).toLong(TimeUnit.MILLISECONDS));
     }
 
@@ -99,9 +99,16 @@ class RatisPropertiesTest {
     @Test
     void electionTimeoutsSuitALan() {
         RaftProperties p = RatisProperties.from(settings);
-        assertEquals(1000, RaftServerConfigKeys.Rpc.timeoutMin(p).toLong(TimeUnit.MILLISECONDS));
-        assertEquals(2000, RaftServerConfigKeys.Rpc.timeoutMax(p).toLong(TimeUnit.MILLISECONDS));
+        assertEquals(400, RaftServerConfigKeys.Rpc.timeoutMin(p).toLong(TimeUnit.MILLISECONDS));
+        assertEquals(800, RaftServerConfigKeys.Rpc.timeoutMax(p).toLong(TimeUnit.MILLISECONDS));
         assertEquals(50, RaftServerConfigKeys.Rpc.firstElectionTimeoutMin(p).toLong(TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void preVoteIsSetExplicitlyNotLeftToRatisDefault() {
+        RaftProperties p = RatisProperties.from(settings);
+        assertEquals("true", p.get(RaftServerConfigKeys.LeaderElection.PRE_VOTE_KEY));
+        assertTrue(RaftServerConfigKeys.LeaderElection.preVote(p));
     }
 
     @Test

@@ -55,7 +55,7 @@ final class RatisTestSupport {
 
     /**
      * Election timeouts of 200..400 ms: tests of elections, failover and lost quorum run in
-     * seconds (the production default, 1..2 s, is sized for busy hosts).
+     * seconds (the production default, 400..800 ms, also rides out busy hosts: RaftSettings).
      */
     static RaftSettings fast(RaftSettings settings) {
         return settings.withElectionTimeouts(java.time.Duration.ofMillis(200), java.time.Duration.ofMillis(400));
