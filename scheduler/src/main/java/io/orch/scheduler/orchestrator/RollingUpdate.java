@@ -137,23 +137,20 @@ public final class RollingUpdate {
             }
         }
 
-        Task failed = null;
-        int failures = 0;
-        for (Task t : fresh) {
-            if (stoppedByItself(t)) {
-                Instant since = runningSince.getOrDefault(t.getId(), Times.instant(t.getCreatedAt()));
-                if (!Times.instant(t.getStatus().getTimestamp()).isAfter(since.plus(monitor))) {
-                    failures++;
-                    if (failed == null || Times.instant(t.getStatus().getTimestamp()).isAfter(Times.instant(failed.getStatus().getTimestamp()))) {
-                        failed = t;
-                    }
-                }
-            }
-        }
+        Task failed = latestFailure(fresh, runningSince, monitor);
         long total = Math.max(1, global ? slots.size() : replicas);
-        if (failures > 0 && config.getFailureAction() != UpdateConfig.FailureAction.CONTINUE
-                && (double) failures / total > config.getMaxFailureRatio()) {
-            step.service = onFailure(service, config, failed.getId());
+        if (failed != null && overRatio(config, failures(fresh, runningSince, monitor), total)) {
+            Service after = onFailure(service, config, failed.getId());
+            if (after.getSpecVersion() != service.getSpecVersion()) {
+                // The rollback starts in this same pass, in the same transaction as the spec it
+                // restores: its first slots are replaced now rather than one store round trip later.
+                Step rollback = step(after, tasks, nodes, factory, runningSince, readiness);
+                if (rollback.service == null) {
+                    rollback.service = after;
+                }
+                return rollback;
+            }
+            step.service = after;
             return step;
         }
 
@@ -199,6 +196,69 @@ public final class RollingUpdate {
             step.tasks.wakeAt(wake);
         }
         return step;
+    }
+
+    /**
+     * Whether the rollout's failure action is due now: the service is rolling out (or back), its
+     * failure action is not continue, and the new tasks that stopped by themselves within the
+     * monitor window are more than max_failure_ratio of the slots. The orchestrator asks this
+     * before it restarts a failed task: the updater is about to pause or roll back, and a restart
+     * of the failing spec would only be stopped again (a stop-first rollback waits for it).
+     * Without the updater's memory of when each task was seen running, the task's creation time
+     * stands in: the window then closes no later than the updater's, so this never says yes
+     * where the updater would say no.
+     */
+    public static boolean failureActionDue(Service service, List<Task> tasks) {
+        UpdateStatus status = service.getUpdateStatus();
+        if (!UpdateStatuses.active(status) || JobModes.isJob(service)) {
+            return false;
+        }
+        UpdateConfig config = UpdateConfigs.effective(service);
+        if (config.getFailureAction() == UpdateConfig.FailureAction.CONTINUE) {
+            return false;
+        }
+        Instant startedAt = Times.instant(status.getStartedAt());
+        List<Task> fresh = tasks.stream().filter(t -> t.getSpecVersion() == service.getSpecVersion()
+                && !dirty(service, t) && !Times.instant(t.getCreatedAt()).isBefore(startedAt)).toList();
+        boolean global = service.getSpec().getMode().hasGlobal();
+        long total = Math.max(1, global ? Slots.of(service, tasks).size() : ServicePlanner.replicas(service));
+        return overRatio(config, failures(fresh, Map.of(), UpdateConfigs.monitor(config)), total);
+    }
+
+    private static boolean overRatio(UpdateConfig config, int failures, long total) {
+        return failures > 0 && config.getFailureAction() != UpdateConfig.FailureAction.CONTINUE
+                && (double) failures / total > config.getMaxFailureRatio();
+    }
+
+    /** New tasks that stopped by themselves within the monitor window of their start. */
+    private static int failures(List<Task> fresh, Map<String, Instant> runningSince, Duration monitor) {
+        int n = 0;
+        for (Task t : fresh) {
+            if (failedWithinMonitor(t, runningSince, monitor)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The failure the status names: the one that stopped last. */
+    private static Task latestFailure(List<Task> fresh, Map<String, Instant> runningSince, Duration monitor) {
+        Task failed = null;
+        for (Task t : fresh) {
+            if (failedWithinMonitor(t, runningSince, monitor) && (failed == null
+                    || Times.instant(t.getStatus().getTimestamp()).isAfter(Times.instant(failed.getStatus().getTimestamp())))) {
+                failed = t;
+            }
+        }
+        return failed;
+    }
+
+    private static boolean failedWithinMonitor(Task t, Map<String, Instant> runningSince, Duration monitor) {
+        if (!stoppedByItself(t)) {
+            return false;
+        }
+        Instant since = runningSince.getOrDefault(t.getId(), Times.instant(t.getCreatedAt()));
+        return !Times.instant(t.getStatus().getTimestamp()).isAfter(since.plus(monitor));
     }
 
     /**

@@ -191,6 +191,55 @@ class RollingUpdateTest {
     }
 
     @Test
+    void aFailureIsCountedInThePassThatFirstSeesItWithoutWaitingForTheMonitorWindow() {
+        // the failed task was never seen running and the monitor window is long: it counts at once
+        Service v2 = v2(v1(2), UpdateConfig.newBuilder().setParallelism(1).setMonitor(Duration.ofMinutes(10).toNanos()).build());
+        Task failed = Fixtures.task("bad", v2, 1, "n1", TaskState.FAILED, START, START.plusMillis(50));
+        RollingUpdate.Step step = step(v2, List.of(failed, running(v1(2), 2).get(1)), START.plusMillis(50));
+        assertEquals(UpdateStatus.State.PAUSED, step.service().getUpdateStatus().getState());
+        assertNull(step.tasks.wakeAt(), "nothing is left to a later pass");
+    }
+
+    @Test
+    void aRollbackStartsInThePassThatFindsTheRatioExceeded() {
+        Service v2 = v2(v1(3), UpdateConfig.newBuilder().setParallelism(1)
+                .setFailureAction(UpdateConfig.FailureAction.ROLLBACK).setMonitor(Duration.ofSeconds(2).toNanos()).build());
+        // stop-first: slot 1's old task stopped, its new task failed at once; slots 2 and 3 still run v1
+        Task stopped = at(running(v1(3), 3).get(0).toBuilder().setDesiredState(TaskState.SHUTDOWN).build(),
+                TaskState.SHUTDOWN, START.plusMillis(20), T0);
+        Task failed = Fixtures.task("bad", v2, 1, "n1", TaskState.FAILED, START.plusMillis(10), START.plusMillis(80));
+        List<Task> tasks = List.of(stopped, failed, running(v1(3), 3).get(1), running(v1(3), 3).get(2));
+
+        RollingUpdate.Step step = step(v2, tasks, START.plusMillis(80));
+
+        assertEquals(UpdateStatus.State.ROLLBACK_STARTED, step.service().getUpdateStatus().getState());
+        assertEquals(3, step.service().getSpecVersion());
+        assertEquals(1, step.tasks.create.size(), "the failed slot is rolled back in the same write (rollback parallelism 1)");
+        Task back = step.tasks.create.get(0);
+        assertEquals(1L, back.getSlot());
+        assertEquals("app:1", back.getSpec().getContainerSpec().getImage());
+        assertEquals(3, back.getSpecVersion());
+        assertEquals(TaskState.RUNNING, back.getDesiredState(), "the slot's old and new tasks have stopped: it starts at once");
+        assertTrue(step.taskUpdates().stream().anyMatch(t -> t.getId().equals("bad") && t.getDesiredState() == TaskState.SHUTDOWN));
+    }
+
+    @Test
+    void theFailureActionIsDueOnlyOnceTheRatioIsExceeded() {
+        Service v2 = v2(v1(4), UpdateConfig.newBuilder().setParallelism(2).setMaxFailureRatio(0.25f)
+                .setFailureAction(UpdateConfig.FailureAction.ROLLBACK).build());
+        List<Task> tasks = new ArrayList<>(running(v1(4), 4).subList(2, 4));
+        tasks.add(Fixtures.task("bad1", v2, 1, "n1", TaskState.FAILED, START, START.plusSeconds(1)));
+        assertFalse(RollingUpdate.failureActionDue(v2, tasks), "1 failure of 4 slots is not above 0.25");
+        tasks.add(Fixtures.task("bad2", v2, 2, "n1", TaskState.FAILED, START, START.plusSeconds(1)));
+        assertTrue(RollingUpdate.failureActionDue(v2, tasks));
+        Service continuing = v2.toBuilder().setSpec(v2.getSpec().toBuilder().setUpdateConfig(v2.getSpec().getUpdateConfig()
+                .toBuilder().setFailureAction(UpdateConfig.FailureAction.CONTINUE))).build();
+        assertFalse(RollingUpdate.failureActionDue(continuing, tasks), "continue has no action to take");
+        Service paused = v2.toBuilder().setUpdateStatus(UpdateStatuses.pausedByFailure(v2.getUpdateStatus(), "bad2")).build();
+        assertFalse(RollingUpdate.failureActionDue(paused, tasks), "the action was taken");
+    }
+
+    @Test
     void tasksNeverReplacedAreAdoptedAfterARollbackInsteadOfRestarted() {
         Service v2 = v2(v1(2), UpdateConfigs.DEFAULT);
         Service back = v2.toBuilder().setSpec(v2.getPreviousSpec()).setSpecVersion(3)
