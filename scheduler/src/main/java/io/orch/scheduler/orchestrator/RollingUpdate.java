@@ -123,6 +123,11 @@ public final class RollingUpdate {
             }
             return step;
         }
+        if (UpdateStatuses.paused(status)) {
+            for (SlotState slot : slots) {
+                slot.startWaitingTask(step);
+            }
+        }
         if (!UpdateStatuses.active(status)) {
             return step; // paused or done: nothing new is started
         }
@@ -376,6 +381,30 @@ public final class RollingUpdate {
             }
         }
 
+        /**
+         * A paused rollout replaces no dirty slot, but a slot whose stop-first handover had
+         * begun (old task stopped, new task waiting with desired state READY) would then stay
+         * empty for as long as the pause lasts, when the waiting task is of an older spec than
+         * the service's (the spec changed again meanwhile; the manager simulation saw it with a
+         * global service). The waiting task is started once nothing else holds the slot: it
+         * finishes the handover begun, as a paused Swarm update finishes the task it was
+         * starting; the slot is updated to the current spec when the rollout resumes.
+         */
+        void startWaitingTask(Step step) {
+            if (clean != null) {
+                return; // finishHandover starts a clean waiting task
+            }
+            Task waiting = null;
+            for (Task t : others) {
+                if (TaskStates.before(t.getDesiredState(), TaskState.RUNNING) && !TaskStates.finished(t)) {
+                    waiting = t; // the newest: history is oldest first
+                }
+            }
+            if (waiting != null && !anyOtherHolding(waiting)) {
+                step.change(step.current(waiting).toBuilder().setDesiredState(TaskState.RUNNING).build());
+            }
+        }
+
         void adoptVersion(Service service, Step step) {
             if (clean != null && clean.getSpecVersion() != service.getSpecVersion()) {
                 step.change(step.current(clean).toBuilder().setSpecVersion(service.getSpecVersion()).build());
@@ -396,8 +425,13 @@ public final class RollingUpdate {
 
         /** Another task of the slot may still be running: assigned to a live node, not finished. */
         private boolean anyOtherHolding() {
+            return anyOtherHolding(clean);
+        }
+
+        /** A task of the slot other than {@code except} may still be running. */
+        private boolean anyOtherHolding(Task except) {
             for (Task t : history) {
-                if (t != clean && !TaskStates.finished(t) && TaskStates.atLeast(t.getStatus().getState(), TaskState.ASSIGNED)
+                if (t != except && !TaskStates.finished(t) && TaskStates.atLeast(t.getStatus().getState(), TaskState.ASSIGNED)
                         && onLiveNode(t)) {
                     return true;
                 }
