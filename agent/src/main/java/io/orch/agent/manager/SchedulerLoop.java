@@ -4,6 +4,8 @@ import io.orch.raft.store.WriteTx;
 import io.orch.agent.loop.StoreLoop;
 import io.orch.api.proto.ClusterSpec;
 import io.orch.api.proto.Network;
+import io.orch.api.proto.Node;
+import io.orch.api.proto.Service;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskState;
 import io.orch.api.proto.TaskStatus;
@@ -26,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
@@ -131,64 +134,29 @@ public final class SchedulerLoop extends StoreLoop {
 
     /** One pass; true when placements were left out of the transaction for size (another pass is due). */
     private boolean placePending(Instant now) throws StoreException {
+        // Read under the store's read lock, plan outside it: planning a big batch (20,000 tasks
+        // on a cold JVM: hundreds of ms) would hold off every Raft apply meanwhile, and with them
+        // the orchestrator's next batch and the workers' status reports. Planning on a copy is as
+        // safe as planning in the transaction was: the placements are version-checked updates, so
+        // a batch whose tasks changed since the read is rejected at apply and recomputed.
+        Snapshot snapshot = store.read(Snapshot::of);
+        PassWrites writes = plan(snapshot, now);
+        if (writes.isEmpty()) {
+            return false;
+        }
         boolean[] more = {false};
         int[] placedInPass = {0}; // reset by each attempt of the transaction: only the committed one counts
         store.updateAndWait(tx -> {
             placedInPass[0] = 0;
-            ReadTx read = tx.read();
-            List<Task> all = read.tasks();
-            List<Task> pending = new ArrayList<>();
-            Map<String, Network> networks = null;
-            for (Task t : all) {
-                if (!TaskStates.awaitingPlacement(t)) {
-                    continue;
-                }
-                if (t.getSpec().getNetworksCount() > 0) {
-                    if (networks == null) {
-                        networks = new HashMap<>();
-                        for (Network n : read.networks()) {
-                            networks.put(n.getId(), n);
-                        }
-                    }
-                    List<Network> missing = NetworkAttachments.missing(t, networks);
-                    if (!missing.isEmpty()) {
-                        // started now it would run without its address on that network; the
-                        // orchestrator fills it in (and says why not yet), then it comes back here
-                        Task waiting = waitingForAddress(t, missing.get(0), now);
-                        if (waiting != null && tx.full()) {
-                            more[0] = true; // the rest say so in the next transaction
-                        } else if (waiting != null) {
-                            tx.update(waiting);
-                        }
-                        continue;
-                    }
-                }
-                pending.add(t);
-            }
-            if (pending.isEmpty()) {
-                return;
-            }
-            // oldest first; the order also makes the pass deterministic whatever order the store lists tasks in
-            pending.sort(OLDEST_FIRST);
-            ClusterState state = new ClusterState(read.nodes(), read.services());
-            for (Task t : all) {
-                state.observe(t, now);
-            }
-            // seeded by the store version: the same store state always gives the same placement
-            Scheduler scheduler = new Scheduler(SchedulerOptions.of(strategy(read), read.version()));
-            for (Placement p : scheduler.place(pending, state)) {
+            writes.statuses().forEach(tx::updateTaskStatus); // small: a status each
+            for (Task update : writes.tasks()) {
                 if (tx.full()) {
-                    more[0] = true;
+                    more[0] = true; // the rest in the next pass, which starts again from the oldest pending task
                     break;
                 }
-                Task update = update(p, now);
-                if (update != null && update.getSerializedSize() > WriteTx.OBJECT_MAX_BYTES) {
-                    tooLarge(tx, p.task(), update.getSerializedSize(), now);
-                } else if (update != null) {
-                    tx.update(update);
-                    if (p.placed()) {
-                        placedInPass[0]++;
-                    }
+                tx.update(update);
+                if (!update.getNodeId().isEmpty()) {
+                    placedInPass[0]++;
                 }
             }
         });
@@ -198,19 +166,97 @@ public final class SchedulerLoop extends StoreLoop {
         return more[0];
     }
 
+    /** What a pass reads from the store, copied under the read lock (the objects are immutable). */
+    private record Snapshot(List<Task> tasks, List<Node> nodes, List<Service> services,
+                            List<Network> networks, Strategy strategy, long version) {
+        static Snapshot of(ReadTx read) {
+            return new Snapshot(read.tasks(), read.nodes(), read.services(), read.networks(), SchedulerLoop.strategy(read), read.version());
+        }
+    }
+
+    /**
+     * The task updates of one pass, oldest pending task first: placements (ASSIGNED), tasks that
+     * stay pending with a new reason, and tasks waiting for a network address that say so.
+     */
+    private static PassWrites plan(Snapshot snapshot, Instant now) {
+        List<Task> all = snapshot.tasks();
+        List<Task> pending = new ArrayList<>();
+        List<Task> writes = new ArrayList<>();
+        Map<String, TaskStatus> statuses = new LinkedHashMap<>();
+        Map<String, Network> networks = null;
+        for (Task t : all) {
+            if (!TaskStates.awaitingPlacement(t)) {
+                continue;
+            }
+            if (t.getSpec().getNetworksCount() > 0) {
+                if (networks == null) {
+                    networks = new HashMap<>();
+                    for (Network n : snapshot.networks()) {
+                        networks.put(n.getId(), n);
+                    }
+                }
+                List<Network> missing = NetworkAttachments.missing(t, networks);
+                if (!missing.isEmpty()) {
+                    // started now it would run without its address on that network; the
+                    // orchestrator fills it in (and says why not yet), then it comes back here
+                    Task waiting = waitingForAddress(t, missing.get(0), now);
+                    if (waiting != null) {
+                        writes.add(waiting);
+                    }
+                    continue;
+                }
+            }
+            pending.add(t);
+        }
+        if (pending.isEmpty()) {
+            return new PassWrites(writes, statuses);
+        }
+        // oldest first; the order also makes the pass deterministic whatever order the store lists tasks in
+        pending.sort(OLDEST_FIRST);
+        ClusterState state = new ClusterState(snapshot.nodes(), snapshot.services());
+        for (Task t : all) {
+            state.observe(t, now);
+        }
+        // seeded by the store version: the same store state always gives the same placement
+        Scheduler scheduler = new Scheduler(SchedulerOptions.of(snapshot.strategy(), snapshot.version()));
+        List<Placement> placements = scheduler.place(pending, state);
+        List<Task> out = new ArrayList<>(writes.size() + placements.size());
+        out.addAll(writes);
+        for (Placement p : placements) {
+            Task update = update(p, now);
+            if (update != null && update.getSerializedSize() > WriteTx.OBJECT_MAX_BYTES) {
+                TaskStatus why = tooLarge(p.task(), update.getSerializedSize(), now);
+                if (why != null) {
+                    statuses.put(p.task().getId(), why);
+                }
+            } else if (update != null) {
+                out.add(update);
+            }
+        }
+        return new PassWrites(out, statuses);
+    }
+
+    /** A pass's writes: task updates (oldest pending task first), and status-only changes. */
+    private record PassWrites(List<Task> tasks, Map<String, TaskStatus> statuses) {
+        boolean isEmpty() {
+            return tasks.isEmpty() && statuses.isEmpty();
+        }
+    }
+
     /**
      * A task just under the store's object cap may go over it once placed (its node and status
      * added): written, it would have the store refuse the whole batch, every pass, and so hold up
      * every placement in the cluster. It stays pending, saying why (a status change carries only
      * the status, so it is never too large itself).
      */
-    private static void tooLarge(WriteTx tx, Task t, int placedBytes, Instant now) {
+    private static TaskStatus tooLarge(Task t, int placedBytes, Instant now) {
         String why = "too large to place: the task would be " + placedBytes + " bytes serialised; one object may be at most "
                 + (WriteTx.OBJECT_MAX_BYTES >> 20) + " MiB";
-        if (!t.getStatus().getErr().equals(why)) {
-            tx.updateTaskStatus(t.getId(), TaskStatus.newBuilder().setState(TaskState.PENDING)
-                    .setMessage("pending task scheduling").setErr(why).setTimestamp(Times.timestamp(now)).build());
+        if (t.getStatus().getErr().equals(why)) {
+            return null; // says so already
         }
+        return TaskStatus.newBuilder().setState(TaskState.PENDING)
+                .setMessage("pending task scheduling").setErr(why).setTimestamp(Times.timestamp(now)).build();
     }
 
     /** The task as the placement leaves it, or null when nothing changes (still pending for the same reason). */

@@ -81,8 +81,11 @@ public final class Updater extends ServiceLoop {
             if (writes.deferred()) {
                 again(serviceId);
             }
-            // addresses for the new tasks only; the orchestrator retries tasks still waiting for one
-            NetworkAllocation.Result addresses = NetworkAllocation.allocate(tx, service.get(), writes.create(),
+            // addresses for the new tasks only; the orchestrator retries tasks still waiting for one.
+            // A rollback's first tasks come in the write that restores the previous spec: their
+            // networks are that spec's.
+            Service allocatingFor = step.service() != null ? step.service() : service.get();
+            NetworkAllocation.Result addresses = NetworkAllocation.allocate(tx, allocatingFor, writes.create(),
                     List.of(), Set.of(), 0);
             Service serviceUpdate = NetworkAllocation.merged(step.service(), addresses);
             if (serviceUpdate != null && !serviceUpdate.getSpec().getEndpointSpec().equals(service.get().getSpec().getEndpointSpec())) {

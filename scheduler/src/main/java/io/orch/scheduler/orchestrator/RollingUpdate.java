@@ -123,6 +123,11 @@ public final class RollingUpdate {
             }
             return step;
         }
+        if (UpdateStatuses.paused(status)) {
+            for (SlotState slot : slots) {
+                slot.startWaitingTask(step);
+            }
+        }
         if (!UpdateStatuses.active(status)) {
             return step; // paused or done: nothing new is started
         }
@@ -137,23 +142,20 @@ public final class RollingUpdate {
             }
         }
 
-        Task failed = null;
-        int failures = 0;
-        for (Task t : fresh) {
-            if (stoppedByItself(t)) {
-                Instant since = runningSince.getOrDefault(t.getId(), Times.instant(t.getCreatedAt()));
-                if (!Times.instant(t.getStatus().getTimestamp()).isAfter(since.plus(monitor))) {
-                    failures++;
-                    if (failed == null || Times.instant(t.getStatus().getTimestamp()).isAfter(Times.instant(failed.getStatus().getTimestamp()))) {
-                        failed = t;
-                    }
-                }
-            }
-        }
+        Task failed = latestFailure(fresh, runningSince, monitor);
         long total = Math.max(1, global ? slots.size() : replicas);
-        if (failures > 0 && config.getFailureAction() != UpdateConfig.FailureAction.CONTINUE
-                && (double) failures / total > config.getMaxFailureRatio()) {
-            step.service = onFailure(service, config, failed.getId());
+        if (failed != null && overRatio(config, failures(fresh, runningSince, monitor), total)) {
+            Service after = onFailure(service, config, failed.getId());
+            if (after.getSpecVersion() != service.getSpecVersion()) {
+                // The rollback starts in this same pass, in the same transaction as the spec it
+                // restores: its first slots are replaced now rather than one store round trip later.
+                Step rollback = step(after, tasks, nodes, factory, runningSince, readiness);
+                if (rollback.service == null) {
+                    rollback.service = after;
+                }
+                return rollback;
+            }
+            step.service = after;
             return step;
         }
 
@@ -199,6 +201,69 @@ public final class RollingUpdate {
             step.tasks.wakeAt(wake);
         }
         return step;
+    }
+
+    /**
+     * Whether the rollout's failure action is due now: the service is rolling out (or back), its
+     * failure action is not continue, and the new tasks that stopped by themselves within the
+     * monitor window are more than max_failure_ratio of the slots. The orchestrator asks this
+     * before it restarts a failed task: the updater is about to pause or roll back, and a restart
+     * of the failing spec would only be stopped again (a stop-first rollback waits for it).
+     * Without the updater's memory of when each task was seen running, the task's creation time
+     * stands in: the window then closes no later than the updater's, so this never says yes
+     * where the updater would say no.
+     */
+    public static boolean failureActionDue(Service service, List<Task> tasks) {
+        UpdateStatus status = service.getUpdateStatus();
+        if (!UpdateStatuses.active(status) || JobModes.isJob(service)) {
+            return false;
+        }
+        UpdateConfig config = UpdateConfigs.effective(service);
+        if (config.getFailureAction() == UpdateConfig.FailureAction.CONTINUE) {
+            return false;
+        }
+        Instant startedAt = Times.instant(status.getStartedAt());
+        List<Task> fresh = tasks.stream().filter(t -> t.getSpecVersion() == service.getSpecVersion()
+                && !dirty(service, t) && !Times.instant(t.getCreatedAt()).isBefore(startedAt)).toList();
+        boolean global = service.getSpec().getMode().hasGlobal();
+        long total = Math.max(1, global ? Slots.of(service, tasks).size() : ServicePlanner.replicas(service));
+        return overRatio(config, failures(fresh, Map.of(), UpdateConfigs.monitor(config)), total);
+    }
+
+    private static boolean overRatio(UpdateConfig config, int failures, long total) {
+        return failures > 0 && config.getFailureAction() != UpdateConfig.FailureAction.CONTINUE
+                && (double) failures / total > config.getMaxFailureRatio();
+    }
+
+    /** New tasks that stopped by themselves within the monitor window of their start. */
+    private static int failures(List<Task> fresh, Map<String, Instant> runningSince, Duration monitor) {
+        int n = 0;
+        for (Task t : fresh) {
+            if (failedWithinMonitor(t, runningSince, monitor)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The failure the status names: the one that stopped last. */
+    private static Task latestFailure(List<Task> fresh, Map<String, Instant> runningSince, Duration monitor) {
+        Task failed = null;
+        for (Task t : fresh) {
+            if (failedWithinMonitor(t, runningSince, monitor) && (failed == null
+                    || Times.instant(t.getStatus().getTimestamp()).isAfter(Times.instant(failed.getStatus().getTimestamp())))) {
+                failed = t;
+            }
+        }
+        return failed;
+    }
+
+    private static boolean failedWithinMonitor(Task t, Map<String, Instant> runningSince, Duration monitor) {
+        if (!stoppedByItself(t)) {
+            return false;
+        }
+        Instant since = runningSince.getOrDefault(t.getId(), Times.instant(t.getCreatedAt()));
+        return !Times.instant(t.getStatus().getTimestamp()).isAfter(since.plus(monitor));
     }
 
     /**
@@ -316,6 +381,30 @@ public final class RollingUpdate {
             }
         }
 
+        /**
+         * A paused rollout replaces no dirty slot, but a slot whose stop-first handover had
+         * begun (old task stopped, new task waiting with desired state READY) would then stay
+         * empty for as long as the pause lasts, when the waiting task is of an older spec than
+         * the service's (the spec changed again meanwhile; the manager simulation saw it with a
+         * global service). The waiting task is started once nothing else holds the slot: it
+         * finishes the handover begun, as a paused Swarm update finishes the task it was
+         * starting; the slot is updated to the current spec when the rollout resumes.
+         */
+        void startWaitingTask(Step step) {
+            if (clean != null) {
+                return; // finishHandover starts a clean waiting task
+            }
+            Task waiting = null;
+            for (Task t : others) {
+                if (TaskStates.before(t.getDesiredState(), TaskState.RUNNING) && !TaskStates.finished(t)) {
+                    waiting = t; // the newest: history is oldest first
+                }
+            }
+            if (waiting != null && !anyOtherHolding(waiting)) {
+                step.change(step.current(waiting).toBuilder().setDesiredState(TaskState.RUNNING).build());
+            }
+        }
+
         void adoptVersion(Service service, Step step) {
             if (clean != null && clean.getSpecVersion() != service.getSpecVersion()) {
                 step.change(step.current(clean).toBuilder().setSpecVersion(service.getSpecVersion()).build());
@@ -336,8 +425,13 @@ public final class RollingUpdate {
 
         /** Another task of the slot may still be running: assigned to a live node, not finished. */
         private boolean anyOtherHolding() {
+            return anyOtherHolding(clean);
+        }
+
+        /** A task of the slot other than {@code except} may still be running. */
+        private boolean anyOtherHolding(Task except) {
             for (Task t : history) {
-                if (t != clean && !TaskStates.finished(t) && TaskStates.atLeast(t.getStatus().getState(), TaskState.ASSIGNED)
+                if (t != except && !TaskStates.finished(t) && TaskStates.atLeast(t.getStatus().getState(), TaskState.ASSIGNED)
                         && onLiveNode(t)) {
                     return true;
                 }

@@ -22,7 +22,9 @@ import java.util.Map;
  *
  * <ul>
  * <li>missing slots get a new task; slots beyond the replica count are removed;</li>
- * <li>a live task that finished is restarted per restart policy (now, later, or never);</li>
+ * <li>a live task that finished is restarted per restart policy (now, later, or never); except a
+ *     task of a rollout whose failure action is due ({@link RollingUpdate#failureActionDue}):
+ *     the updater pauses or rolls back first;</li>
  * <li>a live task on a node that is down, gone or drained is replaced at once (shut down, and a
  *     new task scheduled elsewhere);</li>
  * <li>a paused node keeps its tasks but gets no new ones; a global service leaves drained nodes;</li>
@@ -49,6 +51,8 @@ public final class ServicePlanner {
         boolean global = service.getSpec().getMode().hasGlobal();
         Map<String, List<Task>> slots = Slots.of(service, tasks);
         Plan plan = new Plan();
+        // the rollout is about to pause or roll back: its failed tasks are left to the updater
+        boolean updaterTakesOver = RollingUpdate.failureActionDue(service, tasks);
         for (var entry : slots.entrySet()) {
             List<Task> history = entry.getValue();
             boolean wanted = global ? keepsGlobalTask(service, nodes.get(entry.getKey()))
@@ -71,7 +75,8 @@ public final class ServicePlanner {
             } else if (vacating(live, nodes)) {
                 plan.update.add(live.toBuilder().setDesiredState(TaskState.SHUTDOWN).build());
                 plan.create.add(RestartCounter.carry(newTaskFor(service, entry.getKey(), global, factory), live, factory.now()));
-            } else if (TaskStates.finished(live) && (!global || eligible(service, nodes.get(entry.getKey())))) {
+            } else if (TaskStates.finished(live) && (!global || eligible(service, nodes.get(entry.getKey())))
+                    && !(updaterTakesOver && isNewTaskOfRollout(service, live))) {
                 restart(service, live, history, entry.getKey(), global, factory, plan);
             }
             prune(history, historyLimit, plan);
@@ -101,6 +106,16 @@ public final class ServicePlanner {
             }
         }
         return plan;
+    }
+
+    /**
+     * A task the running rollout created (current spec version): restarted now it would run the
+     * spec the updater is about to pause or roll back from. The updater's next write decides: a
+     * rollback replaces it with the previous spec at once; a pause ends the rollout, after which
+     * this planner restarts it per its policy, as Swarm's restart supervisor does.
+     */
+    private static boolean isNewTaskOfRollout(Service service, Task t) {
+        return t.getSpecVersion() == service.getSpecVersion();
     }
 
     /** Tasks of a service that no longer exists: stop them all, delete them once stopped. */

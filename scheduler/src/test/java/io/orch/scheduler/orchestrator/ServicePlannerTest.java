@@ -6,6 +6,7 @@ import io.orch.api.proto.RestartPolicy;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskState;
+import io.orch.api.proto.UpdateConfig;
 import io.orch.scheduler.Fixtures;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,24 @@ class ServicePlannerTest {
         Plan plan = ServicePlanner.plan(s, List.of(existing), nodes, factory(T0), 5);
         assertEquals(List.of(1L, 3L), plan.create.stream().map(Task::getSlot).toList());
         assertTrue(plan.update.isEmpty() && plan.delete.isEmpty());
+    }
+
+    @Test
+    void aFailedTaskOfARolloutWhoseFailureActionIsDueIsLeftToTheUpdater() {
+        Service v1 = Fixtures.replicated("s", 2, RestartPolicy.getDefaultInstance());
+        Service v2 = v1.toBuilder().setSpecVersion(2).setPreviousSpec(v1.getSpec())
+                .setSpec(v1.getSpec().toBuilder().setUpdateConfig(UpdateConfig.newBuilder().setParallelism(1)
+                        .setFailureAction(UpdateConfig.FailureAction.ROLLBACK)))
+                .setUpdateStatus(UpdateStatuses.started(T0)).build();
+        Task old = Fixtures.task("old2", v1, 2, "n1", TaskState.RUNNING, T0.minusSeconds(60), T0.minusSeconds(60));
+        Task failed = Fixtures.task("bad", v2, 1, "n1", TaskState.FAILED, T0.plusMillis(10), T0.plusMillis(80));
+
+        Plan plan = ServicePlanner.plan(v2, List.of(failed, old), nodes, factory(T0.plusMillis(80)), 5);
+        assertTrue(plan.create.isEmpty() && plan.update.isEmpty(), "not restarted with the spec about to be rolled back");
+
+        Service paused = v2.toBuilder().setUpdateStatus(UpdateStatuses.pausedByFailure(v2.getUpdateStatus(), "bad")).build();
+        Plan afterPause = ServicePlanner.plan(paused, List.of(failed, old), nodes, factory(T0.plusMillis(90)), 5);
+        assertEquals(List.of(1L), afterPause.create.stream().map(Task::getSlot).toList(), "once paused, the restart policy applies");
     }
 
     @Test
