@@ -1,7 +1,6 @@
 package io.orch.agent.api;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.orch.api.json.DockerJson;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.orch.api.proto.Node;
 import io.orch.api.proto.NodeStatus;
 import io.orch.api.proto.Service;
@@ -10,6 +9,7 @@ import io.orch.api.proto.TaskState;
 import io.orch.scheduler.orchestrator.JobModes;
 import io.orch.scheduler.orchestrator.ServicePlanner;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -21,11 +21,12 @@ final class ServiceStatusCounter {
     private ServiceStatusCounter() {}
 
     record Counts(long running, long desired, long completed) {
-        ObjectNode toJson() {
-            return DockerJson.MAPPER.createObjectNode()
-                    .put("RunningTasks", running)
-                    .put("DesiredTasks", desired)
-                    .put("CompletedTasks", completed);
+        void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            out.writeNumberField("RunningTasks", running);
+            out.writeNumberField("DesiredTasks", desired);
+            out.writeNumberField("CompletedTasks", completed);
+            out.writeEndObject();
         }
     }
 

@@ -1,14 +1,14 @@
 package io.orch.agent.api;
 
 import io.orch.api.model.TaskStates;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.orch.api.json.DockerJson;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskState;
 import io.orch.raft.store.ReadTx;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /** {@code /tasks}: list with Docker's filters, inspect. */
@@ -33,23 +33,30 @@ final class TaskRoutes {
                 throw ApiException.badRequest("Invalid desired-state filter: '" + s + "'");
             }
         }
-        ArrayNode out = StoreReads.read(context.store(), tx -> {
+        // the read lock is held while the tasks are filtered, not while they are mapped
+        List<Task> matching = StoreReads.read(context.store(), tx -> {
             TaskFilter filter = TaskFilter.of(tx, filters);
-            ArrayNode array = DockerJson.MAPPER.createArrayNode();
+            List<Task> tasks = new ArrayList<>();
             for (Task t : tx.tasks()) {
                 if (filter.matches(t)) {
-                    array.add(TaskJson.of(t));
+                    tasks.add(t);
                 }
             }
-            return array;
+            return tasks;
         });
-        return ApiResponse.ok(out);
+        return ApiResponse.ok(out -> {
+            out.writeStartArray();
+            for (Task t : matching) {
+                TaskJson.write(t, out);
+            }
+            out.writeEndArray();
+        });
     }
 
     ApiResponse inspect(ApiRequest request) throws ApiException {
         String input = request.pathParam("id");
         Task task = StoreReads.read(context.store(), tx -> ObjectResolver.task(tx, input));
-        return ApiResponse.ok(TaskJson.of(task));
+        return ApiResponse.ok(out -> TaskJson.write(task, out));
     }
 
     /** The task filters, with service and node names already resolved to ids (as moby does). */
@@ -68,9 +75,10 @@ final class TaskRoutes {
         }
 
         boolean matches(Task t) {
-            return filters.matchesPrefix("id", t.getId())
-                    && filters.matchesPrefix("name", TaskNames.name(tx, t))
-                    && (!filters.has("service") || serviceIds.contains(t.getServiceId()))
+            // the service filter (docker service ps) first; a task's name is made only for a name filter
+            return (!filters.has("service") || serviceIds.contains(t.getServiceId()))
+                    && filters.matchesPrefix("id", t.getId())
+                    && (!filters.has("name") || filters.matchesPrefix("name", TaskNames.name(tx, t)))
                     && (!filters.has("node") || nodeIds.contains(t.getNodeId()))
                     && filters.matchesLabels("label", t.getLabelsMap())
                     && desiredStateMatches(t)
