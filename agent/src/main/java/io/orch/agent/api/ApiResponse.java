@@ -1,13 +1,10 @@
 package io.orch.agent.api;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.orch.api.json.DockerJson;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -41,24 +38,9 @@ public record ApiResponse(HttpResponseStatus status, String contentType, byte[] 
         return json(HttpResponseStatus.OK, body);
     }
 
-    /** Writes a JSON body straight to a generator (no tree in between). */
-    @FunctionalInterface
-    public interface JsonWriter {
-        void write(JsonGenerator out) throws IOException;
-    }
-
-    /**
-     * 200 with the JSON {@code body} writes: the same bytes as {@link #ok} of the tree it would
-     * have built, for the list routes whose trees were the largest allocation a request made.
-     */
-    public static ApiResponse ok(JsonWriter body) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
-        try (JsonGenerator out = DockerJson.MAPPER.createGenerator(bytes)) {
-            body.write(out);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write a JSON body", e);
-        }
-        return new ApiResponse(HttpResponseStatus.OK, JSON, bytes.toByteArray(), Map.of());
+    /** 200 with a JSON body already written. */
+    public static ApiResponse okJson(byte[] body) {
+        return new ApiResponse(HttpResponseStatus.OK, JSON, body, Map.of());
     }
 
     public static ApiResponse text(HttpResponseStatus status, String contentType, String body) {

@@ -26,6 +26,8 @@ final class ServiceRoutes {
 
     private final ApiContext context;
     private final ServiceLimits limits = ServiceLimits.forThisManager();
+    /** The services' JSON, mapped once per stored version of each. */
+    private final RenderedJson<Service> rendered = new RenderedJson<>(DockerJson::write);
 
     ServiceRoutes(ApiContext context) {
         this.context = context;
@@ -61,19 +63,12 @@ final class ServiceRoutes {
             }
             return rows;
         });
-        return ApiResponse.ok(out -> {
-            out.writeStartArray();
-            for (Listed row : listed) {
-                out.writeStartObject();
-                DockerJson.writeFields(row.service(), out);
-                if (row.status() != null) {
-                    out.writeFieldName("ServiceStatus");
-                    row.status().write(out);
-                }
-                out.writeEndObject();
-            }
-            out.writeEndArray();
-        });
+        List<byte[]> elements = new ArrayList<>(listed.size());
+        for (Listed row : listed) {
+            byte[] service = rendered.of(row.service());
+            elements.add(row.status() == null ? service : RenderedJson.withMember(service, "ServiceStatus", row.status().json()));
+        }
+        return ApiResponse.okJson(RenderedJson.array(elements));
     }
 
     /** A service of a list answer, with its {@code ServiceStatus} when {@code status=true} asked for it. */

@@ -1,6 +1,5 @@
 package io.orch.agent.api;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.orch.api.proto.Node;
 import io.orch.api.proto.NodeStatus;
 import io.orch.api.proto.Service;
@@ -9,7 +8,6 @@ import io.orch.api.proto.TaskState;
 import io.orch.scheduler.orchestrator.JobModes;
 import io.orch.scheduler.orchestrator.ServicePlanner;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -21,12 +19,9 @@ final class ServiceStatusCounter {
     private ServiceStatusCounter() {}
 
     record Counts(long running, long desired, long completed) {
-        void write(JsonGenerator out) throws IOException {
-            out.writeStartObject();
-            out.writeNumberField("RunningTasks", running);
-            out.writeNumberField("DesiredTasks", desired);
-            out.writeNumberField("CompletedTasks", completed);
-            out.writeEndObject();
+        /** Docker's ServiceStatus object, as Jackson writes it. */
+        String json() {
+            return "{\"RunningTasks\":" + running + ",\"DesiredTasks\":" + desired + ",\"CompletedTasks\":" + completed + "}";
         }
     }
 

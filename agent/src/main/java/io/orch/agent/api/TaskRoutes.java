@@ -16,6 +16,8 @@ final class TaskRoutes {
     private static final Set<String> FILTERS = Set.of("id", "name", "service", "node", "desired-state", "label", "_up-to-date");
 
     private final ApiContext context;
+    /** The tasks' JSON, mapped once per stored version of each. */
+    private final RenderedJson<Task> rendered = new RenderedJson<>(TaskJson::write);
 
     TaskRoutes(ApiContext context) {
         this.context = context;
@@ -44,19 +46,17 @@ final class TaskRoutes {
             }
             return tasks;
         });
-        return ApiResponse.ok(out -> {
-            out.writeStartArray();
-            for (Task t : matching) {
-                TaskJson.write(t, out);
-            }
-            out.writeEndArray();
-        });
+        List<byte[]> elements = new ArrayList<>(matching.size());
+        for (Task t : matching) {
+            elements.add(rendered.of(t));
+        }
+        return ApiResponse.okJson(RenderedJson.array(elements));
     }
 
     ApiResponse inspect(ApiRequest request) throws ApiException {
         String input = request.pathParam("id");
         Task task = StoreReads.read(context.store(), tx -> ObjectResolver.task(tx, input));
-        return ApiResponse.ok(out -> TaskJson.write(task, out));
+        return ApiResponse.okJson(rendered.of(task));
     }
 
     /** The task filters, with service and node names already resolved to ids (as moby does). */
