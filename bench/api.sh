@@ -12,7 +12,8 @@
 # mapping, serialisation; docs/metrics.md) over the same requests. Then `docker service ls` wall
 # (a process per run) when a docker CLI is installed.
 #
-# Lines: "api: S=1 GET /v1.47/services?status=true wall median M ms p90 P ms p99 Q ms server mean X ms bytes B (n N)".
+# Lines: "api: S=1 GET /services?status=true wall median M ms p90 P ms p99 Q ms server mean X ms bytes B (n N) load L"
+# (L: the 1-minute load average when the call's samples were done).
 # Env: SERVICES (1000), REPLICAS (10), N (samples per call, 100), DOCKER_N (20), PORT_BASE (24650: listen,
 # +1 gossip, +2 raft, +3 API), KEEP=1 (keep the scratch dir), ORCH (another bin/orch to time).
 set -uo pipefail
@@ -109,8 +110,9 @@ time_call() {
     local server
     server=$(awk -v b="$before" -v a="$after" 'BEGIN { split(b, x, " "); split(a, y, " ");
         n = y[1] - x[1]; if (n > 0) printf "%.2f", (y[2] - x[2]) / n * 1000; else printf "?" }')
-    printf 'api: %s GET %s wall %s server mean %s ms bytes %d (n %d)\n' "$store" "$path" \
-        "$(cut -d' ' -f2 "$WORK/get.txt" | summary)" "$server" "$(head -1 "$WORK/get.txt" | cut -d' ' -f3)" "$N"
+    printf 'api: %s GET %s wall %s server mean %s ms bytes %d (n %d) load %s\n' "$store" "$path" \
+        "$(cut -d' ' -f2 "$WORK/get.txt" | summary)" "$server" "$(head -1 "$WORK/get.txt" | cut -d' ' -f3)" "$N" \
+        "$(cut -d' ' -f1 /proc/loadavg)"
 }
 
 summary() {
@@ -151,7 +153,8 @@ measure() {
             end=$EPOCHREALTIME
             awk -v a="$start" -v b="$end" 'BEGIN { printf "%.6f\n", b - a }'
         done >"$WORK/docker.txt"
-        printf 'docker: %s service ls wall %s (n %d)\n' "$store" "$(summary <"$WORK/docker.txt")" "$DOCKER_N"
+        printf 'docker: %s service ls wall %s (n %d) load %s\n' "$store" "$(summary <"$WORK/docker.txt")" "$DOCKER_N" \
+            "$(cut -d' ' -f1 /proc/loadavg)"
     else
         log "no docker CLI: docker service ls not timed"
     fi
