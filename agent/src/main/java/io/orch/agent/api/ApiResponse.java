@@ -38,6 +38,11 @@ public record ApiResponse(HttpResponseStatus status, String contentType, byte[] 
         return json(HttpResponseStatus.OK, body);
     }
 
+    /** 200 with a JSON body already written. */
+    public static ApiResponse okJson(byte[] body) {
+        return new ApiResponse(HttpResponseStatus.OK, JSON, body, Map.of());
+    }
+
     public static ApiResponse text(HttpResponseStatus status, String contentType, String body) {
         return new ApiResponse(status, contentType, body.getBytes(StandardCharsets.UTF_8), Map.of());
     }

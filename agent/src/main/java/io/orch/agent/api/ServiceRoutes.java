@@ -10,6 +10,8 @@ import io.orch.api.proto.ServiceSpec;
 import io.orch.raft.store.Ids;
 import io.orch.raft.store.StoreException;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +26,8 @@ final class ServiceRoutes {
 
     private final ApiContext context;
     private final ServiceLimits limits = ServiceLimits.forThisManager();
+    /** The services' JSON, mapped once per stored version of each. */
+    private final RenderedJson<Service> rendered = new RenderedJson<>(DockerJson::write);
 
     ServiceRoutes(ApiContext context) {
         this.context = context;
@@ -46,23 +50,29 @@ final class ServiceRoutes {
             }
         }
         boolean status = request.flag("status");
-        ArrayNode out = context.store().read(tx -> {
-            Map<String, Node> nodes = tx.nodes().stream().collect(Collectors.toMap(Node::getId, Function.identity()));
-            ArrayNode array = DockerJson.MAPPER.createArrayNode();
+        // under the store's read lock only what needs a consistent view (the matching services and
+        // their counts); the mapping, the larger part of the work, runs after it is released
+        List<Listed> listed = context.store().read(tx -> {
+            Map<String, Node> nodes = status
+                    ? tx.nodes().stream().collect(Collectors.toMap(Node::getId, Function.identity())) : Map.of();
+            List<Listed> rows = new ArrayList<>();
             for (Service s : tx.services()) {
-                if (!matches(filters, s)) {
-                    continue;
+                if (matches(filters, s)) {
+                    rows.add(new Listed(s, status ? ServiceStatusCounter.count(s, tx.tasksOfService(s.getId()), nodes) : null));
                 }
-                ObjectNode json = DockerJson.toJson(s);
-                if (status) {
-                    json.set("ServiceStatus", ServiceStatusCounter.count(s, tx.tasksOfService(s.getId()), nodes).toJson());
-                }
-                array.add(json);
             }
-            return array;
+            return rows;
         });
-        return ApiResponse.ok(out);
+        List<byte[]> elements = new ArrayList<>(listed.size());
+        for (Listed row : listed) {
+            byte[] service = rendered.of(row.service());
+            elements.add(row.status() == null ? service : RenderedJson.withMember(service, "ServiceStatus", row.status().json()));
+        }
+        return ApiResponse.okJson(RenderedJson.array(elements));
     }
+
+    /** A service of a list answer, with its {@code ServiceStatus} when {@code status=true} asked for it. */
+    private record Listed(Service service, ServiceStatusCounter.Counts status) {}
 
     /** swarmkit matches id and name by prefix, labels by key or key=value. */
     static boolean matches(DockerFilters f, Service s) {

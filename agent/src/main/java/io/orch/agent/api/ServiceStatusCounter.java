@@ -1,7 +1,5 @@
 package io.orch.agent.api;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.orch.api.json.DockerJson;
 import io.orch.api.proto.Node;
 import io.orch.api.proto.NodeStatus;
 import io.orch.api.proto.Service;
@@ -21,11 +19,9 @@ final class ServiceStatusCounter {
     private ServiceStatusCounter() {}
 
     record Counts(long running, long desired, long completed) {
-        ObjectNode toJson() {
-            return DockerJson.MAPPER.createObjectNode()
-                    .put("RunningTasks", running)
-                    .put("DesiredTasks", desired)
-                    .put("CompletedTasks", completed);
+        /** Docker's ServiceStatus object, as Jackson writes it. */
+        String json() {
+            return "{\"RunningTasks\":" + running + ",\"DesiredTasks\":" + desired + ",\"CompletedTasks\":" + completed + "}";
         }
     }
 

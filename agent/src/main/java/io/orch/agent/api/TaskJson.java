@@ -1,53 +1,134 @@
 package io.orch.agent.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.orch.api.json.DockerJson;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import io.orch.api.json.DockerJson;
+import io.orch.api.proto.ContainerSpec;
 import io.orch.api.proto.IPAMConfig;
 import io.orch.api.proto.IPAMOptions;
 import io.orch.api.proto.Network;
 import io.orch.api.proto.NetworkAttachment;
 import io.orch.api.proto.NetworkSpec;
+import io.orch.api.proto.PortConfig;
 import io.orch.api.proto.Task;
+import io.orch.api.proto.TaskSpec;
+import io.orch.api.proto.TaskStatus;
+
+import java.io.IOException;
 
 /**
  * A task in Docker's JSON shape, with the fields the docker CLI dereferences without checking
- * always present (it crashes on a task without Spec.ContainerSpec.Image).
+ * always present (it crashes on a task without Spec.ContainerSpec.Image). Written straight to a
+ * generator field by field ({@link DockerJson#writeField}), with the few fields whose shape
+ * differs from the model's written here; a list of 10,000 tasks builds no tree.
  */
 final class TaskJson {
+    private static final Descriptor TASK = Task.getDescriptor();
+    private static final FieldDescriptor SPEC = TASK.findFieldByNumber(Task.SPEC_FIELD_NUMBER);
+    private static final FieldDescriptor STATUS = TASK.findFieldByNumber(Task.STATUS_FIELD_NUMBER);
+    private static final FieldDescriptor ENDPOINT = TASK.findFieldByNumber(Task.ENDPOINT_FIELD_NUMBER);
+    private static final FieldDescriptor ATTACHMENTS = TASK.findFieldByNumber(Task.NETWORKS_ATTACHMENTS_FIELD_NUMBER);
+    private static final FieldDescriptor CONTAINER_SPEC = TaskSpec.getDescriptor().findFieldByNumber(TaskSpec.CONTAINER_SPEC_FIELD_NUMBER);
+    private static final FieldDescriptor IMAGE = ContainerSpec.getDescriptor().findFieldByNumber(ContainerSpec.IMAGE_FIELD_NUMBER);
+    private static final FieldDescriptor STATE = TaskStatus.getDescriptor().findFieldByNumber(TaskStatus.STATE_FIELD_NUMBER);
+    private static final FieldDescriptor TIMESTAMP = TaskStatus.getDescriptor().findFieldByNumber(TaskStatus.TIMESTAMP_FIELD_NUMBER);
+    private static final FieldDescriptor PORT_STATUS = TaskStatus.getDescriptor().findFieldByNumber(TaskStatus.PORT_STATUS_FIELD_NUMBER);
+    private static final FieldDescriptor ADDRESSES = TaskStatus.getDescriptor().findFieldByNumber(TaskStatus.NETWORK_ADDRESSES_FIELD_NUMBER);
+
     private TaskJson() {}
 
-    static ObjectNode of(Task task) {
-        ObjectNode json = DockerJson.toJson(task);
-        ObjectNode spec = object(json, "Spec");
-        ObjectNode container = object(spec, "ContainerSpec");
-        if (!container.has("Image")) {
-            container.put("Image", "");
-        }
-        ObjectNode status = object(json, "Status");
-        if (!status.has("State")) {
-            status.put("State", "new");
-        }
-        if (!status.has("Timestamp")) {
-            // a task always has a time; before the first report it is when the task was created
-            if (task.hasUpdatedAt()) {
-                status.put("Timestamp", DockerJson.formatTimestamp(task.getUpdatedAt()));
-            } else if (task.hasCreatedAt()) {
-                status.put("Timestamp", DockerJson.formatTimestamp(task.getCreatedAt()));
+    static void write(Task task, JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        for (FieldDescriptor field : TASK.getFields()) {
+            if (field.equals(SPEC)) {
+                out.writeFieldName("Spec");
+                writeSpec(task.getSpec(), out);
+            } else if (field.equals(STATUS)) {
+                out.writeFieldName("Status");
+                writeStatus(task, out);
+            } else if (!field.equals(ENDPOINT) && !field.equals(ATTACHMENTS)) {
+                // the endpoint a task was created with is orch's own bookkeeping, not Docker's task shape
+                DockerJson.writeField(task, field, out);
             }
-        }
-        // Docker's TaskStatus.PortStatus is an object {"Ports": [...]}, our proto a plain list
-        JsonNode ports = status.get("PortStatus");
-        if (ports != null && ports.isArray()) {
-            status.putObject("PortStatus").set("Ports", ports);
         }
         // overlay attachments in Docker's swarm Network shape; without any, the container's bridge
         // address, where Docker shows a task's addresses: NetworksAttachments[].Addresses
-        JsonNode addresses = status.remove("NetworkAddresses");
-        json.remove("NetworksAttachments");
+        ArrayNode attachments = attachments(task);
+        if (attachments != null) {
+            out.writeFieldName("NetworksAttachments");
+            out.writeTree(attachments);
+        }
+        out.writeEndObject();
+    }
+
+    private static void writeSpec(TaskSpec spec, JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        boolean container = false;
+        for (FieldDescriptor field : TaskSpec.getDescriptor().getFields()) {
+            if (field.equals(CONTAINER_SPEC) && DockerJson.shown(spec, field)) {
+                out.writeFieldName("ContainerSpec");
+                out.writeStartObject();
+                DockerJson.writeFields(spec.getContainerSpec(), out);
+                if (!DockerJson.shown(spec.getContainerSpec(), IMAGE)) {
+                    out.writeStringField("Image", "");
+                }
+                out.writeEndObject();
+                container = true;
+            } else {
+                DockerJson.writeField(spec, field, out);
+            }
+        }
+        if (!container) {
+            out.writeFieldName("ContainerSpec");
+            out.writeStartObject();
+            out.writeStringField("Image", "");
+            out.writeEndObject();
+        }
+        out.writeEndObject();
+    }
+
+    private static void writeStatus(Task task, JsonGenerator out) throws IOException {
+        TaskStatus status = task.getStatus();
+        out.writeStartObject();
+        for (FieldDescriptor field : TaskStatus.getDescriptor().getFields()) {
+            if (field.equals(PORT_STATUS)) {
+                // Docker's TaskStatus.PortStatus is an object {"Ports": [...]}, our proto a plain list
+                if (status.getPortStatusCount() > 0) {
+                    out.writeFieldName("PortStatus");
+                    out.writeStartObject();
+                    out.writeFieldName("Ports");
+                    out.writeStartArray();
+                    for (PortConfig port : status.getPortStatusList()) {
+                        DockerJson.write(port, out);
+                    }
+                    out.writeEndArray();
+                    out.writeEndObject();
+                }
+            } else if (!field.equals(ADDRESSES)) {
+                DockerJson.writeField(status, field, out);
+            }
+        }
+        if (!DockerJson.shown(status, STATE)) {
+            out.writeStringField("State", "new");
+        }
+        if (!DockerJson.shown(status, TIMESTAMP)) {
+            // a task always has a time; before the first report it is when the task was created
+            if (task.hasUpdatedAt()) {
+                out.writeStringField("Timestamp", DockerJson.formatTimestamp(task.getUpdatedAt()));
+            } else if (task.hasCreatedAt()) {
+                out.writeStringField("Timestamp", DockerJson.formatTimestamp(task.getCreatedAt()));
+            }
+        }
+        out.writeEndObject();
+    }
+
+    /** NetworksAttachments as Docker shows them, or null when the task has none to show. */
+    private static ArrayNode attachments(Task task) {
         if (task.getNetworksAttachmentsCount() > 0) {
-            ArrayNode attachments = json.putArray("NetworksAttachments");
+            ArrayNode attachments = DockerJson.MAPPER.createArrayNode();
             for (NetworkAttachment a : task.getNetworksAttachmentsList()) {
                 ObjectNode attachment = attachments.addObject();
                 attachment.set("Network", swarmNetwork(a.getNetwork()));
@@ -56,14 +137,16 @@ final class TaskJson {
                     strings(attachment.putArray("Aliases"), a.getAliasesList());
                 }
             }
-        } else if (addresses != null && addresses.isArray() && !addresses.isEmpty()) {
-            ObjectNode attachment = json.putArray("NetworksAttachments").addObject();
-            attachment.putObject("Network").putObject("Spec").put("Name", "bridge").put("Driver", "bridge");
-            attachment.set("Addresses", addresses);
+            return attachments;
         }
-        // the endpoint a task was created with is orch's own bookkeeping, not Docker's task shape
-        json.remove("Endpoint");
-        return json;
+        if (task.getStatus().getNetworkAddressesCount() > 0) {
+            ArrayNode attachments = DockerJson.MAPPER.createArrayNode();
+            ObjectNode attachment = attachments.addObject();
+            attachment.putObject("Network").putObject("Spec").put("Name", "bridge").put("Driver", "bridge");
+            strings(attachment.putArray("Addresses"), task.getStatus().getNetworkAddressesList());
+            return attachments;
+        }
+        return null;
     }
 
     /** A network as Docker's swarm API shows it (swarm.Network: Spec.DriverConfiguration, DriverState, IPAMOptions). */
@@ -108,9 +191,5 @@ final class TaskJson {
 
     private static void strings(ArrayNode into, java.util.List<String> values) {
         values.forEach(into::add);
-    }
-
-    private static ObjectNode object(ObjectNode parent, String name) {
-        return parent.get(name) instanceof ObjectNode o ? o : parent.putObject(name);
     }
 }

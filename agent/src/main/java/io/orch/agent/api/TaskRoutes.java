@@ -1,14 +1,14 @@
 package io.orch.agent.api;
 
 import io.orch.api.model.TaskStates;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.orch.api.json.DockerJson;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.Task;
 import io.orch.api.proto.TaskState;
 import io.orch.raft.store.ReadTx;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /** {@code /tasks}: list with Docker's filters, inspect. */
@@ -16,6 +16,8 @@ final class TaskRoutes {
     private static final Set<String> FILTERS = Set.of("id", "name", "service", "node", "desired-state", "label", "_up-to-date");
 
     private final ApiContext context;
+    /** The tasks' JSON, mapped once per stored version of each. */
+    private final RenderedJson<Task> rendered = new RenderedJson<>(TaskJson::write);
 
     TaskRoutes(ApiContext context) {
         this.context = context;
@@ -33,23 +35,28 @@ final class TaskRoutes {
                 throw ApiException.badRequest("Invalid desired-state filter: '" + s + "'");
             }
         }
-        ArrayNode out = StoreReads.read(context.store(), tx -> {
+        // the read lock is held while the tasks are filtered, not while they are mapped
+        List<Task> matching = StoreReads.read(context.store(), tx -> {
             TaskFilter filter = TaskFilter.of(tx, filters);
-            ArrayNode array = DockerJson.MAPPER.createArrayNode();
+            List<Task> tasks = new ArrayList<>();
             for (Task t : tx.tasks()) {
                 if (filter.matches(t)) {
-                    array.add(TaskJson.of(t));
+                    tasks.add(t);
                 }
             }
-            return array;
+            return tasks;
         });
-        return ApiResponse.ok(out);
+        List<byte[]> elements = new ArrayList<>(matching.size());
+        for (Task t : matching) {
+            elements.add(rendered.of(t));
+        }
+        return ApiResponse.okJson(RenderedJson.array(elements));
     }
 
     ApiResponse inspect(ApiRequest request) throws ApiException {
         String input = request.pathParam("id");
         Task task = StoreReads.read(context.store(), tx -> ObjectResolver.task(tx, input));
-        return ApiResponse.ok(TaskJson.of(task));
+        return ApiResponse.okJson(rendered.of(task));
     }
 
     /** The task filters, with service and node names already resolved to ids (as moby does). */
@@ -68,9 +75,10 @@ final class TaskRoutes {
         }
 
         boolean matches(Task t) {
-            return filters.matchesPrefix("id", t.getId())
-                    && filters.matchesPrefix("name", TaskNames.name(tx, t))
-                    && (!filters.has("service") || serviceIds.contains(t.getServiceId()))
+            // the service filter (docker service ps) first; a task's name is made only for a name filter
+            return (!filters.has("service") || serviceIds.contains(t.getServiceId()))
+                    && filters.matchesPrefix("id", t.getId())
+                    && (!filters.has("name") || filters.matchesPrefix("name", TaskNames.name(tx, t)))
                     && (!filters.has("node") || nodeIds.contains(t.getNodeId()))
                     && filters.matchesLabels("label", t.getLabelsMap())
                     && desiredStateMatches(t)
