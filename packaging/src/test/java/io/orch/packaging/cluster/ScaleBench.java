@@ -44,7 +44,7 @@ public final class ScaleBench {
 
     public static void main(String[] argv) throws Exception {
         BenchArgs args = new BenchArgs(argv, Map.of("tasks", "1000", "cluster-tasks", "2000", "nodes", "5",
-                "managers", "3", "services", "10", "idle", "30", "samples", "20"));
+                "managers", "3", "services", "10", "idle", "20", "samples", "20"));
         int services = Math.max(1, args.integer("services"));
         System.out.printf("scale: %d cores, load %s, CLK_TCK %d, idle window %d s, %d latency samples%n",
                 Runtime.getRuntime().availableProcessors(), loadAverage(), CLK_TCK, args.integer("idle"), args.integer("samples"));
