@@ -56,7 +56,7 @@ pids_mentioning() {
     for p in /proc/[0-9]*; do
         p=${p#/proc/}
         case " $* " in *" $p "*) continue ;; esac
-        tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$path" && echo "$p"
+        tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -qF -- "$path" && echo "$p"
     done
 }
 
