@@ -231,14 +231,14 @@ public final class ScaleBench {
         System.out.printf("idle CPU at %d tasks: busiest agent %.2f%% of a core (goal < 2%%)%n", last.tasks(), maxCpu);
     }
 
-    /** The task processes the agents started (by working directory under the run): count and PSS sum. */
+    /** The task processes the agents started, found by working directory under the run (the log stampers run elsewhere): count and PSS sum. */
     private static void printTaskProcesses(ClusterFixture cluster) {
         List<HostProcesses.Proc> procs = HostProcesses.under(cluster.root);
         long pss = 0;
         for (HostProcesses.Proc p : procs) {
             pss += field("/proc/" + p.pid() + "/smaps_rollup", "Pss:");
         }
-        System.out.printf("task processes (supervisor, log stampers, the task): %d, PSS sum %.0f MiB%n", procs.size(), pss / 1024.0);
+        System.out.printf("task processes by working directory (supervisor shell and task; not the log stampers): %d, PSS sum %.0f MiB%n", procs.size(), pss / 1024.0);
     }
 
     // ------------------------------------------------------------------ /proc and jcmd
