@@ -146,8 +146,8 @@ build_image() {
 dist_ready() { [ -x "$ORCH" ] && ls "$ROOT"/packaging/target/orch/lib/*.jar >/dev/null 2>&1; }
 run_orch() {
     if ! dist_ready || [ "${BENCH_BUILD:-}" = 1 ]; then
-        log "building the distribution (mvn -pl packaging -am install -DskipTests)"
-        (cd "$ROOT" && mvn -B -q -Dstyle.color=never -pl packaging -am install -DskipTests >&2) || { echo "build failed" >&2; return 1; }
+        log "building the distribution (mvn -pl packaging -am package -DskipTests)"
+        (cd "$ROOT" && mvn -B -q -Dstyle.color=never -pl packaging -am package -DskipTests >&2) || { echo "build failed" >&2; return 1; }
     fi
     # a private copy: other builds may rewrite packaging/target while the benchmark runs
     cp -r "$ROOT/packaging/target/orch" "$WORK/dist"

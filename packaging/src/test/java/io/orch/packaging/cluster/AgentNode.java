@@ -31,6 +31,8 @@ final class AgentNode {
     String runtime = "process";
     /** More agent flags, set before it starts (e.g. by {@link ClusterFixture#beforeStart}). */
     List<String> extraFlags = List.of();
+    /** What the agent's environment adds (JVM options); the tests' small heap unless a benchmark asks otherwise. */
+    java.util.Map<String, String> env = OrchBinary.AGENT_ENV;
 
     AgentNode(String name, NodeHost host, int port, Path root) {
         this.name = name;
@@ -97,7 +99,7 @@ final class AgentNode {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().putAll(OrchBinary.AGENT_ENV);
+        pb.environment().putAll(env);
         process = pb.start();
         awaitApi(ready);
         return this;
