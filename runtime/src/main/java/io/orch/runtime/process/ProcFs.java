@@ -32,6 +32,21 @@ final class ProcFs {
         return members;
     }
 
+    /** Every live process (zombies excluded) by its process group, from one pass over /proc. */
+    static Map<Long, List<ProcStat>> liveProcessesByGroup() {
+        Map<Long, List<ProcStat>> groups = new java.util.HashMap<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, p -> isNumeric(p.getFileName().toString()))) {
+            for (Path dir : dirs) {
+                ProcStat.read(Long.parseLong(dir.getFileName().toString()))
+                        .filter(s -> !s.zombie())
+                        .ifPresent(s -> groups.computeIfAbsent(s.pgrp(), g -> new ArrayList<>()).add(s));
+            }
+        } catch (IOException e) {
+            // /proc unreadable: report nothing rather than guess
+        }
+        return groups;
+    }
+
     /** VmRSS of one process in bytes, or -1 (kernel threads and zombies have none). */
     static long residentBytes(long pid) {
         try {

@@ -46,6 +46,8 @@ public final class ProcessRuntime extends TableBackedRuntime<ProcessTask> {
     private final ReattachedWatcher watcher;
     /** Every task's exit, from the exit file its supervisor writes: one thread for all of them. */
     private final ExitFileWatch exits = new ExitFileWatch("orch-process-exits");
+    /** One /proc pass per usage sample of all tasks (sampled every few seconds), not one per task. */
+    private final ProcessGroupTable usageGroups = new ProcessGroupTable(Duration.ofSeconds(1));
     /** Closed: exits are no longer learned, so a stop signals and does not wait for them. */
     private volatile boolean closed;
 
@@ -262,7 +264,7 @@ public final class ProcessRuntime extends TableBackedRuntime<ProcessTask> {
         if (task == null) {
             return ResourceUsage.UNKNOWN;
         }
-        List<ProcStat> members = ProcFs.liveGroupMembers(task.pgid());
+        List<ProcStat> members = usageGroups.members(task.pgid());
         if (members.isEmpty()) {
             return ResourceUsage.UNKNOWN;
         }
