@@ -66,6 +66,14 @@ class ProcessRuntimeTest {
         return rt.waitFor(taskId).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     }
 
+    /** The log stampers writing into a task's dir: their command lines name its log files. */
+    private List<Long> stampersOf(String taskId) {
+        String logs = tmp.resolve(taskId).toString() + "/std";
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(logs + "out.log") || c.contains(logs + "err.log")).orElse(false))
+                .map(ProcessHandle::pid).toList();
+    }
+
     private static ProcStat stat(long pid) {
         return ProcStat.read(pid).orElseThrow(() -> new AssertionError("pid " + pid + " is gone"));
     }
@@ -219,6 +227,21 @@ class ProcessRuntimeTest {
         assertEquals("oops\n", LogFileText.read(runtime.logs("err").stderr()));
         assertEquals("out1\nout2\n", LogFileText.read(runtime.logs("err").stdout()));
         assertEquals(tmp.resolve("err").resolve("stdout.log"), io.orch.runtime.LogFiles.in(tmp.resolve("err")).stdout());
+    }
+
+    @Test
+    void aTaskWhoseLogsAreNotKeptRunsWithoutStampersAndWritesNoLogFile() throws Exception {
+        TaskHandle h = start(config("nolog", Map.of(), null, "sh", "-c", "echo out; echo err >&2; sleep 1000")
+                .withLogs(TaskConfig.Logs.NONE));
+        await().atMost(DEADLINE).until(() -> ProcFs.liveGroupMembers(h.pid()).size() == 2);
+
+        start("logged", "sleep", "1000");
+        await().atMost(DEADLINE).until(() -> stampersOf("logged").size() == 2); // what a stamper looks like
+        assertEquals(List.of(), stampersOf("nolog"), "log driver none: no stamper processes");
+        assertFalse(Files.exists(tmp.resolve("nolog").resolve("stdout.log")), "nothing kept");
+
+        runtime.stop("nolog", Duration.ofSeconds(10), Signal.TERM);
+        assertEquals(143, exitOf(runtime, "nolog").exitCode(), "the supervisor still reports the exit");
     }
 
     @Test
