@@ -33,6 +33,7 @@ for script in postinst prerm postrm; do
   install -m 0755 "$debian/$script" "$root/DEBIAN/$script"
 done
 install -m 0644 "$debian/conffiles" "$root/DEBIAN/conffiles"
+grep -v '^#' "$debian/triggers" > "$root/DEBIAN/triggers"; chmod 0644 "$root/DEBIAN/triggers"
 installed_size="$(du -sk --apparent-size --exclude=DEBIAN "$root" | cut -f1)"
 sed -e "s/@VERSION@/$deb_version/" -e "s/@INSTALLED_SIZE@/$installed_size/" "$debian/control" > "$root/DEBIAN/control"
 

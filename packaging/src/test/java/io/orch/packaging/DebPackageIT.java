@@ -159,7 +159,7 @@ class DebPackageIT {
     private static void control(Path deb) throws Exception {
         DpkgRoot.Result info = DpkgRoot.run(List.of("dpkg-deb", "-I", deb.toString()));
         assertEquals(0, info.exit(), info.output());
-        for (String script : List.of("postinst", "prerm", "postrm", "conffiles")) {
+        for (String script : List.of("postinst", "prerm", "postrm", "conffiles", "triggers")) {
             assertTrue(info.output().contains(" " + script), script + " missing:\n" + info.output());
         }
         assertEquals(DEB_VERSION, field(deb, "Version"));

@@ -227,7 +227,9 @@ class RatisProposerTest {
         String n2 = "127.0.0.1:" + freePort();
         RaftSettings settings = RatisTestSupport.fast(RaftSettings.singleVoter("n1", n1, "test-cluster", dir))
                 .withPeers(Map.of("n1", n1, "n2", n2))
-                .withProposeTimeout(Duration.ofMillis(1_500));
+                // longer than the leaderless allowance (four maximum election timeouts: 1.6 s here),
+                // so what fails the write is the missing quorum, said plainly, not the timeout
+                .withProposeTimeout(Duration.ofSeconds(3));
         RatisProposer proposer = start(settings, new SummingApplier());
         assertFalse(proposer.isLeader());
         AtomicInteger latencies = new AtomicInteger();
