@@ -27,13 +27,9 @@ API=127.0.0.1:24401
 AGENT_PID=""
 export DOCKER_HOST=tcp://$API
 
-log() { echo "# $*" >&2; }
-now() { echo "$EPOCHREALTIME"; }
-dt() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", b-a}'; }
-past() { awk -v a="$1" -v b="$(now)" -v t="$2" 'BEGIN{exit !(b-a>t)}'; }
-# RFC 3339 with nanoseconds -> epoch seconds with fractions
-epoch() { local s=$1; local whole=${s%%.*} frac=0; [[ $s == *.* ]] && { frac=${s#*.}; frac=${frac%Z}; frac=${frac%%[+-]*}; }
-          echo "$(date -u -d "${whole%Z}Z" +%s).$frac"; }
+# shellcheck source=lib.sh
+. "$ROOT/bench/lib.sh"   # log, now, dt, past, epoch, build_busybox_archive
+
 report() { # report NAME v1 v2 ... -> median (min/max, n) and the load average
     local name=$1; shift
     if [ $# -eq 0 ]; then echo "orch: $name FAILED n=0"; return; fi
@@ -41,25 +37,6 @@ report() { # report NAME v1 v2 ... -> median (min/max, n) and the load average
         {v[NR]=$1}
         END{n=NR; if(n%2) m=v[(n+1)/2]; else m=(v[n/2]+v[n/2+1])/2;
             printf "orch: %s %.3f s min=%.3f max=%.3f n=%d (load %s)\n", name, m, v[1], v[n], n, load}'
-}
-
-# busybox-static as a docker-archive (as bench/task-start.sh builds it)
-build_image() {
-    local r=$WORK/rootfs a=$WORK/archive diff cfg
-    mkdir -p "$r/bin" "$r/etc" "$r/tmp" "$r/proc" "$r/sys" "$r/dev" "$r/root" "$a"
-    cp /bin/busybox "$r/bin/busybox"
-    for x in $(/bin/busybox --list); do [ "$x" = busybox ] || ln -sf busybox "$r/bin/$x"; done
-    printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$r/etc/passwd"
-    printf 'root:x:0:\nnogroup:x:65534:\n' >"$r/etc/group"
-    tar --numeric-owner -C "$r" -cf "$WORK/layer.tar" .
-    diff=$(sha256sum "$WORK/layer.tar" | cut -d' ' -f1)
-    mkdir -p "$a/$diff"; mv "$WORK/layer.tar" "$a/$diff/layer.tar"
-    jq -cn --arg d "sha256:$diff" --arg arch "$(dpkg --print-architecture)" '{architecture:$arch,os:"linux",
-        config:{Cmd:["sh"],Env:["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]},
-        rootfs:{type:"layers",diff_ids:[$d]}}' >"$a/config.json"
-    cfg=$(sha256sum "$a/config.json" | cut -d' ' -f1); mv "$a/config.json" "$a/$cfg.json"
-    jq -cn --arg c "$cfg.json" --arg t "$IMG" --arg l "$diff/layer.tar" '[{Config:$c,RepoTags:[$t],Layers:[$l]}]' >"$a/manifest.json"
-    tar -C "$a" -cf "$WORK/busybox.tar" .
 }
 
 start_agent() {
@@ -118,7 +95,7 @@ trace() { # the service's tasks, oldest first: slot, spec state, status timestam
 for t in curl jq docker runc /bin/busybox sha256sum; do command -v "$t" >/dev/null || { echo "missing $t" >&2; exit 1; }; done
 [ "$(id -u)" = 0 ] || { echo "rollback needs root (runc containers)" >&2; exit 1; }
 [ -x "$ROOT/packaging/target/orch/bin/orch" ] || { echo "build the distribution first (bench/run rollback does)" >&2; exit 1; }
-build_image
+build_busybox_archive "$WORK/busybox.tar" "$IMG"
 start_agent || exit 1
 wall=() server=()
 for i in $(seq 1 "$REPS"); do
