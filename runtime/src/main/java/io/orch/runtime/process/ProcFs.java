@@ -20,31 +20,32 @@ final class ProcFs {
     /** Every live process whose process group is {@code pgid} (zombies excluded). */
     static List<ProcStat> liveGroupMembers(long pgid) {
         List<ProcStat> members = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, p -> isNumeric(p.getFileName().toString()))) {
-            for (Path dir : dirs) {
-                ProcStat.read(Long.parseLong(dir.getFileName().toString()))
-                        .filter(s -> s.pgrp() == pgid && !s.zombie())
-                        .ifPresent(members::add);
+        forEachLiveProcess(s -> {
+            if (s.pgrp() == pgid) {
+                members.add(s);
             }
-        } catch (IOException e) {
-            // /proc unreadable: report nothing rather than guess
-        }
+        });
         return members;
     }
 
     /** Every live process (zombies excluded) by its process group, from one pass over /proc. */
     static Map<Long, List<ProcStat>> liveProcessesByGroup() {
         Map<Long, List<ProcStat>> groups = new java.util.HashMap<>();
+        forEachLiveProcess(s -> groups.computeIfAbsent(s.pgrp(), g -> new ArrayList<>()).add(s));
+        return groups;
+    }
+
+    /** One pass over /proc: each process that is not a zombie; none when /proc cannot be read. */
+    private static void forEachLiveProcess(java.util.function.Consumer<ProcStat> action) {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, p -> isNumeric(p.getFileName().toString()))) {
             for (Path dir : dirs) {
                 ProcStat.read(Long.parseLong(dir.getFileName().toString()))
                         .filter(s -> !s.zombie())
-                        .ifPresent(s -> groups.computeIfAbsent(s.pgrp(), g -> new ArrayList<>()).add(s));
+                        .ifPresent(action);
             }
         } catch (IOException e) {
             // /proc unreadable: report nothing rather than guess
         }
-        return groups;
     }
 
     /** VmRSS of one process in bytes, or -1 (kernel threads and zombies have none). */
