@@ -8,10 +8,15 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -90,5 +95,36 @@ class ExitFileWatchTest {
         assertFalse(exit.isDone());
         assertEquals(0, watch.size());
         assertTrue(Files.exists(file));
+    }
+
+    @Test
+    void eachSweepProbesABoundedShareOfTheWritersAndInTurnReachesThemAll() throws Exception {
+        int n = ExitFileWatch.WRITER_PROBES_PER_SWEEP * 5 / 2;
+        Thread me = Thread.currentThread();
+        AtomicInteger probedHere = new AtomicInteger();
+        Set<Integer> probed = ConcurrentHashMap.newKeySet();
+        AtomicBoolean lastIsGone = new AtomicBoolean();
+        List<CompletableFuture<OptionalInt>> exits = new ArrayList<>();
+        Path dir = Files.createDirectories(tmp.resolve("many"));
+        for (int i = 0; i < n; i++) {
+            int id = i;
+            exits.add(watch.watch(dir.resolve("exit-" + i), () -> {
+                probed.add(id);
+                if (Thread.currentThread() == me) {
+                    probedHere.incrementAndGet();
+                }
+                return id == n - 1 && lastIsGone.get();
+            }));
+        }
+        watch.sweep();
+        assertEquals(ExitFileWatch.WRITER_PROBES_PER_SWEEP, probedHere.get(), "one sweep probes at most the bound");
+        lastIsGone.set(true);
+        int sweeps = (n + ExitFileWatch.WRITER_PROBES_PER_SWEEP - 1) / ExitFileWatch.WRITER_PROBES_PER_SWEEP;
+        for (int i = 0; i < sweeps; i++) {
+            watch.sweep();
+        }
+        assertEquals(n, probed.size(), "every writer was probed within ceil(n / bound) sweeps");
+        assertEquals(OptionalInt.empty(), exits.get(n - 1).getNow(null), "the dead writer's task ended without a code");
+        assertFalse(exits.get(0).isDone(), "live writers are still waited for");
     }
 }

@@ -12,6 +12,8 @@ import io.orch.runtime.ResourceUsage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -33,9 +35,19 @@ import java.util.function.Supplier;
  * the last sample and never waits on a cgroup file or the Docker engine. Only tasks that last
  * reported RUNNING are sampled; a task that is no longer running loses its series at the next
  * sample, so the label set stays as large as what runs.
+ *
+ * <p>A pass costs CPU in proportion to what runs (the process runtime reads every process's
+ * /proc stat file: some 100 ms of CPU at 1,000 tasks, two thirds of it in the kernel), and a node
+ * at rest must stay near zero. So the next pass waits until this one's CPU time is at most
+ * {@link #CPU_BUDGET} of a core: every {@link #PERIOD} on a small node, less often (at most every
+ * {@link #LONGEST_PERIOD}) on a crowded one, whose figures are then that much older.
  */
 final class TaskUsageMeters implements AutoCloseable {
     static final Duration PERIOD = Duration.ofSeconds(5);
+    static final Duration LONGEST_PERIOD = Duration.ofSeconds(30);
+    /** The share of one core sampling may use, measured on the sampling thread. */
+    static final double CPU_BUDGET = 0.005;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final Logger log = LoggerFactory.getLogger(TaskUsageMeters.class);
 
     private final MeterRegistry registry;
@@ -58,7 +70,34 @@ final class TaskUsageMeters implements AutoCloseable {
         node = nodeName;
         if (sampler == null) {
             sampler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("orch-task-usage"));
-            sampler.scheduleWithFixedDelay(this::sampleQuietly, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+            sampler.execute(this::sampleAndReschedule);
+        }
+    }
+
+    private void sampleAndReschedule() {
+        long cpu0 = threadCpuNanos();
+        long wall0 = System.nanoTime();
+        sampleQuietly();
+        long cpu1 = threadCpuNanos();
+        long used = cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : System.nanoTime() - wall0; // wall time where CPU time is not measured
+        synchronized (this) {
+            if (sampler != null) {
+                sampler.schedule(this::sampleAndReschedule, nextDelay(used).toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    /** How long to wait after a pass that used {@code cpuNanos}: {@link #PERIOD}, or longer to keep within {@link #CPU_BUDGET}. */
+    static Duration nextDelay(long cpuNanos) {
+        long withinBudget = (long) (Math.max(0, cpuNanos) / CPU_BUDGET);
+        return Duration.ofNanos(Math.min(LONGEST_PERIOD.toNanos(), Math.max(PERIOD.toNanos(), withinBudget)));
+    }
+
+    private static long threadCpuNanos() {
+        try {
+            return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
+        } catch (UnsupportedOperationException e) {
+            return -1;
         }
     }
 

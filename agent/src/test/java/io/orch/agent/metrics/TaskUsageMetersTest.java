@@ -60,4 +60,15 @@ class TaskUsageMetersTest {
             assertTrue(registry.find("orch.task.memory").meters().isEmpty());
         }
     }
+
+    @Test
+    void aPassThatCostsMoreThanTheBudgetAllowsDelaysTheNextOne() {
+        assertEquals(TaskUsageMeters.PERIOD, TaskUsageMeters.nextDelay(0), "a cheap pass: the usual period");
+        assertEquals(TaskUsageMeters.PERIOD, TaskUsageMeters.nextDelay(-1), "a clock that went backwards is no cost");
+        long costly = java.time.Duration.ofMillis(100).toNanos();
+        assertEquals(java.time.Duration.ofNanos((long) (costly / TaskUsageMeters.CPU_BUDGET)), TaskUsageMeters.nextDelay(costly),
+                "100 ms of CPU waits until it is the budget's share of the time");
+        assertEquals(TaskUsageMeters.LONGEST_PERIOD, TaskUsageMeters.nextDelay(java.time.Duration.ofSeconds(10).toNanos()),
+                "never staler than the longest period");
+    }
 }

@@ -30,12 +30,38 @@ record ProcStat(long pid, char state, long ppid, long pgrp, long session,
         }
     }
 
+    /**
+     * Reads the fields in place, without splitting the line: usage sampling parses every process's
+     * line on the node each pass, and a split made some 50 strings of each.
+     */
     static ProcStat parse(long pid, String line) {
-        String[] f = line.substring(line.lastIndexOf(')') + 2).trim().split(" ");
-        // f[0] is field 3 (state) of proc(5); field n is f[n - 3].
-        return new ProcStat(pid, f[0].charAt(0), Long.parseLong(f[1]), Long.parseLong(f[2]),
-                Long.parseLong(f[3]), Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[19]));
+        int at = line.lastIndexOf(')') + 1;
+        long[] wanted = new long[WANTED.length];
+        char state = 0;
+        int w = 0;
+        for (int field = 3; w < WANTED.length; field++) {
+            while (at < line.length() && line.charAt(at) == ' ') {
+                at++;
+            }
+            int end = at;
+            while (end < line.length() && line.charAt(end) != ' ' && line.charAt(end) != '\n') {
+                end++;
+            }
+            if (end == at) {
+                throw new IllegalArgumentException("field " + field + " missing");
+            }
+            if (field == 3) {
+                state = line.charAt(at);
+            } else if (field == WANTED[w]) {
+                wanted[w++] = Long.parseLong(line, at, end, 10);
+            }
+            at = end;
+        }
+        return new ProcStat(pid, state, wanted[0], wanted[1], wanted[2], wanted[3], wanted[4], wanted[5]);
     }
+
+    /** The numeric fields kept, by their number in proc(5): ppid, pgrp, session, utime, stime, starttime. */
+    private static final int[] WANTED = {4, 5, 6, 14, 15, 22};
 
     boolean zombie() {
         return state == 'Z' || state == 'X';

@@ -1,6 +1,7 @@
 package io.orch.runtime.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -28,5 +29,20 @@ class ProcStatTest {
         ProcStat s = ProcStat.read(self).orElseThrow();
         assertEquals(self, s.pid());
         assertTrue(s.startTicks() > 0);
+    }
+
+    @Test
+    void aLineAsTheKernelWritesItEndsInANewline() {
+        String line = "7 (sh) S 1 7 7 0 -1 4194560 100 0 0 0 3 4 0 0 20 0 1 0 99 1000 10 0 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n";
+        ProcStat s = ProcStat.parse(7, line);
+        assertEquals('S', s.state());
+        assertEquals(99, s.startTicks());
+        assertEquals(70_000_000L, s.cpuNanos());
+    }
+
+    @Test
+    void aTruncatedLineIsRefusedNotMisread() {
+        assertThrows(IllegalArgumentException.class, () -> ProcStat.parse(7, "7 (sh) S 1 7 7 0 -1 4194560 100 0 0 0 3 4"));
+        assertThrows(IllegalArgumentException.class, () -> ProcStat.parse(7, "7 (sh) S 1 x 7 0 -1 4194560 100 0 0 0 3 4 0 0 20 0 1 0 99"));
     }
 }
