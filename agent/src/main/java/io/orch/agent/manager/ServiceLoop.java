@@ -8,6 +8,7 @@ import io.orch.raft.store.StoreEvent;
 import io.orch.raft.store.StoreException;
 import io.orch.raft.store.TooLargeException;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,9 +24,17 @@ import java.util.Set;
  * change: the same write would be refused again, and must not hold up the other services.
  */
 abstract class ServiceLoop extends StoreLoop {
+    /**
+     * How often a loop with nothing to do still looks at every service. Everything that changes a
+     * service reaches the loop as an event, and its timers as wake-ups, so the idle pass is only a
+     * safety net; one each second cost a store transaction per service per loop on a node at rest.
+     */
+    static final Duration IDLE_FULL_PASS = Duration.ofSeconds(10);
+
     private final Set<String> dirty = new HashSet<>();
     private final Map<String, Instant> wakes = new HashMap<>();
     private boolean all;
+    private Instant lastFullPass;
 
     protected ServiceLoop(String name, ClusterStore store) {
         super(name, store);
@@ -53,9 +62,20 @@ abstract class ServiceLoop extends StoreLoop {
         }
     }
 
+    /** A loop that (re)starts, on a new leader say, looks at everything at once. */
+    @Override
+    public final void begin(Instant now) {
+        all = true;
+        lastFullPass = now;
+    }
+
+    /** The driver's idle pass (and a retry): a full pass at most every {@link #IDLE_FULL_PASS}; due wake-ups and dirty services always run. */
     @Override
     protected final void markAll(Instant now) {
-        all = true;
+        if (lastFullPass == null || !now.isBefore(lastFullPass.plus(IDLE_FULL_PASS))) {
+            all = true;
+            lastFullPass = now;
+        }
     }
 
     @Override
@@ -85,13 +105,17 @@ abstract class ServiceLoop extends StoreLoop {
         }
         Set<String> work = new HashSet<>(dirty);
         dirty.clear();
-        for (String serviceId : work) {
+        for (var it = work.iterator(); it.hasNext(); ) {
+            String serviceId = it.next();
             try {
                 reconcileService(serviceId, now);
+                it.remove();
             } catch (TooLargeException e) {
                 log.warn("service {} not reconciled: {}", serviceId, e.getMessage());
-            } catch (StoreException e) {
-                dirty.add(serviceId); // a concurrent write (API, another loop, a worker): read again next turn
+                it.remove();
+            } catch (StoreException | RuntimeException e) {
+                // a concurrent write (API, another loop, a worker): this one and those not reached yet are read again next turn
+                dirty.addAll(work);
                 throw e;
             }
         }
