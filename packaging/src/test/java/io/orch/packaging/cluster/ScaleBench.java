@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  * {@code --cluster-tasks} the same way. At 0 tasks and after each step, once the leader counts
  * every task running: time to converge (the create or scale requests -> the leader's
  * {@code GET /services?status=true} counts them all running, polled every 250 ms), each agent's
- * CPU over an idle window of {@code --idle} seconds (utime + stime from /proc/PID/stat, % of one
- * core), its VmRSS and its heap in use after a full GC ({@code jcmd GC.run}, then GC.heap_info),
+ * CPU over an idle window of {@code --idle} seconds after {@code --settle} seconds of rest (utime +
+ * stime from /proc/PID/stat, % of one core; the busiest agent's also by thread name), its VmRSS and its heap in use after a full GC
+ * ({@code jcmd GC.run}, then GC.heap_info),
  * and the median latency of {@code --samples} sequential {@code GET /services}, {@code /tasks} and
  * {@code /nodes} on the leader. Then per-task columns: converge time per task added, RSS and heap
  * per task over the 0-task figures, /tasks latency per task. Flat per-task costs are the goal.
@@ -44,10 +45,11 @@ public final class ScaleBench {
 
     public static void main(String[] argv) throws Exception {
         BenchArgs args = new BenchArgs(argv, Map.of("tasks", "1000", "cluster-tasks", "2000", "nodes", "5",
-                "managers", "3", "services", "10", "idle", "20", "samples", "20"));
+                "managers", "3", "services", "10", "idle", "20", "settle", "15", "samples", "20"));
         int services = Math.max(1, args.integer("services"));
-        System.out.printf("scale: %d cores, load %s, CLK_TCK %d, idle window %d s, %d latency samples%n",
-                Runtime.getRuntime().availableProcessors(), loadAverage(), CLK_TCK, args.integer("idle"), args.integer("samples"));
+        System.out.printf("scale: %d cores, load %s, CLK_TCK %d, idle window %d s after %d s of rest, %d latency samples%n",
+                Runtime.getRuntime().availableProcessors(), loadAverage(), CLK_TCK, args.integer("idle"), args.integer("settle"),
+                args.integer("samples"));
         if (args.integer("tasks") > 0) {
             run("one node", 1, 1, args.integer("tasks"), services, args);
         }
@@ -60,7 +62,7 @@ public final class ScaleBench {
 
     /** One step's figures: per agent (cpu %, rss KiB, heap KiB) and the leader's API latencies in ms. */
     private record Step(int tasks, double convergeSeconds, List<Double> cpu, List<Long> rssKb, List<Long> heapKb,
-                        double servicesMs, double tasksMs, double nodesMs, String load) {
+                        double servicesMs, double tasksMs, double nodesMs, String load, String busiestThreads) {
         double cpuSum() {
             return cpu.stream().mapToDouble(Double::doubleValue).sum();
         }
@@ -156,19 +158,31 @@ public final class ScaleBench {
     private static Step measure(List<AgentNode> agents, NodeApi leader, int tasks, double converge, BenchArgs args)
             throws InterruptedException {
         int idle = args.integer("idle");
+        // the JIT is still compiling what converging ran (its compiler threads took half of a lone
+        // agent's "idle" CPU in a window opened at once): a node at rest is measured at rest
+        Thread.sleep(args.integer("settle") * 1000L);
         long[] before = new long[agents.size()];
+        List<ThreadTicks> threadsBefore = new ArrayList<>();
         for (int i = 0; i < agents.size(); i++) {
             before[i] = cpuTicks(agents.get(i).pid());
+            threadsBefore.add(ThreadTicks.of(agents.get(i).pid()));
         }
         long w0 = System.nanoTime();
         Thread.sleep(idle * 1000L); // the measurement window itself: nothing to wait for
         double seconds = (System.nanoTime() - w0) / 1e9;
         List<Double> cpu = new ArrayList<>();
         List<Long> rss = new ArrayList<>();
+        String busiestThreads = "";
+        double busiest = -1;
         for (int i = 0; i < agents.size(); i++) {
             long pid = agents.get(i).pid();
+            ThreadTicks threadsAfter = ThreadTicks.of(pid);
             cpu.add(100.0 * (cpuTicks(pid) - before[i]) / CLK_TCK / seconds);
             rss.add(rssKb(pid));
+            if (cpu.get(i) > busiest) {
+                busiest = cpu.get(i);
+                busiestThreads = "agent " + (i + 1) + ": " + threadsAfter.busiest(threadsBefore.get(i), 8, seconds, CLK_TCK);
+            }
         }
         String load = loadAverage();
         int samples = Math.max(1, args.integer("samples"));
@@ -179,7 +193,7 @@ public final class ScaleBench {
         for (AgentNode a : agents) {
             heap.add(heapAfterGc(a.pid()));
         }
-        return new Step(tasks, converge, cpu, rss, heap, services, taskList, nodeList, load);
+        return new Step(tasks, converge, cpu, rss, heap, services, taskList, nodeList, load, busiestThreads);
     }
 
     private static double latency(NodeApi api, String path, int samples) {
@@ -203,6 +217,7 @@ public final class ScaleBench {
                         + "GET /services %.1f ms, /tasks %.1f ms, /nodes %.1f ms; load %s; per agent [cpu rss/heap]:%s%n",
                 s.tasks(), s.convergeSeconds(), s.cpuSum(), s.rssSum() / 1024.0, s.heapSum() / 1024.0, s.servicesMs(),
                 s.tasksMs(), s.nodesMs(), s.load(), per);
+        System.out.printf("       idle CPU of the busiest agent by thread (%% of a core): %s%n", s.busiestThreads());
     }
 
     private static void summary(String title, int nodes, List<Step> steps) {
