@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The representative CLI run the CLI's AppCDS archive is made from (bin/orch with ORCH_CDS_TRAIN
  * set runs it under -XX:DumpLoadedClassList, then archives those classes): top-level help and the list
- * commands, against a loopback server that answers as an agent with one service, one task and one
- * node would, so the HTTP client, the JSON reader and the table renderers (ports, replicas, the
+ * commands, against a loopback server that answers as an agent with a few services, tasks and
+ * nodes would, so the HTTP client, the JSON reader and the table renderers (ports, replicas, the
  * leader's mark) are loaded as a real `service ls` loads them; a class first loaded by a real run
  * comes from its jar instead of the archive. Output goes nowhere; nothing outside this process is
  * touched.
@@ -44,27 +44,42 @@ public final class CdsTraining {
         CliLauncher.commandLine(nowhere, nowhere, args).execute(args);
     }
 
+    // One object of each shape the renderers meet (with and without ports, replicated and global,
+    // manager and worker): a branch taken first by a user's run loads its classes from the jars,
+    // which opens them (jackson-databind's ClassUtil for a service without ports cost ~8 ms).
+    private static final String MINUTES_AGO = java.time.Instant.now().minusSeconds(754).toString();
     private static final String SERVICE = "{\"ID\":\"x6db9co75o8uwehhus28gao4g\",\"Version\":{\"Index\":12},"
             + "\"Spec\":{\"Name\":\"web\",\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox:latest\"},"
             + "\"Placement\":{\"MaxReplicas\":2}},\"Mode\":{\"Replicated\":{\"Replicas\":2}}},"
             + "\"Endpoint\":{\"Ports\":[{\"Protocol\":\"tcp\",\"TargetPort\":80,\"PublishedPort\":8080,\"PublishMode\":\"ingress\"}]},"
             + "\"ServiceStatus\":{\"RunningTasks\":1,\"DesiredTasks\":2}}";
+    private static final String GLOBAL_SERVICE = "{\"ID\":\"g10ba1000000000000000000001\",\"Version\":{\"Index\":13},"
+            + "\"Spec\":{\"Name\":\"agent\",\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\"}},\"Mode\":{\"Global\":{}}},"
+            + "\"ServiceStatus\":{\"RunningTasks\":1,\"DesiredTasks\":1}}";
     private static final String TASK = "{\"ID\":\"t4sk0000000000000000000001\",\"ServiceID\":\"x6db9co75o8uwehhus28gao4g\",\"Slot\":1,"
             + "\"NodeID\":\"n0de0000000000000000000001\",\"DesiredState\":\"running\",\"CreatedAt\":\"2026-01-01T00:00:00.000000001Z\","
             + "\"Spec\":{\"ContainerSpec\":{\"Image\":\"busybox:latest\"}},"
-            + "\"Status\":{\"State\":\"running\",\"Timestamp\":\"2026-01-01T00:00:01Z\",\"Err\":\"\","
+            + "\"Status\":{\"State\":\"running\",\"Timestamp\":\"" + MINUTES_AGO + "\",\"Err\":\"\","
             + "\"PortStatus\":{\"Ports\":[{\"Protocol\":\"tcp\",\"TargetPort\":80,\"PublishedPort\":8080,\"PublishMode\":\"host\"}]}}}";
-    private static final String NODE = "{\"ID\":\"n0de0000000000000000000001\",\"Description\":{\"Hostname\":\"node-1\"},"
+    private static final String FAILED_TASK = "{\"ID\":\"t4sk0000000000000000000002\",\"ServiceID\":\"x6db9co75o8uwehhus28gao4g\",\"Slot\":2,"
+            + "\"DesiredState\":\"shutdown\",\"CreatedAt\":\"2026-01-01T00:00:00Z\",\"Spec\":{\"ContainerSpec\":{\"Image\":\"busybox:latest\"}},"
+            + "\"Status\":{\"State\":\"failed\",\"Timestamp\":\"" + MINUTES_AGO + "\",\"Err\":\"exit 1\"}}";
+    // a node carries its CA certificate: a long string with escapes (jackson-core grows its text buffer)
+    private static final String NODE = "{\"ID\":\"n0de0000000000000000000001\",\"Description\":{\"Hostname\":\"node-1\","
+            + "\"TLSInfo\":{\"TrustRoot\":\"-----BEGIN CERTIFICATE-----\\n" + "MIIBuDCCAV+gAwIBAgIQOhLp3dGycpuRzWpbZJPc/jAKBggq\\n".repeat(12)
+            + "-----END CERTIFICATE-----\\n\"}},"
             + "\"Spec\":{\"Role\":\"manager\",\"Availability\":\"active\"},\"Status\":{\"State\":\"ready\"},"
             + "\"ManagerStatus\":{\"Leader\":true,\"Reachability\":\"reachable\"}}";
+    private static final String WORKER = "{\"ID\":\"n0de0000000000000000000002\",\"Description\":{\"Hostname\":\"node-2\"},"
+            + "\"Spec\":{\"Role\":\"worker\",\"Availability\":\"drain\"},\"Status\":{\"State\":\"down\"}}";
 
-    /** What an agent with one service, one task and one node answers to {@code target}. */
+    /** What an agent with these services, tasks and nodes answers to {@code target}. */
     private static String answer(String target) {
         String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
-        if (path.endsWith("/services")) return "[" + SERVICE + "]";
+        if (path.endsWith("/services")) return "[" + SERVICE + "," + GLOBAL_SERVICE + "]";
         if (path.contains("/services/")) return SERVICE;
-        if (path.endsWith("/tasks")) return "[" + TASK + "]";
-        if (path.endsWith("/nodes")) return "[" + NODE + "]";
+        if (path.endsWith("/tasks")) return "[" + TASK + "," + FAILED_TASK + "]";
+        if (path.endsWith("/nodes")) return "[" + NODE + "," + WORKER + "]";
         if (path.endsWith("/info")) return "{\"Swarm\":{\"NodeID\":\"n0de0000000000000000000001\"}}";
         return "[]";
     }
