@@ -1,5 +1,10 @@
 package io.orch.cli;
 
+import static io.orch.cli.commands.HandBuiltSpecs.flag;
+import static io.orch.cli.commands.HandBuiltSpecs.help;
+import static io.orch.cli.commands.HandBuiltSpecs.value;
+import static io.orch.cli.commands.HandBuiltSpecs.version;
+
 import io.orch.api.Defaults;
 import io.orch.cli.client.CliException;
 import io.orch.cli.client.ClientTls;
@@ -25,6 +30,7 @@ import io.orch.cli.commands.ConfigCommand;
 import io.orch.cli.commands.SecretCommand;
 import io.orch.cli.commands.StackCommand;
 import io.orch.cli.commands.VersionCommand;
+import io.orch.cli.commands.HotCommands;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,17 +40,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Option;
 
 /**
  * The top-level {@code orch} command. Global options live here (before the subcommand, as with
  * docker); subcommands reach them, the injected out/err and the API client through
  * {@code spec.root().userObject()}, which is this object. A launcher may add more subcommands to
  * the returned CommandLine; they get the same error handling because it is installed on the root.
+ * Its picocli model is built by hand ({@link #spec()}), not read from annotations: every run
+ * builds the root, and reading annotations is the costliest part of a short command's start.
  */
-@Command(name = "orch",
-        description = "A Docker-Swarm-like container orchestrator.",
-        versionProvider = OrchCli.VersionProvider.class)
 public final class OrchCli implements Callable<Integer> {
     /**
      * The top-level commands, in the order help lists them. Registered by {@link #commandLine}
@@ -61,32 +65,14 @@ public final class OrchCli implements Callable<Integer> {
     public static final String TLS_VERIFY_ENV = "DOCKER_TLS_VERIFY";
     public static final String CERT_PATH_ENV = "DOCKER_CERT_PATH";
 
-    @Option(names = {"-H", "--host"}, paramLabel = "URL",
-            description = "Agent API address: unix:///path, tcp://host:port or host:port (env ORCH_HOST, else DOCKER_HOST; "
-                    + "default: the local socket, /run/orch/orch.sock as root, ~/.orch/orch.sock otherwise).")
+    // the global options, set by picocli through spec()
     String host;
-
-    @Option(names = "--tlsverify", description = "Use TLS and verify the agent's certificate against --tlscacert, presenting "
-            + "--tlscert/--tlskey (env DOCKER_TLS_VERIFY; for tcp:// hosts; as docker's --tlsverify).")
     boolean tlsVerify;
-
-    @Option(names = "--tlscacert", paramLabel = "FILE", description = "Trust only certificates signed by this CA "
-            + "(default: $DOCKER_CERT_PATH/ca.pem, else ~/.docker/ca.pem).")
     Path tlsCaCert;
-
-    @Option(names = "--tlscert", paramLabel = "FILE", description = "Client certificate (default: $DOCKER_CERT_PATH/cert.pem, else ~/.docker/cert.pem).")
     Path tlsCert;
-
-    @Option(names = "--tlskey", paramLabel = "FILE", description = "Client key (default: $DOCKER_CERT_PATH/key.pem, else ~/.docker/key.pem).")
     Path tlsKey;
-
-    @Option(names = "--debug", description = "Print stack traces on errors.")
     boolean debug;
-
-    @Option(names = "--version", versionHelp = true, description = "Print the version and exit.")
     boolean versionRequested;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
     boolean helpRequested;
 
     private final PrintWriter out;
@@ -113,24 +99,36 @@ public final class OrchCli implements Callable<Integer> {
      * The tree with only the top-level command {@code args} run (and its subcommands), or the whole
      * tree when they name none (help, a typo that needs suggestions). picocli introspects every
      * command it is handed before it parses, which is most of what a CLI run costs: a launcher that
-     * starts a JVM per command builds only the command it runs.
+     * starts a JVM per command builds only the command it runs, and the hot commands
+     * ({@link HotCommands}) from models built by hand.
      */
     public static CommandLine commandLineFor(PrintWriter out, PrintWriter err, String... args) {
-        return commandLine(out, err, CliEnvironment.system(), args);
+        return commandLineFor(out, err, CliEnvironment.system(), args);
+    }
+
+    /** {@link #commandLineFor(PrintWriter, PrintWriter, String...)} in {@code environment}. */
+    public static CommandLine commandLineFor(PrintWriter out, PrintWriter err, CliEnvironment environment, String... args) {
+        return commandLine(out, err, environment, args);
     }
 
     private static CommandLine commandLine(PrintWriter out, PrintWriter err, CliEnvironment environment, String[] args) {
         OrchCli root = new OrchCli(out, err, environment);
-        CommandLine cl = new CommandLine(root);
+        CommandLine cl = new CommandLine(root.spec());
         root.commandLine = cl;
         int at = args == null ? -1 : commandWord(cl, args);
         String only = at < 0 ? null : args[at];
-        boolean known = COMMANDS.stream().anyMatch(c -> commandName(c).equals(only));
-        for (Class<?> command : COMMANDS) {
-            if (!known) {
-                cl.addSubcommand(command);
-            } else if (commandName(command).equals(only)) {
-                cl.addSubcommand(only, groupWithOnly(command, at + 1 < args.length ? args[at + 1] : null));
+        CommandLine hot = only == null || at + 1 >= args.length ? null : HotCommands.group(only, args[at + 1]);
+        if (hot != null) {
+            cl.addSubcommand(only, hot);
+        } else {
+            // completion writes a script for the whole tree, so it needs all of it
+            boolean known = only != null && !only.equals("completion") && COMMANDS.stream().anyMatch(c -> commandName(c).equals(only));
+            for (Class<?> command : COMMANDS) {
+                if (!known) {
+                    cl.addSubcommand(command);
+                } else if (commandName(command).equals(only)) {
+                    cl.addSubcommand(only, groupWithOnly(command, at + 1 < args.length ? args[at + 1] : null));
+                }
             }
         }
         ErrorHandler handler = new ErrorHandler(root);
@@ -189,6 +187,30 @@ public final class OrchCli implements Callable<Integer> {
             }
         }
         return -1;
+    }
+
+    /** The root's model: name, description, version and the global options, bound to this object's fields. */
+    private CommandSpec spec() {
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(this);
+        spec.name("orch");
+        spec.usageMessage().description("A Docker-Swarm-like container orchestrator.");
+        spec.versionProvider(new VersionProvider());
+        spec.addOption(value(new String[] {"-H", "--host"}, String.class, "URL",
+                "Agent API address: unix:///path, tcp://host:port or host:port (env ORCH_HOST, else DOCKER_HOST; "
+                        + "default: the local socket, /run/orch/orch.sock as root, ~/.orch/orch.sock otherwise).",
+                () -> host, v -> host = v));
+        spec.addOption(flag(new String[] {"--tlsverify"}, "tlsVerify", "Use TLS and verify the agent's certificate against --tlscacert, presenting "
+                + "--tlscert/--tlskey (env DOCKER_TLS_VERIFY; for tcp:// hosts; as docker's --tlsverify).", () -> tlsVerify, v -> tlsVerify = v));
+        spec.addOption(value(new String[] {"--tlscacert"}, Path.class, "FILE", "Trust only certificates signed by this CA "
+                + "(default: $DOCKER_CERT_PATH/ca.pem, else ~/.docker/ca.pem).", () -> tlsCaCert, v -> tlsCaCert = v));
+        spec.addOption(value(new String[] {"--tlscert"}, Path.class, "FILE",
+                "Client certificate (default: $DOCKER_CERT_PATH/cert.pem, else ~/.docker/cert.pem).", () -> tlsCert, v -> tlsCert = v));
+        spec.addOption(value(new String[] {"--tlskey"}, Path.class, "FILE",
+                "Client key (default: $DOCKER_CERT_PATH/key.pem, else ~/.docker/key.pem).", () -> tlsKey, v -> tlsKey = v));
+        spec.addOption(flag(new String[] {"--debug"}, "debug", "Print stack traces on errors.", () -> debug, v -> debug = v));
+        spec.addOption(version(() -> versionRequested, v -> versionRequested = v));
+        spec.addOption(help(() -> helpRequested, v -> helpRequested = v));
+        return spec;
     }
 
     public static void main(String[] args) {

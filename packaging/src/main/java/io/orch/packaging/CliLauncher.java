@@ -28,11 +28,23 @@ public final class CliLauncher {
     }
 
     public static void main(String[] args) {
+        configurePicocli();
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         int code = commandLine(out, err, args).execute(args);
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    /**
+     * picocli looks for Groovy's Closure class before it builds its first command, which opens every
+     * jar on the class path in search of it; the CLI has no Groovy and no closures in its
+     * annotations (picocli's documented switch; -Dpicocli.disable.closures=false still wins).
+     */
+    static void configurePicocli() {
+        if (System.getProperty("picocli.disable.closures") == null) {
+            System.setProperty("picocli.disable.closures", "true");
+        }
     }
 }

@@ -11,7 +11,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** Runs the CLI in-process with captured stdout/stderr, no TTY and a fixed clock. */
+/**
+ * Runs the CLI in-process with captured stdout/stderr, no TTY and a fixed clock, on the command
+ * tree bin/orch builds for the same arguments ({@link OrchCli#commandLineFor}: the command named,
+ * hand-built for the hot ones).
+ */
 public record CliRun(int exitCode, String out, String err) {
     public static final Instant NOW = Instant.parse("2025-01-01T12:00:00Z");
 
@@ -23,7 +27,7 @@ public record CliRun(int exitCode, String out, String err) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CliEnvironment e = new CliEnvironment(env, false, Clock.fixed(NOW, ZoneOffset.UTC));
-        int code = OrchCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), e).execute(args);
+        int code = OrchCli.commandLineFor(new PrintWriter(out, true), new PrintWriter(err, true), e, args).execute(args);
         return new CliRun(code, out.toString(), err.toString());
     }
 
