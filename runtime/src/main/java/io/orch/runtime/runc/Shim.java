@@ -47,9 +47,15 @@ final class Shim {
      * files raw. $11 is the command that runs runc: {@code RUN} below, or, for a terminal,
      * {@code script} around it; $12 and $13 the stamper's rotation (max bytes, max files), ${14} its
      * gettimeofday system call number.
+     *
+     * <p>Every process here is part of each start's cost, so the shell runs no more than it must:
+     * the agent removes the old pipes before it starts the shim, and the shim's pid is written in
+     * place (one write of a few bytes to an empty file: a reader sees nothing or all of it, and
+     * {@link #shimPid} takes nothing as not yet) rather than by a rename, which in dash is another
+     * process; the exit file, which the agent learns of by its appearance, is still renamed into place.
      */
-    private static final String SCRIPT = "echo $$ > \"$3/" + SHIM_PID_FILE + ".tmp\" && mv \"$3/" + SHIM_PID_FILE + ".tmp\" \"$3/"
-            + SHIM_PID_FILE + "\"; o=\"$3/" + STDOUT_PIPE + "\"; e=\"$3/" + STDERR_PIPE + "\"; rm -f \"$o\" \"$e\"; "
+    private static final String SCRIPT = "echo $$ > \"$3/" + SHIM_PID_FILE + "\"; o=\"$3/" + STDOUT_PIPE + "\"; e=\"$3/"
+            + STDERR_PIPE + "\"; "
             + "if [ -n \"$9\" ] && mkfifo -m 600 \"$o\" \"$e\"; then "
             + "\"$9\" -e \"${10}\" \"${12}\" \"${13}\" \"${14}\" stdout \"$o\" \"$6\" stderr \"$e\" \"$7\" >/dev/null & "
             + "eval \"${11}\" >\"$o\" 2>\"$e\"; c=$?; wait; "
@@ -74,6 +80,8 @@ final class Shim {
         Files.deleteIfExists(bundle.resolve(EXIT_FILE));
         Files.deleteIfExists(bundle.resolve(PID_FILE));
         Files.deleteIfExists(bundle.resolve(SHIM_PID_FILE));
+        Files.deleteIfExists(bundle.resolve(STDOUT_PIPE)); // mkfifo makes them new
+        Files.deleteIfExists(bundle.resolve(STDERR_PIPE));
         boolean stamped = !(stdout.equals(DISCARD) && stderr.equals(DISCARD));
         List<String> argv = new ArrayList<>(List.of("/usr/bin/setsid", "--fork", "/bin/sh", "-c", SCRIPT, "orch-shim",
                 runc.binary().toString(), runc.stateRoot().toString(), bundle.toString(), bundle.resolve(PID_FILE).toString(),
@@ -104,7 +112,7 @@ final class Shim {
         }
     }
 
-    /** The shim's pid, once it has written it (by rename: never half written). */
+    /** The shim's pid, once it has written it (an empty file, just created, is not yet). */
     static Optional<Long> shimPid(Path bundle) {
         Path file = bundle.resolve(SHIM_PID_FILE);
         if (!Files.exists(file)) {
