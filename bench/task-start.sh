@@ -9,16 +9,22 @@
 #                           (both set by the orchestrator, so no poll granularity)
 #   converge_100_replicas   client: create of a 100-replica service -> 100 tasks running (once)
 #   converge_100_server     server: earliest CreatedAt -> latest RUNNING timestamp of those 100 tasks
-# then orch/swarm ratios. Lines: "orch: NAME VALUE s ..." / "swarm: ..." / "ratio: NAME orch/swarm".
+#   converge_100_cpu        orch only: CPU time (user + system) the agent, its helper processes (shims,
+#                           runc, log stampers, ip, mount) and the 100 containers used from the create to
+#                           all running, from cgroup v1 cpuacct: what a loaded machine does not inflate
+#                           as it does wall time; per task in the log line
+# then orch/swarm ratios. Lines: "orch: NAME VALUE s ... load=1m,5m,15m" / "swarm: ..." / "ratio: NAME orch/swarm".
 #
 # Ports (loopback only): orch API 21501, listen 21502, gossip 21503, raft 21504; swarm 21520.
-# Env: REPS (20), POLL (0.05), REPLICAS (100), SKIP_SWARM=1, KEEP=1 (keep the scratch dir).
+# Env: REPS (20), POLL (0.05), REPLICAS (100), CONVERGE_REPS (1: how many times the 100 converge),
+#      SKIP_SWARM=1, KEEP=1 (keep the scratch dir).
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPS=${REPS:-20}
 POLL=${POLL:-0.05}
 REPLICAS=${REPLICAS:-100}
+CONVERGE_REPS=${CONVERGE_REPS:-1}
 ORCH="$ROOT/packaging/target/orch/bin/orch"
 WORK=$(mktemp -d /tmp/orch-task-start.XXXXXX)
 IMG=bench/busybox:1
@@ -29,25 +35,23 @@ DOCKERD_PID=""
 BRIDGE=""
 GWBRIDGE_OURS=""
 
-log() { echo "# $*" >&2; }
-now() { echo "$EPOCHREALTIME"; }
-dt() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", b-a}'; }
-past() { awk -v a="$1" -v b="$(now)" -v t="$2" 'BEGIN{exit !(b-a>t)}'; }
-# RFC 3339 with nanoseconds -> epoch seconds with fractions
-epoch() { local s=$1; local whole=${s%%.*} frac=0; [[ $s == *.* ]] && { frac=${s#*.}; frac=${frac%Z}; frac=${frac%%[+-]*}; }
-          echo "$(date -u -d "${whole%Z}Z" +%s).$frac"; }
+# shellcheck source=lib.sh
+. "$ROOT/bench/lib.sh"   # log, now, dt, past, epoch, report (with the load), build_busybox_archive
 
-# report WHO NAME UNIT v1 v2 ... -> median (min/max, n), and remembers the median for ratios
-declare -A MEDIAN
-report() {
-    local who=$1 name=$2 unit=$3 line; shift 3
-    if [ $# -eq 0 ]; then echo "$who: $name FAILED n=0"; return; fi
-    line=$(printf '%s\n' "$@" | sort -g | awk -v who="$who" -v name="$name" -v unit="$unit" '
-        {v[NR]=$1}
-        END{n=NR; if(n%2) m=v[(n+1)/2]; else m=(v[n/2]+v[n/2+1])/2;
-            printf "%s: %s %.3f %s min=%.3f max=%.3f n=%d\n", who, name, m, unit, v[1], v[n], n}')
-    echo "$line"
-    MEDIAN["$who:$name"]=$(awk '{print $3}' <<<"$line")
+# CPU accounting of the orch side (cgroup v1 cpuacct; none on a cgroup2-only host): the agent runs
+# in a cgroup of its own, which its helpers inherit; each container has its own at /orch/orch-ID.
+CPUACCT=/sys/fs/cgroup/cpuacct
+AGENT_CG=""
+cpu_ns() { cat "$1/cpuacct.usage" 2>/dev/null || echo 0; }
+# jvm_cpu_ns: the agent's own process (its JVM) alone: user + system ticks of /proc/PID/stat
+jvm_cpu_ns() { awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.0f\n", ($12 + $13) * 1e9 / hz}' "/proc/$AGENT_PID/stat" 2>/dev/null || echo 0; }
+# containers_cpu_ns NAME: what the containers of service NAME used so far
+containers_cpu_ns() {
+    local total=0 id
+    for id in $(service_tasks orch "$1" | jq -r '.[].ID'); do
+        total=$((total + $(cpu_ns "$CPUACCT/orch/orch-$id")))
+    done
+    echo "$total"
 }
 
 # --- one Engine API, two servers -------------------------------------------------
@@ -62,7 +66,9 @@ api() {
 service_tasks() { # service_tasks WHO NAME -> JSON array of its tasks
     api "$1" GET "/tasks?filters=$(jq -rn --arg s "$2" '{service:[$s]}|@uri')"
 }
-n_running() { service_tasks "$1" "$2" | jq '[.[]|select(.Status.State=="running")]|length' 2>/dev/null || echo 0; }
+# counted with grep, not jq: jq takes ~20 ms of CPU per run, and a poll every 50 ms then took a
+# fifth of a core from the agent being measured ("DesiredState" does not match: no quote before State)
+n_running() { service_tasks "$1" "$2" | grep -o '"State":"running"' | wc -l; }
 create_service() { # create_service WHO NAME REPLICAS
     local spec
     spec=$(jq -cn --arg n "$2" --arg i "$IMG" --argjson r "$3" '{Name:$n,
@@ -110,36 +116,35 @@ measure() { # measure WHO
     report "$who" start_1_replica_wall s "${wall[@]}"
     report "$who" start_1_replica_server s "${server[@]}"
 
-    name=conv
-    t0=$(now)
-    if create_service "$who" "$name" "$REPLICAS" && wait_running "$who" "$name" "$REPLICAS" 600; then
-        t1=$(now)
-        report "$who" "converge_${REPLICAS}_replicas" s "$(dt "$t0" "$t1")"
-        s=$(server_span "$who" "$name") && report "$who" "converge_${REPLICAS}_server" s "$s"
-    else
-        log "$who: $REPLICAS replicas not running after 600 s ($(n_running "$who" "$name") running)"
-    fi
-    t0=$(now); remove_service "$who" "$name" && log "$who: removing $REPLICAS replicas took $(dt "$t0" "$(now)") s"
+    # CONVERGE_REPS times: the first on an agent that has started one task at a time only (its JIT
+    # compiler still busy with the code of a burst), the later ones on a warmer one
+    local c cpu0 cpu1 cpu jvm0 jvm1 conv=() conv_server=() conv_cpu=()
+    for c in $(seq 1 "$CONVERGE_REPS"); do
+        name=conv$c
+        cpu0=""; cpu1=""
+        [ "$who" = orch ] && [ -n "$AGENT_CG" ] && cpu0=$(cpu_ns "$AGENT_CG") && jvm0=$(jvm_cpu_ns)
+        t0=$(now)
+        if create_service "$who" "$name" "$REPLICAS" && wait_running "$who" "$name" "$REPLICAS" 600; then
+            t1=$(now)
+            [ -n "$cpu0" ] && cpu1=$(cpu_ns "$AGENT_CG") && jvm1=$(jvm_cpu_ns)
+            conv+=("$(dt "$t0" "$t1")")
+            s=$(server_span "$who" "$name") && conv_server+=("$s")
+            log "$who $REPLICAS replicas, run $c: ${conv[-1]} s (server ${s:-?} s, load $(loadavg))"
+            if [ -n "$cpu1" ]; then
+                cpu=$(containers_cpu_ns "$name")
+                conv_cpu+=("$(awk -v a=$((cpu1 - cpu0)) -v c="$cpu" 'BEGIN{printf "%.3f", (a+c)/1e9}')")
+                log "$who: CPU per task $(awk -v a=$((cpu1 - cpu0)) -v j=$((jvm1 - jvm0)) -v c="$cpu" -v n="$REPLICAS" \
+                    'BEGIN{printf "%.1f ms (agent JVM %.1f ms, its helper processes %.1f ms, container %.1f ms)", (a+c)/1e6/n, j/1e6/n, (a-j)/1e6/n, c/1e6/n}')"
+            fi
+        else
+            log "$who: $REPLICAS replicas not running after 600 s ($(n_running "$who" "$name") running)"
+        fi
+        t0=$(now); remove_service "$who" "$name" && log "$who: removing $REPLICAS replicas took $(dt "$t0" "$(now)") s"
+    done
+    report "$who" "converge_${REPLICAS}_replicas" s "${conv[@]}"
+    report "$who" "converge_${REPLICAS}_server" s "${conv_server[@]}"
+    [ "${#conv_cpu[@]}" -gt 0 ] && report "$who" "converge_${REPLICAS}_cpu" s "${conv_cpu[@]}"
     return 0
-}
-
-# --- the test image: busybox-static as a docker-archive (docker load and orch image load take it) ---
-build_image() {
-    local r=$WORK/rootfs a=$WORK/archive diff cfg
-    mkdir -p "$r/bin" "$r/etc" "$r/tmp" "$r/proc" "$r/sys" "$r/dev" "$r/root" "$a"
-    cp /bin/busybox "$r/bin/busybox"
-    for x in $(/bin/busybox --list); do [ "$x" = busybox ] || ln -sf busybox "$r/bin/$x"; done
-    printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$r/etc/passwd"
-    printf 'root:x:0:\nnogroup:x:65534:\n' >"$r/etc/group"
-    tar --numeric-owner -C "$r" -cf "$WORK/layer.tar" .
-    diff=$(sha256sum "$WORK/layer.tar" | cut -d' ' -f1)
-    mkdir -p "$a/$diff"; mv "$WORK/layer.tar" "$a/$diff/layer.tar"
-    jq -cn --arg d "sha256:$diff" --arg arch "$(dpkg --print-architecture)" '{architecture:$arch,os:"linux",
-        config:{Cmd:["sh"],Env:["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]},
-        rootfs:{type:"layers",diff_ids:[$d]}}' >"$a/config.json"
-    cfg=$(sha256sum "$a/config.json" | cut -d' ' -f1); mv "$a/config.json" "$a/$cfg.json"
-    jq -cn --arg c "$cfg.json" --arg t "$IMG" --arg l "$diff/layer.tar" '[{Config:$c,RepoTags:[$t],Layers:[$l]}]' >"$a/manifest.json"
-    tar -C "$a" -cf "$WORK/busybox.tar" .
 }
 
 # --- orch -------------------------------------------------------------------------
@@ -152,7 +157,14 @@ run_orch() {
     # a private copy: other builds may rewrite packaging/target while the benchmark runs
     cp -r "$ROOT/packaging/target/orch" "$WORK/dist"
     ORCH="$WORK/dist/bin/orch"
-    setsid "$ORCH" init --data-dir "$WORK/orch" --listen-addr 127.0.0.1:21502 --gossip-addr 127.0.0.1:21503 \
+    if [ -f "$CPUACCT/cpuacct.usage" ] && mkdir "$CPUACCT/orch-task-start-$$" 2>/dev/null; then
+        AGENT_CG=$CPUACCT/orch-task-start-$$
+    else
+        log "no cgroup v1 cpuacct: no CPU figure"
+    fi
+    # the agent joins its cgroup before it execs, so every process it starts is counted there too
+    setsid sh -c '[ -z "$1" ] || echo $$ >"$1/cgroup.procs"; shift; exec "$@"' cg "$AGENT_CG" \
+        "$ORCH" init --data-dir "$WORK/orch" --listen-addr 127.0.0.1:21502 --gossip-addr 127.0.0.1:21503 \
         --api-addr "$ORCH_API" --runtime runc >"$WORK/orch-agent.log" 2>&1 </dev/null &
     AGENT_PID=$!
     local t0; t0=$(now)
@@ -179,6 +191,9 @@ stop_orch() {
         done
     fi
     AGENT_PID=""
+    # its processes are gone (shims end with their containers): the cgroup can go
+    [ -n "$AGENT_CG" ] && rmdir "$AGENT_CG" 2>/dev/null
+    AGENT_CG=""
 }
 
 # --- Docker Swarm on a private dockerd (own bridge, no iptables, as swarm-baseline.sh but quieter) ---
@@ -230,7 +245,7 @@ trap 'exit 130' INT TERM
 
 for t in curl jq /bin/busybox sha256sum; do command -v "$t" >/dev/null || { echo "missing $t" >&2; exit 1; }; done
 [ "$(id -u)" = 0 ] || { echo "task-start needs root (runc containers)" >&2; exit 1; }
-build_image
+build_busybox_archive "$WORK/busybox.tar" "$IMG"
 run_orch || exit 1
 stop_orch
 if [ "${SKIP_SWARM:-}" != 1 ] && command -v dockerd >/dev/null; then

@@ -76,15 +76,16 @@ final class ProcessLauncher {
         Path exitFile = config.taskDir().resolve("exit-" + run);
         Path pidFile = config.taskDir().resolve("pids-" + run);
         // A task whose logs are not kept (log driver "none") writes to /dev/null and gets no
-        // stampers: two processes fewer per task. Its pipes are never made, so the supervisor
+        // stamper: a process fewer per task. Its pipes are never made, so the supervisor
         // does not wait for them.
         boolean logsKept = config.logs().kept();
         if (logsKept) {
             try {
-                LineStamper.start(setsid, perl, "stdout", stdout, LogFiles.in(config.taskDir()).stdout(), config.logs().rotation());
-                LineStamper.start(setsid, perl, "stderr", stderr, LogFiles.in(config.taskDir()).stderr(), config.logs().rotation());
+                LogFiles logs = LogFiles.in(config.taskDir());
+                LineStamper.start(setsid, perl, List.of(new LineStamper.Stream("stdout", stdout, logs.stdout()),
+                        new LineStamper.Stream("stderr", stderr, logs.stderr())), config.logs().rotation());
             } catch (IOException e) {
-                throw new RuntimeFailure("cannot start the log stampers: " + e.getMessage(), true, e);
+                throw new RuntimeFailure("cannot start the log stamper: " + e.getMessage(), true, e);
             }
         }
         List<String> cleanExec = CleanSignals.wrap(perl, config.argv());
@@ -134,7 +135,7 @@ final class ProcessLauncher {
      * gets a session and process group of its own, apart from this shell's: signals to the task's
      * group never reach the supervisor, which is left to record how the task ended. Writes
      * "SUPERVISOR_PID TASK_PID" to $2, lets go of the output pipes, waits for the task, gives the
-     * stampers up to 2 s to write the task's last lines (each removes its pipe, $3 and $4, when
+     * stamper up to 2 s to write the task's last lines (it removes each pipe, $3 and $4, when
      * done), and writes the task's exit status (a shell's: 128+N for signal N) to $1, by rename.
      */
     static final String SUPERVISOR = "e=\"$1\"; p=\"$2\"; o=\"$3\"; r=\"$4\"; shift 4; "

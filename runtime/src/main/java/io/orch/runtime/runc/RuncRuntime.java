@@ -211,6 +211,7 @@ public final class RuncRuntime extends TableBackedRuntime<RuncTask> {
         if (problem.isPresent()) {
             throw new RuntimeFailure("runc runtime unavailable: " + problem.get(), false);
         }
+        StartPhases phases = new StartPhases();
         if (!starting.add(config.taskId())) {
             throw new RuntimeFailure("task " + config.taskId() + " is already being started", false);
         }
@@ -221,15 +222,16 @@ public final class RuncRuntime extends TableBackedRuntime<RuncTask> {
             Thread.currentThread().interrupt();
             throw new RuntimeFailure("interrupted before starting task " + config.taskId(), true, e);
         }
+        phases.mark("slot");
         try {
-            return startContainer(config);
+            return startContainer(config, phases);
         } finally {
             startSlots.release();
             starting.remove(config.taskId());
         }
     }
 
-    private TaskHandle startContainer(TaskConfig config) throws RuntimeFailure {
+    private TaskHandle startContainer(TaskConfig config, StartPhases phases) throws RuntimeFailure {
         RuncTask previous = tasks.get(config.taskId());
         if (previous != null && previous.running()) {
             throw new RuntimeFailure("task " + config.taskId() + " is already running as pid " + previous.pid, false);
@@ -246,13 +248,16 @@ public final class RuncRuntime extends TableBackedRuntime<RuncTask> {
             Files.createDirectories(stateRoot);
             cleanupLeftover(id, bundle);
             TaskRootfs.prepare(image.rootfs(), bundle);
+            phases.mark("rootfs");
             String hostname = config.hostname() == null || config.hostname().isBlank() ? id.substring(5, Math.min(17, id.length()))
                     : config.hostname();
             bridged = networking.attach(config, bundle);
+            phases.mark("network");
             var spec = OciSpec.build(config, image.config(), bundle.resolve("rootfs"), hostname, cgroupsPath, volumesDir,
                     bridged);
             Files.write(bundle.resolve("config.json"), OciSpec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(spec));
             net = networking.publish(config, bridged, bundle);
+            phases.mark("spec");
         } catch (IOException e) {
             abandon(config, bundle, net);
             throw new RuntimeFailure("preparing container " + id + " failed: " + e.getMessage(), true, e);
@@ -267,11 +272,13 @@ public final class RuncRuntime extends TableBackedRuntime<RuncTask> {
             LogFiles output = config.logs().kept() ? logs : DISCARDED;
             shimPid = awaitShimPid(Shim.launch(runc(), bundle, id, output.stdout(), output.stderr(),
                     config.container().tty(), config.logs()), bundle);
+            phases.mark("shim");
         } catch (IOException e) {
             abandon(config, bundle, net);
             throw new RuntimeFailure("could not launch runc: " + e.getMessage(), true, e);
         }
         long pid = awaitContainerPid(bundle);
+        phases.mark("container");
         if (pid <= 0) {
             String why = lastLines(logs.stderr(), 3);
             destroyContainer(id, bundle);
@@ -291,8 +298,9 @@ public final class RuncRuntime extends TableBackedRuntime<RuncTask> {
                 recovery.follow(task);
             }
         });
-        log.info("task {} started as container {} (pid {}, image {}{}{})", config.taskId(), id, pid, image.id().shortId(),
-                net.address().map(a -> ", address " + a).orElse(""), net.ports().isEmpty() ? "" : ", ports " + net.ports());
+        log.info("task {} started as container {} (pid {}, image {}{}{}) in {} ms: {}", config.taskId(), id, pid,
+                image.id().shortId(), net.address().map(a -> ", address " + a).orElse(""),
+                net.ports().isEmpty() ? "" : ", ports " + net.ports(), phases.totalMillis(), phases);
         return task.handle();
     }
 

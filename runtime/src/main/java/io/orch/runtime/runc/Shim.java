@@ -13,7 +13,7 @@ import java.util.Optional;
 /**
  * The supervisor of one container: a host shell in its own session that runs
  * {@code runc run --keep} in the foreground (so runc reaps the container and knows its exit
- * status), with the container's stdout and stderr on named pipes read by two line stampers of the
+ * status), with the container's stdout and stderr on named pipes read by one line stamper of the
  * shim's own (never pipes to the agent: runc's children inherit them), then writes that status
  * to a file. Because the shell is not the agent and
  * survives it, a container that exits while the agent is down still leaves its exit code, and
@@ -40,28 +40,34 @@ final class Shim {
     private static final Path DISCARD = Path.of("/dev/null");
 
     /**
-     * The container's stdout and stderr go through a {@link LineStamper} each (in this session, so
-     * they outlive the agent as the shim does) into the log files. The exit code is written once
+     * The container's stdout and stderr go through one {@link LineStamper} (in this session, so
+     * it outlives the agent as the shim does) into the log files. The exit code is written once
      * both have drained: the container's PID namespace dies with it, so nothing keeps the pipes
      * open. Should the pipes not be made (or $9, the stamper, be empty), the output goes to the
      * files raw. $11 is the command that runs runc: {@code RUN} below, or, for a terminal,
-     * {@code script} around it; $12 and $13 the stampers' rotation (max bytes, max files).
+     * {@code script} around it; $12 and $13 the stamper's rotation (max bytes, max files), ${14} its
+     * gettimeofday system call number.
+     *
+     * <p>Every process here is part of each start's cost, so the shell runs no more than it must:
+     * the agent removes the old pipes before it starts the shim, and the shim's pid is written in
+     * place (one write of a few bytes to an empty file: a reader sees nothing or all of it, and
+     * {@link #shimPid} takes nothing as not yet) rather than by a rename, which in dash is another
+     * process; the exit file, which the agent learns of by its appearance, is still renamed into place.
      */
-    private static final String SCRIPT = "echo $$ > \"$3/" + SHIM_PID_FILE + ".tmp\" && mv \"$3/" + SHIM_PID_FILE + ".tmp\" \"$3/"
-            + SHIM_PID_FILE + "\"; o=\"$3/" + STDOUT_PIPE + "\"; e=\"$3/" + STDERR_PIPE + "\"; rm -f \"$o\" \"$e\"; "
+    private static final String SCRIPT = "echo $$ > \"$3/" + SHIM_PID_FILE + "\"; o=\"$3/" + STDOUT_PIPE + "\"; e=\"$3/"
+            + STDERR_PIPE + "\"; "
             + "if [ -n \"$9\" ] && mkfifo -m 600 \"$o\" \"$e\"; then "
-            + "\"$9\" -e \"${10}\" stdout \"$o\" \"$6\" \"${12}\" \"${13}\" >/dev/null & "
-            + "\"$9\" -e \"${10}\" stderr \"$e\" \"$7\" \"${12}\" \"${13}\" >/dev/null & "
+            + "\"$9\" -e \"${10}\" \"${12}\" \"${13}\" \"${14}\" stdout \"$o\" \"$6\" stderr \"$e\" \"$7\" >/dev/null & "
             + "eval \"${11}\" >\"$o\" 2>\"$e\"; c=$?; wait; "
             + "else eval \"${11}\" >>\"$6\" 2>>\"$7\"; c=$?; fi; "
             + "echo $c > \"$8.tmp\" && mv \"$8.tmp\" \"$8\"";
     private static final String RUN = "\"$1\" --root \"$2\" run --keep --bundle \"$3\" --pid-file \"$4\" \"$5\" </dev/null";
     /**
      * script hands its -c string to a new shell, without parameters: the whole runc command line
-     * is quoted in Java ($14). runc's own errors go to the shim's stderr (fd 3 through script), outside the terminal.
+     * is quoted in Java (${15}). runc's own errors go to the shim's stderr (fd 3 through script), outside the terminal.
      */
     private static final String TTY_RUN = "rm -f \"$3/" + TTY_INPUT + "\"; mkfifo \"$3/" + TTY_INPUT + "\" && "
-            + "script -qfec \"${14}\" /dev/null 0<>\"$3/" + TTY_INPUT + "\" 3>&2";
+            + "script -qfec \"${15}\" /dev/null 0<>\"$3/" + TTY_INPUT + "\" 3>&2";
 
     private Shim() {}
 
@@ -74,12 +80,15 @@ final class Shim {
         Files.deleteIfExists(bundle.resolve(EXIT_FILE));
         Files.deleteIfExists(bundle.resolve(PID_FILE));
         Files.deleteIfExists(bundle.resolve(SHIM_PID_FILE));
+        Files.deleteIfExists(bundle.resolve(STDOUT_PIPE)); // mkfifo makes them new
+        Files.deleteIfExists(bundle.resolve(STDERR_PIPE));
         boolean stamped = !(stdout.equals(DISCARD) && stderr.equals(DISCARD));
         List<String> argv = new ArrayList<>(List.of("/usr/bin/setsid", "--fork", "/bin/sh", "-c", SCRIPT, "orch-shim",
                 runc.binary().toString(), runc.stateRoot().toString(), bundle.toString(), bundle.resolve(PID_FILE).toString(),
                 containerId, stdout.toString(), stderr.toString(), bundle.resolve(EXIT_FILE).toString(),
                 stamped ? LineStamper.PERL.toString() : "", LineStamper.SCRIPT, tty ? TTY_RUN : RUN,
-                Long.toString(logs.rotation().maxBytes()), Integer.toString(logs.rotation().maxFiles())));
+                Long.toString(logs.rotation().maxBytes()), Integer.toString(logs.rotation().maxFiles()),
+                Integer.toString(LineStamper.GETTIMEOFDAY)));
         if (tty) {
             argv.add("exec " + RuncExec.join(List.of(runc.binary().toString(), "--root", runc.stateRoot().toString(), "run",
                     "--keep", "--bundle", bundle.toString(), "--pid-file", bundle.resolve(PID_FILE).toString(), containerId))
@@ -103,7 +112,7 @@ final class Shim {
         }
     }
 
-    /** The shim's pid, once it has written it (by rename: never half written). */
+    /** The shim's pid, once it has written it (an empty file, just created, is not yet). */
     static Optional<Long> shimPid(Path bundle) {
         Path file = bundle.resolve(SHIM_PID_FILE);
         if (!Files.exists(file)) {

@@ -69,6 +69,40 @@ class LineStamperTest {
     }
 
     @Test
+    void oneStamperServesBothStreamsEachIntoItsOwnLogUntilEachEnds(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("stdout.pipe");
+        Path err = dir.resolve("stderr.pipe");
+        Path outLog = dir.resolve("stdout.log");
+        Path errLog = dir.resolve("stderr.log");
+        LineStamper.start(SETSID, LineStamper.PERL, List.of(new LineStamper.Stream("stdout", out, outLog),
+                new LineStamper.Stream("stderr", err, errLog)), LogRotation.NONE);
+        try (FileOutputStream e = new FileOutputStream(err.toFile(), true)) {
+            try (FileOutputStream o = new FileOutputStream(out.toFile(), true)) {
+                o.write("to out\n".getBytes(StandardCharsets.UTF_8));
+                e.write("to err\n".getBytes(StandardCharsets.UTF_8));
+                o.write("out tail".getBytes(StandardCharsets.UTF_8));
+            }
+            // stdout ended: its last partial line is written and its pipe removed, stderr goes on
+            await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(out));
+            assertTrue(Files.exists(err), "stderr still has a writer");
+            e.write("err later\n".getBytes(StandardCharsets.UTF_8));
+            e.flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(errLog) && records(errLog).size() == 2);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(err));
+        List<LogRecord> outRecords = records(outLog);
+        assertEquals(2, outRecords.size(), outRecords.toString());
+        assertTrue(Files.readString(outLog).contains(" stdout F to out\n"), Files.readString(outLog));
+        assertEquals("to out\n", new String(outRecords.get(0).content(), StandardCharsets.UTF_8));
+        assertTrue(outRecords.get(1).partial());
+        List<LogRecord> errRecords = records(errLog);
+        assertTrue(Files.readString(errLog).contains(" stderr F err later\n"), Files.readString(errLog));
+        assertEquals("to err\nerr later\n", LogFileText.read(errLog));
+        assertTrue(errRecords.get(0).time().isAfter(Instant.now().minusSeconds(60)), "stamped with the time now: "
+                + errRecords.get(0).time());
+    }
+
+    @Test
     void aRotatedLogKeepsAtMostMaxFilesOfAtMostMaxBytesEachStartingOnWholeRecords(@TempDir Path dir) throws Exception {
         Path fifo = dir.resolve("stdout.pipe");
         Path log = dir.resolve("stdout.log");

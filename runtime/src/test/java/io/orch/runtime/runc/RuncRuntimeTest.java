@@ -109,7 +109,7 @@ class RuncRuntimeTest {
         assertFalse(r.oomKilled());
         assertEquals("yes 1 /tmp web-1\n", LogFileText.read(runtime.logs(c.taskId()).stdout()));
         assertEquals("oops\n", LogFileText.read(runtime.logs(c.taskId()).stderr()));
-        // each line stamped with its own time by the shim's line stampers
+        // each line stamped with its own time by the shim's line stamper
         assertTrue(Files.readString(runtime.logs(c.taskId()).stdout())
                 .matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z stdout F yes 1 /tmp web-1\n"),
                 Files.readString(runtime.logs(c.taskId()).stdout()));
