@@ -254,6 +254,9 @@ class RuncRuntimeTest {
     void aNewRuntimeReattachesToARunningContainerAndGetsItsExitCode() throws Exception {
         TaskConfig c = task("reattach", TaskConfig.Resources.NONE, "sh", "-c", "trap 'exit 5' TERM; while :; do sleep 0.1; done");
         TaskHandle h = runtime.start(c);
+        // a TERM before the shell has run its trap is ignored (the container's init has no default
+        // action for it) and the stop ends in a KILL: wait until the shell catches TERM
+        await().atMost(Duration.ofSeconds(20)).until(() -> catchesTerm(h.pid()));
         runtime.close(); // the agent goes away; the container and its shim keep running
 
         RuncRuntime next = new RuncRuntime(dataDir, images, NETWORK);
@@ -266,6 +269,16 @@ class RuncRuntimeTest {
             next.destroy(c.taskId());
             next.close();
         }
+    }
+
+    /** Whether the process has a handler for SIGTERM (bit 14 of SigCgt in /proc/PID/status). */
+    private static boolean catchesTerm(long pid) throws java.io.IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("SigCgt:")) {
+                return (Long.parseUnsignedLong(line.substring("SigCgt:".length()).trim(), 16) & (1L << (15 - 1))) != 0;
+            }
+        }
+        return false;
     }
 
     @Test
