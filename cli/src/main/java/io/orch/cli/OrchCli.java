@@ -119,6 +119,17 @@ public final class OrchCli implements Callable<Integer> {
         return commandLine(out, err, CliEnvironment.system(), args);
     }
 
+    /**
+     * The root alone: its global options and error handling, none of the CLI's commands. For a
+     * launcher that adds the one command it runs and keeps for the life of the process (the
+     * agent's): a tree built and introspected for nothing would stay reachable as long.
+     */
+    public static CommandLine rootCommandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, CliEnvironment.system(), NO_COMMAND);
+    }
+
+    private static final String[] NO_COMMAND = {};
+
     private static CommandLine commandLine(PrintWriter out, PrintWriter err, CliEnvironment environment, String[] args) {
         OrchCli root = new OrchCli(out, err, environment);
         CommandLine cl = new CommandLine(root);
@@ -127,6 +138,9 @@ public final class OrchCli implements Callable<Integer> {
         String only = at < 0 ? null : args[at];
         boolean known = COMMANDS.stream().anyMatch(c -> commandName(c).equals(only));
         for (Class<?> command : COMMANDS) {
+            if (args == NO_COMMAND) {
+                break;
+            }
             if (!known) {
                 cl.addSubcommand(command);
             } else if (commandName(command).equals(only)) {
