@@ -104,7 +104,7 @@ log "manager: $ORCH init (process runtime) on $API, data in $WORK"
     --api-addr "$API" --runtime process --hostname mem-manager >"$WORK/manager.log" 2>&1 &
 MANAGER_PID=$!
 wait_for "the manager's API" 120 api_up "$API"
-TOKEN=$(orch swarm join-token worker -q) || exit 1
+TOKEN=$(orch join-token worker -q) || exit 1
 "$ORCH" join --token "$TOKEN" --data-dir "$WORK/worker" --listen-addr "127.0.0.1:$((BASE + 10))" \
     --gossip-addr "127.0.0.1:$((BASE + 11))" --api-addr "127.0.0.1:$((BASE + 13))" --runtime process \
     --hostname mem-worker "127.0.0.1:$BASE" >"$WORK/worker.log" 2>&1 &

@@ -5,8 +5,8 @@ import io.orch.agent.net.StoreNetworkMapSource;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.ClientAuth;
 import io.orch.agent.api.ApiContext;
 import io.orch.agent.api.ApiHandler;
 import io.orch.agent.api.ApiServer;

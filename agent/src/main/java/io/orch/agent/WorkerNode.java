@@ -8,7 +8,7 @@ import io.orch.agent.api.WorkerNodeApi;
 import io.orch.agent.dispatch.ChannelFactory;
 import io.orch.agent.dispatch.DispatchedWorkerView;
 import io.orch.agent.dispatch.DispatcherClient;
-import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.ClientAuth;
 import io.orch.agent.images.NodeImagesService;
 import io.orch.agent.logs.NodeLogsService;
 import io.orch.agent.pki.LiveCredentials;

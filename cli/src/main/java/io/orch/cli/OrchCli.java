@@ -111,6 +111,17 @@ public final class OrchCli implements Callable<Integer> {
         return commandLine(out, err, environment, args);
     }
 
+    /**
+     * The root alone: its global options and error handling, none of the CLI's commands. For a
+     * launcher that adds the one command it runs and keeps for the life of the process (the
+     * agent's): a tree built and introspected for nothing would stay reachable as long.
+     */
+    public static CommandLine rootCommandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, CliEnvironment.system(), NO_COMMAND);
+    }
+
+    private static final String[] NO_COMMAND = {};
+
     private static CommandLine commandLine(PrintWriter out, PrintWriter err, CliEnvironment environment, String[] args) {
         OrchCli root = new OrchCli(out, err, environment);
         CommandLine cl = new CommandLine(root.spec());
@@ -120,7 +131,7 @@ public final class OrchCli implements Callable<Integer> {
         CommandLine hot = only == null || at + 1 >= args.length ? null : HotCommands.group(only, args[at + 1]);
         if (hot != null) {
             cl.addSubcommand(only, hot);
-        } else {
+        } else if (args != NO_COMMAND) { // NO_COMMAND: the root alone, the launcher adds the one command it runs
             // completion writes a script for the whole tree, so it needs all of it
             boolean known = only != null && !only.equals("completion") && COMMANDS.stream().anyMatch(c -> commandName(c).equals(only));
             for (Class<?> command : COMMANDS) {

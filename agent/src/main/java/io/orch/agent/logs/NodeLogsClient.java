@@ -2,7 +2,7 @@ package io.orch.agent.logs;
 
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContext;
 import io.grpc.stub.ClientResponseObserver;
 import io.orch.agent.rpc.NodeChannels;
 import io.orch.api.proto.LogChunk;

@@ -17,7 +17,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 
 /**
- * The TLS of the TCP API (plain Netty, not gRPC's shaded copy): TLS 1.3 or 1.2 with AEAD suites
+ * The TLS of the TCP API (Netty's SslContext, built apart from gRPC's): TLS 1.3 or 1.2 with AEAD suites
  * only, client certificates required and judged by {@link ApiClientTrust}. Serving the node's own
  * certificate, each new connection gets a context built for the certificate held at that moment
  * (as {@link RenewingSslContext} does for gRPC), so a renewed certificate is served from the next

@@ -1,6 +1,6 @@
 package io.orch.agent.pki;
 
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContext;
 
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;

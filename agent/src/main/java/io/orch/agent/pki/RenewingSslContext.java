@@ -1,8 +1,8 @@
 package io.orch.agent.pki;
 
-import io.grpc.netty.shaded.io.netty.buffer.ByteBufAllocator;
-import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolNegotiator;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ApplicationProtocolNegotiator;
+import io.netty.handler.ssl.SslContext;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSessionContext;

@@ -1,10 +1,10 @@
 package io.orch.agent.pki;
 
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.ManagerFactoryParameters;
@@ -16,7 +16,7 @@ import java.security.KeyStore;
 import java.security.Provider;
 
 /**
- * gRPC (grpc-netty-shaded) TLS contexts: TLS 1.3 or 1.2, the JDK's TLS engine (so trust decisions
+ * gRPC (grpc-netty) TLS contexts: TLS 1.3 or 1.2, the JDK's TLS engine (so trust decisions
  * are exactly the trust managers', whatever native library is on the class path).
  */
 final class TlsContexts {

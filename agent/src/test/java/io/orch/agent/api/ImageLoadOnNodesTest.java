@@ -4,7 +4,7 @@ import java.util.Set;
 import io.orch.agent.pki.LiveRevocations;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.BindableService;
-import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.codec.http.HttpMethod;
 import io.orch.agent.images.NodeImagesClient;
 import io.orch.agent.images.NodeImagesService;

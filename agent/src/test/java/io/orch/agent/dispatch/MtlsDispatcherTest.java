@@ -1,7 +1,7 @@
 package io.orch.agent.dispatch;
 
 import io.orch.agent.pki.LiveRevocations;
-import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.ClientAuth;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.orch.agent.pki.NodeCredentials;
 import io.orch.agent.pki.NodeRole;

@@ -96,7 +96,7 @@ class OrchLoggerTest {
     @Test
     void javaUtilLoggingGoesThroughTheSameRules() {
         configure(LogLevel.INFO, LogFormat.JSON);
-        java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerTransport")
+        java.util.logging.Logger.getLogger("io.grpc.netty.NettyServerTransport")
                 .log(java.util.logging.Level.INFO, "Transport failed", new SSLHandshakeException("refused"));
         java.util.logging.Logger.getLogger("io.orch.test.jul").log(java.util.logging.Level.WARNING, "jul {0}",
                 new Object[] {"warned"});

@@ -3,7 +3,7 @@ package io.orch.agent.logs;
 import java.util.Set;
 import io.orch.agent.pki.LiveRevocations;
 import io.grpc.BindableService;
-import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.ClientAuth;
 import io.orch.agent.pki.NodeCredentials;
 import io.orch.agent.pki.NodeRole;
 import io.orch.agent.pki.RootCa;

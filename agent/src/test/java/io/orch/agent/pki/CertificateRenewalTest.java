@@ -1,8 +1,8 @@
 package io.orch.agent.pki;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
 import io.orch.agent.manager.MutableClock;
 import io.orch.agent.pki.TlsEchoServer.Serials;
 import io.orch.agent.renewal.CertificateRenewer;

@@ -2,7 +2,7 @@ package io.orch.agent.pki;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.ClientAuth;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.ClientAuth;
 import io.grpc.stub.ClientCalls;
 import io.orch.api.proto.Cluster;
 import io.orch.api.proto.Node;
