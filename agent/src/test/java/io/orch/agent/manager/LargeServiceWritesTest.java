@@ -18,11 +18,13 @@ import io.orch.raft.ApplyResult;
 import io.orch.raft.ForwardingProposer;
 import io.orch.raft.LocalProposer;
 import io.orch.raft.store.ClusterStore;
+import io.orch.raft.store.Subscription;
 import io.orch.raft.store.WriteTx;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -84,13 +86,15 @@ class LargeServiceWritesTest {
         store.updateAndWait(tx -> tx.create(s));
     }
 
-    /** Passes of {@code loop} (each a full one, as the driver's periodic pass) until {@code done}. */
+    /** Passes of {@code loop}, each handed the store events since the last (as its driver does), until {@code done}. */
     private void runUntil(ControlLoop loop, BooleanSupplier done) throws Exception {
-        loop.begin(CLOCK.instant());
-        for (int pass = 0; pass < PASSES; pass++) {
-            loop.runOnce(List.of(), CLOCK.instant());
-            if (done.getAsBoolean()) {
-                return;
+        try (Subscription events = store.watch(loop.interest())) {
+            loop.begin(CLOCK.instant());
+            for (int pass = 0; pass < PASSES; pass++) {
+                loop.runOnce(events.pollAll(Duration.ZERO), CLOCK.instant());
+                if (done.getAsBoolean()) {
+                    return;
+                }
             }
         }
         fail(loop.name() + " did not finish in " + PASSES + " passes");
