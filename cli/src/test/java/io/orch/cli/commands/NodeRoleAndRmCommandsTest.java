@@ -108,4 +108,39 @@ class NodeRoleAndRmCommandsTest {
         }
         assertTrue(agent.requests().isEmpty());
     }
+
+    @Test
+    void aRoleChangeThatMeetsANewerVersionIsAppliedAgainToAFreshRead() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        try (UnixStubServer moving = new UnixStubServer(r -> {
+            String t = r.decodedTarget();
+            if (r.method().equals("GET") && t.equals("/v1.47/nodes/host2")) {
+                // the node's status is written between the CLI's read and its write: version 42, then 43
+                return StubResponse.ok(WORKER.replace("\"Index\":42", "\"Index\":" + (41 + reads.incrementAndGet())));
+            }
+            if (r.method().equals("POST") && t.endsWith("update?version=42")) return StubResponse.error(409, "update out of sequence");
+            if (r.method().equals("POST")) return StubResponse.ok("");
+            return StubResponse.error(404, "not found");
+        })) {
+            CliRun r = CliRun.run("-H", moving.url(), "node", "promote", "host2");
+            assertEquals(0, r.exitCode(), r.toString());
+            assertEquals("Node host2 promoted to a manager in the swarm.", r.out().trim());
+            assertEquals(List.of("POST /v1.47/nodes/n0de2worker00000000000000/update?version=42",
+                            "POST /v1.47/nodes/n0de2worker00000000000000/update?version=43"),
+                    moving.requests().stream().filter(q -> !q.method().equals("GET")).map(RecordedRequest::toString).toList());
+        }
+    }
+
+    @Test
+    void aRoleChangeThatKeepsMeetingNewerVersionsGivesUpWithTheAgentsLine() throws IOException {
+        try (UnixStubServer busy = new UnixStubServer(r -> {
+            if (r.method().equals("GET")) return StubResponse.ok(WORKER);
+            return StubResponse.error(409, "update out of sequence");
+        })) {
+            CliRun r = CliRun.run("-H", busy.url(), "node", "promote", "host2");
+            assertEquals(1, r.exitCode(), r.toString());
+            assertEquals("Error response from daemon: update out of sequence", r.err().trim());
+            assertEquals(NodeRoleChange.ATTEMPTS, busy.requests().stream().filter(q -> q.method().equals("POST")).count());
+        }
+    }
 }
