@@ -16,9 +16,11 @@ import java.nio.file.WatchService;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -54,6 +56,8 @@ public final class ExitFileWatch implements AutoCloseable {
     private final Map<Path, Watched> watched = new HashMap<>();
     /** Watched files in the order their writers are next probed; entries whose file was forgotten are skipped. */
     private final ArrayDeque<Watched> probeOrder = new ArrayDeque<>();
+    /** Watched files whose directory got no inotify watch (none left, or no watch service): checked every sweep. */
+    private final Set<Path> uncovered = new HashSet<>();
     private final Map<Path, WatchKey> directories = new HashMap<>();
     private WatchService service;
     private Thread thread;
@@ -89,7 +93,9 @@ public final class ExitFileWatch implements AutoCloseable {
             watched.put(file, w);
             probeOrder.addLast(w);
             startIfNeeded();
-            register(file.getParent());
+            if (!register(file.getParent())) {
+                uncovered.add(file);
+            }
         }
         completeIfWritten(file); // it may have been written before the directory was watched
         return exit;
@@ -101,6 +107,7 @@ public final class ExitFileWatch implements AutoCloseable {
         if (watched.remove(file) == null) {
             return;
         }
+        uncovered.remove(file);
         Path dir = file.getParent();
         boolean dirStillWatched = watched.keySet().stream().anyMatch(f -> f.getParent().equals(dir));
         if (!dirStillWatched) {
@@ -128,15 +135,21 @@ public final class ExitFileWatch implements AutoCloseable {
         thread = DaemonThreads.start(threadName, this::run);
     }
 
-    private void register(Path dir) {
-        if (service == null || directories.containsKey(dir)) {
-            return;
+    /** Watches {@code dir} for created files; false when it cannot be watched. */
+    private boolean register(Path dir) {
+        if (service == null) {
+            return false;
+        }
+        if (directories.containsKey(dir)) {
+            return true;
         }
         try {
             directories.put(dir, dir.register(service, StandardWatchEventKinds.ENTRY_CREATE));
+            return true;
         } catch (IOException | ClosedWatchServiceException e) {
-            // out of inotify watches, say: the rescan still finds the file
+            // out of inotify watches, say: the sweep still finds the file
             LOG.debug("cannot watch {}: {}", dir, e.getMessage());
+            return false;
         }
     }
 
@@ -205,14 +218,10 @@ public final class ExitFileWatch implements AutoCloseable {
      * {@link #WRITER_PROBES_PER_SWEEP} writers in turn (tests drive it).
      */
     void sweep() {
-        List<Path> unwatched = new ArrayList<>();
+        List<Path> unwatched;
         List<Watched> probes = new ArrayList<>();
         synchronized (this) {
-            for (Path file : watched.keySet()) {
-                if (!directories.containsKey(file.getParent())) {
-                    unwatched.add(file);
-                }
-            }
+            unwatched = List.copyOf(uncovered);
             // skips what was forgotten since it was queued; the rest goes to the back of the queue
             int visited = 0;
             int queued = probeOrder.size();
@@ -276,6 +285,7 @@ public final class ExitFileWatch implements AutoCloseable {
             closed = true;
             watched.clear();
             probeOrder.clear();
+            uncovered.clear();
             directories.clear();
             t = thread;
         }

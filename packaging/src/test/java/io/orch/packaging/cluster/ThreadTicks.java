@@ -33,8 +33,7 @@ final class ThreadTicks {
                 try {
                     String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
                     long tid = Long.parseLong(task.getFileName().toString());
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks.put(tid, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                    ticks.put(tid, cpuTicks(stat));
                     names.put(tid, stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
                 } catch (IOException | RuntimeException e) {
                     // the thread ended meanwhile
@@ -44,6 +43,12 @@ final class ThreadTicks {
             // the process is gone: no threads
         }
         return new ThreadTicks(ticks, names);
+    }
+
+    /** utime + stime (fields 14 and 15) of a /proc stat line, a process's or a thread's. */
+    static long cpuTicks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     /**

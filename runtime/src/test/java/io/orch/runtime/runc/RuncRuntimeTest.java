@@ -16,6 +16,7 @@ import io.orch.runtime.image.TestImages;
 import io.orch.runtime.net.Bridge;
 import io.orch.runtime.net.NetworkConfig;
 import io.orch.runtime.net.Subnet;
+import io.orch.runtime.process.SignalState;
 import io.orch.runtime.logs.LogFileText;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -256,7 +257,7 @@ class RuncRuntimeTest {
         TaskHandle h = runtime.start(c);
         // a TERM before the shell has run its trap is ignored (the container's init has no default
         // action for it) and the stop ends in a KILL: wait until the shell catches TERM
-        await().atMost(Duration.ofSeconds(20)).until(() -> catchesTerm(h.pid()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> (SignalState.of(h.pid(), "SigCgt") & SignalState.SIGTERM_BIT) != 0);
         runtime.close(); // the agent goes away; the container and its shim keep running
 
         RuncRuntime next = new RuncRuntime(dataDir, images, NETWORK);
@@ -269,16 +270,6 @@ class RuncRuntimeTest {
             next.destroy(c.taskId());
             next.close();
         }
-    }
-
-    /** Whether the process has a handler for SIGTERM (bit 14 of SigCgt in /proc/PID/status). */
-    private static boolean catchesTerm(long pid) throws java.io.IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("SigCgt:")) {
-                return (Long.parseUnsignedLong(line.substring("SigCgt:".length()).trim(), 16) & (1L << (15 - 1))) != 0;
-            }
-        }
-        return false;
     }
 
     @Test
