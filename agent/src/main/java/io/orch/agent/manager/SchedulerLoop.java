@@ -40,17 +40,17 @@ import java.util.function.Predicate;
  * tried again as soon as something could make it fit: a node joins, changes (labels,
  * availability, resources) or frees resources, or the cluster's strategy changes.
  *
- * <p>Never overcommits, also across concurrent batches: every pass places every task pending in
- * the view it read, and each placement is a version-checked update of its task. Two passes that
- * overlap in time (each reading before the other committed) therefore both try to place the
- * tasks pending in the older view, so the second to commit is rejected as a whole, and is
- * recomputed at once from the state that includes the first.
+ * <p>Never overcommits, also across concurrent batches: every pass places the tasks pending in
+ * the view it read, from the oldest, and each placement is a version-checked update of its task.
+ * Two passes that overlap in time (each reading before the other committed) therefore both try to
+ * place the oldest tasks pending in the older view, so the second to commit is rejected as a
+ * whole, and is recomputed at once from the state that includes the first.
  *
  * <p>A transaction carries at most about the store's entry budget of task updates ({@link WriteTx#full()}) (Raft
- * requests are limited to a few MiB): when a pass places more, it writes the placements of the
- * oldest pending tasks and runs again at once for the rest. Any subset of a batch's placements
- * is itself safe (it reserves less), and every pass starts from the oldest pending task, so
- * overlapping passes still share the tasks they write first.
+ * requests are limited to a few MiB): a pass plans only the oldest pending tasks that fill one,
+ * writes their placements, and runs again at once for the rest. Any subset of a batch's
+ * placements is itself safe (it reserves less), and every pass starts from the oldest pending
+ * task, so overlapping passes still share the tasks they write first.
  *
  * <p>A task whose spec names overlay networks is placed only once it has its address on each
  * of them ({@link NetworkAttachments#missing}): started earlier it would run unreachable. It
@@ -63,6 +63,12 @@ public final class SchedulerLoop extends StoreLoop {
     private static final Comparator<Task> OLDEST_FIRST = Comparator
             .comparingLong((Task t) -> t.getCreatedAt().getSeconds()).thenComparingInt(t -> t.getCreatedAt().getNanos())
             .thenComparing(Task::getServiceId).thenComparingLong(Task::getSlot).thenComparing(Task::getId);
+
+    private static final Comparator<Task> PINNED_FIRST = Comparator.comparing((Task t) -> t.getNodeId().isEmpty());
+    /** What placing adds to a task (its node ID and the ASSIGNED status), about, for planning a transaction's worth. */
+    private static final int PLACED_GROWTH_BYTES = 96;
+    /** A store action's framing around its object, about. */
+    private static final int ACTION_FRAMING_BYTES = 16;
 
     private boolean dirty;
     private final IntConsumer placed;
@@ -144,7 +150,7 @@ public final class SchedulerLoop extends StoreLoop {
         if (writes.isEmpty()) {
             return false;
         }
-        boolean[] more = {false};
+        boolean[] more = {writes.unplanned()};
         int[] placedInPass = {0}; // reset by each attempt of the transaction: only the committed one counts
         store.updateAndWait(tx -> {
             placedInPass[0] = 0;
@@ -209,35 +215,67 @@ public final class SchedulerLoop extends StoreLoop {
             pending.add(t);
         }
         if (pending.isEmpty()) {
-            return new PassWrites(writes, statuses);
+            return new PassWrites(writes, statuses, false);
         }
-        // oldest first; the order also makes the pass deterministic whatever order the store lists tasks in
-        pending.sort(OLDEST_FIRST);
+        // tasks pinned to a node (global services) first, as the scheduler places them within a
+        // batch: they have no alternative; then oldest first. The order also makes the pass
+        // deterministic whatever order the store lists tasks in.
+        pending.sort(PINNED_FIRST.thenComparing(OLDEST_FIRST));
         ClusterState state = new ClusterState(snapshot.nodes(), snapshot.services());
         for (Task t : all) {
             state.observe(t, now);
         }
         // seeded by the store version: the same store state always gives the same placement
         Scheduler scheduler = new Scheduler(SchedulerOptions.of(snapshot.strategy(), snapshot.version()));
-        List<Placement> placements = scheduler.place(pending, state);
-        List<Task> out = new ArrayList<>(writes.size() + placements.size());
-        out.addAll(writes);
-        for (Placement p : placements) {
-            Task update = update(p, now);
-            if (update != null && update.getSerializedSize() > WriteTx.OBJECT_MAX_BYTES) {
-                TaskStatus why = tooLarge(p.task(), update.getSerializedSize(), now);
-                if (why != null) {
-                    statuses.put(p.task().getId(), why);
-                }
-            } else if (update != null) {
-                out.add(update);
-            }
+        List<Task> out = new ArrayList<>(writes);
+        long bytes = 0;
+        for (Task w : writes) {
+            bytes += w.getSerializedSize() + ACTION_FRAMING_BYTES;
         }
-        return new PassWrites(out, statuses);
+        // Plans in chunks of the oldest pending tasks, only as many as one transaction carries:
+        // a pass that planned all of a 20,000-task batch wrote about half of it (the entry budget)
+        // and the next pass planned the other half again. The state carries each chunk's
+        // reservations into the next, so the chunks together place as one call would. Tasks that
+        // stay pending for the same reason write nothing, so planning goes on past them.
+        int from = 0;
+        while (from < pending.size() && bytes < WriteTx.ENTRY_BUDGET_BYTES) {
+            int to = chunkEnd(pending, from, WriteTx.ENTRY_BUDGET_BYTES - bytes);
+            for (Placement p : scheduler.place(pending.subList(from, to), state)) {
+                Task update = update(p, now);
+                if (update != null && update.getSerializedSize() > WriteTx.OBJECT_MAX_BYTES) {
+                    TaskStatus why = tooLarge(p.task(), update.getSerializedSize(), now);
+                    if (why != null) {
+                        statuses.put(p.task().getId(), why);
+                    }
+                } else if (update != null) {
+                    out.add(update);
+                    bytes += update.getSerializedSize() + ACTION_FRAMING_BYTES;
+                }
+            }
+            from = to;
+        }
+        return new PassWrites(out, statuses, from < pending.size());
     }
 
-    /** A pass's writes: task updates (oldest pending task first), and status-only changes. */
-    private record PassWrites(List<Task> tasks, Map<String, TaskStatus> statuses) {
+    /**
+     * The end of the next chunk to plan: the pending tasks from {@code from} whose placed
+     * versions would about fill {@code budget} bytes (at least one task).
+     */
+    private static int chunkEnd(List<Task> pending, int from, long budget) {
+        long bytes = 0;
+        int to = from;
+        while (to < pending.size() && (to == from || bytes < budget)) {
+            bytes += pending.get(to).getSerializedSize() + PLACED_GROWTH_BYTES + ACTION_FRAMING_BYTES;
+            to++;
+        }
+        return to;
+    }
+
+    /**
+     * A pass's writes: task updates (oldest pending task first), and status-only changes;
+     * {@code unplanned} when pending tasks were left for the next pass (the writes fill a transaction).
+     */
+    private record PassWrites(List<Task> tasks, Map<String, TaskStatus> statuses, boolean unplanned) {
         boolean isEmpty() {
             return tasks.isEmpty() && statuses.isEmpty();
         }

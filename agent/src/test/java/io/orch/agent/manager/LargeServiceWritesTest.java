@@ -4,6 +4,7 @@ import io.orch.agent.loop.ControlLoop;
 import io.orch.api.proto.ContainerSpec;
 import io.orch.api.proto.Network;
 import io.orch.api.proto.NetworkAttachmentConfig;
+import io.orch.api.proto.Placement;
 import io.orch.api.proto.ReplicatedService;
 import io.orch.api.proto.Service;
 import io.orch.api.proto.ServiceMode;
@@ -160,6 +161,55 @@ class LargeServiceWritesTest {
 
         runUntil(new SchedulerLoop(store),
                 () -> tasks(t -> t.getStatus().getErr().startsWith("waiting for an address")) == REPLICAS);
+    }
+
+    /** {@code count} pending tasks of service {@code serviceId}, about 40 KB each. */
+    private void createPending(String serviceId, int count, TaskSpec spec) throws Exception {
+        for (int slot = 1; slot <= count; slot += 10) {
+            int first = slot;
+            store.updateAndWait(tx -> {
+                for (int s = first; s < first + 10 && s <= count; s++) {
+                    tx.create(Task.newBuilder().setId(serviceId + "-" + s).setServiceId(serviceId).setSlot(s).setSpec(spec)
+                            .setDesiredState(TaskState.RUNNING)
+                            .setStatus(TaskStatus.newBuilder().setState(TaskState.PENDING)).build());
+                }
+            });
+        }
+    }
+
+    private long placed(String serviceId) {
+        return store.read(r -> r.tasksOfService(serviceId).stream().filter(t -> !t.getNodeId().isEmpty()).count());
+    }
+
+    @Test
+    void theSchedulerPlacesABatchLargerThanATransactionOverSeveralPasses() throws Exception {
+        NodeRegistrar.register(store, new NodeRegistrar.Facts("node1", "host1", "127.0.0.1:1", "127.0.0.1:1",
+                List.of("runc"), "test"), true);
+        createPending("big-id", REPLICAS, template("app:1"));
+        int before = proposer.proposals.get();
+
+        runUntil(new SchedulerLoop(store), () -> placed("big-id") == REPLICAS);
+
+        int transactions = proposer.proposals.get() - before;
+        assertTrue(transactions >= 3, "6 MB of placements took " + transactions + " transactions of at most 4 MiB");
+    }
+
+    @Test
+    void tasksThatFitNowhereDoNotHoldUpYoungerTasksBeyondATransaction() throws Exception {
+        NodeRegistrar.register(store, new NodeRegistrar.Facts("node1", "host1", "127.0.0.1:1", "127.0.0.1:1",
+                List.of("runc"), "test"), true);
+        // first in the scheduler's order (the store's clock is fixed, so the tasks are as old as
+        // each other and the order falls to the service ID) and together more than a
+        // transaction: each pass plans only a transaction's worth
+        createPending("a-nowhere", REPLICAS, template("app:1").toBuilder()
+                .setPlacement(Placement.newBuilder().addConstraints("node.hostname==elsewhere")).build());
+        createPending("big-id", REPLICAS, template("app:1"));
+
+        runUntil(new SchedulerLoop(store), () -> placed("big-id") == REPLICAS);
+
+        assertEquals(0, placed("a-nowhere"));
+        assertEquals(REPLICAS, (long) store.read(r -> r.tasksOfService("a-nowhere").stream()
+                .filter(t -> t.getStatus().getErr().startsWith("no suitable node")).count()), "every unplaceable task says why");
     }
 
     /** A task template that makes a service of it exactly {@code bytes} long serialised. */
