@@ -204,6 +204,25 @@ final class Shim {
         }
     }
 
+    /**
+     * The shim has written its pid and is gone (no /proc entry, or a zombie): it will write no
+     * more. False while its pid is not known.
+     */
+    static boolean gone(Path bundle) {
+        Optional<Long> pid = shimPid(bundle);
+        if (pid.isEmpty()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid.get()), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (java.nio.file.NoSuchFileException e) {
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false; // /proc unreadable (out of file descriptors): that proves nothing
+        }
+    }
+
     /** The container's pid, once runc has created it (runc writes its pid file by renaming: never half written). */
     static Optional<Long> containerPid(Path bundle) {
         Path file = bundle.resolve(PID_FILE);
