@@ -78,12 +78,13 @@ final class Shim {
      * shim with mkfifo and a stamper beside it ran three processes more per start (sh, mkfifo,
      * mv) for the same work. runc gets the signal dispositions the shim started with: the
      * stamper ignores HUP, INT and PIPE only after the fork. Should no pipe be had, runc writes
-     * to the log files raw. Arguments after the stamper's three: runc, its state root, the
-     * bundle, runc's pid file, the container id, the stdout and stderr logs, the exit file and
-     * the shim's pid file.
+     * to the log files raw. Arguments after the stamper's three: "orch-shim" followed by runc, its
+     * state root, the bundle, runc's pid file and the container id, as in the sh shim's
+     * arguments (how {@link LeftoverSweep} knows a shim), then the stdout and stderr logs, the
+     * exit file and the shim's pid file.
      */
     static final String PERL_SCRIPT = LineStamper.scriptWith("""
-            my ($runc, $root, $bundle, $pid_file, $id, $out_log, $err_log, $exit_file, $shim_pid_file) = @args;
+            my (undef, $runc, $root, $bundle, $pid_file, $id, $out_log, $err_log, $exit_file, $shim_pid_file) = @args;
             open(my $me, '>', $shim_pid_file) or die "orch shim: $shim_pid_file: $!\n";
             print $me "$$\n";
             close($me);
@@ -132,7 +133,7 @@ final class Shim {
         if (stamped && !tty) {
             return start(bundle, stderr, List.of("/usr/bin/setsid", "--fork", LineStamper.PERL.toString(), "-e", PERL_SCRIPT,
                     Long.toString(logs.rotation().maxBytes()), Integer.toString(logs.rotation().maxFiles()),
-                    Integer.toString(LineStamper.GETTIMEOFDAY), runc.binary().toString(), runc.stateRoot().toString(),
+                    Integer.toString(LineStamper.GETTIMEOFDAY), "orch-shim", runc.binary().toString(), runc.stateRoot().toString(),
                     bundle.toString(), bundle.resolve(PID_FILE).toString(), containerId, stdout.toString(), stderr.toString(),
                     bundle.resolve(EXIT_FILE).toString(), bundle.resolve(SHIM_PID_FILE).toString()));
         }
