@@ -58,10 +58,17 @@ public final class LineStamper {
      * Arguments: max bytes (0: no rotation), max files, the gettimeofday syscall number (0: use
      * Time::HiRes), then for each stream its name, the FIFO to read and the log file to append to.
      */
-    public static final String SCRIPT = """
+    public static final String SCRIPT = prelude() + fifoStreams() + stampLoop();
+
+    /**
+     * The script's start: the common arguments (max bytes, max files, the gettimeofday number; the
+     * rest left in {@code @args}) and {@code add_stream}, which takes a stream's {name, in, log}
+     * (in: a handle open for reading) and opens its log.
+     */
+    private static String prelude() {
+        return """
             use strict;
             use Fcntl qw(O_RDONLY O_NONBLOCK O_WRONLY O_APPEND O_CREAT);
-            $SIG{HUP} = $SIG{INT} = $SIG{PIPE} = 'IGNORE';
             my ($max_bytes, $max_files, $gtod, @args) = @ARGV;
             $max_bytes ||= 0;
             $max_files ||= 1;
@@ -69,17 +76,37 @@ public final class LineStamper {
             sub open_log { my ($s) = @_; sysopen($s->{out}, $s->{log}, O_WRONLY | O_APPEND | O_CREAT, 0640) or die "orch log stamper: $s->{log}: $!\\n"; }
             my @streams;
             my $rin = '';
+            sub add_stream {
+                my ($s) = @_;
+                open_log($s);
+                $s->{size} = (stat($s->{out}))[7];
+                $s->{buf} = '';
+                vec($rin, fileno($s->{in}), 1) = 1;
+                push @streams, $s;
+            }
+            """.replace("MAX_LINE", Integer.toString(LogRecord.MAX_LINE));
+    }
+
+    /** The stamper's own streams: (name, fifo, log) triples in {@code @args}, each FIFO opened non-blocking. */
+    private static String fifoStreams() {
+        return """
             while (@args >= 3) {
                 my %s;
                 @s{qw(name fifo log)} = splice(@args, 0, 3);
                 sysopen($s{in}, $s{fifo}, O_RDONLY | O_NONBLOCK) or die "orch log stamper: $s{fifo}: $!\\n";
                 $s{ino} = (stat($s{in}))[1];
-                open_log(\\%s);
-                $s{size} = (stat($s{out}))[7];
-                $s{buf} = '';
-                vec($rin, fileno($s{in}), 1) = 1;
-                push @streams, \\%s;
+                add_stream(\\%s);
             }
+            """;
+    }
+
+    /**
+     * Stamps what {@code @streams} deliver until every one has ended; first says "ready" on
+     * stdout and closes it. A stream with a {@code fifo} removes it at its end.
+     */
+    private static String stampLoop() {
+        return """
+            $SIG{HUP} = $SIG{INT} = $SIG{PIPE} = 'IGNORE';
             sub rotate {
                 my ($s) = @_;
                 my $log = $s->{log};
@@ -128,7 +155,8 @@ public final class LineStamper {
                 vec($rin, fileno($s->{in}), 1) = 0;
                 close($s->{in});
                 $s->{in} = undef;
-                unlink($s->{fifo}) if ((stat($s->{fifo}))[1] // -1) == $s->{ino}; # unless a newer start made a new one
+                # unless a newer start made a new one
+                unlink($s->{fifo}) if defined $s->{fifo} && ((stat($s->{fifo}))[1] // -1) == $s->{ino};
             }
             while (grep { defined $_->{in} } @streams) {
                 my $ready = $rin;
@@ -149,7 +177,18 @@ public final class LineStamper {
                 }
             }
             finish($_) for grep { defined $_->{in} } @streams;
-            """.replace("MAX_LINE", Integer.toString(LogRecord.MAX_LINE));
+            """;
+    }
+
+    /**
+     * A script that stamps streams it makes itself: {@code streams} is perl code run after the
+     * common arguments are read (the rest are in {@code @args}) that calls {@code add_stream} for
+     * each, and {@code after} runs once every stream has ended. How the runc shim supervises a
+     * container and stamps its output in one process.
+     */
+    public static String scriptWith(String streams, String after) {
+        return prelude() + streams + stampLoop() + after;
+    }
 
     private LineStamper() {}
 

@@ -82,7 +82,7 @@ final class LeftoverSweep {
         for (long pid : numericChildren(Path.of("/proc"))) {
             List<String> argv = commandLine(pid);
             int at = argv.indexOf("orch-shim");
-            // argv: setsid? sh -c SCRIPT orch-shim RUNC ROOT BUNDLE PIDFILE ID ...
+            // argv: setsid? sh -c SCRIPT orch-shim RUNC ROOT BUNDLE PIDFILE ID ..., or perl -e SCRIPT N N N orch-shim RUNC ...
             if (at < 0 || argv.size() <= at + 5 || !argv.get(at + 2).equals(root)) {
                 continue;
             }

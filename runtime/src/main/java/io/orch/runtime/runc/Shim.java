@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The supervisor of one container: a host shell in its own session that runs
- * {@code runc run --keep} in the foreground (so runc reaps the container and knows its exit
- * status), with the container's stdout and stderr on named pipes read by one line stamper of the
- * shim's own (never pipes to the agent: runc's children inherit them), then writes that status
- * to a file. Because the shell is not the agent and
- * survives it, a container that exits while the agent is down still leaves its exit code, and
+ * The supervisor of one container: a process in its own session that runs
+ * {@code runc run --keep} as its child (so runc reaps the container and knows its exit status),
+ * stamps the container's stdout and stderr line by line (never pipes to the agent: runc's
+ * children inherit them), then writes that status to a file. For a container whose output is
+ * kept and that has no terminal, that is one perl process ({@link #PERL_SCRIPT}); otherwise a
+ * shell ({@link #SCRIPT}). Because the shim is not the agent and survives it, a container that exits while the agent is down still leaves its exit code, and
  * {@code --keep} leaves its cgroup so an OOM kill can be read afterwards.
  *
  * <p>A container with a terminal ({@code process.terminal}): runc makes its pty and copies it to
@@ -69,6 +69,53 @@ final class Shim {
     private static final String TTY_RUN = "rm -f \"$3/" + TTY_INPUT + "\"; mkfifo \"$3/" + TTY_INPUT + "\" && "
             + "script -qfec \"${15}\" /dev/null 0<>\"$3/" + TTY_INPUT + "\" 3>&2";
 
+    /**
+     * The shim of a container whose output is kept and that has no terminal (the usual case): one
+     * perl process that is the supervisor and the {@link LineStamper} both. It writes its pid,
+     * forks runc with stdout and stderr on pipes of its own (it is not the agent, and it holds
+     * the only read ends), stamps what comes through them until both have ended, then waits for
+     * runc and writes the exit status as the shell would report it (128+N for signal N). A sh
+     * shim with mkfifo and a stamper beside it ran three processes more per start (sh, mkfifo,
+     * mv) for the same work. runc gets the signal dispositions the shim started with: the
+     * stamper ignores HUP, INT and PIPE only after the fork. Should no pipe be had, runc writes
+     * to the log files raw. Arguments after the stamper's three: "orch-shim" followed by runc, its
+     * state root, the bundle, runc's pid file and the container id, as in the sh shim's
+     * arguments (how {@link LeftoverSweep} knows a shim), then the stdout and stderr logs, the
+     * exit file and the shim's pid file.
+     */
+    static final String PERL_SCRIPT = LineStamper.scriptWith("""
+            my (undef, $runc, $root, $bundle, $pid_file, $id, $out_log, $err_log, $exit_file, $shim_pid_file) = @args;
+            open(my $me, '>', $shim_pid_file) or die "orch shim: $shim_pid_file: $!\n";
+            print $me "$$\n";
+            close($me);
+            my ($out_r, $out_w, $err_r, $err_w);
+            my $piped = pipe($out_r, $out_w) && pipe($err_r, $err_w);
+            my $runc_pid = fork();
+            die "orch shim: fork: $!\n" unless defined $runc_pid;
+            if ($runc_pid == 0) {
+                if ($piped) {
+                    open(STDOUT, '>&', $out_w) && open(STDERR, '>&', $err_w) or die "orch shim: dup: $!\n";
+                } else {
+                    open(STDOUT, '>>', $out_log) && open(STDERR, '>>', $err_log) or die "orch shim: $!\n";
+                }
+                exec { $runc } $runc, '--root', $root, 'run', '--keep', '--bundle', $bundle, '--pid-file', $pid_file, $id;
+                print STDERR "orch shim: cannot run $runc: $!\n";
+                exit 127;
+            }
+            if ($piped) {
+                close($out_w);
+                close($err_w);
+                add_stream({name => 'stdout', in => $out_r, log => $out_log});
+                add_stream({name => 'stderr', in => $err_r, log => $err_log});
+            }
+            """, """
+            waitpid($runc_pid, 0);
+            my $code = ($? & 127) ? 128 + ($? & 127) : $? >> 8;
+            open(my $exit, '>', "$exit_file.tmp") or die "orch shim: $exit_file.tmp: $!\n";
+            print $exit "$code\n";
+            close($exit) && rename("$exit_file.tmp", $exit_file) or die "orch shim: $exit_file: $!\n";
+            """);
+
     private Shim() {}
 
     static Process launch(RuncBinary runc, Path bundle, String containerId, Path stdout, Path stderr) throws IOException {
@@ -83,6 +130,13 @@ final class Shim {
         Files.deleteIfExists(bundle.resolve(STDOUT_PIPE)); // mkfifo makes them new
         Files.deleteIfExists(bundle.resolve(STDERR_PIPE));
         boolean stamped = !(stdout.equals(DISCARD) && stderr.equals(DISCARD));
+        if (stamped && !tty) {
+            return start(bundle, stderr, List.of("/usr/bin/setsid", "--fork", LineStamper.PERL.toString(), "-e", PERL_SCRIPT,
+                    Long.toString(logs.rotation().maxBytes()), Integer.toString(logs.rotation().maxFiles()),
+                    Integer.toString(LineStamper.GETTIMEOFDAY), "orch-shim", runc.binary().toString(), runc.stateRoot().toString(),
+                    bundle.toString(), bundle.resolve(PID_FILE).toString(), containerId, stdout.toString(), stderr.toString(),
+                    bundle.resolve(EXIT_FILE).toString(), bundle.resolve(SHIM_PID_FILE).toString()));
+        }
         List<String> argv = new ArrayList<>(List.of("/usr/bin/setsid", "--fork", "/bin/sh", "-c", SCRIPT, "orch-shim",
                 runc.binary().toString(), runc.stateRoot().toString(), bundle.toString(), bundle.resolve(PID_FILE).toString(),
                 containerId, stdout.toString(), stderr.toString(), bundle.resolve(EXIT_FILE).toString(),
@@ -94,6 +148,11 @@ final class Shim {
                     "--keep", "--bundle", bundle.toString(), "--pid-file", bundle.resolve(PID_FILE).toString(), containerId))
                     + " 2>&3 3>&-");
         }
+        return start(bundle, stderr, argv);
+    }
+
+    /** Starts the shim's forker, setsid (its output discarded, its errors to the stderr log raw). */
+    private static Process start(Path bundle, Path stderr, List<String> argv) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().put("SHELL", "/bin/sh"); // script runs its -c command with $SHELL
         return pb.directory(bundle.toFile())
@@ -143,6 +202,25 @@ final class Shim {
             return true;
         } catch (IOException | RuntimeException e) {
             return false;
+        }
+    }
+
+    /**
+     * The shim has written its pid and is gone (no /proc entry, or a zombie): it will write no
+     * more. False while its pid is not known.
+     */
+    static boolean gone(Path bundle) {
+        Optional<Long> pid = shimPid(bundle);
+        if (pid.isEmpty()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid.get()), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (java.nio.file.NoSuchFileException e) {
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false; // /proc unreadable (out of file descriptors): that proves nothing
         }
     }
 

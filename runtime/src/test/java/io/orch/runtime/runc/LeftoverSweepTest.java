@@ -111,6 +111,15 @@ class LeftoverSweepTest {
         assertTrue(ProcessHandle.of(kept.pid()).map(ProcessHandle::isAlive).orElse(false), "and keeps running");
     }
 
+    private static List<String> commandLine(long pid) {
+        try {
+            return List.of(new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                    StandardCharsets.UTF_8).split("\0"));
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     /** What of the task exists now: runc state, shim, rootfs mount, namespace, veth, cgroup. */
     private List<String> traces(String taskId) throws IOException {
         String id = RuncRuntime.containerId(taskId);
@@ -118,8 +127,9 @@ class LeftoverSweepTest {
         if (Files.exists(dataDir.resolve("runc").resolve(id))) {
             found.add("runc state");
         }
-        if (ProcessHandle.allProcesses().anyMatch(p -> p.info().arguments()
-                .map(a -> List.of(a).contains("orch-shim") && List.of(a).contains(id)).orElse(false))) {
+        // from /proc/PID/cmdline: ProcessHandle.Info has no arguments for a command line over a page (the perl shim's)
+        if (ProcessHandle.allProcesses().anyMatch(p -> commandLine(p.pid()).contains("orch-shim")
+                && commandLine(p.pid()).contains(id))) {
             found.add("shim");
         }
         String mountPoint = tasksDir().resolve(taskId).resolve("rootfs").toAbsolutePath().toString();

@@ -211,7 +211,9 @@ class RuncRuntimeTest {
         assertTrue(System.nanoTime() - t0 >= 500_000_000L, "waited for the grace period");
 
         TaskConfig graceful = task("term", TaskConfig.Resources.NONE, "sh", "-c", "trap 'exit 3' TERM; while :; do sleep 0.1; done");
-        runtime.start(graceful);
+        TaskHandle g = runtime.start(graceful);
+        // a TERM before sh has set its trap is ignored (PID 1 without a handler), and KILL follows the grace
+        await().atMost(Duration.ofSeconds(20)).until(() -> (SignalState.of(g.pid(), "SigCgt") & SignalState.SIGTERM_BIT) != 0);
         runtime.stop(graceful.taskId(), Duration.ofSeconds(10), io.orch.runtime.Signal.parse("TERM"));
         assertEquals(3, exit(graceful.taskId(), 1).exitCode());
     }
