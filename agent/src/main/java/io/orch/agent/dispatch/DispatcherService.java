@@ -39,7 +39,8 @@ public final class DispatcherService extends DispatcherGrpc.DispatcherImplBase i
      * @param workerTimeout   a session the worker has sent nothing on for this long is closed
      * @param coalesce        a change is sent once the store has been quiet this long...
      * @param maxDelay        ...or at the latest this long after the first change of a burst
-     * @param tick            how often each session looks for changes and heartbeats
+     * @param tick            how often a session looks again while a burst of changes is coalesced (at rest
+     *                        it wakes for a store event or a heartbeat, see {@link ManagerSession})
      */
     public record Settings(Duration heartbeatPeriod, Duration workerTimeout, Duration coalesce, Duration maxDelay,
                            Duration tick) {

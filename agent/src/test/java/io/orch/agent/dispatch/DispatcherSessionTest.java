@@ -112,6 +112,10 @@ class DispatcherSessionTest {
         f.setDesiredState("t1", TaskState.SHUTDOWN);
         await().atMost(Duration.ofSeconds(10)).until(() -> f.task("t1").getStatus().getState() == TaskState.SHUTDOWN);
         assertTrue(w1.runtime().runningTaskIds().isEmpty());
+        // the secrets go once the task is over, just after its final status is reported (a tmpfs
+        // unmount as root, a process of its own: on a busy host it outlasted the test otherwise)
+        Path secrets = Path.of(config.env().get("ORCH_SECRETS_DIR"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(secrets));
     }
 
     @Test

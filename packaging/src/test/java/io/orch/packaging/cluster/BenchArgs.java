@@ -19,6 +19,10 @@ final class BenchArgs {
         }
     }
 
+    String string(String name) {
+        return values.get(name);
+    }
+
     int integer(String name) {
         try {
             int v = Integer.parseInt(values.get(name));

@@ -45,10 +45,10 @@ public final class ScaleBench {
 
     public static void main(String[] argv) throws Exception {
         BenchArgs args = new BenchArgs(argv, Map.of("tasks", "1000", "cluster-tasks", "2000", "nodes", "5",
-                "managers", "3", "services", "10", "idle", "20", "settle", "15", "samples", "20"));
+                "managers", "3", "services", "10", "idle", "20", "settle", "15", "samples", "20", "steps", "3"));
         int services = Math.max(1, args.integer("services"));
-        System.out.printf("scale: %d cores, load %s, CLK_TCK %d, idle window %d s after %d s of rest, %d latency samples%n",
-                Runtime.getRuntime().availableProcessors(), loadAverage(), CLK_TCK, args.integer("idle"), args.integer("settle"),
+        System.out.printf("scale: %d cores, load %s, CLK_TCK %d, idle window %d s after %s s of rest, %d latency samples%n",
+                Runtime.getRuntime().availableProcessors(), loadAverage(), CLK_TCK, args.integer("idle"), settles(args),
                 args.integer("samples"));
         if (args.integer("tasks") > 0) {
             run("one node", 1, 1, args.integer("tasks"), services, args);
@@ -60,9 +60,19 @@ public final class ScaleBench {
         }
     }
 
-    /** One step's figures: per agent (cpu %, rss KiB, heap KiB) and the leader's API latencies in ms. */
+    /**
+     * One idle window's figures: per agent CPU (% of a core) over {@code --idle} s that opened {@code settle} s
+     * after converging, the busiest agent's threads and the load average at its end.
+     */
+    private record Window(int settle, List<Double> cpu, String load, String busiestThreads) {}
+
+    /**
+     * One step's figures: per agent (cpu %, rss KiB, heap KiB) and the leader's API latencies in ms. {@code cpu} is
+     * the last idle window's (the longest rest); {@code windows} holds every window, one per {@code --settle} value.
+     */
     private record Step(int tasks, double convergeSeconds, List<Double> cpu, List<Long> rssKb, List<Long> heapKb,
-                        double servicesMs, double tasksMs, double nodesMs, String load, String busiestThreads) {
+                        double servicesMs, double tasksMs, double nodesMs, String load, String busiestThreads,
+                        List<Window> windows) {
         double cpuSum() {
             return cpu.stream().mapToDouble(Double::doubleValue).sum();
         }
@@ -97,7 +107,9 @@ public final class ScaleBench {
                 System.out.println("agents: " + agents);
                 steps.add(measure(agents, leader, 0, 0, args));
                 print(steps.get(0));
-                int[] sizes = {perService / 4, perService / 2, perService};
+                // --steps 1 goes straight to the full size (the idle figures at rest, without the
+                // intermediate steps' settle and idle windows)
+                int[] sizes = args.integer("steps") <= 1 ? new int[] {perService} : new int[] {perService / 4, perService / 2, perService};
                 boolean created = false;
                 for (int size : sizes) {
                     if (size == 0) {
@@ -158,9 +170,43 @@ public final class ScaleBench {
     private static Step measure(List<AgentNode> agents, NodeApi leader, int tasks, double converge, BenchArgs args)
             throws InterruptedException {
         int idle = args.integer("idle");
-        // the JIT is still compiling what converging ran (its compiler threads took half of a lone
-        // agent's "idle" CPU in a window opened at once): a node at rest is measured at rest
-        Thread.sleep(args.integer("settle") * 1000L);
+        long converged = System.nanoTime();
+        List<Window> windows = new ArrayList<>();
+        List<Long> rss = new ArrayList<>();
+        for (int settle : settles(args)) {
+            // the JIT is still compiling what converging ran (its compiler threads took half of a lone
+            // agent's "idle" CPU in a window opened at once): a node at rest is measured at rest, and
+            // a second, later window (--settle 15,120) says how much of the first was warm-up
+            long opens = converged + TimeUnit.SECONDS.toNanos(settle);
+            long wait = opens - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(TimeUnit.NANOSECONDS.toMillis(wait));
+            }
+            rss.clear();
+            windows.add(idleWindow(agents, settle, idle, rss));
+            Window w = windows.get(windows.size() - 1);
+            if (windows.size() > 1 || settles(args).size() > 1) {
+                System.out.printf("       window after %d s of rest: idle CPU per agent %s; load %s%n         busiest by thread: %s%n",
+                        settle, percents(w.cpu()), w.load(), w.busiestThreads());
+            }
+        }
+        Window last = windows.get(windows.size() - 1);
+        List<Double> cpu = last.cpu();
+        String busiestThreads = last.busiestThreads();
+        String load = loadAverage();
+        int samples = Math.max(1, args.integer("samples"));
+        double services = latency(leader, "/services", samples);
+        double taskList = latency(leader, "/tasks", samples);
+        double nodeList = latency(leader, "/nodes", samples);
+        List<Long> heap = new ArrayList<>();
+        for (AgentNode a : agents) {
+            heap.add(heapAfterGc(a.pid()));
+        }
+        return new Step(tasks, converge, cpu, rss, heap, services, taskList, nodeList, load, busiestThreads, windows);
+    }
+
+    /** Each agent's CPU over {@code idle} s from now (rss gets each agent's VmRSS at its end). */
+    private static Window idleWindow(List<AgentNode> agents, int settle, int idle, List<Long> rss) throws InterruptedException {
         long[] before = new long[agents.size()];
         List<ThreadTicks> threadsBefore = new ArrayList<>();
         for (int i = 0; i < agents.size(); i++) {
@@ -171,7 +217,6 @@ public final class ScaleBench {
         Thread.sleep(idle * 1000L); // the measurement window itself: nothing to wait for
         double seconds = (System.nanoTime() - w0) / 1e9;
         List<Double> cpu = new ArrayList<>();
-        List<Long> rss = new ArrayList<>();
         String busiestThreads = "";
         double busiest = -1;
         for (int i = 0; i < agents.size(); i++) {
@@ -184,16 +229,33 @@ public final class ScaleBench {
                 busiestThreads = "agent " + (i + 1) + ": " + threadsAfter.busiest(threadsBefore.get(i), 8, seconds, CLK_TCK);
             }
         }
-        String load = loadAverage();
-        int samples = Math.max(1, args.integer("samples"));
-        double services = latency(leader, "/services", samples);
-        double taskList = latency(leader, "/tasks", samples);
-        double nodeList = latency(leader, "/nodes", samples);
-        List<Long> heap = new ArrayList<>();
-        for (AgentNode a : agents) {
-            heap.add(heapAfterGc(a.pid()));
+        return new Window(settle, cpu, loadAverage(), busiestThreads);
+    }
+
+    /** {@code --settle}: one or more comma-separated seconds of rest, each opening an idle window. */
+    private static List<Integer> settles(BenchArgs args) {
+        List<Integer> settles = new ArrayList<>();
+        for (String s : args.string("settle").split(",")) {
+            try {
+                int v = Integer.parseInt(s.trim());
+                if (v < 0) {
+                    throw new NumberFormatException();
+                }
+                settles.add(v);
+            } catch (NumberFormatException e) {
+                System.err.println("--settle " + args.string("settle") + ": not a comma-separated list of non-negative integers");
+                System.exit(2);
+            }
         }
-        return new Step(tasks, converge, cpu, rss, heap, services, taskList, nodeList, load, busiestThreads);
+        return settles.stream().sorted().toList();
+    }
+
+    private static String percents(List<Double> xs) {
+        StringBuilder b = new StringBuilder();
+        for (double x : xs) {
+            b.append(b.length() == 0 ? "" : ", ").append(String.format("%.2f%%", x));
+        }
+        return b.toString();
     }
 
     private static double latency(NodeApi api, String path, int samples) {

@@ -411,26 +411,51 @@ public final class RatisProposer implements Proposer {
      */
     private ScheduledExecutorService startContactWatch() {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("orch-raft-contact-" + self));
-        long period = Math.max(10, settings.electionTimeoutMin().toMillis() / 4);
-        timer.scheduleWithFixedDelay(this::watchLeaderContact, period, period, TimeUnit.MILLISECONDS);
+        timer.schedule(() -> watchLeaderContactAndReschedule(timer), contactWatchPeriod(settings, false), TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::watchStorage, 0, STORAGE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         return timer;
     }
 
-    private void watchLeaderContact() {
+    /**
+     * Milliseconds between two samples of the leader contact: a quarter of the minimum election
+     * timeout while it matters (proposals wait, or no leader has been in view for part of an
+     * election timeout), the whole minimum election timeout while all is calm. A leader that dies
+     * leaves its followers in contact with it, with a growing age, for at least the minimum election
+     * timeout before they stand for election, so even the calm rate sees that last contact exactly;
+     * the calm rate is what a node at rest pays (2.5 samples a second with the default 400 ms, 10 before).
+     */
+    static long contactWatchPeriod(RaftSettings settings, boolean busy) {
+        long calm = Math.max(10, settings.electionTimeoutMin().toMillis());
+        return busy ? Math.max(10, calm / 4) : calm;
+    }
+
+    private void watchLeaderContactAndReschedule(ScheduledExecutorService timer) {
+        boolean busy = watchLeaderContact();
+        try {
+            timer.schedule(() -> watchLeaderContactAndReschedule(timer), contactWatchPeriod(settings, busy), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    /** One sample; true while it matters (proposals wait, or the leader contact is getting old). */
+    private boolean watchLeaderContact() {
         try {
             if (division == null || closed || failure.get() != null) {
-                return;
+                return false;
             }
-            sinceLeaderContact(); // samples the leaderless clock
+            Duration since = sinceLeaderContact(); // samples the leaderless clock
             if (!pending.isEmpty() && leaderlessTooLong(System.nanoTime())) {
                 NoQuorumException lost = noQuorum(null);
                 for (InFlight p : pending) {
                     p.fail(lost); // it may still commit if a leader holds it already, as after any timeout
                 }
             }
+            // later than a heartbeat interval (half the minimum election timeout): the leader may be gone
+            return !pending.isEmpty() || since.compareTo(settings.electionTimeoutMin().dividedBy(2)) > 0;
         } catch (RuntimeException e) {
             LOG.debug("{}: leader contact not sampled", self, e);
+            return true;
         }
     }
 
