@@ -11,7 +11,9 @@
 # the soak's growth from its first to its last sample.
 # Ports (loopback only): BASE (24100) .. BASE+13. Needs jq and perl (the process runtime's).
 # Args: --tasks "100 1000" (per node), --soak SECONDS (180; 0 skips it), --settle SECONDS (20).
-# Env: KEEP=1 (keep the scratch dir), ORCH (another bin/orch to measure), BASE.
+# Env: KEEP=1 (keep the scratch dir), ORCH (another bin/orch to measure), BASE, DIAG=DIR (after each
+# step's figures, writes each agent's `jcmd VM.native_memory summary` (with NMT on in
+# ORCH_AGENT_JAVA_OPTS) and `GC.class_histogram` (a full collection: later figures follow it) to DIR).
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -77,6 +79,11 @@ measure() {
         printf '%s %s: rss %d MiB pss %d MiB threads %d (tasks %d) load %s\n' "$role" "$step" \
             "$(mib "$(kib Rss "$pid")")" "$(mib "$(kib Pss "$pid")")" "$(ls "/proc/$pid/task" | wc -l)" \
             "${tasks:-0}" "$(load)"
+        if [ -n "${DIAG:-}" ]; then
+            mkdir -p "$DIAG"
+            jcmd "$pid" VM.native_memory summary >"$DIAG/$role-$step.nmt" 2>&1
+            jcmd "$pid" GC.class_histogram >"$DIAG/$role-$step.histogram" 2>&1
+        fi
     done
 }
 

@@ -42,6 +42,16 @@ class SingleNodeEndToEndIT {
         taskPids.forEach(TaskProcesses::kill);
     }
 
+    /** Whether the JVM bin/orch runs (JAVA_HOME's, else the PATH's) takes -XX:TrimNativeHeapInterval (JDK 17.0.9 on). */
+    private static boolean jvmTakesNativeTrim() throws Exception {
+        String javaHome = System.getenv("JAVA_HOME");
+        String javaBin = javaHome == null || javaHome.isEmpty() ? "java" : javaHome + "/bin/java";
+        Process probe = new ProcessBuilder(javaBin, "-XX:TrimNativeHeapInterval=10000", "-version")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(probe.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "java -version ends");
+        return probe.exitValue() == 0;
+    }
+
     private Dist.Result orch(String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("-H", agent.host()));
         all.addAll(List.of(args));
@@ -68,6 +78,8 @@ class SingleNodeEndToEndIT {
         String jvmArgs = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(agent.pid()), "cmdline"));
         assertTrue(jvmArgs.contains("-XX:+ExitOnOutOfMemoryError") && jvmArgs.contains("-XX:-CreateCoredumpOnCrash"),
                 "the launcher makes the agent exit on OutOfMemoryError and never dump core: " + jvmArgs.replace('\0', ' '));
+        assertEquals(jvmTakesNativeTrim(), jvmArgs.contains("-XX:TrimNativeHeapInterval=10000"),
+                "the launcher has the agent trim its native heap exactly when the JVM knows the option: " + jvmArgs.replace('\0', ' '));
 
         // 2. create returns after convergence; ls shows 3/3
         Dist.Result created = orch("service", "create", "--name", "s", "--replicas", "3", "--runtime", "process",

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 /** Translates {@link RaftSettings} into Ratis' key/value configuration; everything orch relies on is set explicitly. */
 final class RatisProperties {
     private static final long PREALLOCATED_SIZE_MAX = 4L << 20;
+    /** Room in a log entry for what Ratis puts around orch's command (client and call ids, term, index). */
+    private static final int RATIS_FRAMING_BYTES = 64 << 10;
     /** What orch admits in flight per replica ({@link ProposalAdmission}). */
     static final int PROPOSALS_IN_FLIGHT_MAX = 1_000;
     /** Ratis' own limit, above orch's: its client's send blocks at this limit, and must never. */
@@ -25,14 +27,20 @@ final class RatisProperties {
      * default). A leader refuses a larger entry and steps down, which closes the clients' streams
      * before the refusal reaches them: the client retried it on each new leader, stepping each
      * down in turn, until its retries ran out. The same limit bounds one append batch to a
-     * follower and the entries read back from a segment. Twice the store's entry cap
-     * (WriteTx.ENTRY_MAX_BYTES, 4 MiB), so a transaction the store lets through always fits.
+     * follower and the entries read back from a segment. The store's entry cap
+     * (WriteTx.ENTRY_MAX_BYTES, 4 MiB) plus 1 MiB, plus room for Ratis' own fields (below), so a
+     * transaction the store lets through always fits. No larger: the write buffer follows it.
      */
-    static final int LOG_ENTRY_MAX_BYTES = 8 << 20;
+    static final int LOG_ENTRY_MAX_BYTES = (5 << 20) + RATIS_FRAMING_BYTES;
     /** What {@link RatisProposer} sends at most: a log entry less room for Ratis' own fields around the command. */
-    static final int PROPOSAL_MAX_BYTES = LOG_ENTRY_MAX_BYTES - (64 << 10);
-    /** Ratis writes each entry whole through this buffer: at least the largest entry plus its size and checksum. */
-    static final int LOG_WRITE_BUFFER_BYTES = LOG_ENTRY_MAX_BYTES + (1 << 20);
+    static final int PROPOSAL_MAX_BYTES = LOG_ENTRY_MAX_BYTES - RATIS_FRAMING_BYTES;
+    /**
+     * Ratis writes each entry whole through this buffer: the largest entry plus its size and
+     * checksum (4 bytes each; Ratis checks this when a server starts). It is a direct buffer that
+     * every manager holds, zeroed, for its whole life: each MiB here is a MiB of the manager's RSS
+     * (bench/README.md, bench/run memory).
+     */
+    static final int LOG_WRITE_BUFFER_BYTES = LOG_ENTRY_MAX_BYTES + 8;
     /**
      * gRPC's message size limit (Ratis' default, set so nobody lowers it by accident): it carries
      * an append batch (up to {@link #LOG_ENTRY_MAX_BYTES}; Ratis requires 1 MiB more), a client's
