@@ -38,6 +38,8 @@ import java.util.regex.Pattern;
  */
 public final class ScaleBench {
     private static final Duration GIVE_UP = Duration.ofMinutes(5);
+    /** How often a create or scale refused during an election (503) is asked again of the new leader. */
+    private static final int RETRIES_ON_ELECTION = 5;
     private static final Pattern GEN_USED = Pattern.compile("generation\\s+total\\s+\\d+K, used (\\d+)K");
     private static final long CLK_TCK = clockTicks();
 
@@ -120,7 +122,21 @@ public final class ScaleBench {
                         String name = "scale" + s;
                         NodeApi.Reply r = created ? scale(leader, name, size)
                                 : leader.createSleepService(name, size, ClusterFixture.sleepTag());
-                        if (!r.ok()) {
+                        // a 503 is a write refused while the managers elect a leader (under load a
+                        // false election happens): asked again of the leader there is then, as an
+                        // operator would, and said, since it is part of what the run measured
+                        boolean retried = false;
+                        for (int attempt = 1; r.status() == 503 && attempt <= RETRIES_ON_ELECTION; attempt++) {
+                            retried = true;
+                            System.out.printf("%s %s refused (%s): asking the leader again (attempt %d)%n",
+                                    created ? "scale" : "create", name, r.body().strip(), attempt + 1);
+                            leader = cluster.awaitLeader(cluster.managers(), GIVE_UP).api;
+                            r = created ? scale(leader, name, size) : leader.createSleepService(name, size, ClusterFixture.sleepTag());
+                            if (!created && r.status() == 409) {
+                                break; // the refused create had committed after all: the service is there
+                            }
+                        }
+                        if (!r.ok() && !(retried && !created && r.status() == 409)) {
                             throw new AssertionError((created ? "scale " : "create ") + name + ": " + r);
                         }
                     }
