@@ -120,8 +120,7 @@ public final class ScaleBench {
                     long t0 = System.nanoTime();
                     for (int s = 0; s < services; s++) {
                         String name = "scale" + s;
-                        NodeApi.Reply r = created ? scale(leader, name, size)
-                                : leader.createSleepService(name, size, ClusterFixture.sleepTag());
+                        NodeApi.Reply r = createOrScale(leader, name, size, created);
                         // a 503 is a write refused while the managers elect a leader (under load a
                         // false election happens): asked again of the leader there is then, as an
                         // operator would, and said, since it is part of what the run measured
@@ -131,7 +130,7 @@ public final class ScaleBench {
                             System.out.printf("%s %s refused (%s): asking the leader again (attempt %d)%n",
                                     created ? "scale" : "create", name, r.body().strip(), attempt + 1);
                             leader = cluster.awaitLeader(cluster.managers(), GIVE_UP).api;
-                            r = created ? scale(leader, name, size) : leader.createSleepService(name, size, ClusterFixture.sleepTag());
+                            r = createOrScale(leader, name, size, created);
                             if (!created && r.status() == 409) {
                                 break; // the refused create had committed after all: the service is there
                             }
@@ -154,6 +153,10 @@ public final class ScaleBench {
             System.out.printf("stopping %d agents and their tasks%n", nodes);
         }
         summary(title, nodes, steps);
+    }
+
+    private static NodeApi.Reply createOrScale(NodeApi api, String name, int replicas, boolean created) {
+        return created ? scale(api, name, replicas) : api.createSleepService(name, replicas, ClusterFixture.sleepTag());
     }
 
     private static NodeApi.Reply scale(NodeApi api, String name, int replicas) {

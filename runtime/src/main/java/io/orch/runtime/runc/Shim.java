@@ -184,10 +184,13 @@ final class Shim {
         }
     }
 
+    /** For {@link #provablyGone}: the shim's start time is not known, any process with its pid is taken for it. */
+    private static final long ANY_START = Long.MIN_VALUE; // not -1: a start time that could not be read is -1, and proves the pid a stranger
+
     /**
      * The shim is known to be gone: its /proc entry does not exist, or it is a zombie or a
-     * stranger with its pid (another start time). Never when /proc could not be read (out of
-     * file descriptors): that proves nothing.
+     * stranger with its pid (another start time, unless {@code startTicks} is {@link #ANY_START}).
+     * Never when /proc could not be read (out of file descriptors): that proves nothing.
      */
     static boolean provablyGone(long pid, long startTicks) {
         Path proc = Path.of("/proc", Long.toString(pid));
@@ -197,7 +200,7 @@ final class Shim {
         try {
             String stat = Files.readString(proc.resolve("stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return f[0].equals("Z") || Long.parseLong(f[19]) != startTicks;
+            return f[0].equals("Z") || (startTicks != ANY_START && Long.parseLong(f[19]) != startTicks);
         } catch (java.nio.file.NoSuchFileException e) {
             return true;
         } catch (IOException | RuntimeException e) {
@@ -210,18 +213,7 @@ final class Shim {
      * more. False while its pid is not known.
      */
     static boolean gone(Path bundle) {
-        Optional<Long> pid = shimPid(bundle);
-        if (pid.isEmpty()) {
-            return false;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid.get()), "stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
-        } catch (java.nio.file.NoSuchFileException e) {
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false; // /proc unreadable (out of file descriptors): that proves nothing
-        }
+        return shimPid(bundle).map(pid -> provablyGone(pid, ANY_START)).orElse(false);
     }
 
     /** The container's pid, once runc has created it (runc writes its pid file by renaming: never half written). */
