@@ -37,6 +37,11 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
+        return report(ex);
+    }
+
+    /** A command's failure as one line (its stack trace with --debug); the exit code it means. */
+    int report(Exception ex) {
         PrintWriter err = root.err();
         int code;
         if (ex instanceof ParameterException pe) {

@@ -81,7 +81,7 @@ public final class OrchCli implements Callable<Integer> {
     private CommandLine commandLine;
     private DockerApi api;
 
-    private OrchCli(PrintWriter out, PrintWriter err, CliEnvironment environment) {
+    OrchCli(PrintWriter out, PrintWriter err, CliEnvironment environment) {
         this.out = out;
         this.err = err;
         this.environment = environment;
@@ -131,7 +131,7 @@ public final class OrchCli implements Callable<Integer> {
         CommandLine hot = only == null || at + 1 >= args.length ? null : HotCommands.group(only, args[at + 1]);
         if (hot != null) {
             cl.addSubcommand(only, hot);
-        } else if (args != NO_COMMAND) { // NO_COMMAND: the root alone, the launcher adds the one command it runs
+        } else if (args != NO_COMMAND && !versionOnly(args, only)) { // NO_COMMAND: the root alone, the launcher adds the one command it runs
             // completion writes a script for the whole tree, so it needs all of it
             boolean known = only != null && !only.equals("completion") && COMMANDS.stream().anyMatch(c -> commandName(c).equals(only));
             for (Class<?> command : COMMANDS) {
@@ -154,6 +154,18 @@ public final class OrchCli implements Callable<Integer> {
             create.setStopAtPositional(true);
         }
         return cl;
+    }
+
+    /**
+     * {@code orch --version}, without a command or help: picocli prints the root's version and
+     * stops, so the root alone answers it (the whole tree costs a cold JVM about 150 ms more).
+     */
+    private static boolean versionOnly(String[] args, String only) {
+        if (args == null) {
+            return false; // the whole tree was asked for
+        }
+        List<String> list = List.of(args);
+        return only == null && list.contains("--version") && !list.contains("-h") && !list.contains("--help");
     }
 
     private static String commandName(Class<?> command) {

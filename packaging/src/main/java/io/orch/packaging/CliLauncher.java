@@ -1,5 +1,7 @@
 package io.orch.packaging;
 
+import io.orch.cli.CliEnvironment;
+import io.orch.cli.DirectLaunch;
 import io.orch.cli.OrchCli;
 import picocli.CommandLine;
 
@@ -31,10 +33,20 @@ public final class CliLauncher {
         configurePicocli();
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        int code = commandLine(out, err, args).execute(args);
+        int code = run(out, err, args);
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    /**
+     * Runs one command: a hot command read without picocli ({@link DirectLaunch}: picocli's class
+     * initialisation is about 40 ms of a cold JVM), anything else, help and errors in the
+     * arguments included, through picocli. The exit code.
+     */
+    static int run(PrintWriter out, PrintWriter err, String... args) {
+        Integer direct = DirectLaunch.run(out, err, CliEnvironment.system(), args);
+        return direct != null ? direct : commandLine(out, err, args).execute(args);
     }
 
     /**

@@ -15,7 +15,8 @@ class CliLauncherTest {
         PrintWriter w = new PrintWriter(out, true);
         StringWriter err = new StringWriter();
         PrintWriter e = new PrintWriter(err, true);
-        int code = (cliOnly ? CliLauncher.commandLine(w, e, args) : Launcher.commandLine(w, e)).execute(args);
+        // the CLI entry as main runs it: a hot command without picocli, anything else on its own subtree
+        int code = cliOnly ? CliLauncher.run(w, e, args) : Launcher.commandLine(w, e).execute(args);
         return code + "\n" + out + err;
     }
 
@@ -31,7 +32,11 @@ class CliLauncherTest {
         for (String[] args : new String[][] {{"service", "ls", "--help"}, {"-H", "tcp://127.0.0.1:1", "node", "--help"},
                 {"--host=tcp://127.0.0.1:1", "service", "create", "--help"}, {"servce", "ls"}, {"service", "lss"},
                 {"version", "--bogus"}, {"service", "ls", "--bogus"}, {"service", "create"}, {"node", "ls", "-h"},
-                {"stack", "deploy", "--help"}, {"service"}, {"service", "list", "--help"}}) {
+                {"stack", "deploy", "--help"}, {"service"}, {"service", "list", "--help"},
+                {"--version"}, {"-H", "tcp://127.0.0.1:1", "--version"}, {"--version", "--bogus"}, {"--version", "--help"},
+                // read without picocli: no agent listens there, the same error line and exit code
+                {"-H", "tcp://127.0.0.1:1", "service", "ls"}, {"-H", "tcp://127.0.0.1:1", "node", "ls", "-q"},
+                {"--host=tcp://127.0.0.1:1", "service", "ps", "web", "--no-trunc"}}) {
             assertEquals(run(false, args), run(true, args), String.join(" ", args));
         }
     }

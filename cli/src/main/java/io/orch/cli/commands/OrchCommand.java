@@ -19,8 +19,15 @@ public abstract class OrchCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
     boolean helpRequested;
 
+    /** The root when run without picocli ({@link DirectCommands}); else picocli's model holds it. */
+    private OrchCli directRoot;
+
+    void runUnder(OrchCli root) {
+        this.directRoot = root;
+    }
+
     protected OrchCli root() {
-        return (OrchCli) spec.root().userObject();
+        return directRoot != null ? directRoot : (OrchCli) spec.root().userObject();
     }
 
     protected PrintWriter out() {

@@ -1,6 +1,7 @@
 package io.orch.cli.testing;
 
 import io.orch.cli.CliEnvironment;
+import io.orch.cli.DirectLaunch;
 import io.orch.cli.OrchCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -12,9 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the CLI in-process with captured stdout/stderr, no TTY and a fixed clock, on the command
- * tree bin/orch builds for the same arguments ({@link OrchCli#commandLineFor}: the command named,
- * hand-built for the hot ones).
+ * Runs the CLI in-process with captured stdout/stderr, no TTY and a fixed clock, as bin/orch runs
+ * the same arguments: a hot command without picocli when {@link DirectLaunch} reads it, else on
+ * the command tree bin/orch builds ({@link OrchCli#commandLineFor}: the command named, hand-built
+ * for the hot ones).
  */
 public record CliRun(int exitCode, String out, String err) {
     public static final Instant NOW = Instant.parse("2025-01-01T12:00:00Z");
@@ -27,7 +29,10 @@ public record CliRun(int exitCode, String out, String err) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CliEnvironment e = new CliEnvironment(env, false, Clock.fixed(NOW, ZoneOffset.UTC));
-        int code = OrchCli.commandLineFor(new PrintWriter(out, true), new PrintWriter(err, true), e, args).execute(args);
+        PrintWriter o = new PrintWriter(out, true);
+        PrintWriter r = new PrintWriter(err, true);
+        Integer direct = DirectLaunch.run(o, r, e, args);
+        int code = direct != null ? direct : OrchCli.commandLineFor(o, r, e, args).execute(args);
         return new CliRun(code, out.toString(), err.toString());
     }
 
