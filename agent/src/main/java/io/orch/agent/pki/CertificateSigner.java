@@ -34,9 +34,10 @@ import java.util.List;
  * intermediate. This class, {@link CertificateRequests} and {@link SubjectAltNames} are the agent's only
  * users of Bouncy Castle, and only {@link RootCa}'s signing methods call them, so a worker never loads a
  * Bouncy Castle class and a manager loads them when it first makes or signs a certificate (cluster init,
- * a join, a renewal, a rotation). Keep it that way: no other class may name a Bouncy Castle type, nor
- * this class in a signature, a field or a catch clause of a class loaded at rest (the JVM's verifier
- * loads those types when it links the class). {@code pki.BouncyCastleStaysLazyTest} checks it.
+ * a join, a renewal, a rotation). Keep it that way: no other class may name a Bouncy Castle type, and
+ * no class loaded at rest may name one in a field, a signature or a catch clause (the JVM's verifier
+ * loads such types when it links the class). {@code BouncyCastleStaysLazyTest} checks that a node's
+ * start path defines no Bouncy Castle class.
  */
 final class CertificateSigner {
     /** What an end-entity certificate is for: its extended key usage. */
