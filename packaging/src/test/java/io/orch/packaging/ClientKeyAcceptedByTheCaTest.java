@@ -3,7 +3,7 @@ package io.orch.packaging;
 import io.orch.agent.pki.ClientCertificates;
 import io.orch.agent.pki.RootCa;
 import io.orch.cli.certs.ClientKey;
-import io.orch.cli.certs.PemPrivateKeys;
+import io.orch.api.certs.PemPrivateKeys;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

@@ -1,15 +1,12 @@
 package io.orch.agent.pki;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 
 import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -88,17 +85,7 @@ public final class ApiTls {
         ApiClientTrust trust = credentials == null ? new ApiClientTrust(anchors, List.of(), null)
                 : new ApiClientTrust(anchors, credentials.trustedRoots(), credentials.clusterId());
         KeyManagerFactory keys = settings.servesNodeCertificate() ? credentials.keyManagerFactory() : fileKeys();
-        try {
-            return SslContextBuilder.forServer(keys)
-                    .sslProvider(SslProvider.JDK)
-                    .trustManager(trust)
-                    .clientAuth(ClientAuth.REQUIRE)
-                    .protocols(PROTOCOLS)
-                    .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-                    .build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("cannot build the API's TLS context: " + e.getMessage(), e);
-        }
+        return TlsContexts.jdkServer(keys, trust, ClientAuth.REQUIRE, PROTOCOLS, CIPHERS, ApplicationProtocolConfig.DISABLED);
     }
 
     private KeyManagerFactory fileKeys() {
@@ -151,8 +138,33 @@ public final class ApiTls {
 
     private static boolean sameAddress(String a, String b) {
         try {
-            return org.bouncycastle.util.IPAddress.isValid(a) && org.bouncycastle.util.IPAddress.isValid(b)
+            // literals only: InetAddress would look a host name up in the DNS
+            return isIpLiteral(a) && isIpLiteral(b)
                     && java.net.InetAddress.getByName(a).equals(java.net.InetAddress.getByName(b));
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static final java.util.regex.Pattern IPV4 =
+            java.util.regex.Pattern.compile("(25[0-5]|2[0-4][0-9]|[01]?[0-9]{1,2})(\\.(25[0-5]|2[0-4][0-9]|[01]?[0-9]{1,2})){3}");
+    private static final java.util.regex.Pattern IPV6_CHARACTERS = java.util.regex.Pattern.compile("[0-9A-Fa-f:.]+");
+
+    /**
+     * A dotted-quad IPv4 address or an IPv6 address (no zone), as a SAN's iPAddress is written. An
+     * IPv6 literal contains a ':', which the JDK never takes for a host name, so parsing it does no
+     * DNS look-up; an IPv4 literal is matched here because the JDK also takes "10.1" for an address.
+     */
+    static boolean isIpLiteral(String s) {
+        if (IPV4.matcher(s).matches()) {
+            return true;
+        }
+        if (!s.contains(":") || !IPV6_CHARACTERS.matcher(s).matches()) {
+            return false;
+        }
+        try {
+            java.net.InetAddress.getByName(s);
+            return true;
         } catch (java.net.UnknownHostException e) {
             return false;
         }

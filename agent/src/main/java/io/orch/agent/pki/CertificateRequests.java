@@ -1,35 +1,24 @@
 package io.orch.agent.pki;
 
-import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 
-/** PKCS#10 requests: a node makes one for its key; the CA checks one before signing. */
+/**
+ * The CA's check of a PKCS#10 request before it signs (Bouncy Castle: only {@link RootCa}'s signing
+ * methods call this, see {@link CertificateSigner}). A node makes its request with the JDK alone
+ * ({@link NodeCsr}, {@link io.orch.api.certs.CertificationRequest}).
+ */
 final class CertificateRequests {
     private CertificateRequests() {}
-
-    /** A CSR for {@code pair}, DER. The subject is a placeholder: the CA sets the real one. */
-    static byte[] create(KeyPair pair) {
-        try {
-            PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=orch-node"), pair.getPublic())
-                    .build(new JcaContentSignerBuilder(Keys.signatureAlgorithm(pair.getPrivate())).build(pair.getPrivate()));
-            return csr.getEncoded();
-        } catch (OperatorCreationException | IOException e) {
-            throw new IllegalStateException("cannot create the certificate signing request", e);
-        }
-    }
 
     /**
      * The public key of a CSR whose signature verifies (so whoever sent it holds the private key).

@@ -9,7 +9,7 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 
-/** Key pairs and the checks on them. The JDK's own providers do the work; BouncyCastle only builds and parses. */
+/** Key pairs and the checks on them. The JDK's own providers do the work; Bouncy Castle only builds certificates ({@link CertificateSigner}). */
 final class Keys {
     static final SecureRandom RANDOM = new SecureRandom();
 

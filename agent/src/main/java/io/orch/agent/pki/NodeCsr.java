@@ -1,5 +1,8 @@
 package io.orch.agent.pki;
 
+import io.orch.api.certs.CertificationRequest;
+
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 
 /**
@@ -16,11 +19,21 @@ public final class NodeCsr {
         this.csrDer = csrDer;
     }
 
-    /** A new ECDSA P-256 key and its CSR. */
+    /**
+     * A new ECDSA P-256 key and its CSR, made with the JDK alone (a worker joins and renews without
+     * loading Bouncy Castle). The subject is a placeholder: the CA sets the real one.
+     */
     public static NodeCsr generate() {
         KeyPair pair = Keys.newEcKeyPair();
-        return new NodeCsr(pair, CertificateRequests.create(pair));
+        try {
+            return new NodeCsr(pair, CertificationRequest.create(PLACEHOLDER_SUBJECT, pair));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot create the certificate signing request", e);
+        }
     }
+
+    /** The CSR's subject; the CA ignores it and names the node itself. */
+    static final String PLACEHOLDER_SUBJECT = "CN=orch-node";
 
     /** PKCS#10, DER. */
     public byte[] csrDer() {

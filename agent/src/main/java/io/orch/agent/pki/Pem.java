@@ -1,60 +1,58 @@
 package io.orch.agent.pki;
 
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import io.orch.api.certs.PemPrivateKeys;
 
-import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import java.io.ByteArrayInputStream;
 import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * PEM in and out. Errors about a private key never carry the key's text, nor the parser's own
- * message (which could quote it): only which key was bad.
+ * PEM in and out, with the JDK alone ({@link io.orch.api.certs.Pem} for the blocks, the JDK's
+ * X.509 CertificateFactory and KeyFactory for their content): every node reads its key and
+ * certificates at start, and only a manager that signs needs Bouncy Castle ({@link CertificateSigner}).
+ * Errors about a private key never carry the key's text, nor a parser's message that could quote it:
+ * only which key was bad and what kind of problem it has.
  */
 final class Pem {
+    /** The block types Bouncy Castle's PEMParser, used here before, read as a certificate. */
+    private static final List<String> CERTIFICATE_TYPES = List.of("CERTIFICATE", "X509 CERTIFICATE");
+
     private Pem() {}
 
     static String certificate(X509Certificate certificate) {
-        return write(certificate);
+        try {
+            return io.orch.api.certs.Pem.write("CERTIFICATE", certificate.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("cannot encode the certificate: " + e.getMessage(), e);
+        }
     }
 
-    /** PKCS#8 ("PRIVATE KEY"). */
+    /** PKCS#8 ("PRIVATE KEY"): the JDK encodes EC and RSA private keys as a PKCS#8 PrivateKeyInfo. */
     static String privateKey(PrivateKey key) {
-        try {
-            return write(new JcaPKCS8Generator(key, null).generate());
-        } catch (IOException | RuntimeException e) {
+        byte[] encoded = "PKCS#8".equals(key.getFormat()) ? key.getEncoded() : null;
+        if (encoded == null) {
             throw new IllegalStateException("cannot encode the private key");
         }
-    }
-
-    private static String write(Object object) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(object);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+        return io.orch.api.certs.Pem.write("PRIVATE KEY", encoded);
     }
 
     /** @throws IllegalArgumentException naming {@code what} if the text holds no certificate */
     static X509Certificate parseCertificate(String pem, String what) {
-        Object object = readFirst(pem, what);
-        if (!(object instanceof X509CertificateHolder holder)) {
+        List<io.orch.api.certs.Pem.Block> blocks = blocks(pem, what);
+        if (blocks.isEmpty()) {
+            throw new IllegalArgumentException(what + " holds no PEM block");
+        }
+        io.orch.api.certs.Pem.Block first = blocks.get(0);
+        if (!CERTIFICATE_TYPES.contains(first.type())) {
             throw new IllegalArgumentException(what + " is not a PEM certificate");
         }
         try {
-            return new JcaX509CertificateConverter().getCertificate(holder);
+            return x509(first.der());
         } catch (CertificateException e) {
             throw new IllegalArgumentException(what + " is not a valid certificate: " + e.getMessage());
         }
@@ -68,26 +66,20 @@ final class Pem {
      *
      * @throws IllegalArgumentException naming {@code what} if there is none, or a block is not a certificate
      */
-    static java.util.List<X509Certificate> parseCertificates(String pem, String what) {
-        if (pem == null || pem.isBlank()) {
-            throw new IllegalArgumentException(what + " is empty");
-        }
-        java.util.List<X509Certificate> out = new java.util.ArrayList<>();
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
-                if (!(object instanceof X509CertificateHolder holder)) {
-                    throw new IllegalArgumentException(what + " holds a PEM block that is not a certificate");
-                }
-                if (out.size() == MAX_CERTIFICATES) {
-                    throw new IllegalArgumentException(what + " holds more than " + MAX_CERTIFICATES + " certificates");
-                }
-                out.add(new JcaX509CertificateConverter().getCertificate(holder));
+    static List<X509Certificate> parseCertificates(String pem, String what) {
+        List<X509Certificate> out = new ArrayList<>();
+        for (io.orch.api.certs.Pem.Block block : blocks(pem, what)) {
+            if (!CERTIFICATE_TYPES.contains(block.type())) {
+                throw new IllegalArgumentException(what + " holds a PEM block that is not a certificate");
             }
-        } catch (IOException | CertificateException | RuntimeException e) {
-            if (e instanceof IllegalArgumentException iae && iae.getMessage().startsWith(what)) {
-                throw iae;
+            if (out.size() == MAX_CERTIFICATES) {
+                throw new IllegalArgumentException(what + " holds more than " + MAX_CERTIFICATES + " certificates");
             }
-            throw new IllegalArgumentException(what + " is not valid PEM");
+            try {
+                out.add(x509(block.der()));
+            } catch (CertificateException e) {
+                throw new IllegalArgumentException(what + " is not valid PEM");
+            }
         }
         if (out.isEmpty()) {
             throw new IllegalArgumentException(what + " holds no PEM certificate");
@@ -96,50 +88,42 @@ final class Pem {
     }
 
     /** The certificates, PEM, one after the other. */
-    static String certificates(java.util.List<X509Certificate> certificates) {
+    static String certificates(List<X509Certificate> certificates) {
         StringBuilder out = new StringBuilder();
         certificates.forEach(c -> out.append(certificate(c)));
         return out.toString();
     }
 
-    /** @throws IllegalArgumentException naming {@code what}, never quoting the key */
+    /**
+     * The first private key in {@code pem}: PKCS#8 "PRIVATE KEY" (what {@link #privateKey} writes),
+     * PKCS#1 "RSA PRIVATE KEY" or SEC1 "EC PRIVATE KEY" ({@link PemPrivateKeys}).
+     *
+     * @throws IllegalArgumentException naming {@code what}, never quoting the key (PemPrivateKeys'
+     *     messages name what was found, never key material)
+     */
     static PrivateKey parsePrivateKey(String pem, String what) {
-        Object object;
-        try {
-            object = readFirst(pem, what);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(what + " is not a PEM private key");
-        }
-        try {
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            if (object instanceof PrivateKeyInfo info) {
-                return converter.getPrivateKey(info);
-            }
-            if (object instanceof PEMKeyPair pair) {
-                return converter.getKeyPair(pair).getPrivate();
-            }
-        } catch (IOException | RuntimeException e) {
-            // the cause is dropped on purpose: it may describe the key material
-            throw new IllegalArgumentException(what + " is not a valid private key");
-        }
-        throw new IllegalArgumentException(what + " is not a PEM private key");
-    }
-
-    private static Object readFirst(String pem, String what) {
         if (pem == null || pem.isBlank()) {
             throw new IllegalArgumentException(what + " is empty");
         }
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            Object object = parser.readObject();
-            if (object == null) {
-                throw new IllegalArgumentException(what + " holds no PEM block");
-            }
-            return object;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof IllegalArgumentException iae && iae.getMessage().startsWith(what)) {
-                throw iae;
-            }
+        try {
+            return PemPrivateKeys.read(pem);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + " is not a usable PEM private key: " + e.getMessage());
+        }
+    }
+
+    private static List<io.orch.api.certs.Pem.Block> blocks(String pem, String what) {
+        if (pem == null || pem.isBlank()) {
+            throw new IllegalArgumentException(what + " is empty");
+        }
+        try {
+            return io.orch.api.certs.Pem.read(pem);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(what + " is not valid PEM");
         }
+    }
+
+    private static X509Certificate x509(byte[] der) throws CertificateException {
+        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
     }
 }

@@ -1,26 +1,6 @@
 package io.orch.agent.pki;
 
 import io.orch.api.proto.PkiRootCa;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.CertIOException;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-
-import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -29,7 +9,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 
@@ -37,7 +16,9 @@ import java.util.Objects;
  * The cluster's root certificate authority: a self-signed ECDSA P-256 certificate
  * (CN=orch-root-ca, OU=cluster id, 20 years) and its key, which lives in the Cluster object of
  * the store. It signs every node certificate ({@link #issue}). The key is never logged, never in
- * an exception message and not in {@link #toString()}.
+ * an exception message and not in {@link #toString()}. Reading one ({@link #fromPem}) is the JDK's
+ * work; making and signing certificates is {@link CertificateSigner}'s (Bouncy Castle), called only
+ * from the methods that do so, so a manager at rest loads no Bouncy Castle class.
  */
 public final class RootCa {
     public static final String COMMON_NAME = "orch-root-ca";
@@ -68,27 +49,9 @@ public final class RootCa {
     public static RootCa create(String clusterId, Clock clock) {
         requireName("cluster id", clusterId);
         KeyPair pair = Keys.newEcKeyPair();
-        X500Name name = new X500NameBuilder(BCStyle.INSTANCE)
-                .addRDN(BCStyle.OU, clusterId)
-                .addRDN(BCStyle.CN, COMMON_NAME)
-                .build();
         Instant now = clock.instant();
-        try {
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(),
-                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(CA_VALIDITY)), name, pair.getPublic());
-            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-            // path length 1: this CA signs node certificates, and the intermediate that a later root
-            // rotation cross-signs with it (roots made before rotations existed say 0; the JDK's
-            // PKIX checks do not apply a trust anchor's own path length, so those rotate as well)
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(1));
-            builder.addExtension(Extension.keyUsage, true,
-                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
-            builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(pair.getPublic()));
-            X509Certificate certificate = sign(builder, pair.getPrivate());
-            return new RootCa(certificate, pair.getPrivate(), clock);
-        } catch (GeneralSecurityException | CertIOException e) {
-            throw new IllegalStateException("cannot create the root CA: " + e.getMessage(), e);
-        }
+        X509Certificate certificate = CertificateSigner.root(pair, clusterId, COMMON_NAME, now.minus(BACKDATE), now.plus(CA_VALIDITY));
+        return new RootCa(certificate, pair.getPrivate(), clock);
     }
 
     /**
@@ -170,15 +133,9 @@ public final class RootCa {
         requireName("node id", nodeId);
         requirePositive(validity);
         PublicKey nodeKey = CertificateRequests.verifiedPublicKey(csrDer);
-        GeneralNames sans = SubjectAltNames.of(ipOrDnsSans, nodeId, role.ou());
-        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
-                .addRDN(BCStyle.O, clusterId)
-                .addRDN(BCStyle.OU, role.ou())
-                .addRDN(BCStyle.CN, nodeId)
-                .build();
-        return signLeaf("node", subject, nodeKey, validity,
-                new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}), sans);
+        return signLeaf(nodeKey, role.ou(), nodeId, validity, CertificateSigner.Usage.NODE, ipOrDnsSans);
     }
+
     /**
      * Signs an API client certificate ({@code orch cert issue}): CN={@code clientName},
      * OU={@link ClientCertificates#OU}, O=cluster id, extended key usage clientAuth only, no
@@ -192,12 +149,7 @@ public final class RootCa {
         ClientCertificates.requireName(clientName);
         requirePositive(validity);
         PublicKey clientKey = CertificateRequests.verifiedPublicKey(csrDer);
-        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
-                .addRDN(BCStyle.O, clusterId)
-                .addRDN(BCStyle.OU, ClientCertificates.OU)
-                .addRDN(BCStyle.CN, clientName)
-                .build();
-        return signLeaf("client", subject, clientKey, validity, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth), null);
+        return signLeaf(clientKey, ClientCertificates.OU, clientName, validity, CertificateSigner.Usage.CLIENT, null);
     }
 
     private static void requirePositive(Duration validity) {
@@ -207,38 +159,22 @@ public final class RootCa {
     }
 
     /**
-     * An end-entity certificate for {@code subjectKey} signed by this root: backdated by
-     * {@link #BACKDATE}, never outliving the root, digital signature (and key encipherment for
-     * RSA) with {@code usage} as its extended key usage, and the SANs when there are any.
+     * An end-entity certificate for {@code subjectKey} signed by this root, O=cluster id: backdated
+     * by {@link #BACKDATE}, never outliving the root; the rest is {@link CertificateSigner#leaf}.
      *
      * @return the certificate, PEM
      */
-    private String signLeaf(String kind, X500Name subject, PublicKey subjectKey, Duration validity, ExtendedKeyUsage usage,
-                            GeneralNames sans) {
+    private String signLeaf(PublicKey subjectKey, String ou, String cn, Duration validity, CertificateSigner.Usage usage,
+                            List<String> ipOrDnsSans) {
         Instant now = clock.instant();
         Instant notAfter = now.plus(validity);
         if (notAfter.isAfter(certificate.getNotAfter().toInstant())) {
             notAfter = certificate.getNotAfter().toInstant();
         }
-        try {
-            X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, serial(),
-                    Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject, subjectKey);
-            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            int keyUsage = KeyUsage.digitalSignature | ("RSA".equals(subjectKey.getAlgorithm()) ? KeyUsage.keyEncipherment : 0);
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsage));
-            builder.addExtension(Extension.extendedKeyUsage, false, usage);
-            if (sans != null) {
-                builder.addExtension(Extension.subjectAlternativeName, false, sans);
-            }
-            builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(subjectKey));
-            builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
-            return Pem.certificate(sign(builder, key));
-        } catch (GeneralSecurityException | CertIOException e) {
-            throw new IllegalStateException("cannot sign the " + kind + " certificate: " + e.getMessage(), e);
-        }
+        return Pem.certificate(CertificateSigner.leaf(certificate, key, clusterId, ou, cn, subjectKey,
+                now.minus(BACKDATE), notAfter, usage, ipOrDnsSans));
     }
+
     /**
      * The cross-signed intermediate of a root rotation: {@code next}'s subject and public key,
      * signed by this root's key (issuer: this root). A node certificate that {@code next} signs,
@@ -252,36 +188,7 @@ public final class RootCa {
         if (notAfter.isAfter(certificate.getNotAfter().toInstant())) {
             notAfter = certificate.getNotAfter().toInstant();
         }
-        try {
-            X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
-            X500Name subject = X500Name.getInstance(next.certificate.getSubjectX500Principal().getEncoded());
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, serial(),
-                    Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject, next.certificate.getPublicKey());
-            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-            builder.addExtension(Extension.keyUsage, true,
-                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
-            builder.addExtension(Extension.subjectKeyIdentifier, false,
-                    extensions.createSubjectKeyIdentifier(next.certificate.getPublicKey()));
-            builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
-            return sign(builder, key);
-        } catch (GeneralSecurityException | CertIOException e) {
-            throw new IllegalStateException("cannot cross-sign the new root CA: " + e.getMessage(), e);
-        }
-    }
-
-    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key) throws GeneralSecurityException {
-        try {
-            ContentSigner signer = new JcaContentSignerBuilder(Keys.signatureAlgorithm(key)).build(key);
-            return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
-        } catch (OperatorCreationException e) {
-            throw new GeneralSecurityException("no signer for the CA key");
-        }
-    }
-
-    /** 127 random bits, positive (RFC 5280 allows at most 20 octets). */
-    private static BigInteger serial() {
-        return new BigInteger(127, Keys.RANDOM).add(BigInteger.ONE);
+        return CertificateSigner.crossSigned(certificate, key, next.certificate, now.minus(BACKDATE), notAfter);
     }
 
     private static void requireName(String what, String value) {

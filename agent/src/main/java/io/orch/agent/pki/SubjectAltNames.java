@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** A node certificate's subjectAltName: the caller's IPs and DNS names, then the node id and the role. */
+/**
+ * A node certificate's subjectAltName: the caller's IPs and DNS names, then the node id and the role.
+ * Bouncy Castle: only {@link CertificateSigner} calls this, when it signs.
+ */
 final class SubjectAltNames {
     private static final Pattern DNS_NAME =
             Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");

@@ -1,17 +1,23 @@
 package io.orch.agent.pki;
 
 import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.ManagerFactoryParameters;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.TrustManagerFactorySpi;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.Provider;
 
@@ -24,20 +30,35 @@ final class TlsContexts {
 
     private TlsContexts() {}
 
+    /** What grpc-netty's {@code GrpcSslContexts.configure(builder, SslProvider.JDK)} sets: ALPN offering h2 only. */
+    private static final ApplicationProtocolConfig GRPC_ALPN = new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2");
+
+    /** The gRPC server's context: the ciphers and ALPN of {@code GrpcSslContexts}, see {@link #jdkServer}. */
     static SslContext server(KeyManagerFactory keys, TrustManager trust, ClientAuth clientAuth) {
-        return server(SslContextBuilder.forServer(keys), trust, clientAuth);
+        return jdkServer(keys, trust, clientAuth, PROTOCOLS, Http2SecurityUtil.CIPHERS, GRPC_ALPN);
     }
 
-    private static SslContext server(SslContextBuilder forServer, TrustManager trust, ClientAuth clientAuth) {
+    /**
+     * A server context on the JDK's TLS engine, built as Netty's {@code SslContextBuilder.forServer(keys)
+     * .sslProvider(JDK)} builds it, but without Netty's {@code JdkSslServerContext}: that class, when
+     * first loaded, parses a test key through Bouncy Castle whenever bcpkix is on the class path, which
+     * registers the whole Bouncy Castle provider (some 650 classes, 2,236 services, its signed manifest)
+     * on every node, even one that never makes a certificate. What the builder adds besides is nothing
+     * for a server: its trust manager wrapper only rewords a client's hostname errors, and its session
+     * resumption hook acts only on Netty's {@code ResumableX509ExtendedTrustManager}s (ours are not).
+     */
+    static SslContext jdkServer(KeyManagerFactory keys, TrustManager trust, ClientAuth clientAuth, String[] protocols,
+                                Iterable<String> ciphers, ApplicationProtocolConfig alpn) {
+        SSLContext context;
         try {
-            return GrpcSslContexts.configure(forServer, SslProvider.JDK)
-                    .trustManager(trust)
-                    .clientAuth(clientAuth)
-                    .protocols(PROTOCOLS)
-                    .build();
-        } catch (SSLException e) {
+            context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), new TrustManager[] {trust}, null);
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build the server TLS context: " + e.getMessage(), e);
         }
+        return new JdkSslContext(context, false, ciphers, SupportedCipherSuiteFilter.INSTANCE, alpn, clientAuth, protocols, false);
     }
 
     static SslContext client(KeyManagerFactory keys, TrustManager trust) {

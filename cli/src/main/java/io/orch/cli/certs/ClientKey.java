@@ -1,5 +1,8 @@
 package io.orch.cli.certs;
 
+import io.orch.api.certs.CertificationRequest;
+import io.orch.api.certs.Pem;
+
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;

@@ -1,6 +1,6 @@
 package io.orch.cli.client;
 
-import io.orch.cli.certs.PemPrivateKeys;
+import io.orch.api.certs.PemPrivateKeys;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;

@@ -1,5 +1,7 @@
 package io.orch.cli.certs;
 
+import io.orch.api.certs.Openssl;
+
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;

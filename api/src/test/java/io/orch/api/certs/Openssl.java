@@ -1,4 +1,4 @@
-package io.orch.cli.certs;
+package io.orch.api.certs;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

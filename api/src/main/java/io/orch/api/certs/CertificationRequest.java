@@ -1,4 +1,4 @@
-package io.orch.cli.certs;
+package io.orch.api.certs;
 
 import javax.security.auth.x500.X500Principal;
 import java.security.GeneralSecurityException;

@@ -1,4 +1,4 @@
-package io.orch.cli.certs;
+package io.orch.api.certs;
 
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The DER subset the CLI writes and reads: known encodings from the X.690 rules and back. */
+/** The DER subset the CLI and the agent write and read: known encodings from the X.690 rules and back. */
 class DerTest {
     private static byte[] hex(String h) {
         return HexFormat.of().parseHex(h);

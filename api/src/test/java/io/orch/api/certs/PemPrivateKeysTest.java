@@ -1,4 +1,4 @@
-package io.orch.cli.certs;
+package io.orch.api.certs;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * docker's key.pem as openssl writes it, in each form the CLI reads without Bouncy Castle: the key
+ * docker's key.pem as openssl writes it, in each form the CLI (and the agent) reads without Bouncy Castle: the key
  * read is the key written (it signs what openssl's public key verifies); what is no usable key is
  * one line that never quotes the file.
  */

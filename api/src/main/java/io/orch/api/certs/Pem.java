@@ -1,4 +1,4 @@
-package io.orch.cli.certs;
+package io.orch.api.certs;
 
 import java.util.ArrayList;
 import java.util.Base64;
