@@ -7,11 +7,14 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 
 import javax.net.ssl.KeyManagerFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The TLS of the TCP API (Netty's SslContext, built apart from gRPC's): TLS 1.3 or 1.2 with AEAD suites
@@ -140,15 +143,15 @@ public final class ApiTls {
         try {
             // literals only: InetAddress would look a host name up in the DNS
             return isIpLiteral(a) && isIpLiteral(b)
-                    && java.net.InetAddress.getByName(a).equals(java.net.InetAddress.getByName(b));
-        } catch (java.net.UnknownHostException e) {
+                    && InetAddress.getByName(a).equals(InetAddress.getByName(b));
+        } catch (UnknownHostException e) {
             return false;
         }
     }
 
-    private static final java.util.regex.Pattern IPV4 =
-            java.util.regex.Pattern.compile("(25[0-5]|2[0-4][0-9]|[01]?[0-9]{1,2})(\\.(25[0-5]|2[0-4][0-9]|[01]?[0-9]{1,2})){3}");
-    private static final java.util.regex.Pattern IPV6_CHARACTERS = java.util.regex.Pattern.compile("[0-9A-Fa-f:.]+");
+    private static final Pattern IPV4 =
+            Pattern.compile("(25[0-5]|2[0-4][0-9]|[01]?[0-9]{1,2})(\\.(25[0-5]|2[0-4][0-9]|[01]?[0-9]{1,2})){3}");
+    private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:.]+");
 
     /**
      * A dotted-quad IPv4 address or an IPv6 address (no zone), as a SAN's iPAddress is written. An
@@ -163,9 +166,9 @@ public final class ApiTls {
             return false;
         }
         try {
-            java.net.InetAddress.getByName(s);
+            InetAddress.getByName(s);
             return true;
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return false;
         }
     }
