@@ -5,7 +5,8 @@ import io.orch.api.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,6 +16,14 @@ import java.util.concurrent.TimeUnit;
  * tasks being started or stopped at once, not with the tasks running.
  */
 public interface TaskExecution extends AutoCloseable {
+    /**
+     * How long an {@code orch-task} thread outlives its last work. A burst of starts grows the pool
+     * to one thread per task being started; with a cached pool's 60 s those threads (their stacks and
+     * native state, about 0.1 MiB each) stayed a minute after the tasks ran. Making a thread costs
+     * well under a millisecond next to a start's ~100 ms, so a short keep-alive costs nothing.
+     */
+    Duration IDLE_THREAD_KEEP_ALIVE = Duration.ofSeconds(5);
+
     /** Runs {@code work} (one supervisor's drive, a stop off the reconcile pass). */
     void execute(Runnable work);
 
@@ -27,7 +36,9 @@ public interface TaskExecution extends AutoCloseable {
 
     /** Daemon threads on wall time: the agent's. */
     static TaskExecution threads() {
-        ExecutorService pool = Executors.newCachedThreadPool(DaemonThreads.factory("orch-task"));
+        ExecutorService pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE,
+                IDLE_THREAD_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS, new SynchronousQueue<>(),
+                DaemonThreads.factory("orch-task"));
         return new TaskExecution() {
             @Override
             public void execute(Runnable work) {
