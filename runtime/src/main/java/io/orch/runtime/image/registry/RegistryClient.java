@@ -47,14 +47,24 @@ public final class RegistryClient {
     static final long PROGRESS_STEP = 512 * 1024;
 
     private final RegistryConfig config;
-    private final HttpClient http;
+    /**
+     * Made at the first request: every node has a puller, few pull often, and a JDK HttpClient is
+     * a selector thread of its own and about 60 classes from its first use.
+     */
+    private HttpClient http;
     /** Authorization header values by registry + repository; never logged. */
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
 
     public RegistryClient(RegistryConfig config) {
         this.config = config;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(config.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(config.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+        }
+        return http;
     }
 
     /** A manifest or index as the registry sent it, with the digest of those exact bytes. */
@@ -341,7 +351,7 @@ public final class RegistryClient {
             }
             HttpResponse<InputStream> resp;
             try {
-                resp = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+                resp = http().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (ConnectException e) {
                 String why = "connection refused";
                 for (Throwable t = e; t != null; t = t.getCause()) {
