@@ -48,8 +48,8 @@ public final class RegistryClient {
 
     private final RegistryConfig config;
     /**
-     * Made at the first request: every node has a puller, few pull often, and a JDK HttpClient is
-     * a selector thread of its own and about 60 classes from its first use.
+     * Made at the first request (guarded by this): every node has a puller, few pull often, and a
+     * JDK HttpClient is a selector thread of its own and about 80 classes from its first use.
      */
     private HttpClient http;
     /** Authorization header values by registry + repository; never logged. */
