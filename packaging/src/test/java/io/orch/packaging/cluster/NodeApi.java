@@ -91,11 +91,6 @@ interface NodeApi {
      * service, so the test can count the service's real processes on this host.
      */
     default Reply createSleepService(String name, int replicas, String tag) {
-        return createSleepService(name, replicas, tag, "");
-    }
-
-    /** The same with the service's LogDriver ({@code ""}: none named, orch's own log files; {@code "none"}: no logs kept). */
-    default Reply createSleepService(String name, int replicas, String tag, String logDriver) {
         var spec = JSON.createObjectNode();
         spec.put("Name", name);
         var template = spec.putObject("TaskTemplate");
@@ -103,9 +98,6 @@ interface NodeApi {
         container.put("Image", "busybox");
         container.putArray("Args").add("sleep").add(tag);
         template.put("Runtime", "process");
-        if (!logDriver.isEmpty()) {
-            template.putObject("LogDriver").put("Name", logDriver);
-        }
         spec.putObject("Mode").putObject("Replicated").put("Replicas", replicas);
         return call("POST", "/services/create", spec.toString());
     }

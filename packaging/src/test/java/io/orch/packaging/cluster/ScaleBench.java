@@ -32,9 +32,6 @@ import java.util.regex.Pattern;
  * {@code /nodes} on the leader. Then per-task columns: converge time per task added, RSS and heap
  * per task over the 0-task figures, /tasks latency per task. Flat per-task costs are the goal.
  *
- * <p>{@code --log-driver none} creates the services with LogDriver none: no log stamper, one
- * process fewer per task (the 5,000-task cluster run fits a 24 GiB, 32,768-PID machine that way).
- *
  * <p>The agents run with the launcher's default JVM options (not the smaller heap of the tests).
  * Every agent and task process is ended at the end (the fixture kills by PID, and every process
  * under its run directory).
@@ -50,7 +47,7 @@ public final class ScaleBench {
 
     public static void main(String[] argv) throws Exception {
         BenchArgs args = new BenchArgs(argv, Map.of("tasks", "1000", "cluster-tasks", "2000", "nodes", "5",
-                "managers", "3", "services", "10", "idle", "20", "settle", "15", "samples", "20", "steps", "3", "log-driver", ""));
+                "managers", "3", "services", "10", "idle", "20", "settle", "15", "samples", "20", "steps", "3"));
         int services = Math.max(1, args.integer("services"));
         System.out.printf("scale: %d cores, load %s, CLK_TCK %d, idle window %d s after %s s of rest, %d latency samples%n",
                 Runtime.getRuntime().availableProcessors(), loadAverage(), CLK_TCK, args.integer("idle"), settles(args),
@@ -123,7 +120,7 @@ public final class ScaleBench {
                     long t0 = System.nanoTime();
                     for (int s = 0; s < services; s++) {
                         String name = "scale" + s;
-                        NodeApi.Reply r = createOrScale(leader, name, size, created, args);
+                        NodeApi.Reply r = createOrScale(leader, name, size, created);
                         // a 503 is a write refused while the managers elect a leader (under load a
                         // false election happens): asked again of the leader there is then, as an
                         // operator would, and said, since it is part of what the run measured
@@ -133,7 +130,7 @@ public final class ScaleBench {
                             System.out.printf("%s %s refused (%s): asking the leader again (attempt %d)%n",
                                     created ? "scale" : "create", name, r.body().strip(), attempt + 1);
                             leader = cluster.awaitLeader(cluster.managers(), GIVE_UP).api;
-                            r = createOrScale(leader, name, size, created, args);
+                            r = createOrScale(leader, name, size, created);
                             if (!created && r.status() == 409) {
                                 break; // the refused create had committed after all: the service is there
                             }
@@ -158,9 +155,8 @@ public final class ScaleBench {
         summary(title, nodes, steps);
     }
 
-    private static NodeApi.Reply createOrScale(NodeApi api, String name, int replicas, boolean created, BenchArgs args) {
-        return created ? scale(api, name, replicas)
-                : api.createSleepService(name, replicas, ClusterFixture.sleepTag(), args.string("log-driver"));
+    private static NodeApi.Reply createOrScale(NodeApi api, String name, int replicas, boolean created) {
+        return created ? scale(api, name, replicas) : api.createSleepService(name, replicas, ClusterFixture.sleepTag());
     }
 
     private static NodeApi.Reply scale(NodeApi api, String name, int replicas) {
